@@ -1,0 +1,176 @@
+//! The knowledge base: model, loading (one file, a directory, or the built-in copy), validation and
+//! diagnostics. No terminal code and no dependency on the rest of the crate but `text`.
+
+pub mod diag;
+pub mod hint;
+pub mod load;
+pub mod model;
+pub mod number;
+pub mod period;
+pub mod validate;
+
+use std::collections::HashMap;
+
+pub use diag::{Diagnostic, Severity, SourceFile};
+pub use load::{Loaded, load_builtin, load_path};
+pub use model::*;
+pub use number::{Currency, Num, Qualifier, Unit};
+pub use period::Period;
+
+/// The five kinds of record.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Kind {
+    Source,
+    Vendor,
+    Executive,
+    Deal,
+    Series,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 5] = [
+        Kind::Source,
+        Kind::Vendor,
+        Kind::Executive,
+        Kind::Deal,
+        Kind::Series,
+    ];
+
+    /// The TOML table name: `[[vendor]]`.
+    pub fn table(self) -> &'static str {
+        match self {
+            Kind::Source => "source",
+            Kind::Vendor => "vendor",
+            Kind::Executive => "executive",
+            Kind::Deal => "deal",
+            Kind::Series => "series",
+        }
+    }
+
+    pub fn from_table(s: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.table() == s)
+    }
+}
+
+/// A whole knowledge base, merged from all its files, with an id index built after loading.
+#[derive(Clone, Debug, Default)]
+pub struct Kb {
+    pub sources: Vec<Source>,
+    pub vendors: Vec<Vendor>,
+    pub executives: Vec<Executive>,
+    pub deals: Vec<Deal>,
+    pub series: Vec<Series>,
+    index: HashMap<String, (Kind, usize)>,
+}
+
+/// Record counts per kind, for summaries.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub sources: usize,
+    pub vendors: usize,
+    pub executives: usize,
+    pub career_moves: usize,
+    pub deals: usize,
+    pub series: usize,
+    pub points: usize,
+}
+
+impl Kb {
+    pub fn is_empty(&self) -> bool {
+        self.sources.is_empty()
+            && self.vendors.is_empty()
+            && self.executives.is_empty()
+            && self.deals.is_empty()
+            && self.series.is_empty()
+    }
+
+    pub fn counts(&self) -> Counts {
+        Counts {
+            sources: self.sources.len(),
+            vendors: self.vendors.len(),
+            executives: self.executives.len(),
+            career_moves: self.executives.iter().map(|e| e.career.len()).sum(),
+            deals: self.deals.len(),
+            series: self.series.len(),
+            points: self.series.iter().map(|s| s.points.len()).sum(),
+        }
+    }
+
+    /// Rebuild the id → record index; the first record wins when an id is duplicated.
+    pub fn build_index(&mut self) {
+        let mut index = HashMap::with_capacity(
+            self.sources.len()
+                + self.vendors.len()
+                + self.executives.len()
+                + self.deals.len()
+                + self.series.len(),
+        );
+        let ids = self
+            .sources
+            .iter()
+            .map(|r| (Kind::Source, &r.id))
+            .chain(self.vendors.iter().map(|r| (Kind::Vendor, &r.id)))
+            .chain(self.executives.iter().map(|r| (Kind::Executive, &r.id)))
+            .chain(self.deals.iter().map(|r| (Kind::Deal, &r.id)))
+            .chain(self.series.iter().map(|r| (Kind::Series, &r.id)));
+        let mut counters = [0usize; 5];
+        for (kind, id) in ids {
+            let i = counters[kind as usize];
+            counters[kind as usize] += 1;
+            index.entry(id.clone()).or_insert((kind, i));
+        }
+        self.index = index;
+    }
+
+    /// Find any record by id.
+    pub fn lookup(&self, id: &str) -> Option<(Kind, usize)> {
+        self.index.get(id).copied()
+    }
+
+    fn get_kind(&self, id: &str, kind: Kind) -> Option<usize> {
+        self.lookup(id).filter(|(k, _)| *k == kind).map(|(_, i)| i)
+    }
+
+    pub fn vendor(&self, id: &str) -> Option<&Vendor> {
+        self.get_kind(id, Kind::Vendor).map(|i| &self.vendors[i])
+    }
+
+    pub fn source(&self, id: &str) -> Option<&Source> {
+        self.get_kind(id, Kind::Source).map(|i| &self.sources[i])
+    }
+
+    pub fn executive(&self, id: &str) -> Option<&Executive> {
+        self.get_kind(id, Kind::Executive).map(|i| &self.executives[i])
+    }
+
+    pub fn deal(&self, id: &str) -> Option<&Deal> {
+        self.get_kind(id, Kind::Deal).map(|i| &self.deals[i])
+    }
+
+    pub fn series_by_id(&self, id: &str) -> Option<&Series> {
+        self.get_kind(id, Kind::Series).map(|i| &self.series[i])
+    }
+
+    /// Series points that share a period with another point of the same series (statements that
+    /// conflict between sources), counted once per extra point.
+    pub fn conflicts(&self) -> Vec<(&Series, Period)> {
+        let mut out = Vec::new();
+        for s in &self.series {
+            let pts = s.sorted_points();
+            for w in pts.windows(2) {
+                if w[0].period == w[1].period && w[0].value != w[1].value {
+                    out.push((s, w[1].period));
+                }
+            }
+        }
+        out
+    }
+}
+
+/// The JSON Schema of a KB file, pretty-printed.
+pub fn json_schema() -> String {
+    let schema = schemars::schema_for!(model::KbFile);
+    let mut s = serde_json::to_string_pretty(&schema).expect("a schema always serializes");
+    s.push('\n');
+    s
+}

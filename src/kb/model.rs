@@ -1,0 +1,329 @@
+//! The knowledge-base records, exactly as written in TOML. `docs/kb-format.md` documents every field;
+//! the JSON Schema (`marketlens schema`) is derived from these types.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::number::{Currency, Num, Qualifier, Unit};
+use super::period::Period;
+
+/// Where a record was read from: which loaded file, its index among that file's records of the same
+/// kind, and its byte span. Diagnostics find field positions through it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Origin {
+    pub file: usize,
+    pub index: usize,
+    pub span: std::ops::Range<usize>,
+}
+
+/// One KB file as written: the root of the JSON Schema. The loader reads each record on its own so
+/// that one bad record does not hide the problems of the next.
+#[derive(Debug, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(
+    title = "marketlens knowledge base",
+    description = "A marketlens KB file: sources, vendors, executives, deals and series. See docs/kb-format.md."
+)]
+pub struct KbFile {
+    #[serde(default)]
+    pub source: Vec<Source>,
+    #[serde(default)]
+    pub vendor: Vec<Vendor>,
+    #[serde(default)]
+    pub executive: Vec<Executive>,
+    #[serde(default)]
+    pub deal: Vec<Deal>,
+    #[serde(default)]
+    pub series: Vec<Series>,
+}
+
+/// An article or report that facts are taken from.
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    pub id: String,
+    /// Headline as published.
+    pub title: String,
+    /// Outlet, e.g. `雷峰网`.
+    pub publisher: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub authors: Vec<String>,
+    /// Publication date.
+    pub date: Period,
+    /// File name of the archived copy.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seed: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub origin: Origin,
+}
+
+/// A company or cloud business.
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Vendor {
+    pub id: String,
+    /// As written in the source, e.g. `阿里云`.
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name_en: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
+    /// Home market: `China`, `Global`, `US` …
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// What it sells: `IaaS`, `PaaS`, `MaaS`, `GPU` …
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub segments: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
+    pub sources: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quote: Option<String>,
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub origin: Origin,
+}
+
+/// A named person, with a career history.
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Executive {
+    pub id: String,
+    /// As written, e.g. `储瑞松`.
+    pub name: String,
+    /// English or pinyin name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name_en: Option<String>,
+    /// Current employer, when it is a vendor in the KB (a vendor id).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vendor: Option<String>,
+    /// Current employer otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub org: Option<String>,
+    /// Current title.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
+    pub sources: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quote: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub career: Vec<CareerMove>,
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub origin: Origin,
+}
+
+/// One dated step of a career: joining, leaving or changing role.
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CareerMove {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<Period>,
+    /// Vendor id left.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    /// Organisation left, when not a vendor in the KB.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from_org: Option<String>,
+    /// Vendor id joined.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<String>,
+    /// Organisation joined, when not a vendor in the KB.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to_org: Option<String>,
+    /// Role taken (or held, for a departure).
+    pub role: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// Source id; defaults to the executive's sources.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quote: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum DealKind {
+    Order,
+    Contract,
+    Procurement,
+    Migration,
+    Investment,
+    Partnership,
+    JointVenture,
+    Acquisition,
+    PriceChange,
+    Other,
+}
+
+impl DealKind {
+    pub const ALL: [DealKind; 10] = [
+        DealKind::Order,
+        DealKind::Contract,
+        DealKind::Procurement,
+        DealKind::Migration,
+        DealKind::Investment,
+        DealKind::Partnership,
+        DealKind::JointVenture,
+        DealKind::Acquisition,
+        DealKind::PriceChange,
+        DealKind::Other,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DealKind::Order => "order",
+            DealKind::Contract => "contract",
+            DealKind::Procurement => "procurement",
+            DealKind::Migration => "migration",
+            DealKind::Investment => "investment",
+            DealKind::Partnership => "partnership",
+            DealKind::JointVenture => "joint-venture",
+            DealKind::Acquisition => "acquisition",
+            DealKind::PriceChange => "price-change",
+            DealKind::Other => "other",
+        }
+    }
+}
+
+/// Money: `{ value = "10亿", currency = "CNY", qualifier = "over" }`.
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Amount {
+    pub value: Num,
+    pub currency: Currency,
+    #[serde(default, skip_serializing_if = "Qualifier::is_exact")]
+    pub qualifier: Qualifier,
+}
+
+impl Amount {
+    /// `>10亿元`, `~$1.5B`.
+    pub fn human(&self) -> String {
+        format!(
+            "{}{}",
+            self.qualifier.prefix(),
+            super::number::human_money(self.value.0, self.currency)
+        )
+    }
+}
+
+/// An order, contract, migration, investment, partnership, price change …
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Deal {
+    pub id: String,
+    pub title: String,
+    pub kind: DealKind,
+    /// Vendor ids on the selling / acting side.
+    pub vendors: Vec<String>,
+    /// Customer, partner or investee, as written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub counterparty: Option<String>,
+    /// For a migration: the vendor id the customer left.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from_vendor: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount: Option<Amount>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<Period>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
+    pub sources: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quote: Option<String>,
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub origin: Origin,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Metric {
+    Revenue,
+    Growth,
+    MarketShare,
+    GpuRevenue,
+    Capex,
+    Price,
+    Profit,
+    Customers,
+    Other,
+}
+
+impl Metric {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Metric::Revenue => "revenue",
+            Metric::Growth => "growth",
+            Metric::MarketShare => "market-share",
+            Metric::GpuRevenue => "gpu-revenue",
+            Metric::Capex => "capex",
+            Metric::Price => "price",
+            Metric::Profit => "profit",
+            Metric::Customers => "customers",
+            Metric::Other => "other",
+        }
+    }
+}
+
+/// A named series of dated figures for a vendor or a market.
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Series {
+    pub id: String,
+    pub name: String,
+    /// Whose figure it is (a vendor id) …
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vendor: Option<String>,
+    /// … or the market it measures.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub market: Option<String>,
+    pub metric: Metric,
+    pub unit: Unit,
+    /// Named report or analyst firm: `IDC`, `Canalys` …
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub report: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
+    pub sources: Vec<String>,
+    pub points: Vec<Point>,
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub origin: Origin,
+}
+
+/// One dated value of a series.
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Point {
+    pub period: Period,
+    pub value: Num,
+    #[serde(default, skip_serializing_if = "Qualifier::is_exact")]
+    pub qualifier: Qualifier,
+    /// Source id stating it; needed when the series cites several.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quote: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+impl Series {
+    /// Points in period order (stable for conflicting points of the same period).
+    pub fn sorted_points(&self) -> Vec<&Point> {
+        let mut v: Vec<&Point> = self.points.iter().collect();
+        v.sort_by_key(|p| p.period);
+        v
+    }
+}

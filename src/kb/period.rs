@@ -1,0 +1,370 @@
+//! Dated periods (`2025`, `FY2025`, `2025-H1`, `2025-Q2`, `2025-09`, `2025-09-11`) that parse, print
+//! and sort by when they start — a longer period before the shorter ones it contains.
+
+use std::borrow::Cow;
+use std::cmp::Ordering;
+use std::fmt;
+use std::str::FromStr;
+
+use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde::{Deserialize, Serialize, Serializer};
+
+/// Years outside this range are almost certainly typos (`20250`, `225`).
+pub const MIN_YEAR: u16 = 1900;
+pub const MAX_YEAR: u16 = 2100;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Period {
+    Year(u16),
+    FiscalYear(u16),
+    Half(u16, u8),
+    Quarter(u16, u8),
+    Month(u16, u8),
+    Day(u16, u8, u8),
+}
+
+impl Period {
+    pub fn year(self) -> u16 {
+        match self {
+            Period::Year(y)
+            | Period::FiscalYear(y)
+            | Period::Half(y, _)
+            | Period::Quarter(y, _)
+            | Period::Month(y, _)
+            | Period::Day(y, _, _) => y,
+        }
+    }
+
+    /// (year, first month, first day, rank): sorting by this puts periods in start order and, for the
+    /// same start, the wider one first. Fiscal years rank just after their calendar year.
+    fn sort_key(self) -> (u16, u8, u8, u8) {
+        match self {
+            Period::Year(y) => (y, 1, 1, 0),
+            Period::FiscalYear(y) => (y, 1, 1, 1),
+            Period::Half(y, h) => (y, (h - 1) * 6 + 1, 1, 2),
+            Period::Quarter(y, q) => (y, (q - 1) * 3 + 1, 1, 3),
+            Period::Month(y, m) => (y, m, 1, 4),
+            Period::Day(y, m, d) => (y, m, d, 5),
+        }
+    }
+
+    /// Whether this period lies within `other` (a day within its month, quarter, half and year).
+    pub fn within(self, other: Period) -> bool {
+        if self == other {
+            return true;
+        }
+        let (y, m0, _, _) = self.sort_key();
+        let (m_first, m_last) = match self {
+            Period::Day(_, m, _) | Period::Month(_, m) => (m, m),
+            Period::Quarter(_, q) => ((q - 1) * 3 + 1, q * 3),
+            Period::Half(_, h) => ((h - 1) * 6 + 1, h * 6),
+            Period::Year(_) | Period::FiscalYear(_) => (1, 12),
+        };
+        debug_assert_eq!(m0, m_first);
+        match other {
+            Period::Year(oy) => oy == y,
+            Period::FiscalYear(oy) => oy == y && matches!(self, Period::FiscalYear(_)),
+            Period::Half(oy, h) => oy == y && m_first > (h - 1) * 6 && m_last <= h * 6,
+            Period::Quarter(oy, q) => oy == y && m_first > (q - 1) * 3 && m_last <= q * 3,
+            Period::Month(oy, om) => oy == y && m_first == om && m_last == om,
+            Period::Day(..) => false,
+        }
+    }
+}
+
+impl Ord for Period {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.sort_key().cmp(&other.sort_key())
+    }
+}
+
+impl PartialOrd for Period {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl fmt::Display for Period {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            Period::Year(y) => write!(f, "{y}"),
+            Period::FiscalYear(y) => write!(f, "FY{y}"),
+            Period::Half(y, h) => write!(f, "{y}-H{h}"),
+            Period::Quarter(y, q) => write!(f, "{y}-Q{q}"),
+            Period::Month(y, m) => write!(f, "{y}-{m:02}"),
+            Period::Day(y, m, d) => write!(f, "{y}-{m:02}-{d:02}"),
+        }
+    }
+}
+
+/// Why a period did not parse; the message names the accepted forms.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PeriodError(pub String);
+
+impl fmt::Display for PeriodError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for PeriodError {}
+
+pub const PERIOD_FORMS: &str =
+    "expected a period like `2025`, `FY2025`, `2025-H1`, `2025-Q2`, `2025-09` or `2025-09-11`";
+
+fn days_in_month(y: u16, m: u8) -> u8 {
+    match m {
+        2 if (y.is_multiple_of(4) && !y.is_multiple_of(100)) || y.is_multiple_of(400) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+fn parse_year(s: &str, whole: &str) -> Result<u16, PeriodError> {
+    if s.len() != 4 || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(PeriodError(format!("invalid period `{whole}`: {PERIOD_FORMS}")));
+    }
+    let y: u16 = s
+        .parse()
+        .map_err(|_| PeriodError(format!("invalid period `{whole}`")))?;
+    check_year(y)?;
+    Ok(y)
+}
+
+fn check_year(y: u16) -> Result<(), PeriodError> {
+    if !(MIN_YEAR..=MAX_YEAR).contains(&y) {
+        return Err(PeriodError(format!(
+            "year {y} is out of range ({MIN_YEAR}–{MAX_YEAR})"
+        )));
+    }
+    Ok(())
+}
+
+fn parse_small(s: &str, lo: u8, hi: u8, what: &str, whole: &str) -> Result<u8, PeriodError> {
+    if s.is_empty() || s.len() > 2 || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(PeriodError(format!("invalid period `{whole}`: {PERIOD_FORMS}")));
+    }
+    let v: u8 = s
+        .parse()
+        .map_err(|_| PeriodError(format!("invalid period `{whole}`")))?;
+    if v < lo || v > hi {
+        return Err(PeriodError(format!(
+            "invalid period `{whole}`: {what} must be {lo}–{hi}"
+        )));
+    }
+    Ok(v)
+}
+
+impl FromStr for Period {
+    type Err = PeriodError;
+
+    fn from_str(raw: &str) -> Result<Self, Self::Err> {
+        let s = raw.trim();
+        let bad = || PeriodError(format!("invalid period `{raw}`: {PERIOD_FORMS}"));
+        if let Some(rest) = s.strip_prefix("FY").or_else(|| s.strip_prefix("fy")) {
+            return Ok(Period::FiscalYear(parse_year(rest, raw)?));
+        }
+        let mut parts = s.split('-');
+        let y = parse_year(parts.next().ok_or_else(bad)?, raw)?;
+        let Some(second) = parts.next() else {
+            return Ok(Period::Year(y));
+        };
+        let third = parts.next();
+        if parts.next().is_some() {
+            return Err(bad());
+        }
+        let upper = second.to_ascii_uppercase();
+        if let Some(h) = upper.strip_prefix('H') {
+            if third.is_some() {
+                return Err(bad());
+            }
+            return Ok(Period::Half(y, parse_small(h, 1, 2, "the half", raw)?));
+        }
+        if let Some(q) = upper.strip_prefix('Q') {
+            if third.is_some() {
+                return Err(bad());
+            }
+            return Ok(Period::Quarter(y, parse_small(q, 1, 4, "the quarter", raw)?));
+        }
+        if second.len() != 2 {
+            return Err(bad());
+        }
+        let m = parse_small(second, 1, 12, "the month", raw)?;
+        match third {
+            None => Ok(Period::Month(y, m)),
+            Some(d) => {
+                if d.len() != 2 {
+                    return Err(bad());
+                }
+                let max = days_in_month(y, m);
+                let d = parse_small(d, 1, max, "the day", raw)?;
+                Ok(Period::Day(y, m, d))
+            }
+        }
+    }
+}
+
+impl Serialize for Period {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Period {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Period;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a period such as \"2025-Q2\" or a date such as 2025-09-11")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Period, E> {
+                v.parse().map_err(|e: PeriodError| E::custom(e.0))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Period, E> {
+                let y = u16::try_from(v)
+                    .map_err(|_| E::custom(format!("year {v} is out of range ({MIN_YEAR}–{MAX_YEAR})")))?;
+                check_year(y).map_err(|e| E::custom(e.0))?;
+                Ok(Period::Year(y))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Period, E> {
+                self.visit_i64(i64::try_from(v).unwrap_or(i64::MAX))
+            }
+            // A bare TOML date (`date = 2025-09-11`) arrives as toml's datetime map.
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Period, A::Error> {
+                let dt = toml::value::Datetime::deserialize(de::value::MapAccessDeserializer::new(map))?;
+                match (dt.date, dt.time) {
+                    (Some(date), None) => format!("{date}")
+                        .parse()
+                        .map_err(|e: PeriodError| de::Error::custom(e.0)),
+                    _ => Err(de::Error::custom(format!(
+                        "`{dt}` has a time of day or no date; write a date such as 2025-09-11 or a period such as \"2025-Q2\""
+                    ))),
+                }
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl schemars::JsonSchema for Period {
+    fn schema_name() -> Cow<'static, str> {
+        "Period".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "A period: `2025`, `FY2025`, `2025-H1`, `2025-Q2`, `2025-09` or `2025-09-11` (a bare TOML date is accepted too).",
+            "anyOf": [
+                { "type": "string", "pattern": "^(FY)?[0-9]{4}$|^[0-9]{4}-(H[12]|Q[1-4]|(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)$" },
+                { "type": "integer", "minimum": MIN_YEAR, "maximum": MAX_YEAR },
+                { "type": "string", "format": "date" }
+            ]
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(s: &str) -> Period {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn parses_every_form_and_prints_it_back() {
+        for s in [
+            "2025",
+            "FY2025",
+            "2025-H1",
+            "2025-H2",
+            "2025-Q2",
+            "2025-09",
+            "2025-09-11",
+            "2024-02-29",
+        ] {
+            assert_eq!(p(s).to_string(), s);
+        }
+        assert_eq!(p("2025-q3"), Period::Quarter(2025, 3));
+        assert_eq!(p("fy2024"), Period::FiscalYear(2024));
+    }
+
+    #[test]
+    fn rejects_bad_periods_with_a_reason() {
+        for (s, needle) in [
+            ("2025-Q5", "quarter must be 1–4"),
+            ("2025-H3", "half must be 1–2"),
+            ("2025-13", "month must be 1–12"),
+            ("2025-02-29", "day must be 1–28"),
+            ("2025-9", "expected a period"),
+            ("25-Q1", "expected a period"),
+            ("3025", "out of range"),
+            ("", "expected a period"),
+            ("2025-Q1-01", "expected a period"),
+            ("Q1 2025", "expected a period"),
+        ] {
+            let e = s.parse::<Period>().unwrap_err();
+            assert!(e.0.contains(needle), "{s}: {e}");
+        }
+    }
+
+    #[test]
+    fn sorts_by_start_with_wider_periods_first() {
+        let mut v: Vec<Period> = [
+            "2025-Q2",
+            "2025-01-05",
+            "2025-H1",
+            "2024",
+            "FY2025",
+            "2025",
+            "2025-Q1",
+            "2025-01",
+            "2025-H2",
+        ]
+        .iter()
+        .map(|s| p(s))
+        .collect();
+        v.sort();
+        let got: Vec<String> = v.iter().map(|p| p.to_string()).collect();
+        assert_eq!(
+            got,
+            [
+                "2024",
+                "2025",
+                "FY2025",
+                "2025-H1",
+                "2025-Q1",
+                "2025-01",
+                "2025-01-05",
+                "2025-Q2",
+                "2025-H2"
+            ]
+        );
+    }
+
+    #[test]
+    fn containment() {
+        assert!(p("2025-09-11").within(p("2025-Q3")));
+        assert!(p("2025-Q2").within(p("2025-H1")));
+        assert!(!p("2025-Q3").within(p("2025-H1")));
+        assert!(p("2025-H2").within(p("2025")));
+        assert!(!p("2024-H2").within(p("2025")));
+    }
+
+    #[test]
+    fn deserializes_strings_integers_and_bare_dates() {
+        #[derive(Deserialize)]
+        struct T {
+            a: Period,
+            b: Period,
+            c: Period,
+        }
+        let t: T = toml::from_str("a = \"2025-Q2\"\nb = 2024\nc = 2025-09-11\n").unwrap();
+        assert_eq!((t.a, t.b, t.c), (p("2025-Q2"), p("2024"), p("2025-09-11")));
+        let e = toml::from_str::<T>("a = \"2025-Q9\"\nb = 2024\nc = 2025-09-11T10:00:00\n")
+            .err()
+            .unwrap();
+        assert!(e.to_string().contains("quarter must be 1–4"), "{e}");
+    }
+}

@@ -1,0 +1,399 @@
+//! Checks across records: ids well-formed and unique, every reference resolves, figures make sense.
+//! Problems point at the exact field, found by re-reading the file's spans only when there is one.
+
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
+
+use serde_spanned::Spanned;
+use toml::de::{DeTable, DeValue};
+
+use super::diag::{Diagnostic, SourceFile};
+use super::hint::did_you_mean;
+use super::model::{Metric, Origin};
+use super::number::Unit;
+use super::{Kb, Kind};
+
+/// What the parse could not read, so that validation does not pile on follow-on errors.
+#[derive(Debug, Default)]
+pub struct Broken {
+    /// Ids of records that failed to deserialize: references to them are not reported.
+    pub ids: HashSet<String>,
+    /// Some file did not parse at all: references cannot be checked reliably.
+    pub unparsed_files: bool,
+}
+
+/// One step of a path from a record to a field: `sources[1]` is `[Key("sources"), Index(1)]`.
+#[derive(Clone, Copy, Debug)]
+pub enum Seg {
+    Key(&'static str),
+    Index(usize),
+}
+use Seg::{Index as I, Key as K};
+
+struct Ctx<'a> {
+    files: &'a [SourceFile],
+    tables: HashMap<usize, Option<Spanned<DeTable<'a>>>>,
+    diags: &'a mut Vec<Diagnostic>,
+}
+
+impl<'a> Ctx<'a> {
+    /// The byte span of `path` inside the record at `origin`, or the nearest enclosing span.
+    fn locate(&mut self, kind: Kind, origin: &Origin, path: &[Seg]) -> Range<usize> {
+        let files = self.files;
+        let table = self
+            .tables
+            .entry(origin.file)
+            .or_insert_with(|| files.get(origin.file).and_then(|f| DeTable::parse(&f.text).ok()));
+        let Some(table) = table.as_ref() else {
+            return origin.span.clone();
+        };
+        let record = table
+            .get_ref()
+            .iter()
+            .find(|(k, _)| k.get_ref() == kind.table())
+            .and_then(|(_, v)| v.get_ref().as_array())
+            .and_then(|a| a.get(origin.index));
+        let Some(mut cur) = record else {
+            return origin.span.clone();
+        };
+        for seg in path {
+            let next = match (*seg, cur.get_ref()) {
+                (Seg::Key(k), DeValue::Table(t)) => {
+                    t.iter().find(|(key, _)| key.get_ref() == k).map(|(_, v)| v)
+                }
+                (Seg::Index(i), DeValue::Array(a)) => a.get(i),
+                _ => None,
+            };
+            match next {
+                Some(n) => cur = n,
+                None => break,
+            }
+        }
+        cur.span()
+    }
+
+    fn error(&mut self, kind: Kind, origin: &Origin, path: &[Seg], msg: String, help: Option<String>) {
+        let span = self.locate(kind, origin, path);
+        self.diags
+            .push(Diagnostic::error(Some(origin.file), Some(span), msg).with_help(help));
+    }
+
+    fn where_is(&mut self, kind: Kind, origin: &Origin, path: &[Seg]) -> String {
+        let span = self.locate(kind, origin, path);
+        let f = &self.files[origin.file];
+        let (l, c) = super::diag::line_col(&f.text, span.start);
+        format!("{}:{l}:{c}", crate::text::escape_controls(&f.name))
+    }
+}
+
+fn valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !id.starts_with('-')
+        && !id.ends_with('-')
+}
+
+/// A suggested id for one that is not well-formed: `Ali Yun` → `ali-yun`.
+fn id_suggestion(id: &str) -> Option<String> {
+    let mut s = String::new();
+    for c in id.trim().chars() {
+        match c {
+            'A'..='Z' | 'a'..='z' | '0'..='9' => s.push(c.to_ascii_lowercase()),
+            _ if !s.ends_with('-') && !s.is_empty() => s.push('-'),
+            _ => {}
+        }
+    }
+    let s = s.trim_end_matches('-').to_string();
+    (!s.is_empty() && s != id).then_some(s)
+}
+
+/// Ids known per kind, for resolving references and suggesting close ones.
+struct Ids<'k> {
+    sources: HashSet<&'k str>,
+    vendors: HashSet<&'k str>,
+    broken: &'k HashSet<String>,
+    skip_refs: bool,
+}
+
+impl Ids<'_> {
+    fn check(&self, ctx: &mut Ctx, what: Kind, id: &str, kind: Kind, origin: &Origin, path: &[Seg]) {
+        let set = if what == Kind::Source {
+            &self.sources
+        } else {
+            &self.vendors
+        };
+        if self.skip_refs || set.contains(id) || self.broken.contains(id) {
+            return;
+        }
+        let candidates: Vec<&str> = set.iter().copied().collect();
+        let mut sorted = candidates.clone();
+        sorted.sort_unstable();
+        let help = did_you_mean(id, &sorted).map(|c| format!("did you mean `{c}`?"));
+        ctx.error(
+            kind,
+            origin,
+            path,
+            format!("no {} with id `{id}`", what.table()),
+            help,
+        );
+    }
+}
+
+/// Check everything that a schema cannot: references, uniqueness, ranges. Appends to `diags`.
+pub fn validate(kb: &Kb, files: &[SourceFile], broken: &Broken, diags: &mut Vec<Diagnostic>) {
+    let mut ctx = Ctx {
+        files,
+        tables: HashMap::new(),
+        diags,
+    };
+    let ids = Ids {
+        sources: kb.sources.iter().map(|s| s.id.as_str()).collect(),
+        vendors: kb.vendors.iter().map(|v| v.id.as_str()).collect(),
+        broken: &broken.ids,
+        skip_refs: broken.unparsed_files,
+    };
+
+    // Ids: well-formed, and unique across the whole KB (so any record can be named by id alone).
+    let mut seen: HashMap<&str, (Kind, &Origin)> = HashMap::new();
+    let all = kb
+        .sources
+        .iter()
+        .map(|r| (Kind::Source, r.id.as_str(), &r.origin))
+        .chain(
+            kb.vendors
+                .iter()
+                .map(|r| (Kind::Vendor, r.id.as_str(), &r.origin)),
+        )
+        .chain(
+            kb.executives
+                .iter()
+                .map(|r| (Kind::Executive, r.id.as_str(), &r.origin)),
+        )
+        .chain(kb.deals.iter().map(|r| (Kind::Deal, r.id.as_str(), &r.origin)))
+        .chain(kb.series.iter().map(|r| (Kind::Series, r.id.as_str(), &r.origin)));
+    for (kind, id, origin) in all {
+        if !valid_id(id) {
+            let help = id_suggestion(id)
+                .map(|s| format!("ids use lower-case ASCII letters, digits and `-`: try `{s}`"));
+            ctx.error(
+                kind,
+                origin,
+                &[K("id")],
+                format!("invalid id `{id}`"),
+                help.or(Some("ids use lower-case ASCII letters, digits and `-`".into())),
+            );
+        }
+        if let Some((first_kind, first)) = seen.get(id) {
+            let at = ctx.where_is(*first_kind, first, &[K("id")]);
+            let span = ctx.locate(kind, origin, &[K("id")]);
+            ctx.diags.push(
+                Diagnostic::error(Some(origin.file), Some(span), format!("duplicate id `{id}`"))
+                    .with_note(Some(format!("first used by a {} at {at}", first_kind.table()))),
+            );
+        } else {
+            seen.insert(id, (kind, origin));
+        }
+    }
+
+    let required = |ctx: &mut Ctx, kind: Kind, origin: &Origin, field: &'static str, value: &str| {
+        if value.trim().is_empty() {
+            ctx.error(
+                kind,
+                origin,
+                &[K(field)],
+                format!("`{field}` must not be empty"),
+                None,
+            );
+        }
+    };
+    let cite = |ctx: &mut Ctx, kind: Kind, origin: &Origin, sources: &[String]| {
+        if sources.is_empty() {
+            ctx.error(
+                kind,
+                origin,
+                &[K("sources")],
+                "a record must cite at least one source".into(),
+                Some("add `sources = [\"<source id>\"]`".into()),
+            );
+        }
+        for (i, s) in sources.iter().enumerate() {
+            ids.check(ctx, Kind::Source, s, kind, origin, &[K("sources"), I(i)]);
+        }
+    };
+
+    for s in &kb.sources {
+        required(&mut ctx, Kind::Source, &s.origin, "title", &s.title);
+        required(&mut ctx, Kind::Source, &s.origin, "publisher", &s.publisher);
+    }
+    for v in &kb.vendors {
+        required(&mut ctx, Kind::Vendor, &v.origin, "name", &v.name);
+        cite(&mut ctx, Kind::Vendor, &v.origin, &v.sources);
+    }
+    for e in &kb.executives {
+        let o = &e.origin;
+        required(&mut ctx, Kind::Executive, o, "name", &e.name);
+        cite(&mut ctx, Kind::Executive, o, &e.sources);
+        if let Some(v) = &e.vendor {
+            ids.check(&mut ctx, Kind::Vendor, v, Kind::Executive, o, &[K("vendor")]);
+        }
+        for (i, m) in e.career.iter().enumerate() {
+            let at = |f: &'static str| [K("career"), I(i), K(f)];
+            required(&mut ctx, Kind::Executive, o, "role", &m.role);
+            if let Some(v) = &m.from {
+                ids.check(&mut ctx, Kind::Vendor, v, Kind::Executive, o, &at("from"));
+            }
+            if let Some(v) = &m.to {
+                ids.check(&mut ctx, Kind::Vendor, v, Kind::Executive, o, &at("to"));
+            }
+            if m.from.is_some() && m.from_org.is_some() {
+                ctx.error(
+                    Kind::Executive,
+                    o,
+                    &at("from_org"),
+                    "give either `from` (a vendor id) or `from_org` (a name), not both".into(),
+                    None,
+                );
+            }
+            if m.to.is_some() && m.to_org.is_some() {
+                ctx.error(
+                    Kind::Executive,
+                    o,
+                    &at("to_org"),
+                    "give either `to` (a vendor id) or `to_org` (a name), not both".into(),
+                    None,
+                );
+            }
+            if let Some(src) = &m.source {
+                ids.check(&mut ctx, Kind::Source, src, Kind::Executive, o, &at("source"));
+            }
+        }
+    }
+    for d in &kb.deals {
+        let o = &d.origin;
+        required(&mut ctx, Kind::Deal, o, "title", &d.title);
+        cite(&mut ctx, Kind::Deal, o, &d.sources);
+        if d.vendors.is_empty() {
+            ctx.error(
+                Kind::Deal,
+                o,
+                &[K("vendors")],
+                "a deal names at least one vendor".into(),
+                None,
+            );
+        }
+        for (i, v) in d.vendors.iter().enumerate() {
+            ids.check(&mut ctx, Kind::Vendor, v, Kind::Deal, o, &[K("vendors"), I(i)]);
+        }
+        if let Some(v) = &d.from_vendor {
+            ids.check(&mut ctx, Kind::Vendor, v, Kind::Deal, o, &[K("from_vendor")]);
+        }
+        if let Some(a) = &d.amount
+            && a.value.0 < 0.0
+        {
+            ctx.error(
+                Kind::Deal,
+                o,
+                &[K("amount"), K("value")],
+                format!("an amount cannot be negative (got {})", a.value.0),
+                None,
+            );
+        }
+    }
+    for s in &kb.series {
+        let o = &s.origin;
+        required(&mut ctx, Kind::Series, o, "name", &s.name);
+        cite(&mut ctx, Kind::Series, o, &s.sources);
+        match (&s.vendor, &s.market) {
+            (Some(v), None) => ids.check(&mut ctx, Kind::Vendor, v, Kind::Series, o, &[K("vendor")]),
+            (None, Some(m)) => required(&mut ctx, Kind::Series, o, "market", m),
+            (Some(_), Some(_)) => ctx.error(
+                Kind::Series,
+                o,
+                &[K("market")],
+                "a series is either a vendor's (`vendor`) or a market's (`market`), not both".into(),
+                None,
+            ),
+            (None, None) => ctx.error(
+                Kind::Series,
+                o,
+                &[],
+                "a series needs `vendor = \"<vendor id>\"` or `market = \"<market name>\"`".into(),
+                None,
+            ),
+        }
+        if s.points.is_empty() {
+            ctx.error(
+                Kind::Series,
+                o,
+                &[K("points")],
+                "a series needs at least one point".into(),
+                Some("add a `[[series.points]]` table with `period` and `value`".into()),
+            );
+        }
+        let mut by_period: HashMap<(super::Period, Option<&str>), usize> = HashMap::new();
+        for (i, p) in s.points.iter().enumerate() {
+            let at = |f: &'static str| [K("points"), I(i), K(f)];
+            if let Some(src) = &p.source {
+                ids.check(&mut ctx, Kind::Source, src, Kind::Series, o, &at("source"));
+            } else if s.sources.len() > 1 {
+                ctx.error(
+                    Kind::Series,
+                    o,
+                    &[K("points"), I(i)],
+                    format!(
+                        "the series cites {} sources: say which one states this point",
+                        s.sources.len()
+                    ),
+                    Some("add `source = \"<source id>\"` to the point".into()),
+                );
+            }
+            if s.unit.is_amount() && p.value.0 < 0.0 {
+                ctx.error(
+                    Kind::Series,
+                    o,
+                    &at("value"),
+                    format!("a value in `{}` cannot be negative (got {})", s.unit, p.value.0),
+                    None,
+                );
+            }
+            if s.metric == Metric::MarketShare
+                && s.unit == Unit::Percent
+                && !(0.0..=100.0).contains(&p.value.0)
+            {
+                ctx.error(
+                    Kind::Series,
+                    o,
+                    &at("value"),
+                    format!("a market share must be between 0 and 100 % (got {})", p.value.0),
+                    None,
+                );
+            }
+            let src = p.source.as_deref().or(s.sources.first().map(String::as_str));
+            if let Some(first) = by_period.insert((p.period, src), i) {
+                let span = ctx.locate(Kind::Series, o, &at("period"));
+                let prev = ctx.where_is(Kind::Series, o, &[K("points"), I(first), K("period")]);
+                ctx.diags.push(
+                    Diagnostic::error(Some(o.file), Some(span), format!("two points for {} from the same source", p.period))
+                        .with_note(Some(format!("the other is at {prev}; points for one period may differ only when their sources differ")))
+                );
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids() {
+        assert!(valid_id("aliyun") && valid_id("t3-2025") && valid_id("a"));
+        for bad in ["", "Aliyun", "ali_yun", "-a", "a-", "阿里", "a b"] {
+            assert!(!valid_id(bad), "{bad}");
+        }
+        assert_eq!(id_suggestion("Ali Yun").as_deref(), Some("ali-yun"));
+        assert_eq!(id_suggestion("阿里"), None);
+    }
+}

@@ -1,0 +1,7 @@
+//! marketlens: explore a market-intelligence knowledge base from the terminal.
+//!
+//! The core (`kb`, `text`) has no terminal code; the command line lives in `cli`.
+
+pub mod cli;
+pub mod kb;
+pub mod text;
