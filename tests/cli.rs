@@ -1,0 +1,101 @@
+//! The headless commands as a user runs them: exit codes, stdout vs stderr, the built-in KB.
+
+use std::process::{Command, Output};
+
+fn marketlens(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_marketlens")).args(args).output().expect("binary runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn check_of_the_built_in_kb_is_clean_and_summarises_counts() {
+    let o = marketlens(&["check"]);
+    assert!(o.status.success(), "stderr: {}", stderr(&o));
+    assert_eq!(stderr(&o), "", "a clean KB prints no diagnostics");
+    let out = stdout(&o);
+    assert_eq!(out.lines().count(), 1, "{out}");
+    assert!(out.starts_with("built-in: "), "{out}");
+    for word in ["sources", "vendors", "executives", "career moves", "deals", "series", "points"] {
+        assert!(out.contains(word), "summary lacks {word}: {out}");
+    }
+}
+
+#[test]
+fn check_reports_problems_on_stderr_and_exits_1() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("kb.toml");
+    std::fs::write(&p, "[[vendor]]\nid = \"a\"\nname = \"A\"\nsources = [\"nope\"]\n").unwrap();
+    let o = marketlens(&["check", p.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(stdout(&o), "");
+    let err = stderr(&o);
+    assert!(err.contains("kb.toml:4:12: error: no source with id `nope`"), "{err}");
+    assert!(err.trim_end().ends_with(&format!("error: 1 error and 0 warnings in `{}`", p.display())), "{err}");
+}
+
+#[test]
+fn global_kb_flag_is_used_by_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("kb.toml");
+    std::fs::write(
+        &p,
+        "[[source]]\nid = \"s\"\ntitle = \"t\"\npublisher = \"p\"\ndate = 2025-01-02\n\n[[vendor]]\nid = \"a\"\nname = \"A\"\nsources = [\"s\"]\n",
+    )
+    .unwrap();
+    let o = marketlens(&["--kb", p.to_str().unwrap(), "check"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("1 sources, 1 vendors, 0 executives"), "{}", stdout(&o));
+}
+
+#[test]
+fn schema_is_json_and_the_shipped_copy_is_current() {
+    let o = marketlens(&["schema"]);
+    assert!(o.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("schema is JSON");
+    for kind in ["source", "vendor", "executive", "deal", "series"] {
+        assert!(v["properties"][kind].is_object(), "schema lacks {kind}");
+    }
+    assert_eq!(v["additionalProperties"], serde_json::Value::Bool(false), "unknown tables are rejected");
+    let shipped =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/marketlens.schema.json")).unwrap();
+    assert_eq!(
+        shipped,
+        stdout(&o),
+        "assets/marketlens.schema.json is stale: run `cargo run -- schema > assets/marketlens.schema.json`"
+    );
+}
+
+#[test]
+fn completions_are_generated() {
+    let o = marketlens(&["completions", "bash"]);
+    assert!(o.status.success());
+    let s = stdout(&o);
+    assert!(s.contains("marketlens") && s.contains("check") && s.contains("schema"), "{s}");
+}
+
+#[test]
+fn version_and_help() {
+    let o = marketlens(&["--version"]);
+    assert!(stdout(&o).starts_with("marketlens "));
+    let o = marketlens(&["--help"]);
+    let s = stdout(&o);
+    assert!(s.contains("check") && s.contains("--kb"), "{s}");
+}
+
+#[test]
+fn a_missing_path_is_a_clear_error() {
+    let o = marketlens(&["check", "/no/such/kb.toml"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("cannot read `/no/such/kb.toml`: no such file or directory"),
+        "{}",
+        stderr(&o)
+    );
+}
