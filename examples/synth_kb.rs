@@ -10,8 +10,9 @@ use std::fmt::Write as _;
 use std::io::Write as _;
 
 const CJK: &[&str] = &[
-    "阿里", "云", "火山", "引擎", "华为", "腾讯", "百度", "智能", "天翼", "移动", "联通", "京东", "金山", "浪潮",
-    "计算", "数据", "科技", "网络", "算力", "模型", "星河", "凌云", "储", "瑞", "松", "张", "王", "李", "刘",
+    "阿里", "云", "火山", "引擎", "华为", "腾讯", "百度", "智能", "天翼", "移动", "联通", "京东", "金山",
+    "浪潮", "计算", "数据", "科技", "网络", "算力", "模型", "星河", "凌云", "储", "瑞", "松", "张", "王",
+    "李", "刘",
 ];
 const ASCII: &[&str] = &[
     "cloud", "data", "compute", "nova", "sky", "apex", "quant", "tera", "hyper", "edge", "core", "orbit",
@@ -68,7 +69,9 @@ fn main() {
     let vendors = (records / 10).max(1);
     let executives = (records / 5).max(1);
     let series = (records / 10).max(1);
-    let deals = records.saturating_sub(sources + vendors + executives + series).max(1);
+    let deals = records
+        .saturating_sub(sources + vendors + executives + series)
+        .max(1);
     let mut s = String::with_capacity(records * 220);
     for i in 0..sources {
         let _ = write!(
@@ -103,7 +106,14 @@ fn main() {
             1 + r.below(4)
         );
     }
-    const KINDS: &[&str] = &["order", "migration", "investment", "partnership", "price-change", "contract"];
+    const KINDS: &[&str] = &[
+        "order",
+        "migration",
+        "investment",
+        "partnership",
+        "price-change",
+        "contract",
+    ];
     for i in 0..deals {
         let _ = write!(
             s,

@@ -82,25 +82,30 @@ pub fn run() -> ExitCode {
     }
 }
 
+/// `1 vendor`, `2 vendors`.
+fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 /// One line: what was loaded, per kind.
 pub fn summary(l: &Loaded) -> String {
     let c = l.kb.counts();
-    let conflicts = l.kb.conflicts().len();
-    let files = l.files.len();
     format!(
-        "{}: {} sources, {} vendors, {} executives ({} career moves), {} deals, {} series ({} points) in {} file{}; {} conflicting point{}",
+        "{}: {}, {}, {} ({}), {}, {} ({}) in {}; {}",
         l.label,
-        c.sources,
-        c.vendors,
-        c.executives,
-        c.career_moves,
-        c.deals,
-        c.series,
-        c.points,
-        files,
-        if files == 1 { "" } else { "s" },
-        conflicts,
-        if conflicts == 1 { "" } else { "s" },
+        count(c.sources, "source", "sources"),
+        count(c.vendors, "vendor", "vendors"),
+        count(c.executives, "executive", "executives"),
+        count(c.career_moves, "career move", "career moves"),
+        count(c.deals, "deal", "deals"),
+        count(c.series, "series", "series"),
+        count(c.points, "point", "points"),
+        count(l.files.len(), "file", "files"),
+        count(
+            l.kb.conflicts().len(),
+            "conflicting figure",
+            "conflicting figures"
+        ),
     )
 }
 
@@ -110,16 +115,16 @@ fn check(path: Option<&std::path::Path>) -> ExitCode {
     let (errors, warnings) = (loaded.error_count(), loaded.warning_count());
     if errors > 0 {
         eprintln!(
-            "error: {errors} error{} and {warnings} warning{} in `{}`",
-            if errors == 1 { "" } else { "s" },
-            if warnings == 1 { "" } else { "s" },
+            "error: {} and {} in `{}`",
+            count(errors, "error", "errors"),
+            count(warnings, "warning", "warnings"),
             crate::text::escape_controls(&loaded.label)
         );
         return ExitCode::from(1);
     }
     println!("{}", crate::text::escape_controls(&summary(&loaded)));
     if warnings > 0 {
-        eprintln!("{warnings} warning{}", if warnings == 1 { "" } else { "s" });
+        eprintln!("{}", count(warnings, "warning", "warnings"));
     }
     ExitCode::SUCCESS
 }

@@ -3,7 +3,10 @@
 use std::process::{Command, Output};
 
 fn marketlens(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_marketlens")).args(args).output().expect("binary runs")
+    Command::new(env!("CARGO_BIN_EXE_marketlens"))
+        .args(args)
+        .output()
+        .expect("binary runs")
 }
 
 fn stdout(o: &Output) -> String {
@@ -22,7 +25,15 @@ fn check_of_the_built_in_kb_is_clean_and_summarises_counts() {
     let out = stdout(&o);
     assert_eq!(out.lines().count(), 1, "{out}");
     assert!(out.starts_with("built-in: "), "{out}");
-    for word in ["sources", "vendors", "executives", "career moves", "deals", "series", "points"] {
+    for word in [
+        "sources",
+        "vendors",
+        "executives",
+        "career moves",
+        "deals",
+        "series",
+        "points",
+    ] {
         assert!(out.contains(word), "summary lacks {word}: {out}");
     }
 }
@@ -36,8 +47,15 @@ fn check_reports_problems_on_stderr_and_exits_1() {
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(stdout(&o), "");
     let err = stderr(&o);
-    assert!(err.contains("kb.toml:4:12: error: no source with id `nope`"), "{err}");
-    assert!(err.trim_end().ends_with(&format!("error: 1 error and 0 warnings in `{}`", p.display())), "{err}");
+    assert!(
+        err.contains("kb.toml:4:12: error: no source with id `nope`"),
+        "{err}"
+    );
+    assert!(
+        err.trim_end()
+            .ends_with(&format!("error: 1 error and 0 warnings in `{}`", p.display())),
+        "{err}"
+    );
 }
 
 #[test]
@@ -51,7 +69,11 @@ fn global_kb_flag_is_used_by_check() {
     .unwrap();
     let o = marketlens(&["--kb", p.to_str().unwrap(), "check"]);
     assert!(o.status.success(), "{}", stderr(&o));
-    assert!(stdout(&o).contains("1 sources, 1 vendors, 0 executives"), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("1 source, 1 vendor, 0 executives"),
+        "{}",
+        stdout(&o)
+    );
 }
 
 #[test]
@@ -62,9 +84,16 @@ fn schema_is_json_and_the_shipped_copy_is_current() {
     for kind in ["source", "vendor", "executive", "deal", "series"] {
         assert!(v["properties"][kind].is_object(), "schema lacks {kind}");
     }
-    assert_eq!(v["additionalProperties"], serde_json::Value::Bool(false), "unknown tables are rejected");
-    let shipped =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/marketlens.schema.json")).unwrap();
+    assert_eq!(
+        v["additionalProperties"],
+        serde_json::Value::Bool(false),
+        "unknown tables are rejected"
+    );
+    let shipped = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/assets/marketlens.schema.json"
+    ))
+    .unwrap();
     assert_eq!(
         shipped,
         stdout(&o),
@@ -77,7 +106,10 @@ fn completions_are_generated() {
     let o = marketlens(&["completions", "bash"]);
     assert!(o.status.success());
     let s = stdout(&o);
-    assert!(s.contains("marketlens") && s.contains("check") && s.contains("schema"), "{s}");
+    assert!(
+        s.contains("marketlens") && s.contains("check") && s.contains("schema"),
+        "{s}"
+    );
 }
 
 #[test]

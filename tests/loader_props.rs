@@ -5,7 +5,14 @@ use marketlens::kb::{self, SourceFile};
 use proptest::prelude::*;
 
 fn load(text: String) -> kb::Loaded {
-    kb::load::load_files("prop".into(), vec![SourceFile { name: "prop.toml".into(), text }], Vec::new())
+    kb::load::load_files(
+        "prop".into(),
+        vec![SourceFile {
+            name: "prop.toml".into(),
+            text,
+        }],
+        Vec::new(),
+    )
 }
 
 fn assert_sane(l: &kb::Loaded) {
@@ -34,8 +41,27 @@ fn toml_piece() -> impl Strategy<Value = String> {
         "",
     ]);
     let key = prop::sample::select(vec![
-        "id", "name", "title", "publisher", "date", "sources", "vendor", "vendors", "kind", "amount", "period",
-        "value", "unit", "metric", "points", "market", "source", "role", "to", "from", "vendr",
+        "id",
+        "name",
+        "title",
+        "publisher",
+        "date",
+        "sources",
+        "vendor",
+        "vendors",
+        "kind",
+        "amount",
+        "period",
+        "value",
+        "unit",
+        "metric",
+        "points",
+        "market",
+        "source",
+        "role",
+        "to",
+        "from",
+        "vendr",
     ]);
     let value = prop::sample::select(vec![
         "\"s1\"",

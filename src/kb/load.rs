@@ -209,9 +209,12 @@ pub fn load_files(label: String, files: Vec<SourceFile>, mut diags: Vec<Diagnost
         }
         parse_file(fi, &f.text, &mut kb, &mut broken, &mut diags);
     }
-    if files.len() == 1 && kb.is_empty() && diags.is_empty() {
+    if kb.is_empty() && !diags.iter().any(Diagnostic::is_error) {
+        // One file: name it; a directory whose files hold no records: name none of them.
+        let file = (files.len() == 1).then_some(0);
+        diags.retain(Diagnostic::is_error);
         diags.push(Diagnostic::error(
-            Some(0),
+            file,
             None,
             "the KB has no records; expected tables such as [[source]], [[vendor]], [[deal]]",
         ));
@@ -253,6 +256,14 @@ fn parse_file(
     for (key, value) in table.iter_mut() {
         let name: &str = key.get_ref();
         let Some(kind) = Kind::from_table(name) else {
+            if !matches!(value.get_ref(), DeValue::Table(_) | DeValue::Array(_)) {
+                diags.push(Diagnostic::error(
+                    Some(fi),
+                    Some(key.span()),
+                    format!("unexpected key `{name}` at the top level; fields belong inside a record such as [[vendor]]"),
+                ));
+                continue;
+            }
             let names: Vec<&str> = Kind::ALL.iter().map(|k| k.table()).collect();
             let help = hint::did_you_mean(name, &names)
                 .or_else(|| names.iter().copied().find(|n| name.trim_end_matches('s') == *n))
@@ -321,7 +332,7 @@ fn parse_file(
             }
         }
     }
-    if !any && !text.trim().is_empty() && diags.iter().all(|d| d.file != Some(fi)) {
+    if !any && diags.iter().all(|d| d.file != Some(fi)) {
         diags.push(Diagnostic::warning(Some(fi), None, "file holds no records"));
     }
 }

@@ -151,15 +151,15 @@ impl Kb {
         self.get_kind(id, Kind::Series).map(|i| &self.series[i])
     }
 
-    /// Series points that share a period with another point of the same series (statements that
-    /// conflict between sources), counted once per extra point.
+    /// Periods of a series for which sources state different values: one entry per (series,
+    /// period), however many points disagree.
     pub fn conflicts(&self) -> Vec<(&Series, Period)> {
         let mut out = Vec::new();
         for s in &self.series {
             let pts = s.sorted_points();
-            for w in pts.windows(2) {
-                if w[0].period == w[1].period && w[0].value != w[1].value {
-                    out.push((s, w[1].period));
+            for group in pts.chunk_by(|a, b| a.period == b.period) {
+                if group.iter().any(|p| p.value != group[0].value) {
+                    out.push((s, group[0].period));
                 }
             }
         }

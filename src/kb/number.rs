@@ -78,8 +78,15 @@ impl<'de> Deserialize<'de> for Num {
                 if v.is_finite() {
                     Ok(Num(v))
                 } else {
+                    let written = if v.is_nan() {
+                        "nan"
+                    } else if v > 0.0 {
+                        "inf"
+                    } else {
+                        "-inf"
+                    };
                     Err(E::custom(format!(
-                        "`{v}` is not a usable number: write a finite number"
+                        "`{written}` is not a usable number: write a finite number"
                     )))
                 }
             }

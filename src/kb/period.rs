@@ -238,8 +238,11 @@ impl<'de> Deserialize<'de> for Period {
                     (Some(date), None) => format!("{date}")
                         .parse()
                         .map_err(|e: PeriodError| de::Error::custom(e.0)),
-                    _ => Err(de::Error::custom(format!(
-                        "`{dt}` has a time of day or no date; write a date such as 2025-09-11 or a period such as \"2025-Q2\""
+                    (Some(_), Some(_)) => Err(de::Error::custom(format!(
+                        "`{dt}` has a time of day; write just the date, such as 2025-09-11"
+                    ))),
+                    (None, _) => Err(de::Error::custom(format!(
+                        "`{dt}` is a time without a date; write a date such as 2025-09-11 or a period such as \"2025-Q2\""
                     ))),
                 }
             }

@@ -1,0 +1,498 @@
+//! The one definition of what a tab shows: its columns, its rows for a given sort, and a record's
+//! detail with its relations. The TUI and export both call this; neither computes rows itself.
+
+mod detail;
+pub mod spark;
+
+use std::cmp::Ordering;
+
+pub use detail::{Block, Detail, Target, detail};
+
+use crate::kb::{Kb, Kind, Period, Series, Unit, number};
+use crate::text::escape_controls as clean;
+
+/// The five tabs of the explorer, in order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Tab {
+    Vendors,
+    Executives,
+    Deals,
+    Trends,
+    Sources,
+}
+
+impl Tab {
+    pub const ALL: [Tab; 5] = [Tab::Vendors, Tab::Executives, Tab::Deals, Tab::Trends, Tab::Sources];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Tab::Vendors => "Vendors",
+            Tab::Executives => "Executives",
+            Tab::Deals => "Deals",
+            Tab::Trends => "Trends",
+            Tab::Sources => "Sources",
+        }
+    }
+
+    /// The kind of record a tab lists.
+    pub fn kind(self) -> Kind {
+        match self {
+            Tab::Vendors => Kind::Vendor,
+            Tab::Executives => Kind::Executive,
+            Tab::Deals => Kind::Deal,
+            Tab::Trends => Kind::Series,
+            Tab::Sources => Kind::Source,
+        }
+    }
+
+    pub fn for_kind(kind: Kind) -> Tab {
+        match kind {
+            Kind::Vendor => Tab::Vendors,
+            Kind::Executive => Tab::Executives,
+            Kind::Deal => Tab::Deals,
+            Kind::Series => Tab::Trends,
+            Kind::Source => Tab::Sources,
+        }
+    }
+
+    pub fn index(self) -> usize {
+        Tab::ALL.iter().position(|t| *t == self).unwrap_or(0)
+    }
+
+    /// Accepts `vendors`, `vendor`, `trends`, `series` … (case-insensitive).
+    pub fn from_name(s: &str) -> Option<Tab> {
+        let s = s.to_ascii_lowercase();
+        Tab::ALL.into_iter().find(|t| {
+            t.title().eq_ignore_ascii_case(&s) || t.kind().table() == s || (s == "metrics" && *t == Tab::Trends)
+        })
+    }
+
+    pub fn columns(self) -> &'static [Column] {
+        match self {
+            Tab::Vendors => VENDOR_COLS,
+            Tab::Executives => EXEC_COLS,
+            Tab::Deals => DEAL_COLS,
+            Tab::Trends => TREND_COLS,
+            Tab::Sources => SOURCE_COLS,
+        }
+    }
+
+    pub fn record_count(self, kb: &Kb) -> usize {
+        match self {
+            Tab::Vendors => kb.vendors.len(),
+            Tab::Executives => kb.executives.len(),
+            Tab::Deals => kb.deals.len(),
+            Tab::Trends => kb.series.len(),
+            Tab::Sources => kb.sources.len(),
+        }
+    }
+
+    /// Order a tab opens in: newest deals first, sources by date; others in KB order.
+    pub fn default_sort(self) -> Option<Sort> {
+        match self {
+            Tab::Deals => Some(Sort { column: 0, descending: true }),
+            Tab::Sources => Some(Sort { column: 0, descending: false }),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Align {
+    Left,
+    Right,
+}
+
+/// A table column: its header, alignment, and how much room it wants (display columns).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Column {
+    pub name: &'static str,
+    pub align: Align,
+    /// Narrowest useful width.
+    pub min: u16,
+    /// Widest it is worth giving; extra room goes to the flexible columns.
+    pub max: u16,
+    /// Whether it takes a share of left-over room.
+    pub flex: bool,
+}
+
+const fn col(name: &'static str, min: u16, max: u16, flex: bool) -> Column {
+    Column { name, align: Align::Left, min, max, flex }
+}
+
+const fn rcol(name: &'static str, min: u16, max: u16) -> Column {
+    Column { name, align: Align::Right, min, max, flex: false }
+}
+
+const VENDOR_COLS: &[Column] = &[
+    col("Name", 8, 16, true),
+    col("English", 8, 22, true),
+    col("Region", 6, 10, false),
+    col("Segments", 8, 24, true),
+    rcol("Deals", 5, 5),
+    col("Trend", 5, 12, false),
+];
+const EXEC_COLS: &[Column] = &[
+    col("Name", 6, 10, false),
+    col("English", 8, 18, true),
+    col("Vendor", 6, 16, true),
+    col("Title", 8, 40, true),
+    rcol("Moves", 5, 5),
+];
+const DEAL_COLS: &[Column] = &[
+    col("Date", 7, 10, false),
+    col("Vendor", 6, 16, true),
+    col("Counterparty", 8, 24, true),
+    col("Kind", 6, 13, false),
+    rcol("Amount", 7, 12),
+    col("Title", 10, 60, true),
+];
+const TREND_COLS: &[Column] = &[
+    col("Series", 10, 34, true),
+    col("Subject", 6, 16, true),
+    col("Metric", 6, 13, false),
+    rcol("Latest", 6, 14),
+    col("Period", 6, 9, false),
+    rcol("Pts", 3, 3),
+    col("Trend", 5, 12, false),
+];
+const SOURCE_COLS: &[Column] = &[
+    col("Date", 7, 10, false),
+    col("Publisher", 6, 14, true),
+    col("Title", 12, 70, true),
+    rcol("Cited", 5, 5),
+];
+
+/// How a cell sorts: numbers and periods by value, text case-insensitively; empty cells last.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SortKey {
+    Text(String),
+    Num(f64),
+    Period(Period),
+    Missing,
+}
+
+impl SortKey {
+    fn cmp_present(&self, other: &SortKey) -> Ordering {
+        match (self, other) {
+            (SortKey::Num(a), SortKey::Num(b)) => a.total_cmp(b),
+            (SortKey::Period(a), SortKey::Period(b)) => a.cmp(b),
+            (SortKey::Text(a), SortKey::Text(b)) => a.cmp(b),
+            _ => Ordering::Equal,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Cell {
+    /// Display text, already made safe (no control characters).
+    pub text: String,
+    pub key: SortKey,
+}
+
+impl Cell {
+    fn text(s: &str) -> Cell {
+        let text = clean(s).into_owned();
+        let key = if text.is_empty() { SortKey::Missing } else { SortKey::Text(text.to_lowercase()) };
+        Cell { text, key }
+    }
+
+    fn opt(s: Option<&str>) -> Cell {
+        Cell::text(s.unwrap_or(""))
+    }
+
+    fn num(v: usize) -> Cell {
+        Cell { text: v.to_string(), key: SortKey::Num(v as f64) }
+    }
+
+    fn period(p: Option<Period>) -> Cell {
+        match p {
+            Some(p) => Cell { text: p.to_string(), key: SortKey::Period(p) },
+            None => Cell { text: String::new(), key: SortKey::Missing },
+        }
+    }
+}
+
+/// One table row: the record it shows and its cells, one per column.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Row {
+    pub id: String,
+    /// Index of the record in its kind's list in the KB.
+    pub index: usize,
+    pub cells: Vec<Cell>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Sort {
+    pub column: usize,
+    pub descending: bool,
+}
+
+/// What to show: a tab, sorted. (The query joins this in the search work.)
+#[derive(Clone, Debug, PartialEq)]
+pub struct ViewSpec {
+    pub tab: Tab,
+    pub sort: Option<Sort>,
+}
+
+impl ViewSpec {
+    pub fn new(tab: Tab) -> ViewSpec {
+        ViewSpec { tab, sort: tab.default_sort() }
+    }
+}
+
+/// The rows of a view, in display order.
+#[derive(Clone, Debug, PartialEq)]
+pub struct View {
+    pub tab: Tab,
+    pub columns: &'static [Column],
+    pub rows: Vec<Row>,
+    /// Records of this kind in the KB (rows may be fewer once filtered).
+    pub total: usize,
+}
+
+impl View {
+    pub fn position(&self, id: &str) -> Option<usize> {
+        self.rows.iter().position(|r| r.id == id)
+    }
+}
+
+/// Build the rows of a view.
+pub fn rows(kb: &Kb, spec: &ViewSpec) -> View {
+    let tab = spec.tab;
+    let mut rows: Vec<Row> = match tab {
+        Tab::Vendors => kb
+            .vendors
+            .iter()
+            .enumerate()
+            .map(|(i, v)| {
+                let deals = kb
+                    .deals
+                    .iter()
+                    .filter(|d| d.vendors.contains(&v.id) || d.from_vendor.as_deref() == Some(&v.id))
+                    .count();
+                let trend = main_series(kb, &v.id).map(spark::series_spark).unwrap_or_default();
+                Row {
+                    id: v.id.clone(),
+                    index: i,
+                    cells: vec![
+                        Cell::text(&v.name),
+                        Cell::opt(v.name_en.as_deref()),
+                        Cell::opt(v.region.as_deref()),
+                        Cell::text(&v.segments.join(", ")),
+                        Cell::num(deals),
+                        Cell { key: SortKey::Missing, text: trend },
+                    ],
+                }
+            })
+            .collect(),
+        Tab::Executives => kb
+            .executives
+            .iter()
+            .enumerate()
+            .map(|(i, e)| Row {
+                id: e.id.clone(),
+                index: i,
+                cells: vec![
+                    Cell::text(&e.name),
+                    Cell::opt(e.name_en.as_deref()),
+                    Cell::text(&employer(kb, e)),
+                    Cell::opt(e.title.as_deref()),
+                    Cell::num(e.career.len()),
+                ],
+            })
+            .collect(),
+        Tab::Deals => kb
+            .deals
+            .iter()
+            .enumerate()
+            .map(|(i, d)| {
+                let vendors: Vec<&str> = d.vendors.iter().map(|v| vendor_name(kb, v)).collect();
+                let amount = match &d.amount {
+                    Some(a) => Cell { text: a.human(), key: SortKey::Num(a.value.0) },
+                    None => Cell { text: String::new(), key: SortKey::Missing },
+                };
+                Row {
+                    id: d.id.clone(),
+                    index: i,
+                    cells: vec![
+                        Cell::period(d.date),
+                        Cell::text(&vendors.join(", ")),
+                        Cell::opt(d.counterparty.as_deref()),
+                        Cell::text(d.kind.as_str()),
+                        amount,
+                        Cell::text(&d.title),
+                    ],
+                }
+            })
+            .collect(),
+        Tab::Trends => kb
+            .series
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                let last = s.sorted_points().last().copied();
+                let latest = match last {
+                    Some(p) => Cell {
+                        text: format!("{}{}", p.qualifier.prefix(), number::human_value(p.value.0, &s.unit)),
+                        key: SortKey::Num(p.value.0),
+                    },
+                    None => Cell { text: String::new(), key: SortKey::Missing },
+                };
+                Row {
+                    id: s.id.clone(),
+                    index: i,
+                    cells: vec![
+                        Cell::text(&s.name),
+                        Cell::text(&subject(kb, s)),
+                        Cell::text(s.metric.as_str()),
+                        latest,
+                        Cell::period(last.map(|p| p.period)),
+                        Cell::num(s.points.len()),
+                        Cell { key: SortKey::Missing, text: spark::series_spark(s) },
+                    ],
+                }
+            })
+            .collect(),
+        Tab::Sources => kb
+            .sources
+            .iter()
+            .enumerate()
+            .map(|(i, s)| Row {
+                id: s.id.clone(),
+                index: i,
+                cells: vec![
+                    Cell::period(Some(s.date)),
+                    Cell::text(&s.publisher),
+                    Cell::text(&s.title),
+                    Cell::num(detail::citing(kb, &s.id).len()),
+                ],
+            })
+            .collect(),
+    };
+    if let Some(sort) = spec.sort {
+        sort_rows(&mut rows, sort);
+    }
+    View { tab, columns: tab.columns(), rows, total: tab.record_count(kb) }
+}
+
+/// Stable sort by one column; empty cells stay last in either direction.
+pub fn sort_rows(rows: &mut [Row], sort: Sort) {
+    rows.sort_by(|a, b| {
+        let (ka, kb) = (&a.cells.get(sort.column).map(|c| &c.key), &b.cells.get(sort.column).map(|c| &c.key));
+        match (ka, kb) {
+            (Some(SortKey::Missing) | None, Some(SortKey::Missing) | None) => Ordering::Equal,
+            (Some(SortKey::Missing) | None, _) => Ordering::Greater,
+            (_, Some(SortKey::Missing) | None) => Ordering::Less,
+            (Some(x), Some(y)) => {
+                let o = x.cmp_present(y);
+                if sort.descending { o.reverse() } else { o }
+            }
+        }
+    });
+}
+
+/// Columns worth sorting by (not sparklines).
+pub fn sortable(tab: Tab) -> Vec<usize> {
+    tab.columns().iter().enumerate().filter(|(_, c)| c.name != "Trend").map(|(i, _)| i).collect()
+}
+
+pub(crate) fn vendor_name<'k>(kb: &'k Kb, id: &'k str) -> &'k str {
+    kb.vendor(id).map_or(id, |v| v.name.as_str())
+}
+
+/// Where an executive works now: the vendor's name, else the organisation.
+pub(crate) fn employer(kb: &Kb, e: &crate::kb::Executive) -> String {
+    match (&e.vendor, &e.org) {
+        (Some(v), _) => vendor_name(kb, v).to_string(),
+        (None, Some(o)) => o.clone(),
+        (None, None) => String::new(),
+    }
+}
+
+/// Whose figures a series holds: the vendor's name or the market.
+pub(crate) fn subject(kb: &Kb, s: &Series) -> String {
+    match (&s.vendor, &s.market) {
+        (Some(v), _) => vendor_name(kb, v).to_string(),
+        (None, Some(m)) => m.clone(),
+        _ => String::new(),
+    }
+}
+
+/// A vendor's headline series for the trend column: the one with the most points, preferring
+/// revenue, then growth, then the rest.
+pub fn main_series<'k>(kb: &'k Kb, vendor: &str) -> Option<&'k Series> {
+    use crate::kb::Metric::*;
+    let rank = |s: &Series| match s.metric {
+        Revenue => 0,
+        Growth => 1,
+        GpuRevenue => 2,
+        MarketShare => 3,
+        _ => 4,
+    };
+    kb.series
+        .iter()
+        .filter(|s| s.vendor.as_deref() == Some(vendor))
+        .min_by_key(|s| (std::cmp::Reverse(s.points.len()), rank(s)))
+}
+
+/// A value in a series' unit for display.
+pub fn human_point(unit: &Unit, p: &crate::kb::Point) -> String {
+    format!("{}{}", p.qualifier.prefix(), number::human_value(p.value.0, unit))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kb() -> Kb {
+        let l = crate::kb::load_builtin();
+        assert!(l.is_ok(), "{}", l.render_diagnostics());
+        l.kb
+    }
+
+    #[test]
+    fn every_tab_has_a_row_per_record_and_a_cell_per_column() {
+        let kb = kb();
+        for tab in Tab::ALL {
+            let v = rows(&kb, &ViewSpec::new(tab));
+            assert_eq!(v.rows.len(), tab.record_count(&kb), "{tab:?}");
+            assert!(v.rows.iter().all(|r| r.cells.len() == v.columns.len()), "{tab:?}");
+        }
+    }
+
+    #[test]
+    fn amounts_sort_by_value_and_empty_cells_go_last() {
+        let kb = kb();
+        for descending in [false, true] {
+            let v = rows(&kb, &ViewSpec { tab: Tab::Deals, sort: Some(Sort { column: 4, descending }) });
+            let keys: Vec<&SortKey> = v.rows.iter().map(|r| &r.cells[4].key).collect();
+            let first_missing = keys.iter().position(|k| **k == SortKey::Missing).unwrap_or(keys.len());
+            assert!(keys[first_missing..].iter().all(|k| **k == SortKey::Missing));
+            let nums: Vec<f64> =
+                keys[..first_missing].iter().map(|k| if let SortKey::Num(n) = k { *n } else { f64::NAN }).collect();
+            assert!(nums.len() >= 2);
+            assert!(nums.windows(2).all(|w| if descending { w[0] >= w[1] } else { w[0] <= w[1] }), "{nums:?}");
+        }
+    }
+
+    #[test]
+    fn periods_sort_chronologically_not_as_text() {
+        let mut r: Vec<Row> = ["2025-Q2", "2025", "2024-12", "2025-H1"]
+            .iter()
+            .enumerate()
+            .map(|(i, p)| Row { id: i.to_string(), index: i, cells: vec![Cell::period(Some(p.parse().unwrap()))] })
+            .collect();
+        sort_rows(&mut r, Sort { column: 0, descending: false });
+        let got: Vec<&str> = r.iter().map(|r| r.cells[0].text.as_str()).collect();
+        assert_eq!(got, ["2024-12", "2025", "2025-H1", "2025-Q2"]);
+    }
+
+    #[test]
+    fn tab_names() {
+        assert_eq!(Tab::from_name("deals"), Some(Tab::Deals));
+        assert_eq!(Tab::from_name("Vendor"), Some(Tab::Vendors));
+        assert_eq!(Tab::from_name("series"), Some(Tab::Trends));
+        assert_eq!(Tab::from_name("nope"), None);
+    }
+}
