@@ -65,10 +65,13 @@ pub fn run() -> ExitCode {
                 );
                 return ExitCode::from(1);
             }
-            eprintln!(
-                "The interactive explorer is not built yet. For now, `marketlens check` validates and summarises the KB."
-            );
-            return ExitCode::from(1);
+            return match crate::tui::run(loaded) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("error: {e:#}");
+                    ExitCode::from(2)
+                }
+            };
         }
     };
     match result {

@@ -5,3 +5,5 @@
 pub mod cli;
 pub mod kb;
 pub mod text;
+pub mod tui;
+pub mod view;

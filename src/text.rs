@@ -31,9 +31,134 @@ pub fn escape_controls(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Display width of a string in terminal columns (CJK counts 2).
+pub fn width(s: &str) -> usize {
+    unicode_width::UnicodeWidthStr::width(s)
+}
+
+fn char_width(c: char) -> usize {
+    unicode_width::UnicodeWidthChar::width(c).unwrap_or(0)
+}
+
+/// Cut `s` to at most `max` columns, ending in `…` when anything was cut. Never splits a wide
+/// character: if one would straddle the edge, it is dropped (the result may be one column short).
+pub fn fit(s: &str, max: usize) -> Cow<'_, str> {
+    if width(s) <= max {
+        return Cow::Borrowed(s);
+    }
+    if max == 0 {
+        return Cow::Borrowed("");
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in s.chars() {
+        let w = char_width(c);
+        if used + w > max - 1 {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    out.push('…');
+    Cow::Owned(out)
+}
+
+/// `s` fitted to exactly `w` columns: cut with `…`, then padded with spaces (on the left when
+/// `right` is set).
+pub fn pad(s: &str, w: usize, right: bool) -> String {
+    let f = fit(s, w);
+    let gap = w.saturating_sub(width(&f));
+    if right {
+        format!("{}{f}", " ".repeat(gap))
+    } else {
+        format!("{f}{}", " ".repeat(gap))
+    }
+}
+
+/// Wrap text to lines of at most `max` columns. Breaks at spaces where it can and anywhere between
+/// CJK characters (which need no spaces); a word longer than a line is split.
+pub fn wrap(s: &str, max: usize) -> Vec<String> {
+    let max = max.max(1);
+    let mut lines = Vec::new();
+    for para in s.split('\n') {
+        let mut line = String::new();
+        let mut used = 0;
+        // Tokens: a run of non-space ASCII-ish characters stays together; each wide char is its own.
+        let mut tokens: Vec<String> = Vec::new();
+        for c in para.chars() {
+            let glue = !c.is_whitespace() && char_width(c) == 1;
+            match tokens.last_mut() {
+                Some(t)
+                    if glue
+                        && t.chars()
+                            .last()
+                            .is_some_and(|l| !l.is_whitespace() && char_width(l) == 1) =>
+                {
+                    t.push(c)
+                }
+                _ => tokens.push(c.to_string()),
+            }
+        }
+        for t in tokens {
+            let tw = width(&t);
+            if t.trim().is_empty() {
+                if used > 0 && used < max {
+                    line.push(' ');
+                    used += 1;
+                }
+                continue;
+            }
+            if used + tw > max && used > 0 {
+                lines.push(std::mem::take(&mut line).trim_end().to_string());
+                used = 0;
+            }
+            if tw > max {
+                for c in t.chars() {
+                    let w = char_width(c);
+                    if used + w > max {
+                        lines.push(std::mem::take(&mut line));
+                        used = 0;
+                    }
+                    line.push(c);
+                    used += w;
+                }
+            } else {
+                line.push_str(&t);
+                used += tw;
+            }
+        }
+        lines.push(line.trim_end().to_string());
+    }
+    lines
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fit_and_pad_respect_display_width() {
+        assert_eq!(fit("阿里云智能", 6), "阿里…");
+        assert_eq!(fit("阿里云智能", 5), "阿里…");
+        assert_eq!(fit("阿里云", 6), "阿里云");
+        assert_eq!(fit("Alibaba Cloud", 8), "Alibaba…");
+        assert_eq!(fit("abc", 0), "");
+        assert_eq!(pad("云", 4, false), "云  ");
+        assert_eq!(pad("云", 4, true), "  云");
+        for w in 0..12 {
+            assert!(width(&pad("阿里云 Alibaba", w, false)) == w, "{w}");
+        }
+    }
+
+    #[test]
+    fn wrap_breaks_words_and_cjk() {
+        assert_eq!(wrap("hello world foo", 11), ["hello world", "foo"]);
+        assert_eq!(wrap("阿里云营收增速", 6), ["阿里云", "营收增", "速"]);
+        assert_eq!(wrap("abcdefgh", 3), ["abc", "def", "gh"]);
+        for line in wrap("AWS大中华区斩获TikTok订单(10亿美元以上) and more text", 9) {
+            assert!(width(&line) <= 9, "{line}");
+        }
+    }
 
     #[test]
     fn escapes_terminal_controls_and_invisible_characters() {

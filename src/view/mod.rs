@@ -22,7 +22,13 @@ pub enum Tab {
 }
 
 impl Tab {
-    pub const ALL: [Tab; 5] = [Tab::Vendors, Tab::Executives, Tab::Deals, Tab::Trends, Tab::Sources];
+    pub const ALL: [Tab; 5] = [
+        Tab::Vendors,
+        Tab::Executives,
+        Tab::Deals,
+        Tab::Trends,
+        Tab::Sources,
+    ];
 
     pub fn title(self) -> &'static str {
         match self {
@@ -63,7 +69,9 @@ impl Tab {
     pub fn from_name(s: &str) -> Option<Tab> {
         let s = s.to_ascii_lowercase();
         Tab::ALL.into_iter().find(|t| {
-            t.title().eq_ignore_ascii_case(&s) || t.kind().table() == s || (s == "metrics" && *t == Tab::Trends)
+            t.title().eq_ignore_ascii_case(&s)
+                || t.kind().table() == s
+                || (s == "metrics" && *t == Tab::Trends)
         })
     }
 
@@ -90,8 +98,14 @@ impl Tab {
     /// Order a tab opens in: newest deals first, sources by date; others in KB order.
     pub fn default_sort(self) -> Option<Sort> {
         match self {
-            Tab::Deals => Some(Sort { column: 0, descending: true }),
-            Tab::Sources => Some(Sort { column: 0, descending: false }),
+            Tab::Deals => Some(Sort {
+                column: 0,
+                descending: true,
+            }),
+            Tab::Sources => Some(Sort {
+                column: 0,
+                descending: false,
+            }),
             _ => None,
         }
     }
@@ -117,11 +131,23 @@ pub struct Column {
 }
 
 const fn col(name: &'static str, min: u16, max: u16, flex: bool) -> Column {
-    Column { name, align: Align::Left, min, max, flex }
+    Column {
+        name,
+        align: Align::Left,
+        min,
+        max,
+        flex,
+    }
 }
 
 const fn rcol(name: &'static str, min: u16, max: u16) -> Column {
-    Column { name, align: Align::Right, min, max, flex: false }
+    Column {
+        name,
+        align: Align::Right,
+        min,
+        max,
+        flex: false,
+    }
 }
 
 const VENDOR_COLS: &[Column] = &[
@@ -193,7 +219,11 @@ pub struct Cell {
 impl Cell {
     fn text(s: &str) -> Cell {
         let text = clean(s).into_owned();
-        let key = if text.is_empty() { SortKey::Missing } else { SortKey::Text(text.to_lowercase()) };
+        let key = if text.is_empty() {
+            SortKey::Missing
+        } else {
+            SortKey::Text(text.to_lowercase())
+        };
         Cell { text, key }
     }
 
@@ -202,13 +232,22 @@ impl Cell {
     }
 
     fn num(v: usize) -> Cell {
-        Cell { text: v.to_string(), key: SortKey::Num(v as f64) }
+        Cell {
+            text: v.to_string(),
+            key: SortKey::Num(v as f64),
+        }
     }
 
     fn period(p: Option<Period>) -> Cell {
         match p {
-            Some(p) => Cell { text: p.to_string(), key: SortKey::Period(p) },
-            None => Cell { text: String::new(), key: SortKey::Missing },
+            Some(p) => Cell {
+                text: p.to_string(),
+                key: SortKey::Period(p),
+            },
+            None => Cell {
+                text: String::new(),
+                key: SortKey::Missing,
+            },
         }
     }
 }
@@ -237,7 +276,10 @@ pub struct ViewSpec {
 
 impl ViewSpec {
     pub fn new(tab: Tab) -> ViewSpec {
-        ViewSpec { tab, sort: tab.default_sort() }
+        ViewSpec {
+            tab,
+            sort: tab.default_sort(),
+        }
     }
 }
 
@@ -271,7 +313,9 @@ pub fn rows(kb: &Kb, spec: &ViewSpec) -> View {
                     .iter()
                     .filter(|d| d.vendors.contains(&v.id) || d.from_vendor.as_deref() == Some(&v.id))
                     .count();
-                let trend = main_series(kb, &v.id).map(spark::series_spark).unwrap_or_default();
+                let trend = main_series(kb, &v.id)
+                    .map(spark::series_spark)
+                    .unwrap_or_default();
                 Row {
                     id: v.id.clone(),
                     index: i,
@@ -281,7 +325,10 @@ pub fn rows(kb: &Kb, spec: &ViewSpec) -> View {
                         Cell::opt(v.region.as_deref()),
                         Cell::text(&v.segments.join(", ")),
                         Cell::num(deals),
-                        Cell { key: SortKey::Missing, text: trend },
+                        Cell {
+                            key: SortKey::Missing,
+                            text: trend,
+                        },
                     ],
                 }
             })
@@ -309,8 +356,14 @@ pub fn rows(kb: &Kb, spec: &ViewSpec) -> View {
             .map(|(i, d)| {
                 let vendors: Vec<&str> = d.vendors.iter().map(|v| vendor_name(kb, v)).collect();
                 let amount = match &d.amount {
-                    Some(a) => Cell { text: a.human(), key: SortKey::Num(a.value.0) },
-                    None => Cell { text: String::new(), key: SortKey::Missing },
+                    Some(a) => Cell {
+                        text: a.human(),
+                        key: SortKey::Num(a.value.0),
+                    },
+                    None => Cell {
+                        text: String::new(),
+                        key: SortKey::Missing,
+                    },
                 };
                 Row {
                     id: d.id.clone(),
@@ -334,10 +387,17 @@ pub fn rows(kb: &Kb, spec: &ViewSpec) -> View {
                 let last = s.sorted_points().last().copied();
                 let latest = match last {
                     Some(p) => Cell {
-                        text: format!("{}{}", p.qualifier.prefix(), number::human_value(p.value.0, &s.unit)),
+                        text: format!(
+                            "{}{}",
+                            p.qualifier.prefix(),
+                            number::human_value(p.value.0, &s.unit)
+                        ),
                         key: SortKey::Num(p.value.0),
                     },
-                    None => Cell { text: String::new(), key: SortKey::Missing },
+                    None => Cell {
+                        text: String::new(),
+                        key: SortKey::Missing,
+                    },
                 };
                 Row {
                     id: s.id.clone(),
@@ -349,7 +409,10 @@ pub fn rows(kb: &Kb, spec: &ViewSpec) -> View {
                         latest,
                         Cell::period(last.map(|p| p.period)),
                         Cell::num(s.points.len()),
-                        Cell { key: SortKey::Missing, text: spark::series_spark(s) },
+                        Cell {
+                            key: SortKey::Missing,
+                            text: spark::series_spark(s),
+                        },
                     ],
                 }
             })
@@ -373,13 +436,21 @@ pub fn rows(kb: &Kb, spec: &ViewSpec) -> View {
     if let Some(sort) = spec.sort {
         sort_rows(&mut rows, sort);
     }
-    View { tab, columns: tab.columns(), rows, total: tab.record_count(kb) }
+    View {
+        tab,
+        columns: tab.columns(),
+        rows,
+        total: tab.record_count(kb),
+    }
 }
 
 /// Stable sort by one column; empty cells stay last in either direction.
 pub fn sort_rows(rows: &mut [Row], sort: Sort) {
     rows.sort_by(|a, b| {
-        let (ka, kb) = (&a.cells.get(sort.column).map(|c| &c.key), &b.cells.get(sort.column).map(|c| &c.key));
+        let (ka, kb) = (
+            &a.cells.get(sort.column).map(|c| &c.key),
+            &b.cells.get(sort.column).map(|c| &c.key),
+        );
         match (ka, kb) {
             (Some(SortKey::Missing) | None, Some(SortKey::Missing) | None) => Ordering::Equal,
             (Some(SortKey::Missing) | None, _) => Ordering::Greater,
@@ -394,7 +465,12 @@ pub fn sort_rows(rows: &mut [Row], sort: Sort) {
 
 /// Columns worth sorting by (not sparklines).
 pub fn sortable(tab: Tab) -> Vec<usize> {
-    tab.columns().iter().enumerate().filter(|(_, c)| c.name != "Trend").map(|(i, _)| i).collect()
+    tab.columns()
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.name != "Trend")
+        .map(|(i, _)| i)
+        .collect()
 }
 
 pub(crate) fn vendor_name<'k>(kb: &'k Kb, id: &'k str) -> &'k str {
@@ -465,14 +541,32 @@ mod tests {
     fn amounts_sort_by_value_and_empty_cells_go_last() {
         let kb = kb();
         for descending in [false, true] {
-            let v = rows(&kb, &ViewSpec { tab: Tab::Deals, sort: Some(Sort { column: 4, descending }) });
+            let v = rows(
+                &kb,
+                &ViewSpec {
+                    tab: Tab::Deals,
+                    sort: Some(Sort {
+                        column: 4,
+                        descending,
+                    }),
+                },
+            );
             let keys: Vec<&SortKey> = v.rows.iter().map(|r| &r.cells[4].key).collect();
-            let first_missing = keys.iter().position(|k| **k == SortKey::Missing).unwrap_or(keys.len());
+            let first_missing = keys
+                .iter()
+                .position(|k| **k == SortKey::Missing)
+                .unwrap_or(keys.len());
             assert!(keys[first_missing..].iter().all(|k| **k == SortKey::Missing));
-            let nums: Vec<f64> =
-                keys[..first_missing].iter().map(|k| if let SortKey::Num(n) = k { *n } else { f64::NAN }).collect();
+            let nums: Vec<f64> = keys[..first_missing]
+                .iter()
+                .map(|k| if let SortKey::Num(n) = k { *n } else { f64::NAN })
+                .collect();
             assert!(nums.len() >= 2);
-            assert!(nums.windows(2).all(|w| if descending { w[0] >= w[1] } else { w[0] <= w[1] }), "{nums:?}");
+            assert!(
+                nums.windows(2)
+                    .all(|w| if descending { w[0] >= w[1] } else { w[0] <= w[1] }),
+                "{nums:?}"
+            );
         }
     }
 
@@ -481,9 +575,19 @@ mod tests {
         let mut r: Vec<Row> = ["2025-Q2", "2025", "2024-12", "2025-H1"]
             .iter()
             .enumerate()
-            .map(|(i, p)| Row { id: i.to_string(), index: i, cells: vec![Cell::period(Some(p.parse().unwrap()))] })
+            .map(|(i, p)| Row {
+                id: i.to_string(),
+                index: i,
+                cells: vec![Cell::period(Some(p.parse().unwrap()))],
+            })
             .collect();
-        sort_rows(&mut r, Sort { column: 0, descending: false });
+        sort_rows(
+            &mut r,
+            Sort {
+                column: 0,
+                descending: false,
+            },
+        );
         let got: Vec<&str> = r.iter().map(|r| r.cells[0].text.as_str()).collect();
         assert_eq!(got, ["2024-12", "2025", "2025-H1", "2025-Q2"]);
     }

@@ -11,7 +11,9 @@ pub const CELL_SLOTS: usize = 12;
 /// A flat or single-value line sits in the middle.
 pub fn spark(values: &[Option<f64>]) -> String {
     let present = values.iter().flatten().copied().filter(|v| v.is_finite());
-    let (lo, hi) = present.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| (lo.min(v), hi.max(v)));
+    let (lo, hi) = present.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
+        (lo.min(v), hi.max(v))
+    });
     values
         .iter()
         .map(|v| match v {
@@ -56,7 +58,9 @@ pub fn series_values(s: &Series) -> Vec<(Period, Option<f64>)> {
         }
     }
     let slots: Option<Vec<(u8, i64)>> = merged.iter().map(|(p, _, _)| slot(*p)).collect();
-    let uniform = slots.as_ref().is_some_and(|s| s.windows(2).all(|w| w[0].0 == w[1].0));
+    let uniform = slots
+        .as_ref()
+        .is_some_and(|s| s.windows(2).all(|w| w[0].0 == w[1].0));
     let mut out = Vec::new();
     for (i, (p, sum, n)) in merged.iter().enumerate() {
         if uniform && i > 0 {

@@ -1,0 +1,374 @@
+//! The one keymap table: input handling, the footer and the `?` help overlay all read it.
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Action {
+    Quit,
+    NextTab,
+    PrevTab,
+    GoTab(usize),
+    Down,
+    Up,
+    Top,
+    Bottom,
+    PageDown,
+    PageUp,
+    HalfDown,
+    HalfUp,
+    SortNext,
+    SortReverse,
+    /// In the table: move into the relations; in the detail: jump to the selected relation.
+    Enter,
+    FocusDetail,
+    FocusTable,
+    Back,
+    Forward,
+    Help,
+}
+
+/// Where a binding applies; `Any` bindings work everywhere.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Context {
+    Any,
+    Table,
+    Detail,
+}
+
+const NONE: KeyModifiers = KeyModifiers::NONE;
+const CTRL: KeyModifiers = KeyModifiers::CONTROL;
+const ALT: KeyModifiers = KeyModifiers::ALT;
+
+pub struct Binding {
+    pub keys: &'static [(KeyCode, KeyModifiers)],
+    /// How the keys are written in help and the footer.
+    pub label: &'static str,
+    pub action: Action,
+    pub context: Context,
+    pub help: &'static str,
+    /// Its brief wording in the footer for its context; empty when it is not shown there.
+    pub footer: &'static str,
+}
+
+macro_rules! b {
+    ($keys:expr, $label:expr, $action:expr, $ctx:ident, $help:expr, $footer:expr) => {
+        Binding {
+            keys: $keys,
+            label: $label,
+            action: $action,
+            context: Context::$ctx,
+            help: $help,
+            footer: $footer,
+        }
+    };
+}
+
+pub const KEYMAP: &[Binding] = &[
+    b!(
+        &[(KeyCode::Char('j'), NONE), (KeyCode::Down, NONE)],
+        "j/↓",
+        Action::Down,
+        Any,
+        "next row / next relation",
+        "down"
+    ),
+    b!(
+        &[(KeyCode::Char('k'), NONE), (KeyCode::Up, NONE)],
+        "k/↑",
+        Action::Up,
+        Any,
+        "previous row / previous relation",
+        "up"
+    ),
+    b!(
+        &[(KeyCode::Char('g'), NONE), (KeyCode::Home, NONE)],
+        "g/Home",
+        Action::Top,
+        Any,
+        "first row",
+        ""
+    ),
+    b!(
+        &[(KeyCode::Char('G'), NONE), (KeyCode::End, NONE)],
+        "G/End",
+        Action::Bottom,
+        Any,
+        "last row",
+        ""
+    ),
+    b!(
+        &[(KeyCode::PageDown, NONE)],
+        "PgDn",
+        Action::PageDown,
+        Any,
+        "page down",
+        ""
+    ),
+    b!(
+        &[(KeyCode::PageUp, NONE)],
+        "PgUp",
+        Action::PageUp,
+        Any,
+        "page up",
+        ""
+    ),
+    b!(
+        &[(KeyCode::Char('d'), CTRL)],
+        "Ctrl-d",
+        Action::HalfDown,
+        Any,
+        "half a page down",
+        ""
+    ),
+    b!(
+        &[(KeyCode::Char('u'), CTRL)],
+        "Ctrl-u",
+        Action::HalfUp,
+        Any,
+        "half a page up",
+        ""
+    ),
+    b!(
+        &[(KeyCode::Enter, NONE)],
+        "Enter",
+        Action::Enter,
+        Table,
+        "show the record's relations",
+        "relations"
+    ),
+    b!(
+        &[(KeyCode::Enter, NONE)],
+        "Enter",
+        Action::Enter,
+        Detail,
+        "jump to the selected relation",
+        "jump"
+    ),
+    b!(
+        &[(KeyCode::Char('l'), NONE), (KeyCode::Right, NONE)],
+        "l/→",
+        Action::FocusDetail,
+        Table,
+        "move into the detail pane",
+        ""
+    ),
+    b!(
+        &[
+            (KeyCode::Char('h'), NONE),
+            (KeyCode::Left, NONE),
+            (KeyCode::Esc, NONE)
+        ],
+        "Esc/h/←",
+        Action::FocusTable,
+        Detail,
+        "back to the table",
+        "table"
+    ),
+    b!(
+        &[(KeyCode::Backspace, NONE), (KeyCode::Left, ALT)],
+        "Backspace/Alt-←",
+        Action::Back,
+        Any,
+        "go back (history)",
+        "back"
+    ),
+    b!(
+        &[(KeyCode::Right, ALT)],
+        "Alt-→",
+        Action::Forward,
+        Any,
+        "go forward (history)",
+        ""
+    ),
+    b!(
+        &[(KeyCode::Tab, NONE)],
+        "Tab",
+        Action::NextTab,
+        Any,
+        "next tab",
+        ""
+    ),
+    b!(
+        &[(KeyCode::BackTab, NONE), (KeyCode::BackTab, KeyModifiers::SHIFT)],
+        "Shift-Tab",
+        Action::PrevTab,
+        Any,
+        "previous tab",
+        ""
+    ),
+    b!(
+        &[(KeyCode::Char('1'), NONE)],
+        "1",
+        Action::GoTab(0),
+        Any,
+        "Vendors tab",
+        ""
+    ),
+    b!(
+        &[(KeyCode::Char('2'), NONE)],
+        "2",
+        Action::GoTab(1),
+        Any,
+        "Executives tab",
+        ""
+    ),
+    b!(
+        &[(KeyCode::Char('3'), NONE)],
+        "3",
+        Action::GoTab(2),
+        Any,
+        "Deals tab",
+        ""
+    ),
+    b!(
+        &[(KeyCode::Char('4'), NONE)],
+        "4",
+        Action::GoTab(3),
+        Any,
+        "Trends tab",
+        ""
+    ),
+    b!(
+        &[(KeyCode::Char('5'), NONE)],
+        "5",
+        Action::GoTab(4),
+        Any,
+        "Sources tab",
+        ""
+    ),
+    b!(
+        &[(KeyCode::Char('s'), NONE)],
+        "s",
+        Action::SortNext,
+        Any,
+        "sort by the next column",
+        "sort"
+    ),
+    b!(
+        &[(KeyCode::Char('S'), NONE)],
+        "S",
+        Action::SortReverse,
+        Any,
+        "reverse the sort",
+        ""
+    ),
+    b!(
+        &[(KeyCode::Char('?'), NONE), (KeyCode::F(1), NONE)],
+        "?",
+        Action::Help,
+        Any,
+        "this help (Esc closes)",
+        "help"
+    ),
+    b!(
+        &[(KeyCode::Char('q'), NONE), (KeyCode::Char('c'), CTRL)],
+        "q/Ctrl-c",
+        Action::Quit,
+        Any,
+        "quit",
+        "quit"
+    ),
+];
+
+/// Footer labels for the tab number keys, which the table lists one by one.
+pub const TABS_LABEL: (&str, &str) = ("1-5", "tabs");
+
+/// Shift is part of the character for printable keys (`G`, `S`, `?`), so it is ignored there.
+fn normalise(key: KeyEvent) -> (KeyCode, KeyModifiers) {
+    let mods = key.modifiers & (KeyModifiers::CONTROL | KeyModifiers::ALT | KeyModifiers::SHIFT);
+    match key.code {
+        KeyCode::Char(c) => (KeyCode::Char(c), mods - KeyModifiers::SHIFT),
+        code => (code, mods),
+    }
+}
+
+/// The action a key triggers in a context, if any. Context-specific bindings win over `Any`.
+pub fn action_for(key: KeyEvent, ctx: Context) -> Option<Action> {
+    let k = normalise(key);
+    let hit = |b: &&Binding| b.keys.contains(&k);
+    KEYMAP
+        .iter()
+        .filter(hit)
+        .find(|b| b.context == ctx)
+        .or_else(|| KEYMAP.iter().filter(hit).find(|b| b.context == Context::Any))
+        .map(|b| b.action)
+}
+
+/// (keys, what) pairs for the footer in a context.
+pub fn footer(ctx: Context) -> Vec<(&'static str, &'static str)> {
+    let mut v: Vec<(&str, &str)> = KEYMAP
+        .iter()
+        .filter(|b| !b.footer.is_empty() && (b.context == ctx || b.context == Context::Any))
+        .map(|b| (b.label, b.footer))
+        .collect();
+    v.insert(v.len().saturating_sub(3), TABS_LABEL);
+    v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(code: KeyCode, mods: KeyModifiers) -> KeyEvent {
+        KeyEvent::new(code, mods)
+    }
+
+    #[test]
+    fn context_specific_bindings_win() {
+        assert_eq!(
+            action_for(key(KeyCode::Esc, NONE), Context::Detail),
+            Some(Action::FocusTable)
+        );
+        assert_eq!(action_for(key(KeyCode::Esc, NONE), Context::Table), None);
+        assert_eq!(
+            action_for(key(KeyCode::Char('j'), NONE), Context::Detail),
+            Some(Action::Down)
+        );
+        assert_eq!(
+            action_for(key(KeyCode::Left, ALT), Context::Table),
+            Some(Action::Back)
+        );
+        assert_eq!(
+            action_for(key(KeyCode::Left, NONE), Context::Detail),
+            Some(Action::FocusTable)
+        );
+    }
+
+    #[test]
+    fn shifted_characters_match() {
+        assert_eq!(
+            action_for(key(KeyCode::Char('G'), KeyModifiers::SHIFT), Context::Table),
+            Some(Action::Bottom)
+        );
+        assert_eq!(
+            action_for(key(KeyCode::Char('?'), KeyModifiers::SHIFT), Context::Table),
+            Some(Action::Help)
+        );
+        assert_eq!(
+            action_for(key(KeyCode::Char('c'), CTRL), Context::Table),
+            Some(Action::Quit)
+        );
+        assert_eq!(action_for(key(KeyCode::Char('x'), NONE), Context::Table), None);
+    }
+
+    #[test]
+    fn no_key_is_bound_twice_in_one_context() {
+        for (i, a) in KEYMAP.iter().enumerate() {
+            for b in &KEYMAP[i + 1..] {
+                let overlap =
+                    a.context == b.context || a.context == Context::Any || b.context == Context::Any;
+                let same_ctx_clash = a.context == b.context;
+                if overlap && same_ctx_clash {
+                    for k in a.keys {
+                        assert!(
+                            !b.keys.contains(k),
+                            "{k:?} bound to {:?} and {:?}",
+                            a.action,
+                            b.action
+                        );
+                    }
+                }
+            }
+        }
+    }
+}

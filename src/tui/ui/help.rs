@@ -1,0 +1,74 @@
+//! The `?` overlay, generated from the keymap table so it can never disagree with the keys.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+
+use super::theme::Theme;
+use crate::text;
+use crate::tui::keymap::{Context, KEYMAP};
+
+pub fn lines(theme: &Theme, width: usize) -> Vec<Line<'static>> {
+    let key_w = KEYMAP.iter().map(|b| text::width(b.label)).max().unwrap_or(0);
+    let mut out = Vec::new();
+    for (ctx, title) in [
+        (Context::Any, "Everywhere"),
+        (Context::Table, "In the table"),
+        (Context::Detail, "In the detail pane"),
+    ] {
+        if !out.is_empty() {
+            out.push(Line::default());
+        }
+        out.push(Line::from(Span::styled(title, theme.heading)));
+        for b in KEYMAP.iter().filter(|b| b.context == ctx) {
+            let help = text::fit(b.help, width.saturating_sub(key_w + 4)).into_owned();
+            out.push(Line::from(vec![
+                Span::styled(format!("  {}", text::pad(b.label, key_w, false)), theme.accent),
+                Span::raw(format!("  {help}")),
+            ]));
+        }
+    }
+    out.push(Line::default());
+    out.push(Line::from(Span::styled(
+        "Mouse: click a tab, row or relation; wheel scrolls.",
+        theme.dim,
+    )));
+    out
+}
+
+/// One column when it fits; two side by side when the terminal is short but wide enough.
+pub fn render(f: &mut Frame, area: Rect, theme: &Theme) {
+    let one_w = area.width.saturating_sub(4).min(64);
+    let one = lines(theme, one_w.saturating_sub(2) as usize);
+    let two_cols = one.len() as u16 + 2 > area.height && area.width >= 84;
+    let (w, cols): (u16, Vec<Vec<Line>>) = if two_cols {
+        let w = area.width.saturating_sub(4).min(120);
+        let mut body = lines(theme, (w / 2).saturating_sub(3) as usize);
+        // Split at a blank line near the middle so no section is cut in two.
+        let mid = body.len() / 2;
+        let cut = (mid..body.len()).find(|i| body[*i].width() == 0).unwrap_or(mid);
+        let right = body.split_off(cut + 1);
+        (w, vec![body, right])
+    } else {
+        (one_w, vec![one])
+    };
+    let h = (cols.iter().map(Vec::len).max().unwrap_or(0) as u16 + 2).min(area.height);
+    let [r] = Layout::horizontal([Constraint::Length(w)])
+        .flex(Flex::Center)
+        .areas(area);
+    let [r] = Layout::vertical([Constraint::Length(h)])
+        .flex(Flex::Center)
+        .areas(r);
+    f.render_widget(Clear, r);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.border_focused)
+        .title(Span::styled(" Keys — Esc or ? closes ", theme.accent));
+    let inner = block.inner(r);
+    f.render_widget(block, r);
+    let parts = Layout::horizontal(vec![Constraint::Ratio(1, cols.len() as u32); cols.len()]).split(inner);
+    for (col, part) in cols.into_iter().zip(parts.iter()) {
+        f.render_widget(Paragraph::new(col), *part);
+    }
+}

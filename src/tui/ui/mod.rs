@@ -1,0 +1,196 @@
+//! Drawing: `render` reads the app state and draws one frame. One file per screen part.
+
+pub mod chart;
+pub mod detail;
+pub mod help;
+pub mod table;
+pub mod theme;
+
+use ratatui::Frame;
+use ratatui::layout::{Alignment, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+use super::app::App;
+use super::keymap;
+use super::layout::{self, Areas};
+use crate::text;
+use crate::view::Tab;
+
+const BRAND: &str = " marketlens ";
+
+/// Tab titles with their columns on the tab bar: `(tab, title, x, width)`. Narrow terminals drop
+/// the name of the app, then the counts, then shorten the titles, so all five tabs stay visible.
+pub fn tab_titles(app: &App) -> (bool, Vec<(Tab, String, u16, u16)>) {
+    let width = app.size.width as usize;
+    let title = |t: Tab, level: u8| match level {
+        0 | 1 => format!(
+            " {} {} ({}) ",
+            t.index() + 1,
+            t.title(),
+            app.tabs[t.index()].view.total
+        ),
+        2 => format!(" {} {} ", t.index() + 1, t.title()),
+        _ => format!(" {} {} ", t.index() + 1, text::fit(t.title(), 4)),
+    };
+    let mut level = 0;
+    loop {
+        let brand = level == 0;
+        let total: usize = Tab::ALL
+            .iter()
+            .map(|t| text::width(&title(*t, level)) + 1)
+            .sum::<usize>()
+            + if brand { text::width(BRAND) + 1 } else { 0 };
+        if total <= width || level == 3 {
+            let mut x = if brand { text::width(BRAND) as u16 + 1 } else { 0 };
+            let tabs = Tab::ALL
+                .iter()
+                .map(|t| {
+                    let s = title(*t, level);
+                    let w = text::width(&s) as u16;
+                    let out = (*t, s, x, w);
+                    x += w + 1;
+                    out
+                })
+                .collect();
+            return (brand, tabs);
+        }
+        level += 1;
+    }
+}
+
+/// The tab under column `x` of the tab bar.
+pub fn tab_at(app: &App, x: u16) -> Option<Tab> {
+    tab_titles(app)
+        .1
+        .into_iter()
+        .find(|(_, _, start, w)| x >= *start && x < start + w)
+        .map(|(t, ..)| t)
+}
+
+/// The relation drawn on screen row `y` of the detail pane, if any.
+pub fn link_at(app: &App, a: &Areas, y: u16) -> Option<usize> {
+    let inner = a.detail_inner();
+    if y < inner.y || y >= inner.bottom() {
+        return None;
+    }
+    let d = app.detail()?;
+    let focused = app.focus == super::app::Focus::Detail;
+    let laid = detail::lay_out(
+        &d,
+        inner.width as usize,
+        inner.height as usize,
+        app.current().link,
+        focused,
+        &app.theme,
+    );
+    let row = laid.scroll + (y - inner.y) as usize;
+    laid.link_rows
+        .iter()
+        .position(|r| *r == row || *r + 1 == row && is_spark_row(&laid, *r))
+}
+
+fn is_spark_row(laid: &detail::Laid, row: usize) -> bool {
+    // A sparkline relation takes two lines (name, then the line itself); both are clickable.
+    laid.lines
+        .get(row + 1)
+        .is_some_and(|l| l.spans.len() == 3 && l.spans[0].content == "    ")
+}
+
+pub fn render(app: &App, f: &mut Frame) {
+    let theme = &app.theme;
+    let size = f.area();
+    let Some(a) = layout::areas(size, app.tab == Tab::Trends) else {
+        let msg = format!(
+            "Terminal too small ({}×{}). Enlarge the window to at least {}×{}.",
+            size.width,
+            size.height,
+            layout::MIN_WIDTH,
+            layout::MIN_HEIGHT
+        );
+        let y = size.height / 2;
+        let r = Rect {
+            x: 0,
+            y,
+            width: size.width,
+            height: size.height - y,
+        };
+        f.render_widget(
+            Paragraph::new(msg)
+                .alignment(Alignment::Center)
+                .wrap(Wrap { trim: true }),
+            r,
+        );
+        return;
+    };
+
+    // Tab bar.
+    let (brand, titles) = tab_titles(app);
+    let mut spans = Vec::new();
+    if brand {
+        spans.extend([Span::styled(BRAND, theme.heading), Span::raw(" ")]);
+    }
+    for (t, title, _, _) in titles {
+        spans.push(Span::styled(
+            title,
+            if t == app.tab { theme.tab_active } else { theme.dim },
+        ));
+        spans.push(Span::raw(" "));
+    }
+    f.render_widget(Paragraph::new(Line::from(spans)), a.tabs);
+
+    table::render(f, app, a.table, theme);
+    if let Some(c) = a.chart {
+        chart::render(f, app, c, theme);
+    }
+    detail::render(f, app, a.detail, theme);
+
+    // Status line: where we are, then any message.
+    let st = app.current();
+    let mut status = format!(
+        " {} · {} {}/{}",
+        text::escape_controls(&app.label),
+        app.tab.title(),
+        if st.view.rows.is_empty() {
+            0
+        } else {
+            st.selected + 1
+        },
+        st.view.rows.len()
+    );
+    if !app.back.is_empty() {
+        status.push_str(&format!(" · history {}", app.back.len()));
+    }
+    if !app.status.is_empty() {
+        status.push_str(&format!(" · {}", app.status));
+    }
+    f.render_widget(
+        Paragraph::new(Span::styled(
+            text::fit(&status, a.status.width as usize).into_owned(),
+            theme.accent,
+        )),
+        a.status,
+    );
+
+    // Footer: the keys that matter here, from the keymap.
+    let mut foot = Vec::new();
+    let mut used = 1;
+    for (k, what) in keymap::footer(app.context()) {
+        let piece = format!("{k} {what}");
+        let w = text::width(&piece) + 3;
+        if used + w > a.footer.width as usize {
+            break;
+        }
+        used += w;
+        foot.push(Span::styled(format!(" {k}"), theme.accent));
+        foot.push(Span::styled(format!(" {what} ·"), theme.dim));
+    }
+    if let Some(last) = foot.last_mut() {
+        last.content = last.content.trim_end_matches(" ·").to_string().into();
+    }
+    f.render_widget(Paragraph::new(Line::from(foot)), a.footer);
+
+    if app.help {
+        help::render(f, size, theme);
+    }
+}

@@ -1,0 +1,160 @@
+//! The record table: columns sized to their content and the room there is, cells fitted by
+//! display width (CJK-safe), only the visible rows built.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Cell, Row, Table};
+
+use super::theme::Theme;
+use crate::text;
+use crate::tui::app::{App, Focus};
+use crate::view::{Align, Column};
+
+/// Column widths for `avail` columns of room: every shown column gets at least its minimum,
+/// columns are dropped from the right when even that does not fit, then each grows toward its
+/// content, and what is left goes to the flexible ones.
+pub fn widths(cols: &[Column], natural: &[usize], avail: usize) -> Vec<usize> {
+    let mut n = cols.len();
+    let need = |n: usize| cols[..n].iter().map(|c| c.min as usize).sum::<usize>() + n.saturating_sub(1);
+    while n > 1 && need(n) > avail {
+        n -= 1;
+    }
+    let mut w: Vec<usize> = cols[..n].iter().map(|c| c.min as usize).collect();
+    let mut left = avail.saturating_sub(need(n));
+    // Fixed columns (dates, kinds, amounts) first reach their content; then flexible columns grow
+    // toward theirs one column at a time, so that no single long column starves the others.
+    for (i, c) in cols[..n].iter().enumerate().filter(|(_, c)| !c.flex) {
+        let want = natural
+            .get(i)
+            .copied()
+            .unwrap_or(0)
+            .min(c.max as usize)
+            .saturating_sub(w[i]);
+        let add = want.min(left);
+        w[i] += add;
+        left -= add;
+    }
+    let want: Vec<usize> = (0..n)
+        .map(|i| natural.get(i).copied().unwrap_or(0).min(cols[i].max as usize))
+        .collect();
+    while left > 0 {
+        let mut grew = false;
+        for i in 0..n {
+            if left == 0 || !cols[i].flex || w[i] >= want[i] {
+                continue;
+            }
+            w[i] += 1;
+            left -= 1;
+            grew = true;
+        }
+        if !grew {
+            break;
+        }
+    }
+    let flex: Vec<usize> = (0..n).filter(|i| cols[*i].flex).collect();
+    if !flex.is_empty() {
+        for (k, i) in flex.iter().enumerate() {
+            let share = left / (flex.len() - k);
+            w[*i] += share;
+            left -= share;
+        }
+    }
+    if n == 1 {
+        w[0] = w[0].min(avail);
+    }
+    w
+}
+
+pub fn render(f: &mut Frame, app: &App, area: Rect, theme: &Theme) {
+    let st = app.current();
+    let focused = app.focus == Focus::Table;
+    let title = format!(" {} {}/{} ", app.tab.title(), st.view.rows.len(), st.view.total);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(if focused {
+            theme.border_focused
+        } else {
+            theme.border
+        })
+        .title(Span::styled(title, theme.accent));
+    let inner_w = area.width.saturating_sub(2) as usize;
+    let w = widths(st.view.columns, &st.natural, inner_w);
+    let header = Row::new(w.iter().enumerate().map(|(i, width)| {
+        let c = &st.view.columns[i];
+        let mark = match st.sort {
+            Some(s) if s.column == i => {
+                if s.descending {
+                    "▼"
+                } else {
+                    "▲"
+                }
+            }
+            _ => "",
+        };
+        let label = format!("{}{mark}", c.name);
+        Cell::from(text::pad(&label, *width, c.align == Align::Right))
+    }))
+    .style(theme.heading);
+    let rows_visible = area.height.saturating_sub(3) as usize;
+    let rows = st
+        .view
+        .rows
+        .iter()
+        .enumerate()
+        .skip(st.offset)
+        .take(rows_visible)
+        .map(|(i, r)| {
+            let cells = w.iter().enumerate().map(|(ci, width)| {
+                let c = &st.view.columns[ci];
+                let s = text::pad(&r.cells[ci].text, *width, c.align == Align::Right);
+                if c.name == "Trend" {
+                    Cell::from(Span::styled(s, theme.spark))
+                } else {
+                    Cell::from(s)
+                }
+            });
+            let row = Row::new(cells);
+            if i == st.selected {
+                row.style(if focused {
+                    theme.selected
+                } else {
+                    theme.selected_unfocused
+                })
+            } else {
+                row
+            }
+        });
+    let constraints: Vec<Constraint> = w.iter().map(|x| Constraint::Length(*x as u16)).collect();
+    let mut table = Table::new(rows, constraints)
+        .header(header)
+        .column_spacing(1)
+        .block(block);
+    if st.view.rows.is_empty() {
+        table = table.footer(Row::new([Cell::from(Line::styled("(no records)", theme.dim))]));
+    }
+    f.render_widget(table, area);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::view::Tab;
+
+    #[test]
+    fn widths_fit_the_room_and_respect_minimums() {
+        let cols = Tab::Deals.columns();
+        let natural = vec![10, 12, 20, 12, 9, 50];
+        for avail in [0, 5, 20, 40, 78, 118, 200] {
+            let w = widths(cols, &natural, avail);
+            let used: usize = w.iter().sum::<usize>() + w.len().saturating_sub(1);
+            assert!(
+                used <= avail.max(w.first().copied().unwrap_or(0)),
+                "{avail}: {w:?}"
+            );
+            if avail >= 118 {
+                assert_eq!(used, avail, "wide tables fill the width");
+            }
+        }
+    }
+}

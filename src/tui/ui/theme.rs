@@ -1,0 +1,65 @@
+//! The one theme. Named ANSI colours only (they follow the terminal's palette, so light and dark
+//! backgrounds both read well); selection is reverse video. `NO_COLOR` turns colour off.
+
+use ratatui::style::{Color, Modifier, Style};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Theme {
+    pub accent: Style,
+    pub dim: Style,
+    pub heading: Style,
+    pub link: Style,
+    pub selected: Style,
+    pub selected_unfocused: Style,
+    pub border: Style,
+    pub border_focused: Style,
+    pub tab_active: Style,
+    pub spark: Style,
+    pub warn: Style,
+}
+
+impl Theme {
+    pub fn colour() -> Theme {
+        Theme {
+            accent: Style::new().fg(Color::Cyan),
+            dim: Style::new().add_modifier(Modifier::DIM),
+            heading: Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD),
+            link: Style::new().fg(Color::Blue),
+            selected: Style::new().add_modifier(Modifier::REVERSED),
+            selected_unfocused: Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
+            border: Style::new().add_modifier(Modifier::DIM),
+            border_focused: Style::new().fg(Color::Cyan),
+            tab_active: Style::new()
+                .fg(Color::Cyan)
+                .add_modifier(Modifier::BOLD | Modifier::REVERSED),
+            spark: Style::new().fg(Color::Green),
+            warn: Style::new().fg(Color::Red).add_modifier(Modifier::BOLD),
+        }
+    }
+
+    /// Only weight and reverse video, for `NO_COLOR`.
+    pub fn mono() -> Theme {
+        let plain = Style::new();
+        Theme {
+            accent: plain,
+            dim: plain,
+            heading: Style::new().add_modifier(Modifier::BOLD),
+            link: Style::new().add_modifier(Modifier::UNDERLINED),
+            selected: Style::new().add_modifier(Modifier::REVERSED),
+            selected_unfocused: Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
+            border: plain,
+            border_focused: Style::new().add_modifier(Modifier::BOLD),
+            tab_active: Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD),
+            spark: plain,
+            warn: Style::new().add_modifier(Modifier::BOLD),
+        }
+    }
+
+    /// `NO_COLOR` set to anything non-empty means no colour (https://no-color.org).
+    pub fn from_env() -> Theme {
+        match std::env::var_os("NO_COLOR") {
+            Some(v) if !v.is_empty() => Theme::mono(),
+            _ => Theme::colour(),
+        }
+    }
+}

@@ -1,0 +1,461 @@
+//! A record's detail: its fields, its relations (each a jump target), its series as sparklines,
+//! and the sources it cites with their quotes. Pure data; the TUI and export lay it out.
+
+use crate::kb::{Kb, Kind, Series, number};
+use crate::text::escape_controls as clean;
+
+use super::{employer, human_point, spark, subject, vendor_name};
+
+/// A record to jump to.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Target {
+    pub kind: Kind,
+    pub id: String,
+}
+
+/// One piece of a detail, in display order. All text is already made safe.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Block {
+    /// A section heading: `Deals (3)`.
+    Heading(String),
+    /// `label: value`.
+    Field { label: String, value: String },
+    /// A paragraph.
+    Text(String),
+    /// A related record; `note` says how it relates or what it is.
+    Link {
+        label: String,
+        note: String,
+        target: Target,
+    },
+    /// A series drawn as a sparkline, with its first and last points.
+    Spark {
+        label: String,
+        spark: String,
+        range: String,
+        target: Option<Target>,
+    },
+    /// The points of a series, as rows: period, value, source (and note).
+    Points(Vec<[String; 3]>),
+    /// A verbatim quote and where it comes from.
+    Quote { text: String, source: String },
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Detail {
+    pub target: Target,
+    pub title: String,
+    pub blocks: Vec<Block>,
+}
+
+impl Detail {
+    /// The jump targets, in display order.
+    pub fn links(&self) -> Vec<&Target> {
+        self.blocks
+            .iter()
+            .filter_map(|b| match b {
+                Block::Link { target, .. } => Some(target),
+                Block::Spark { target: Some(t), .. } => Some(t),
+                _ => None,
+            })
+            .collect()
+    }
+}
+
+fn field(blocks: &mut Vec<Block>, label: &str, value: Option<&str>) {
+    if let Some(v) = value.filter(|v| !v.trim().is_empty()) {
+        blocks.push(Block::Field {
+            label: label.into(),
+            value: clean(v).into_owned(),
+        });
+    }
+}
+
+fn text(blocks: &mut Vec<Block>, value: Option<&str>) {
+    if let Some(v) = value.filter(|v| !v.trim().is_empty()) {
+        blocks.push(Block::Text(clean(v).into_owned()));
+    }
+}
+
+fn link(kind: Kind, id: &str, label: &str, note: String) -> Block {
+    Block::Link {
+        label: clean(label).into_owned(),
+        note: clean(&note).into_owned(),
+        target: Target {
+            kind,
+            id: id.to_string(),
+        },
+    }
+}
+
+fn vendor_link(kb: &Kb, id: &str, note: &str) -> Block {
+    link(Kind::Vendor, id, vendor_name(kb, id), note.to_string())
+}
+
+/// Records that cite a source, as (kind, id, label).
+pub fn citing<'k>(kb: &'k Kb, source: &str) -> Vec<(Kind, &'k str, &'k str)> {
+    let cites = |v: &[String]| v.iter().any(|s| s == source);
+    let mut out = Vec::new();
+    out.extend(
+        kb.vendors
+            .iter()
+            .filter(|r| cites(&r.sources))
+            .map(|r| (Kind::Vendor, r.id.as_str(), r.name.as_str())),
+    );
+    out.extend(
+        kb.executives
+            .iter()
+            .filter(|r| cites(&r.sources) || r.career.iter().any(|m| m.source.as_deref() == Some(source)))
+            .map(|r| (Kind::Executive, r.id.as_str(), r.name.as_str())),
+    );
+    out.extend(
+        kb.deals
+            .iter()
+            .filter(|r| cites(&r.sources))
+            .map(|r| (Kind::Deal, r.id.as_str(), r.title.as_str())),
+    );
+    out.extend(
+        kb.series
+            .iter()
+            .filter(|r| cites(&r.sources) || r.points.iter().any(|p| p.source.as_deref() == Some(source)))
+            .map(|r| (Kind::Series, r.id.as_str(), r.name.as_str())),
+    );
+    out
+}
+
+/// The sources section: each cited source as a link, followed by the record's quote from it.
+fn sources(kb: &Kb, blocks: &mut Vec<Block>, ids: &[String], quote: Option<&str>) {
+    blocks.push(Block::Heading(format!("Sources ({})", ids.len())));
+    for id in ids {
+        let (label, note) = match kb.source(id) {
+            Some(s) => (s.title.as_str(), format!("{} · {}", s.publisher, s.date)),
+            None => (id.as_str(), String::new()),
+        };
+        blocks.push(link(Kind::Source, id, label, note));
+    }
+    if let Some(q) = quote {
+        let src = ids
+            .first()
+            .and_then(|id| kb.source(id))
+            .map_or(String::new(), |s| s.publisher.clone());
+        blocks.push(Block::Quote {
+            text: clean(q).into_owned(),
+            source: clean(&src).into_owned(),
+        });
+    }
+}
+
+fn spark_block(s: &Series) -> Block {
+    let pts = s.sorted_points();
+    let range = match (pts.first(), pts.last()) {
+        (Some(a), Some(b)) if pts.len() > 1 => {
+            format!(
+                "{} {} → {} {}",
+                a.period,
+                human_point(&s.unit, a),
+                b.period,
+                human_point(&s.unit, b)
+            )
+        }
+        (Some(a), _) => format!("{} {}", a.period, human_point(&s.unit, a)),
+        _ => String::new(),
+    };
+    Block::Spark {
+        label: clean(&s.name).into_owned(),
+        spark: spark::series_spark_full(s),
+        range,
+        target: Some(Target {
+            kind: Kind::Series,
+            id: s.id.clone(),
+        }),
+    }
+}
+
+/// The detail of a record, or `None` when no record has that kind and id.
+pub fn detail(kb: &Kb, target: &Target) -> Option<Detail> {
+    let mut b = Vec::new();
+    let title;
+    match target.kind {
+        Kind::Vendor => {
+            let v = kb.vendor(&target.id)?;
+            title = match &v.name_en {
+                Some(en) => format!("{} · {en}", v.name),
+                None => v.name.clone(),
+            };
+            field(&mut b, "Aliases", Some(&v.aliases.join(", ")));
+            field(&mut b, "Parent", v.parent.as_deref());
+            field(&mut b, "Region", v.region.as_deref());
+            field(&mut b, "Segments", Some(&v.segments.join(", ")));
+            text(&mut b, v.summary.as_deref());
+            let execs: Vec<_> = kb
+                .executives
+                .iter()
+                .filter(|e| {
+                    e.vendor.as_deref() == Some(&v.id)
+                        || e.career
+                            .iter()
+                            .any(|m| m.from.as_deref() == Some(&v.id) || m.to.as_deref() == Some(&v.id))
+                })
+                .collect();
+            if !execs.is_empty() {
+                b.push(Block::Heading(format!("Executives ({})", execs.len())));
+                for e in execs {
+                    let note = if e.vendor.as_deref() == Some(&v.id) {
+                        e.title.clone().unwrap_or_default()
+                    } else {
+                        format!("formerly · now {}", employer(kb, e))
+                    };
+                    b.push(link(Kind::Executive, &e.id, &e.name, note));
+                }
+            }
+            let deals: Vec<_> = kb
+                .deals
+                .iter()
+                .filter(|d| d.vendors.contains(&v.id) || d.from_vendor.as_deref() == Some(&v.id))
+                .collect();
+            if !deals.is_empty() {
+                b.push(Block::Heading(format!("Deals ({})", deals.len())));
+                for d in deals {
+                    let mut note = vec![d.kind.as_str().to_string()];
+                    note.extend(d.date.map(|p| p.to_string()));
+                    note.extend(d.amount.as_ref().map(|a| a.human()));
+                    if d.from_vendor.as_deref() == Some(&v.id) {
+                        note.push("customer left".into());
+                    }
+                    b.push(link(Kind::Deal, &d.id, &d.title, note.join(" · ")));
+                }
+            }
+            let series: Vec<_> = kb
+                .series
+                .iter()
+                .filter(|s| s.vendor.as_deref() == Some(&v.id))
+                .collect();
+            if !series.is_empty() {
+                b.push(Block::Heading(format!("Series ({})", series.len())));
+                b.extend(series.into_iter().map(spark_block));
+            }
+            sources(kb, &mut b, &v.sources, v.quote.as_deref());
+        }
+        Kind::Executive => {
+            let e = kb.executive(&target.id)?;
+            title = match &e.name_en {
+                Some(en) => format!("{} · {en}", e.name),
+                None => e.name.clone(),
+            };
+            match &e.vendor {
+                Some(v) => b.push(vendor_link(
+                    kb,
+                    v,
+                    e.title.as_deref().unwrap_or("current employer"),
+                )),
+                None => field(&mut b, "Organisation", e.org.as_deref()),
+            }
+            if e.vendor.is_none() {
+                field(&mut b, "Title", e.title.as_deref());
+            }
+            text(&mut b, e.summary.as_deref());
+            if !e.career.is_empty() {
+                b.push(Block::Heading(format!("Career ({})", e.career.len())));
+                let mut moves: Vec<_> = e.career.iter().collect();
+                moves.sort_by_key(|m| m.date);
+                for m in moves {
+                    let from = m
+                        .from
+                        .as_deref()
+                        .map(|v| vendor_name(kb, v))
+                        .or(m.from_org.as_deref());
+                    let to =
+                        m.to.as_deref()
+                            .map(|v| vendor_name(kb, v))
+                            .or(m.to_org.as_deref());
+                    let when = m.date.map_or("undated".to_string(), |d| d.to_string());
+                    let path = match (from, to) {
+                        (Some(f), Some(t)) => format!("{f} → {t}"),
+                        (Some(f), None) => format!("left {f}"),
+                        (None, Some(t)) => format!("→ {t}"),
+                        (None, None) => String::new(),
+                    };
+                    let mut line = format!("{when}  {path}  {}", m.role);
+                    if let Some(n) = &m.note {
+                        line.push_str(&format!(" ({n})"));
+                    }
+                    b.push(Block::Text(clean(line.trim()).into_owned()));
+                    if let Some(q) = &m.quote {
+                        b.push(Block::Quote {
+                            text: clean(q).into_owned(),
+                            source: String::new(),
+                        });
+                    }
+                }
+                let mut seen = Vec::new();
+                for m in &e.career {
+                    for v in [&m.from, &m.to].into_iter().flatten() {
+                        if !seen.contains(v) && e.vendor.as_ref() != Some(v) {
+                            seen.push(v.clone());
+                        }
+                    }
+                }
+                for v in &seen {
+                    b.push(vendor_link(kb, v, "in career"));
+                }
+            }
+            sources(kb, &mut b, &e.sources, e.quote.as_deref());
+        }
+        Kind::Deal => {
+            let d = kb.deal(&target.id)?;
+            title = d.title.clone();
+            field(&mut b, "Kind", Some(d.kind.as_str()));
+            field(&mut b, "Date", d.date.map(|p| p.to_string()).as_deref());
+            if let Some(a) = &d.amount {
+                let exact = format!(
+                    "{} ({} {}{})",
+                    a.human(),
+                    a.qualifier.word(),
+                    number::trim_num(a.value.0),
+                    a.currency
+                );
+                field(&mut b, "Amount", Some(&exact));
+            }
+            field(&mut b, "Counterparty", d.counterparty.as_deref());
+            text(&mut b, d.summary.as_deref());
+            b.push(Block::Heading(format!(
+                "Vendors ({})",
+                d.vendors.len() + d.from_vendor.iter().count()
+            )));
+            for v in &d.vendors {
+                b.push(vendor_link(kb, v, "vendor"));
+            }
+            if let Some(v) = &d.from_vendor {
+                b.push(vendor_link(kb, v, "migrated away from"));
+            }
+            sources(kb, &mut b, &d.sources, d.quote.as_deref());
+        }
+        Kind::Series => {
+            let s = kb.series_by_id(&target.id)?;
+            title = s.name.clone();
+            match &s.vendor {
+                Some(v) => b.push(vendor_link(kb, v, "vendor")),
+                None => field(&mut b, "Market", Some(&subject(kb, s))),
+            }
+            field(&mut b, "Metric", Some(s.metric.as_str()));
+            field(&mut b, "Unit", Some(&s.unit.to_string()));
+            field(&mut b, "Report", s.report.as_deref());
+            text(&mut b, s.summary.as_deref());
+            let mut sp = spark_block(s);
+            if let Block::Spark { target, .. } = &mut sp {
+                *target = None;
+            }
+            b.push(sp);
+            b.push(Block::Heading(format!("Points ({})", s.points.len())));
+            let rows = s
+                .sorted_points()
+                .into_iter()
+                .map(|p| {
+                    let src = p
+                        .source
+                        .as_deref()
+                        .or(s.sources.first().map(String::as_str))
+                        .unwrap_or("");
+                    let value = human_point(&s.unit, p);
+                    let mut origin = src.to_string();
+                    if let Some(n) = &p.note {
+                        origin.push_str(&format!(" · {n}"));
+                    }
+                    [
+                        p.period.to_string(),
+                        clean(&value).into_owned(),
+                        clean(&origin).into_owned(),
+                    ]
+                })
+                .collect();
+            b.push(Block::Points(rows));
+            for p in s.sorted_points() {
+                if let Some(q) = &p.quote {
+                    b.push(Block::Quote {
+                        text: clean(q).into_owned(),
+                        source: p.period.to_string(),
+                    });
+                }
+            }
+            sources(kb, &mut b, &s.sources, None);
+        }
+        Kind::Source => {
+            let s = kb.source(&target.id)?;
+            title = s.title.clone();
+            field(&mut b, "Publisher", Some(&s.publisher));
+            field(&mut b, "Authors", Some(&s.authors.join(", ")));
+            field(&mut b, "Date", Some(&s.date.to_string()));
+            field(&mut b, "Seed file", s.seed.as_deref());
+            field(&mut b, "URL", s.url.as_deref());
+            text(&mut b, s.summary.as_deref());
+            let cited = citing(kb, &s.id);
+            b.push(Block::Heading(format!("Cited by ({})", cited.len())));
+            for (kind, id, label) in cited {
+                b.push(link(kind, id, label, kind.table().to_string()));
+            }
+        }
+    }
+    Some(Detail {
+        target: target.clone(),
+        title: clean(&title).into_owned(),
+        blocks: b,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kb() -> Kb {
+        crate::kb::load_builtin().kb
+    }
+
+    #[test]
+    fn every_record_has_a_detail_whose_links_resolve() {
+        let kb = kb();
+        for tab in super::super::Tab::ALL {
+            for row in super::super::rows(&kb, &super::super::ViewSpec::new(tab)).rows {
+                let t = Target {
+                    kind: tab.kind(),
+                    id: row.id.clone(),
+                };
+                let d = detail(&kb, &t).unwrap_or_else(|| panic!("no detail for {t:?}"));
+                for l in d.links() {
+                    assert!(detail(&kb, l).is_some(), "{t:?} links to missing {l:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn vendor_detail_relates_executives_deals_series_and_sources() {
+        let kb = kb();
+        let d = detail(
+            &kb,
+            &Target {
+                kind: Kind::Vendor,
+                id: "aws".into(),
+            },
+        )
+        .unwrap();
+        let kinds: Vec<Kind> = d.links().iter().map(|t| t.kind).collect();
+        for k in [Kind::Executive, Kind::Deal, Kind::Source] {
+            assert!(kinds.contains(&k), "aws detail lacks a {k:?} link: {kinds:?}");
+        }
+        assert!(d.links().iter().any(|t| t.id == "chu-ruisong"));
+    }
+
+    #[test]
+    fn unknown_target_has_no_detail() {
+        assert!(
+            detail(
+                &kb(),
+                &Target {
+                    kind: Kind::Deal,
+                    id: "aliyun".into()
+                }
+            )
+            .is_none()
+        );
+    }
+}
