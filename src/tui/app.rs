@@ -88,6 +88,8 @@ pub struct App {
     pub tabs: Vec<TabState>,
     pub focus: Focus,
     pub help: bool,
+    /// First line of the help overlay shown, when it is taller than the screen.
+    pub help_scroll: usize,
     pub back: Vec<Location>,
     pub forward: Vec<Location>,
     pub status: String,
@@ -106,6 +108,7 @@ impl App {
             tabs,
             focus: Focus::Table,
             help: false,
+            help_scroll: 0,
             back: Vec::new(),
             forward: Vec::new(),
             status: String::new(),
@@ -156,23 +159,7 @@ impl App {
             }
             Msg::Key(k) => {
                 if self.help {
-                    // The overlay takes the keyboard: ?/Esc/q close it, Ctrl-c still quits.
-                    match keymap::action_for(k, Context::Table) {
-                        Some(Action::Quit) if k.code != ratatui::crossterm::event::KeyCode::Char('q') => {
-                            self.quit = true
-                        }
-                        _ => {
-                            if matches!(
-                                k.code,
-                                ratatui::crossterm::event::KeyCode::Esc
-                                    | ratatui::crossterm::event::KeyCode::Char('?')
-                                    | ratatui::crossterm::event::KeyCode::Char('q')
-                                    | ratatui::crossterm::event::KeyCode::F(1)
-                            ) {
-                                self.help = false;
-                            }
-                        }
-                    }
+                    self.help_key(k);
                     return true;
                 }
                 match keymap::action_for(k, self.context()) {
@@ -188,11 +175,34 @@ impl App {
         }
     }
 
+    /// The help overlay takes the keyboard: movement keys scroll it, ?/Esc/q close it, Ctrl-c quits.
+    fn help_key(&mut self, k: KeyEvent) {
+        use ratatui::crossterm::event::KeyCode;
+        let max = ui::help::line_count().saturating_sub(1);
+        match (keymap::action_for(k, Context::Table), k.code) {
+            (_, KeyCode::Esc | KeyCode::Char('?') | KeyCode::Char('q') | KeyCode::F(1)) => self.help = false,
+            (Some(Action::Quit), _) => self.quit = true,
+            (Some(Action::Down), _) => self.help_scroll = (self.help_scroll + 1).min(max),
+            (Some(Action::Up), _) => self.help_scroll = self.help_scroll.saturating_sub(1),
+            (Some(Action::PageDown | Action::HalfDown), _) => {
+                self.help_scroll = (self.help_scroll + 10).min(max)
+            }
+            (Some(Action::PageUp | Action::HalfUp), _) => {
+                self.help_scroll = self.help_scroll.saturating_sub(10)
+            }
+            (Some(Action::Top), _) => self.help_scroll = 0,
+            _ => {}
+        }
+    }
+
     pub fn act(&mut self, action: Action) {
         let page = self.areas().map_or(10, |a| a.table_rows().max(1));
         match action {
             Action::Quit => self.quit = true,
-            Action::Help => self.help = true,
+            Action::Help => {
+                self.help = true;
+                self.help_scroll = 0;
+            }
             Action::NextTab => self.switch_tab(Tab::ALL[(self.tab.index() + 1) % Tab::ALL.len()]),
             Action::PrevTab => {
                 self.switch_tab(Tab::ALL[(self.tab.index() + Tab::ALL.len() - 1) % Tab::ALL.len()])

@@ -3,7 +3,7 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::theme::Theme;
 use crate::text;
@@ -37,8 +37,9 @@ pub fn lines(theme: &Theme, width: usize) -> Vec<Line<'static>> {
     out
 }
 
-/// One column when it fits; two side by side when the terminal is short but wide enough.
-pub fn render(f: &mut Frame, area: Rect, theme: &Theme) {
+/// One column when it fits; two side by side when the terminal is short but wide enough; scrolled
+/// by `scroll` lines (j/k while the overlay is open) when even that does not fit.
+pub fn render(f: &mut Frame, area: Rect, theme: &Theme, scroll: usize) {
     let one_w = area.width.saturating_sub(4).min(64);
     let one = lines(theme, one_w.saturating_sub(2) as usize);
     let two_cols = one.len() as u16 + 2 > area.height && area.width >= 84;
@@ -53,22 +54,36 @@ pub fn render(f: &mut Frame, area: Rect, theme: &Theme) {
     } else {
         (one_w, vec![one])
     };
-    let h = (cols.iter().map(Vec::len).max().unwrap_or(0) as u16 + 2).min(area.height);
+    let tallest = cols.iter().map(Vec::len).max().unwrap_or(0);
+    let h = (tallest as u16 + 2).min(area.height);
+    let room = h.saturating_sub(2) as usize;
+    let scroll = scroll.min(tallest.saturating_sub(room));
+    let more = tallest > room + scroll;
     let [r] = Layout::horizontal([Constraint::Length(w)])
         .flex(Flex::Center)
         .areas(area);
     let [r] = Layout::vertical([Constraint::Length(h)])
         .flex(Flex::Center)
         .areas(r);
-    f.render_widget(Clear, r);
+    super::clear_area(f, r);
+    let title = if more || scroll > 0 {
+        " Keys — j/k scroll, Esc closes "
+    } else {
+        " Keys — Esc or ? closes "
+    };
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.border_focused)
-        .title(Span::styled(" Keys — Esc or ? closes ", theme.accent));
+        .title(Span::styled(title, theme.accent));
     let inner = block.inner(r);
     f.render_widget(block, r);
     let parts = Layout::horizontal(vec![Constraint::Ratio(1, cols.len() as u32); cols.len()]).split(inner);
     for (col, part) in cols.into_iter().zip(parts.iter()) {
-        f.render_widget(Paragraph::new(col), *part);
+        f.render_widget(Paragraph::new(col).scroll((scroll as u16, 0)), *part);
     }
+}
+
+/// Lines in the one-column help, for clamping its scroll.
+pub fn line_count() -> usize {
+    lines(&Theme::mono(), 80).len()
 }

@@ -97,6 +97,23 @@ fn is_spark_row(laid: &detail::Laid, row: usize) -> bool {
         .is_some_and(|l| l.spans.len() == 3 && l.spans[0].content == "    ")
 }
 
+/// Blank an area for an overlay. A wide character just left of it would spill one column into the
+/// overlay (over its border), so that character is blanked too.
+pub fn clear_area(f: &mut Frame, r: Rect) {
+    f.render_widget(ratatui::widgets::Clear, r);
+    if r.x == 0 {
+        return;
+    }
+    let buf = f.buffer_mut();
+    for y in r.top()..r.bottom() {
+        if let Some(cell) = buf.cell_mut((r.x - 1, y))
+            && text::width(cell.symbol()) > 1
+        {
+            cell.set_symbol(" ");
+        }
+    }
+}
+
 pub fn render(app: &App, f: &mut Frame) {
     let theme = &app.theme;
     let size = f.area();
@@ -191,6 +208,6 @@ pub fn render(app: &App, f: &mut Frame) {
     f.render_widget(Paragraph::new(Line::from(foot)), a.footer);
 
     if app.help {
-        help::render(f, size, theme);
+        help::render(f, size, theme, app.help_scroll);
     }
 }

@@ -1,0 +1,79 @@
+//! Property tests of the explorer: any key sequence at any terminal size, including resizes, never
+//! panics, and leaves the state consistent (selection in bounds, history pointing at real records).
+
+use marketlens::tui::app::{App, Focus, Msg};
+use marketlens::tui::ui;
+use proptest::prelude::*;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+
+fn msg() -> impl Strategy<Value = Msg> {
+    let code = prop_oneof![
+        prop::sample::select(vec![
+            'j', 'k', 'g', 'G', 's', 'S', 'h', 'l', '?', '1', '2', '3', '4', '5', 'x'
+        ])
+        .prop_map(KeyCode::Char),
+        prop::sample::select(vec![
+            KeyCode::Enter,
+            KeyCode::Esc,
+            KeyCode::Backspace,
+            KeyCode::Tab,
+            KeyCode::BackTab,
+            KeyCode::Up,
+            KeyCode::Down,
+            KeyCode::Left,
+            KeyCode::Right,
+            KeyCode::PageUp,
+            KeyCode::PageDown,
+            KeyCode::Home,
+            KeyCode::End,
+        ]),
+    ];
+    let mods = prop::sample::select(vec![KeyModifiers::NONE, KeyModifiers::ALT, KeyModifiers::CONTROL]);
+    prop_oneof![
+        8 => (code, mods).prop_map(|(c, m)| Msg::Key(KeyEvent::new(c, m))),
+        1 => (1u16..200, 1u16..80).prop_map(|(w, h)| Msg::Resize(w, h)),
+        1 => (0u16..200, 0u16..80, prop::sample::select(vec![
+                MouseEventKind::Down(MouseButton::Left), MouseEventKind::ScrollDown, MouseEventKind::ScrollUp]))
+            .prop_map(|(x, y, kind)| Msg::Mouse(MouseEvent { kind, column: x, row: y, modifiers: KeyModifiers::NONE })),
+    ]
+}
+
+fn check_invariants(a: &App) {
+    for st in &a.tabs {
+        assert!(st.view.rows.is_empty() || st.selected < st.view.rows.len());
+        assert!(st.offset <= st.selected || st.view.rows.is_empty());
+    }
+    for loc in a.back.iter().chain(a.forward.iter()) {
+        if let Some(id) = &loc.id {
+            assert!(
+                a.tabs[loc.tab.index()].view.position(id).is_some(),
+                "history names a missing record {id}"
+            );
+        }
+    }
+    if a.focus == Focus::Detail {
+        let n = a.detail().map_or(0, |d| d.links().len());
+        assert!(a.current().link < n.max(1));
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    #[test]
+    fn random_input_at_random_sizes_never_panics(w in 1u16..200, h in 1u16..70, msgs in prop::collection::vec(msg(), 0..60)) {
+        let l = marketlens::kb::load_builtin();
+        let mut a = App::new(l.kb, l.label, w, h);
+        let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+        for m in msgs {
+            if let Msg::Resize(w, h) = m {
+                t.backend_mut().resize(w, h);
+            }
+            a.update(m);
+            check_invariants(&a);
+            t.draw(|f| ui::render(&a, f)).unwrap();
+        }
+    }
+}
