@@ -4,6 +4,7 @@
 
 pub mod cli;
 pub mod kb;
+pub mod synth;
 pub mod text;
 pub mod tui;
 pub mod view;

@@ -61,6 +61,21 @@ pub struct Kb {
     pub deals: Vec<Deal>,
     pub series: Vec<Series>,
     index: HashMap<String, (Kind, usize)>,
+    relations: Relations,
+}
+
+/// Who relates to whom, by record index, built once after loading so that views and details never
+/// scan the whole KB per record.
+#[derive(Clone, Debug, Default)]
+pub struct Relations {
+    /// Per vendor: deals naming it as a vendor or as the vendor a customer left.
+    pub vendor_deals: Vec<Vec<usize>>,
+    /// Per vendor: executives working there now or with it in their career.
+    pub vendor_executives: Vec<Vec<usize>>,
+    /// Per vendor: its series.
+    pub vendor_series: Vec<Vec<usize>>,
+    /// Per source: every record citing it, in kind order.
+    pub source_citers: Vec<Vec<(Kind, usize)>>,
 }
 
 /// Record counts per kind, for summaries.
@@ -120,6 +135,89 @@ impl Kb {
             index.entry(id.clone()).or_insert((kind, i));
         }
         self.index = index;
+        self.relations = self.build_relations();
+    }
+
+    fn build_relations(&self) -> Relations {
+        let mut r = Relations {
+            vendor_deals: vec![Vec::new(); self.vendors.len()],
+            vendor_executives: vec![Vec::new(); self.vendors.len()],
+            vendor_series: vec![Vec::new(); self.vendors.len()],
+            source_citers: vec![Vec::new(); self.sources.len()],
+        };
+        let vendor = |id: &str| self.get_kind(id, Kind::Vendor);
+        let source = |id: &str| self.get_kind(id, Kind::Source);
+        // Push `item` once onto the list at `at` (records may name a vendor or source twice).
+        fn add<T: PartialEq>(lists: &mut [Vec<T>], at: Option<usize>, item: T) {
+            if let Some(list) = at.and_then(|i| lists.get_mut(i))
+                && list.last() != Some(&item)
+            {
+                list.push(item);
+            }
+        }
+        for (i, d) in self.deals.iter().enumerate() {
+            for v in d.vendors.iter().chain(d.from_vendor.iter()) {
+                add(&mut r.vendor_deals, vendor(v), i);
+            }
+            for s in &d.sources {
+                add(&mut r.source_citers, source(s), (Kind::Deal, i));
+            }
+        }
+        for (i, e) in self.executives.iter().enumerate() {
+            let career = e.career.iter().flat_map(|m| m.from.iter().chain(m.to.iter()));
+            for v in e.vendor.iter().chain(career) {
+                add(&mut r.vendor_executives, vendor(v), i);
+            }
+            let career_sources = e.career.iter().filter_map(|m| m.source.as_ref());
+            for s in e.sources.iter().chain(career_sources) {
+                add(&mut r.source_citers, source(s), (Kind::Executive, i));
+            }
+        }
+        for (i, s) in self.series.iter().enumerate() {
+            if let Some(v) = &s.vendor {
+                add(&mut r.vendor_series, vendor(v), i);
+            }
+            let point_sources = s.points.iter().filter_map(|p| p.source.as_ref());
+            for src in s.sources.iter().chain(point_sources) {
+                add(&mut r.source_citers, source(src), (Kind::Series, i));
+            }
+        }
+        for (i, v) in self.vendors.iter().enumerate() {
+            for s in &v.sources {
+                add(&mut r.source_citers, source(s), (Kind::Vendor, i));
+            }
+        }
+        // Lists were filled kind by kind; keep the documented order (vendors first) and drop the
+        // duplicates that non-adjacent repeats left.
+        for list in &mut r.source_citers {
+            list.sort();
+            list.dedup();
+        }
+        for lists in [
+            &mut r.vendor_deals,
+            &mut r.vendor_executives,
+            &mut r.vendor_series,
+        ] {
+            for list in lists.iter_mut() {
+                list.sort_unstable();
+                list.dedup();
+            }
+        }
+        r
+    }
+
+    pub fn relations(&self) -> &Relations {
+        &self.relations
+    }
+
+    /// Index of a vendor by id.
+    pub fn vendor_index(&self, id: &str) -> Option<usize> {
+        self.get_kind(id, Kind::Vendor)
+    }
+
+    /// Index of a source by id.
+    pub fn source_index(&self, id: &str) -> Option<usize> {
+        self.get_kind(id, Kind::Source)
     }
 
     /// Find any record by id.

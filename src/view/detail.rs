@@ -94,33 +94,19 @@ fn vendor_link(kb: &Kb, id: &str, note: &str) -> Block {
 
 /// Records that cite a source, as (kind, id, label).
 pub fn citing<'k>(kb: &'k Kb, source: &str) -> Vec<(Kind, &'k str, &'k str)> {
-    let cites = |v: &[String]| v.iter().any(|s| s == source);
-    let mut out = Vec::new();
-    out.extend(
-        kb.vendors
-            .iter()
-            .filter(|r| cites(&r.sources))
-            .map(|r| (Kind::Vendor, r.id.as_str(), r.name.as_str())),
-    );
-    out.extend(
-        kb.executives
-            .iter()
-            .filter(|r| cites(&r.sources) || r.career.iter().any(|m| m.source.as_deref() == Some(source)))
-            .map(|r| (Kind::Executive, r.id.as_str(), r.name.as_str())),
-    );
-    out.extend(
-        kb.deals
-            .iter()
-            .filter(|r| cites(&r.sources))
-            .map(|r| (Kind::Deal, r.id.as_str(), r.title.as_str())),
-    );
-    out.extend(
-        kb.series
-            .iter()
-            .filter(|r| cites(&r.sources) || r.points.iter().any(|p| p.source.as_deref() == Some(source)))
-            .map(|r| (Kind::Series, r.id.as_str(), r.name.as_str())),
-    );
-    out
+    let Some(i) = kb.source_index(source) else {
+        return Vec::new();
+    };
+    kb.relations().source_citers[i]
+        .iter()
+        .map(|&(kind, r)| match kind {
+            Kind::Vendor => (kind, kb.vendors[r].id.as_str(), kb.vendors[r].name.as_str()),
+            Kind::Executive => (kind, kb.executives[r].id.as_str(), kb.executives[r].name.as_str()),
+            Kind::Deal => (kind, kb.deals[r].id.as_str(), kb.deals[r].title.as_str()),
+            Kind::Series => (kind, kb.series[r].id.as_str(), kb.series[r].name.as_str()),
+            Kind::Source => (kind, kb.sources[r].id.as_str(), kb.sources[r].title.as_str()),
+        })
+        .collect()
 }
 
 /// The sources section: each cited source as a link, followed by the record's quote from it.
@@ -187,15 +173,11 @@ pub fn detail(kb: &Kb, target: &Target) -> Option<Detail> {
             field(&mut b, "Region", v.region.as_deref());
             field(&mut b, "Segments", Some(&v.segments.join(", ")));
             text(&mut b, v.summary.as_deref());
-            let execs: Vec<_> = kb
-                .executives
+            let vi = kb.vendor_index(&v.id)?;
+            let rel = kb.relations();
+            let execs: Vec<_> = rel.vendor_executives[vi]
                 .iter()
-                .filter(|e| {
-                    e.vendor.as_deref() == Some(&v.id)
-                        || e.career
-                            .iter()
-                            .any(|m| m.from.as_deref() == Some(&v.id) || m.to.as_deref() == Some(&v.id))
-                })
+                .map(|&i| &kb.executives[i])
                 .collect();
             if !execs.is_empty() {
                 b.push(Block::Heading(format!("Executives ({})", execs.len())));
@@ -208,11 +190,7 @@ pub fn detail(kb: &Kb, target: &Target) -> Option<Detail> {
                     b.push(link(Kind::Executive, &e.id, &e.name, note));
                 }
             }
-            let deals: Vec<_> = kb
-                .deals
-                .iter()
-                .filter(|d| d.vendors.contains(&v.id) || d.from_vendor.as_deref() == Some(&v.id))
-                .collect();
+            let deals: Vec<_> = rel.vendor_deals[vi].iter().map(|&i| &kb.deals[i]).collect();
             if !deals.is_empty() {
                 b.push(Block::Heading(format!("Deals ({})", deals.len())));
                 for d in deals {
@@ -225,11 +203,7 @@ pub fn detail(kb: &Kb, target: &Target) -> Option<Detail> {
                     b.push(link(Kind::Deal, &d.id, &d.title, note.join(" · ")));
                 }
             }
-            let series: Vec<_> = kb
-                .series
-                .iter()
-                .filter(|s| s.vendor.as_deref() == Some(&v.id))
-                .collect();
+            let series: Vec<_> = rel.vendor_series[vi].iter().map(|&i| &kb.series[i]).collect();
             if !series.is_empty() {
                 b.push(Block::Heading(format!("Series ({})", series.len())));
                 b.extend(series.into_iter().map(spark_block));

@@ -308,11 +308,7 @@ pub fn rows(kb: &Kb, spec: &ViewSpec) -> View {
             .iter()
             .enumerate()
             .map(|(i, v)| {
-                let deals = kb
-                    .deals
-                    .iter()
-                    .filter(|d| d.vendors.contains(&v.id) || d.from_vendor.as_deref() == Some(&v.id))
-                    .count();
+                let deals = kb.relations().vendor_deals[i].len();
                 let trend = main_series(kb, &v.id)
                     .map(spark::series_spark)
                     .unwrap_or_default();
@@ -506,9 +502,10 @@ pub fn main_series<'k>(kb: &'k Kb, vendor: &str) -> Option<&'k Series> {
         MarketShare => 3,
         _ => 4,
     };
-    kb.series
+    let i = kb.vendor_index(vendor)?;
+    kb.relations().vendor_series[i]
         .iter()
-        .filter(|s| s.vendor.as_deref() == Some(vendor))
+        .map(|&s| &kb.series[s])
         .min_by_key(|s| (std::cmp::Reverse(s.points.len()), rank(s)))
 }
 
