@@ -158,10 +158,12 @@ impl App {
                 true
             }
             Msg::Key(k) => {
-                if self.help {
+                // The overlay is only drawn (and only takes keys) when the explorer fits on screen.
+                if self.help && self.areas().is_some() {
                     self.help_key(k);
                     return true;
                 }
+                self.help = false;
                 match keymap::action_for(k, self.context()) {
                     Some(a) => {
                         self.status.clear();
@@ -200,7 +202,7 @@ impl App {
         match action {
             Action::Quit => self.quit = true,
             Action::Help => {
-                self.help = true;
+                self.help = self.areas().is_some();
                 self.help_scroll = 0;
             }
             Action::NextTab => self.switch_tab(Tab::ALL[(self.tab.index() + 1) % Tab::ALL.len()]),
@@ -543,6 +545,20 @@ mod tests {
         key(&mut a, KeyCode::Char('S'));
         assert_eq!(a.current().selected_id(), Some(id.as_str()));
         assert!(a.status.starts_with("sorted by"), "{}", a.status);
+    }
+
+    #[test]
+    fn help_never_hides_keys_when_the_terminal_is_too_small() {
+        let mut a = App::new(crate::kb::load_builtin().kb, "built-in".into(), 30, 8);
+        key(&mut a, KeyCode::Char('?'));
+        assert!(!a.help);
+        key(&mut a, KeyCode::Char('q'));
+        assert!(a.quit);
+        let mut a = app();
+        key(&mut a, KeyCode::Char('?'));
+        a.update(Msg::Resize(30, 8));
+        key(&mut a, KeyCode::Char('q'));
+        assert!(a.quit, "q quits even though help was open before the shrink");
     }
 
     #[test]

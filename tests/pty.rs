@@ -1,0 +1,479 @@
+//! End-to-end tests of the explorer in a real pseudo-terminal: the binary runs in a pty, a reader
+//! thread feeds everything it writes into a `vt100` terminal emulator, and the tests type keys and
+//! assert on the emulated screen (and on the raw bytes, for the terminal setup and teardown).
+//!
+//! Every wait is bounded: a hung app fails a test with the screen printed, it never hangs it.
+
+use std::io::{Read, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, SlavePty, native_pty_system};
+
+const BIN: &str = env!("CARGO_BIN_EXE_marketlens");
+/// How long any single expectation may take before the test fails.
+const TIMEOUT: Duration = Duration::from_secs(10);
+const POLL: Duration = Duration::from_millis(20);
+/// After a lone Esc, so the next key is not read as an Alt-prefixed one.
+const ESC_PAUSE: Duration = Duration::from_millis(100);
+
+const ENTER: &str = "\r";
+const ESC: &str = "\x1b";
+const BACKSPACE: &str = "\x7f";
+const ALT_RIGHT: &str = "\x1b[1;3C";
+const TAB: &str = "\t";
+const SHIFT_TAB: &str = "\x1b[Z";
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn pty_size(cols: u16, rows: u16) -> PtySize {
+    PtySize {
+        rows,
+        cols,
+        pixel_width: 0,
+        pixel_height: 0,
+    }
+}
+
+fn nz(n: u16) -> std::num::NonZeroU16 {
+    std::num::NonZeroU16::new(n).expect("terminal sizes are positive")
+}
+
+/// The explorer running in a pty, with an emulated screen.
+struct Tui {
+    master: Box<dyn MasterPty + Send>,
+    /// Kept open by the test so the pty (and its termios) outlives the child; closed to get EOF.
+    slave: Option<Box<dyn SlavePty + Send>>,
+    child: Box<dyn Child + Send + Sync>,
+    writer: Box<dyn Write + Send>,
+    parser: Arc<Mutex<vt100::Parser>>,
+    raw: Arc<Mutex<Vec<u8>>>,
+    eof: Arc<AtomicBool>,
+    rows: u16,
+    cols: u16,
+    /// Working directory of the child (an empty temporary directory).
+    _dir: tempfile::TempDir,
+}
+
+impl Tui {
+    fn spawn(cols: u16, rows: u16) -> Tui {
+        let pair = native_pty_system()
+            .openpty(pty_size(cols, rows))
+            .expect("open a pty");
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let mut cmd = CommandBuilder::new(BIN);
+        cmd.env("TERM", "xterm-256color");
+        cmd.env_remove("NO_COLOR");
+        cmd.cwd(dir.path());
+        let child = pair.slave.spawn_command(cmd).expect("spawn marketlens");
+        let parser = Arc::new(Mutex::new(vt100::Parser::new(nz(rows), nz(cols), 0)));
+        let raw = Arc::new(Mutex::new(Vec::new()));
+        let eof = Arc::new(AtomicBool::new(false));
+        let mut reader = pair.master.try_clone_reader().expect("pty reader");
+        {
+            let (parser, raw, eof) = (parser.clone(), raw.clone(), eof.clone());
+            thread::spawn(move || {
+                let mut buf = [0u8; 8192];
+                loop {
+                    match reader.read(&mut buf) {
+                        Ok(0) | Err(_) => break,
+                        Ok(n) => {
+                            lock(&raw).extend_from_slice(&buf[..n]);
+                            lock(&parser).process(&buf[..n]);
+                        }
+                    }
+                }
+                eof.store(true, Ordering::SeqCst);
+            });
+        }
+        let writer = pair.master.take_writer().expect("pty writer");
+        Tui {
+            master: pair.master,
+            slave: Some(pair.slave),
+            child,
+            writer,
+            parser,
+            raw,
+            eof,
+            rows,
+            cols,
+            _dir: dir,
+        }
+    }
+
+    /// Start at `cols`×`rows` and wait for the first frame of the Vendors tab.
+    fn start(cols: u16, rows: u16) -> Tui {
+        let t = Tui::spawn(cols, rows);
+        t.wait_for("the first frame", |s| s.contains("Vendors 1/16"));
+        t
+    }
+
+    fn screen(&self) -> String {
+        lock(&self.parser).screen().contents()
+    }
+
+    /// Screen rows as text (wide characters take one `char`, trailing blanks dropped).
+    fn lines(&self) -> Vec<String> {
+        lock(&self.parser)
+            .screen()
+            .rows(0, self.cols)
+            .map(|r| r.trim_end().to_string())
+            .collect()
+    }
+
+    fn raw(&self) -> Vec<u8> {
+        lock(&self.raw).clone()
+    }
+
+    fn send(&mut self, keys: &str) {
+        self.writer.write_all(keys.as_bytes()).expect("write keys");
+        self.writer.flush().expect("flush keys");
+        if keys.ends_with(ESC) {
+            thread::sleep(ESC_PAUSE);
+        }
+    }
+
+    fn resize(&mut self, cols: u16, rows: u16) {
+        // The emulator first, so the app's redraw after SIGWINCH lands on a screen of the new size.
+        lock(&self.parser).set_size(nz(rows), nz(cols));
+        (self.rows, self.cols) = (rows, cols);
+        self.master.resize(pty_size(cols, rows)).expect("resize the pty");
+    }
+
+    /// Poll until `pred` holds for the screen's text; fail with the screen after `TIMEOUT`.
+    fn wait_for(&self, what: &str, pred: impl Fn(&str) -> bool) {
+        self.wait_for_lines(what, |_| pred(&self.screen()));
+    }
+
+    /// Like `wait_for`, with the screen as rows.
+    fn wait_for_lines(&self, what: &str, pred: impl Fn(&[String]) -> bool) {
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            if pred(&self.lines()) {
+                return;
+            }
+            if Instant::now() >= deadline {
+                panic!(
+                    "timed out after {TIMEOUT:?} waiting for {what}; the screen ({}x{}):\n{}",
+                    self.cols,
+                    self.rows,
+                    self.lines().join("\n")
+                );
+            }
+            thread::sleep(POLL);
+        }
+    }
+
+    fn wait_status(&self, expected: &str) {
+        self.wait_for_lines(&format!("status line with {expected:?}"), |l| {
+            l.get(usize::from(self.rows) - 2)
+                .is_some_and(|s| s.contains(expected))
+        });
+    }
+
+    /// Wait for the child to exit; kill it and fail if it does not within `timeout`.
+    fn wait_exit(&mut self, timeout: Duration) -> portable_pty::ExitStatus {
+        let deadline = Instant::now() + timeout;
+        loop {
+            if let Some(status) = self.child.try_wait().expect("try_wait") {
+                return status;
+            }
+            if Instant::now() >= deadline {
+                let _ = self.child.kill();
+                panic!(
+                    "the app did not exit within {timeout:?}; the screen:\n{}",
+                    self.lines().join("\n")
+                );
+            }
+            thread::sleep(POLL);
+        }
+    }
+
+    /// Press `q` and wait (a few seconds at most) for the exit status.
+    fn quit(&mut self) -> portable_pty::ExitStatus {
+        self.send("q");
+        self.wait_exit(Duration::from_secs(5))
+    }
+
+    /// Close our end of the slave and wait until the reader has seen all output (EOF).
+    fn drain(&mut self) {
+        self.slave.take();
+        let deadline = Instant::now() + TIMEOUT;
+        while !self.eof.load(Ordering::SeqCst) {
+            assert!(
+                Instant::now() < deadline,
+                "no EOF from the pty within {TIMEOUT:?} after the app exited"
+            );
+            thread::sleep(POLL);
+        }
+    }
+
+    /// The `(ICANON, ECHO)` local modes of the pty, read from its termios.
+    #[cfg(unix)]
+    fn canonical_and_echo(&self) -> (bool, bool) {
+        let t = self.master.get_termios().expect("the termios of the pty");
+        // `nix` is not a dependency of this crate, so read the flag names from its Debug output,
+        // e.g. `LocalFlags(ECHOKE | ECHOE | ECHOK | ECHO | ISIG | ICANON | IEXTEN)`.
+        let flags = format!("{:?}", t.local_flags);
+        let has = |name: &str| {
+            flags
+                .split(|c: char| !c.is_ascii_alphanumeric())
+                .any(|w| w == name)
+        };
+        (has("ICANON"), has("ECHO"))
+    }
+}
+
+impl Drop for Tui {
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            // SIGHUP, then SIGKILL after a short grace period; then reap it.
+            let _ = self.child.kill();
+            let deadline = Instant::now() + Duration::from_secs(5);
+            while let Ok(None) = self.child.try_wait() {
+                if Instant::now() >= deadline {
+                    break;
+                }
+                thread::sleep(POLL);
+            }
+        }
+    }
+}
+
+/// The index of the last occurrence of `needle` in `hay`.
+fn rfind(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).rposition(|w| w == needle)
+}
+
+#[test]
+fn starts_on_vendors_and_quits_cleanly() {
+    let mut t = Tui::spawn(120, 40);
+    // Whole conditions are waited for: a frame may arrive in several reads.
+    t.wait_for_lines("the Vendors tab with 阿里云", |l| {
+        l[0].contains("1 Vendors (16)")
+            && l.iter().any(|r| r.contains("阿里云"))
+            && l[38].contains("built-in · Vendors 1/16")
+    });
+    let status = t.quit();
+    assert!(status.success(), "exit status {status:?}");
+    assert_eq!(status.exit_code(), 0);
+}
+
+#[test]
+fn switches_tabs_by_number_tab_and_shift_tab() {
+    let mut t = Tui::start(120, 40);
+    t.send("3");
+    t.wait_status("Deals 1/27");
+    t.wait_for_lines("the Deals table header", |l| {
+        l[2].contains("Date") && l[2].contains("Amount") && l[0].contains("3 Deals (27)")
+    });
+
+    t.send("4");
+    t.wait_status("Trends 1/61");
+    t.send(TAB);
+    t.wait_status("Sources 1/5");
+    t.send(TAB);
+    t.wait_status("Vendors 1/16");
+    t.send(SHIFT_TAB);
+    t.wait_status("Sources 1/5");
+    t.send(SHIFT_TAB);
+    t.wait_status("Trends 1/61");
+    t.send("2");
+    t.wait_status("Executives 1/16");
+    t.send("1");
+    t.wait_status("Vendors 1/16");
+}
+
+/// The line of the detail pane holding the relation marker, if the pane is focused.
+fn marked(lines: &[String]) -> Option<String> {
+    lines
+        .iter()
+        .find_map(|l| l.find("› ").map(|i| l[i..].to_string()))
+}
+
+#[test]
+fn follows_a_relation_and_walks_history() {
+    let mut t = Tui::start(120, 40);
+    // Move down until the detail pane shows AWS (亚马逊云科技); remember its row.
+    let mut row = 1;
+    while !t.lines()[1].contains("┌ 亚马逊云科技 ·") {
+        assert!(row < 16, "AWS not found in the Vendors table");
+        t.send("j");
+        row += 1;
+        t.wait_status(&format!("Vendors {row}/16"));
+    }
+
+    t.send(ENTER);
+    t.wait_for_lines("the relation marker", |l| marked(l).is_some());
+    for _ in 0..40 {
+        let Some(line) = marked(&t.lines()) else {
+            panic!("the marker went away:\n{}", t.lines().join("\n"))
+        };
+        if line.contains("储瑞松") {
+            break;
+        }
+        t.send("j");
+        t.wait_for_lines("the marker to move", |l| marked(l).is_some_and(|m| m != line));
+    }
+    assert!(marked(&t.lines()).is_some_and(|m| m.contains("储瑞松")));
+
+    let status_row = usize::from(t.rows) - 2;
+    let on_chu = |l: &[String]| {
+        let status = &l[status_row];
+        l[1].contains("┌ 储瑞松 ·") && status.contains("Executives ") && status.contains("· history 1")
+    };
+    t.send(ENTER);
+    t.wait_for_lines("储瑞松 on the Executives tab", on_chu);
+
+    t.send(BACKSPACE);
+    t.wait_for_lines("back on Vendors with AWS selected", |l| {
+        l[1].contains("┌ 亚马逊云科技 ·") && l[usize::from(t.rows) - 2].contains(&format!("Vendors {row}/16"))
+    });
+
+    t.send(ALT_RIGHT);
+    t.wait_for_lines("储瑞松 again after Alt-Right", on_chu);
+}
+
+#[test]
+fn help_overlay_opens_and_closes() {
+    let mut t = Tui::start(120, 40);
+    t.send("?");
+    // "quit" is in the footer too, so look for the overlay's own line (the footer is the last row).
+    t.wait_for_lines("the help overlay", |l| {
+        let above_footer = &l[..l.len() - 1];
+        l.iter().any(|r| r.contains("Keys — Esc or ? closes"))
+            && above_footer
+                .iter()
+                .any(|r| r.contains("q/Ctrl-c") && r.contains("quit"))
+    });
+    t.send(ESC);
+    t.wait_for("the help overlay to close", |s| !s.contains("Keys — Esc"));
+    // The Esc was a plain Esc, and keys reach the table again.
+    t.send("j");
+    t.wait_status("Vendors 2/16");
+    let status = t.quit();
+    assert!(status.success(), "exit status {status:?}");
+}
+
+#[test]
+fn re_lays_out_on_resize() {
+    let mut t = Tui::start(120, 40);
+    assert!(t.lines()[0].contains(" marketlens "));
+
+    t.resize(80, 24);
+    t.wait_for_lines("the layout for 80x24", |l| {
+        let top = &l[1];
+        top.starts_with("┌ Vendors")
+            && top.ends_with('┐')
+            && top.chars().count() == 80
+            && l[22].contains("Vendors 1/16")
+    });
+    let tabs = &t.lines()[0];
+    for n in 1..=5 {
+        assert!(tabs.contains(&format!("{n} ")), "tab {n} missing: {tabs:?}");
+    }
+
+    t.resize(30, 8);
+    t.wait_for("the too-small message", |s| s.contains("Terminal too small"));
+
+    t.resize(100, 30);
+    t.wait_for_lines("the layout for 100x30", |l| {
+        let top = &l[1];
+        top.starts_with("┌ Vendors")
+            && top.ends_with('┐')
+            && top.chars().count() == 100
+            && l[28].contains("Vendors 1/16")
+            && !l.iter().any(|r| r.contains("Terminal too small"))
+    });
+    let status = t.quit();
+    assert!(status.success(), "exit status {status:?}");
+}
+
+#[test]
+fn restores_the_terminal_on_quit() {
+    let mut t = Tui::start(120, 40);
+    {
+        let p = lock(&t.parser);
+        let s = p.screen();
+        assert!(s.alternate_screen(), "the app runs on the alternate screen");
+        assert!(s.hide_cursor(), "the app hides the cursor");
+        assert_ne!(s.mouse_protocol_mode(), vt100::MouseProtocolMode::None);
+    }
+    #[cfg(unix)]
+    assert_eq!(
+        t.canonical_and_echo(),
+        (false, false),
+        "raw mode while running: (ICANON, ECHO)"
+    );
+
+    let status = t.quit();
+    assert!(status.success(), "exit status {status:?}");
+    // Our end of the slave is still open, so the pty keeps the modes the app left behind.
+    #[cfg(unix)]
+    assert_eq!(
+        t.canonical_and_echo(),
+        (true, true),
+        "(ICANON, ECHO) are back on after exit"
+    );
+    t.drain();
+
+    {
+        let p = lock(&t.parser);
+        let s = p.screen();
+        assert!(!s.alternate_screen(), "left the alternate screen");
+        assert!(!s.hide_cursor(), "the cursor is visible again");
+        assert_eq!(s.mouse_protocol_mode(), vt100::MouseProtocolMode::None);
+    }
+    let raw = t.raw();
+    for (on, off, what) in [
+        (&b"\x1b[?1049h"[..], &b"\x1b[?1049l"[..], "alternate screen"),
+        (b"\x1b[?25l", b"\x1b[?25h", "cursor"),
+        (b"\x1b[?1000h", b"\x1b[?1000l", "mouse reporting"),
+    ] {
+        let set = rfind(&raw, on).unwrap_or_else(|| panic!("{what} was never enabled"));
+        let unset = rfind(&raw, off).unwrap_or_else(|| panic!("{what} was never disabled"));
+        assert!(unset > set, "{what} is disabled after it was last enabled");
+    }
+}
+
+#[test]
+fn refuses_to_run_without_a_terminal() {
+    let start = Instant::now();
+    let mut child = std::process::Command::new(BIN)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .env_remove("NO_COLOR")
+        .spawn()
+        .expect("spawn marketlens");
+    let status = loop {
+        if let Some(s) = child.try_wait().expect("try_wait") {
+            break s;
+        }
+        if start.elapsed() > TIMEOUT {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("marketlens without a terminal did not exit within {TIMEOUT:?}");
+        }
+        thread::sleep(POLL);
+    };
+    let mut stdout = String::new();
+    let mut stderr = String::new();
+    child.stdout.take().unwrap().read_to_string(&mut stdout).unwrap();
+    child.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
+    assert!(!status.success(), "exit status {status:?}");
+    assert!(
+        start.elapsed() < Duration::from_secs(5),
+        "took {:?}",
+        start.elapsed()
+    );
+    assert!(stderr.contains("check"), "stderr: {stderr:?}");
+    assert!(
+        !stdout.contains("\x1b["),
+        "no escape sequences on a pipe: {stdout:?}"
+    );
+}
