@@ -59,9 +59,17 @@ pub fn run() -> ExitCode {
             if !loaded.is_ok() {
                 eprint!("{}", loaded.render_diagnostics());
                 eprintln!(
-                    "error: the KB `{}` has {} error(s); fix them and try again (`marketlens check` lists them)",
-                    loaded.label,
-                    loaded.error_count()
+                    "error: cannot open `{}`: {}; fix the KB and try again (`marketlens check` lists the problems)",
+                    crate::text::escape_controls(&loaded.label),
+                    count(loaded.error_count(), "error", "errors"),
+                );
+                return ExitCode::from(1);
+            }
+            use std::io::IsTerminal;
+            if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+                // Bad usage, not an I/O failure: exit 1 and point at the headless commands.
+                eprintln!(
+                    "error: the explorer needs a terminal; in scripts use `marketlens check` (and, soon, `export` and `search`)"
                 );
                 return ExitCode::from(1);
             }

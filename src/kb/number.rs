@@ -388,6 +388,24 @@ pub fn trim_num(v: f64) -> String {
     if s == "-0" { "0".into() } else { s.to_string() }
 }
 
+/// A plain number with thousands separators: `1,000,000,000`, `1,234.5`.
+pub fn grouped(v: f64) -> String {
+    let s = trim_num(v);
+    let (sign, s) = s.strip_prefix('-').map_or(("", s.as_str()), |r| ("-", r));
+    let (int, frac) = s.split_once('.').map_or((s, None), |(i, f)| (i, Some(f)));
+    let mut out = String::new();
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    match frac {
+        Some(f) => format!("{sign}{out}.{f}"),
+        None => format!("{sign}{out}"),
+    }
+}
+
 /// A value in its series' unit, for tables and charts: `26%`, `635亿元`, `3.5 CNY/hour`.
 pub fn human_value(value: f64, unit: &Unit) -> String {
     match unit {
@@ -456,6 +474,9 @@ mod tests {
         assert_eq!(human_money(2.5e8, Currency::USD), "$250M");
         assert_eq!(human_money(3e9, Currency::JPY), "¥3B");
         assert_eq!(human_value(26.0, &Unit::Percent), "26%");
+        assert_eq!(grouped(1e9), "1,000,000,000");
+        assert_eq!(grouped(-1234.5), "-1,234.5");
+        assert_eq!(grouped(12.0), "12");
         assert_eq!(human_value(-0.5, &Unit::PercentPoints), "-0.5pp");
         assert_eq!(
             human_value(2.8, &Unit::Price(Currency::CNY, "hour".into())),

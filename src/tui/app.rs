@@ -173,14 +173,20 @@ impl App {
                     None => false,
                 }
             }
-            Msg::Mouse(m) => self.mouse(m),
+            Msg::Mouse(m) => {
+                let changed = self.mouse(m);
+                if changed {
+                    self.status.clear();
+                }
+                changed
+            }
         }
     }
 
     /// The help overlay takes the keyboard: movement keys scroll it, ?/Esc/q close it, Ctrl-c quits.
     fn help_key(&mut self, k: KeyEvent) {
         use ratatui::crossterm::event::KeyCode;
-        let max = ui::help::line_count().saturating_sub(1);
+        let max = ui::help::max_scroll(self.size);
         match (keymap::action_for(k, Context::Table), k.code) {
             (_, KeyCode::Esc | KeyCode::Char('?') | KeyCode::Char('q') | KeyCode::F(1)) => self.help = false,
             (Some(Action::Quit), _) => self.quit = true,
@@ -193,6 +199,7 @@ impl App {
                 self.help_scroll = self.help_scroll.saturating_sub(10)
             }
             (Some(Action::Top), _) => self.help_scroll = 0,
+            (Some(Action::Bottom), _) => self.help_scroll = max,
             _ => {}
         }
     }
@@ -415,7 +422,8 @@ impl App {
                 } else {
                     -1
                 };
-                if in_detail && self.focus == Focus::Detail {
+                if in_detail && self.link_count() > 0 {
+                    self.focus = Focus::Detail;
                     self.move_by(delta);
                 } else if a.table.contains(at) {
                     self.focus = Focus::Table;

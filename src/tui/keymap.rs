@@ -302,6 +302,8 @@ pub fn footer(ctx: Context) -> Vec<(&'static str, &'static str)> {
         .map(|b| (b.label, b.footer))
         .collect();
     v.insert(v.len().saturating_sub(3), TABS_LABEL);
+    // Help and quit first: on a narrow footer they are what must never be cut off.
+    v.sort_by_key(|(_, what)| !matches!(*what, "help" | "quit"));
     v
 }
 

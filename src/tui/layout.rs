@@ -58,7 +58,7 @@ pub fn areas(size: Rect, with_chart: bool) -> Option<Areas> {
     .areas(size);
     let side = size.width >= SIDE_BY_SIDE_WIDTH;
     let (table, right) = if side {
-        let [a, b] = Layout::horizontal([Constraint::Percentage(56), Constraint::Percentage(44)]).areas(body);
+        let [a, b] = Layout::horizontal([Constraint::Percentage(60), Constraint::Percentage(40)]).areas(body);
         (a, b)
     } else {
         let [a, b] = Layout::vertical([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(body);

@@ -282,10 +282,10 @@ pub fn detail(kb: &Kb, target: &Target) -> Option<Detail> {
             field(&mut b, "Date", d.date.map(|p| p.to_string()).as_deref());
             if let Some(a) = &d.amount {
                 let exact = format!(
-                    "{} ({} {}{})",
+                    "{} ({} {} {})",
                     a.human(),
-                    a.qualifier.word(),
-                    number::trim_num(a.value.0),
+                    a.qualifier.word().replace('-', " "),
+                    number::grouped(a.value.0),
                     a.currency
                 );
                 field(&mut b, "Amount", Some(&exact));

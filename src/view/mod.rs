@@ -127,10 +127,11 @@ pub struct Column {
     /// Widest it is worth giving; extra room goes to the flexible columns.
     pub max: u16,
     /// Whether it takes a share of left-over room.
-    pub flex: bool,
+    /// Share of spare room it takes (0 = fixed width): titles grow faster than names.
+    pub flex: u8,
 }
 
-const fn col(name: &'static str, min: u16, max: u16, flex: bool) -> Column {
+const fn col(name: &'static str, min: u16, max: u16, flex: u8) -> Column {
     Column {
         name,
         align: Align::Left,
@@ -146,46 +147,46 @@ const fn rcol(name: &'static str, min: u16, max: u16) -> Column {
         align: Align::Right,
         min,
         max,
-        flex: false,
+        flex: 0,
     }
 }
 
 const VENDOR_COLS: &[Column] = &[
-    col("Name", 8, 16, true),
-    col("English", 8, 22, true),
-    col("Region", 6, 10, false),
-    col("Segments", 8, 24, true),
+    col("Name", 8, 16, 1),
+    col("English", 8, 22, 1),
+    col("Region", 6, 10, 0),
+    col("Segments", 8, 24, 2),
     rcol("Deals", 5, 5),
-    col("Trend", 5, 12, false),
+    col("Trend", 5, 12, 0),
 ];
 const EXEC_COLS: &[Column] = &[
-    col("Name", 6, 10, false),
-    col("English", 8, 18, true),
-    col("Vendor", 6, 16, true),
-    col("Title", 8, 40, true),
+    col("Name", 6, 10, 0),
+    col("English", 8, 18, 1),
+    col("Vendor", 6, 16, 1),
+    col("Title", 8, 40, 2),
     rcol("Moves", 5, 5),
 ];
 const DEAL_COLS: &[Column] = &[
-    col("Date", 7, 10, false),
-    col("Vendor", 6, 16, true),
-    col("Counterparty", 8, 24, true),
-    col("Kind", 6, 13, false),
-    rcol("Amount", 7, 12),
-    col("Title", 10, 60, true),
+    col("Date", 7, 10, 0),
+    col("Vendor", 6, 16, 1),
+    col("Counterparty", 8, 24, 1),
+    col("Kind", 6, 12, 0),
+    rcol("Amount", 7, 10),
+    col("Title", 10, 60, 3),
 ];
 const TREND_COLS: &[Column] = &[
-    col("Series", 10, 34, true),
-    col("Subject", 6, 16, true),
-    col("Metric", 6, 13, false),
-    rcol("Latest", 6, 14),
-    col("Period", 6, 9, false),
+    col("Series", 10, 34, 3),
+    col("Subject", 6, 16, 1),
+    col("Metric", 6, 10, 0),
+    rcol("Latest", 6, 10),
+    col("Period", 6, 9, 0),
     rcol("Pts", 3, 3),
-    col("Trend", 5, 12, false),
+    col("Trend", 5, 8, 0),
 ];
 const SOURCE_COLS: &[Column] = &[
-    col("Date", 7, 10, false),
-    col("Publisher", 6, 14, true),
-    col("Title", 12, 70, true),
+    col("Date", 7, 10, 0),
+    col("Publisher", 6, 14, 1),
+    col("Title", 12, 70, 3),
     rcol("Cited", 5, 5),
 ];
 

@@ -42,6 +42,28 @@ fn slot(p: Period) -> Option<(u8, i64)> {
     }
 }
 
+/// The period at a grid position (the inverse of `slot`).
+fn from_slot(kind: u8, n: i64) -> Option<Period> {
+    let y = |v: i64| u16::try_from(v).ok();
+    match kind {
+        0 => Some(Period::Year(y(n)?)),
+        1 => Some(Period::FiscalYear(y(n)?)),
+        2 => Some(Period::Half(
+            y((n - 1).div_euclid(2))?,
+            ((n - 1).rem_euclid(2) + 1) as u8,
+        )),
+        3 => Some(Period::Quarter(
+            y((n - 1).div_euclid(4))?,
+            ((n - 1).rem_euclid(4) + 1) as u8,
+        )),
+        4 => Some(Period::Month(
+            y((n - 1).div_euclid(12))?,
+            ((n - 1).rem_euclid(12) + 1) as u8,
+        )),
+        _ => None,
+    }
+}
+
 /// The series as one value per period in time order: points that share a period (statements from
 /// different sources) are averaged; when all periods have one granularity, missing ones between
 /// them become gaps.
@@ -67,8 +89,9 @@ pub fn series_values(s: &Series) -> Vec<(Period, Option<f64>)> {
             let s = slots.as_ref().expect("uniform implies slots");
             // Cap the filler so one far-off point cannot make a line hundreds of gaps wide.
             let missing = (s[i].1 - s[i - 1].1 - 1).clamp(0, 4);
-            for _ in 0..missing {
-                out.push((*p, None));
+            for k in 1..=missing {
+                let gap = from_slot(s[i].0, s[i - 1].1 + k).unwrap_or(*p);
+                out.push((gap, None));
             }
         }
         out.push((*p, Some(sum / *n as f64)));
@@ -122,6 +145,15 @@ mod tests {
         .unwrap();
         let v: Vec<Option<f64>> = series_values(&s).into_iter().map(|(_, v)| v).collect();
         assert_eq!(v, [Some(15.0), None, Some(30.0)]);
+        let periods: Vec<String> = series_values(&s)
+            .into_iter()
+            .map(|(p, _)| p.to_string())
+            .collect();
+        assert_eq!(
+            periods,
+            ["2025-Q1", "2025-Q2", "2025-Q3"],
+            "a gap is labelled with its own period"
+        );
         assert_eq!(series_spark(&s), "▁ █");
     }
 }

@@ -142,8 +142,17 @@ pub fn lay_out(
             }
         }
     }
+    // Keep the selected relation (and the line after it) in view; on the last relation show the
+    // end of the detail too, so quotes and sources below it can always be read.
     let scroll = match (focused, link_rows.get(selected)) {
-        (true, Some(row)) if *row + 2 > height => (*row + 2).saturating_sub(height),
+        (true, Some(row)) => {
+            let base = (*row + 2).saturating_sub(height);
+            if selected + 1 == link_rows.len() {
+                base.max(lines.len().saturating_sub(height)).min(*row)
+            } else {
+                base
+            }
+        }
         _ => 0,
     };
     Laid {
@@ -171,7 +180,7 @@ pub fn render(f: &mut Frame, app: &App, area: Rect, theme: &Theme) {
         focused,
         theme,
     );
-    let title = format!(" {} ", text::fit(&d.title, area.width.saturating_sub(4) as usize));
+    let title = format!(" {} ", text::fit(&d.title, area.width.saturating_sub(6) as usize));
     let block = UiBlock::default()
         .borders(Borders::ALL)
         .border_style(if focused {

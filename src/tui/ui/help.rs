@@ -83,7 +83,19 @@ pub fn render(f: &mut Frame, area: Rect, theme: &Theme, scroll: usize) {
     }
 }
 
-/// Lines in the one-column help, for clamping its scroll.
-pub fn line_count() -> usize {
-    lines(&Theme::mono(), 80).len()
+/// How far the overlay can scroll in `area`: the same arithmetic as `render`.
+pub fn max_scroll(area: Rect) -> usize {
+    let theme = Theme::mono();
+    let one = lines(&theme, 60).len();
+    let tallest = if one as u16 + 2 > area.height && area.width >= 84 {
+        let mut body = lines(&theme, 60);
+        let mid = body.len() / 2;
+        let cut = (mid..body.len()).find(|i| body[*i].width() == 0).unwrap_or(mid);
+        let right = body.split_off(cut + 1);
+        body.len().max(right.len())
+    } else {
+        one
+    };
+    let room = (tallest + 2).min(area.height as usize).saturating_sub(2);
+    tallest.saturating_sub(room)
 }

@@ -31,7 +31,9 @@ pub fn tab_titles(app: &App) -> (bool, Vec<(Tab, String, u16, u16)>) {
             app.tabs[t.index()].view.total
         ),
         2 => format!(" {} {} ", t.index() + 1, t.title()),
-        _ => format!(" {} {} ", t.index() + 1, text::fit(t.title(), 4)),
+        3 => format!(" {} {} ", t.index() + 1, text::fit(t.title(), 4)),
+        _ if t == app.tab => format!(" {} {} ", t.index() + 1, t.title()),
+        _ => format!(" {} ", t.index() + 1),
     };
     let mut level = 0;
     loop {
@@ -41,7 +43,7 @@ pub fn tab_titles(app: &App) -> (bool, Vec<(Tab, String, u16, u16)>) {
             .map(|t| text::width(&title(*t, level)) + 1)
             .sum::<usize>()
             + if brand { text::width(BRAND) + 1 } else { 0 };
-        if total <= width || level == 3 {
+        if total <= width || level == 4 {
             let mut x = if brand { text::width(BRAND) as u16 + 1 } else { 0 };
             let tabs = Tab::ALL
                 .iter()

@@ -23,8 +23,9 @@ pub fn widths(cols: &[Column], natural: &[usize], avail: usize) -> Vec<usize> {
     let mut w: Vec<usize> = cols[..n].iter().map(|c| c.min as usize).collect();
     let mut left = avail.saturating_sub(need(n));
     // Fixed columns (dates, kinds, amounts) first reach their content; then flexible columns grow
-    // toward theirs one column at a time, so that no single long column starves the others.
-    for (i, c) in cols[..n].iter().enumerate().filter(|(_, c)| !c.flex) {
+    // toward theirs in turns, each by its weight, so titles get more room than names and no single
+    // long column starves the others.
+    for (i, c) in cols[..n].iter().enumerate().filter(|(_, c)| c.flex == 0) {
         let want = natural
             .get(i)
             .copied()
@@ -41,18 +42,19 @@ pub fn widths(cols: &[Column], natural: &[usize], avail: usize) -> Vec<usize> {
     while left > 0 {
         let mut grew = false;
         for i in 0..n {
-            if left == 0 || !cols[i].flex || w[i] >= want[i] {
+            if left == 0 || cols[i].flex == 0 || w[i] >= want[i] {
                 continue;
             }
-            w[i] += 1;
-            left -= 1;
+            let add = (cols[i].flex as usize).min(want[i] - w[i]).min(left);
+            w[i] += add;
+            left -= add;
             grew = true;
         }
         if !grew {
             break;
         }
     }
-    let flex: Vec<usize> = (0..n).filter(|i| cols[*i].flex).collect();
+    let flex: Vec<usize> = (0..n).filter(|i| cols[*i].flex > 0).collect();
     if !flex.is_empty() {
         for (k, i) in flex.iter().enumerate() {
             let share = left / (flex.len() - k);
