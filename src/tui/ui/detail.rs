@@ -181,14 +181,7 @@ pub fn render(f: &mut Frame, app: &App, area: Rect, theme: &Theme) {
         theme,
     );
     let title = format!(" {} ", text::fit(&d.title, area.width.saturating_sub(6) as usize));
-    let block = UiBlock::default()
-        .borders(Borders::ALL)
-        .border_style(if focused {
-            theme.border_focused
-        } else {
-            theme.border
-        })
-        .title(Span::styled(title, theme.accent));
+    let block = theme.pane(title, focused);
     let visible: Vec<Line> = laid
         .lines
         .into_iter()

@@ -4,7 +4,7 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Cell, Row, Table};
+use ratatui::widgets::{Cell, Row, Table};
 
 use super::theme::Theme;
 use crate::text;
@@ -72,14 +72,7 @@ pub fn render(f: &mut Frame, app: &App, area: Rect, theme: &Theme) {
     let st = app.current();
     let focused = app.focus == Focus::Table;
     let title = format!(" {} {}/{} ", app.tab.title(), st.view.rows.len(), st.view.total);
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(if focused {
-            theme.border_focused
-        } else {
-            theme.border
-        })
-        .title(Span::styled(title, theme.accent));
+    let block = theme.pane(title, focused);
     let inner_w = area.width.saturating_sub(2) as usize;
     let w = widths(st.view.columns, &st.natural, inner_w);
     let header = Row::new(w.iter().enumerate().map(|(i, width)| {

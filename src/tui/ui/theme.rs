@@ -55,6 +55,14 @@ impl Theme {
         }
     }
 
+    /// A bordered pane with a title, its border showing whether it has the focus.
+    pub fn pane(&self, title: String, focused: bool) -> ratatui::widgets::Block<'static> {
+        ratatui::widgets::Block::default()
+            .borders(ratatui::widgets::Borders::ALL)
+            .border_style(if focused { self.border_focused } else { self.border })
+            .title(ratatui::text::Span::styled(title, self.accent))
+    }
+
     /// `NO_COLOR` set to anything non-empty means no colour (https://no-color.org).
     pub fn from_env() -> Theme {
         match std::env::var_os("NO_COLOR") {
