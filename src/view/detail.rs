@@ -120,10 +120,11 @@ fn sources(kb: &Kb, blocks: &mut Vec<Block>, ids: &[String], quote: Option<&str>
         blocks.push(link(Kind::Source, id, label, note));
     }
     if let Some(q) = quote {
-        let src = ids
-            .first()
-            .and_then(|id| kb.source(id))
-            .map_or(String::new(), |s| s.publisher.clone());
+        // Attribute the quote only when there is one source it can have come from.
+        let src = match ids {
+            [one] => kb.source(one).map_or(String::new(), |s| s.publisher.clone()),
+            _ => String::new(),
+        };
         blocks.push(Block::Quote {
             text: clean(q).into_owned(),
             source: clean(&src).into_owned(),
@@ -417,6 +418,34 @@ mod tests {
             assert!(kinds.contains(&k), "aws detail lacks a {k:?} link: {kinds:?}");
         }
         assert!(d.links().iter().any(|t| t.id == "chu-ruisong"));
+    }
+
+    #[test]
+    fn quotes_are_attributed_only_to_a_single_source() {
+        let kb = kb();
+        let quote_source = |kind: Kind, id: &str| {
+            detail(&kb, &Target { kind, id: id.into() })
+                .unwrap()
+                .blocks
+                .iter()
+                .find_map(|b| match b {
+                    Block::Quote { source, .. } => Some(source.clone()),
+                    _ => None,
+                })
+        };
+        let multi = kb
+            .vendors
+            .iter()
+            .find(|v| v.sources.len() > 1 && v.quote.is_some())
+            .unwrap();
+        assert_eq!(quote_source(Kind::Vendor, &multi.id).as_deref(), Some(""));
+        let single = kb
+            .deals
+            .iter()
+            .find(|d| d.sources.len() == 1 && d.quote.is_some())
+            .unwrap();
+        let publisher = &kb.source(&single.sources[0]).unwrap().publisher;
+        assert_eq!(quote_source(Kind::Deal, &single.id).as_ref(), Some(publisher));
     }
 
     #[test]

@@ -90,20 +90,20 @@ pub fn lay_out(
                 range,
                 target,
             } => {
-                let style = match target {
+                let (style, mark) = match target {
                     Some(_) => {
                         let i = link_rows.len();
                         link_rows.push(lines.len());
                         if focused && i == selected {
-                            theme.selected
+                            (theme.selected, "› ")
                         } else {
-                            theme.link
+                            (theme.link, "  ")
                         }
                     }
-                    None => theme.accent,
+                    None => (theme.accent, "  "),
                 };
                 lines.push(Line::from(Span::styled(
-                    format!("  {}", text::fit(label, width.saturating_sub(2))),
+                    format!("{mark}{}", text::fit(label, width.saturating_sub(2))),
                     style,
                 )));
                 let sp = text::fit(spark, width.saturating_sub(4).min(48)).into_owned();
