@@ -27,6 +27,24 @@ pub enum Command {
         /// KB file or directory (default: --kb, else the built-in KB)
         path: Option<PathBuf>,
     },
+    /// Fuzzy-search every record (or one tab's) and print the ranked matches
+    ///
+    /// The same engine and ranking as the explorer's `/` and Ctrl-k. Query syntax: terms must all
+    /// match; 'exact; !exclude; "a phrase"; kind:, vendor:, year:, period:, source:, metric:
+    /// filters; amount>=10亿, value>30. See docs/search.md.
+    Search {
+        /// The query (quote it in the shell when it has spaces)
+        query: String,
+        /// Search one tab's records only
+        #[arg(long, value_enum, default_value = "all")]
+        tab: SearchTab,
+        /// Print at most this many matches (0: all)
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+        /// Output format
+        #[arg(long, value_enum, default_value = "txt")]
+        format: SearchFormat,
+    },
     /// Print the JSON Schema of the KB format (for editors and TOML language servers)
     Schema,
     /// Print a shell completion script
@@ -34,6 +52,22 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum SearchTab {
+    All,
+    Vendors,
+    Executives,
+    Deals,
+    Trends,
+    Sources,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum SearchFormat {
+    Txt,
+    Json,
 }
 
 pub fn load(path: Option<&std::path::Path>) -> Loaded {
@@ -49,6 +83,12 @@ pub fn run() -> ExitCode {
     let mut out = std::io::stdout().lock();
     let result = match cli.command {
         Some(Command::Check { path }) => return check(path.or(cli.kb).as_deref()),
+        Some(Command::Search {
+            query,
+            tab,
+            limit,
+            format,
+        }) => return search(cli.kb.as_deref(), &query, tab, limit, format),
         Some(Command::Schema) => out.write_all(kb::json_schema().as_bytes()),
         Some(Command::Completions { shell }) => {
             clap_complete::generate(shell, &mut Cli::command(), "marketlens", &mut out);
@@ -91,6 +131,122 @@ pub fn run() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// Load a KB for a headless command, or print why not (the `check` diagnostics) and give exit 1.
+fn load_valid(path: Option<&std::path::Path>) -> Result<Loaded, ExitCode> {
+    let loaded = load(path);
+    if !loaded.is_ok() {
+        eprint!("{}", loaded.render_diagnostics());
+        eprintln!(
+            "error: cannot use `{}`: {}",
+            crate::text::escape_controls(&loaded.label),
+            count(loaded.error_count(), "error", "errors"),
+        );
+        return Err(ExitCode::from(1));
+    }
+    Ok(loaded)
+}
+
+/// Map a write result to the exit code: a closed pipe (`| head`) is fine, other failures are 2.
+fn finish(result: std::io::Result<()>) -> ExitCode {
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: cannot write output: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn search(
+    path: Option<&std::path::Path>,
+    query: &str,
+    tab: SearchTab,
+    limit: usize,
+    format: SearchFormat,
+) -> ExitCode {
+    use crate::kb::Kind;
+    use crate::search::{self, Index, Rank, Scope};
+    let loaded = match load_valid(path) {
+        Ok(l) => l,
+        Err(code) => return code,
+    };
+    let scope = match tab {
+        SearchTab::All => Scope::All,
+        SearchTab::Vendors => Scope::Kind(Kind::Vendor),
+        SearchTab::Executives => Scope::Kind(Kind::Executive),
+        SearchTab::Deals => Scope::Kind(Kind::Deal),
+        SearchTab::Trends => Scope::Kind(Kind::Series),
+        SearchTab::Sources => Scope::Kind(Kind::Source),
+    };
+    let ix = Index::build(std::sync::Arc::new(loaded.kb));
+    let rank = if limit == 0 { Rank::All } else { Rank::Top(limit) };
+    let results = match search::search(&ix, query, scope, rank) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: bad query: {e}");
+            eprintln!("  {}", crate::text::escape_controls(query));
+            let pad: String = query.chars().take(e.column).map(|c| if crate::text::width(&c.to_string()) > 1 { "  " } else { " " }).collect();
+            eprintln!("  {pad}^");
+            return ExitCode::from(1);
+        }
+    };
+    let shown = if limit == 0 { results.hits.len() } else { limit.min(results.hits.len()) };
+    let rows: Vec<search::Described> = results.hits[..shown].iter().map(|h| search::describe(&ix, h)).collect();
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let written = match format {
+        SearchFormat::Json => serde_json::to_writer_pretty(&mut out, &rows)
+            .map_err(std::io::Error::from)
+            .and_then(|()| writeln!(out)),
+        SearchFormat::Txt => write_search_txt(&mut out, &rows),
+    }
+    .and_then(|()| out.flush());
+    if !matches!(format, SearchFormat::Json) && shown < results.hits.len() {
+        eprintln!("{shown} of {} matches shown (--limit 0 shows all)", results.hits.len());
+    }
+    finish(written)
+}
+
+/// An aligned table by display width (CJK-safe), no colour.
+fn write_search_txt(out: &mut impl Write, rows: &[crate::search::Described]) -> std::io::Result<()> {
+    use crate::text::{fit, pad, width};
+    let head = ["KIND", "ID", "NAME", "MATCHED IN"];
+    let cells: Vec<[String; 4]> = rows
+        .iter()
+        .map(|r| {
+            let matched = if r.matched.is_empty() || r.matched == "name" || r.matched == "title" {
+                r.matched.to_string()
+            } else {
+                format!("{}: {}", r.matched, fit(&r.matched_text, 40))
+            };
+            [r.kind.to_string(), r.id.clone(), fit(&r.name, 48).into_owned(), matched]
+        })
+        .collect();
+    let mut w = head.map(width);
+    for c in &cells {
+        for i in 0..4 {
+            w[i] = w[i].max(width(&c[i]));
+        }
+    }
+    let line = |c: [&str; 4]| {
+        let mut s = String::new();
+        for i in 0..4 {
+            if i == 3 {
+                s.push_str(c[i]);
+            } else {
+                s.push_str(&pad(c[i], w[i], false));
+                s.push_str("  ");
+            }
+        }
+        s.trim_end().to_string()
+    };
+    writeln!(out, "{}", line(head))?;
+    for c in &cells {
+        writeln!(out, "{}", line([&c[0], &c[1], &c[2], &c[3]]))?;
+    }
+    Ok(())
 }
 
 /// `1 vendor`, `2 vendors`.

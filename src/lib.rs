@@ -4,6 +4,7 @@
 
 pub mod cli;
 pub mod kb;
+pub mod search;
 pub mod synth;
 pub mod text;
 pub mod tui;

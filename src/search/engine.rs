@@ -1,0 +1,661 @@
+//! Running a query over an index.
+//!
+//! Two passes, both split over the machine's cores:
+//! 1. **Match**: filters, then per term a character-set mask test and a cheap subsequence scan over
+//!    names first and other fields only when no name matches. No scoring; each match gets an
+//!    upper bound of the score it could reach.
+//! 2. **Rank**: SkimMatcherV2 scores matches in order of their bound until no unscored match can
+//!    enter the top `k`. A one-character query matches almost everything, but only the records
+//!    whose names start with that character can reach the top, so few are scored.
+//!
+//! Matches beyond the best `k` follow in KB order, unscored. The match set of a query is kept so
+//! that a query that only grew (the user typed one more character) searches within it.
+
+use fuzzy_matcher::FuzzyMatcher;
+use fuzzy_matcher::skim::SkimMatcherV2;
+
+use super::index::{Doc, Field, Index, Mask, Tier};
+use super::query::{Cmp, FilterKind, KindFilter, Query, QueryError, Term};
+use crate::kb::{Kind, Period, Unit};
+
+/// Score added per tier: among names, a name beats an alias beats pinyin.
+const TIER_BONUS: [i32; 4] = [40, 20, 0, 0];
+/// A term equal to the whole field (case aside), or starting it.
+const EQUAL_BONUS: i32 = 50;
+const PREFIX_BONUS: i32 = 15;
+/// A term found only outside names counts this much less: any name match outranks it.
+const OTHER_OFFSET: i32 = -100_000;
+/// Below this many matches every match is ranked exactly.
+const RANK_ALL_BELOW: usize = 20_000;
+
+/// Asked as a search goes: `true` means a newer search superseded this one.
+pub type Cancel<'a> = dyn Fn() -> bool + Sync + 'a;
+
+/// Which records to search.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope {
+    All,
+    Kind(Kind),
+}
+
+/// One matching record. `score` and `field` are meaningful for ranked hits only.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Hit {
+    pub doc: u32,
+    pub score: i32,
+    /// Absolute index of the field where the first term matched best (`u32::MAX`: none).
+    pub field: u32,
+}
+
+/// The outcome of a search.
+#[derive(Clone, Debug, Default)]
+pub struct Results {
+    /// Every match: the first `ranked` best first, the rest in KB order.
+    pub hits: Vec<Hit>,
+    pub ranked: usize,
+    /// Doc ids of all matches, ascending: the candidates when the query only grows.
+    pub matched: Vec<u32>,
+}
+
+/// A term ready to match: its characters, lower-cased form and mask.
+#[derive(Clone, Debug)]
+pub struct Prepared {
+    pub term: Term,
+    chars: Vec<char>,
+    /// ASCII-lower-cased: used against pinyin, which has no case.
+    pub lower: String,
+    lower_chars: Vec<char>,
+    mask: Mask,
+}
+
+impl Prepared {
+    pub fn new(term: &Term) -> Prepared {
+        let lower = term.text.to_ascii_lowercase();
+        Prepared {
+            chars: term.text.chars().collect(),
+            lower_chars: lower.chars().collect(),
+            mask: Mask::of(&term.text),
+            lower,
+            term: term.clone(),
+        }
+    }
+
+    fn len(&self) -> i32 {
+        self.chars.len().min(1 << 16) as i32
+    }
+
+    /// Pattern to use against a field: pinyin is matched without case.
+    fn pattern(&self, pinyin: bool) -> (&str, &[char], bool) {
+        if pinyin {
+            (&self.lower, &self.lower_chars, false)
+        } else {
+            (&self.term.text, &self.chars, self.term.case_sensitive)
+        }
+    }
+}
+
+/// A filter resolved against one KB.
+enum Check {
+    RecordKind(Kind),
+    DealKind(crate::kb::DealKind),
+    /// Per doc: allowed or not (vendor and source filters, via the relations index).
+    Docs(Vec<bool>),
+    Period(Period),
+    Metric(crate::kb::Metric),
+    Amount(Cmp, f64, Option<crate::kb::Currency>),
+    Value(Cmp, f64, Option<Unit>),
+}
+
+/// A query compiled against an index: terms prepared, filters resolved.
+pub struct Compiled {
+    pub query: Query,
+    pub positive: Vec<Prepared>,
+    negative: Vec<Prepared>,
+    checks: Vec<(bool, Check)>,
+}
+
+/// Resolve a parsed query against the index. Fails when a filter names nothing in this KB.
+pub fn compile(ix: &Index, query: &Query) -> Result<Compiled, QueryError> {
+    let mut checks = Vec::new();
+    for f in &query.filters {
+        let err = |message: String| QueryError {
+            column: f.column,
+            message,
+        };
+        let check = match &f.kind {
+            FilterKind::Kind(KindFilter::Record(k)) => Check::RecordKind(*k),
+            FilterKind::Kind(KindFilter::Deal(k)) => Check::DealKind(*k),
+            FilterKind::Vendor(v) => Check::Docs(vendor_docs(ix, v).map_err(err)?),
+            FilterKind::Source(s) => Check::Docs(source_docs(ix, s).map_err(err)?),
+            FilterKind::Period(p) => Check::Period(*p),
+            FilterKind::Metric(m) => Check::Metric(*m),
+            FilterKind::Amount(c, v, cur) => Check::Amount(*c, *v, *cur),
+            FilterKind::Value(c, v, u) => Check::Value(*c, *v, u.clone()),
+        };
+        checks.push((f.negated, check));
+    }
+    Ok(Compiled {
+        query: query.clone(),
+        positive: query.positive().map(Prepared::new).collect(),
+        negative: query.terms.iter().filter(|t| t.negated).map(Prepared::new).collect(),
+        checks,
+    })
+}
+
+fn contains_ci(hay: &str, needle: &str) -> bool {
+    find(hay, needle, false).is_some()
+}
+
+/// Vendors named by `vendor:v`: by id, else by part of a name, English name or alias, or pinyin.
+fn vendor_docs(ix: &Index, v: &str) -> Result<Vec<bool>, String> {
+    let kb = &ix.kb;
+    let hits: Vec<usize> = match kb.vendors.iter().position(|x| x.id.eq_ignore_ascii_case(v)) {
+        Some(i) => vec![i],
+        None => kb
+            .vendors
+            .iter()
+            .enumerate()
+            .filter(|(_, x)| {
+                std::iter::once(&x.name)
+                    .chain(x.name_en.iter())
+                    .chain(x.aliases.iter())
+                    .any(|n| {
+                        contains_ci(n, v)
+                            || super::pinyin::romanize(n).is_some_and(|r| {
+                                r.full.eq_ignore_ascii_case(v) || r.initials.eq_ignore_ascii_case(v)
+                            })
+                    })
+            })
+            .map(|(i, _)| i)
+            .collect(),
+    };
+    if hits.is_empty() {
+        let hint = crate::kb::hint::did_you_mean(v, &kb.vendors.iter().map(|x| x.id.as_str()).collect::<Vec<_>>())
+            .map(|h| format!(" (did you mean vendor:{h}?)"))
+            .unwrap_or_default();
+        return Err(format!("no vendor matches `{v}`{hint}"));
+    }
+    let mut allowed = vec![false; ix.docs.len()];
+    let rel = kb.relations();
+    let mut allow = |kind: Kind, i: usize| {
+        if let Some(d) = ix.doc_of(kind, i) {
+            allowed[d as usize] = true;
+        }
+    };
+    for &vi in &hits {
+        allow(Kind::Vendor, vi);
+        rel.vendor_deals[vi].iter().for_each(|&i| allow(Kind::Deal, i));
+        rel.vendor_executives[vi].iter().for_each(|&i| allow(Kind::Executive, i));
+        rel.vendor_series[vi].iter().for_each(|&i| allow(Kind::Series, i));
+    }
+    Ok(allowed)
+}
+
+/// Records citing the sources named by `source:s` (by id, else by part of title or publisher).
+fn source_docs(ix: &Index, s: &str) -> Result<Vec<bool>, String> {
+    let kb = &ix.kb;
+    let hits: Vec<usize> = match kb.sources.iter().position(|x| x.id.eq_ignore_ascii_case(s)) {
+        Some(i) => vec![i],
+        None => kb
+            .sources
+            .iter()
+            .enumerate()
+            .filter(|(_, x)| contains_ci(&x.title, s) || contains_ci(&x.publisher, s))
+            .map(|(i, _)| i)
+            .collect(),
+    };
+    if hits.is_empty() {
+        let hint = crate::kb::hint::did_you_mean(s, &kb.sources.iter().map(|x| x.id.as_str()).collect::<Vec<_>>())
+            .map(|h| format!(" (did you mean source:{h}?)"))
+            .unwrap_or_default();
+        return Err(format!("no source matches `{s}`{hint}"));
+    }
+    let mut allowed = vec![false; ix.docs.len()];
+    for &si in &hits {
+        if let Some(d) = ix.doc_of(Kind::Source, si) {
+            allowed[d as usize] = true;
+        }
+        for &(kind, i) in &kb.relations().source_citers[si] {
+            if let Some(d) = ix.doc_of(kind, i) {
+                allowed[d as usize] = true;
+            }
+        }
+    }
+    Ok(allowed)
+}
+
+fn overlaps(a: Period, b: Period) -> bool {
+    a.within(b) || b.within(a)
+}
+
+impl Check {
+    fn holds(&self, ix: &Index, id: u32, doc: &Doc) -> bool {
+        let kb = &ix.kb;
+        let i = doc.index as usize;
+        match self {
+            Check::RecordKind(k) => doc.kind == *k,
+            Check::DealKind(k) => doc.kind == Kind::Deal && kb.deals[i].kind == *k,
+            Check::Docs(allowed) => allowed[id as usize],
+            Check::Period(p) => match doc.kind {
+                Kind::Deal => kb.deals[i].date.is_some_and(|d| overlaps(d, *p)),
+                Kind::Source => overlaps(kb.sources[i].date, *p),
+                Kind::Series => kb.series[i].points.iter().any(|pt| overlaps(pt.period, *p)),
+                Kind::Executive => kb.executives[i]
+                    .career
+                    .iter()
+                    .any(|m| m.date.is_some_and(|d| overlaps(d, *p))),
+                Kind::Vendor => false,
+            },
+            Check::Metric(m) => doc.kind == Kind::Series && kb.series[i].metric == *m,
+            Check::Amount(c, v, cur) => {
+                doc.kind == Kind::Deal
+                    && kb.deals[i].amount.as_ref().is_some_and(|a| {
+                        cur.is_none_or(|cur| a.currency == cur) && c.holds(a.value.0, *v)
+                    })
+            }
+            Check::Value(c, v, unit) => {
+                doc.kind == Kind::Series && {
+                    let s = &kb.series[i];
+                    unit.as_ref().is_none_or(|u| {
+                        *u == s.unit || matches!((u, &s.unit), (Unit::Money(_), Unit::Money(_)))
+                    }) && s.points.iter().any(|p| c.holds(p.value.0, *v))
+                }
+            }
+        }
+    }
+}
+
+/// Case-folding (ASCII) substring search; the byte offset of the first occurrence.
+fn find(hay: &str, needle: &str, case_sensitive: bool) -> Option<usize> {
+    if case_sensitive {
+        return hay.find(needle);
+    }
+    let (h, n) = (hay.as_bytes(), needle.as_bytes());
+    if n.is_empty() {
+        return Some(0);
+    }
+    if n.len() > h.len() {
+        return None;
+    }
+    (0..=h.len() - n.len()).find(|&i| hay.is_char_boundary(i) && h[i..i + n.len()].eq_ignore_ascii_case(n))
+}
+
+/// Whether `pat` is a subsequence of `hay`'s characters.
+#[inline]
+fn subsequence(hay: &str, pat: &[char], case_sensitive: bool) -> bool {
+    let mut p = pat.iter();
+    let Some(mut want) = p.next() else { return true };
+    for c in hay.chars() {
+        let eq = if case_sensitive {
+            c == *want
+        } else {
+            c.eq_ignore_ascii_case(want)
+        };
+        if eq {
+            match p.next() {
+                Some(n) => want = n,
+                None => return true,
+            }
+        }
+    }
+    false
+}
+
+fn is_pinyin(f: &Field) -> bool {
+    f.tier == Tier::Pinyin
+}
+
+fn bonuses(text: &str, pat: &str, tier: Tier) -> i32 {
+    let mut b = TIER_BONUS[tier as usize];
+    if text.len() == pat.len() && text.eq_ignore_ascii_case(pat) {
+        b += EQUAL_BONUS;
+    } else if text.len() >= pat.len() && text.as_bytes()[..pat.len()].eq_ignore_ascii_case(pat.as_bytes()) {
+        b += PREFIX_BONUS;
+    }
+    b
+}
+
+/// The score of an exact (substring) term found at byte `at`: contiguous, so the skim scheme's best
+/// case for its length, with its head bonus only at the start.
+fn exact_score(m: i32, at: usize) -> i32 {
+    if at == 0 { 32 * m } else { 24 * m }
+}
+
+/// Upper bound of a term's score in a field, or `None` when the term cannot match there.
+fn field_bound(ix: &Index, f: &Field, t: &Prepared) -> Option<i32> {
+    if !f.mask.covers(&t.mask) {
+        return None;
+    }
+    let text = ix.text(f);
+    let (pat, chars, cs) = t.pattern(is_pinyin(f));
+    let base = if t.term.exact {
+        exact_score(t.len(), find(text, pat, cs)?)
+    } else {
+        if !subsequence(text, chars, cs) {
+            return None;
+        }
+        // With the first character at the start of the field every matched character can earn
+        // the doubled head bonus; otherwise at most the ordinary one.
+        let starts = text.chars().next().is_some_and(|c| c.eq_ignore_ascii_case(&chars[0]));
+        if starts { 32 * t.len() } else { 24 * t.len() }
+    };
+    Some(base + bonuses(text, pat, f.tier))
+}
+
+/// The exact score of a term in a field.
+fn field_score(ix: &Index, m: &SkimMatcherV2, f: &Field, t: &Prepared) -> Option<i32> {
+    if !f.mask.covers(&t.mask) {
+        return None;
+    }
+    let text = ix.text(f);
+    let (pat, _, cs) = t.pattern(is_pinyin(f));
+    let base = if t.term.exact {
+        exact_score(t.len(), find(text, pat, cs)?)
+    } else {
+        m.fuzzy_match(text, pat)? as i32
+    };
+    Some(base + bonuses(text, pat, f.tier))
+}
+
+/// Best over a doc's fields for one term: names first; other fields only when no name matches.
+fn best<F: FnMut(u32, &Field) -> Option<i32>>(ix: &Index, doc: &Doc, mut f: F) -> Option<(i32, u32)> {
+    let pick = |range: std::ops::Range<u32>, f: &mut F| {
+        let mut best: Option<(i32, u32, u32)> = None;
+        for i in range {
+            let field = &ix.fields[i as usize];
+            if let Some(s) = f(i, field)
+                && best.is_none_or(|(bs, _, bl)| s > bs || s == bs && field.len < bl)
+            {
+                best = Some((s, i, field.len));
+            }
+        }
+        best.map(|(s, i, _)| (s, i))
+    };
+    pick(doc.fields.start..doc.names_end, &mut f)
+        .or_else(|| pick(doc.names_end..doc.fields.end, &mut f).map(|(s, i)| (s + OTHER_OFFSET, i)))
+}
+
+impl Compiled {
+    /// Pass 1 for one doc: does it match, and what could it score at most?
+    fn bound(&self, ix: &Index, id: u32) -> Option<i32> {
+        let doc = &ix.docs[id as usize];
+        for (neg, c) in &self.checks {
+            if c.holds(ix, id, doc) == *neg {
+                return None;
+            }
+        }
+        let mut total = 0;
+        for t in &self.positive {
+            if !doc.mask.covers(&t.mask) {
+                return None;
+            }
+        }
+        for t in &self.positive {
+            total += best(ix, doc, |_, f| field_bound(ix, f, t))?.0;
+        }
+        for t in &self.negative {
+            let found = ix.doc_fields(doc).iter().any(|f| {
+                let (pat, _, cs) = t.pattern(is_pinyin(f));
+                f.mask.covers(&t.mask) && find(ix.text(f), pat, cs).is_some()
+            });
+            if found {
+                return None;
+            }
+        }
+        Some(total)
+    }
+
+    /// Pass 2 for one matching doc: its exact score and the field the first term matched best in.
+    fn score(&self, ix: &Index, m: &SkimMatcherV2, id: u32) -> Hit {
+        let doc = &ix.docs[id as usize];
+        let mut total = 0;
+        let mut field = u32::MAX;
+        for (k, t) in self.positive.iter().enumerate() {
+            // Pass 1 found a match, so there is one here; a miss would only mean "rank last".
+            let (s, f) = best(ix, doc, |_, f| field_score(ix, m, f, t)).unwrap_or((i32::MIN / 64, u32::MAX));
+            total += s;
+            if k == 0 {
+                field = f;
+            }
+        }
+        Hit {
+            doc: id,
+            score: total,
+            field,
+        }
+    }
+}
+
+/// The order of ranked hits: score, then the shorter matched field, then KB order.
+fn rank_order(ix: &Index) -> impl Fn(&Hit, &Hit) -> std::cmp::Ordering + '_ {
+    move |a, b| {
+        let len = |h: &Hit| ix.fields.get(h.field as usize).map_or(u32::MAX, |f| f.len);
+        b.score.cmp(&a.score).then(len(a).cmp(&len(b))).then(a.doc.cmp(&b.doc))
+    }
+}
+
+fn threads_for(n: usize) -> usize {
+    if n < 4096 {
+        1
+    } else {
+        std::thread::available_parallelism().map_or(1, |p| p.get()).min(8)
+    }
+}
+
+/// Run `f` over `items` split into contiguous parts, one thread each; results in order.
+/// `None` if cancelled.
+fn par_map<T: Sync, R: Send>(
+    items: &[T],
+    cancel: &Cancel<'_>,
+    f: impl Fn(&[T]) -> Option<Vec<R>> + Sync,
+) -> Option<Vec<R>> {
+    let n = threads_for(items.len());
+    if n == 1 {
+        return f(items);
+    }
+    let size = items.len().div_ceil(n);
+    let parts: Vec<Option<Vec<R>>> = std::thread::scope(|s| {
+        let handles: Vec<_> = items.chunks(size).map(|c| s.spawn(|| f(c))).collect();
+        handles.into_iter().map(|h| h.join().unwrap_or(None)).collect()
+    });
+    if cancel() {
+        return None;
+    }
+    let mut out = Vec::new();
+    for p in parts {
+        out.extend(p?);
+    }
+    Some(out)
+}
+
+/// How many hits to rank exactly.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Rank {
+    /// The best `k` (and every match when there are fewer than 20,000).
+    Top(usize),
+    All,
+}
+
+/// Search. `within`: ascending doc ids to search instead of the whole scope (the previous match
+/// set, when the query only grew). `cancel`: checked as the search goes; a cancelled search
+/// returns `None`.
+pub fn run(
+    ix: &Index,
+    q: &Compiled,
+    scope: Scope,
+    within: Option<&[u32]>,
+    rank: Rank,
+    cancel: &Cancel<'_>,
+) -> Option<Results> {
+    let range = match scope {
+        Scope::All => 0..ix.docs.len() as u32,
+        Scope::Kind(k) => ix.by_kind[k as usize].clone(),
+    };
+    let all: Vec<u32>;
+    let candidates: &[u32] = match within {
+        Some(w) => w,
+        None => {
+            all = range.clone().collect();
+            &all
+        }
+    };
+    // Pass 1: match and bound.
+    let matched: Vec<(u32, i32)> = par_map(candidates, cancel, |part| {
+        let mut out = Vec::new();
+        for chunk in part.chunks(4096) {
+            if cancel() {
+                return None;
+            }
+            out.extend(
+                chunk
+                    .iter()
+                    .filter(|d| range.contains(d))
+                    .filter_map(|&d| q.bound(ix, d).map(|b| (d, b))),
+            );
+        }
+        Some(out)
+    })?;
+    let ids: Vec<u32> = matched.iter().map(|m| m.0).collect();
+    if q.positive.is_empty() {
+        // Nothing to rank: KB order.
+        let hits = ids
+            .iter()
+            .map(|&doc| Hit {
+                doc,
+                score: 0,
+                field: u32::MAX,
+            })
+            .collect();
+        return Some(Results {
+            hits,
+            ranked: 0,
+            matched: ids,
+        });
+    }
+    // Pass 2: score in order of bound until nothing unscored can enter the top k.
+    let k = match rank {
+        Rank::All => usize::MAX,
+        Rank::Top(_) if matched.len() < RANK_ALL_BELOW => usize::MAX,
+        Rank::Top(k) => k.max(1),
+    };
+    let score_all = |set: &[(u32, i32)]| {
+        par_map(set, cancel, |part| {
+            let m = SkimMatcherV2::default();
+            let mut out = Vec::with_capacity(part.len());
+            for chunk in part.chunks(1024) {
+                if cancel() {
+                    return None;
+                }
+                out.extend(chunk.iter().map(|&(d, _)| q.score(ix, &m, d)));
+            }
+            Some(out)
+        })
+    };
+    let order = rank_order(ix);
+    let mut ranked: Vec<Hit>;
+    if k >= matched.len() {
+        ranked = score_all(&matched)?;
+        ranked.sort_unstable_by(&order);
+    } else {
+        // The k-th largest bound: everything at or above it is scored first.
+        let mut bounds: Vec<i32> = matched.iter().map(|m| m.1).collect();
+        let (_, kth, _) = bounds.select_nth_unstable_by(k - 1, |a, b| b.cmp(a));
+        let cut = *kth;
+        let first: Vec<(u32, i32)> = matched.iter().copied().filter(|m| m.1 >= cut).collect();
+        ranked = score_all(&first)?;
+        ranked.sort_unstable_by(&order);
+        ranked.truncate(k);
+        let floor = ranked.last().map_or(i32::MIN, |h| h.score);
+        if floor < cut {
+            // Some matches bounded below the cut may still beat the k-th score.
+            let more: Vec<(u32, i32)> = matched
+                .iter()
+                .copied()
+                .filter(|m| m.1 < cut && m.1 >= floor)
+                .collect();
+            ranked.extend(score_all(&more)?);
+            ranked.sort_unstable_by(&order);
+            ranked.truncate(k);
+        }
+    }
+    let n_ranked = ranked.len();
+    if n_ranked < ids.len() {
+        // The rest in KB order: walk the ascending ids past the (sorted) ranked ones.
+        let mut top: Vec<u32> = ranked.iter().map(|h| h.doc).collect();
+        top.sort_unstable();
+        let mut t = top.iter().peekable();
+        for &doc in &ids {
+            if t.next_if_eq(&&doc).is_none() {
+                ranked.push(Hit {
+                    doc,
+                    score: i32::MIN,
+                    field: u32::MAX,
+                });
+            }
+        }
+    }
+    Some(Results {
+        hits: ranked,
+        ranked: n_ranked,
+        matched: ids,
+    })
+}
+
+/// Whether every record matching `new` also matches `old`, so `new` may search within `old`'s
+/// matches. Conservative: `false` whenever unsure.
+pub fn narrows(old: &Query, new: &Query) -> bool {
+    let filters = old
+        .filters
+        .iter()
+        .all(|f| new.filters.iter().any(|g| g.negated == f.negated && g.kind == f.kind));
+    let negative = old
+        .terms
+        .iter()
+        .filter(|t| t.negated)
+        .all(|t| new.terms.contains(t));
+    let positive = old.positive().all(|t| {
+        new.positive().any(|u| {
+            if t.case_sensitive && !u.case_sensitive {
+                return false;
+            }
+            if t.exact {
+                u.exact && find(&u.text, &t.text, t.case_sensitive).is_some()
+            } else {
+                let chars: Vec<char> = t.text.chars().collect();
+                subsequence(&u.text, &chars, t.case_sensitive)
+            }
+        })
+    });
+    filters && negative && positive
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn substring_and_subsequence() {
+        assert_eq!(find("Alibaba Cloud", "cloud", false), Some(8));
+        assert_eq!(find("Alibaba Cloud", "cloud", true), None);
+        assert_eq!(find("阿里云ABC", "abc", false), Some(9));
+        assert!(subsequence("储瑞松", &['储', '松'], true));
+        assert!(subsequence("ChuRuiSong", &['c', 'r', 's'], false));
+        assert!(!subsequence("ChuRuiSong", &['c', 'r', 's'], true));
+    }
+
+    #[test]
+    fn narrowing_rules() {
+        let p = |s: &str| crate::search::query::parse(s).unwrap();
+        assert!(narrows(&p("al"), &p("ali")));
+        assert!(narrows(&p("alibaba"), &p("alibaba c")));
+        assert!(narrows(&p("a"), &p("aB")));
+        assert!(!narrows(&p("A"), &p("ab")));
+        assert!(!narrows(&p("ali"), &p("al")));
+        assert!(narrows(&p("'ali"), &p("'alib")));
+        assert!(!narrows(&p("'ali"), &p("alib")));
+        assert!(narrows(&p("aws"), &p("aws kind:deal")));
+        assert!(!narrows(&p("aws kind:deal"), &p("aws")));
+        assert!(!narrows(&p("!ab"), &p("!abc")));
+        assert!(narrows(&p(""), &p("x")));
+    }
+}

@@ -1,0 +1,81 @@
+//! Search: the query language (`query`), the index over a KB (`index`), matching and ranking
+//! (`engine`), highlighting what matched (`highlight`) and a background worker that keeps all of
+//! it off the UI thread (`worker`). No terminal code; the TUI and `marketlens search` share it.
+
+pub mod engine;
+pub mod highlight;
+pub mod index;
+pub mod pinyin;
+pub mod query;
+pub mod worker;
+
+pub use engine::{Hit, Rank, Results, Scope};
+pub use index::Index;
+pub use query::{Query, QueryError};
+
+/// Parse, compile and run a query in one go, on this thread: for the command line and tests.
+pub fn search(ix: &Index, text: &str, scope: Scope, rank: Rank) -> Result<Results, QueryError> {
+    let q = query::parse(text)?;
+    let c = engine::compile(ix, &q)?;
+    Ok(engine::run(ix, &c, scope, None, rank, &|| false).expect("a search nobody cancels completes"))
+}
+
+/// A hit described for people: kind, id, display name and the field that matched best.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Described {
+    pub kind: &'static str,
+    pub id: String,
+    pub name: String,
+    /// The field the first term matched best in (`"pinyin initials"`, `"summary"` …); empty when
+    /// the query only filters.
+    pub matched: &'static str,
+    /// The text of that field (for pinyin: the text it romanizes), control characters escaped.
+    pub matched_text: String,
+    pub score: Option<i32>,
+}
+
+pub fn kind_label(k: crate::kb::Kind) -> &'static str {
+    match k {
+        crate::kb::Kind::Source => "source",
+        crate::kb::Kind::Vendor => "vendor",
+        crate::kb::Kind::Executive => "executive",
+        crate::kb::Kind::Deal => "deal",
+        crate::kb::Kind::Series => "trend",
+    }
+}
+
+pub fn describe(ix: &Index, h: &Hit) -> Described {
+    use crate::kb::Kind;
+    let doc = &ix.docs[h.doc as usize];
+    let kb = &ix.kb;
+    let i = doc.index as usize;
+    let id = match doc.kind {
+        Kind::Source => &kb.sources[i].id,
+        Kind::Vendor => &kb.vendors[i].id,
+        Kind::Executive => &kb.executives[i].id,
+        Kind::Deal => &kb.deals[i].id,
+        Kind::Series => &kb.series[i].id,
+    };
+    let first = ix.doc_fields(doc).first();
+    let name = first.map_or(String::new(), |f| ix.text(f).to_string());
+    let (matched, matched_text) = match ix.fields.get(h.field as usize) {
+        Some(f) => {
+            let shown = match f.name {
+                index::FieldName::Pinyin | index::FieldName::Initials => {
+                    &ix.doc_fields(doc)[f.of as usize]
+                }
+                _ => f,
+            };
+            (f.name.label(), ix.text(shown).to_string())
+        }
+        None => ("", String::new()),
+    };
+    Described {
+        kind: kind_label(doc.kind),
+        id: crate::text::escape_controls(id).into_owned(),
+        name,
+        matched,
+        matched_text,
+        score: (h.field != u32::MAX).then_some(h.score),
+    }
+}

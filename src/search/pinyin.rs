@@ -1,0 +1,78 @@
+//! Chinese text romanized for matching: full pinyin without tones ("ChuRuiSong", syllables
+//! capitalised so the matcher sees word starts) and initials ("crs"), each with a map from its
+//! characters back to the characters of the original text, so a pinyin match can highlight the
+//! Chinese characters it came from. Readings are the `pinyin` crate's most common ones.
+
+use pinyin::ToPinyin;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Romanized {
+    pub full: String,
+    /// For each char of `full`, the index of the original char it came from.
+    pub full_map: Vec<u32>,
+    pub initials: String,
+    pub initials_map: Vec<u32>,
+}
+
+/// Whether a char has a pinyin reading (a CJK ideograph the crate knows).
+pub fn has_reading(c: char) -> bool {
+    !c.is_ascii() && c.to_pinyin().is_some()
+}
+
+/// Romanize text containing Chinese; `None` when no character has a reading.
+pub fn romanize(text: &str) -> Option<Romanized> {
+    if !text.chars().any(has_reading) {
+        return None;
+    }
+    let mut r = Romanized {
+        full: String::with_capacity(text.len() * 2),
+        full_map: Vec::new(),
+        initials: String::new(),
+        initials_map: Vec::new(),
+    };
+    for (i, c) in text.chars().enumerate() {
+        let i = i as u32;
+        if let Some(p) = (!c.is_ascii()).then(|| c.to_pinyin()).flatten() {
+            for (k, ch) in p.plain().chars().enumerate() {
+                // ü is typed as v on every pinyin keyboard.
+                let ch = if ch == 'ü' { 'v' } else { ch };
+                r.full.push(if k == 0 { ch.to_ascii_uppercase() } else { ch });
+                r.full_map.push(i);
+                if k == 0 {
+                    r.initials.push(ch);
+                    r.initials_map.push(i);
+                }
+            }
+        } else if c.is_ascii_alphanumeric() {
+            let l = c.to_ascii_lowercase();
+            r.full.push(l);
+            r.full_map.push(i);
+            r.initials.push(l);
+            r.initials_map.push(i);
+        } else if !r.full.ends_with(' ') {
+            // Anything else separates words.
+            r.full.push(' ');
+            r.full_map.push(i);
+        }
+    }
+    Some(r)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_from_the_default_kb() {
+        let r = romanize("储瑞松").unwrap();
+        assert_eq!((r.full.as_str(), r.initials.as_str()), ("ChuRuiSong", "crs"));
+        assert_eq!(r.full_map, vec![0, 0, 0, 1, 1, 1, 2, 2, 2, 2]);
+        assert_eq!(romanize("阿里云").unwrap().initials, "aly");
+        assert_eq!(romanize("火山引擎").unwrap().full, "HuoShanYinQing");
+        let t3 = romanize("T3出行").unwrap();
+        assert_eq!((t3.full.as_str(), t3.initials.as_str()), ("t3ChuXing", "t3cx"));
+        assert_eq!(t3.initials_map, vec![0, 1, 2, 3]);
+        assert_eq!(romanize("绿").unwrap().full, "Lv");
+        assert_eq!(romanize("AWS"), None);
+    }
+}

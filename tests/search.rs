@@ -1,0 +1,179 @@
+//! Ranking on the default KB: the examples of issue 4 land first, tiers rank as documented, and
+//! filters select exactly what they say.
+
+use std::sync::Arc;
+
+use marketlens::kb::{DealKind, Kind};
+use marketlens::search::{self, Index, Rank, Scope, describe};
+
+fn index() -> Index {
+    Index::build(Arc::new(marketlens::kb::load_builtin().kb))
+}
+
+fn top(ix: &Index, q: &str, scope: Scope) -> Vec<(String, String, &'static str)> {
+    let r = search::search(ix, q, scope, Rank::Top(50)).unwrap_or_else(|e| panic!("{q}: {e}"));
+    r.hits
+        .iter()
+        .map(|h| {
+            let d = describe(ix, h);
+            (d.id, d.name, d.matched)
+        })
+        .collect()
+}
+
+#[test]
+fn examples_land_first() {
+    let ix = index();
+    let cases: &[(&str, &str)] = &[
+        ("aly", "aliyun"),
+        ("aliyun", "aliyun"),
+        ("crs", "chu-ruisong"),
+        ("churuisong", "chu-ruisong"),
+        ("储瑞松", "chu-ruisong"),
+        ("chu", "chu-ruisong"),
+        ("huoshan", "volcengine"),
+        ("volcano", "volcengine"),
+        ("火山", "volcengine"),
+        ("aws", "aws"),
+        ("tiktok", "aws-tiktok-order-2025q2"),
+        ("tiktok aws", "aws-tiktok-order-2025q2"),
+    ];
+    let mut failures = Vec::new();
+    for (q, want) in cases {
+        let got = top(&ix, q, Scope::All);
+        if got.first().map(|g| g.0.as_str()) != Some(*want) {
+            failures.push(format!("{q}: want {want}, got {:?}", &got[..got.len().min(3)]));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn t3_finds_the_t3_migrations_first() {
+    let ix = index();
+    let got = top(&ix, "t3", Scope::All);
+    let kb = &ix.kb;
+    let first_two: Vec<DealKind> = got[..2]
+        .iter()
+        .map(|g| kb.deal(&g.0).unwrap_or_else(|| panic!("{g:?} is not a deal")).kind)
+        .collect();
+    assert_eq!(first_two, vec![DealKind::Migration, DealKind::Migration], "{got:?}");
+}
+
+#[test]
+fn kind_filter_selects_only_that_kind() {
+    let ix = index();
+    let r = search::search(&ix, "kind:investment", Scope::All, Rank::Top(50)).unwrap();
+    let want = ix.kb.deals.iter().filter(|d| d.kind == DealKind::Investment).count();
+    assert!(want > 0);
+    assert_eq!(r.hits.len(), want);
+    for h in &r.hits {
+        let d = describe(&ix, h);
+        assert_eq!(ix.kb.deal(&d.id).map(|d| d.kind), Some(DealKind::Investment));
+    }
+    let n = search::search(&ix, "kind:vendor", Scope::All, Rank::All).unwrap().hits.len();
+    assert_eq!(n, ix.kb.vendors.len());
+}
+
+#[test]
+fn tiers_rank_name_then_alias_then_pinyin_then_other_text() {
+    // A KB where one term appears as a name, an alias, pinyin and in a summary of four vendors.
+    let toml = r#"
+[[source]]
+id = "s"
+title = "t"
+publisher = "p"
+date = 2025
+
+[[vendor]]
+id = "in-summary"
+name = "Gamma"
+summary = "mentions tianyi here"
+sources = ["s"]
+
+[[vendor]]
+id = "as-pinyin"
+name = "天翼"
+sources = ["s"]
+
+[[vendor]]
+id = "as-alias"
+name = "Beta"
+aliases = ["Tianyi"]
+sources = ["s"]
+
+[[vendor]]
+id = "as-name"
+name = "Tianyi"
+sources = ["s"]
+"#;
+    let l = marketlens::kb::load::load_files(
+        "t".into(),
+        vec![marketlens::kb::SourceFile {
+            name: "t.toml".into(),
+            text: toml.into(),
+        }],
+        Vec::new(),
+    );
+    assert!(l.is_ok(), "{}", l.render_diagnostics());
+    let ix = Index::build(Arc::new(l.kb));
+    let got: Vec<String> = top(&ix, "tianyi", Scope::Kind(Kind::Vendor))
+        .into_iter()
+        .map(|g| g.0)
+        .collect();
+    assert_eq!(got, vec!["as-name", "as-alias", "as-pinyin", "in-summary"]);
+}
+
+#[test]
+fn filters_and_numbers() {
+    let ix = index();
+    let kb = &ix.kb;
+    let ids = |q: &str| -> Vec<String> {
+        search::search(&ix, q, Scope::All, Rank::All)
+            .unwrap_or_else(|e| panic!("{q}: {e}"))
+            .hits
+            .iter()
+            .map(|h| describe(&ix, h).id)
+            .collect()
+    };
+    // amount>=10亿 in any currency: every deal whose stated amount is at least 1e9.
+    let big = ids("amount>=10亿");
+    let want: Vec<&str> = kb
+        .deals
+        .iter()
+        .filter(|d| d.amount.as_ref().is_some_and(|a| a.value.0 >= 1e9))
+        .map(|d| d.id.as_str())
+        .collect();
+    assert!(!want.is_empty());
+    assert_eq!(big.len(), want.len(), "{big:?}");
+    assert!(ids("amount>$1B").len() <= want.len());
+    // vendor:aws: AWS itself, its people, deals and series — nothing else.
+    for id in ids("vendor:aws") {
+        let (kind, i) = kb.lookup(&id).unwrap();
+        let related = match kind {
+            Kind::Vendor => id == "aws",
+            Kind::Deal => kb.deals[i].vendors.iter().chain(kb.deals[i].from_vendor.iter()).any(|v| v == "aws"),
+            Kind::Executive => kb.relations().vendor_executives[kb.vendor_index("aws").unwrap()].contains(&i),
+            Kind::Series => kb.series[i].vendor.as_deref() == Some("aws"),
+            Kind::Source => false,
+        };
+        assert!(related, "{id}");
+    }
+    // year:2025 and a text term together; !term excludes.
+    let with = ids("tiktok year:2025");
+    assert!(with.contains(&"aws-tiktok-order-2025q2".to_string()), "{with:?}");
+    assert!(ids("tiktok !shein").len() < ids("tiktok").len());
+    assert!(ids("value>30 metric:growth").iter().all(|id| {
+        let s = kb.series_by_id(id).unwrap();
+        s.points.iter().any(|p| p.value.0 > 30.0)
+    }));
+}
+
+#[test]
+fn bad_filters_say_why() {
+    let ix = index();
+    let e = search::search(&ix, "vendor:amazn", Scope::All, Rank::All).unwrap_err();
+    assert!(e.message.contains("no vendor matches"), "{e}");
+    let e = search::search(&ix, "amount>>", Scope::All, Rank::All).unwrap_err();
+    assert_eq!(e.column, 7);
+}
