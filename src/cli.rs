@@ -188,13 +188,30 @@ fn search(
         Err(e) => {
             eprintln!("error: bad query: {e}");
             eprintln!("  {}", crate::text::escape_controls(query));
-            let pad: String = query.chars().take(e.column).map(|c| if crate::text::width(&c.to_string()) > 1 { "  " } else { " " }).collect();
+            let pad: String = query
+                .chars()
+                .take(e.column)
+                .map(|c| {
+                    if crate::text::width(&c.to_string()) > 1 {
+                        "  "
+                    } else {
+                        " "
+                    }
+                })
+                .collect();
             eprintln!("  {pad}^");
             return ExitCode::from(1);
         }
     };
-    let shown = if limit == 0 { results.hits.len() } else { limit.min(results.hits.len()) };
-    let rows: Vec<search::Described> = results.hits[..shown].iter().map(|h| search::describe(&ix, h)).collect();
+    let shown = if limit == 0 {
+        results.hits.len()
+    } else {
+        limit.min(results.hits.len())
+    };
+    let rows: Vec<search::Described> = results.hits[..shown]
+        .iter()
+        .map(|h| search::describe(&ix, h))
+        .collect();
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let written = match format {
         SearchFormat::Json => serde_json::to_writer_pretty(&mut out, &rows)
@@ -204,7 +221,10 @@ fn search(
     }
     .and_then(|()| out.flush());
     if !matches!(format, SearchFormat::Json) && shown < results.hits.len() {
-        eprintln!("{shown} of {} matches shown (--limit 0 shows all)", results.hits.len());
+        eprintln!(
+            "{shown} of {} matches shown (--limit 0 shows all)",
+            results.hits.len()
+        );
     }
     finish(written)
 }
@@ -221,7 +241,12 @@ fn write_search_txt(out: &mut impl Write, rows: &[crate::search::Described]) -> 
             } else {
                 format!("{}: {}", r.matched, fit(&r.matched_text, 40))
             };
-            [r.kind.to_string(), r.id.clone(), fit(&r.name, 48).into_owned(), matched]
+            [
+                r.kind.to_string(),
+                r.id.clone(),
+                fit(&r.name, 48).into_owned(),
+                matched,
+            ]
         })
         .collect();
     let mut w = head.map(width);

@@ -5,13 +5,89 @@
 use std::fmt::Write as _;
 
 const CJK: &[&str] = &[
-    "阿里", "云", "火山", "引擎", "华为", "腾讯", "百度", "智能", "天翼", "移动", "联通", "京东", "金山",
-    "浪潮", "计算", "数据", "科技", "网络", "算力", "模型", "星河", "凌云", "储", "瑞", "松", "张", "王",
-    "李", "刘",
+    "阿里",
+    "云",
+    "火山",
+    "引擎",
+    "华为",
+    "腾讯",
+    "百度",
+    "智能",
+    "天翼",
+    "移动",
+    "联通",
+    "京东",
+    "金山",
+    "浪潮",
+    "计算",
+    "数据",
+    "科技",
+    "网络",
+    "算力",
+    "模型",
+    "星河",
+    "凌云",
+    "储",
+    "瑞",
+    "松",
+    "张",
+    "王",
+    "李",
+    "刘",
+    "销售",
+    "迁移",
+    "字节",
+    "跳动",
+    "亚马逊",
+    "微软",
+    "甲骨文",
+    "政务",
+    "金融",
+    "大模型",
+    "出海",
+    "采购",
+    "中标",
+    "合作",
+    "战略",
+    "平台",
+    "服务",
+    "区域",
+    "华东",
+    "华南",
 ];
 const ASCII: &[&str] = &[
-    "cloud", "data", "compute", "nova", "sky", "apex", "quant", "tera", "hyper", "edge", "core", "orbit",
-    "vector", "delta", "prime",
+    "cloud",
+    "data",
+    "compute",
+    "nova",
+    "sky",
+    "apex",
+    "quant",
+    "tera",
+    "hyper",
+    "edge",
+    "core",
+    "orbit",
+    "vector",
+    "delta",
+    "prime",
+    "alibaba",
+    "tiktok",
+    "aws",
+    "azure",
+    "oracle",
+    "gpu",
+    "ai",
+    "saas",
+    "bytedance",
+    "huawei",
+    "tencent",
+    "baidu",
+    "migration",
+    "sales",
+    "region",
+    "china",
+    "global",
 ];
 
 struct Rng(u64);
@@ -36,9 +112,14 @@ fn name(r: &mut Rng) -> String {
     for _ in 0..(2 + r.below(3)) {
         s.push_str(r.pick(CJK));
     }
+    // Half the names get an English word, a quarter of those a second one ("alibaba cloud").
     if r.below(2) == 0 {
         s.push(' ');
         s.push_str(r.pick(ASCII));
+        if r.below(4) == 0 {
+            s.push(' ');
+            s.push_str(r.pick(ASCII));
+        }
     }
     s
 }
@@ -125,6 +206,66 @@ pub fn generate(records: usize, seed: u64) -> String {
     s
 }
 
+/// The KB `generate(records, seed)` describes, parsed on every core and not validated: for
+/// benchmarks that need a big KB fast. Same records in the same order as loading the text with
+/// `kb::load::load_files` (origins name file 0 and the record's index, without a span).
+pub fn kb(records: usize, seed: u64) -> crate::kb::Kb {
+    use crate::kb::model::KbFile;
+    let text = generate(records, seed);
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 16);
+    // Cut at record headers (`[[executive.career]]` is indented, so never a cut).
+    let mut parts = Vec::with_capacity(threads);
+    let mut start = 0;
+    for i in 1..threads {
+        let at = (text.len() * i / threads).max(start);
+        match text[at..].find("\n\n[[") {
+            Some(off) => {
+                let cut = at + off + 2;
+                parts.push(&text[start..cut]);
+                start = cut;
+            }
+            None => break,
+        }
+    }
+    parts.push(&text[start..]);
+    let files: Vec<KbFile> = std::thread::scope(|s| {
+        let handles: Vec<_> = parts
+            .iter()
+            .map(|p| s.spawn(move || toml::from_str::<KbFile>(p).expect("synthetic KB parses")))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("parser thread"))
+            .collect()
+    });
+    let mut kb = crate::kb::Kb::default();
+    for f in files {
+        kb.sources.extend(f.source);
+        kb.vendors.extend(f.vendor);
+        kb.executives.extend(f.executive);
+        kb.deals.extend(f.deal);
+        kb.series.extend(f.series);
+    }
+    fn number<T>(v: &mut [T], origin: impl Fn(&mut T) -> &mut crate::kb::model::Origin) {
+        for (index, r) in v.iter_mut().enumerate() {
+            *origin(r) = crate::kb::model::Origin {
+                file: 0,
+                index,
+                span: 0..0,
+            };
+        }
+    }
+    number(&mut kb.sources, |r| &mut r.origin);
+    number(&mut kb.vendors, |r| &mut r.origin);
+    number(&mut kb.executives, |r| &mut r.origin);
+    number(&mut kb.deals, |r| &mut r.origin);
+    number(&mut kb.series, |r| &mut r.origin);
+    kb.build_index();
+    kb
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -141,5 +282,18 @@ mod tests {
         assert!(l.is_ok(), "{}", l.render_diagnostics());
         let c = l.kb.counts();
         assert_eq!(c.sources + c.vendors + c.executives + c.deals + c.series, 2_000);
+        // The fast path builds the same records in the same order.
+        let fast = super::kb(2_000, 7);
+        assert_eq!(fast.counts(), c);
+        let ids = |k: &crate::kb::Kb| {
+            let mut v: Vec<String> = k.sources.iter().map(|r| r.id.clone()).collect();
+            v.extend(k.vendors.iter().map(|r| r.name.clone()));
+            v.extend(k.executives.iter().map(|r| r.name.clone()));
+            v.extend(k.deals.iter().map(|r| r.title.clone()));
+            v.extend(k.series.iter().map(|r| r.name.clone()));
+            v
+        };
+        assert_eq!(ids(&fast), ids(&l.kb));
+        assert_eq!(fast.relations().vendor_deals, l.kb.relations().vendor_deals);
     }
 }

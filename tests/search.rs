@@ -55,23 +55,39 @@ fn t3_finds_the_t3_migrations_first() {
     let kb = &ix.kb;
     let first_two: Vec<DealKind> = got[..2]
         .iter()
-        .map(|g| kb.deal(&g.0).unwrap_or_else(|| panic!("{g:?} is not a deal")).kind)
+        .map(|g| {
+            kb.deal(&g.0)
+                .unwrap_or_else(|| panic!("{g:?} is not a deal"))
+                .kind
+        })
         .collect();
-    assert_eq!(first_two, vec![DealKind::Migration, DealKind::Migration], "{got:?}");
+    assert_eq!(
+        first_two,
+        vec![DealKind::Migration, DealKind::Migration],
+        "{got:?}"
+    );
 }
 
 #[test]
 fn kind_filter_selects_only_that_kind() {
     let ix = index();
     let r = search::search(&ix, "kind:investment", Scope::All, Rank::Top(50)).unwrap();
-    let want = ix.kb.deals.iter().filter(|d| d.kind == DealKind::Investment).count();
+    let want = ix
+        .kb
+        .deals
+        .iter()
+        .filter(|d| d.kind == DealKind::Investment)
+        .count();
     assert!(want > 0);
     assert_eq!(r.hits.len(), want);
     for h in &r.hits {
         let d = describe(&ix, h);
         assert_eq!(ix.kb.deal(&d.id).map(|d| d.kind), Some(DealKind::Investment));
     }
-    let n = search::search(&ix, "kind:vendor", Scope::All, Rank::All).unwrap().hits.len();
+    let n = search::search(&ix, "kind:vendor", Scope::All, Rank::All)
+        .unwrap()
+        .hits
+        .len();
     assert_eq!(n, ix.kb.vendors.len());
 }
 
@@ -152,7 +168,11 @@ fn filters_and_numbers() {
         let (kind, i) = kb.lookup(&id).unwrap();
         let related = match kind {
             Kind::Vendor => id == "aws",
-            Kind::Deal => kb.deals[i].vendors.iter().chain(kb.deals[i].from_vendor.iter()).any(|v| v == "aws"),
+            Kind::Deal => kb.deals[i]
+                .vendors
+                .iter()
+                .chain(kb.deals[i].from_vendor.iter())
+                .any(|v| v == "aws"),
             Kind::Executive => kb.relations().vendor_executives[kb.vendor_index("aws").unwrap()].contains(&i),
             Kind::Series => kb.series[i].vendor.as_deref() == Some("aws"),
             Kind::Source => false,

@@ -19,7 +19,7 @@ use super::query::{Cmp, FilterKind, KindFilter, Query, QueryError, Term};
 use crate::kb::{Kind, Period, Unit};
 
 /// Score added per tier: among names, a name beats an alias beats pinyin.
-const TIER_BONUS: [i32; 4] = [40, 20, 0, 0];
+const TIER_BONUS: [i32; 4] = [12, 6, 0, 0];
 /// A term equal to the whole field (case aside), or starting it.
 const EQUAL_BONUS: i32 = 50;
 const PREFIX_BONUS: i32 = 15;
@@ -137,7 +137,12 @@ pub fn compile(ix: &Index, query: &Query) -> Result<Compiled, QueryError> {
     Ok(Compiled {
         query: query.clone(),
         positive: query.positive().map(Prepared::new).collect(),
-        negative: query.terms.iter().filter(|t| t.negated).map(Prepared::new).collect(),
+        negative: query
+            .terms
+            .iter()
+            .filter(|t| t.negated)
+            .map(Prepared::new)
+            .collect(),
         checks,
     })
 }
@@ -170,9 +175,10 @@ fn vendor_docs(ix: &Index, v: &str) -> Result<Vec<bool>, String> {
             .collect(),
     };
     if hits.is_empty() {
-        let hint = crate::kb::hint::did_you_mean(v, &kb.vendors.iter().map(|x| x.id.as_str()).collect::<Vec<_>>())
-            .map(|h| format!(" (did you mean vendor:{h}?)"))
-            .unwrap_or_default();
+        let hint =
+            crate::kb::hint::did_you_mean(v, &kb.vendors.iter().map(|x| x.id.as_str()).collect::<Vec<_>>())
+                .map(|h| format!(" (did you mean vendor:{h}?)"))
+                .unwrap_or_default();
         return Err(format!("no vendor matches `{v}`{hint}"));
     }
     let mut allowed = vec![false; ix.docs.len()];
@@ -185,7 +191,9 @@ fn vendor_docs(ix: &Index, v: &str) -> Result<Vec<bool>, String> {
     for &vi in &hits {
         allow(Kind::Vendor, vi);
         rel.vendor_deals[vi].iter().for_each(|&i| allow(Kind::Deal, i));
-        rel.vendor_executives[vi].iter().for_each(|&i| allow(Kind::Executive, i));
+        rel.vendor_executives[vi]
+            .iter()
+            .for_each(|&i| allow(Kind::Executive, i));
         rel.vendor_series[vi].iter().for_each(|&i| allow(Kind::Series, i));
     }
     Ok(allowed)
@@ -205,9 +213,10 @@ fn source_docs(ix: &Index, s: &str) -> Result<Vec<bool>, String> {
             .collect(),
     };
     if hits.is_empty() {
-        let hint = crate::kb::hint::did_you_mean(s, &kb.sources.iter().map(|x| x.id.as_str()).collect::<Vec<_>>())
-            .map(|h| format!(" (did you mean source:{h}?)"))
-            .unwrap_or_default();
+        let hint =
+            crate::kb::hint::did_you_mean(s, &kb.sources.iter().map(|x| x.id.as_str()).collect::<Vec<_>>())
+                .map(|h| format!(" (did you mean source:{h}?)"))
+                .unwrap_or_default();
         return Err(format!("no source matches `{s}`{hint}"));
     }
     let mut allowed = vec![false; ix.docs.len()];
@@ -249,9 +258,10 @@ impl Check {
             Check::Metric(m) => doc.kind == Kind::Series && kb.series[i].metric == *m,
             Check::Amount(c, v, cur) => {
                 doc.kind == Kind::Deal
-                    && kb.deals[i].amount.as_ref().is_some_and(|a| {
-                        cur.is_none_or(|cur| a.currency == cur) && c.holds(a.value.0, *v)
-                    })
+                    && kb.deals[i]
+                        .amount
+                        .as_ref()
+                        .is_some_and(|a| cur.is_none_or(|cur| a.currency == cur) && c.holds(a.value.0, *v))
             }
             Check::Value(c, v, unit) => {
                 doc.kind == Kind::Series && {
@@ -336,7 +346,10 @@ fn field_bound(ix: &Index, f: &Field, t: &Prepared) -> Option<i32> {
         }
         // With the first character at the start of the field every matched character can earn
         // the doubled head bonus; otherwise at most the ordinary one.
-        let starts = text.chars().next().is_some_and(|c| c.eq_ignore_ascii_case(&chars[0]));
+        let starts = text
+            .chars()
+            .next()
+            .is_some_and(|c| c.eq_ignore_ascii_case(&chars[0]));
         if starts { 32 * t.len() } else { 24 * t.len() }
     };
     Some(base + bonuses(text, pat, f.tier))
@@ -430,7 +443,10 @@ impl Compiled {
 fn rank_order(ix: &Index) -> impl Fn(&Hit, &Hit) -> std::cmp::Ordering + '_ {
     move |a, b| {
         let len = |h: &Hit| ix.fields.get(h.field as usize).map_or(u32::MAX, |f| f.len);
-        b.score.cmp(&a.score).then(len(a).cmp(&len(b))).then(a.doc.cmp(&b.doc))
+        b.score
+            .cmp(&a.score)
+            .then(len(a).cmp(&len(b)))
+            .then(a.doc.cmp(&b.doc))
     }
 }
 
@@ -604,10 +620,11 @@ pub fn run(
 /// Whether every record matching `new` also matches `old`, so `new` may search within `old`'s
 /// matches. Conservative: `false` whenever unsure.
 pub fn narrows(old: &Query, new: &Query) -> bool {
-    let filters = old
-        .filters
-        .iter()
-        .all(|f| new.filters.iter().any(|g| g.negated == f.negated && g.kind == f.kind));
+    let filters = old.filters.iter().all(|f| {
+        new.filters
+            .iter()
+            .any(|g| g.negated == f.negated && g.kind == f.kind)
+    });
     let negative = old
         .terms
         .iter()

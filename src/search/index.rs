@@ -412,8 +412,13 @@ mod tests {
         let kb = Arc::new(crate::kb::load_builtin().kb);
         let ix = Index::build(kb.clone());
         let c = kb.counts();
-        assert_eq!(ix.docs.len(), c.sources + c.vendors + c.executives + c.deals + c.series);
-        let chu = &ix.docs[ix.doc_of(Kind::Executive, kb.lookup("chu-ruisong").unwrap().1).unwrap() as usize];
+        assert_eq!(
+            ix.docs.len(),
+            c.sources + c.vendors + c.executives + c.deals + c.series
+        );
+        let chu = &ix.docs[ix
+            .doc_of(Kind::Executive, kb.lookup("chu-ruisong").unwrap().1)
+            .unwrap() as usize];
         let fields = ix.doc_fields(chu);
         let texts: Vec<(&str, FieldName)> = fields.iter().map(|f| (ix.text(f), f.name)).collect();
         assert_eq!(texts[0], ("储瑞松", FieldName::Name));

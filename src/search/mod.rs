@@ -61,9 +61,7 @@ pub fn describe(ix: &Index, h: &Hit) -> Described {
     let (matched, matched_text) = match ix.fields.get(h.field as usize) {
         Some(f) => {
             let shown = match f.name {
-                index::FieldName::Pinyin | index::FieldName::Initials => {
-                    &ix.doc_fields(doc)[f.of as usize]
-                }
+                index::FieldName::Pinyin | index::FieldName::Initials => &ix.doc_fields(doc)[f.of as usize],
                 _ => f,
             };
             (f.name.label(), ix.text(shown).to_string())

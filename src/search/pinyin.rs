@@ -44,10 +44,11 @@ pub fn romanize(text: &str) -> Option<Romanized> {
                 }
             }
         } else if c.is_ascii_alphanumeric() {
-            let l = c.to_ascii_lowercase();
-            r.full.push(l);
+            // Kept as written: matching pinyin ignores case anyway, and "AWS" should score the
+            // same through pinyin as it does directly.
+            r.full.push(c);
             r.full_map.push(i);
-            r.initials.push(l);
+            r.initials.push(c);
             r.initials_map.push(i);
         } else if !r.full.ends_with(' ') {
             // Anything else separates words.
@@ -70,7 +71,7 @@ mod tests {
         assert_eq!(romanize("阿里云").unwrap().initials, "aly");
         assert_eq!(romanize("火山引擎").unwrap().full, "HuoShanYinQing");
         let t3 = romanize("T3出行").unwrap();
-        assert_eq!((t3.full.as_str(), t3.initials.as_str()), ("t3ChuXing", "t3cx"));
+        assert_eq!((t3.full.as_str(), t3.initials.as_str()), ("T3ChuXing", "T3cx"));
         assert_eq!(t3.initials_map, vec![0, 1, 2, 3]);
         assert_eq!(romanize("绿").unwrap().full, "Lv");
         assert_eq!(romanize("AWS"), None);

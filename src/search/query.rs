@@ -130,11 +130,20 @@ impl std::error::Error for QueryError {}
 
 /// The filter names, for errors, hints and the help text.
 pub const FILTERS: &[(&str, &str)] = &[
-    ("kind", "kind:vendor, kind:deal, kind:migration, kind:investment …"),
-    ("vendor", "vendor:aws, vendor:阿里云 (the vendor and its people, deals and series)"),
+    (
+        "kind",
+        "kind:vendor, kind:deal, kind:migration, kind:investment …",
+    ),
+    (
+        "vendor",
+        "vendor:aws, vendor:阿里云 (the vendor and its people, deals and series)",
+    ),
     ("year", "year:2025"),
     ("period", "period:2025-Q2, period:2025-H1, period:2025-09"),
-    ("source", "source:leiphone (records citing a source, by id or title)"),
+    (
+        "source",
+        "source:leiphone (records citing a source, by id or title)",
+    ),
     ("metric", "metric:revenue, metric:growth, metric:market-share …"),
     ("amount", "amount>=10亿, amount>1e9, amount>$1B (deal amounts)"),
     ("value", "value>30, value>=50% (any data point of a series)"),
@@ -222,7 +231,10 @@ pub fn parse(input: &str) -> Result<Query, QueryError> {
             text = &text[1..];
             offset += 1;
             if text.is_empty() {
-                return Err(err(0, "nothing after `!`: write !term to leave out records containing term".into()));
+                return Err(err(
+                    0,
+                    "nothing after `!`: write !term to leave out records containing term".into(),
+                ));
             }
         }
         let key_len = text.find(':').unwrap_or(text.len());
@@ -240,7 +252,10 @@ pub fn parse(input: &str) -> Result<Query, QueryError> {
         if exact {
             text = &text[1..];
             if text.is_empty() {
-                return Err(err(offset, "nothing after `'`: write 'term to match term exactly".into()));
+                return Err(err(
+                    offset,
+                    "nothing after `'`: write 'term to match term exactly".into(),
+                ));
             }
         }
         q.terms.push(Term {
@@ -364,7 +379,10 @@ fn parse_kind(v: &str) -> Result<KindFilter, String> {
     if let Some(k) = record {
         return Ok(KindFilter::Record(k));
     }
-    if let Some(k) = DealKind::ALL.into_iter().find(|k| k.as_str() == l || deal_kind_zh(*k) == v) {
+    if let Some(k) = DealKind::ALL
+        .into_iter()
+        .find(|k| k.as_str() == l || deal_kind_zh(*k) == v)
+    {
         return Ok(KindFilter::Deal(k));
     }
     let names: Vec<&str> = Kind::ALL
@@ -375,7 +393,10 @@ fn parse_kind(v: &str) -> Result<KindFilter, String> {
     let hint = crate::kb::hint::did_you_mean(&l, &names)
         .map(|h| format!("did you mean `kind:{h}`? "))
         .unwrap_or_default();
-    Err(format!("unknown kind `{v}`; {hint}kinds are {}", names.join(", ")))
+    Err(format!(
+        "unknown kind `{v}`; {hint}kinds are {}",
+        names.join(", ")
+    ))
 }
 
 /// Chinese names of deal kinds, so `kind:迁移` works and `迁移` finds migrations.
@@ -439,7 +460,11 @@ fn parse_money(v: &str) -> Result<(f64, Option<Currency>), String> {
         }
     }
     if cur.is_none() {
-        for (suffix, c) in [("元", Currency::CNY), ("美元", Currency::USD), ("美金", Currency::USD)] {
+        for (suffix, c) in [
+            ("元", Currency::CNY),
+            ("美元", Currency::USD),
+            ("美金", Currency::USD),
+        ] {
             if let Some(rest) = s.strip_suffix(suffix) {
                 // 美元 ends in 元 too: take the longest match.
                 let (rest, c) = match s.strip_suffix("美元") {
@@ -452,24 +477,20 @@ fn parse_money(v: &str) -> Result<(f64, Option<Currency>), String> {
             }
         }
     }
-    if cur.is_none() {
-        let letters = s
-            .char_indices()
-            .rev()
-            .take_while(|(_, c)| c.is_ascii_alphabetic())
-            .last()
-            .map(|(i, _)| i);
-        if let Some(i) = letters
-            && let Some(c) = Currency::from_code(&s[i..].to_ascii_uppercase())
-        {
+    if cur.is_none() && s.len() >= 3 && s.is_char_boundary(s.len() - 3) {
+        // A trailing currency code: `5M USD`, `2.5MUSD`.
+        let (num, code) = s.split_at(s.len() - 3);
+        if let Some(c) = Currency::from_code(&code.to_ascii_uppercase()) {
             cur = Some(c);
-            s = &s[..i];
+            s = num.trim_end();
         }
     }
     if s.is_empty() {
         return Err(MONEY_FORMS.into());
     }
-    let n: Num = s.parse().map_err(|_| format!("`{v}` is not an amount: {MONEY_FORMS}"))?;
+    let n: Num = s
+        .parse()
+        .map_err(|_| format!("`{v}` is not an amount: {MONEY_FORMS}"))?;
     Ok((n.0, cur))
 }
 
@@ -536,25 +557,64 @@ mod tests {
 
     #[test]
     fn filters() {
-        assert_eq!(filter("kind:migration"), FilterKind::Kind(KindFilter::Deal(DealKind::Migration)));
-        assert_eq!(filter("kind:迁移"), FilterKind::Kind(KindFilter::Deal(DealKind::Migration)));
-        assert_eq!(filter("type:Vendors"), FilterKind::Kind(KindFilter::Record(Kind::Vendor)));
-        assert_eq!(filter("kind:trend"), FilterKind::Kind(KindFilter::Record(Kind::Series)));
+        assert_eq!(
+            filter("kind:migration"),
+            FilterKind::Kind(KindFilter::Deal(DealKind::Migration))
+        );
+        assert_eq!(
+            filter("kind:迁移"),
+            FilterKind::Kind(KindFilter::Deal(DealKind::Migration))
+        );
+        assert_eq!(
+            filter("type:Vendors"),
+            FilterKind::Kind(KindFilter::Record(Kind::Vendor))
+        );
+        assert_eq!(
+            filter("kind:trend"),
+            FilterKind::Kind(KindFilter::Record(Kind::Series))
+        );
         assert_eq!(filter("vendor:aws"), FilterKind::Vendor("aws".into()));
-        assert_eq!(filter("vendor:\"Alibaba Cloud\""), FilterKind::Vendor("Alibaba Cloud".into()));
+        assert_eq!(
+            filter("vendor:\"Alibaba Cloud\""),
+            FilterKind::Vendor("Alibaba Cloud".into())
+        );
         assert_eq!(filter("year:2025"), FilterKind::Period(Period::Year(2025)));
-        assert_eq!(filter("period:2025-Q2"), FilterKind::Period(Period::Quarter(2025, 2)));
+        assert_eq!(
+            filter("period:2025-Q2"),
+            FilterKind::Period(Period::Quarter(2025, 2))
+        );
         assert_eq!(filter("date:2025-09"), FilterKind::Period(Period::Month(2025, 9)));
-        assert_eq!(filter("metric:market-share"), FilterKind::Metric(Metric::MarketShare));
+        assert_eq!(
+            filter("metric:market-share"),
+            FilterKind::Metric(Metric::MarketShare)
+        );
         assert_eq!(filter("amount>=10亿"), FilterKind::Amount(Cmp::Ge, 1e9, None));
         assert_eq!(filter("amount:>1e9"), FilterKind::Amount(Cmp::Gt, 1e9, None));
-        assert_eq!(filter("amount>$1B"), FilterKind::Amount(Cmp::Gt, 1e9, Some(Currency::USD)));
-        assert_eq!(filter("amount<10亿元"), FilterKind::Amount(Cmp::Lt, 1e9, Some(Currency::CNY)));
-        assert_eq!(filter("amount<=5美元"), FilterKind::Amount(Cmp::Le, 5.0, Some(Currency::USD)));
-        assert_eq!(filter("amount=2.5MUSD"), FilterKind::Amount(Cmp::Eq, 2.5e6, Some(Currency::USD)));
+        assert_eq!(
+            filter("amount>$1B"),
+            FilterKind::Amount(Cmp::Gt, 1e9, Some(Currency::USD))
+        );
+        assert_eq!(
+            filter("amount<10亿元"),
+            FilterKind::Amount(Cmp::Lt, 1e9, Some(Currency::CNY))
+        );
+        assert_eq!(
+            filter("amount<=5美元"),
+            FilterKind::Amount(Cmp::Le, 5.0, Some(Currency::USD))
+        );
+        assert_eq!(
+            filter("amount=2.5MUSD"),
+            FilterKind::Amount(Cmp::Eq, 2.5e6, Some(Currency::USD))
+        );
         assert_eq!(filter("value>30"), FilterKind::Value(Cmp::Gt, 30.0, None));
-        assert_eq!(filter("value≥50%"), FilterKind::Value(Cmp::Ge, 50.0, Some(Unit::Percent)));
-        assert_eq!(filter("value:2x"), FilterKind::Value(Cmp::Eq, 2.0, Some(Unit::Multiple)));
+        assert_eq!(
+            filter("value≥50%"),
+            FilterKind::Value(Cmp::Ge, 50.0, Some(Unit::Percent))
+        );
+        assert_eq!(
+            filter("value:2x"),
+            FilterKind::Value(Cmp::Eq, 2.0, Some(Unit::Multiple))
+        );
         let q = parse("!kind:vendor aws").unwrap();
         assert!(q.filters[0].negated && q.terms.len() == 1);
         assert_eq!(q.filters[0].to_string(), "!kind:vendor");
@@ -574,20 +634,38 @@ mod tests {
         assert_eq!(e.column, 7);
         assert!(e.message.contains("not an amount"), "{e}");
         let e = error("aws \"tik tok");
-        assert_eq!((e.column, e.message.as_str()), (4, "unterminated quote: add a closing \""));
+        assert_eq!(
+            (e.column, e.message.as_str()),
+            (4, "unterminated quote: add a closing \"")
+        );
         let e = error("vendr:aws");
         assert!(e.message.contains("did you mean `vendor:`"), "{e}");
         let e = error("kind:migraton");
         assert!(e.message.contains("did you mean `kind:migration`"), "{e}");
         assert!(error("year:20x5").message.contains("not a year"));
-        assert!(error("period:2025-Q5").message.contains("2025-Q5"), "{}", error("period:2025-Q5"));
+        assert!(
+            error("period:2025-Q5").message.contains("2025-Q5"),
+            "{}",
+            error("period:2025-Q5")
+        );
         assert!(error("vendor:").message.contains("needs a value"));
-        assert!(error("year>2024").message.contains("comparisons work on amount and value"));
+        assert!(
+            error("year>2024")
+                .message
+                .contains("comparisons work on amount and value")
+        );
         assert!(error("value>abc").message.contains("not a value"));
         assert!(error("amount>$").message.contains("expected an amount"));
-        assert!(error("metric:revenu").message.contains("did you mean `metric:revenue`"));
+        assert!(
+            error("metric:revenu")
+                .message
+                .contains("did you mean `metric:revenue`")
+        );
         assert_eq!(error("aws !").column, 4);
-        assert_eq!(error("'").message, "nothing after `'`: write 'term to match term exactly");
+        assert_eq!(
+            error("'").message,
+            "nothing after `'`: write 'term to match term exactly"
+        );
     }
 
     #[test]

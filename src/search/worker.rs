@@ -3,9 +3,9 @@
 //! are skipped. Responses name their request, and the caller drops any that are stale.
 //! The worker remembers its last search, so a query that only grew searches within its matches.
 
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use super::engine::{self, Rank, Results, Scope};
@@ -33,14 +33,6 @@ pub struct Worker {
     latest: Arc<AtomicU64>,
 }
 
-/// The last completed search, reused when the next query narrows it.
-struct Last {
-    query: Query,
-    scope: Scope,
-    rank: Rank,
-    results: Arc<Results>,
-}
-
 impl Worker {
     /// Start the worker thread; `deliver` is called on it with every completed search.
     pub fn spawn(index: Arc<Index>, deliver: impl Fn(Response) + Send + 'static) -> Worker {
@@ -62,8 +54,64 @@ impl Worker {
     }
 }
 
+/// The last completed search, reused when the next query is the same or narrows it.
+struct Last {
+    query: Query,
+    scope: Scope,
+    rank: Rank,
+    results: Arc<Results>,
+}
+
+/// Runs queries one after another like a person types them, reusing the previous result when the
+/// query only grew. The worker thread owns one; benchmarks drive one directly.
+#[derive(Default)]
+pub struct Searcher {
+    last: Option<Last>,
+}
+
+impl Searcher {
+    /// `None` when cancelled.
+    pub fn run(
+        &mut self,
+        index: &Index,
+        text: &str,
+        scope: Scope,
+        rank: Rank,
+        cancel: &engine::Cancel<'_>,
+    ) -> Option<Result<(Query, Arc<Results>), QueryError>> {
+        let compiled = query::parse(text).and_then(|q| engine::compile(index, &q));
+        let c = match compiled {
+            Ok(c) => c,
+            Err(e) => return Some(Err(e)),
+        };
+        let q = c.query.clone();
+        let reusable = self.last.as_ref().filter(|l| l.scope == scope && l.rank == rank);
+        if let Some(l) = reusable.filter(|l| l.query == q) {
+            return Some(Ok((q, l.results.clone())));
+        }
+        let within = reusable
+            .filter(|l| engine::narrows(&l.query, &q))
+            .map(|l| l.results.clone());
+        let results = Arc::new(engine::run(
+            index,
+            &c,
+            scope,
+            within.as_ref().map(|r| r.matched.as_slice()),
+            rank,
+            cancel,
+        )?);
+        self.last = Some(Last {
+            query: q.clone(),
+            scope,
+            rank,
+            results: results.clone(),
+        });
+        Some(Ok((q, results)))
+    }
+}
+
 fn serve(index: &Index, rx: &Receiver<Request>, latest: &AtomicU64, deliver: impl Fn(Response)) {
-    let last: Mutex<Option<Last>> = Mutex::new(None);
+    let mut searcher = Searcher::default();
     while let Ok(mut req) = rx.recv() {
         // Skip to the newest queued request.
         while let Ok(newer) = rx.try_recv() {
@@ -75,55 +123,15 @@ fn serve(index: &Index, rx: &Receiver<Request>, latest: &AtomicU64, deliver: imp
         let started = Instant::now();
         let id = req.id;
         let cancel = move || latest.load(Ordering::SeqCst) != id;
-        let outcome = query::parse(&req.text).and_then(|q| {
-            let c = engine::compile(index, &q)?;
-            Ok((q, c))
-        });
-        let outcome = match outcome {
-            Err(e) => Err(e),
-            Ok((q, c)) => {
-                let mut guard = last.lock().unwrap_or_else(|e| e.into_inner());
-                let within = guard
-                    .as_ref()
-                    .filter(|l| l.scope == req.scope && l.rank == req.rank && engine::narrows(&l.query, &q))
-                    .map(|l| l.results.clone());
-                let same = guard
-                    .as_ref()
-                    .filter(|l| l.scope == req.scope && l.rank == req.rank && l.query == q)
-                    .map(|l| l.results.clone());
-                let results = match same {
-                    Some(r) => Some(r),
-                    None => engine::run(
-                        index,
-                        &c,
-                        req.scope,
-                        within.as_ref().map(|r| r.matched.as_slice()),
-                        req.rank,
-                        &cancel,
-                    )
-                    .map(Arc::new),
-                };
-                match results {
-                    // Superseded: say nothing, the newer request will answer.
-                    None => continue,
-                    Some(r) => {
-                        *guard = Some(Last {
-                            query: q.clone(),
-                            scope: req.scope,
-                            rank: req.rank,
-                            results: r.clone(),
-                        });
-                        Ok((q, r))
-                    }
-                }
-            }
-        };
-        deliver(Response {
-            id,
-            scope: req.scope,
-            outcome,
-            took: started.elapsed(),
-        });
+        // `None`: superseded; the newer request will answer.
+        if let Some(outcome) = searcher.run(index, &req.text, req.scope, req.rank, &cancel) {
+            deliver(Response {
+                id,
+                scope: req.scope,
+                outcome,
+                took: started.elapsed(),
+            });
+        }
     }
 }
 

@@ -1,20 +1,30 @@
 //! The explorer's state and `update`: every input becomes a message, and `update` is the only
 //! place state changes. No terminal here, so all of it is testable as plain data.
+//!
+//! Searches are requests in `outbox`: the event loop hands them to the background worker and
+//! feeds its answers back as `Msg::Search`; tests call `settle` to run them in place. Answers to
+//! requests that are no longer awaited (the user typed on, or pressed Esc) are dropped.
 
-use ratatui::crossterm::event::{KeyEvent, MouseButton, MouseEvent, MouseEventKind};
+use std::sync::Arc;
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::{Position, Rect};
 
 use super::keymap::{self, Action, Context};
 use super::layout::{self, Areas};
 use super::ui;
 use crate::kb::Kb;
-use crate::view::{self, Detail, Sort, Tab, Target, View, ViewSpec};
+use crate::search::worker::{Request, Response, Searcher};
+use crate::search::{Index, Query, QueryError, Rank, Results, Scope};
+use crate::view::{self, Detail, RANKED_ROWS, Sort, Tab, Target, View};
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub enum Msg {
     Key(KeyEvent),
     Mouse(MouseEvent),
     Resize(u16, u16),
+    /// A search finished on the worker.
+    Search(Response),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -30,10 +40,118 @@ pub struct Location {
     pub id: Option<String>,
 }
 
+/// A one-line text field with a cursor (a char index).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LineEdit {
+    pub text: String,
+    pub cursor: usize,
+}
+
+impl LineEdit {
+    pub fn new(text: &str) -> LineEdit {
+        LineEdit {
+            text: text.to_string(),
+            cursor: text.chars().count(),
+        }
+    }
+
+    fn byte(&self, char_idx: usize) -> usize {
+        self.text
+            .char_indices()
+            .nth(char_idx)
+            .map_or(self.text.len(), |(b, _)| b)
+    }
+
+    pub fn insert(&mut self, c: char) {
+        let at = self.byte(self.cursor);
+        self.text.insert(at, c);
+        self.cursor += 1;
+    }
+
+    /// Apply an editing action; returns whether the text changed.
+    pub fn edit(&mut self, a: Action) -> bool {
+        let n = self.text.chars().count();
+        match a {
+            Action::DeleteBack if self.cursor > 0 => {
+                let at = self.byte(self.cursor - 1);
+                self.text.remove(at);
+                self.cursor -= 1;
+                true
+            }
+            Action::DeleteForward if self.cursor < n => {
+                let at = self.byte(self.cursor);
+                self.text.remove(at);
+                true
+            }
+            Action::DeleteWord if self.cursor > 0 => {
+                let chars: Vec<char> = self.text.chars().collect();
+                let mut start = self.cursor;
+                while start > 0 && chars[start - 1].is_whitespace() {
+                    start -= 1;
+                }
+                while start > 0 && !chars[start - 1].is_whitespace() {
+                    start -= 1;
+                }
+                let (a, b) = (self.byte(start), self.byte(self.cursor));
+                self.text.replace_range(a..b, "");
+                self.cursor = start;
+                true
+            }
+            Action::ClearLine if !self.text.is_empty() => {
+                self.text.clear();
+                self.cursor = 0;
+                true
+            }
+            Action::CursorLeft => {
+                self.cursor = self.cursor.saturating_sub(1);
+                false
+            }
+            Action::CursorRight => {
+                self.cursor = (self.cursor + 1).min(n);
+                false
+            }
+            Action::CursorStart => {
+                self.cursor = 0;
+                false
+            }
+            Action::CursorEnd => {
+                self.cursor = n;
+                false
+            }
+            _ => false,
+        }
+    }
+}
+
+/// A tab's filter: the query typed, the last one that parsed and ran (for highlighting), and any
+/// error to show inline.
+#[derive(Clone, Debug, Default)]
+pub struct Filter {
+    pub text: String,
+    pub applied: Option<Query>,
+    pub error: Option<QueryError>,
+    /// The request whose answer is awaited (0: none).
+    pub pending: u64,
+    /// Matches when the last answer came, and how long it took.
+    pub took: Option<std::time::Duration>,
+    /// Selection and scroll before the filter, restored when it is cleared.
+    pub saved: Option<(Option<String>, usize)>,
+    /// The matching rows, best first, and whether they are ranked (the query had terms): kept so
+    /// a new sort can rearrange them.
+    pub matches: Option<(Vec<usize>, bool)>,
+}
+
+impl Filter {
+    pub fn is_active(&self) -> bool {
+        !self.text.trim().is_empty()
+    }
+}
+
 /// Per-tab state, kept while the user is on other tabs.
 #[derive(Clone, Debug)]
 pub struct TabState {
     pub view: View,
+    /// The sort the user chose (`None`: the default order, or best match first when filtering).
     pub sort: Option<Sort>,
     pub selected: usize,
     /// First table row on screen.
@@ -42,25 +160,27 @@ pub struct TabState {
     pub link: usize,
     /// Widest cell per column over all rows (display columns), for laying out the table.
     pub natural: Vec<usize>,
+    pub filter: Filter,
 }
 
 impl TabState {
     fn new(kb: &Kb, tab: Tab) -> TabState {
-        let spec = ViewSpec::new(tab);
-        let view = view::rows(kb, &spec);
+        let mut view = view::table(kb, tab);
+        view.arrange(None, None);
         let natural = natural_widths(&view);
         TabState {
             view,
-            sort: spec.sort,
+            sort: None,
             selected: 0,
             offset: 0,
             link: 0,
             natural,
+            filter: Filter::default(),
         }
     }
 
     pub fn selected_id(&self) -> Option<&str> {
-        self.view.rows.get(self.selected).map(|r| r.id.as_str())
+        self.view.get(self.selected).map(|r| r.id.as_str())
     }
 }
 
@@ -80,13 +200,35 @@ fn natural_widths(v: &View) -> Vec<usize> {
         .collect()
 }
 
+/// The jump-anywhere palette.
+#[derive(Clone, Debug, Default)]
+pub struct Palette {
+    pub edit: LineEdit,
+    pub results: Option<Arc<Results>>,
+    pub applied: Option<Query>,
+    pub error: Option<QueryError>,
+    pub pending: u64,
+    pub selected: usize,
+    pub offset: usize,
+}
+
+/// What the keyboard is typing into, if anything.
+#[derive(Clone, Debug)]
+pub enum Input {
+    /// The current tab's filter (its text lives in the tab's `Filter`).
+    Filter(LineEdit),
+    Palette(Palette),
+}
+
 pub struct App {
-    pub kb: Kb,
+    pub kb: Arc<Kb>,
+    pub index: Arc<Index>,
     /// "built-in" or the KB path.
     pub label: String,
     pub tab: Tab,
     pub tabs: Vec<TabState>,
     pub focus: Focus,
+    pub input: Option<Input>,
     pub help: bool,
     /// First line of the help overlay shown, when it is taller than the screen.
     pub help_scroll: usize,
@@ -96,17 +238,30 @@ pub struct App {
     pub quit: bool,
     pub size: Rect,
     pub theme: ui::theme::Theme,
+    /// Searches to run, oldest first; the event loop sends them to the worker.
+    pub outbox: Vec<Request>,
+    next_request: u64,
 }
 
 impl App {
     pub fn new(kb: Kb, label: String, width: u16, height: u16) -> App {
+        let kb = Arc::new(kb);
+        let index = Arc::new(Index::build(kb.clone()));
+        App::with_index(index, label, width, height)
+    }
+
+    /// An explorer over an index built elsewhere (off the UI thread, or shared with a benchmark).
+    pub fn with_index(index: Arc<Index>, label: String, width: u16, height: u16) -> App {
+        let kb = index.kb.clone();
         let tabs = Tab::ALL.iter().map(|t| TabState::new(&kb, *t)).collect();
         App {
             kb,
+            index,
             label,
             tab: Tab::Vendors,
             tabs,
             focus: Focus::Table,
+            input: None,
             help: false,
             help_scroll: 0,
             back: Vec::new(),
@@ -115,6 +270,8 @@ impl App {
             quit: false,
             size: Rect::new(0, 0, width, height),
             theme: ui::theme::Theme::colour(),
+            outbox: Vec::new(),
+            next_request: 0,
         }
     }
 
@@ -143,9 +300,31 @@ impl App {
     }
 
     pub fn context(&self) -> Context {
+        if self.input.is_some() {
+            return Context::Input;
+        }
         match self.focus {
             Focus::Table => Context::Table,
             Focus::Detail => Context::Detail,
+        }
+    }
+
+    /// Run every queued search here and now and apply the answers: for tests and benchmarks,
+    /// which have no worker thread.
+    pub fn settle(&mut self) {
+        let mut searcher = Searcher::default();
+        while !self.outbox.is_empty() {
+            for req in std::mem::take(&mut self.outbox) {
+                let started = std::time::Instant::now();
+                if let Some(outcome) = searcher.run(&self.index, &req.text, req.scope, req.rank, &|| false) {
+                    self.update(Msg::Search(Response {
+                        id: req.id,
+                        scope: req.scope,
+                        outcome,
+                        took: started.elapsed(),
+                    }));
+                }
+            }
         }
     }
 
@@ -157,6 +336,7 @@ impl App {
                 self.scroll_into_view();
                 true
             }
+            Msg::Search(r) => self.search_done(r),
             Msg::Key(k) => {
                 // The overlay is only drawn (and only takes keys) when the explorer fits on screen.
                 if self.help && self.areas().is_some() {
@@ -164,6 +344,9 @@ impl App {
                     return true;
                 }
                 self.help = false;
+                if self.input.is_some() {
+                    return self.input_key(k);
+                }
                 match keymap::action_for(k, self.context()) {
                     Some(a) => {
                         self.status.clear();
@@ -174,6 +357,9 @@ impl App {
                 }
             }
             Msg::Mouse(m) => {
+                if self.input.is_some() {
+                    return false;
+                }
                 let changed = self.mouse(m);
                 if changed {
                     self.status.clear();
@@ -185,7 +371,6 @@ impl App {
 
     /// The help overlay takes the keyboard: movement keys scroll it, ?/Esc/q close it, Ctrl-c quits.
     fn help_key(&mut self, k: KeyEvent) {
-        use ratatui::crossterm::event::KeyCode;
         let max = ui::help::max_scroll(self.size);
         match (keymap::action_for(k, Context::Table), k.code) {
             (_, KeyCode::Esc | KeyCode::Char('?') | KeyCode::Char('q') | KeyCode::F(1)) => self.help = false,
@@ -202,6 +387,282 @@ impl App {
             (Some(Action::Bottom), _) => self.help_scroll = max,
             _ => {}
         }
+    }
+
+    /// A key while typing a query: editing keys edit, movement keys move the selection, any other
+    /// printable key types.
+    fn input_key(&mut self, k: KeyEvent) -> bool {
+        let action = keymap::action_for(k, Context::Input);
+        let page = self.areas().map_or(10, |a| a.table_rows().max(1)) as isize;
+        let typed = match k.code {
+            KeyCode::Char(c) if !k.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) => Some(c),
+            _ => None,
+        };
+        let Some(input) = self.input.as_mut() else {
+            return false;
+        };
+        let edit = match input {
+            Input::Filter(e) => e,
+            Input::Palette(p) => &mut p.edit,
+        };
+        let changed = match (action, typed) {
+            (Some(Action::Quit), _) => {
+                self.quit = true;
+                return true;
+            }
+            (Some(Action::Accept), _) => {
+                self.accept();
+                return true;
+            }
+            (Some(Action::Cancel), _) => {
+                self.cancel_input();
+                return true;
+            }
+            (Some(a @ (Action::Down | Action::Up | Action::PageDown | Action::PageUp)), _) => {
+                let d = match a {
+                    Action::Down => 1,
+                    Action::Up => -1,
+                    Action::PageDown => page,
+                    _ => -page,
+                };
+                self.move_input_selection(d);
+                return true;
+            }
+            (Some(a), _) => edit.edit(a),
+            (None, Some(c)) => {
+                edit.insert(c);
+                true
+            }
+            (None, None) => return false,
+        };
+        if changed {
+            self.query_changed();
+        }
+        true
+    }
+
+    fn next_id(&mut self) -> u64 {
+        self.next_request += 1;
+        self.next_request
+    }
+
+    /// The text being typed changed: ask for a search (or, for an empty filter, show everything).
+    fn query_changed(&mut self) {
+        match &self.input {
+            Some(Input::Filter(e)) => {
+                let text = e.text.clone();
+                let tab = self.tab;
+                if text.trim().is_empty() {
+                    let st = self.current_mut();
+                    st.filter.text = text;
+                    self.show_all(tab, false);
+                    return;
+                }
+                let id = self.next_id();
+                let st = self.current_mut();
+                st.filter.text = text.clone();
+                st.filter.pending = id;
+                self.outbox.push(Request {
+                    id,
+                    text,
+                    scope: Scope::Kind(tab.kind()),
+                    rank: Rank::Top(RANKED_ROWS),
+                });
+            }
+            Some(Input::Palette(p)) => {
+                let text = p.edit.text.clone();
+                let id = if text.trim().is_empty() { 0 } else { self.next_id() };
+                if let Some(Input::Palette(p)) = &mut self.input {
+                    p.pending = id;
+                    if id == 0 {
+                        p.results = None;
+                        p.applied = None;
+                        p.error = None;
+                        p.selected = 0;
+                        p.offset = 0;
+                    }
+                }
+                if id != 0 {
+                    self.outbox.push(Request {
+                        id,
+                        text,
+                        scope: Scope::All,
+                        rank: Rank::Top(RANKED_ROWS),
+                    });
+                }
+            }
+            None => {}
+        }
+    }
+
+    /// Drop a tab's filter: every row, the user's sort, and the selection from before the filter
+    /// (`restore`) or the one now.
+    fn show_all(&mut self, tab: Tab, restore: bool) {
+        let st = &mut self.tabs[tab.index()];
+        let keep = if restore {
+            st.filter.saved.clone()
+        } else {
+            st.filter
+                .saved
+                .clone()
+                .or_else(|| Some((st.selected_id().map(str::to_string), st.offset)))
+        };
+        st.filter.applied = None;
+        st.filter.error = None;
+        st.filter.pending = 0;
+        st.filter.took = None;
+        st.filter.matches = None;
+        st.view.arrange(None, st.sort);
+        let (id, offset) = keep.unwrap_or((None, 0));
+        st.selected = id.and_then(|id| st.view.position(&id)).unwrap_or(0);
+        st.offset = offset;
+        st.link = 0;
+        if self.tab == tab {
+            self.scroll_into_view();
+        }
+    }
+
+    fn search_done(&mut self, r: Response) -> bool {
+        if let Some(Input::Palette(p)) = &mut self.input
+            && r.scope == Scope::All
+            && r.id == p.pending
+        {
+            p.pending = 0;
+            match r.outcome {
+                Ok((q, res)) => {
+                    p.results = Some(res);
+                    p.applied = Some(q);
+                    p.error = None;
+                    p.selected = 0;
+                    p.offset = 0;
+                }
+                // Keep the last good results on screen under the message.
+                Err(e) => p.error = Some(e),
+            }
+            return true;
+        }
+        let Some(tab) = Tab::ALL.into_iter().find(|t| {
+            r.scope == Scope::Kind(t.kind()) && self.tabs[t.index()].filter.pending == r.id && r.id != 0
+        }) else {
+            return false; // Stale: a newer request is awaited, or the filter was cleared.
+        };
+        let ix = self.index.clone();
+        let st = &mut self.tabs[tab.index()];
+        st.filter.pending = 0;
+        match r.outcome {
+            Ok((q, res)) => {
+                let rows: Vec<usize> = res
+                    .hits
+                    .iter()
+                    .map(|h| ix.docs[h.doc as usize].index as usize)
+                    .collect();
+                st.view.arrange(Some((&rows, q.ranks())), st.sort);
+                st.filter.matches = Some((rows, q.ranks()));
+                st.filter.applied = Some(q);
+                st.filter.error = None;
+                st.filter.took = Some(r.took);
+                // Best match first while typing.
+                st.selected = 0;
+                st.offset = 0;
+                st.link = 0;
+            }
+            Err(e) => st.filter.error = Some(e),
+        }
+        if self.tab == tab {
+            self.scroll_into_view();
+        }
+        true
+    }
+
+    fn accept(&mut self) {
+        match self.input.take() {
+            // Enter on an empty filter is the same as clearing it.
+            Some(Input::Filter(_)) if !self.current().filter.is_active() => {
+                self.show_all(self.tab, true);
+                self.current_mut().filter.saved = None;
+            }
+            Some(Input::Palette(p)) => {
+                let hit = p.results.as_ref().and_then(|r| r.hits.get(p.selected)).copied();
+                match hit {
+                    Some(h) => {
+                        let doc = &self.index.docs[h.doc as usize];
+                        let d = crate::search::describe(&self.index, &h);
+                        let target = Target {
+                            kind: doc.kind,
+                            id: self.record_id(doc.kind, doc.index as usize),
+                        };
+                        self.jump(&target);
+                        if self.status.is_empty() {
+                            self.status = format!("{} {}", d.kind, d.name);
+                        }
+                    }
+                    None => self.status = "nothing to jump to".into(),
+                }
+            }
+            Some(Input::Filter(_)) | None => {}
+        }
+    }
+
+    fn record_id(&self, kind: crate::kb::Kind, i: usize) -> String {
+        use crate::kb::Kind;
+        let kb = &self.kb;
+        match kind {
+            Kind::Source => kb.sources[i].id.clone(),
+            Kind::Vendor => kb.vendors[i].id.clone(),
+            Kind::Executive => kb.executives[i].id.clone(),
+            Kind::Deal => kb.deals[i].id.clone(),
+            Kind::Series => kb.series[i].id.clone(),
+        }
+    }
+
+    fn cancel_input(&mut self) {
+        match self.input.take() {
+            Some(Input::Filter(_)) => self.clear_filter(),
+            Some(Input::Palette(_)) | None => {}
+        }
+    }
+
+    fn clear_filter(&mut self) {
+        let tab = self.tab;
+        let st = self.current_mut();
+        if !st.filter.is_active() && st.filter.saved.is_none() {
+            return;
+        }
+        st.filter.text.clear();
+        self.show_all(tab, true);
+        self.current_mut().filter.saved = None;
+    }
+
+    fn move_input_selection(&mut self, delta: isize) {
+        let rows = self.palette_rows();
+        match &mut self.input {
+            Some(Input::Palette(p)) => {
+                let n = p.results.as_ref().map_or(0, |r| r.hits.len());
+                if n == 0 {
+                    return;
+                }
+                p.selected = (p.selected as isize)
+                    .saturating_add(delta)
+                    .clamp(0, n as isize - 1) as usize;
+                if p.selected < p.offset {
+                    p.offset = p.selected;
+                } else if p.selected >= p.offset + rows {
+                    p.offset = p.selected + 1 - rows;
+                }
+            }
+            Some(Input::Filter(_)) => {
+                let focus = self.focus;
+                self.focus = Focus::Table;
+                self.move_by(delta);
+                self.focus = focus;
+            }
+            None => {}
+        }
+    }
+
+    /// Result rows the palette shows at the current size.
+    pub fn palette_rows(&self) -> usize {
+        ui::palette::result_rows(self.size)
     }
 
     pub fn act(&mut self, action: Action) {
@@ -235,6 +696,27 @@ impl App {
             Action::FocusTable => self.focus = Focus::Table,
             Action::Back => self.history_step(true),
             Action::Forward => self.history_step(false),
+            Action::Filter => {
+                self.focus = Focus::Table;
+                let st = self.current_mut();
+                if st.filter.saved.is_none() {
+                    st.filter.saved = Some((st.selected_id().map(str::to_string), st.offset));
+                }
+                self.input = Some(Input::Filter(LineEdit::new(&self.current().filter.text)));
+            }
+            Action::Palette => self.input = Some(Input::Palette(Palette::default())),
+            Action::ClearFilter => self.clear_filter(),
+            // Editing actions only arrive while typing (see `input_key`).
+            Action::Accept
+            | Action::Cancel
+            | Action::DeleteBack
+            | Action::DeleteForward
+            | Action::DeleteWord
+            | Action::ClearLine
+            | Action::CursorLeft
+            | Action::CursorRight
+            | Action::CursorStart
+            | Action::CursorEnd => {}
         }
     }
 
@@ -263,7 +745,7 @@ impl App {
         match self.focus {
             Focus::Table => {
                 let st = self.current_mut();
-                let n = st.view.rows.len();
+                let n = st.view.len();
                 if n == 0 {
                     return;
                 }
@@ -296,16 +778,19 @@ impl App {
         } else if st.selected >= st.offset + rows {
             st.offset = st.selected + 1 - rows;
         }
-        let max_offset = st.view.rows.len().saturating_sub(rows);
+        let max_offset = st.view.len().saturating_sub(rows);
         st.offset = st.offset.min(max_offset);
     }
 
     fn resort(&mut self, sort: Option<Sort>) {
-        let tab = self.tab;
         let keep = self.current().selected_id().map(str::to_string);
-        let view = view::rows(&self.kb, &ViewSpec { tab, sort });
         let st = self.current_mut();
-        st.view = view;
+        let matches = st
+            .filter
+            .matches
+            .as_ref()
+            .map(|(m, ranked)| (m.as_slice(), *ranked));
+        st.view.arrange(matches, sort);
         st.sort = sort;
         st.selected = keep.and_then(|id| st.view.position(&id)).unwrap_or(0);
         if let Some(s) = sort {
@@ -317,7 +802,7 @@ impl App {
 
     fn sort_next(&mut self) {
         let cols = view::sortable(self.tab);
-        let next = match self.current().sort {
+        let next = match self.current().view.sort {
             None => cols.first().copied(),
             Some(s) => cols
                 .iter()
@@ -333,7 +818,7 @@ impl App {
     }
 
     fn sort_reverse(&mut self) {
-        let s = self.current().sort.unwrap_or(Sort {
+        let s = self.current().view.sort.unwrap_or(Sort {
             column: view::sortable(self.tab)[0],
             descending: false,
         });
@@ -354,6 +839,16 @@ impl App {
     fn go_to(&mut self, loc: &Location) {
         self.tab = loc.tab;
         self.focus = Focus::Table;
+        if let Some(id) = loc.id.as_deref()
+            && self.current().view.position(id).is_none()
+            && self.current().filter.is_active()
+        {
+            // The filter hides the record we are going to: drop it rather than land elsewhere.
+            self.current_mut().filter.text.clear();
+            self.show_all(loc.tab, false);
+            self.current_mut().filter.saved = None;
+            self.status = format!("filter cleared to show {id}");
+        }
         if let Some(i) = loc.id.as_deref().and_then(|id| self.current().view.position(id)) {
             let st = self.current_mut();
             st.selected = i;
@@ -447,7 +942,7 @@ impl App {
                         return false;
                     }
                     let i = self.current().offset + (m.row - body_top) as usize;
-                    if i < self.current().view.rows.len() {
+                    if i < self.current().view.len() {
                         self.focus = Focus::Table;
                         let st = self.current_mut();
                         if st.selected != i {
@@ -502,9 +997,9 @@ mod tests {
         key(&mut a, KeyCode::Char('k'));
         assert_eq!(a.current().selected, 0);
         key(&mut a, KeyCode::Char('G'));
-        assert_eq!(a.current().selected, a.current().view.rows.len() - 1);
+        assert_eq!(a.current().selected, a.current().view.len() - 1);
         key(&mut a, KeyCode::Char('j'));
-        assert_eq!(a.current().selected, a.current().view.rows.len() - 1);
+        assert_eq!(a.current().selected, a.current().view.len() - 1);
         key(&mut a, KeyCode::Char('g'));
         assert_eq!(a.current().selected, 0);
     }

@@ -25,6 +25,23 @@ pub enum Action {
     Back,
     Forward,
     Help,
+    /// `/`: filter the current tab as you type.
+    Filter,
+    /// Ctrl-k / `:`: search every kind and jump.
+    Palette,
+    /// Esc in the table: drop the tab's filter.
+    ClearFilter,
+    // While typing a query:
+    Accept,
+    Cancel,
+    DeleteBack,
+    DeleteForward,
+    DeleteWord,
+    ClearLine,
+    CursorLeft,
+    CursorRight,
+    CursorStart,
+    CursorEnd,
 }
 
 /// Where a binding applies; `Any` bindings work everywhere.
@@ -33,6 +50,8 @@ pub enum Context {
     Any,
     Table,
     Detail,
+    /// Typing a query (the `/` filter or the palette): only these bindings apply, other keys type.
+    Input,
 }
 
 const NONE: KeyModifiers = KeyModifiers::NONE;
@@ -253,6 +272,146 @@ pub const KEYMAP: &[Binding] = &[
         ""
     ),
     b!(
+        &[(KeyCode::Char('/'), NONE)],
+        "/",
+        Action::Filter,
+        Any,
+        "filter this tab as you type",
+        "filter"
+    ),
+    b!(
+        &[(KeyCode::Char('k'), CTRL), (KeyCode::Char(':'), NONE)],
+        "Ctrl-k/:",
+        Action::Palette,
+        Any,
+        "search everything, jump to a record",
+        "search"
+    ),
+    b!(
+        &[(KeyCode::Esc, NONE)],
+        "Esc",
+        Action::ClearFilter,
+        Table,
+        "clear the tab's filter",
+        ""
+    ),
+    b!(
+        &[(KeyCode::Enter, NONE)],
+        "Enter",
+        Action::Accept,
+        Input,
+        "keep the filter / jump to the result",
+        "keep/jump"
+    ),
+    b!(
+        &[(KeyCode::Esc, NONE)],
+        "Esc",
+        Action::Cancel,
+        Input,
+        "clear filter, restore selection",
+        "clear"
+    ),
+    b!(
+        &[
+            (KeyCode::Down, NONE),
+            (KeyCode::Char('n'), CTRL),
+            (KeyCode::Char('j'), CTRL)
+        ],
+        "↓/Ctrl-n",
+        Action::Down,
+        Input,
+        "next result",
+        "next"
+    ),
+    b!(
+        &[(KeyCode::Up, NONE), (KeyCode::Char('p'), CTRL)],
+        "↑/Ctrl-p",
+        Action::Up,
+        Input,
+        "previous result",
+        ""
+    ),
+    b!(
+        &[(KeyCode::PageDown, NONE)],
+        "PgDn",
+        Action::PageDown,
+        Input,
+        "page of results down",
+        ""
+    ),
+    b!(
+        &[(KeyCode::PageUp, NONE)],
+        "PgUp",
+        Action::PageUp,
+        Input,
+        "page of results up",
+        ""
+    ),
+    b!(
+        &[(KeyCode::Backspace, NONE)],
+        "Backspace",
+        Action::DeleteBack,
+        Input,
+        "delete the character before",
+        ""
+    ),
+    b!(
+        &[(KeyCode::Delete, NONE), (KeyCode::Char('d'), CTRL)],
+        "Del",
+        Action::DeleteForward,
+        Input,
+        "delete the character under",
+        ""
+    ),
+    b!(
+        &[(KeyCode::Char('w'), CTRL), (KeyCode::Backspace, ALT)],
+        "Ctrl-w",
+        Action::DeleteWord,
+        Input,
+        "delete the word before",
+        ""
+    ),
+    b!(
+        &[(KeyCode::Char('u'), CTRL)],
+        "Ctrl-u",
+        Action::ClearLine,
+        Input,
+        "clear the query",
+        ""
+    ),
+    b!(
+        &[(KeyCode::Left, NONE), (KeyCode::Char('b'), CTRL)],
+        "←",
+        Action::CursorLeft,
+        Input,
+        "cursor left",
+        ""
+    ),
+    b!(
+        &[(KeyCode::Right, NONE), (KeyCode::Char('f'), CTRL)],
+        "→",
+        Action::CursorRight,
+        Input,
+        "cursor right",
+        ""
+    ),
+    b!(
+        &[(KeyCode::Home, NONE), (KeyCode::Char('a'), CTRL)],
+        "Home/Ctrl-a",
+        Action::CursorStart,
+        Input,
+        "cursor to the start",
+        ""
+    ),
+    b!(
+        &[(KeyCode::End, NONE), (KeyCode::Char('e'), CTRL)],
+        "End/Ctrl-e",
+        Action::CursorEnd,
+        Input,
+        "cursor to the end",
+        ""
+    ),
+    b!(
         &[(KeyCode::Char('?'), NONE), (KeyCode::F(1), NONE)],
         "?",
         Action::Help,
@@ -282,15 +441,18 @@ fn normalise(key: KeyEvent) -> (KeyCode, KeyModifiers) {
     }
 }
 
-/// The action a key triggers in a context, if any. Context-specific bindings win over `Any`.
+/// The action a key triggers in a context, if any. Context-specific bindings win over `Any`;
+/// while typing a query only the `Input` bindings (and Ctrl-c) apply, so every other key types.
 pub fn action_for(key: KeyEvent, ctx: Context) -> Option<Action> {
     let k = normalise(key);
     let hit = |b: &&Binding| b.keys.contains(&k);
-    KEYMAP
-        .iter()
-        .filter(hit)
-        .find(|b| b.context == ctx)
-        .or_else(|| KEYMAP.iter().filter(hit).find(|b| b.context == Context::Any))
+    let own = KEYMAP.iter().filter(hit).find(|b| b.context == ctx);
+    if ctx == Context::Input {
+        return own
+            .map(|b| b.action)
+            .or((k == (KeyCode::Char('c'), CTRL)).then_some(Action::Quit));
+    }
+    own.or_else(|| KEYMAP.iter().filter(hit).find(|b| b.context == Context::Any))
         .map(|b| b.action)
 }
 
@@ -298,12 +460,21 @@ pub fn action_for(key: KeyEvent, ctx: Context) -> Option<Action> {
 pub fn footer(ctx: Context) -> Vec<(&'static str, &'static str)> {
     let mut v: Vec<(&str, &str)> = KEYMAP
         .iter()
-        .filter(|b| !b.footer.is_empty() && (b.context == ctx || b.context == Context::Any))
+        .filter(|b| {
+            !b.footer.is_empty() && (b.context == ctx || b.context == Context::Any && ctx != Context::Input)
+        })
         .map(|b| (b.label, b.footer))
         .collect();
+    if ctx == Context::Input {
+        return v;
+    }
     v.insert(v.len().saturating_sub(3), TABS_LABEL);
     // Help and quit first: on a narrow footer they are what must never be cut off.
-    v.sort_by_key(|(_, what)| !matches!(*what, "help" | "quit"));
+    v.sort_by_key(|(_, what)| match *what {
+        "help" | "quit" => 0,
+        "filter" | "search" => 1,
+        _ => 2,
+    });
     v
 }
 
@@ -321,7 +492,24 @@ mod tests {
             action_for(key(KeyCode::Esc, NONE), Context::Detail),
             Some(Action::FocusTable)
         );
-        assert_eq!(action_for(key(KeyCode::Esc, NONE), Context::Table), None);
+        assert_eq!(
+            action_for(key(KeyCode::Esc, NONE), Context::Table),
+            Some(Action::ClearFilter)
+        );
+        assert_eq!(
+            action_for(key(KeyCode::Char('q'), NONE), Context::Input),
+            None,
+            "q types"
+        );
+        assert_eq!(
+            action_for(key(KeyCode::Char('j'), NONE), Context::Input),
+            None,
+            "j types"
+        );
+        assert_eq!(
+            action_for(key(KeyCode::Char('c'), CTRL), Context::Input),
+            Some(Action::Quit)
+        );
         assert_eq!(
             action_for(key(KeyCode::Char('j'), NONE), Context::Detail),
             Some(Action::Down)

@@ -268,10 +268,12 @@ pub struct Sort {
     pub descending: bool,
 }
 
-/// What to show: a tab, sorted. (The query joins this in the search work.)
+/// What to show: a tab, the rows matching a query, in an order. `sort: None` means the tab's
+/// default order, or best match first when the query has terms to rank by.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ViewSpec {
     pub tab: Tab,
+    pub query: String,
     pub sort: Option<Sort>,
 }
 
@@ -279,31 +281,100 @@ impl ViewSpec {
     pub fn new(tab: Tab) -> ViewSpec {
         ViewSpec {
             tab,
-            sort: tab.default_sort(),
+            query: String::new(),
+            sort: None,
         }
     }
 }
 
-/// The rows of a view, in display order.
+/// How many matches a tab ranks exactly (more are listed in KB order after these); the TUI and
+/// export use the same number so they show the same rows in the same order.
+pub const RANKED_ROWS: usize = 1000;
+
+/// A tab's rows: all of them in KB order (`rows[i]` is record `i` of the kind), and the order in
+/// which they are shown, which a query filters and a sort rearranges.
 #[derive(Clone, Debug, PartialEq)]
 pub struct View {
     pub tab: Tab,
     pub columns: &'static [Column],
     pub rows: Vec<Row>,
-    /// Records of this kind in the KB (rows may be fewer once filtered).
+    /// Indices into `rows`, in display order.
+    pub order: Vec<usize>,
+    /// Records of this kind in the KB (shown rows may be fewer once filtered).
     pub total: usize,
+    /// The sort in effect (`None`: best match first, or KB order).
+    pub sort: Option<Sort>,
 }
 
 impl View {
+    /// Rows shown.
+    pub fn len(&self) -> usize {
+        self.order.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.order.is_empty()
+    }
+
+    /// The row shown at display position `pos`.
+    pub fn get(&self, pos: usize) -> Option<&Row> {
+        self.order.get(pos).map(|&i| &self.rows[i])
+    }
+
+    /// Shown rows in display order.
+    pub fn shown(&self) -> impl Iterator<Item = &Row> {
+        self.order.iter().map(|&i| &self.rows[i])
+    }
+
+    /// Display position of a record, if shown.
     pub fn position(&self, id: &str) -> Option<usize> {
-        self.rows.iter().position(|r| r.id == id)
+        self.order.iter().position(|&i| self.rows[i].id == id)
+    }
+
+    /// Show `matches` (row indices, best first when `ranked`), or every row when `None`, in the
+    /// order of `sort`, else the match order when ranked, else the tab's default order.
+    pub fn arrange(&mut self, matches: Option<(&[usize], bool)>, sort: Option<Sort>) {
+        let ranked = matches.is_some_and(|m| m.1);
+        self.order = match matches {
+            Some((m, _)) => m.to_vec(),
+            None => (0..self.rows.len()).collect(),
+        };
+        self.sort = sort.or(if ranked { None } else { self.tab.default_sort() });
+        if let Some(s) = self.sort {
+            sort_order(&self.rows, &mut self.order, s);
+        }
     }
 }
 
-/// Build the rows of a view.
+/// The rows of a view with no query: every record, in the spec's sort or the default order.
 pub fn rows(kb: &Kb, spec: &ViewSpec) -> View {
-    let tab = spec.tab;
-    let mut rows: Vec<Row> = match tab {
+    let mut v = table(kb, spec.tab);
+    v.arrange(None, spec.sort);
+    v
+}
+
+/// The rows of a view with its query applied, using a search index over the same KB.
+pub fn query_view(ix: &crate::search::Index, spec: &ViewSpec) -> Result<View, crate::search::QueryError> {
+    let mut v = table(&ix.kb, spec.tab);
+    if spec.query.trim().is_empty() {
+        v.arrange(None, spec.sort);
+        return Ok(v);
+    }
+    let scope = crate::search::Scope::Kind(spec.tab.kind());
+    let q = crate::search::query::parse(&spec.query)?;
+    let r = crate::search::search(ix, &spec.query, scope, crate::search::Rank::Top(RANKED_ROWS))?;
+    let rows: Vec<usize> = r
+        .hits
+        .iter()
+        .map(|h| ix.docs[h.doc as usize].index as usize)
+        .collect();
+    v.arrange(Some((&rows, q.ranks())), spec.sort);
+    Ok(v)
+}
+
+/// Every row of a tab, in KB order, unarranged.
+pub fn table(kb: &Kb, tab: Tab) -> View {
+    let rows: Vec<Row> = match tab {
         Tab::Vendors => kb
             .vendors
             .iter()
@@ -430,20 +501,21 @@ pub fn rows(kb: &Kb, spec: &ViewSpec) -> View {
             })
             .collect(),
     };
-    if let Some(sort) = spec.sort {
-        sort_rows(&mut rows, sort);
-    }
+    let order = (0..rows.len()).collect();
     View {
         tab,
         columns: tab.columns(),
         rows,
+        order,
         total: tab.record_count(kb),
+        sort: None,
     }
 }
 
-/// Stable sort by one column; empty cells stay last in either direction.
-pub fn sort_rows(rows: &mut [Row], sort: Sort) {
-    rows.sort_by(|a, b| {
+/// Stable sort of display positions by one column; empty cells stay last in either direction.
+pub fn sort_order(rows: &[Row], order: &mut [usize], sort: Sort) {
+    order.sort_by(|&a, &b| {
+        let (a, b) = (&rows[a], &rows[b]);
         let (ka, kb) = (
             &a.cells.get(sort.column).map(|c| &c.key),
             &b.cells.get(sort.column).map(|c| &c.key),
@@ -543,13 +615,14 @@ mod tests {
                 &kb,
                 &ViewSpec {
                     tab: Tab::Deals,
+                    query: String::new(),
                     sort: Some(Sort {
                         column: 4,
                         descending,
                     }),
                 },
             );
-            let keys: Vec<&SortKey> = v.rows.iter().map(|r| &r.cells[4].key).collect();
+            let keys: Vec<&SortKey> = v.shown().map(|r| &r.cells[4].key).collect();
             let first_missing = keys
                 .iter()
                 .position(|k| **k == SortKey::Missing)
@@ -570,7 +643,7 @@ mod tests {
 
     #[test]
     fn periods_sort_chronologically_not_as_text() {
-        let mut r: Vec<Row> = ["2025-Q2", "2025", "2024-12", "2025-H1"]
+        let r: Vec<Row> = ["2025-Q2", "2025", "2024-12", "2025-H1"]
             .iter()
             .enumerate()
             .map(|(i, p)| Row {
@@ -579,14 +652,16 @@ mod tests {
                 cells: vec![Cell::period(Some(p.parse().unwrap()))],
             })
             .collect();
-        sort_rows(
-            &mut r,
+        let mut order: Vec<usize> = (0..r.len()).collect();
+        sort_order(
+            &r,
+            &mut order,
             Sort {
                 column: 0,
                 descending: false,
             },
         );
-        let got: Vec<&str> = r.iter().map(|r| r.cells[0].text.as_str()).collect();
+        let got: Vec<&str> = order.iter().map(|&i| r[i].cells[0].text.as_str()).collect();
         assert_eq!(got, ["2024-12", "2025", "2025-H1", "2025-Q2"]);
     }
 

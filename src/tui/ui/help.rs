@@ -9,6 +9,19 @@ use super::theme::Theme;
 use crate::text;
 use crate::tui::keymap::{Context, KEYMAP};
 
+/// The query language in brief; the parser (`search::query`) is the authority.
+const SYNTAX: &[(&str, &str)] = &[
+    ("aly crs", "fuzzy terms, all must match; pinyin"),
+    ("'T3", "exact; upper case: case-sensitive"),
+    ("!shein", "leave out records containing it"),
+    ("\"a b\"", "a phrase with spaces"),
+    ("kind:deal", "or vendor, trend…, a deal kind"),
+    ("vendor:aws", "a vendor, its people, deals, series"),
+    ("year:2025", "also period:, source:, metric:"),
+    ("amount>=10亿", "deal amounts: > >= < <= =, $1B"),
+    ("value>30", "a series point above 30; 50%"),
+];
+
 pub fn lines(theme: &Theme, width: usize) -> Vec<Line<'static>> {
     let key_w = KEYMAP.iter().map(|b| text::width(b.label)).max().unwrap_or(0);
     let mut out = Vec::new();
@@ -16,6 +29,7 @@ pub fn lines(theme: &Theme, width: usize) -> Vec<Line<'static>> {
         (Context::Any, "Everywhere"),
         (Context::Table, "In the table"),
         (Context::Detail, "In the detail pane"),
+        (Context::Input, "Typing a search (/ or Ctrl-k)"),
     ] {
         if !out.is_empty() {
             out.push(Line::default());
@@ -28,6 +42,18 @@ pub fn lines(theme: &Theme, width: usize) -> Vec<Line<'static>> {
                 Span::raw(format!("  {help}")),
             ]));
         }
+    }
+    out.push(Line::default());
+    out.push(Line::from(Span::styled(
+        "Search syntax (docs/search.md)",
+        theme.heading,
+    )));
+    for (what, how) in SYNTAX {
+        let how = text::fit(how, width.saturating_sub(key_w + 4)).into_owned();
+        out.push(Line::from(vec![
+            Span::styled(format!("  {}", text::pad(what, key_w, false)), theme.accent),
+            Span::raw(format!("  {how}")),
+        ]));
     }
     out.push(Line::default());
     out.push(Line::from(Span::styled(

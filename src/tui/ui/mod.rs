@@ -3,11 +3,13 @@
 pub mod chart;
 pub mod detail;
 pub mod help;
+pub mod palette;
 pub mod table;
 pub mod theme;
 
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Rect};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
@@ -116,6 +118,68 @@ pub fn clear_area(f: &mut Frame, r: Rect) {
     }
 }
 
+/// `text` fitted to `width` columns (padded, cut with `…`), as spans with the characters at `idx`
+/// (char indices into `text`) in the `hl` style. CJK-safe: fitting is by display width.
+pub fn highlighted(
+    text: &str,
+    idx: &[usize],
+    width: usize,
+    right: bool,
+    base: Style,
+    hl: Style,
+) -> Vec<Span<'static>> {
+    let fitted = text::fit(text, width);
+    // Characters of `text` still shown (fit may end with an added ellipsis).
+    let kept = if fitted.len() == text.len() {
+        text.chars().count()
+    } else {
+        fitted.chars().count().saturating_sub(1)
+    };
+    let gap = width.saturating_sub(text::width(&fitted));
+    let mut out = Vec::new();
+    if right && gap > 0 {
+        out.push(Span::styled(" ".repeat(gap), base));
+    }
+    let shown: Vec<usize> = idx.iter().copied().filter(|i| *i < kept).collect();
+    for (hit, run) in crate::search::highlight::runs(&fitted, &shown) {
+        out.push(Span::styled(
+            run.to_string(),
+            if hit { base.patch(hl) } else { base },
+        ));
+    }
+    if !right && gap > 0 {
+        out.push(Span::styled(" ".repeat(gap), base));
+    }
+    out
+}
+
+/// A text field with a visible cursor (reverse video), for the filter and the palette.
+pub fn edit_line(
+    prompt: &str,
+    e: &super::app::LineEdit,
+    width: usize,
+    theme: &super::ui::theme::Theme,
+) -> Line<'static> {
+    let chars: Vec<char> = e.text.chars().collect();
+    // Keep the cursor on screen: drop characters from the left while the line is too wide.
+    let room = width.saturating_sub(text::width(prompt) + 1).max(1);
+    let mut start = 0;
+    while start < e.cursor && text::width(&chars[start..e.cursor].iter().collect::<String>()) >= room {
+        start += 1;
+    }
+    let before: String = chars[start..e.cursor].iter().collect();
+    let at: String = chars.get(e.cursor).map_or(" ".to_string(), |c| c.to_string());
+    let after: String = chars
+        .get(e.cursor + 1..)
+        .map_or(String::new(), |c| c.iter().collect());
+    Line::from(vec![
+        Span::styled(prompt.to_string(), theme.accent),
+        Span::raw(text::escape_controls(&before).into_owned()),
+        Span::styled(text::escape_controls(&at).into_owned(), theme.selected),
+        Span::raw(text::escape_controls(&after).into_owned()),
+    ])
+}
+
 pub fn render(app: &App, f: &mut Frame) {
     let theme = &app.theme;
     let size = f.area();
@@ -164,32 +228,27 @@ pub fn render(app: &App, f: &mut Frame) {
     }
     detail::render(f, app, a.detail, theme);
 
-    // Status line: where we are, then any message.
+    // Status line: the filter being typed, or where we are and any message.
     let st = app.current();
-    let mut status = format!(
-        " {} · {} {}/{}",
-        text::escape_controls(&app.label),
-        app.tab.title(),
-        if st.view.rows.is_empty() {
-            0
-        } else {
-            st.selected + 1
-        },
-        st.view.rows.len()
-    );
-    if !app.back.is_empty() {
-        status.push_str(&format!(" · history {}", app.back.len()));
+    if let Some(super::app::Input::Filter(e)) = &app.input {
+        let mut line = edit_line(" /", e, a.status.width as usize / 2, theme);
+        let note = match (&st.filter.error, st.filter.pending) {
+            (Some(err), _) => Span::styled(format!("  ⚠ {err}"), theme.warn),
+            (None, p) if p != 0 => Span::styled("  searching…".to_string(), theme.dim),
+            _ => Span::styled(
+                format!(
+                    "  {} of {} · Enter keeps · Esc clears",
+                    st.view.len(),
+                    st.view.total
+                ),
+                theme.dim,
+            ),
+        };
+        line.spans.push(note);
+        f.render_widget(Paragraph::new(line), a.status);
+    } else {
+        render_status(app, f, a.status);
     }
-    if !app.status.is_empty() {
-        status.push_str(&format!(" · {}", app.status));
-    }
-    f.render_widget(
-        Paragraph::new(Span::styled(
-            text::fit(&status, a.status.width as usize).into_owned(),
-            theme.accent,
-        )),
-        a.status,
-    );
 
     // Footer: the keys that matter here, from the keymap.
     let mut foot = Vec::new();
@@ -209,7 +268,38 @@ pub fn render(app: &App, f: &mut Frame) {
     }
     f.render_widget(Paragraph::new(Line::from(foot)), a.footer);
 
+    if let Some(super::app::Input::Palette(p)) = &app.input {
+        palette::render(f, app, p, size, theme);
+    }
     if app.help {
         help::render(f, size, theme, app.help_scroll);
     }
+}
+
+fn render_status(app: &App, f: &mut Frame, area: Rect) {
+    let theme = &app.theme;
+    let st = app.current();
+    let mut status = format!(
+        " {} · {} {}/{}",
+        text::escape_controls(&app.label),
+        app.tab.title(),
+        if st.view.is_empty() { 0 } else { st.selected + 1 },
+        st.view.len()
+    );
+    if st.filter.is_active() {
+        status.push_str(&format!(" · /{}", text::escape_controls(&st.filter.text)));
+    }
+    if !app.back.is_empty() {
+        status.push_str(&format!(" · history {}", app.back.len()));
+    }
+    if !app.status.is_empty() {
+        status.push_str(&format!(" · {}", app.status));
+    }
+    f.render_widget(
+        Paragraph::new(Span::styled(
+            text::fit(&status, area.width as usize).into_owned(),
+            theme.accent,
+        )),
+        area,
+    );
 }

@@ -71,13 +71,18 @@ pub fn widths(cols: &[Column], natural: &[usize], avail: usize) -> Vec<usize> {
 pub fn render(f: &mut Frame, app: &App, area: Rect, theme: &Theme) {
     let st = app.current();
     let focused = app.focus == Focus::Table;
-    let title = format!(" {} {}/{} ", app.tab.title(), st.view.rows.len(), st.view.total);
+    let title = if st.filter.is_active() {
+        let q = text::fit(&text::escape_controls(&st.filter.text), 24).into_owned();
+        format!(" {} {}/{} · /{q} ", app.tab.title(), st.view.len(), st.view.total)
+    } else {
+        format!(" {} {}/{} ", app.tab.title(), st.view.len(), st.view.total)
+    };
     let block = theme.pane(title, focused);
     let inner_w = area.width.saturating_sub(2) as usize;
     let w = widths(st.view.columns, &st.natural, inner_w);
     let header = Row::new(w.iter().enumerate().map(|(i, width)| {
         let c = &st.view.columns[i];
-        let mark = match st.sort {
+        let mark = match st.view.sort {
             Some(s) if s.column == i => {
                 if s.descending {
                     "▼"
@@ -92,21 +97,44 @@ pub fn render(f: &mut Frame, app: &App, area: Rect, theme: &Theme) {
     }))
     .style(theme.heading);
     let rows_visible = area.height.saturating_sub(3) as usize;
+    // Matched characters are found for the rows on screen only.
+    let hl = st
+        .filter
+        .applied
+        .as_ref()
+        .filter(|_| st.filter.is_active())
+        .map(crate::search::highlight::Highlighter::new)
+        .filter(|h| !h.is_empty());
     let rows = st
         .view
-        .rows
-        .iter()
+        .shown()
         .enumerate()
         .skip(st.offset)
         .take(rows_visible)
         .map(|(i, r)| {
+            let marks = hl.as_ref().map(|h| {
+                let cells: Vec<&str> = r.cells.iter().map(|c| c.text.as_str()).collect();
+                h.row(&cells)
+            });
             let cells = w.iter().enumerate().map(|(ci, width)| {
                 let c = &st.view.columns[ci];
-                let s = text::pad(&r.cells[ci].text, *width, c.align == Align::Right);
+                let right = c.align == Align::Right;
                 if c.name == "Trend" {
-                    Cell::from(Span::styled(s, theme.spark))
-                } else {
-                    Cell::from(s)
+                    return Cell::from(Span::styled(
+                        text::pad(&r.cells[ci].text, *width, right),
+                        theme.spark,
+                    ));
+                }
+                match marks.as_ref().map(|m| &m[ci]).filter(|m| !m.is_empty()) {
+                    Some(idx) => Cell::from(Line::from(super::highlighted(
+                        &r.cells[ci].text,
+                        idx,
+                        *width,
+                        right,
+                        ratatui::style::Style::new(),
+                        theme.matched,
+                    ))),
+                    None => Cell::from(text::pad(&r.cells[ci].text, *width, right)),
                 }
             });
             let row = Row::new(cells);
@@ -125,8 +153,13 @@ pub fn render(f: &mut Frame, app: &App, area: Rect, theme: &Theme) {
         .header(header)
         .column_spacing(1)
         .block(block);
-    if st.view.rows.is_empty() {
-        table = table.footer(Row::new([Cell::from(Line::styled("(no records)", theme.dim))]));
+    if st.view.is_empty() {
+        let msg = if st.filter.is_active() {
+            "(no records match the filter; Esc clears it)"
+        } else {
+            "(no records)"
+        };
+        table = table.footer(Row::new([Cell::from(Line::styled(msg, theme.dim))]));
     }
     f.render_widget(table, area);
 }

@@ -16,6 +16,8 @@ pub struct Theme {
     pub tab_active: Style,
     pub spark: Style,
     pub warn: Style,
+    /// Characters a search matched.
+    pub matched: Style,
 }
 
 impl Theme {
@@ -34,6 +36,9 @@ impl Theme {
                 .add_modifier(Modifier::BOLD | Modifier::REVERSED),
             spark: Style::new().fg(Color::Green),
             warn: Style::new().fg(Color::Red).add_modifier(Modifier::BOLD),
+            matched: Style::new()
+                .fg(Color::Yellow)
+                .add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
         }
     }
 
@@ -52,6 +57,7 @@ impl Theme {
             tab_active: Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD),
             spark: plain,
             warn: Style::new().add_modifier(Modifier::BOLD),
+            matched: Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
         }
     }
 

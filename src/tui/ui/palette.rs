@@ -1,0 +1,130 @@
+//! The jump-anywhere palette: a query line, a line saying how it went, and the best matches
+//! across every kind with the field each matched in, matched characters highlighted.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph};
+
+use super::theme::Theme;
+use crate::search::describe;
+use crate::search::highlight::Highlighter;
+use crate::text;
+use crate::tui::app::{App, Palette};
+
+/// The palette's box in a terminal of `size`.
+pub fn area(size: Rect) -> Rect {
+    let w = size.width.saturating_sub(4).min(110);
+    let h = size.height.saturating_sub(4).min(26);
+    let [r] = Layout::horizontal([Constraint::Length(w)])
+        .flex(Flex::Center)
+        .areas(size);
+    let [r] = Layout::vertical([Constraint::Length(h)])
+        .flex(Flex::Center)
+        .areas(r);
+    r
+}
+
+/// Result rows that fit: the box minus its borders, the query line and the message line.
+pub fn result_rows(size: Rect) -> usize {
+    (area(size).height as usize).saturating_sub(4).max(1)
+}
+
+pub fn render(f: &mut Frame, app: &App, p: &Palette, size: Rect, theme: &Theme) {
+    let r = area(size);
+    if r.width < 20 || r.height < 5 {
+        return;
+    }
+    super::clear_area(f, r);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.border_focused)
+        .title(Span::styled(
+            " Search everything — Enter jumps, Esc closes ",
+            theme.accent,
+        ));
+    let inner = block.inner(r);
+    f.render_widget(block, r);
+    let width = inner.width as usize;
+    let mut lines = vec![super::edit_line("› ", &p.edit, width, theme)];
+    let ix = &app.index;
+    let total = p.results.as_ref().map_or(0, |r| r.hits.len());
+    lines.push(match (&p.error, p.pending, &p.results) {
+        (Some(e), _, _) => Line::styled(text::fit(&format!("⚠ {e}"), width).into_owned(), theme.warn),
+        (None, id, _) if id != 0 => Line::styled("searching…", theme.dim),
+        (None, _, Some(_)) => Line::styled(
+            format!("{total} match{}", if total == 1 { "" } else { "es" }),
+            theme.dim,
+        ),
+        _ => Line::styled(
+            text::fit(
+                "type to search vendors, executives, deals, trends and sources — pinyin, 'exact, !not, kind:deal, vendor:aws, year:2025, amount>=10亿",
+                width,
+            )
+            .into_owned(),
+            theme.dim,
+        ),
+    });
+    if let Some(res) = &p.results {
+        let hl = p.applied.as_ref().map(Highlighter::new);
+        let kind_w = 10;
+        let name_w = (width.saturating_sub(kind_w + 1) * 11 / 20).max(8);
+        let rest_w = width.saturating_sub(kind_w + 1 + name_w + 2);
+        for (i, h) in res.hits.iter().enumerate().skip(p.offset).take(result_rows(size)) {
+            let d = describe(ix, h);
+            let base = if i == p.selected {
+                theme.selected
+            } else {
+                Style::new()
+            };
+            let mut spans = vec![Span::styled(
+                text::pad(d.kind, kind_w, false) + " ",
+                base.patch(theme.accent),
+            )];
+            let name_idx = hl.as_ref().map_or(Vec::new(), |h| h.indices(&d.name));
+            spans.extend(super::highlighted(
+                &d.name,
+                &name_idx,
+                name_w,
+                false,
+                base,
+                theme.matched,
+            ));
+            if rest_w > 4 && !d.matched.is_empty() && d.matched_text != d.name {
+                let label = format!("  {}: ", d.matched);
+                let lw = text::width(&label);
+                spans.push(Span::styled(label, base.patch(theme.dim)));
+                let snippet = snippet(&d.matched_text, hl.as_ref(), rest_w.saturating_sub(lw));
+                let idx = hl.as_ref().map_or(Vec::new(), |h| h.indices(&snippet));
+                spans.extend(super::highlighted(
+                    &snippet,
+                    &idx,
+                    rest_w.saturating_sub(lw),
+                    false,
+                    base,
+                    theme.matched,
+                ));
+            } else if rest_w > 0 {
+                spans.push(Span::styled(" ".repeat(rest_w + 2), base));
+            }
+            lines.push(Line::from(spans));
+        }
+    }
+    f.render_widget(Paragraph::new(lines), inner);
+}
+
+/// A window of a long field around its first highlighted character, so a match deep in a
+/// summary is visible.
+fn snippet(text: &str, hl: Option<&Highlighter>, width: usize) -> String {
+    if text::width(text) <= width {
+        return text.to_string();
+    }
+    let first = hl.and_then(|h| h.indices(text).first().copied()).unwrap_or(0);
+    let chars: Vec<char> = text.chars().collect();
+    let start = first.saturating_sub(6);
+    if start == 0 {
+        return text.to_string();
+    }
+    format!("…{}", chars[start..].iter().collect::<String>())
+}

@@ -1,0 +1,205 @@
+//! Search in the explorer: the `/` filter highlights what matched and Esc gives back the full list
+//! and the selection; the palette jumps across kinds with history; stale answers are dropped.
+
+use marketlens::tui::app::{App, Input, Msg};
+use marketlens::tui::ui;
+use marketlens::view::Tab;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::style::Modifier;
+
+fn app() -> App {
+    let l = marketlens::kb::load_builtin();
+    App::new(l.kb, l.label, 120, 40)
+}
+
+fn key(app: &mut App, code: KeyCode, mods: KeyModifiers) {
+    app.update(Msg::Key(KeyEvent::new(code, mods)));
+}
+
+fn typ(app: &mut App, s: &str) {
+    for c in s.chars() {
+        key(app, KeyCode::Char(c), KeyModifiers::NONE);
+    }
+}
+
+fn draw(app: &App) -> Terminal<TestBackend> {
+    let mut t = Terminal::new(TestBackend::new(app.size.width, app.size.height)).unwrap();
+    t.draw(|f| ui::render(app, f)).unwrap();
+    t
+}
+
+/// The symbols on row `y` drawn with the match style (bold and underlined).
+fn highlighted_on_row(t: &Terminal<TestBackend>, y: u16) -> String {
+    let buf = t.backend().buffer();
+    (0..buf.area.width)
+        .filter_map(|x| buf.cell((x, y)))
+        .filter(|c| c.modifier.contains(Modifier::UNDERLINED | Modifier::BOLD))
+        .map(|c| c.symbol().to_string())
+        .collect()
+}
+
+#[test]
+fn filter_highlights_matches_and_esc_restores_list_and_selection() {
+    let mut a = app();
+    for _ in 0..5 {
+        key(&mut a, KeyCode::Char('j'), KeyModifiers::NONE);
+    }
+    let before = a.current().selected_id().unwrap().to_string();
+    let total = a.current().view.len();
+    key(&mut a, KeyCode::Char('/'), KeyModifiers::NONE);
+    typ(&mut a, "aly");
+    a.settle();
+    let st = a.current();
+    assert!(
+        st.view.len() < total && !st.view.is_empty(),
+        "{} of {total}",
+        st.view.len()
+    );
+    assert_eq!(st.selected_id(), Some("aliyun"), "best match selected first");
+    let t = draw(&a);
+    // Row 3 of the screen is the first table row (tab bar, border, header).
+    assert_eq!(
+        highlighted_on_row(&t, 3),
+        "阿里云",
+        "the pinyin match lights up the Chinese name"
+    );
+    let screen = format!("{}", t.backend());
+    assert!(
+        screen.contains(&format!("Vendors {}/{total} · /aly", st.view.len())),
+        "{screen}"
+    );
+    assert!(screen.contains(" /aly"), "the query line shows what was typed");
+    // Esc: full list, old selection.
+    key(&mut a, KeyCode::Esc, KeyModifiers::NONE);
+    assert!(a.input.is_none());
+    assert_eq!(a.current().view.len(), total);
+    assert_eq!(a.current().selected_id(), Some(before.as_str()));
+    assert!(
+        draw(&a)
+            .backend()
+            .buffer()
+            .content()
+            .iter()
+            .all(|c| !c.modifier.contains(Modifier::UNDERLINED | Modifier::BOLD) || c.symbol() == " ")
+    );
+}
+
+#[test]
+fn enter_keeps_the_filter_and_esc_in_the_table_clears_it() {
+    let mut a = app();
+    key(&mut a, KeyCode::Char('3'), KeyModifiers::NONE);
+    key(&mut a, KeyCode::Char('/'), KeyModifiers::NONE);
+    typ(&mut a, "kind:migration");
+    a.settle();
+    key(&mut a, KeyCode::Enter, KeyModifiers::NONE);
+    assert!(a.input.is_none());
+    let kinds: Vec<String> = a
+        .current()
+        .view
+        .shown()
+        .map(|r| r.cells[3].text.clone())
+        .collect();
+    assert!(
+        !kinds.is_empty() && kinds.iter().all(|k| k == "migration"),
+        "{kinds:?}"
+    );
+    // Keys act on the table again, within the filtered rows.
+    key(&mut a, KeyCode::Char('G'), KeyModifiers::NONE);
+    assert_eq!(a.current().selected + 1, kinds.len());
+    key(&mut a, KeyCode::Esc, KeyModifiers::NONE);
+    assert_eq!(a.current().view.len(), a.kb.deals.len());
+}
+
+#[test]
+fn a_bad_query_shows_why_and_keeps_the_last_good_rows() {
+    let mut a = app();
+    key(&mut a, KeyCode::Char('3'), KeyModifiers::NONE);
+    key(&mut a, KeyCode::Char('/'), KeyModifiers::NONE);
+    typ(&mut a, "amount>");
+    a.settle();
+    let st = a.current();
+    assert!(st.filter.error.is_some());
+    typ(&mut a, "=10亿");
+    a.settle();
+    let good = a.current().view.len();
+    assert!(good > 0 && a.current().filter.error.is_none());
+    typ(&mut a, ">");
+    a.settle();
+    let st = a.current();
+    assert_eq!(st.view.len(), good, "rows stay while the query is wrong");
+    let screen = format!("{}", draw(&a).backend());
+    assert!(
+        screen.contains("⚠ column 9: `10亿>` is not an amount"),
+        "{screen}"
+    );
+}
+
+#[test]
+fn palette_jumps_across_kinds_and_back_returns() {
+    let mut a = app();
+    key(&mut a, KeyCode::Char('k'), KeyModifiers::CONTROL);
+    assert!(matches!(a.input, Some(Input::Palette(_))));
+    typ(&mut a, "crs");
+    a.settle();
+    let screen = format!("{}", draw(&a).backend());
+    assert!(
+        screen.contains("executive") && screen.contains("储瑞松"),
+        "{screen}"
+    );
+    key(&mut a, KeyCode::Enter, KeyModifiers::NONE);
+    assert_eq!(
+        (a.tab, a.current().selected_id()),
+        (Tab::Executives, Some("chu-ruisong"))
+    );
+    key(&mut a, KeyCode::Backspace, KeyModifiers::NONE);
+    assert_eq!(a.tab, Tab::Vendors);
+    // `:` opens it too, and `q` types rather than quits.
+    key(&mut a, KeyCode::Char(':'), KeyModifiers::NONE);
+    typ(&mut a, "q");
+    assert!(!a.quit);
+    key(&mut a, KeyCode::Esc, KeyModifiers::NONE);
+    assert!(a.input.is_none() && !a.quit);
+}
+
+#[test]
+fn a_jump_to_a_record_the_filter_hides_clears_the_filter() {
+    let mut a = app();
+    key(&mut a, KeyCode::Char('2'), KeyModifiers::NONE);
+    key(&mut a, KeyCode::Char('/'), KeyModifiers::NONE);
+    typ(&mut a, "zzzz-nothing");
+    a.settle();
+    key(&mut a, KeyCode::Enter, KeyModifiers::NONE);
+    assert!(a.current().view.is_empty());
+    key(&mut a, KeyCode::Char(':'), KeyModifiers::NONE);
+    typ(&mut a, "churuisong");
+    a.settle();
+    key(&mut a, KeyCode::Enter, KeyModifiers::NONE);
+    assert_eq!(a.current().selected_id(), Some("chu-ruisong"));
+    assert!(!a.current().filter.is_active());
+}
+
+#[test]
+fn stale_answers_are_dropped() {
+    let mut a = app();
+    key(&mut a, KeyCode::Char('/'), KeyModifiers::NONE);
+    typ(&mut a, "a");
+    let first = a.outbox.clone();
+    typ(&mut a, "ws");
+    // Answer only the first request: it is stale (two newer ones are awaited) and changes nothing.
+    let ix = a.index.clone();
+    let mut s = marketlens::search::worker::Searcher::default();
+    let req = &first[0];
+    let outcome = s.run(&ix, &req.text, req.scope, req.rank, &|| false).unwrap();
+    let changed = a.update(Msg::Search(marketlens::search::worker::Response {
+        id: req.id,
+        scope: req.scope,
+        outcome,
+        took: std::time::Duration::ZERO,
+    }));
+    assert!(!changed);
+    assert_eq!(a.current().view.len(), a.kb.vendors.len());
+    a.settle();
+    assert_eq!(a.current().selected_id(), Some("aws"));
+}
