@@ -131,3 +131,53 @@ fn a_missing_path_is_a_clear_error() {
         stderr(&o)
     );
 }
+
+#[test]
+fn search_ranks_and_prints_text_or_json() {
+    let o = marketlens(&["search", "crs", "--limit", "3"]);
+    assert!(o.status.success(), "stderr: {}", stderr(&o));
+    let out = stdout(&o);
+    let first = out.lines().nth(1).expect("a header and rows");
+    assert!(
+        first.starts_with("executive") && first.contains("chu-ruisong"),
+        "{out}"
+    );
+    assert!(first.contains("pinyin initials"), "{out}");
+    assert_eq!(out.lines().count(), 4, "{out}");
+    assert!(stderr(&o).contains("3 of "), "{}", stderr(&o));
+
+    let o = marketlens(&[
+        "search",
+        "kind:migration",
+        "--tab",
+        "deals",
+        "--limit",
+        "0",
+        "--format",
+        "json",
+    ]);
+    assert!(o.status.success(), "stderr: {}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON on stdout");
+    let rows = v.as_array().unwrap();
+    assert!(!rows.is_empty());
+    assert!(
+        rows.iter().all(|r| r["kind"] == "deal" && r["score"].is_null()),
+        "{v}"
+    );
+}
+
+#[test]
+fn search_with_a_bad_query_points_at_it_and_exits_1() {
+    let o = marketlens(&["search", "aws amount>>"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(stdout(&o), "");
+    let err = stderr(&o);
+    assert!(err.contains("bad query: column 12"), "{err}");
+    assert!(
+        err.lines().any(|l| l.trim_end().ends_with('^')),
+        "a caret under the column: {err}"
+    );
+    let o = marketlens(&["search", "x", "--kb", "/nonexistent/kb.toml"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("cannot"), "{}", stderr(&o));
+}

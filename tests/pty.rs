@@ -339,6 +339,39 @@ fn follows_a_relation_and_walks_history() {
 }
 
 #[test]
+fn types_a_filter_and_jumps_from_the_palette() {
+    let mut t = Tui::start(120, 40);
+    t.send("/");
+    t.send("crs");
+    t.wait_for_lines("the filter line", |l| {
+        l[usize::from(t.rows) - 2].contains(" /crs")
+    });
+    // On Vendors nothing is called crs by name: the rows shrink to what matches anywhere.
+    t.send(ESC);
+    t.wait_status("Vendors 1/16");
+    t.send("2/");
+    t.send("churuisong");
+    t.wait_for_lines("储瑞松 first", |l| {
+        l[3].contains("储瑞松") && l[1].contains("Executives 1/16 · /churuisong")
+    });
+    t.send(ENTER);
+    t.wait_status("Executives 1/1 · /churuisong");
+    t.send(ESC);
+    t.wait_status("Executives 1/16");
+    // The palette: Ctrl-k, type, Enter jumps across tabs; Backspace comes back.
+    t.send("1\x0b");
+    t.wait_for("the palette", |s| s.contains("Search everything"));
+    t.send("t3 tencent");
+    t.wait_for("the T3 migration", |s| s.contains("T3出行全量迁至腾讯云"));
+    t.send(ENTER);
+    t.wait_for_lines("the deal on the Deals tab", |l| {
+        l[1].contains("T3出行全量迁至腾讯云") && l[usize::from(t.rows) - 2].contains("Deals ")
+    });
+    t.send(BACKSPACE);
+    t.wait_status("Vendors 1/16");
+}
+
+#[test]
 fn help_overlay_opens_and_closes() {
     let mut t = Tui::start(120, 40);
     t.send("?");

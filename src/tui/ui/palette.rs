@@ -91,7 +91,14 @@ pub fn render(f: &mut Frame, app: &App, p: &Palette, size: Rect, theme: &Theme) 
                 base,
                 theme.matched,
             ));
-            if rest_w > 4 && !d.matched.is_empty() && d.matched_text != d.name {
+            let in_name = matches!(d.matched, "name" | "title");
+            if rest_w > 4 && !in_name && d.matched_text == d.name {
+                // Matched through the name's pinyin: say so; the name shows which characters.
+                spans.push(Span::styled(
+                    text::pad(&format!("  {}", d.matched), rest_w + 2, false),
+                    base.patch(theme.dim),
+                ));
+            } else if rest_w > 4 && !d.matched.is_empty() && !in_name {
                 let label = format!("  {}: ", d.matched);
                 let lw = text::width(&label);
                 spans.push(Span::styled(label, base.patch(theme.dim)));
