@@ -79,7 +79,19 @@ pub fn load(path: Option<&std::path::Path>) -> Loaded {
 
 /// Entry point used by `main`; returns the process exit code.
 pub fn run() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            // --help and --version are not errors; bad arguments are bad input: exit 1, not
+            // clap's 2, which we keep for I/O failures.
+            let _ = e.print();
+            return if e.use_stderr() {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+    };
     let mut out = std::io::stdout().lock();
     let result = match cli.command {
         Some(Command::Check { path }) => return check(path.or(cli.kb).as_deref()),

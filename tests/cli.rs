@@ -181,3 +181,15 @@ fn search_with_a_bad_query_points_at_it_and_exits_1() {
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("cannot"), "{}", stderr(&o));
 }
+
+#[test]
+fn bad_arguments_exit_1_and_help_exits_0() {
+    for args in [&["search"][..], &["search", "x", "--tab", "foo"], &["--nope"]] {
+        let o = marketlens(args);
+        assert_eq!(o.status.code(), Some(1), "{args:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains("error"), "{args:?}");
+    }
+    let o = marketlens(&["search", "--help"]);
+    assert!(o.status.success());
+    assert!(stdout(&o).contains("--limit"));
+}

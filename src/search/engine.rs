@@ -14,7 +14,7 @@
 use fuzzy_matcher::FuzzyMatcher;
 use fuzzy_matcher::skim::SkimMatcherV2;
 
-use super::index::{Doc, Field, Index, Mask, Tier};
+use super::index::{Doc, Field, FieldName, Index, Mask, Tier};
 use super::query::{Cmp, FilterKind, KindFilter, Query, QueryError, Term};
 use crate::kb::{Kind, Period, Unit};
 
@@ -161,7 +161,8 @@ fn vendor_docs(ix: &Index, v: &str) -> Result<Vec<bool>, String> {
             .iter()
             .enumerate()
             .filter(|(_, x)| {
-                std::iter::once(&x.name)
+                std::iter::once(&x.id)
+                    .chain(std::iter::once(&x.name))
                     .chain(x.name_en.iter())
                     .chain(x.aliases.iter())
                     .any(|n| {
@@ -208,7 +209,9 @@ fn source_docs(ix: &Index, s: &str) -> Result<Vec<bool>, String> {
             .sources
             .iter()
             .enumerate()
-            .filter(|(_, x)| contains_ci(&x.title, s) || contains_ci(&x.publisher, s))
+            .filter(|(_, x)| {
+                contains_ci(&x.id, s) || contains_ci(&x.title, s) || contains_ci(&x.publisher, s)
+            })
             .map(|(i, _)| i)
             .collect(),
     };
@@ -311,6 +314,43 @@ fn subsequence(hay: &str, pat: &[char], case_sensitive: bool) -> bool {
     false
 }
 
+/// Subsequence for full pinyin ("HuoShanYinQing"): each character must start a syllable or word,
+/// or follow the one matched before it. `huoshan`, `hsyq` and `huoyin` match; `tiktok` does not
+/// match "TengXunJinRongKeJi", which a plain subsequence would.
+fn pinyin_subsequence(hay: &str, pat: &[char]) -> bool {
+    let chars: Vec<char> = hay.chars().collect();
+    let start = |j: usize| {
+        j == 0
+            || chars[j].is_uppercase()
+            || !chars[j - 1].is_alphanumeric()
+            || chars[j - 1].is_ascii_digit() != chars[j].is_ascii_digit()
+    };
+    // `at[j]`: the pattern so far can end with its last character matched at `j`.
+    let mut at = vec![false; chars.len()];
+    for (k, p) in pat.iter().enumerate() {
+        let mut next = vec![false; chars.len()];
+        let mut seen_before = k == 0; // some earlier match exists left of j
+        let mut any = false;
+        for j in 0..chars.len() {
+            if chars[j].eq_ignore_ascii_case(p) {
+                let follows = j > 0 && at[j - 1];
+                if (start(j) && seen_before) || follows {
+                    next[j] = true;
+                    any = true;
+                }
+            }
+            if k > 0 && at[j] {
+                seen_before = true;
+            }
+        }
+        if !any {
+            return false;
+        }
+        at = next;
+    }
+    true
+}
+
 fn is_pinyin(f: &Field) -> bool {
     f.tier == Tier::Pinyin
 }
@@ -341,7 +381,12 @@ fn field_bound(ix: &Index, f: &Field, t: &Prepared) -> Option<i32> {
     let base = if t.term.exact {
         exact_score(t.len(), find(text, pat, cs)?)
     } else {
-        if !subsequence(text, chars, cs) {
+        let found = if f.name == FieldName::Pinyin {
+            pinyin_subsequence(text, chars)
+        } else {
+            subsequence(text, chars, cs)
+        };
+        if !found {
             return None;
         }
         // With the first character at the start of the field every matched character can earn
@@ -658,6 +703,13 @@ mod tests {
         assert!(subsequence("储瑞松", &['储', '松'], true));
         assert!(subsequence("ChuRuiSong", &['c', 'r', 's'], false));
         assert!(!subsequence("ChuRuiSong", &['c', 'r', 's'], true));
+        let py = |h: &str, p: &str| pinyin_subsequence(h, &p.chars().collect::<Vec<_>>());
+        assert!(
+            py("HuoShanYinQing", "huoshan") && py("HuoShanYinQing", "hsyq") && py("HuoShanYinQing", "huoyin")
+        );
+        assert!(py("ChuRuiSong", "crs") && py("ChuRuiSong", "churuis") && py("T3ChuXing", "t3cx"));
+        assert!(!py("TengXunJinRongKeJi", "tiktok") && !py("HuoShanYinQing", "hun"));
+        assert!(py("AWSDaZhongHuaQuZhanHuoTikTokDingDan", "tiktok"));
     }
 
     #[test]

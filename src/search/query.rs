@@ -237,7 +237,11 @@ pub fn parse(input: &str) -> Result<Query, QueryError> {
                 ));
             }
         }
-        let key_len = text.find(':').unwrap_or(text.len());
+        // A filter's name is its leading letters; quotes may start only after it
+        // (`vendor:"Alibaba Cloud"`, `amount>="5M USD"`).
+        let key_len = text
+            .find(|c: char| !c.is_ascii_alphabetic())
+            .unwrap_or(text.len());
         if !literal(offset + key_len)
             && let Some(f) = parse_filter(text).map_err(|(o, m)| err(offset + o, m))?
         {
@@ -388,6 +392,7 @@ fn parse_kind(v: &str) -> Result<KindFilter, String> {
     let names: Vec<&str> = Kind::ALL
         .iter()
         .map(|k| k.table())
+        .chain(["trend"])
         .chain(DealKind::ALL.iter().map(|k| k.as_str()))
         .collect();
     let hint = crate::kb::hint::did_you_mean(&l, &names)
@@ -488,10 +493,21 @@ fn parse_money(v: &str) -> Result<(f64, Option<Currency>), String> {
     if s.is_empty() {
         return Err(MONEY_FORMS.into());
     }
-    let n: Num = s
+    let n: Num = magnitude_case(s)
         .parse()
         .map_err(|_| format!("`{v}` is not an amount: {MONEY_FORMS}"))?;
     Ok((n.0, cur))
+}
+
+/// In a query `1.5b` and `5m` mean what `1.5B` and `5M` mean (the KB format is stricter).
+fn magnitude_case(s: &str) -> String {
+    let t = s.trim_end();
+    match t.chars().last() {
+        Some(c @ ('m' | 'b' | 't')) if t.len() > 1 => {
+            format!("{}{}", &t[..t.len() - 1], c.to_ascii_uppercase())
+        }
+        _ => t.to_string(),
+    }
 }
 
 const VALUE_FORMS: &str = "expected a number such as 30, 30%, 5pp, 2x or 635亿";
@@ -510,7 +526,7 @@ fn parse_value(v: &str) -> Result<(f64, Option<Unit>), String> {
     if num.is_empty() {
         return Err(VALUE_FORMS.into());
     }
-    let n: Num = num
+    let n: Num = magnitude_case(num)
         .parse()
         .map_err(|_| format!("`{v}` is not a value: {VALUE_FORMS}"))?;
     Ok((n.0, unit))
@@ -615,6 +631,16 @@ mod tests {
             filter("value:2x"),
             FilterKind::Value(Cmp::Eq, 2.0, Some(Unit::Multiple))
         );
+        assert_eq!(
+            filter("amount>=\"5M USD\""),
+            FilterKind::Amount(Cmp::Ge, 5e6, Some(Currency::USD))
+        );
+        assert_eq!(filter("amount>1.5b"), FilterKind::Amount(Cmp::Gt, 1.5e9, None));
+        assert_eq!(
+            filter("amount>=5musd"),
+            FilterKind::Amount(Cmp::Ge, 5e6, Some(Currency::USD))
+        );
+        assert_eq!(filter("amount>2bn"), FilterKind::Amount(Cmp::Gt, 2e9, None));
         let q = parse("!kind:vendor aws").unwrap();
         assert!(q.filters[0].negated && q.terms.len() == 1);
         assert_eq!(q.filters[0].to_string(), "!kind:vendor");
