@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# `marketlens search` against `fzf --filter` on the same synthetic KB.
+#
+# The requirement: `marketlens search Q --kb big.toml`, minus `marketlens check big.toml` on the
+# same file (loading and validating, which fzf does not do), takes at most a quarter of
+# `fzf --filter Q` over the records' names and titles.
+#
+#   scripts/search-vs-fzf.sh                  # 100k and 1M records
+#   SIZES=100000 RUNS=3 scripts/search-vs-fzf.sh
+#
+# Environment: SIZES (record counts, space-separated), RUNS (timed runs per command; the median
+# is reported), WORK (where the KBs and name lists go; default /tmp/marketlens-vs-fzf),
+# QUERIES (newline-separated; default below), CARGO_TARGET_DIR (as for cargo). Needs cargo,
+# python3 and fzf (`apt-get install -y fzf`).
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+SIZES="${SIZES:-100000 1000000}"
+RUNS="${RUNS:-5}"
+WORK="${WORK:-/tmp/marketlens-vs-fzf}"
+QUERIES="${QUERIES:-alibaba cloud
+tiktok aws
+云销售
+crs
+a
+chu ruisong
+阿里云
+alibaba cloud 2025}"
+command -v fzf >/dev/null || { echo "error: fzf is not installed (apt-get install -y fzf)" >&2; exit 1; }
+command -v python3 >/dev/null || { echo "error: python3 is needed" >&2; exit 1; }
+
+cargo build --release --examples --bins >&2
+target="${CARGO_TARGET_DIR:-$root/target}"
+bin="$target/release/marketlens"
+synth="$target/release/examples/synth_kb"
+mkdir -p "$WORK"
+
+for n in $SIZES; do
+    kb="$WORK/big-$n.toml"
+    names="$WORK/names-$n.txt"
+    if [[ ! -s "$kb" ]]; then
+        echo "generating $kb" >&2
+        "$synth" --records "$n" --out "$kb"
+    fi
+    # Every `name = "…"` and `title = "…"` value, one per line: what a person would fzf through.
+    python3 - "$kb" "$names" <<'EOF'
+import re, sys
+pat = re.compile(r'^\s*(?:name|title) = "((?:[^"\\]|\\.)*)"\s*$')
+with open(sys.argv[1], encoding="utf-8") as f, open(sys.argv[2], "w", encoding="utf-8") as out:
+    for line in f:
+        m = pat.match(line)
+        if m:
+            out.write(m.group(1) + "\n")
+EOF
+done
+
+SIZES="$SIZES" RUNS="$RUNS" WORK="$WORK" QUERIES="$QUERIES" BIN="$bin" python3 - <<'EOF'
+import os, statistics, subprocess, time
+
+runs = int(os.environ["RUNS"])
+work, binary = os.environ["WORK"], os.environ["BIN"]
+queries = [q for q in os.environ["QUERIES"].split("\n") if q.strip()]
+
+def median_ms(cmd, stdin=None):
+    """Median wall-clock ms of `runs` runs after one warm-up run; output discarded."""
+    times = []
+    for i in range(runs + 1):
+        f = open(stdin, "rb") if stdin else subprocess.DEVNULL
+        try:
+            start = time.perf_counter()
+            p = subprocess.run(cmd, stdin=f, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            took = (time.perf_counter() - start) * 1e3
+        finally:
+            if stdin:
+                f.close()
+        # fzf --filter exits 1 when nothing matches; anything else is a failure.
+        if p.returncode not in (0, 1) or (p.returncode == 1 and cmd[0] != "fzf"):
+            raise SystemExit(f"error: {cmd} exited {p.returncode}")
+        if i > 0:
+            times.append(took)
+    return statistics.median(times)
+
+def count(cmd, stdin=None):
+    f = open(stdin, "rb") if stdin else subprocess.DEVNULL
+    try:
+        out = subprocess.run(cmd, stdin=f, capture_output=True).stdout
+    finally:
+        if stdin:
+            f.close()
+    return out.count(b"\n")
+
+for n in os.environ["SIZES"].split():
+    kb = f"{work}/big-{n}.toml"
+    names = f"{work}/names-{n}.txt"
+    with open(names, "rb") as f:
+        lines = sum(1 for _ in f)
+    size_mb = os.path.getsize(kb) / 1e6
+    check = median_ms([binary, "check", kb])
+    print(f"\n### {n} records ({size_mb:.0f} MB of TOML, {lines} names/titles for fzf)\n")
+    print(f"median of {runs} runs, wall clock; `check {os.path.basename(kb)}`: {check:.0f} ms\n")
+    print("| query | search ms | check ms | search−check ms | fzf ms | (search−check)/fzf | fzf matches | ≤ 0.25 |")
+    print("|---|--:|--:|--:|--:|--:|--:|:-:|")
+    for q in queries:
+        search = median_ms([binary, "search", q, "--kb", kb, "--limit", "20"])
+        fzf = median_ms(["fzf", "--filter", q], stdin=names)
+        hits = count(["fzf", "--filter", q], stdin=names)
+        net = search - check
+        ratio = net / fzf if fzf > 0 else float("inf")
+        print(f"| `{q}` | {search:.0f} | {check:.0f} | {net:.0f} | {fzf:.0f} | {ratio:.2f} | {hits} | {'yes' if ratio <= 0.25 else 'NO'} |", flush=True)
+EOF
