@@ -107,21 +107,15 @@ pub fn run() -> ExitCode {
             Ok(())
         }
         None => {
-            let loaded = load(cli.kb.as_deref());
-            if !loaded.is_ok() {
-                eprint!("{}", loaded.render_diagnostics());
-                eprintln!(
-                    "error: cannot open `{}`: {}; fix the KB and try again (`marketlens check` lists the problems)",
-                    crate::text::escape_controls(&loaded.label),
-                    count(loaded.error_count(), "error", "errors"),
-                );
-                return ExitCode::from(1);
-            }
+            let loaded = match load_valid(cli.kb.as_deref(), "open") {
+                Ok(l) => l,
+                Err(code) => return code,
+            };
             use std::io::IsTerminal;
             if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
                 // Bad usage, not an I/O failure: exit 1 and point at the headless commands.
                 eprintln!(
-                    "error: the explorer needs a terminal; in scripts use `marketlens check` (and, soon, `export` and `search`)"
+                    "error: the explorer needs a terminal; in scripts use `marketlens check`, `search` (and, soon, `export`)"
                 );
                 return ExitCode::from(1);
             }
@@ -145,13 +139,14 @@ pub fn run() -> ExitCode {
     }
 }
 
-/// Load a KB for a headless command, or print why not (the `check` diagnostics) and give exit 1.
-fn load_valid(path: Option<&std::path::Path>) -> Result<Loaded, ExitCode> {
+/// Load a KB for a command (`verb`: what it was for, "open" or "use"), or print why not (the
+/// `check` diagnostics) and give exit 1.
+fn load_valid(path: Option<&std::path::Path>, verb: &str) -> Result<Loaded, ExitCode> {
     let loaded = load(path);
     if !loaded.is_ok() {
         eprint!("{}", loaded.render_diagnostics());
         eprintln!(
-            "error: cannot use `{}`: {}",
+            "error: cannot {verb} `{}`: {}; fix the KB and try again (`marketlens check` lists the problems)",
             crate::text::escape_controls(&loaded.label),
             count(loaded.error_count(), "error", "errors"),
         );
@@ -181,7 +176,7 @@ fn search(
 ) -> ExitCode {
     use crate::kb::Kind;
     use crate::search::{self, Index, Rank, Scope};
-    let loaded = match load_valid(path) {
+    let loaded = match load_valid(path, "use") {
         Ok(l) => l,
         Err(code) => return code,
     };

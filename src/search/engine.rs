@@ -151,6 +151,15 @@ fn contains_ci(hay: &str, needle: &str) -> bool {
     find(hay, needle, false).is_some()
 }
 
+/// "no vendor matches `x` (did you mean vendor:y?)".
+fn nothing_matches<'a>(filter: &str, v: &str, ids: impl Iterator<Item = &'a str>) -> String {
+    let ids: Vec<&str> = ids.collect();
+    let hint = crate::kb::hint::did_you_mean(v, &ids)
+        .map(|h| format!(" (did you mean {filter}:{h}?)"))
+        .unwrap_or_default();
+    format!("no {filter} matches `{v}`{hint}")
+}
+
 /// Vendors named by `vendor:v`: by id, else by part of a name, English name or alias, or pinyin.
 fn vendor_docs(ix: &Index, v: &str) -> Result<Vec<bool>, String> {
     let kb = &ix.kb;
@@ -176,11 +185,11 @@ fn vendor_docs(ix: &Index, v: &str) -> Result<Vec<bool>, String> {
             .collect(),
     };
     if hits.is_empty() {
-        let hint =
-            crate::kb::hint::did_you_mean(v, &kb.vendors.iter().map(|x| x.id.as_str()).collect::<Vec<_>>())
-                .map(|h| format!(" (did you mean vendor:{h}?)"))
-                .unwrap_or_default();
-        return Err(format!("no vendor matches `{v}`{hint}"));
+        return Err(nothing_matches(
+            "vendor",
+            v,
+            kb.vendors.iter().map(|x| x.id.as_str()),
+        ));
     }
     let mut allowed = vec![false; ix.docs.len()];
     let rel = kb.relations();
@@ -216,11 +225,11 @@ fn source_docs(ix: &Index, s: &str) -> Result<Vec<bool>, String> {
             .collect(),
     };
     if hits.is_empty() {
-        let hint =
-            crate::kb::hint::did_you_mean(s, &kb.sources.iter().map(|x| x.id.as_str()).collect::<Vec<_>>())
-                .map(|h| format!(" (did you mean source:{h}?)"))
-                .unwrap_or_default();
-        return Err(format!("no source matches `{s}`{hint}"));
+        return Err(nothing_matches(
+            "source",
+            s,
+            kb.sources.iter().map(|x| x.id.as_str()),
+        ));
     }
     let mut allowed = vec![false; ix.docs.len()];
     for &si in &hits {
