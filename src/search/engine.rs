@@ -327,6 +327,50 @@ fn subsequence(hay: &str, pat: &[char], case_sensitive: bool) -> bool {
 /// or follow the one matched before it. `huoshan`, `hsyq` and `huoyin` match; `tiktok` does not
 /// match "TengXunJinRongKeJi", which a plain subsequence would.
 fn pinyin_subsequence(hay: &str, pat: &[char]) -> bool {
+    // Fields of up to 64 characters (nearly all names) use bit sets and allocate nothing; this
+    // runs for every candidate's pinyin in pass 1.
+    if hay.len() <= 64 || hay.chars().count() <= 64 {
+        let mut starts = 0u64;
+        let mut prev: Option<char> = None;
+        let mut n = 0;
+        for (j, c) in hay.chars().enumerate() {
+            let start = match prev {
+                None => true,
+                Some(p) => {
+                    c.is_uppercase() || !p.is_alphanumeric() || p.is_ascii_digit() != c.is_ascii_digit()
+                }
+            };
+            starts |= u64::from(start) << j;
+            prev = Some(c);
+            n = j + 1;
+        }
+        if n == 0 || n > 64 {
+            return pat.is_empty();
+        }
+        let mut at = 0u64; // bit j: the pattern so far can end matched at j
+        for (k, p) in pat.iter().enumerate() {
+            let mut eq = 0u64;
+            for (j, c) in hay.chars().enumerate() {
+                eq |= u64::from(c.eq_ignore_ascii_case(p)) << j;
+            }
+            let after_first = if k == 0 {
+                u64::MAX
+            } else {
+                let low = at & at.wrapping_neg();
+                !(low | low.wrapping_sub(1))
+            };
+            at = eq & ((starts & after_first) | (at << 1));
+            if at == 0 {
+                return false;
+            }
+        }
+        return true;
+    }
+    pinyin_subsequence_long(hay, pat)
+}
+
+/// The same rule for any length, with vectors.
+fn pinyin_subsequence_long(hay: &str, pat: &[char]) -> bool {
     let chars: Vec<char> = hay.chars().collect();
     let start = |j: usize| {
         j == 0
@@ -719,6 +763,19 @@ mod tests {
         assert!(py("ChuRuiSong", "crs") && py("ChuRuiSong", "churuis") && py("T3ChuXing", "t3cx"));
         assert!(!py("TengXunJinRongKeJi", "tiktok") && !py("HuoShanYinQing", "hun"));
         assert!(py("AWSDaZhongHuaQuZhanHuoTikTokDingDan", "tiktok"));
+        // The bit-set path and the vector path agree.
+        let long = |h: &str, p: &str| pinyin_subsequence_long(h, &p.chars().collect::<Vec<_>>());
+        for (h, p) in [
+            ("HuoShanYinQing", "huoyin"),
+            ("HuoShanYinQing", "hun"),
+            ("TengXunJinRongKeJi", "tiktok"),
+            ("T3ChuXing", "t3cx"),
+            ("ALiYun", "ay"),
+            ("ALiYun", "liy"),
+            ("ALiYun", "iy"),
+        ] {
+            assert_eq!(py(h, p), long(h, p), "{h} {p}");
+        }
     }
 
     #[test]
