@@ -8,8 +8,11 @@
 #   scripts/search-vs-fzf.sh                  # 100k and 1M records
 #   SIZES=100000 RUNS=3 scripts/search-vs-fzf.sh
 #
-# Environment: SIZES (record counts, space-separated), RUNS (timed runs per command; the median
-# is reported), WORK (where the KBs and name lists go; default /tmp/marketlens-vs-fzf),
+# Each search run is paired with a check run right after it, so that both see the same machine
+# load; search−check is the median of the pairs' differences.
+#
+# Environment: SIZES (record counts, space-separated), RUNS (timed runs per command, after one
+# warm-up; medians are reported; 1M records take ~40 s per pair), WORK (where the KBs and name lists go; default /tmp/marketlens-vs-fzf),
 # QUERIES (newline-separated; default below), CARGO_TARGET_DIR (as for cargo). Needs cargo,
 # python3 and fzf (`apt-get install -y fzf`).
 set -euo pipefail
@@ -39,7 +42,7 @@ mkdir -p "$WORK"
 for n in $SIZES; do
     kb="$WORK/big-$n.toml"
     names="$WORK/names-$n.txt"
-    if [[ ! -s "$kb" ]]; then
+    if [[ ! -s "$kb" || "$synth" -nt "$kb" ]]; then
         echo "generating $kb" >&2
         "$synth" --records "$n" --out "$kb"
     fi
@@ -62,24 +65,37 @@ runs = int(os.environ["RUNS"])
 work, binary = os.environ["WORK"], os.environ["BIN"]
 queries = [q for q in os.environ["QUERIES"].split("\n") if q.strip()]
 
+def run_ms(cmd, stdin=None):
+    """Wall-clock ms of one run; output discarded."""
+    f = open(stdin, "rb") if stdin else subprocess.DEVNULL
+    try:
+        start = time.perf_counter()
+        p = subprocess.run(cmd, stdin=f, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        took = (time.perf_counter() - start) * 1e3
+    finally:
+        if stdin:
+            f.close()
+    # fzf --filter exits 1 when nothing matches; anything else is a failure.
+    if p.returncode != 0 and not (p.returncode == 1 and cmd[0] == "fzf"):
+        raise SystemExit(f"error: {cmd} exited {p.returncode}")
+    return took
+
 def median_ms(cmd, stdin=None):
-    """Median wall-clock ms of `runs` runs after one warm-up run; output discarded."""
-    times = []
-    for i in range(runs + 1):
-        f = open(stdin, "rb") if stdin else subprocess.DEVNULL
-        try:
-            start = time.perf_counter()
-            p = subprocess.run(cmd, stdin=f, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            took = (time.perf_counter() - start) * 1e3
-        finally:
-            if stdin:
-                f.close()
-        # fzf --filter exits 1 when nothing matches; anything else is a failure.
-        if p.returncode not in (0, 1) or (p.returncode == 1 and cmd[0] != "fzf"):
-            raise SystemExit(f"error: {cmd} exited {p.returncode}")
-        if i > 0:
-            times.append(took)
-    return statistics.median(times)
+    """Median of `runs` runs after one warm-up run."""
+    run_ms(cmd, stdin)
+    return statistics.median(run_ms(cmd, stdin) for _ in range(runs))
+
+def paired_ms(search, check):
+    """Search and check run alternately, so both see the same machine load: medians of each and
+    of the per-pair differences (the estimate of search minus check)."""
+    s, c, d = [], [], []
+    for _ in range(runs):
+        a = run_ms(search)
+        b = run_ms(check)
+        s.append(a)
+        c.append(b)
+        d.append(a - b)
+    return statistics.median(s), statistics.median(c), statistics.median(d)
 
 def count(cmd, stdin=None):
     f = open(stdin, "rb") if stdin else subprocess.DEVNULL
@@ -96,16 +112,17 @@ for n in os.environ["SIZES"].split():
     with open(names, "rb") as f:
         lines = sum(1 for _ in f)
     size_mb = os.path.getsize(kb) / 1e6
-    check = median_ms([binary, "check", kb])
+    check_cmd = [binary, "check", kb]
+    run_ms(check_cmd)  # warm-up: the file into the page cache
     print(f"\n### {n} records ({size_mb:.0f} MB of TOML, {lines} names/titles for fzf)\n")
-    print(f"median of {runs} runs, wall clock; `check {os.path.basename(kb)}`: {check:.0f} ms\n")
+    print(f"wall clock, median of {runs} runs; each search run is followed by a check run and "
+          "search−check is the median of those pairs' differences\n")
     print("| query | search ms | check ms | search−check ms | fzf ms | (search−check)/fzf | fzf matches | ≤ 0.25 |")
     print("|---|--:|--:|--:|--:|--:|--:|:-:|")
     for q in queries:
-        search = median_ms([binary, "search", q, "--kb", kb, "--limit", "20"])
+        search, check, net = paired_ms([binary, "search", q, "--kb", kb, "--limit", "20"], check_cmd)
         fzf = median_ms(["fzf", "--filter", q], stdin=names)
         hits = count(["fzf", "--filter", q], stdin=names)
-        net = search - check
         ratio = net / fzf if fzf > 0 else float("inf")
         print(f"| `{q}` | {search:.0f} | {check:.0f} | {net:.0f} | {fzf:.0f} | {ratio:.2f} | {hits} | {'yes' if ratio <= 0.25 else 'NO'} |", flush=True)
 EOF
