@@ -26,7 +26,7 @@ const PREFIX_BONUS: i32 = 15;
 /// A term found only outside names counts this much less: any name match outranks it.
 const OTHER_OFFSET: i32 = -100_000;
 /// Below this many matches every match is ranked exactly.
-const RANK_ALL_BELOW: usize = 20_000;
+const RANK_ALL_BELOW: usize = 2_000;
 
 /// Asked as a search goes: `true` means a newer search superseded this one.
 pub type Cancel<'a> = dyn Fn() -> bool + Sync + 'a;
@@ -585,7 +585,7 @@ fn par_map<T: Sync, R: Send>(
 /// How many hits to rank exactly.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Rank {
-    /// The best `k` (and every match when there are fewer than 20,000).
+    /// The best `k` (and every match when there are fewer than 2,000).
     Top(usize),
     All,
 }
