@@ -4,6 +4,7 @@
 
 pub mod cli;
 pub mod kb;
+pub mod par;
 pub mod search;
 pub mod synth;
 pub mod text;

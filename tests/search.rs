@@ -197,3 +197,50 @@ fn bad_filters_say_why() {
     let e = search::search(&ix, "amount>>", Scope::All, Rank::All).unwrap_err();
     assert_eq!(e.column, 7);
 }
+
+/// The best `k` found by bound-ordered scoring (pass 2 stops early) are exactly the first `k` of
+/// a full ranking, on a synthetic KB large enough that most of these match thousands of records.
+#[test]
+fn top_k_equals_the_head_of_a_full_ranking() {
+    let ix = Index::build(Arc::new(marketlens::synth::kb(20_000, 11)));
+    let queries = [
+        "a",
+        "c",
+        "cr",
+        "ch",
+        "chu",
+        "chu r",
+        "ti",
+        "tik",
+        "al",
+        "alib",
+        "alibaba c",
+        "云",
+        "aws",
+        "a 2025",
+        "crs",
+        "kind:deal a",
+        "yun",
+        "'cloud",
+        "!a c",
+    ];
+    let mut checked = 0;
+    for q in queries {
+        let all = search::search(&ix, q, Scope::All, Rank::All).unwrap_or_else(|e| panic!("{q}: {e}"));
+        for k in [1, 10, 100] {
+            let top = search::search(&ix, q, Scope::All, Rank::Top(k)).unwrap();
+            assert_eq!(top.matched, all.matched, "{q}: the same matches");
+            let n = k.min(all.hits.len());
+            if all.hits.len() >= 2_000 {
+                assert_eq!(top.ranked, n, "{q}: top {k} ranked");
+                checked += 1;
+            }
+            let head = |r: &search::Results| r.hits[..n].iter().map(|h| (h.doc, h.score)).collect::<Vec<_>>();
+            assert_eq!(head(&top), head(&all), "{q}: top {k}");
+        }
+    }
+    assert!(
+        checked >= 30,
+        "only {checked} cases cut early: the KB is too small for this test"
+    );
+}

@@ -99,6 +99,17 @@ impl Kb {
             && self.series.is_empty()
     }
 
+    /// How many records of a kind.
+    pub fn count(&self, kind: Kind) -> usize {
+        match kind {
+            Kind::Source => self.sources.len(),
+            Kind::Vendor => self.vendors.len(),
+            Kind::Executive => self.executives.len(),
+            Kind::Deal => self.deals.len(),
+            Kind::Series => self.series.len(),
+        }
+    }
+
     pub fn counts(&self) -> Counts {
         Counts {
             sources: self.sources.len(),

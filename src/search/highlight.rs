@@ -2,22 +2,17 @@
 //! is on screen, directly on the displayed text (so it is right for any column), and through
 //! pinyin for Chinese text: `crs` lights up 储瑞松.
 
-use fuzzy_matcher::FuzzyMatcher;
-use fuzzy_matcher::skim::SkimMatcherV2;
-
-use super::engine::Prepared;
+use super::engine::{Prepared, skim_indices};
 use super::pinyin;
 use super::query::Query;
 
 pub struct Highlighter {
-    matcher: SkimMatcherV2,
     terms: Vec<Prepared>,
 }
 
 impl Highlighter {
     pub fn new(q: &Query) -> Highlighter {
         Highlighter {
-            matcher: SkimMatcherV2::default(),
             terms: q.positive().map(Prepared::new).collect(),
         }
     }
@@ -58,10 +53,10 @@ impl Highlighter {
             let n = pat.chars().count();
             Some((24 * n as i64, (start..start + n).collect()))
         } else if case_sensitive {
-            self.matcher.fuzzy_indices(text, pat)
+            skim_indices(text, pat)
         } else {
             // The matcher's smart case would treat an upper-case pattern as case-sensitive.
-            self.matcher.fuzzy_indices(text, &pat.to_ascii_lowercase())
+            skim_indices(text, &pat.to_ascii_lowercase())
         }
     }
 

@@ -127,13 +127,71 @@ impl Mask {
             self.0[i] |= other.0[i];
         }
     }
+
+    /// Whether any character is outside ASCII (the three wide words are in use).
+    pub fn is_wide(&self) -> bool {
+        self.0[1..].iter().any(|w| *w != 0)
+    }
+
+    fn wide(&self) -> [u64; 3] {
+        [self.0[1], self.0[2], self.0[3]]
+    }
+}
+
+/// Masks stored apart from what they describe, ASCII words and wide words in separate arrays:
+/// pass 1 reads a mask for nearly every field, and most queries are ASCII, so most of the time it
+/// touches 8 bytes per field and nothing else.
+#[derive(Default)]
+pub struct Masks {
+    ascii: Vec<u64>,
+    wide: Vec<[u64; 3]>,
+}
+
+impl Masks {
+    fn with_capacity(n: usize) -> Masks {
+        Masks {
+            ascii: Vec::with_capacity(n),
+            wide: Vec::with_capacity(n),
+        }
+    }
+
+    fn push(&mut self, m: &Mask) {
+        self.ascii.push(m.0[0]);
+        self.wide.push(m.wide());
+    }
+
+    fn extend_from(&mut self, other: &Masks) {
+        self.ascii.extend_from_slice(&other.ascii);
+        self.wide.extend_from_slice(&other.wide);
+    }
+
+    fn extend(&mut self, other: Masks) {
+        self.extend_from(&other);
+    }
+
+    /// Whether entry `i` has every character of `m`; `wide`: whether `m` has non-ASCII ones.
+    #[inline]
+    pub fn covers(&self, i: u32, m: &Mask, wide: bool) -> bool {
+        let i = i as usize;
+        if self.ascii[i] & m.0[0] != m.0[0] {
+            return false;
+        }
+        !wide || {
+            let w = &self.wide[i];
+            (0..3).all(|k| w[k] & m.0[k + 1] == m.0[k + 1])
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug)]
 pub struct Field {
     pub start: u32,
     pub len: u32,
-    pub mask: Mask,
+    /// The first character, so checks on the start of a field need not decode its text.
+    pub first: char,
+    /// Full pinyin fields only: the mask bits of the characters that start a syllable or word,
+    /// where a pinyin match must start. Zero for other fields.
+    pub heads: u64,
     pub tier: Tier,
     pub name: FieldName,
     /// For pinyin fields: the field (index within its doc) whose text was romanized.
@@ -145,30 +203,44 @@ pub struct Field {
 pub struct Doc {
     pub kind: Kind,
     pub index: u32,
-    pub fields: Range<u32>,
-    /// Fields before this one (absolute index) are names, aliases and their pinyin.
-    pub names_end: u32,
-    pub mask: Mask,
+    /// Its names, aliases and their pinyin (absolute field indices).
+    pub names: Range<u32>,
+    /// Its other fields.
+    pub others: Range<u32>,
+}
+
+impl Doc {
+    /// All its fields: names first.
+    pub fn fields(&self) -> impl Iterator<Item = u32> + use<> {
+        self.names.clone().chain(self.others.clone())
+    }
 }
 
 /// The index over one KB. Built once per KB (`Index::build`), shared read-only across threads.
+///
+/// The name fields of all docs come first, then all other fields, each part with its text
+/// contiguous: a search reads names for every candidate and other fields rarely, so this keeps
+/// what it reads dense.
 pub struct Index {
     pub kb: Arc<Kb>,
     arena: String,
     pub fields: Vec<Field>,
+    /// One per field.
+    pub field_masks: Masks,
     pub docs: Vec<Doc>,
+    /// One per doc: the union of its fields' masks.
+    pub doc_masks: Masks,
     /// Docs of each kind are contiguous: `by_kind[kind as usize]` is their range.
     pub by_kind: [Range<u32>; 5],
 }
+
+/// Records indexed per unit of work when building in parallel.
+const BUILD_CHUNK: usize = 4096;
 
 impl Index {
     #[inline]
     pub fn text(&self, f: &Field) -> &str {
         &self.arena[f.start as usize..(f.start + f.len) as usize]
-    }
-
-    pub fn doc_fields(&self, d: &Doc) -> &[Field] {
-        &self.fields[d.fields.start as usize..d.fields.end as usize]
     }
 
     /// The doc of a record, by kind and index in its kind's list.
@@ -178,50 +250,154 @@ impl Index {
         (d < r.end).then_some(d)
     }
 
+    /// Index a KB, on one thread per core for a large one.
     pub fn build(kb: Arc<Kb>) -> Index {
-        let mut b = Builder {
-            arena: String::new(),
-            fields: Vec::new(),
-            docs: Vec::new(),
-            names: Vec::new(),
-            doc_start: 0,
-            names_end: None,
-        };
-        let mut by_kind: [Range<u32>; 5] = Default::default();
+        Index::build_on(kb, crate::par::cores())
+    }
+
+    fn build_on(kb: Arc<Kb>, threads: usize) -> Index {
+        // Units of work: runs of up to BUILD_CHUNK records of one kind, in KB order.
+        let mut units = Vec::new();
         for kind in Kind::ALL {
-            let start = b.docs.len() as u32;
-            add_kind(&mut b, &kb, kind);
-            by_kind[kind as usize] = start..b.docs.len() as u32;
+            let n = kb.count(kind);
+            units.extend(
+                (0..n)
+                    .step_by(BUILD_CHUNK)
+                    .map(|s| (kind, s..(s + BUILD_CHUNK).min(n))),
+            );
         }
-        Index {
+        let built = crate::par::map_units(&units, threads, |(k, r)| Some(Builder::run(&kb, *k, r.clone())))
+            .expect("nothing cancels a build");
+        Index::join(kb, built)
+    }
+
+    /// Concatenate built pieces (in KB order): all names parts, then all other parts.
+    fn join(kb: Arc<Kb>, built: Vec<Builder>) -> Index {
+        let count = |f: fn(&Builder) -> &Part| built.iter().map(|b| f(b).fields.len()).sum::<usize>();
+        let n_names = count(|b| &b.names);
+        let n_fields = n_names + count(|b| &b.others);
+        let n_text: usize = built
+            .iter()
+            .map(|b| b.names.arena.len() + b.others.arena.len())
+            .sum();
+        let mut ix = Index {
             kb,
-            arena: b.arena,
-            fields: b.fields,
-            docs: b.docs,
-            by_kind,
+            arena: String::with_capacity(n_text),
+            fields: Vec::with_capacity(n_fields),
+            field_masks: Masks::with_capacity(n_fields),
+            docs: Vec::with_capacity(built.iter().map(|b| b.docs.len()).sum()),
+            doc_masks: Masks::default(),
+            by_kind: Default::default(),
+        };
+        // Where each piece's names and others land.
+        let mut names_at = Vec::with_capacity(built.len());
+        for b in &built {
+            names_at.push(ix.fields.len() as u32);
+            ix.append(&b.names);
         }
+        let mut others_at = Vec::with_capacity(built.len());
+        for b in &built {
+            others_at.push(ix.fields.len() as u32);
+            ix.append(&b.others);
+        }
+        let mut by_kind: [Range<u32>; 5] = Default::default();
+        for (k, b) in built.into_iter().enumerate() {
+            for d in b.docs {
+                let id = ix.docs.len() as u32;
+                let r = &mut by_kind[d.kind as usize];
+                if r.start == r.end {
+                    *r = id..id;
+                }
+                r.end = id + 1;
+                ix.docs.push(Doc {
+                    names: d.names.start + names_at[k]..d.names.end + names_at[k],
+                    others: d.others.start + others_at[k]..d.others.end + others_at[k],
+                    ..d
+                });
+            }
+            ix.doc_masks.extend(b.doc_masks);
+        }
+        ix.by_kind = by_kind;
+        ix
+    }
+
+    fn append(&mut self, part: &Part) {
+        let base = self.arena.len() as u32;
+        self.arena.push_str(&part.arena);
+        self.fields.extend(part.fields.iter().map(|f| Field {
+            start: f.start + base,
+            ..*f
+        }));
+        self.field_masks.extend_from(&part.masks);
     }
 }
 
-struct Builder {
+/// Fields and their text, for one of the two parts of an index.
+#[derive(Default)]
+struct Part {
     arena: String,
     fields: Vec<Field>,
+    masks: Masks,
+}
+
+/// Indexes a run of records into its own parts; `Index::join` puts the runs together.
+struct Builder {
+    names: Part,
+    others: Part,
+    /// Field ranges are within this builder's parts.
     docs: Vec<Doc>,
+    doc_masks: Masks,
+    /// Union of the masks of the doc being built.
+    doc_mask: Mask,
     /// Names and aliases of the doc being built; their pinyin follows them once they are all in.
-    names: Vec<(Tier, FieldName, String)>,
-    /// Index into `fields` where the current doc starts.
-    doc_start: u32,
-    names_end: Option<u32>,
+    pending: Vec<(Tier, FieldName, String)>,
+    /// Whether the current doc's names are in (no more names may come).
+    flushed: bool,
+    names_start: u32,
+    others_start: u32,
+    /// Scratch for composed field text.
+    buf: String,
 }
 
 impl Builder {
+    fn run(kb: &Kb, kind: Kind, range: Range<usize>) -> Builder {
+        let mut b = Builder {
+            names: Part::default(),
+            others: Part::default(),
+            docs: Vec::with_capacity(range.len()),
+            doc_masks: Masks::default(),
+            doc_mask: Mask::default(),
+            pending: Vec::new(),
+            flushed: false,
+            names_start: 0,
+            others_start: 0,
+            buf: String::new(),
+        };
+        add_kind(&mut b, kb, kind, range);
+        b
+    }
+
     fn push(&mut self, tier: Tier, name: FieldName, text: &str, of: u8) {
-        let start = self.arena.len() as u32;
-        self.arena.push_str(text);
-        self.fields.push(Field {
+        let part = if tier == Tier::Other {
+            &mut self.others
+        } else {
+            &mut self.names
+        };
+        let start = part.arena.len() as u32;
+        part.arena.push_str(text);
+        let mask = Mask::of(text);
+        let heads = if name == FieldName::Pinyin {
+            pinyin::heads(text).map(|c| Mask::bit(c).1).fold(0, |a, b| a | b)
+        } else {
+            0
+        };
+        self.doc_mask.union(&mask);
+        part.masks.push(&mask);
+        part.fields.push(Field {
             start,
             len: text.len() as u32,
-            mask: Mask::of(text),
+            first: text.chars().next().unwrap_or('\0'),
+            heads,
             tier,
             name,
             of,
@@ -230,18 +406,18 @@ impl Builder {
 
     /// A name or alias (tiers Name and Alias); must come before any other field of the doc.
     fn name(&mut self, tier: Tier, name: FieldName, text: &str) {
-        debug_assert!(self.names_end.is_none(), "names come first");
+        debug_assert!(!self.flushed, "names come first");
         let text = clean(text);
-        if !text.is_empty() && self.names.iter().all(|n| n.2 != text) {
-            self.names.push((tier, name, text));
+        if !text.is_empty() && self.pending.iter().all(|n| n.2 != text) {
+            self.pending.push((tier, name, text));
         }
     }
 
     fn flush_names(&mut self) {
-        if self.names_end.is_some() {
+        if self.flushed {
             return;
         }
-        let names = std::mem::take(&mut self.names);
+        let names = std::mem::take(&mut self.pending);
         for (tier, name, text) in &names {
             self.push(*tier, *name, text, 0);
         }
@@ -252,7 +428,7 @@ impl Builder {
                 self.push(Tier::Pinyin, FieldName::Initials, &r.initials, of);
             }
         }
-        self.names_end = Some(self.fields.len() as u32);
+        self.flushed = true;
     }
 
     fn other(&mut self, name: FieldName, text: &str) {
@@ -269,21 +445,27 @@ impl Builder {
         }
     }
 
+    /// A field composed in `buf` by `write`.
+    fn composed(&mut self, name: FieldName, write: impl FnOnce(&mut String)) {
+        let mut buf = std::mem::take(&mut self.buf);
+        buf.clear();
+        write(&mut buf);
+        self.other(name, &buf);
+        self.buf = buf;
+    }
+
     fn finish(&mut self, kind: Kind, index: usize) {
         self.flush_names();
-        let fields = self.doc_start..self.fields.len() as u32;
-        let mut mask = Mask::default();
-        for f in &self.fields[fields.start as usize..] {
-            mask.union(&f.mask);
-        }
+        let (n, o) = (self.names.fields.len() as u32, self.others.fields.len() as u32);
+        self.doc_masks.push(&std::mem::take(&mut self.doc_mask));
         self.docs.push(Doc {
             kind,
             index: index as u32,
-            names_end: self.names_end.take().unwrap_or(fields.end),
-            fields,
-            mask,
+            names: self.names_start..n,
+            others: self.others_start..o,
         });
-        self.doc_start = self.fields.len() as u32;
+        (self.names_start, self.others_start) = (n, o);
+        self.flushed = false;
     }
 }
 
@@ -292,29 +474,31 @@ fn clean(text: &str) -> String {
     escape_controls(text.trim()).into_owned()
 }
 
-fn add_kind(b: &mut Builder, kb: &Kb, kind: Kind) {
-    let vendor_names = |ids: &mut dyn Iterator<Item = &String>| -> String {
-        let mut out = String::new();
-        for id in ids {
-            if !out.is_empty() {
-                out.push_str(", ");
-            }
-            match kb.vendor(id) {
-                Some(v) => {
-                    out.push_str(&v.name);
-                    for extra in v.name_en.iter().chain(std::iter::once(&v.id)) {
-                        out.push_str(" / ");
-                        out.push_str(extra);
-                    }
-                }
-                None => out.push_str(id),
-            }
+/// Append each vendor's name, English name and id: "阿里云 / Alibaba Cloud / aliyun, …".
+fn vendor_names<'a>(kb: &Kb, out: &mut String, ids: impl Iterator<Item = &'a String>) {
+    for (n, id) in ids.enumerate() {
+        if n > 0 {
+            out.push_str(", ");
         }
-        out
-    };
+        match kb.vendor(id) {
+            Some(v) => {
+                out.push_str(&v.name);
+                for extra in v.name_en.iter().chain(std::iter::once(&v.id)) {
+                    out.push_str(" / ");
+                    out.push_str(extra);
+                }
+            }
+            None => out.push_str(id),
+        }
+    }
+}
+
+/// Index records `range` of one kind.
+fn add_kind(b: &mut Builder, kb: &Kb, kind: Kind, range: Range<usize>) {
+    use std::fmt::Write;
     match kind {
         Kind::Vendor => {
-            for (i, v) in kb.vendors.iter().enumerate() {
+            for (i, v) in kb.vendors[range.clone()].iter().enumerate() {
                 b.name(Tier::Name, FieldName::Name, &v.name);
                 if let Some(en) = &v.name_en {
                     b.name(Tier::Name, FieldName::NameEn, en);
@@ -325,79 +509,97 @@ fn add_kind(b: &mut Builder, kb: &Kb, kind: Kind) {
                 b.other(FieldName::Id, &v.id);
                 b.opt(FieldName::Parent, v.parent.as_deref());
                 b.opt(FieldName::Region, v.region.as_deref());
-                b.other(FieldName::Segments, &v.segments.join(", "));
+                b.composed(FieldName::Segments, |o| o.push_str(&v.segments.join(", ")));
                 b.opt(FieldName::Summary, v.summary.as_deref());
                 b.opt(FieldName::Quote, v.quote.as_deref());
-                b.finish(kind, i);
+                b.finish(kind, range.start + i);
             }
         }
         Kind::Executive => {
-            for (i, e) in kb.executives.iter().enumerate() {
+            for (i, e) in kb.executives[range.clone()].iter().enumerate() {
                 b.name(Tier::Name, FieldName::Name, &e.name);
                 if let Some(en) = &e.name_en {
                     b.name(Tier::Name, FieldName::NameEn, en);
                 }
                 b.other(FieldName::Id, &e.id);
                 b.opt(FieldName::Role, e.title.as_deref());
-                b.other(FieldName::Vendor, &vendor_names(&mut e.vendor.iter()));
+                b.composed(FieldName::Vendor, |o| vendor_names(kb, o, e.vendor.iter()));
                 b.opt(FieldName::Org, e.org.as_deref());
-                let mut career = String::new();
-                let mut dates = Vec::new();
-                for m in &e.career {
-                    let ids = m.from.iter().chain(m.to.iter());
-                    let orgs = m.from_org.iter().chain(m.to_org.iter());
-                    career.push_str(&format!("{} {} ", m.role, vendor_names(&mut ids.chain(orgs))));
-                    dates.extend(m.date.map(|d| d.to_string()));
-                }
-                b.other(FieldName::Career, &career);
-                b.other(FieldName::Date, &dates.join(" "));
+                b.composed(FieldName::Career, |o| {
+                    for m in &e.career {
+                        o.push_str(&m.role);
+                        o.push(' ');
+                        let ids = m.from.iter().chain(m.to.iter());
+                        let orgs = m.from_org.iter().chain(m.to_org.iter());
+                        vendor_names(kb, o, ids.chain(orgs));
+                        o.push(' ');
+                    }
+                });
+                b.composed(FieldName::Date, |o| {
+                    for d in e.career.iter().filter_map(|m| m.date) {
+                        if !o.is_empty() {
+                            o.push(' ');
+                        }
+                        let _ = write!(o, "{d}");
+                    }
+                });
                 b.opt(FieldName::Summary, e.summary.as_deref());
                 b.opt(FieldName::Quote, e.quote.as_deref());
-                b.finish(kind, i);
+                b.finish(kind, range.start + i);
             }
         }
         Kind::Deal => {
-            for (i, d) in kb.deals.iter().enumerate() {
+            for (i, d) in kb.deals[range.clone()].iter().enumerate() {
                 b.name(Tier::Name, FieldName::Title, &d.title);
                 b.other(FieldName::Id, &d.id);
                 b.opt(FieldName::Counterparty, d.counterparty.as_deref());
-                b.other(
-                    FieldName::Vendor,
-                    &vendor_names(&mut d.vendors.iter().chain(d.from_vendor.iter())),
-                );
-                b.other(
-                    FieldName::Kind,
-                    &format!("{} {}", d.kind.as_str(), deal_kind_zh(d.kind)),
-                );
-                b.opt(FieldName::Date, d.date.map(|p| p.to_string()).as_deref());
+                b.composed(FieldName::Vendor, |o| {
+                    vendor_names(kb, o, d.vendors.iter().chain(d.from_vendor.iter()))
+                });
+                b.composed(FieldName::Kind, |o| {
+                    let _ = write!(o, "{} {}", d.kind.as_str(), deal_kind_zh(d.kind));
+                });
+                if let Some(p) = d.date {
+                    b.composed(FieldName::Date, |o| {
+                        let _ = write!(o, "{p}");
+                    });
+                }
                 b.opt(FieldName::Summary, d.summary.as_deref());
                 b.opt(FieldName::Quote, d.quote.as_deref());
-                b.finish(kind, i);
+                b.finish(kind, range.start + i);
             }
         }
         Kind::Series => {
-            for (i, s) in kb.series.iter().enumerate() {
+            for (i, s) in kb.series[range.clone()].iter().enumerate() {
                 b.name(Tier::Name, FieldName::Name, &s.name);
                 b.other(FieldName::Id, &s.id);
-                b.other(FieldName::Vendor, &vendor_names(&mut s.vendor.iter()));
+                b.composed(FieldName::Vendor, |o| vendor_names(kb, o, s.vendor.iter()));
                 b.opt(FieldName::Market, s.market.as_deref());
                 b.other(FieldName::Metric, s.metric.as_str());
                 b.opt(FieldName::Report, s.report.as_deref());
-                let periods: Vec<String> = s.sorted_points().iter().map(|p| p.period.to_string()).collect();
-                b.other(FieldName::Periods, &periods.join(" "));
+                b.composed(FieldName::Periods, |o| {
+                    for p in s.sorted_points() {
+                        if !o.is_empty() {
+                            o.push(' ');
+                        }
+                        let _ = write!(o, "{}", p.period);
+                    }
+                });
                 b.opt(FieldName::Summary, s.summary.as_deref());
-                b.finish(kind, i);
+                b.finish(kind, range.start + i);
             }
         }
         Kind::Source => {
-            for (i, s) in kb.sources.iter().enumerate() {
+            for (i, s) in kb.sources[range.clone()].iter().enumerate() {
                 b.name(Tier::Name, FieldName::Title, &s.title);
                 b.name(Tier::Alias, FieldName::Publisher, &s.publisher);
                 b.other(FieldName::Id, &s.id);
-                b.other(FieldName::Authors, &s.authors.join(", "));
-                b.other(FieldName::Date, &s.date.to_string());
+                b.composed(FieldName::Authors, |o| o.push_str(&s.authors.join(", ")));
+                b.composed(FieldName::Date, |o| {
+                    let _ = write!(o, "{}", s.date);
+                });
                 b.opt(FieldName::Summary, s.summary.as_deref());
-                b.finish(kind, i);
+                b.finish(kind, range.start + i);
             }
         }
     }
@@ -419,7 +621,7 @@ mod tests {
         let chu = &ix.docs[ix
             .doc_of(Kind::Executive, kb.lookup("chu-ruisong").unwrap().1)
             .unwrap() as usize];
-        let fields = ix.doc_fields(chu);
+        let fields: Vec<&Field> = chu.fields().map(|i| &ix.fields[i as usize]).collect();
         let texts: Vec<(&str, FieldName)> = fields.iter().map(|f| (ix.text(f), f.name)).collect();
         assert_eq!(texts[0], ("储瑞松", FieldName::Name));
         assert!(texts.contains(&("crs", FieldName::Initials)), "{texts:?}");
@@ -430,11 +632,55 @@ mod tests {
         };
         assert_eq!(fields.iter().map(|f| f.tier).collect::<Vec<_>>(), sorted);
         for d in &ix.docs {
-            for i in d.fields.clone() {
+            for i in d.fields() {
                 let f = &ix.fields[i as usize];
-                assert_eq!(f.tier < Tier::Other, i < d.names_end, "{}", ix.text(f));
+                assert_eq!(f.tier < Tier::Other, d.names.contains(&i), "{}", ix.text(f));
             }
         }
+    }
+
+    type Contents<'a> = Vec<(Kind, u32, Vec<(FieldName, Tier, &'a str, u64)>)>;
+
+    /// Every doc as (kind, index, [(field name, tier, text, ASCII mask)]).
+    fn contents(ix: &Index) -> Contents<'_> {
+        ix.docs
+            .iter()
+            .map(|d| {
+                let fields = d
+                    .fields()
+                    .map(|i| {
+                        let f = &ix.fields[i as usize];
+                        (f.name, f.tier, ix.text(f), ix.field_masks.ascii[i as usize])
+                    })
+                    .collect();
+                (d.kind, d.index, fields)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_parallel_build_equals_a_sequential_one() {
+        // Several units of work per kind, taken by two threads in whatever order.
+        let kb = Arc::new(crate::synth::kb(3 * BUILD_CHUNK, 7));
+        let (one, two) = (Index::build_on(kb.clone(), 1), Index::build_on(kb.clone(), 2));
+        assert_eq!(contents(&one), contents(&two));
+        assert_eq!(one.by_kind, two.by_kind);
+        for kind in Kind::ALL {
+            let r = &two.by_kind[kind as usize];
+            assert_eq!(r.len(), kb.count(kind));
+            assert!(
+                two.docs[r.start as usize..r.end as usize]
+                    .iter()
+                    .all(|d| d.kind == kind)
+            );
+        }
+        // Names of all docs first, then the rest.
+        let names_end = two.docs.iter().map(|d| d.names.end).max().unwrap();
+        assert!(
+            two.docs
+                .iter()
+                .all(|d| d.others.start >= names_end || d.others.is_empty())
+        );
     }
 
     #[test]

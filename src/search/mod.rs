@@ -56,12 +56,14 @@ pub fn describe(ix: &Index, h: &Hit) -> Described {
         Kind::Deal => &kb.deals[i].id,
         Kind::Series => &kb.series[i].id,
     };
-    let first = ix.doc_fields(doc).first();
+    let first = doc.fields().next().map(|i| &ix.fields[i as usize]);
     let name = first.map_or(String::new(), |f| ix.text(f).to_string());
     let (matched, matched_text) = match ix.fields.get(h.field as usize) {
         Some(f) => {
             let shown = match f.name {
-                index::FieldName::Pinyin | index::FieldName::Initials => &ix.doc_fields(doc)[f.of as usize],
+                index::FieldName::Pinyin | index::FieldName::Initials => {
+                    &ix.fields[(doc.names.start + u32::from(f.of)) as usize]
+                }
                 _ => f,
             };
             (f.name.label(), ix.text(shown).to_string())

@@ -59,6 +59,27 @@ pub fn romanize(text: &str) -> Option<Romanized> {
     Some(r)
 }
 
+/// Whether the character at `c` (after `prev`) starts a syllable or word in romanized text: an
+/// upper-case letter (each syllable is capitalised), anything after a separator, and a change
+/// between digits and letters.
+#[inline]
+pub fn starts_syllable(prev: Option<char>, c: char) -> bool {
+    match prev {
+        None => true,
+        Some(p) => c.is_uppercase() || !p.is_alphanumeric() || p.is_ascii_digit() != c.is_ascii_digit(),
+    }
+}
+
+/// The characters of romanized text that start a syllable or word.
+pub fn heads(full: &str) -> impl Iterator<Item = char> + '_ {
+    let mut prev = None;
+    full.chars().filter(move |&c| {
+        let start = starts_syllable(prev, c);
+        prev = Some(c);
+        start && c != ' '
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -75,5 +96,7 @@ mod tests {
         assert_eq!(t3.initials_map, vec![0, 1, 2, 3]);
         assert_eq!(romanize("绿").unwrap().full, "Lv");
         assert_eq!(romanize("AWS"), None);
+        assert_eq!(heads("ChuRuiSong").collect::<String>(), "CRS");
+        assert_eq!(heads("T3ChuXing AWS").collect::<String>(), "T3CXAWS");
     }
 }

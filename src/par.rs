@@ -1,0 +1,60 @@
+//! A small work-sharing helper: the search passes and the index build split their work into
+//! units that threads take one at a time, so a part that costs more (one record kind, a chunk of
+//! long summaries) does not leave a core idle.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// Threads to use: one per core, at most 8.
+pub fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |p| p.get()).min(8)
+}
+
+/// `f` applied to every unit on up to `threads` threads, each taking the next unclaimed unit;
+/// results in unit order. `None` as soon as any `f` returns `None` (the caller cancelled).
+pub fn map_units<U: Sync, R: Send>(
+    units: &[U],
+    threads: usize,
+    f: impl Fn(&U) -> Option<R> + Sync,
+) -> Option<Vec<R>> {
+    let threads = threads.clamp(1, units.len().max(1));
+    if threads == 1 {
+        return units.iter().map(f).collect();
+    }
+    let next = AtomicUsize::new(0);
+    let work = || -> Option<Vec<(usize, R)>> {
+        let mut done = Vec::new();
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(u) = units.get(i) else { break };
+            done.push((i, f(u)?));
+        }
+        Some(done)
+    };
+    let per_thread: Vec<Option<Vec<(usize, R)>>> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..threads).map(|_| s.spawn(work)).collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
+    });
+    let mut all = Vec::with_capacity(units.len());
+    for part in per_thread {
+        all.extend(part?);
+    }
+    all.sort_unstable_by_key(|p| p.0);
+    Some(all.into_iter().map(|p| p.1).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn results_keep_unit_order_and_cancel_stops() {
+        let units: Vec<u32> = (0..1000).collect();
+        let doubled = map_units(&units, 2, |u| Some(u * 2)).unwrap();
+        assert_eq!(doubled, units.iter().map(|u| u * 2).collect::<Vec<_>>());
+        assert_eq!(map_units(&units, 2, |&u| (u != 500).then_some(u)), None);
+        assert_eq!(map_units(&[] as &[u32], 4, |u| Some(*u)), Some(vec![]));
+    }
+}
