@@ -17,7 +17,11 @@ fn main() {
     let args: Vec<String> = std::env::args().collect();
     let usage = "usage: prof_search RECORDS REPEATS QUERY...";
     let records: usize = args.get(1).and_then(|a| a.parse().ok()).expect(usage);
-    let repeats: usize = args.get(2).and_then(|a| a.parse().ok()).filter(|&n| n > 0).expect(usage);
+    let repeats: usize = args
+        .get(2)
+        .and_then(|a| a.parse().ok())
+        .filter(|&n| n > 0)
+        .expect(usage);
     let kb = Arc::new(marketlens::synth::kb(records, 42));
     let t = Instant::now();
     let ix = Index::build(kb);
@@ -37,6 +41,10 @@ fn main() {
             })
             .collect();
         times.sort_by(f64::total_cmp);
-        println!("{q:?}: min {:.2} ms, median {:.2} ms", times[0], times[repeats / 2]);
+        println!(
+            "{q:?}: min {:.2} ms, median {:.2} ms",
+            times[0],
+            times[repeats / 2]
+        );
     }
 }

@@ -550,8 +550,17 @@ fn exact_score(m: i32, at: usize) -> i32 {
 }
 
 /// Upper bound of a term's score in field `i`, or `None` when the term cannot match there.
-fn field_bound(ix: &Index, i: u32, f: &Field, t: &Prepared) -> Option<i32> {
-    if !ix.field_masks.covers(i, &t.mask, t.wide) {
+/// How close a bound should be: `Cheap` (pass 1, for every candidate) only checks that the term
+/// matches and whether it can start at the field's start; `Tight` (pass 2, for the candidates
+/// near the top) takes `skim_bound`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Bound {
+    Cheap,
+    Tight,
+}
+
+fn field_bound(ix: &Index, i: u32, f: &Field, t: &Prepared, how: Bound) -> Option<i32> {
+    if !ix.covers(i, f, &t.mask, t.wide) {
         return None;
     }
     let (pat, chars, cs) = t.pattern(is_pinyin(f));
@@ -595,25 +604,33 @@ fn field_bound(ix: &Index, i: u32, f: &Field, t: &Prepared) -> Option<i32> {
         if pinyin && !pinyin_subsequence(text, chars) {
             return None;
         }
-        skim_bound(text, chars, cs)?
+        match how {
+            Bound::Tight => skim_bound(text, chars, cs)?,
+            Bound::Cheap => {
+                if !subsequence(text, chars, cs) {
+                    return None;
+                }
+                // Every character at the best bonus it could have: the doubled head bonus
+                // (carried along) when the first one can match at the start, else the head bonus.
+                let n = t.len();
+                if f.first.eq_ignore_ascii_case(&chars[0]) {
+                    32 * n - 1
+                } else {
+                    24 * n - 1
+                }
+            }
+        }
     };
     Some(base + bonuses(text, pat, f.tier))
 }
 
-/// The exact score of a term in field `i`.
-fn field_score(ix: &Index, i: u32, f: &Field, t: &Prepared) -> Option<i32> {
-    if !ix.field_masks.covers(i, &t.mask, t.wide) {
-        return None;
-    }
+/// The exact score of a term in field `i`, where `field_bound` found a match.
+fn field_score(ix: &Index, f: &Field, t: &Prepared) -> Option<i32> {
     let text = ix.text(f);
     let (pat, chars, cs) = t.pattern(is_pinyin(f));
     let base = if t.term.exact {
         exact_score(t.len(), find(text, pat, cs)?)
     } else {
-        // Full pinyin matches by syllable (pass 1's rule); a plain subsequence there is no match.
-        if f.name == FieldName::Pinyin && !pinyin_subsequence(text, chars) {
-            return None;
-        }
         if chars.len() == 1 {
             // Exact for one character, and far cheaper than the matcher.
             skim_bound(text, chars, cs)?
@@ -625,19 +642,13 @@ fn field_score(ix: &Index, i: u32, f: &Field, t: &Prepared) -> Option<i32> {
 }
 
 /// Best over a doc's fields for one term: names first; other fields only when no name matches.
-/// `f(i, field, best)` gives the field's score, or `None`; `best` is the best (score, length) so
-/// far, which a field can only beat with a higher score or the same score in fewer bytes, so `f`
-/// may skip work that cannot.
-fn best<F: FnMut(u32, &Field, Option<(i32, u32)>) -> Option<i32>>(
-    ix: &Index,
-    doc: &Doc,
-    mut f: F,
-) -> Option<(i32, u32)> {
+/// `f(i, field)` gives the field's score or bound, or `None`. Ties go to the shorter field.
+fn best<F: FnMut(u32, &Field) -> Option<i32>>(ix: &Index, doc: &Doc, mut f: F) -> Option<(i32, u32)> {
     let pick = |range: std::ops::Range<u32>, f: &mut F| {
         let mut best: Option<(i32, u32, u32)> = None;
         for i in range {
             let field = &ix.fields[i as usize];
-            if let Some(s) = f(i, field, best.map(|(s, _, l)| (s, l)))
+            if let Some(s) = f(i, field)
                 && best.is_none_or(|(bs, _, bl)| s > bs || s == bs && field.len < bl)
             {
                 best = Some((s, i, field.len));
@@ -647,6 +658,24 @@ fn best<F: FnMut(u32, &Field, Option<(i32, u32)>) -> Option<i32>>(
     };
     pick(doc.names.clone(), &mut f)
         .or_else(|| pick(doc.others.clone(), &mut f).map(|(s, i)| (s + OTHER_OFFSET, i)))
+}
+
+/// One term's candidate fields in a doc with their bounds, best first (by bound, then shorter
+/// field): the names where it matches, else the other fields. `offset` is what every
+/// score there is shifted by (0, or `OTHER_OFFSET`).
+fn candidates(ix: &Index, doc: &Doc, t: &Prepared, how: Bound, out: &mut Vec<(i32, u32)>) -> i32 {
+    out.clear();
+    let mut offset = 0;
+    for (range, off) in [(doc.names.clone(), 0), (doc.others.clone(), OTHER_OFFSET)] {
+        out.extend(range.filter_map(|i| field_bound(ix, i, &ix.fields[i as usize], t, how).map(|b| (b, i))));
+        if !out.is_empty() {
+            offset = off;
+            break;
+        }
+    }
+    let len = |i: u32| ix.fields[i as usize].len;
+    out.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(len(a.1).cmp(&len(b.1))));
+    offset
 }
 
 impl Compiled {
@@ -665,13 +694,13 @@ impl Compiled {
             }
         }
         for t in &self.positive {
-            total += best(ix, doc, |i, f, _| field_bound(ix, i, f, t))?.0;
+            total += best(ix, doc, |i, f| field_bound(ix, i, f, t, Bound::Cheap))?.0;
         }
         for t in &self.negative {
             let found = doc.fields().any(|i| {
                 let f = &ix.fields[i as usize];
                 let (pat, _, cs) = t.pattern(is_pinyin(f));
-                ix.field_masks.covers(i, &t.mask, t.wide) && find(ix.text(f), pat, cs).is_some()
+                ix.covers(i, f, &t.mask, t.wide) && find(ix.text(f), pat, cs).is_some()
             });
             if found {
                 return None;
@@ -680,34 +709,51 @@ impl Compiled {
         Some(total)
     }
 
-    /// Pass 2 for one matching doc: its exact score and the field the first term matched best in.
-    fn score(&self, ix: &Index, id: u32) -> Hit {
+    /// Pass 2 for one matching doc: its exact score and the field the first term matched best
+    /// in; `None` if even its tight bound is below `floor` (it cannot enter the ranking).
+    /// `scratch` is reused between docs.
+    fn score(&self, ix: &Index, id: u32, floor: i32, scratch: &mut Vec<(i32, u32)>) -> Option<Hit> {
         let doc = &ix.docs[id as usize];
+        if floor != i32::MIN {
+            // Tight bounds save the matcher for docs that cannot reach the floor.
+            let mut bound = 0i32;
+            for t in &self.positive {
+                let offset = candidates(ix, doc, t, Bound::Tight, scratch);
+                bound = bound.saturating_add(scratch.first().map_or(i32::MIN / 64, |b| b.0 + offset));
+            }
+            if bound < floor {
+                return None;
+            }
+        }
         let mut total = 0;
         let mut field = u32::MAX;
         for (k, t) in self.positive.iter().enumerate() {
-            // Pass 1 found a match, so there is one here; a miss would only mean "rank last".
-            let (s, f) = best(ix, doc, |i, f, so_far| {
-                // Skip the matcher where even the bound cannot beat the best field so far.
-                if let Some((bs, bl)) = so_far {
-                    let b = field_bound(ix, i, f, t)?;
-                    if b < bs || b == bs && f.len >= bl {
-                        return None;
-                    }
+            // Fields in order of (cheap) bound: stop when none left can beat the best so far.
+            let offset = candidates(ix, doc, t, Bound::Cheap, scratch);
+            let mut best: Option<(i32, u32, u32)> = None;
+            for &(b, i) in scratch.iter() {
+                let f = &ix.fields[i as usize];
+                if best.is_some_and(|(bs, _, bl)| b < bs || b == bs && f.len >= bl) {
+                    break;
                 }
-                field_score(ix, i, f, t)
-            })
-            .unwrap_or((i32::MIN / 64, u32::MAX));
+                if let Some(s) = field_score(ix, f, t)
+                    && best.is_none_or(|(bs, _, bl)| s > bs || s == bs && f.len < bl)
+                {
+                    best = Some((s, i, f.len));
+                }
+            }
+            // Pass 1 found a match, so there is one; a miss would only mean "rank last".
+            let (s, f) = best.map_or((i32::MIN / 64, u32::MAX), |(s, i, _)| (s + offset, i));
             total += s;
             if k == 0 {
                 field = f;
             }
         }
-        Hit {
+        Some(Hit {
             doc: id,
             score: total,
             field,
-        }
+        })
     }
 }
 
@@ -810,34 +856,40 @@ pub fn run(
         Rank::Top(_) if matched.len() < RANK_ALL_BELOW => usize::MAX,
         Rank::Top(k) => k.max(1),
     };
-    let score_all = |set: &[(u32, i32)]| {
-        par_map(set, 512, cancel, |chunk, out| {
-            out.extend(chunk.iter().map(|&(d, _)| q.score(ix, d)))
+    // Score `set`, skipping docs whose tight bound is below `floor`.
+    let score_set = |set: &[(u32, i32)], floor: i32| {
+        par_map(set, 256, cancel, |chunk, out| {
+            let mut scratch = Vec::new();
+            out.extend(
+                chunk
+                    .iter()
+                    .filter_map(|&(d, _)| q.score(ix, d, floor, &mut scratch)),
+            )
         })
     };
     let order = rank_order(ix);
     let mut ranked: Vec<Hit>;
     if k >= matched.len() {
-        ranked = score_all(&matched)?;
+        ranked = score_set(&matched, i32::MIN)?;
         ranked.sort_unstable_by(&order);
     } else {
-        // The k-th largest bound: everything at or above it is scored first.
+        // The best k are among the matches whose cheap bound reaches the k-th largest one, or
+        // whose bound reaches the k-th best score among those. Below that, docs are scored
+        // only when their tight bound reaches the k-th best score.
         let mut bounds: Vec<i32> = matched.iter().map(|m| m.1).collect();
-        let (_, kth, _) = bounds.select_nth_unstable_by(k - 1, |a, b| b.cmp(a));
-        let cut = *kth;
+        let cut = *bounds.select_nth_unstable_by(k - 1, |a, b| b.cmp(a)).1;
         let first: Vec<(u32, i32)> = matched.iter().copied().filter(|m| m.1 >= cut).collect();
-        ranked = score_all(&first)?;
+        ranked = score_set(&first, i32::MIN)?;
         ranked.sort_unstable_by(&order);
         ranked.truncate(k);
         let floor = ranked.last().map_or(i32::MIN, |h| h.score);
-        if floor < cut {
-            // Some matches bounded below the cut may still beat the k-th score.
-            let more: Vec<(u32, i32)> = matched
-                .iter()
-                .copied()
-                .filter(|m| m.1 < cut && m.1 >= floor)
-                .collect();
-            ranked.extend(score_all(&more)?);
+        let more: Vec<(u32, i32)> = matched
+            .iter()
+            .copied()
+            .filter(|m| m.1 < cut && m.1 >= floor)
+            .collect();
+        if !more.is_empty() {
+            ranked.extend(score_set(&more, floor)?);
             ranked.sort_unstable_by(&order);
             ranked.truncate(k);
         }

@@ -138,9 +138,8 @@ impl Mask {
     }
 }
 
-/// Masks stored apart from what they describe, ASCII words and wide words in separate arrays:
-/// pass 1 reads a mask for nearly every field, and most queries are ASCII, so most of the time it
-/// touches 8 bytes per field and nothing else.
+/// Doc masks, stored apart from the docs, ASCII words and wide words in separate arrays: pass 1
+/// tests a mask for every doc, and most queries are ASCII, so it reads 8 bytes per doc.
 #[derive(Default)]
 pub struct Masks {
     ascii: Vec<u64>,
@@ -148,25 +147,14 @@ pub struct Masks {
 }
 
 impl Masks {
-    fn with_capacity(n: usize) -> Masks {
-        Masks {
-            ascii: Vec::with_capacity(n),
-            wide: Vec::with_capacity(n),
-        }
-    }
-
     fn push(&mut self, m: &Mask) {
         self.ascii.push(m.0[0]);
         self.wide.push(m.wide());
     }
 
-    fn extend_from(&mut self, other: &Masks) {
-        self.ascii.extend_from_slice(&other.ascii);
-        self.wide.extend_from_slice(&other.wide);
-    }
-
     fn extend(&mut self, other: Masks) {
-        self.extend_from(&other);
+        self.ascii.extend(other.ascii);
+        self.wide.extend(other.wide);
     }
 
     /// Whether entry `i` has every character of `m`; `wide`: whether `m` has non-ASCII ones.
@@ -187,6 +175,9 @@ impl Masks {
 pub struct Field {
     pub start: u32,
     pub len: u32,
+    /// The ASCII word of its mask; the wide words are in `Index::field_wide`. Here, so that
+    /// testing a field touches one cache line.
+    pub mask: u64,
     /// The first character, so checks on the start of a field need not decode its text.
     pub first: char,
     /// Full pinyin fields only: the mask bits of the characters that start a syllable or word,
@@ -225,8 +216,8 @@ pub struct Index {
     pub kb: Arc<Kb>,
     arena: String,
     pub fields: Vec<Field>,
-    /// One per field.
-    pub field_masks: Masks,
+    /// One per field: the wide words of its mask.
+    field_wide: Vec<[u64; 3]>,
     pub docs: Vec<Doc>,
     /// One per doc: the union of its fields' masks.
     pub doc_masks: Masks,
@@ -238,6 +229,17 @@ pub struct Index {
 const BUILD_CHUNK: usize = 4096;
 
 impl Index {
+    /// Whether field `i` (which is `f`) has every character of `m`; `wide`: whether `m` has
+    /// non-ASCII ones.
+    #[inline]
+    pub fn covers(&self, i: u32, f: &Field, m: &Mask, wide: bool) -> bool {
+        f.mask & m.0[0] == m.0[0]
+            && (!wide || {
+                let w = &self.field_wide[i as usize];
+                (0..3).all(|k| w[k] & m.0[k + 1] == m.0[k + 1])
+            })
+    }
+
     #[inline]
     pub fn text(&self, f: &Field) -> &str {
         &self.arena[f.start as usize..(f.start + f.len) as usize]
@@ -284,7 +286,7 @@ impl Index {
             kb,
             arena: String::with_capacity(n_text),
             fields: Vec::with_capacity(n_fields),
-            field_masks: Masks::with_capacity(n_fields),
+            field_wide: Vec::with_capacity(n_fields),
             docs: Vec::with_capacity(built.iter().map(|b| b.docs.len()).sum()),
             doc_masks: Masks::default(),
             by_kind: Default::default(),
@@ -328,7 +330,7 @@ impl Index {
             start: f.start + base,
             ..*f
         }));
-        self.field_masks.extend_from(&part.masks);
+        self.field_wide.extend_from_slice(&part.wide);
     }
 }
 
@@ -337,7 +339,7 @@ impl Index {
 struct Part {
     arena: String,
     fields: Vec<Field>,
-    masks: Masks,
+    wide: Vec<[u64; 3]>,
 }
 
 /// Indexes a run of records into its own parts; `Index::join` puts the runs together.
@@ -392,8 +394,9 @@ impl Builder {
             0
         };
         self.doc_mask.union(&mask);
-        part.masks.push(&mask);
+        part.wide.push(mask.wide());
         part.fields.push(Field {
+            mask: mask.0[0],
             start,
             len: text.len() as u32,
             first: text.chars().next().unwrap_or('\0'),
@@ -650,7 +653,7 @@ mod tests {
                     .fields()
                     .map(|i| {
                         let f = &ix.fields[i as usize];
-                        (f.name, f.tier, ix.text(f), ix.field_masks.ascii[i as usize])
+                        (f.name, f.tier, ix.text(f), f.mask)
                     })
                     .collect();
                 (d.kind, d.index, fields)
