@@ -7,7 +7,9 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser, Subcommand};
 
+use crate::export::{self, Format};
 use crate::kb::{self, Loaded};
+use crate::view::{self, Sort, Tab, ViewSpec};
 
 #[derive(Debug, Parser)]
 #[command(name = "marketlens", version, about = "Explore a market-intelligence knowledge base in the terminal", long_about = None)]
@@ -45,6 +47,36 @@ pub enum Command {
         #[arg(long, value_enum, default_value = "txt")]
         format: SearchFormat,
     },
+    /// Export a tab's rows (as the explorer shows them for a query and sort) or one record
+    ///
+    /// Writes the same rows, in the same order, as the explorer's `e` for that tab, query and
+    /// sort. Data goes to standard output unless --out names a file; messages go to standard
+    /// error. An existing file is never replaced without --force.
+    #[command(group(clap::ArgGroup::new("what").required(true).args(["tab", "record"])))]
+    Export {
+        /// The tab to export
+        #[arg(long, value_enum)]
+        tab: Option<TabArg>,
+        /// Only the rows matching this query (the syntax of the explorer's `/`; see docs/search.md)
+        #[arg(long, default_value = "", conflicts_with = "record")]
+        query: String,
+        /// Sort by a column, ascending or `:desc` (`amount:desc`, `date`); default: the tab's
+        /// order, or best match first with a query
+        #[arg(long, value_name = "COLUMN[:desc]", conflicts_with = "record")]
+        sort: Option<String>,
+        /// One record's detail instead, by id
+        #[arg(long, value_name = "ID")]
+        record: Option<String>,
+        /// Output format (default: from --out's extension, else txt)
+        #[arg(long, value_enum)]
+        format: Option<FormatArg>,
+        /// Write to this file instead of standard output
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// Replace --out if it exists
+        #[arg(long, requires = "out")]
+        force: bool,
+    },
     /// Print the JSON Schema of the KB format (for editors and TOML language servers)
     Schema,
     /// Print a shell completion script
@@ -62,6 +94,46 @@ pub enum SearchTab {
     Deals,
     Trends,
     Sources,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum TabArg {
+    Vendors,
+    Executives,
+    Deals,
+    Trends,
+    Sources,
+}
+
+impl From<TabArg> for Tab {
+    fn from(t: TabArg) -> Tab {
+        match t {
+            TabArg::Vendors => Tab::Vendors,
+            TabArg::Executives => Tab::Executives,
+            TabArg::Deals => Tab::Deals,
+            TabArg::Trends => Tab::Trends,
+            TabArg::Sources => Tab::Sources,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum FormatArg {
+    Txt,
+    Md,
+    Csv,
+    Json,
+}
+
+impl From<FormatArg> for Format {
+    fn from(f: FormatArg) -> Format {
+        match f {
+            FormatArg::Txt => Format::Txt,
+            FormatArg::Md => Format::Md,
+            FormatArg::Csv => Format::Csv,
+            FormatArg::Json => Format::Json,
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -101,6 +173,26 @@ pub fn run() -> ExitCode {
             limit,
             format,
         }) => return search(cli.kb.as_deref(), &query, tab, limit, format),
+        Some(Command::Export {
+            tab,
+            query,
+            sort,
+            record,
+            format,
+            out: file,
+            force,
+        }) => {
+            let args = ExportArgs {
+                tab: tab.map(Tab::from),
+                query,
+                sort,
+                record,
+                format: format.map(Format::from),
+                out: file,
+                force,
+            };
+            return export_cmd(cli.kb.as_deref(), &args);
+        }
         Some(Command::Schema) => out.write_all(kb::json_schema().as_bytes()),
         Some(Command::Completions { shell }) => {
             clap_complete::generate(shell, &mut Cli::command(), "marketlens", &mut out);
@@ -115,7 +207,7 @@ pub fn run() -> ExitCode {
             if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
                 // Bad usage, not an I/O failure: exit 1 and point at the headless commands.
                 eprintln!(
-                    "error: the explorer needs a terminal; in scripts use `marketlens check`, `search` (and, soon, `export`)"
+                    "error: the explorer needs a terminal; in scripts use `marketlens check`, `search` or `export`"
                 );
                 return ExitCode::from(1);
             }
@@ -128,15 +220,7 @@ pub fn run() -> ExitCode {
             };
         }
     };
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        // A closed pipe (`marketlens schema | head`) is not an error worth a message.
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: cannot write output: {e}");
-            ExitCode::from(2)
-        }
-    }
+    finish(result)
 }
 
 /// Load a KB for a command (`verb`: what it was for, "open" or "use"), or print why not (the
@@ -167,6 +251,174 @@ fn finish(result: std::io::Result<()>) -> ExitCode {
     }
 }
 
+/// Say what is wrong with a query, with a caret under the column, and give exit 1.
+fn bad_query(query: &str, e: &crate::search::QueryError) -> ExitCode {
+    eprintln!("error: bad query: {e}");
+    eprintln!("  {}", crate::text::escape_controls(query));
+    let pad: String = query
+        .chars()
+        .take(e.column)
+        .map(|c| {
+            if crate::text::width(&c.to_string()) > 1 {
+                "  "
+            } else {
+                " "
+            }
+        })
+        .collect();
+    eprintln!("  {pad}^");
+    ExitCode::from(1)
+}
+
+struct ExportArgs {
+    tab: Option<Tab>,
+    query: String,
+    sort: Option<String>,
+    record: Option<String>,
+    format: Option<Format>,
+    out: Option<PathBuf>,
+    force: bool,
+}
+
+/// `--sort COLUMN[:desc]` for a tab: the column by name (any case), among those that sort.
+fn parse_sort(tab: Tab, s: &str) -> Result<Sort, String> {
+    let (name, dir) = match s.rsplit_once(':') {
+        Some((n, d)) => (n, Some(d)),
+        None => (s, None),
+    };
+    let descending = match dir.map(str::to_ascii_lowercase).as_deref() {
+        None | Some("asc") => false,
+        Some("desc") => true,
+        Some(d) => return Err(format!("bad sort direction `{d}`: use `{name}` or `{name}:desc`")),
+    };
+    let cols = tab.columns();
+    let sortable = view::sortable(tab);
+    let names: Vec<String> = sortable.iter().map(|&i| cols[i].name.to_lowercase()).collect();
+    match sortable
+        .iter()
+        .find(|&&i| cols[i].name.eq_ignore_ascii_case(name.trim()))
+    {
+        Some(&column) => Ok(Sort { column, descending }),
+        None => {
+            let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+            let hint = kb::hint::did_you_mean(name, &refs)
+                .map(|h| format!(" (did you mean `{h}`?)"))
+                .unwrap_or_default();
+            Err(format!(
+                "no column `{}` to sort {} by{hint}; columns: {}",
+                crate::text::escape_controls(name),
+                tab.title().to_lowercase(),
+                names.join(", ")
+            ))
+        }
+    }
+}
+
+fn export_cmd(path: Option<&std::path::Path>, a: &ExportArgs) -> ExitCode {
+    let usage = |msg: String| {
+        eprintln!("error: {msg}");
+        ExitCode::from(1)
+    };
+    let format = match (a.format, &a.out) {
+        (Some(f), _) => f,
+        (None, Some(p)) => match Format::from_path(p) {
+            Some(f) => f,
+            None => {
+                return usage(format!(
+                    "cannot tell the format of `{}` from its extension: name it .txt, .md, .csv or .json, or pass --format",
+                    crate::text::escape_controls(&p.display().to_string())
+                ));
+            }
+        },
+        (None, None) => Format::Txt,
+    };
+    let sort = match (a.tab, &a.sort) {
+        (Some(tab), Some(s)) => match parse_sort(tab, s) {
+            Ok(s) => Some(s),
+            Err(msg) => return usage(msg),
+        },
+        _ => None,
+    };
+    let loaded = match load_valid(path, "use") {
+        Ok(l) => l,
+        Err(code) => return code,
+    };
+    let kb = loaded.kb;
+    let (text, holds) = if let Some(id) = &a.record {
+        let Some((kind, _)) = kb.lookup(id) else {
+            let ids: Vec<&str> = kb.ids().collect();
+            let hint = kb::hint::did_you_mean(id, &ids)
+                .map(|h| format!(" (did you mean `{h}`?)"))
+                .unwrap_or_default();
+            return usage(format!(
+                "no record has the id `{}`{hint}",
+                crate::text::escape_controls(id)
+            ));
+        };
+        let target = view::Target { kind, id: id.clone() };
+        let Some(detail) = view::detail(&kb, &target) else {
+            return usage(format!(
+                "no record has the id `{}`",
+                crate::text::escape_controls(id)
+            ));
+        };
+        let what = format!(
+            "{} {}",
+            crate::search::kind_label(kind),
+            crate::text::escape_controls(id)
+        );
+        (export::record(&kb, &detail, format), what)
+    } else {
+        let Some(tab) = a.tab else {
+            return usage("say what to export: --tab or --record".into());
+        };
+        let spec = ViewSpec {
+            tab,
+            query: a.query.clone(),
+            sort,
+        };
+        let (kb, v) = if spec.query.trim().is_empty() {
+            let v = view::rows(&kb, &spec);
+            (std::sync::Arc::new(kb), v)
+        } else {
+            let ix = crate::search::Index::build(std::sync::Arc::new(kb));
+            match view::query_view(&ix, &spec) {
+                Ok(v) => (ix.kb.clone(), v),
+                Err(e) => return bad_query(&a.query, &e),
+            }
+        };
+        let meta = export::Meta {
+            kb: loaded.label.clone(),
+            query: a.query.clone(),
+            sort: v.sort_label(),
+            date: crate::clock::now().date,
+        };
+        let n = v.len();
+        let holds = format!("{n} {}", if n == 1 { "row" } else { "rows" });
+        (export::view(&kb, &v, &meta, format), holds)
+    };
+    match &a.out {
+        None => {
+            let mut out = std::io::stdout().lock();
+            finish(out.write_all(text.as_bytes()).and_then(|()| out.flush()))
+        }
+        Some(p) => match export::write_file(p, text.as_bytes(), a.force) {
+            Ok(()) => {
+                eprintln!(
+                    "exported {holds} to {}",
+                    crate::text::escape_controls(&p.display().to_string())
+                );
+                ExitCode::SUCCESS
+            }
+            Err(e @ export::WriteError::Exists(_)) => usage(format!("{e}; pass --force to replace it")),
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::from(2)
+            }
+        },
+    }
+}
+
 fn search(
     path: Option<&std::path::Path>,
     query: &str,
@@ -192,23 +444,7 @@ fn search(
     let rank = if limit == 0 { Rank::All } else { Rank::Top(limit) };
     let results = match search::search(&ix, query, scope, rank) {
         Ok(r) => r,
-        Err(e) => {
-            eprintln!("error: bad query: {e}");
-            eprintln!("  {}", crate::text::escape_controls(query));
-            let pad: String = query
-                .chars()
-                .take(e.column)
-                .map(|c| {
-                    if crate::text::width(&c.to_string()) > 1 {
-                        "  "
-                    } else {
-                        " "
-                    }
-                })
-                .collect();
-            eprintln!("  {pad}^");
-            return ExitCode::from(1);
-        }
+        Err(e) => return bad_query(query, &e),
     };
     let shown = if limit == 0 {
         results.hits.len()

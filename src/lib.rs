@@ -3,6 +3,8 @@
 //! The core (`kb`, `text`) has no terminal code; the command line lives in `cli`.
 
 pub mod cli;
+pub mod clock;
+pub mod export;
 pub mod kb;
 pub mod par;
 pub mod search;

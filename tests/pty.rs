@@ -372,6 +372,47 @@ fn types_a_filter_and_jumps_from_the_palette() {
 }
 
 #[test]
+fn exports_the_view_to_a_file_and_copies_it_with_osc52() {
+    let mut t = Tui::start(120, 40);
+    t.send("3e");
+    t.wait_for_lines("the export prompt", |l| {
+        l[usize::from(t.rows) - 2].contains("export to: marketlens-deals-")
+    });
+    t.send(ENTER);
+    t.wait_status("exported 27 rows to ./marketlens-deals-");
+    let files: Vec<String> = std::fs::read_dir(t._dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(files.len(), 1, "{files:?}");
+    assert!(
+        files[0].starts_with("marketlens-deals-") && files[0].ends_with(".md"),
+        "{files:?}"
+    );
+    let md = std::fs::read_to_string(t._dir.path().join(&files[0])).unwrap();
+    assert!(
+        md.starts_with("# marketlens · Deals") && md.contains("| Date |"),
+        "{md}"
+    );
+    // The same name again: asked, and `n` keeps the file.
+    t.send("e");
+    t.send(ENTER);
+    t.wait_status("exists: y overwrites it");
+    t.send("n");
+    t.send(ESC);
+    t.wait_status("export cancelled");
+    assert_eq!(
+        std::fs::read_to_string(t._dir.path().join(&files[0])).unwrap(),
+        md
+    );
+    // `y`: OSC 52 with the view as base64 text.
+    t.send("y");
+    t.wait_status("copied 27 rows");
+    let raw = String::from_utf8_lossy(&t.raw()).into_owned();
+    assert!(raw.contains("\x1b]52;c;"), "no OSC 52 sequence");
+}
+
+#[test]
 fn help_overlay_opens_and_closes() {
     let mut t = Tui::start(120, 40);
     t.send("?");

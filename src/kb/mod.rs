@@ -232,6 +232,18 @@ impl Kb {
     }
 
     /// Find any record by id.
+    /// Every record's id, kind by kind.
+    pub fn ids(&self) -> impl Iterator<Item = &str> {
+        let s = self.sources.iter().map(|r| r.id.as_str());
+        let v = self.vendors.iter().map(|r| r.id.as_str());
+        let e = self.executives.iter().map(|r| r.id.as_str());
+        let d = self.deals.iter().map(|r| r.id.as_str());
+        s.chain(v)
+            .chain(e)
+            .chain(d)
+            .chain(self.series.iter().map(|r| r.id.as_str()))
+    }
+
     pub fn lookup(&self, id: &str) -> Option<(Kind, usize)> {
         self.index.get(id).copied()
     }

@@ -5,6 +5,7 @@
 //! feeds its answers back as `Msg::Search`; tests call `settle` to run them in place. Answers to
 //! requests that are no longer awaited (the user typed on, or pressed Esc) are dropped.
 
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
@@ -13,6 +14,8 @@ use ratatui::layout::{Position, Rect};
 use super::keymap::{self, Action, Context};
 use super::layout::{self, Areas};
 use super::ui;
+use crate::clock;
+use crate::export::{self, Format};
 use crate::kb::Kb;
 use crate::search::worker::{Request, Response, Searcher};
 use crate::search::{Index, Query, QueryError, Rank, Results, Scope};
@@ -212,12 +215,31 @@ pub struct Palette {
     pub offset: usize,
 }
 
+/// What `e` and `E` write.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ExportWhat {
+    /// The current tab's view: its rows, in order, with its columns.
+    View,
+    /// One record's detail.
+    Record(Target),
+}
+
+/// The export prompt: the file name being edited, and whether an existing file awaits a yes.
+#[derive(Clone, Debug)]
+pub struct ExportPrompt {
+    pub edit: LineEdit,
+    pub what: ExportWhat,
+    /// The file exists: `y` overwrites it, any other key goes back to editing the name.
+    pub confirm: Option<PathBuf>,
+}
+
 /// What the keyboard is typing into, if anything.
 #[derive(Clone, Debug)]
 pub enum Input {
     /// The current tab's filter (its text lives in the tab's `Filter`).
     Filter(LineEdit),
     Palette(Palette),
+    Export(ExportPrompt),
 }
 
 pub struct App {
@@ -241,6 +263,12 @@ pub struct App {
     /// Searches to run, oldest first; the event loop sends them to the worker.
     pub outbox: Vec<Request>,
     next_request: u64,
+    /// Where exports with a relative name go (the working directory by default).
+    pub export_dir: PathBuf,
+    /// Text to put on the clipboard; the event loop sends it to the terminal (OSC 52).
+    pub clipboard: Option<String>,
+    /// The time exports are stamped with (tests fix it).
+    pub clock: fn() -> clock::Stamp,
 }
 
 impl App {
@@ -272,6 +300,9 @@ impl App {
             theme: ui::theme::Theme::colour(),
             outbox: Vec::new(),
             next_request: 0,
+            export_dir: PathBuf::from("."),
+            clipboard: None,
+            clock: clock::now,
         }
     }
 
@@ -398,12 +429,30 @@ impl App {
             KeyCode::Char(c) if !k.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) => Some(c),
             _ => None,
         };
+        let exporting = matches!(self.input, Some(Input::Export(_)));
         let Some(input) = self.input.as_mut() else {
             return false;
         };
+        if let Input::Export(p) = input
+            && p.confirm.is_some()
+        {
+            // Overwrite only on an explicit yes.
+            if matches!(k.code, KeyCode::Char('y' | 'Y'))
+                && k.modifiers.difference(KeyModifiers::SHIFT).is_empty()
+            {
+                self.export(true);
+            } else if action == Some(Action::Quit) {
+                self.quit = true;
+            } else {
+                p.confirm = None;
+                self.status = "not overwritten; edit the name, or Esc".into();
+            }
+            return true;
+        }
         let edit = match input {
             Input::Filter(e) => e,
             Input::Palette(p) => &mut p.edit,
+            Input::Export(p) => &mut p.edit,
         };
         let changed = match (action, typed) {
             (Some(Action::Quit), _) => {
@@ -417,6 +466,9 @@ impl App {
             (Some(Action::Cancel), _) => {
                 self.cancel_input();
                 return true;
+            }
+            (Some(Action::Down | Action::Up | Action::PageDown | Action::PageUp), _) if exporting => {
+                return false;
             }
             (Some(a @ (Action::Down | Action::Up | Action::PageDown | Action::PageUp)), _) => {
                 let d = match a {
@@ -491,7 +543,7 @@ impl App {
                     });
                 }
             }
-            None => {}
+            Some(Input::Export(_)) | None => {}
         }
     }
 
@@ -575,6 +627,10 @@ impl App {
     }
 
     fn accept(&mut self) {
+        if matches!(self.input, Some(Input::Export(_))) {
+            self.export(false);
+            return;
+        }
         match self.input.take() {
             // Enter on an empty filter is the same as clearing it.
             Some(Input::Filter(_)) if !self.current().filter.is_active() => {
@@ -599,7 +655,7 @@ impl App {
                     None => self.status = "nothing to jump to".into(),
                 }
             }
-            Some(Input::Filter(_)) | None => {}
+            Some(Input::Filter(_)) | Some(Input::Export(_)) | None => {}
         }
     }
 
@@ -618,7 +674,102 @@ impl App {
     fn cancel_input(&mut self) {
         match self.input.take() {
             Some(Input::Filter(_)) => self.clear_filter(),
+            Some(Input::Export(_)) => self.status = "export cancelled".into(),
             Some(Input::Palette(_)) | None => {}
+        }
+    }
+
+    /// Open the export prompt with a default file name.
+    fn start_export(&mut self, what: ExportWhat) {
+        let name = match &what {
+            ExportWhat::View => self.tab.title().to_lowercase(),
+            ExportWhat::Record(t) => t.id.clone(),
+        };
+        let name = export::default_name(&name, &(self.clock)().file, Format::Md);
+        self.input = Some(Input::Export(ExportPrompt {
+            edit: LineEdit::new(&name),
+            what,
+            confirm: None,
+        }));
+    }
+
+    /// What the current tab's view says about itself in an export.
+    fn export_meta(&self, date: String) -> export::Meta {
+        let st = self.current();
+        export::Meta {
+            kb: self.label.clone(),
+            query: if st.filter.is_active() {
+                st.filter.text.clone()
+            } else {
+                String::new()
+            },
+            sort: st.view.sort_label(),
+            date,
+        }
+    }
+
+    /// The text of an export, and what it holds ("12 rows", "deal aws-…").
+    fn export_text(&self, what: &ExportWhat, format: Format) -> Option<(String, String)> {
+        match what {
+            ExportWhat::View => {
+                let st = self.current();
+                let meta = self.export_meta((self.clock)().date);
+                let n = st.view.len();
+                let rows = format!("{n} {}", if n == 1 { "row" } else { "rows" });
+                Some((export::view(&self.kb, &st.view, &meta, format), rows))
+            }
+            ExportWhat::Record(t) => {
+                let d = view::detail(&self.kb, t)?;
+                let what = format!("{} {}", crate::search::kind_label(t.kind), t.id);
+                Some((export::record(&self.kb, &d, format), what))
+            }
+        }
+    }
+
+    /// Write the export the prompt names. An existing file is replaced only with `overwrite`
+    /// (after the user said yes); otherwise the prompt asks. Errors go to the status line.
+    fn export(&mut self, overwrite: bool) {
+        let Some(Input::Export(p)) = &self.input else {
+            return;
+        };
+        let name = p.edit.text.trim().to_string();
+        let what = p.what.clone();
+        if name.is_empty() {
+            self.status = "type a file name".into();
+            return;
+        }
+        let path = self.export_dir.join(&name);
+        let Some(format) = Format::from_path(&path) else {
+            self.status = "unknown format: name the file .txt, .md, .csv or .json".into();
+            return;
+        };
+        let Some((text, holds)) = self.export_text(&what, format) else {
+            self.input = None;
+            self.status = "nothing selected to export".into();
+            return;
+        };
+        let shown = crate::text::escape_controls(&path.display().to_string()).into_owned();
+        match export::write_file(&path, text.as_bytes(), overwrite) {
+            Ok(()) => {
+                self.input = None;
+                self.status = format!("exported {holds} to {shown}");
+            }
+            Err(export::WriteError::Exists(_)) => {
+                if let Some(Input::Export(p)) = &mut self.input {
+                    p.confirm = Some(path);
+                }
+                self.status = format!("{shown} exists: y overwrites it, any other key keeps it");
+            }
+            // Keep the prompt so the name can be fixed.
+            Err(e) => self.status = format!("⚠ {}", crate::text::escape_controls(&e.to_string())),
+        }
+    }
+
+    /// `y`: the current view as plain text, for the event loop to put on the clipboard.
+    fn copy_view(&mut self) {
+        if let Some((text, holds)) = self.export_text(&ExportWhat::View, Format::Txt) {
+            self.clipboard = Some(text);
+            self.status = format!("copied {holds} as text (the terminal must allow OSC 52)");
         }
     }
 
@@ -656,7 +807,7 @@ impl App {
                 self.move_by(delta);
                 self.focus = focus;
             }
-            None => {}
+            Some(Input::Export(_)) | None => {}
         }
     }
 
@@ -706,6 +857,12 @@ impl App {
             }
             Action::Palette => self.input = Some(Input::Palette(Palette::default())),
             Action::ClearFilter => self.clear_filter(),
+            Action::Export => self.start_export(ExportWhat::View),
+            Action::ExportRecord => match self.selected_target() {
+                Some(t) => self.start_export(ExportWhat::Record(t)),
+                None => self.status = "no record selected".into(),
+            },
+            Action::Copy => self.copy_view(),
             // Editing actions only arrive while typing (see `input_key`).
             Action::Accept
             | Action::Cancel

@@ -31,6 +31,12 @@ pub enum Action {
     Palette,
     /// Esc in the table: drop the tab's filter.
     ClearFilter,
+    /// `e`: write the current view to a file.
+    Export,
+    /// `E`: write the selected record's detail to a file.
+    ExportRecord,
+    /// `y`: copy the current view as text to the clipboard (OSC 52).
+    Copy,
     // While typing a query:
     Accept,
     Cancel,
@@ -286,6 +292,30 @@ pub const KEYMAP: &[Binding] = &[
         Any,
         "search everything, jump to a record",
         "search"
+    ),
+    b!(
+        &[(KeyCode::Char('e'), NONE)],
+        "e",
+        Action::Export,
+        Any,
+        "export this view to a file",
+        "export"
+    ),
+    b!(
+        &[(KeyCode::Char('E'), NONE)],
+        "E",
+        Action::ExportRecord,
+        Any,
+        "export the selected record",
+        ""
+    ),
+    b!(
+        &[(KeyCode::Char('y'), NONE)],
+        "y",
+        Action::Copy,
+        Any,
+        "copy this view as text (OSC 52)",
+        ""
     ),
     b!(
         &[(KeyCode::Esc, NONE)],

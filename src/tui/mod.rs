@@ -24,7 +24,7 @@ use app::{App, Msg};
 pub fn run(loaded: Loaded) -> Result<()> {
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         bail!(
-            "marketlens needs a terminal for its explorer; in scripts use `marketlens check`, `search` (and, soon, `export`)"
+            "marketlens needs a terminal for its explorer; in scripts use `marketlens check`, `search` or `export`"
         );
     }
     let mut session = terminal::Session::start().context("cannot set up the terminal")?;
@@ -77,6 +77,9 @@ pub fn run(loaded: Loaded) -> Result<()> {
             if app.quit {
                 break;
             }
+        }
+        if let Some(text) = app.clipboard.take() {
+            terminal::copy(session.terminal.backend_mut(), &text)?;
         }
     }
     session.stop()

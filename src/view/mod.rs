@@ -333,6 +333,14 @@ impl View {
 
     /// Show `matches` (row indices, best first when `ranked`), or every row when `None`, in the
     /// order of `sort`, else the match order when ranked, else the tab's default order.
+    /// How the rows are sorted, in words ("Amount, descending"); `None` when best match first.
+    pub fn sort_label(&self) -> Option<String> {
+        self.sort.map(|s| {
+            let dir = if s.descending { "descending" } else { "ascending" };
+            format!("{}, {dir}", self.columns[s.column].name)
+        })
+    }
+
     pub fn arrange(&mut self, matches: Option<(&[usize], bool)>, sort: Option<Sort>) {
         let ranked = matches.is_some_and(|m| m.1);
         self.order = match matches {

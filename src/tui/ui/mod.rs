@@ -246,6 +246,18 @@ pub fn render(app: &App, f: &mut Frame) {
         };
         line.spans.push(note);
         f.render_widget(Paragraph::new(line), a.status);
+    } else if let Some(super::app::Input::Export(p)) = &app.input {
+        let mut line = edit_line(" export to: ", &p.edit, a.status.width as usize * 2 / 3, theme);
+        let note = if p.confirm.is_some() || !app.status.is_empty() {
+            Span::styled(format!("  {}", app.status), theme.warn)
+        } else {
+            Span::styled(
+                "  Enter writes · Esc cancels · .txt .md .csv .json".to_string(),
+                theme.dim,
+            )
+        };
+        line.spans.push(note);
+        f.render_widget(Paragraph::new(line), a.status);
     } else {
         render_status(app, f, a.status);
     }

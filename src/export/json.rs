@@ -1,0 +1,333 @@
+//! JSON: full records as the KB model serializes them, each with its kind first and what its
+//! references point to last. Strings keep their exact value: serde_json escapes C0 controls, and
+//! [`Inert`] also writes DEL, C1, bidi and zero-width characters as `\uXXXX` escapes, which
+//! serde_json would print raw, so `cat`ting the file cannot steer a terminal or reorder text.
+
+use std::io;
+
+use serde::Serialize;
+use serde_json::ser::{Formatter, PrettyFormatter};
+
+use crate::kb::{Amount, Deal, DealKind, Executive, Kb, Kind, Period, Series, Source, Vendor};
+use crate::search::kind_label;
+use crate::view::{Detail, View};
+
+/// One exported record: `kind`, the record's own fields in the model's order, `resolved`.
+#[derive(Serialize)]
+struct Exported<'a, R> {
+    kind: &'static str,
+    #[serde(flatten)]
+    record: R,
+    resolved: Resolved<'a>,
+}
+
+/// A deal as exported: the model's fields in the model's order, except that the deal's own `kind`
+/// (order, migration …) is `deal_kind`, because `kind` names the record type in every object and
+/// a JSON object must not have the key twice.
+#[derive(Serialize)]
+struct DealOut<'a> {
+    id: &'a str,
+    title: &'a str,
+    deal_kind: DealKind,
+    vendors: &'a [String],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    counterparty: Option<&'a String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    from_vendor: Option<&'a String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    amount: Option<&'a Amount>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    date: Option<Period>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    summary: Option<&'a String>,
+    sources: &'a [String],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    quote: Option<&'a String>,
+}
+
+impl<'a> DealOut<'a> {
+    fn new(d: &'a Deal) -> DealOut<'a> {
+        // No `..`: a field added to `Deal` fails to compile here until it is exported too.
+        let Deal {
+            id,
+            title,
+            kind,
+            vendors,
+            counterparty,
+            from_vendor,
+            amount,
+            date,
+            summary,
+            sources,
+            quote,
+            origin: _,
+        } = d;
+        DealOut {
+            id,
+            title,
+            deal_kind: *kind,
+            vendors,
+            counterparty: counterparty.as_ref(),
+            from_vendor: from_vendor.as_ref(),
+            amount: amount.as_ref(),
+            date: *date,
+            summary: summary.as_ref(),
+            sources,
+            quote: quote.as_ref(),
+        }
+    }
+}
+
+/// What a record's ids refer to. Both lists are always present (possibly empty) so consumers can
+/// rely on the shape; a name or title is `null` when the id resolves to nothing.
+#[derive(Default, Serialize)]
+struct Resolved<'a> {
+    vendors: Vec<VendorRef<'a>>,
+    sources: Vec<SourceRef<'a>>,
+}
+
+#[derive(Serialize)]
+struct VendorRef<'a> {
+    id: &'a str,
+    name: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct SourceRef<'a> {
+    id: &'a str,
+    title: Option<&'a str>,
+}
+
+impl<'a> Resolved<'a> {
+    fn vendor(&mut self, kb: &'a Kb, id: &'a str) {
+        if !self.vendors.iter().any(|v| v.id == id) {
+            let name = kb.vendor(id).map(|v| v.name.as_str());
+            self.vendors.push(VendorRef { id, name });
+        }
+    }
+
+    /// A free-text field (a counterparty, a parent) that happens to be a vendor id.
+    fn maybe_vendor(&mut self, kb: &'a Kb, text: Option<&'a String>) {
+        if let Some(t) = text
+            && kb.vendor(t).is_some()
+        {
+            self.vendor(kb, t);
+        }
+    }
+
+    fn source(&mut self, kb: &'a Kb, id: &'a str) {
+        if !self.sources.iter().any(|s| s.id == id) {
+            let title = kb.source(id).map(|s| s.title.as_str());
+            self.sources.push(SourceRef { id, title });
+        }
+    }
+
+    fn sources(&mut self, kb: &'a Kb, ids: impl IntoIterator<Item = &'a String>) {
+        for id in ids {
+            self.source(kb, id);
+        }
+    }
+}
+
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Out<'a> {
+    Source(Exported<'a, &'a Source>),
+    Vendor(Exported<'a, &'a Vendor>),
+    Executive(Exported<'a, &'a Executive>),
+    Deal(Exported<'a, DealOut<'a>>),
+    Series(Exported<'a, &'a Series>),
+    /// A row whose record is no longer in the KB (a view built from another KB).
+    Missing {
+        kind: &'static str,
+        id: &'a str,
+        resolved: Resolved<'a>,
+    },
+}
+
+fn out<'a>(kb: &'a Kb, kind: Kind, i: usize) -> Out<'a> {
+    let mut r = Resolved::default();
+    let kind_name = kind_label(kind);
+    match kind {
+        Kind::Source => Out::Source(Exported {
+            kind: kind_name,
+            record: &kb.sources[i],
+            resolved: r,
+        }),
+        Kind::Vendor => {
+            let v = &kb.vendors[i];
+            r.maybe_vendor(kb, v.parent.as_ref());
+            r.sources(kb, &v.sources);
+            Out::Vendor(Exported {
+                kind: kind_name,
+                record: v,
+                resolved: r,
+            })
+        }
+        Kind::Executive => {
+            let e = &kb.executives[i];
+            for v in e.vendor.iter() {
+                r.vendor(kb, v);
+            }
+            for m in &e.career {
+                for v in m.from.iter().chain(m.to.iter()) {
+                    r.vendor(kb, v);
+                }
+            }
+            r.sources(kb, &e.sources);
+            r.sources(kb, e.career.iter().filter_map(|m| m.source.as_ref()));
+            Out::Executive(Exported {
+                kind: kind_name,
+                record: e,
+                resolved: r,
+            })
+        }
+        Kind::Deal => {
+            let d = &kb.deals[i];
+            for v in d.vendors.iter().chain(d.from_vendor.iter()) {
+                r.vendor(kb, v);
+            }
+            r.maybe_vendor(kb, d.counterparty.as_ref());
+            r.sources(kb, &d.sources);
+            Out::Deal(Exported {
+                kind: kind_name,
+                record: DealOut::new(d),
+                resolved: r,
+            })
+        }
+        Kind::Series => {
+            let s = &kb.series[i];
+            for v in s.vendor.iter() {
+                r.vendor(kb, v);
+            }
+            r.sources(kb, &s.sources);
+            r.sources(kb, s.points.iter().filter_map(|p| p.source.as_ref()));
+            Out::Series(Exported {
+                kind: kind_name,
+                record: s,
+                resolved: r,
+            })
+        }
+    }
+}
+
+/// The record of `kind` with `id`: at `index` when the view was built from this KB, else by id.
+fn find<'a>(kb: &'a Kb, kind: Kind, id: &'a str, index: Option<usize>) -> Out<'a> {
+    let at = |i: usize| match kind {
+        Kind::Source => kb.sources.get(i).map(|r| &r.id),
+        Kind::Vendor => kb.vendors.get(i).map(|r| &r.id),
+        Kind::Executive => kb.executives.get(i).map(|r| &r.id),
+        Kind::Deal => kb.deals.get(i).map(|r| &r.id),
+        Kind::Series => kb.series.get(i).map(|r| &r.id),
+    };
+    let i = index
+        .filter(|&i| at(i).is_some_and(|r| r == id))
+        .or_else(|| kb.lookup(id).filter(|(k, _)| *k == kind).map(|(_, i)| i));
+    match i {
+        Some(i) => out(kb, kind, i),
+        None => Out::Missing {
+            kind: kind_label(kind),
+            id,
+            resolved: Resolved::default(),
+        },
+    }
+}
+
+/// serde_json's pretty printer, with every character `text::is_unsafe` flags escaped.
+struct Inert(PrettyFormatter<'static>);
+
+impl Formatter for Inert {
+    fn write_string_fragment<W: ?Sized + io::Write>(&mut self, w: &mut W, s: &str) -> io::Result<()> {
+        let mut rest = s;
+        while let Some((i, c)) = rest.char_indices().find(|&(_, c)| crate::text::is_unsafe(c)) {
+            w.write_all(&rest.as_bytes()[..i])?;
+            for unit in c.encode_utf16(&mut [0; 2]) {
+                write!(w, "\\u{unit:04x}")?;
+            }
+            rest = &rest[i + c.len_utf8()..];
+        }
+        w.write_all(rest.as_bytes())
+    }
+
+    fn begin_array<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.begin_array(w)
+    }
+    fn end_array<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.end_array(w)
+    }
+    fn begin_array_value<W: ?Sized + io::Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        self.0.begin_array_value(w, first)
+    }
+    fn end_array_value<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.end_array_value(w)
+    }
+    fn begin_object<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.begin_object(w)
+    }
+    fn end_object<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.end_object(w)
+    }
+    fn begin_object_key<W: ?Sized + io::Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        self.0.begin_object_key(w, first)
+    }
+    fn begin_object_value<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.begin_object_value(w)
+    }
+    fn end_object_value<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.end_object_value(w)
+    }
+}
+
+fn pretty<T: Serialize>(v: &T) -> String {
+    let mut out = Vec::new();
+    let mut ser = serde_json::Serializer::with_formatter(&mut out, Inert(PrettyFormatter::new()));
+    v.serialize(&mut ser).expect("KB records always serialize");
+    out.push(b'\n');
+    String::from_utf8(out).expect("serde_json writes UTF-8")
+}
+
+pub(super) fn view(kb: &Kb, view: &View) -> String {
+    let kind = view.tab.kind();
+    let records: Vec<Out> = view
+        .shown()
+        .map(|r| find(kb, kind, &r.id, Some(r.index)))
+        .collect();
+    pretty(&records)
+}
+
+pub(super) fn record(kb: &Kb, d: &Detail) -> String {
+    pretty(&find(kb, d.target.kind, &d.target.id, None))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unsafe_characters_are_escaped_and_the_value_kept() {
+        let s = "a\u{1b}b\u{7f}c\u{9b}d\u{202e}e\u{200b}f\u{feff}g阿里云";
+        let out = pretty(&[s]);
+        assert_eq!(
+            out,
+            "[\n  \"a\\u001bb\\u007fc\\u009bd\\u202ee\\u200bf\\ufeffg阿里云\"\n]\n"
+        );
+        let back: Vec<String> = serde_json::from_str(&out).unwrap();
+        assert_eq!(back, [s]);
+        assert_eq!(
+            pretty(&serde_json::json!({"k": [1]})),
+            serde_json::to_string_pretty(&serde_json::json!({"k": [1]})).unwrap() + "\n"
+        );
+    }
+
+    #[test]
+    fn deal_out_is_the_model_with_kind_renamed() {
+        let kb = crate::kb::load_builtin().kb;
+        for d in &kb.deals {
+            let mut model = serde_json::to_value(d).unwrap();
+            let obj = model.as_object_mut().unwrap();
+            let kind = obj.remove("kind").unwrap();
+            obj.insert("deal_kind".into(), kind);
+            assert_eq!(serde_json::to_value(DealOut::new(d)).unwrap(), model, "{}", d.id);
+        }
+    }
+}

@@ -1,0 +1,318 @@
+//! `marketlens export` as a user and a script run it, and the explorer's `e` writing the same
+//! bytes as the command line for the same view.
+
+use std::io::Read;
+use std::process::{Command, Output, Stdio};
+
+use marketlens::kb;
+use marketlens::tui::app::{App, Msg};
+use marketlens::view::Tab;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+const BIN: &str = env!("CARGO_BIN_EXE_marketlens");
+/// 2025-11-22 15:30 UTC, for `SOURCE_DATE_EPOCH`.
+const EPOCH: &str = "1763825400";
+
+fn marketlens(args: &[&str]) -> Output {
+    Command::new(BIN)
+        .args(args)
+        .env("SOURCE_DATE_EPOCH", EPOCH)
+        .output()
+        .expect("binary runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn deals_matching_aws_as_markdown() {
+    let o = marketlens(&["export", "--tab", "deals", "--query", "aws", "--format", "md"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stderr(&o), "", "data on stdout, nothing else");
+    let out = stdout(&o);
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(lines[0].starts_with("# ") && lines[0].contains("Deals"), "{out}");
+    assert!(out.contains("`aws`") && out.contains("2025-11-22 15:30"), "{out}");
+    let table: Vec<&&str> = lines.iter().filter(|l| l.starts_with('|')).collect();
+    assert!(table.len() >= 3, "header, alignment row and rows: {out}");
+    assert!(table[1].contains("---"), "{out}");
+    assert!(table.iter().skip(2).any(|l| l.contains("TikTok")), "{out}");
+}
+
+#[test]
+fn every_format_to_stdout_and_by_extension_to_a_file() {
+    let dir = tempfile::tempdir().unwrap();
+    for (format, ext) in [("txt", "txt"), ("md", "md"), ("csv", "csv"), ("json", "json")] {
+        let o = marketlens(&["export", "--tab", "vendors", "--format", format]);
+        assert!(o.status.success(), "{format}: {}", stderr(&o));
+        let path = dir.path().join(format!("v.{ext}"));
+        let f = marketlens(&["export", "--tab", "vendors", "--out", path.to_str().unwrap()]);
+        assert!(f.status.success(), "{format}: {}", stderr(&f));
+        assert_eq!(stdout(&f), "", "{format}: nothing on stdout with --out");
+        assert!(stderr(&f).contains("exported"), "{format}: {}", stderr(&f));
+        assert_eq!(
+            std::fs::read(&path).unwrap(),
+            o.stdout,
+            "{format}: --out writes what stdout gets"
+        );
+    }
+    let json: serde_json::Value =
+        serde_json::from_slice(&marketlens(&["export", "--tab", "vendors", "--format", "json"]).stdout)
+            .unwrap();
+    assert!(json.as_array().is_some_and(|a| !a.is_empty()));
+}
+
+#[test]
+fn sort_by_a_column_and_bad_columns_say_which_exist() {
+    let o = marketlens(&["export", "--tab", "deals", "--sort", "date", "--format", "csv"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let headers = csv::Reader::from_reader(o.stdout.as_slice())
+        .headers()
+        .unwrap()
+        .clone();
+    let date = headers.iter().position(|h| h == "Date").expect("a Date column");
+    let dates = |out: &[u8]| -> Vec<String> {
+        let mut r = csv::Reader::from_reader(out);
+        r.records()
+            .map(|x| x.unwrap()[date].to_string())
+            .filter(|d| !d.is_empty())
+            .collect()
+    };
+    let asc = dates(&o.stdout);
+    // Periods sort by time, not as text (2025-04 before 2025-H1 ends): first and last known.
+    assert_eq!(
+        (asc.first().map(String::as_str), asc.last().map(String::as_str)),
+        (Some("2020"), Some("2025-Q4"))
+    );
+    let desc = marketlens(&[
+        "export",
+        "--tab",
+        "deals",
+        "--sort",
+        "Date:desc",
+        "--format",
+        "csv",
+    ]);
+    assert!(desc.status.success());
+    let mut back = dates(&desc.stdout);
+    back.reverse();
+    assert_eq!(back, asc, "descending is ascending reversed");
+
+    let bad = marketlens(&["export", "--tab", "deals", "--sort", "amout"]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert_eq!(stdout(&bad), "");
+    let err = stderr(&bad);
+    assert!(
+        err.contains("amout") && err.contains("did you mean `amount`"),
+        "{err}"
+    );
+}
+
+#[test]
+fn bad_input_exits_1_with_the_reason() {
+    let tab = marketlens(&["export", "--tab", "dealz"]);
+    assert_eq!(tab.status.code(), Some(1), "{}", stderr(&tab));
+    let none = marketlens(&["export"]);
+    assert_eq!(none.status.code(), Some(1), "{}", stderr(&none));
+    let q = marketlens(&["export", "--tab", "deals", "--query", "amount>>"]);
+    assert_eq!(q.status.code(), Some(1));
+    assert!(stderr(&q).contains('^'), "{}", stderr(&q));
+    let rec = marketlens(&["export", "--record", "aws-tiktok-order-2025"]);
+    assert_eq!(rec.status.code(), Some(1));
+    assert!(stderr(&rec).contains("did you mean"), "{}", stderr(&rec));
+    let ext = marketlens(&["export", "--tab", "deals", "--out", "deals.xlsx"]);
+    assert_eq!(ext.status.code(), Some(1));
+    assert!(stderr(&ext).contains("--format"), "{}", stderr(&ext));
+    // An invalid KB: the check errors, exit 1.
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("kb.toml");
+    std::fs::write(&p, "[[vendor]]\nid = \"a\"\nname = \"A\"\nsources = [\"nope\"]\n").unwrap();
+    let kb = marketlens(&["export", "--tab", "vendors", "--kb", p.to_str().unwrap()]);
+    assert_eq!(kb.status.code(), Some(1));
+    assert!(stderr(&kb).contains("nope"), "{}", stderr(&kb));
+}
+
+#[test]
+fn one_record_in_every_format() {
+    for f in ["txt", "md", "csv", "json"] {
+        let o = marketlens(&["export", "--record", "aws-tiktok-order-2025q2", "--format", f]);
+        assert!(o.status.success(), "{f}: {}", stderr(&o));
+        assert!(stdout(&o).contains("TikTok"), "{f}: {}", stdout(&o));
+    }
+}
+
+#[test]
+fn never_clobbers_without_force_and_io_failures_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("deals.md");
+    std::fs::write(&p, "precious").unwrap();
+    let o = marketlens(&["export", "--tab", "deals", "--out", p.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("--force"), "{}", stderr(&o));
+    assert_eq!(std::fs::read_to_string(&p).unwrap(), "precious");
+    let forced = marketlens(&[
+        "export",
+        "--tab",
+        "deals",
+        "--out",
+        p.to_str().unwrap(),
+        "--force",
+    ]);
+    assert!(forced.status.success(), "{}", stderr(&forced));
+    assert!(std::fs::read_to_string(&p).unwrap().contains("| Date"));
+    let entries = std::fs::read_dir(dir.path()).unwrap().count();
+    assert_eq!(entries, 1, "no temporary files left behind");
+
+    let missing = dir.path().join("no/such/dir/deals.md");
+    let o = marketlens(&["export", "--tab", "deals", "--out", missing.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).starts_with("error: "), "{}", stderr(&o));
+    let at_dir = marketlens(&[
+        "export",
+        "--tab",
+        "deals",
+        "--out",
+        dir.path().to_str().unwrap(),
+        "--format",
+        "md",
+    ]);
+    assert_ne!(at_dir.status.code(), Some(0));
+}
+
+#[test]
+fn a_reader_that_stops_early_is_not_an_error() {
+    // `marketlens export … | head -1`: the pipe closes after one line.
+    let mut child = Command::new(BIN)
+        .args(["export", "--tab", "deals", "--format", "json"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 1];
+    child.stdout.take().unwrap().read_exact(&mut first).unwrap(); // then drop: the pipe closes
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+}
+
+fn key(app: &mut App, code: KeyCode) {
+    app.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+    app.settle();
+}
+
+fn type_text(app: &mut App, s: &str) {
+    for c in s.chars() {
+        key(app, KeyCode::Char(c));
+    }
+}
+
+fn fixed_clock() -> marketlens::clock::Stamp {
+    marketlens::clock::Stamp {
+        date: "2025-11-22 15:30".into(),
+        file: "20251122-1530".into(),
+    }
+}
+
+/// The explorer's `e` on the Deals tab filtered by `aws` and sorted, and `marketlens export` of
+/// the same tab, query and sort: the same bytes, in every format.
+#[test]
+fn the_explorer_and_the_command_line_export_identical_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let l = kb::load_builtin();
+    let mut app = App::new(l.kb, l.label, 120, 40);
+    app.export_dir = dir.path().to_path_buf();
+    app.clock = fixed_clock;
+    key(&mut app, KeyCode::Char('3'));
+    assert_eq!(app.tab, Tab::Deals);
+    key(&mut app, KeyCode::Char('/'));
+    type_text(&mut app, "aws");
+    key(&mut app, KeyCode::Enter);
+    assert!(app.current().view.len() > 1, "aws matches deals");
+    key(&mut app, KeyCode::Char('s')); // sort by the first sortable column
+    let sort = app.current().view.sort.expect("sorted");
+    let col = app.current().view.columns[sort.column].name.to_lowercase();
+    let sort_arg = if sort.descending {
+        format!("{col}:desc")
+    } else {
+        col
+    };
+    for ext in ["txt", "md", "csv", "json"] {
+        key(&mut app, KeyCode::Char('e'));
+        let name = format!("tui.{ext}");
+        // Replace the proposed name.
+        app.update(Msg::Key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL)));
+        type_text(&mut app, &name);
+        key(&mut app, KeyCode::Enter);
+        assert!(app.input.is_none(), "{ext}: the prompt closes: {}", app.status);
+        assert!(app.status.starts_with("exported"), "{}", app.status);
+        let tui = std::fs::read(dir.path().join(&name)).unwrap();
+        let o = marketlens(&[
+            "export", "--tab", "deals", "--query", "aws", "--sort", &sort_arg, "--format", ext,
+        ]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert_eq!(
+            String::from_utf8_lossy(&tui),
+            stdout(&o),
+            "{ext}: the explorer and the command line differ"
+        );
+    }
+}
+
+#[test]
+fn the_explorer_asks_before_overwriting_and_reports_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let l = kb::load_builtin();
+    let mut app = App::new(l.kb, l.label, 120, 40);
+    app.export_dir = dir.path().to_path_buf();
+    app.clock = fixed_clock;
+    let name = "marketlens-vendors-20251122-1530.md";
+    std::fs::write(dir.path().join(name), "precious").unwrap();
+    key(&mut app, KeyCode::Char('e'));
+    key(&mut app, KeyCode::Enter); // the proposed name, which exists
+    assert!(app.status.contains("exists"), "{}", app.status);
+    key(&mut app, KeyCode::Char('n'));
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join(name)).unwrap(),
+        "precious"
+    );
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char('y'));
+    assert!(
+        app.input.is_none() && app.status.starts_with("exported"),
+        "{}",
+        app.status
+    );
+    assert!(
+        std::fs::read_to_string(dir.path().join(name))
+            .unwrap()
+            .contains("Vendors")
+    );
+
+    // A path that cannot be written: the message shows, the prompt stays, the app goes on.
+    key(&mut app, KeyCode::Char('e'));
+    app.update(Msg::Key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL)));
+    type_text(&mut app, "missing/dir/x.md");
+    key(&mut app, KeyCode::Enter);
+    assert!(app.status.starts_with('⚠'), "{}", app.status);
+    assert!(app.input.is_some());
+    key(&mut app, KeyCode::Esc);
+    assert!(app.input.is_none());
+
+    // `E`: the selected record's detail; `y`: the view as text for the clipboard.
+    key(&mut app, KeyCode::Char('E'));
+    key(&mut app, KeyCode::Enter);
+    assert!(app.status.starts_with("exported vendor"), "{}", app.status);
+    key(&mut app, KeyCode::Char('y'));
+    let copied = app.clipboard.take().expect("text for the clipboard");
+    assert!(copied.contains("Vendors") && !copied.contains('\x1b'));
+}
