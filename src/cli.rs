@@ -45,7 +45,7 @@ pub enum Command {
         limit: usize,
         /// Output format
         #[arg(long, value_enum, default_value = "txt")]
-        format: SearchFormat,
+        format: FormatArg,
     },
     /// Export a tab's rows (as the explorer shows them for a query and sort) or one record
     ///
@@ -134,12 +134,6 @@ impl From<FormatArg> for Format {
             FormatArg::Json => Format::Json,
         }
     }
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum SearchFormat {
-    Txt,
-    Json,
 }
 
 pub fn load(path: Option<&std::path::Path>) -> Loaded {
@@ -424,7 +418,7 @@ fn search(
     query: &str,
     tab: SearchTab,
     limit: usize,
-    format: SearchFormat,
+    format: FormatArg,
 ) -> ExitCode {
     use crate::kb::Kind;
     use crate::search::{self, Index, Rank, Scope};
@@ -455,15 +449,14 @@ fn search(
         .iter()
         .map(|h| search::describe(&ix, h))
         .collect();
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    let written = match format {
-        SearchFormat::Json => serde_json::to_writer_pretty(&mut out, &rows)
-            .map_err(std::io::Error::from)
-            .and_then(|()| writeln!(out)),
-        SearchFormat::Txt => write_search_txt(&mut out, &rows),
-    }
-    .and_then(|()| out.flush());
-    if !matches!(format, SearchFormat::Json) && shown < results.hits.len() {
+    let format = Format::from(format);
+    let text = match format {
+        Format::Json => serde_json::to_string_pretty(&rows).expect("search results serialize") + "\n",
+        _ => search_table(&rows, format),
+    };
+    let mut out = std::io::stdout().lock();
+    let written = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+    if format != Format::Json && shown < results.hits.len() {
         eprintln!(
             "{shown} of {} matches shown (--limit 0 shows all)",
             results.hits.len()
@@ -472,11 +465,11 @@ fn search(
     finish(written)
 }
 
-/// An aligned table by display width (CJK-safe), no colour.
-fn write_search_txt(out: &mut impl Write, rows: &[crate::search::Described]) -> std::io::Result<()> {
-    use crate::text::{fit, pad, width};
-    let head = ["KIND", "ID", "NAME", "MATCHED IN"];
-    let cells: Vec<[String; 4]> = rows
+/// Search results as a table: kind, id, name, where it matched (with the matching text when
+/// that is not the name) and the score.
+fn search_table(rows: &[crate::search::Described], format: Format) -> String {
+    use crate::text::fit;
+    let cells: Vec<Vec<String>> = rows
         .iter()
         .map(|r| {
             let matched = if r.matched.is_empty() || r.matched == "name" || r.matched == "title" {
@@ -484,37 +477,17 @@ fn write_search_txt(out: &mut impl Write, rows: &[crate::search::Described]) -> 
             } else {
                 format!("{}: {}", r.matched, fit(&r.matched_text, 40))
             };
-            [
-                r.kind.to_string(),
-                r.id.clone(),
-                fit(&r.name, 48).into_owned(),
-                matched,
-            ]
+            let name = if format == Format::Txt {
+                fit(&r.name, 48).into_owned()
+            } else {
+                r.name.clone()
+            };
+            let score = r.score.map_or(String::new(), |s| s.to_string());
+            vec![r.kind.to_string(), r.id.clone(), name, matched, score]
         })
         .collect();
-    let mut w = head.map(width);
-    for c in &cells {
-        for i in 0..4 {
-            w[i] = w[i].max(width(&c[i]));
-        }
-    }
-    let line = |c: [&str; 4]| {
-        let mut s = String::new();
-        for i in 0..4 {
-            if i == 3 {
-                s.push_str(c[i]);
-            } else {
-                s.push_str(&pad(c[i], w[i], false));
-                s.push_str("  ");
-            }
-        }
-        s.trim_end().to_string()
-    };
-    writeln!(out, "{}", line(head))?;
-    for c in &cells {
-        writeln!(out, "{}", line([&c[0], &c[1], &c[2], &c[3]]))?;
-    }
-    Ok(())
+    let header = ["Kind", "ID", "Name", "Matched in", "Score"];
+    export::table(&header, &[false, false, false, false, true], &cells, format).expect("a text format")
 }
 
 /// `1 vendor`, `2 vendors`.

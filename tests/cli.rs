@@ -137,14 +137,28 @@ fn search_ranks_and_prints_text_or_json() {
     let o = marketlens(&["search", "crs", "--limit", "3"]);
     assert!(o.status.success(), "stderr: {}", stderr(&o));
     let out = stdout(&o);
-    let first = out.lines().nth(1).expect("a header and rows");
+    let first = out.lines().nth(2).expect("a header, a rule and rows");
     assert!(
         first.starts_with("executive") && first.contains("chu-ruisong"),
         "{out}"
     );
     assert!(first.contains("pinyin initials"), "{out}");
-    assert_eq!(out.lines().count(), 4, "{out}");
+    assert_eq!(out.lines().count(), 5, "{out}");
     assert!(stderr(&o).contains("3 of "), "{}", stderr(&o));
+
+    // The same rows as Markdown and CSV.
+    let md = stdout(&marketlens(&["search", "crs", "--limit", "3", "--format", "md"]));
+    assert!(
+        md.lines()
+            .nth(2)
+            .is_some_and(|l| l.starts_with("| executive | chu-ruisong |")),
+        "{md}"
+    );
+    let csv = stdout(&marketlens(&["search", "crs", "--limit", "3", "--format", "csv"]));
+    assert!(
+        csv.starts_with("Kind,ID,Name,Matched in,Score\nexecutive,chu-ruisong,"),
+        "{csv}"
+    );
 
     let o = marketlens(&[
         "search",

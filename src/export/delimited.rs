@@ -6,7 +6,7 @@ use crate::view::{Block, Detail, View};
 
 use super::clean_lines;
 
-fn write(records: impl Iterator<Item = Vec<String>>) -> String {
+pub(super) fn write(records: impl Iterator<Item = Vec<String>>) -> String {
     let mut w = ::csv::Writer::from_writer(Vec::new());
     for r in records {
         // Cleaned: line breaks stay (quoted), every other control character is escaped visibly.

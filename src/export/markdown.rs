@@ -51,7 +51,12 @@ fn code(s: &str) -> String {
     format!("{fence}{sp}{s}{sp}{fence}")
 }
 
-fn table(out: &mut String, header: &[&str], right: &[bool], rows: impl Iterator<Item = Vec<String>>) {
+pub(super) fn table(
+    out: &mut String,
+    header: &[&str],
+    right: &[bool],
+    rows: impl Iterator<Item = Vec<String>>,
+) {
     let row = |out: &mut String, cells: &mut dyn Iterator<Item = String>| {
         out.push('|');
         for c in cells {

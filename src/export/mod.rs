@@ -87,6 +87,28 @@ pub fn view(kb: &Kb, view: &View, meta: &Meta, format: Format) -> String {
     }
 }
 
+/// Any other table (the command line's search results) in a text format: `None` for JSON, which
+/// has no generic shape. `right[i]`: column `i` is right-aligned. Cells are cleaned here.
+pub fn table(header: &[&str], right: &[bool], rows: &[Vec<String>], format: Format) -> Option<String> {
+    let mut out = String::new();
+    match format {
+        Format::Txt => {
+            let rows: Vec<Vec<String>> = rows
+                .iter()
+                .map(|r| r.iter().map(|c| clean_line(c).into_owned()).collect())
+                .collect();
+            plain::table(&mut out, header, right, &rows);
+        }
+        Format::Md => markdown::table(&mut out, header, right, rows.iter().cloned()),
+        Format::Csv => {
+            let header = header.iter().map(|h| h.to_string()).collect();
+            out = delimited::write(std::iter::once(header).chain(rows.iter().cloned()));
+        }
+        Format::Json => return None,
+    }
+    Some(out)
+}
+
 /// One record's detail (the TUI's `E`, `marketlens export --record ID`).
 pub fn record(kb: &Kb, detail: &Detail, format: Format) -> String {
     match format {
