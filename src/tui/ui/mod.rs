@@ -265,7 +265,15 @@ pub fn render(app: &App, f: &mut Frame) {
     // Footer: the keys that matter here, from the keymap.
     let mut foot = Vec::new();
     let mut used = 1;
-    for (k, what) in keymap::footer(app.context()) {
+    let keys = match &app.input {
+        // The prompt's own keys: the input context's wording is about searching.
+        Some(super::app::Input::Export(p)) if p.confirm.is_some() => {
+            vec![("y", "overwrite"), ("any key", "keep")]
+        }
+        Some(super::app::Input::Export(_)) => vec![("Enter", "write"), ("Esc", "cancel")],
+        _ => keymap::footer(app.context()),
+    };
+    for (k, what) in keys {
         let piece = format!("{k} {what}");
         let w = text::width(&piece) + 3;
         if used + w > a.footer.width as usize {
