@@ -1,5 +1,7 @@
 //! The headless commands as a user runs them: exit codes, stdout vs stderr, the built-in KB.
 
+mod common;
+use common::{stderr, stdout};
 use std::process::{Command, Output};
 
 fn marketlens(args: &[&str]) -> Output {
@@ -7,14 +9,6 @@ fn marketlens(args: &[&str]) -> Output {
         .args(args)
         .output()
         .expect("binary runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
 #[test]

@@ -1,6 +1,8 @@
 //! `marketlens export` as a user and a script run it, and the explorer's `e` writing the same
 //! bytes as the command line for the same view.
 
+mod common;
+use common::{stderr, stdout};
 use std::io::Read;
 use std::process::{Command, Output, Stdio};
 
@@ -19,14 +21,6 @@ fn marketlens(args: &[&str]) -> Output {
         .env("SOURCE_DATE_EPOCH", EPOCH)
         .output()
         .expect("binary runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
 #[test]
