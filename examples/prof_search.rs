@@ -23,6 +23,14 @@ fn main() {
         .filter(|&n| n > 0)
         .expect(usage);
     let kb = Arc::new(marketlens::synth::kb(records, 42));
+    // PROF_BUILDS=N builds the index N times first, for profiling the build itself.
+    let builds: usize = std::env::var("PROF_BUILDS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    for _ in 0..builds {
+        std::hint::black_box(Index::build(kb.clone()));
+    }
     let t = Instant::now();
     let ix = Index::build(kb);
     println!(
