@@ -193,20 +193,30 @@ pub fn run() -> ExitCode {
             Ok(())
         }
         None => {
-            let loaded = match load_valid(cli.kb.as_deref(), "open") {
-                Ok(l) => l,
-                Err(code) => return code,
-            };
             use std::io::IsTerminal;
             if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+                // A broken KB is still worth reporting first.
+                if let Err(code) = load_valid(cli.kb.as_deref(), "open") {
+                    return code;
+                }
                 // Bad usage, not an I/O failure: exit 1 and point at the headless commands.
                 eprintln!(
                     "error: the explorer needs a terminal; in scripts use `marketlens check`, `search` or `export`"
                 );
                 return ExitCode::from(1);
             }
-            return match crate::tui::run(loaded) {
-                Ok(()) => ExitCode::SUCCESS,
+            // A KB file loads in the background behind a progress screen; the built-in one is
+            // small enough to load before the first frame.
+            let open = match cli.kb {
+                Some(path) => crate::tui::Open::Path(path),
+                None => match load_valid(None, "open") {
+                    Ok(l) => crate::tui::Open::BuiltIn(Box::new(l)),
+                    Err(code) => return code,
+                },
+            };
+            return match crate::tui::run(open) {
+                Ok(crate::tui::Exit::Quit) => ExitCode::SUCCESS,
+                Ok(crate::tui::Exit::Invalid(loaded)) => report_invalid(&loaded, "open"),
                 Err(e) => {
                     eprintln!("error: {e:#}");
                     ExitCode::from(2)
@@ -222,15 +232,20 @@ pub fn run() -> ExitCode {
 fn load_valid(path: Option<&std::path::Path>, verb: &str) -> Result<Loaded, ExitCode> {
     let loaded = load(path);
     if !loaded.is_ok() {
-        eprint!("{}", loaded.render_diagnostics());
-        eprintln!(
-            "error: cannot {verb} `{}`: {}; fix the KB and try again (`marketlens check` lists the problems)",
-            crate::text::escape_controls(&loaded.label),
-            count(loaded.error_count(), "error", "errors"),
-        );
-        return Err(ExitCode::from(1));
+        return Err(report_invalid(&loaded, verb));
     }
     Ok(loaded)
+}
+
+/// Print why a KB cannot be used (the `check` diagnostics); exit 1.
+fn report_invalid(loaded: &Loaded, verb: &str) -> ExitCode {
+    eprint!("{}", loaded.render_diagnostics());
+    eprintln!(
+        "error: cannot {verb} `{}`: {}; fix the KB and try again (`marketlens check` lists the problems)",
+        crate::text::escape_controls(&loaded.label),
+        crate::text::count(loaded.error_count(), "error", "errors"),
+    );
+    ExitCode::from(1)
 }
 
 /// Map a write result to the exit code: a closed pipe (`| head`) is fine, other failures are 2.
@@ -490,26 +505,21 @@ fn search_table(rows: &[crate::search::Described], format: Format) -> String {
     export::table(&header, &[false, false, false, false, true], &cells, format).expect("a text format")
 }
 
-/// `1 vendor`, `2 vendors`.
-fn count(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
-}
-
 /// One line: what was loaded, per kind.
 pub fn summary(l: &Loaded) -> String {
     let c = l.kb.counts();
     format!(
         "{}: {}, {}, {} ({}), {}, {} ({}) in {}; {}",
         l.label,
-        count(c.sources, "source", "sources"),
-        count(c.vendors, "vendor", "vendors"),
-        count(c.executives, "executive", "executives"),
-        count(c.career_moves, "career move", "career moves"),
-        count(c.deals, "deal", "deals"),
-        count(c.series, "series", "series"),
-        count(c.points, "point", "points"),
-        count(l.files.len(), "file", "files"),
-        count(
+        crate::text::count(c.sources, "source", "sources"),
+        crate::text::count(c.vendors, "vendor", "vendors"),
+        crate::text::count(c.executives, "executive", "executives"),
+        crate::text::count(c.career_moves, "career move", "career moves"),
+        crate::text::count(c.deals, "deal", "deals"),
+        crate::text::count(c.series, "series", "series"),
+        crate::text::count(c.points, "point", "points"),
+        crate::text::count(l.files.len(), "file", "files"),
+        crate::text::count(
             l.kb.conflicts().len(),
             "conflicting figure",
             "conflicting figures"
@@ -524,15 +534,15 @@ fn check(path: Option<&std::path::Path>) -> ExitCode {
     if errors > 0 {
         eprintln!(
             "error: {} and {} in `{}`",
-            count(errors, "error", "errors"),
-            count(warnings, "warning", "warnings"),
+            crate::text::count(errors, "error", "errors"),
+            crate::text::count(warnings, "warning", "warnings"),
             crate::text::escape_controls(&loaded.label)
         );
         return ExitCode::from(1);
     }
     println!("{}", crate::text::escape_controls(&summary(&loaded)));
     if warnings > 0 {
-        eprintln!("{}", count(warnings, "warning", "warnings"));
+        eprintln!("{}", crate::text::count(warnings, "warning", "warnings"));
     }
     ExitCode::SUCCESS
 }

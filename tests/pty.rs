@@ -61,11 +61,17 @@ struct Tui {
 
 impl Tui {
     fn spawn(cols: u16, rows: u16) -> Tui {
+        Tui::spawn_args(cols, rows, &[])
+    }
+
+    /// Like `spawn`, with command-line arguments.
+    fn spawn_args(cols: u16, rows: u16, args: &[&std::ffi::OsStr]) -> Tui {
         let pair = native_pty_system()
             .openpty(pty_size(cols, rows))
             .expect("open a pty");
         let dir = tempfile::tempdir().expect("temporary directory");
         let mut cmd = CommandBuilder::new(BIN);
+        cmd.args(args);
         cmd.env("TERM", "xterm-256color");
         cmd.env_remove("NO_COLOR");
         cmd.cwd(dir.path());
@@ -550,4 +556,71 @@ fn refuses_to_run_without_a_terminal() {
         !stdout.contains("\x1b["),
         "no escape sequences on a pipe: {stdout:?}"
     );
+}
+
+/// A copy of the default KB's files in a temporary directory, to edit while the app runs.
+fn kb_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let assets = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/kb");
+    for e in std::fs::read_dir(&assets).expect("assets/kb") {
+        let p = e.expect("an entry").path();
+        if p.extension().is_some_and(|x| x == "toml") {
+            std::fs::copy(&p, dir.path().join(p.file_name().expect("a name"))).expect("copy");
+        }
+    }
+    dir
+}
+
+const NEW_DEAL: &str = r#"
+[[deal]]
+id = "pty-test-deal"
+title = "PTY测试订单"
+kind = "order"
+vendors = ["aws"]
+counterparty = "Example"
+date = "2025-Q3"
+sources = ["leiphone-2025-09-11"]
+"#;
+
+#[test]
+fn follows_edits_to_the_kb_and_keeps_the_last_good_one_when_an_edit_breaks_it() {
+    let kb = kb_copy();
+    let deals = kb.path().join("deals.toml");
+    let original = std::fs::read_to_string(&deals).expect("deals.toml");
+    let mut t = Tui::spawn_args(120, 35, &[std::ffi::OsStr::new("--kb"), kb.path().as_os_str()]);
+    t.wait_for("the first frame", |s| s.contains("Vendors 1/16"));
+    t.send("3");
+    t.wait_for("the Deals tab", |s| s.contains("Deals 1/27"));
+
+    // A new deal, written in place: the tab grows and the status line says what changed.
+    std::fs::write(&deals, format!("{original}{NEW_DEAL}")).expect("write");
+    t.wait_status("+1 deal");
+    t.wait_for("28 deals", |s| s.contains("Deals 1/28"));
+
+    // A broken edit: the banner names the file, line and column; the last good data stays.
+    let broken = format!("{original}{NEW_DEAL}bogus = 1\n");
+    std::fs::write(&deals, &broken).expect("write");
+    let line = broken.lines().count();
+    t.wait_for("the error banner", |s| s.contains("The KB on disk has 1 error"));
+    t.wait_for("the error's place", |s| {
+        s.contains(&format!("deals.toml:{line}:1: error: unknown field `bogus`"))
+    });
+    assert!(
+        t.screen().contains("Deals 1/28"),
+        "the last good KB stays:\n{}",
+        t.screen()
+    );
+
+    // Fixed the way vim saves (a new file renamed over the old): the banner goes.
+    let tmp = kb.path().join(".deals.toml.swp");
+    std::fs::write(&tmp, &original).expect("write");
+    std::fs::rename(&tmp, &deals).expect("rename");
+    t.wait_status("errors fixed");
+    t.wait_for("27 deals again", |s| s.contains("Deals 1/27"));
+    assert!(!t.screen().contains("The KB on disk has"), "{}", t.screen());
+
+    // `r` reloads on demand.
+    t.send("r");
+    t.wait_status("no changes");
+    assert!(t.quit().success());
 }

@@ -2,6 +2,7 @@
 //! diagnostics. No terminal code and no dependency on the rest of the crate but `text`.
 
 pub mod diag;
+pub mod diff;
 pub mod hint;
 pub mod load;
 pub mod model;

@@ -28,20 +28,28 @@ pub struct Response {
     pub took: Duration,
 }
 
+/// What the worker thread is sent: a search, or a new index to search from then on (after a
+/// reload). One channel keeps them in order, so a search never runs on an index it was not
+/// asked of.
+enum Job {
+    Search(Request),
+    Index(Arc<Index>),
+}
+
 pub struct Worker {
-    tx: Sender<Request>,
+    tx: Sender<Job>,
     latest: Arc<AtomicU64>,
 }
 
 impl Worker {
     /// Start the worker thread; `deliver` is called on it with every completed search.
     pub fn spawn(index: Arc<Index>, deliver: impl Fn(Response) + Send + 'static) -> Worker {
-        let (tx, rx) = mpsc::channel::<Request>();
+        let (tx, rx) = mpsc::channel::<Job>();
         let latest = Arc::new(AtomicU64::new(0));
         let l = latest.clone();
         std::thread::Builder::new()
             .name("search".into())
-            .spawn(move || serve(&index, &rx, &l, deliver))
+            .spawn(move || serve(index, &rx, &l, deliver))
             .expect("spawning the search thread");
         Worker { tx, latest }
     }
@@ -50,7 +58,12 @@ impl Worker {
     pub fn submit(&self, req: Request) {
         self.latest.fetch_max(req.id, Ordering::SeqCst);
         // The thread only stops when the Worker is dropped, so sending cannot fail while we exist.
-        let _ = self.tx.send(req);
+        let _ = self.tx.send(Job::Search(req));
+    }
+
+    /// Search `index` from now on. Requests must still have increasing ids across the switch.
+    pub fn set_index(&self, index: Arc<Index>) {
+        let _ = self.tx.send(Job::Index(index));
     }
 }
 
@@ -110,12 +123,26 @@ impl Searcher {
     }
 }
 
-fn serve(index: &Index, rx: &Receiver<Request>, latest: &AtomicU64, deliver: impl Fn(Response)) {
+fn serve(mut index: Arc<Index>, rx: &Receiver<Job>, latest: &AtomicU64, deliver: impl Fn(Response)) {
     let mut searcher = Searcher::default();
-    while let Ok(mut req) = rx.recv() {
+    let take = |job: Job, index: &mut Arc<Index>, searcher: &mut Searcher| match job {
+        Job::Search(r) => Some(r),
+        Job::Index(ix) => {
+            *index = ix;
+            // The last result is about the old index: never narrow from it.
+            *searcher = Searcher::default();
+            None
+        }
+    };
+    while let Ok(job) = rx.recv() {
+        let Some(mut req) = take(job, &mut index, &mut searcher) else {
+            continue;
+        };
         // Skip to the newest queued request.
         while let Ok(newer) = rx.try_recv() {
-            req = newer;
+            if let Some(r) = take(newer, &mut index, &mut searcher) {
+                req = r;
+            }
         }
         if req.id < latest.load(Ordering::SeqCst) {
             continue;
@@ -124,7 +151,7 @@ fn serve(index: &Index, rx: &Receiver<Request>, latest: &AtomicU64, deliver: imp
         let id = req.id;
         let cancel = move || latest.load(Ordering::SeqCst) != id;
         // `None`: superseded; the newer request will answer.
-        if let Some(outcome) = searcher.run(index, &req.text, req.scope, req.rank, &cancel) {
+        if let Some(outcome) = searcher.run(&index, &req.text, req.scope, req.rank, &cancel) {
             deliver(Response {
                 id,
                 scope: req.scope,

@@ -13,6 +13,7 @@ use ratatui::layout::{Position, Rect};
 
 use super::keymap::{self, Action, Context};
 use super::layout::{self, Areas};
+use super::reload::{Problem, Reload};
 use super::ui;
 use crate::clock;
 use crate::export::{self, Format};
@@ -28,6 +29,27 @@ pub enum Msg {
     Resize(u16, u16),
     /// A search finished on the worker.
     Search(Response),
+    /// The KB's files changed on disk (the watcher has let a burst of events settle).
+    KbChanged,
+    /// A load asked for by [`App::reload`] finished.
+    Reloaded(Arc<Reload>),
+    /// Time passed (the event loop ticks while a load runs, to animate its progress).
+    Tick,
+}
+
+/// Following the KB on disk.
+#[derive(Clone, Debug, Default)]
+pub struct ReloadState {
+    /// The newest load asked for; answers to older ones are dropped.
+    pub asked: u64,
+    /// A load is running: since when (the status line shows its progress).
+    pub running: Option<std::time::Instant>,
+    /// Set by `update`, taken by the event loop: start the load with this generation.
+    pub outbox: Option<u64>,
+    /// The last load failed: the banner shows why, over the last good KB, until one succeeds.
+    pub problem: Option<Problem>,
+    /// Why edits are not followed automatically (the watcher could not start), if so.
+    pub unwatched: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -135,6 +157,9 @@ pub struct Filter {
     pub error: Option<QueryError>,
     /// The request whose answer is awaited (0: none).
     pub pending: u64,
+    /// The record to keep selected when that answer comes (a re-run after a reload), instead
+    /// of the best match.
+    pub keep: Option<String>,
     /// Matches when the last answer came, and how long it took.
     pub took: Option<std::time::Duration>,
     /// Selection and scroll before the filter, restored when it is cleared.
@@ -269,6 +294,9 @@ pub struct App {
     pub clipboard: Option<String>,
     /// The time exports are stamped with (tests fix it).
     pub clock: fn() -> clock::Stamp,
+    /// The KB's file or directory, when it has one to reload from (not the built-in KB).
+    pub kb_path: Option<PathBuf>,
+    pub reload: ReloadState,
 }
 
 impl App {
@@ -303,6 +331,8 @@ impl App {
             export_dir: PathBuf::from("."),
             clipboard: None,
             clock: clock::now,
+            kb_path: None,
+            reload: ReloadState::default(),
         }
     }
 
@@ -315,7 +345,15 @@ impl App {
     }
 
     pub fn areas(&self) -> Option<Areas> {
-        layout::areas(self.size, self.tab == Tab::Trends)
+        layout::areas(self.size, self.tab == Tab::Trends, self.banner_lines())
+    }
+
+    /// Lines the warning banner wants: a reload failed, so the data on screen is not the file's.
+    pub fn banner_lines(&self) -> u16 {
+        self.reload
+            .problem
+            .as_ref()
+            .map_or(0, |p| 1 + p.first.len() as u16)
     }
 
     pub fn selected_target(&self) -> Option<Target> {
@@ -343,6 +381,15 @@ impl App {
     /// Run every queued search here and now and apply the answers: for tests and benchmarks,
     /// which have no worker thread.
     pub fn settle(&mut self) {
+        if let (Some(generation), Some(path)) = (self.reload.outbox.take(), self.kb_path.clone()) {
+            let started = std::time::Instant::now();
+            let (outcome, _) = super::reload::load(&path, &self.kb);
+            self.update(Msg::Reloaded(Arc::new(Reload {
+                generation,
+                outcome,
+                took: started.elapsed(),
+            })));
+        }
         let mut searcher = Searcher::default();
         while !self.outbox.is_empty() {
             for req in std::mem::take(&mut self.outbox) {
@@ -368,6 +415,12 @@ impl App {
                 true
             }
             Msg::Search(r) => self.search_done(r),
+            Msg::KbChanged => {
+                self.reload();
+                true
+            }
+            Msg::Reloaded(r) => self.reloaded(&r),
+            Msg::Tick => self.reload.running.is_some(),
             Msg::Key(k) => {
                 // The overlay is only drawn (and only takes keys) when the explorer fits on screen.
                 if self.help && self.areas().is_some() {
@@ -510,41 +563,148 @@ impl App {
                     self.show_all(tab, false);
                     return;
                 }
-                let id = self.next_id();
-                let st = self.current_mut();
-                st.filter.text = text.clone();
-                st.filter.pending = id;
-                self.outbox.push(Request {
-                    id,
-                    text,
-                    scope: Scope::Kind(tab.kind()),
-                    rank: Rank::Top(RANKED_ROWS),
-                });
+                self.current_mut().filter.text = text;
+                self.ask_filter(tab);
             }
-            Some(Input::Palette(p)) => {
-                let text = p.edit.text.clone();
-                let id = if text.trim().is_empty() { 0 } else { self.next_id() };
-                if let Some(Input::Palette(p)) = &mut self.input {
-                    p.pending = id;
-                    if id == 0 {
-                        p.results = None;
-                        p.applied = None;
-                        p.error = None;
-                        p.selected = 0;
-                        p.offset = 0;
-                    }
-                }
-                if id != 0 {
-                    self.outbox.push(Request {
-                        id,
-                        text,
-                        scope: Scope::All,
-                        rank: Rank::Top(RANKED_ROWS),
-                    });
-                }
-            }
+            Some(Input::Palette(_)) => self.ask_palette(),
             Some(Input::Export(_)) | None => {}
         }
+    }
+
+    /// Ask the worker for `tab`'s filter as it stands.
+    fn ask_filter(&mut self, tab: Tab) {
+        let id = self.next_id();
+        let st = &mut self.tabs[tab.index()];
+        st.filter.pending = id;
+        self.outbox.push(Request {
+            id,
+            text: st.filter.text.clone(),
+            scope: Scope::Kind(tab.kind()),
+            rank: Rank::Top(RANKED_ROWS),
+        });
+    }
+
+    /// Ask the worker for the palette's query as it stands (an empty one clears the results).
+    fn ask_palette(&mut self) {
+        let Some(Input::Palette(p)) = &self.input else {
+            return;
+        };
+        let text = p.edit.text.clone();
+        let id = if text.trim().is_empty() { 0 } else { self.next_id() };
+        if let Some(Input::Palette(p)) = &mut self.input {
+            p.pending = id;
+            if id == 0 {
+                p.results = None;
+                p.applied = None;
+                p.error = None;
+                p.selected = 0;
+                p.offset = 0;
+            }
+        }
+        if id != 0 {
+            self.outbox.push(Request {
+                id,
+                text,
+                scope: Scope::All,
+                rank: Rank::Top(RANKED_ROWS),
+            });
+        }
+    }
+
+    /// Ask for the KB to be loaded from disk again (`r`, or the watcher saw a change).
+    pub fn reload(&mut self) {
+        if self.kb_path.is_none() {
+            self.status =
+                "the built-in KB does not change; open a KB file with --kb to follow its edits".into();
+            return;
+        }
+        self.reload.asked += 1;
+        self.reload.outbox = Some(self.reload.asked);
+        self.reload.running.get_or_insert_with(std::time::Instant::now);
+    }
+
+    /// A load finished: on success the new KB replaces the old one, keeping tab, selections,
+    /// filters and history where their records still exist; on failure the old KB stays and the
+    /// banner says why.
+    fn reloaded(&mut self, r: &Reload) -> bool {
+        if r.generation != self.reload.asked {
+            return false; // A newer load is on its way.
+        }
+        self.reload.running = None;
+        match &r.outcome {
+            Err(p) => {
+                self.status = format!(
+                    "⚠ the KB on disk has {}; still showing the last good one",
+                    crate::text::count(p.errors, "error", "errors")
+                );
+                self.reload.problem = Some(p.clone());
+            }
+            Ok(fresh) => {
+                let was_broken = self.reload.problem.take().is_some();
+                self.swap_index(fresh.index.clone());
+                let mut msg = format!(
+                    "reloaded in {} ms: {}",
+                    r.took.as_millis(),
+                    fresh.changes.summary()
+                );
+                if was_broken {
+                    msg.push_str(" · errors fixed");
+                }
+                if fresh.warnings > 0 {
+                    msg.push_str(&format!(
+                        " · {} (marketlens check)",
+                        crate::text::count(fresh.warnings, "warning", "warnings")
+                    ));
+                }
+                self.status = msg;
+            }
+        }
+        true
+    }
+
+    /// Put a new index (and its KB) in place of the old one. Rows are rebuilt; what the user had
+    /// chosen — tab, sort, filters, selected records, history — is carried over by record id.
+    fn swap_index(&mut self, index: Arc<Index>) {
+        self.kb = index.kb.clone();
+        self.index = index;
+        // Queued searches were asked of the old index; answers to running ones are dropped
+        // because every awaited request is asked again below, under a new id.
+        self.outbox.clear();
+        let old = std::mem::take(&mut self.tabs);
+        for (t, was) in Tab::ALL.into_iter().zip(old) {
+            let mut st = TabState::new(&self.kb, t);
+            st.sort = was.sort;
+            st.view.arrange(None, st.sort);
+            let id = was.selected_id().map(str::to_string);
+            let at = id.as_deref().and_then(|id| st.view.position(id));
+            st.selected = at.unwrap_or(was.selected.min(st.view.len().saturating_sub(1)));
+            st.offset = was.offset;
+            st.link = if at.is_some() { was.link } else { 0 };
+            st.filter.text = was.filter.text;
+            st.filter.saved = was.filter.saved;
+            let active = st.filter.is_active();
+            st.filter.keep = id.filter(|_| active);
+            self.tabs.push(st);
+            if active {
+                self.ask_filter(t);
+            }
+        }
+        if let Some(Input::Palette(p)) = &mut self.input {
+            // Its results point into the old index.
+            p.results = None;
+            p.applied = None;
+            p.selected = 0;
+            p.offset = 0;
+        }
+        self.ask_palette();
+        let kb = self.kb.clone();
+        let exists = |l: &Location| l.id.as_deref().is_none_or(|id| kb.lookup(id).is_some());
+        self.back.retain(exists);
+        self.forward.retain(exists);
+        let link_max = self.link_count().saturating_sub(1);
+        let st = self.current_mut();
+        st.link = st.link.min(link_max);
+        self.scroll_into_view();
     }
 
     /// Drop a tab's filter: every row, the user's sort, and the selection from before the filter
@@ -613,10 +773,15 @@ impl App {
                 st.filter.applied = Some(q);
                 st.filter.error = None;
                 st.filter.took = Some(r.took);
-                // Best match first while typing.
-                st.selected = 0;
-                st.offset = 0;
-                st.link = 0;
+                // Best match first while typing; after a reload, the record that was selected.
+                match st.filter.keep.take().and_then(|id| st.view.position(&id)) {
+                    Some(i) => st.selected = i,
+                    None => {
+                        st.selected = 0;
+                        st.offset = 0;
+                        st.link = 0;
+                    }
+                }
             }
             Err(e) => st.filter.error = Some(e),
         }
@@ -863,6 +1028,7 @@ impl App {
                 None => self.status = "no record selected".into(),
             },
             Action::Copy => self.copy_view(),
+            Action::Reload => self.reload(),
             // Editing actions only arrive while typing (see `input_key`).
             Action::Accept
             | Action::Cancel

@@ -37,6 +37,8 @@ pub enum Action {
     ExportRecord,
     /// `y`: copy the current view as text to the clipboard (OSC 52).
     Copy,
+    /// `r`: load the KB from disk again now.
+    Reload,
     // While typing a query:
     Accept,
     Cancel,
@@ -315,6 +317,14 @@ pub const KEYMAP: &[Binding] = &[
         Action::Copy,
         Any,
         "copy this view as text (OSC 52)",
+        ""
+    ),
+    b!(
+        &[(KeyCode::Char('r'), NONE)],
+        "r",
+        Action::Reload,
+        Any,
+        "reload the KB from disk (edits are followed anyway)",
         ""
     ),
     b!(

@@ -13,6 +13,8 @@ pub const SIDE_BY_SIDE_WIDTH: u16 = 110;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Areas {
     pub tabs: Rect,
+    /// The warning banner under the tab bar (a reload failed), when there is one.
+    pub banner: Option<Rect>,
     /// The table's block, borders included.
     pub table: Rect,
     /// The detail's block, borders included (below the chart on the Trends tab).
@@ -44,18 +46,22 @@ pub fn inner(r: Rect) -> Rect {
     }
 }
 
-/// The screen plan for `size`, or `None` when the terminal is too small.
-pub fn areas(size: Rect, with_chart: bool) -> Option<Areas> {
+/// The screen plan for `size`, or `None` when the terminal is too small. `banner` lines of
+/// warning go under the tab bar, as many as fit while the body keeps its minimum height.
+pub fn areas(size: Rect, with_chart: bool, banner: u16) -> Option<Areas> {
     if size.width < MIN_WIDTH || size.height < MIN_HEIGHT {
         return None;
     }
-    let [tabs, body, status, footer] = Layout::vertical([
+    let banner = banner.min(size.height.saturating_sub(MIN_HEIGHT - 3));
+    let [tabs, banner_area, body, status, footer] = Layout::vertical([
         Constraint::Length(1),
+        Constraint::Length(banner),
         Constraint::Min(6),
         Constraint::Length(1),
         Constraint::Length(1),
     ])
     .areas(size);
+    let banner = (banner > 0).then_some(banner_area);
     let side = size.width >= SIDE_BY_SIDE_WIDTH;
     let (table, right) = if side {
         let [a, b] = Layout::horizontal([Constraint::Percentage(60), Constraint::Percentage(40)]).areas(body);
@@ -81,6 +87,7 @@ pub fn areas(size: Rect, with_chart: bool) -> Option<Areas> {
     };
     Some(Areas {
         tabs,
+        banner,
         table,
         detail,
         chart,
@@ -96,10 +103,15 @@ mod tests {
     #[test]
     fn areas_tile_the_screen_without_overlap() {
         for (w, h) in [(40, 12), (80, 24), (120, 40), (300, 100)] {
-            for chart in [false, true] {
-                let a = areas(Rect::new(0, 0, w, h), chart).unwrap();
+            for (chart, banner) in [(false, 0), (true, 0), (false, 4), (true, 9)] {
+                let a = areas(Rect::new(0, 0, w, h), chart, banner).unwrap();
                 let mut parts = vec![a.tabs, a.table, a.detail, a.status, a.footer];
                 parts.extend(a.chart);
+                parts.extend(a.banner);
+                assert!(
+                    a.table.height >= 3,
+                    "{w}x{h}: the table keeps room beside the banner"
+                );
                 for (i, p) in parts.iter().enumerate() {
                     assert!(p.right() <= w && p.bottom() <= h);
                     for q in &parts[i + 1..] {
@@ -108,7 +120,17 @@ mod tests {
                 }
             }
         }
-        assert!(areas(Rect::new(0, 0, 39, 30), false).is_none());
-        assert!(areas(Rect::new(0, 0, 80, 11), false).is_none());
+        assert!(areas(Rect::new(0, 0, 39, 30), false, 0).is_none());
+        assert!(areas(Rect::new(0, 0, 80, 11), false, 0).is_none());
+        // The smallest screen keeps the body at its minimum and gives the banner the rest.
+        assert_eq!(areas(Rect::new(0, 0, 80, 12), false, 4).unwrap().banner.unwrap().height, 3);
+        assert_eq!(
+            areas(Rect::new(0, 0, 80, 30), false, 4)
+                .unwrap()
+                .banner
+                .unwrap()
+                .height,
+            4
+        );
     }
 }

@@ -4,41 +4,163 @@
 pub mod app;
 pub mod keymap;
 pub mod layout;
+pub mod reload;
 pub mod terminal;
 pub mod ui;
+pub mod watch;
 
 use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::sync::Arc;
 use std::sync::mpsc;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, Result, bail};
-use ratatui::crossterm::event::{self, Event};
+use ratatui::crossterm::event::{self, Event, KeyCode, KeyModifiers};
 
-use crate::kb::Loaded;
+use crate::kb::{Kb, Loaded};
 use crate::search::worker::Worker;
 use app::{App, Msg};
+use reload::{Fresh, Problem, Reloader};
+
+/// How the explorer ended.
+pub enum Exit {
+    /// The user quit.
+    Quit,
+    /// The KB given on the command line did not load; its full report, for the caller to print
+    /// once the terminal is restored.
+    Invalid(Box<Loaded>),
+}
+
+/// What the explorer opens: the built-in KB (loaded at once: it is small and compiled in) or a
+/// path, loaded in the background while a progress screen shows.
+pub enum Open {
+    BuiltIn(Box<Loaded>),
+    Path(PathBuf),
+}
+
+/// How often the screen is redrawn while something runs in the background, to show progress.
+const TICK: Duration = Duration::from_millis(100);
+
+type Inbox = mpsc::Receiver<Result<Msg, std::io::Error>>;
 
 /// Run the explorer until the user quits. The terminal is restored on every way out.
 ///
-/// Two threads feed one channel: one reads the terminal, the search worker answers queries. The
-/// UI thread only applies messages and draws, so typing never waits for a search.
-pub fn run(loaded: Loaded) -> Result<()> {
+/// Threads feed one channel: one reads the terminal, the search worker answers queries, the
+/// watcher reports edits and the reloader delivers new KBs. The UI thread only applies messages
+/// and draws, so typing never waits for a search or a load.
+pub fn run(open: Open) -> Result<Exit> {
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         bail!(
             "marketlens needs a terminal for its explorer; in scripts use `marketlens check`, `search` or `export`"
         );
     }
     let mut session = terminal::Session::start().context("cannot set up the terminal")?;
-    let size = session.terminal.size()?;
-    let mut app = App::new(loaded.kb, loaded.label, size.width, size.height);
-    app.theme = ui::theme::Theme::from_env();
-
     let (tx, rx) = mpsc::channel::<Result<Msg, std::io::Error>>();
+    spawn_input(tx.clone())?;
+
+    let (index, label, path) = match open {
+        Open::BuiltIn(loaded) => {
+            let label = loaded.label.clone();
+            (
+                Arc::new(crate::search::Index::build(Arc::new(loaded.kb))),
+                label,
+                None,
+            )
+        }
+        Open::Path(path) => match first_load(&mut session, &path, &tx, &rx)? {
+            FirstLoad::Ready(fresh) => (fresh.index, path.display().to_string(), Some(path)),
+            FirstLoad::Invalid(loaded) => {
+                session.stop()?;
+                return Ok(Exit::Invalid(loaded));
+            }
+            FirstLoad::Quit => {
+                session.stop()?;
+                return Ok(Exit::Quit);
+            }
+        },
+    };
+
+    let size = session.terminal.size()?;
+    let mut app = App::with_index(index, label, size.width, size.height);
+    app.theme = ui::theme::Theme::from_env();
+    app.kb_path = path.clone();
+
     let worker = {
         let tx = tx.clone();
         Worker::spawn(app.index.clone(), move |r| {
             let _ = tx.send(Ok(Msg::Search(r)));
         })
     };
+    let mut searching = app.index.clone();
+    // Following the KB on disk: a watcher for edits, a thread for the loads they cause.
+    let mut _watch = None;
+    let mut reloader = None;
+    if let Some(path) = &path {
+        let t = tx.clone();
+        match watch::start(path, move || {
+            let _ = t.send(Ok(Msg::KbChanged));
+        }) {
+            Ok(w) => _watch = Some(w),
+            Err(e) => {
+                let why = format!("not following edits ({e}); press r to reload");
+                app.status = why.clone();
+                app.reload.unwatched = Some(why);
+            }
+        }
+        let t = tx.clone();
+        reloader = Some(
+            Reloader::spawn(path.clone(), move |r| {
+                let _ = t.send(Ok(Msg::Reloaded(Arc::new(r))));
+            })
+            .context("cannot start the reload thread")?,
+        );
+    }
+
+    let mut dirty = true;
+    while !app.quit {
+        if !Arc::ptr_eq(&searching, &app.index) {
+            searching = app.index.clone();
+            worker.set_index(searching.clone());
+        }
+        for req in app.outbox.drain(..) {
+            worker.submit(req);
+        }
+        if let (Some(generation), Some(r)) = (app.reload.outbox.take(), &reloader) {
+            r.submit(generation, app.kb.clone());
+        }
+        if dirty {
+            session.terminal.draw(|f| ui::render(&app, f))?;
+        }
+        // Wait for something to happen, then take everything else already waiting, so a burst
+        // of keys (a paste, fast typing) costs one frame. While a load runs, wake up anyway to
+        // move its progress indicator.
+        let first = if app.reload.running.is_some() {
+            match rx.recv_timeout(TICK) {
+                Ok(m) => m,
+                Err(mpsc::RecvTimeoutError::Timeout) => Ok(Msg::Tick),
+                Err(mpsc::RecvTimeoutError::Disconnected) => bail!("input and search threads stopped"),
+            }
+        } else {
+            rx.recv().context("input and search threads stopped")?
+        };
+        dirty = app.update(first?);
+        while let Ok(next) = rx.try_recv() {
+            dirty |= app.update(next?);
+            if app.quit {
+                break;
+            }
+        }
+        if let Some(text) = app.clipboard.take() {
+            terminal::copy(session.terminal.backend_mut(), &text)?;
+        }
+    }
+    session.stop()?;
+    Ok(Exit::Quit)
+}
+
+/// The thread that reads the terminal and turns its events into messages.
+fn spawn_input(tx: mpsc::Sender<Result<Msg, std::io::Error>>) -> Result<()> {
     std::thread::Builder::new()
         .name("input".into())
         .spawn(move || {
@@ -59,28 +181,77 @@ pub fn run(loaded: Loaded) -> Result<()> {
             }
         })
         .context("cannot start the input thread")?;
+    Ok(())
+}
 
-    let mut dirty = true;
-    while !app.quit {
-        for req in app.outbox.drain(..) {
-            worker.submit(req);
+enum FirstLoad {
+    Ready(Fresh),
+    Invalid(Box<Loaded>),
+    Quit,
+}
+
+/// Load the KB at `path` in the background, showing a progress screen until it is ready. The
+/// user can quit meanwhile (q, Esc, Ctrl-c).
+fn first_load(
+    session: &mut terminal::Session,
+    path: &std::path::Path,
+    tx: &mpsc::Sender<Result<Msg, std::io::Error>>,
+    rx: &Inbox,
+) -> Result<FirstLoad> {
+    let started = Instant::now();
+    let bytes = kb_bytes(path);
+    let (done_tx, done_rx) = mpsc::channel::<(Result<Fresh, Problem>, Option<Loaded>)>();
+    {
+        let path = path.to_path_buf();
+        let tx = tx.clone();
+        std::thread::Builder::new()
+            .name("load".into())
+            .spawn(move || {
+                let _ = done_tx.send(reload::load(&path, &Kb::default()));
+                let _ = tx.send(Ok(Msg::Tick)); // Wake the UI thread.
+            })
+            .context("cannot start the load thread")?;
+    }
+    let label = path.display().to_string();
+    loop {
+        if let Ok((outcome, loaded)) = done_rx.try_recv() {
+            return Ok(match (outcome, loaded) {
+                (Ok(fresh), _) => FirstLoad::Ready(fresh),
+                (Err(_), Some(l)) => FirstLoad::Invalid(Box::new(l)),
+                (Err(p), None) => bail!("cannot load {label}: {p:?}"),
+            });
         }
-        if dirty {
-            session.terminal.draw(|f| ui::render(&app, f))?;
-        }
-        // Wait for something to happen, then take everything else already waiting, so a burst
-        // of keys (a paste, fast typing) costs one frame.
-        let first = rx.recv().context("input and search threads stopped")?;
-        dirty = app.update(first?);
-        while let Ok(next) = rx.try_recv() {
-            dirty |= app.update(next?);
-            if app.quit {
-                break;
+        let elapsed = started.elapsed();
+        session
+            .terminal
+            .draw(|f| ui::loading(f, &label, bytes, elapsed))?;
+        match rx.recv_timeout(TICK) {
+            Ok(Ok(Msg::Key(k)))
+                if matches!(k.code, KeyCode::Char('q') | KeyCode::Esc)
+                    || (k.code == KeyCode::Char('c') && k.modifiers.contains(KeyModifiers::CONTROL)) =>
+            {
+                return Ok(FirstLoad::Quit);
             }
-        }
-        if let Some(text) = app.clipboard.take() {
-            terminal::copy(session.terminal.backend_mut(), &text)?;
+            Ok(Err(e)) => return Err(e.into()),
+            Ok(_) | Err(mpsc::RecvTimeoutError::Timeout) => {}
+            Err(mpsc::RecvTimeoutError::Disconnected) => bail!("the input thread stopped"),
         }
     }
-    session.stop()
+}
+
+/// The size of a KB file, or of the `.toml` files directly in a KB directory, for the progress
+/// screen (a hint only: `None` when it cannot be known cheaply).
+fn kb_bytes(path: &std::path::Path) -> Option<u64> {
+    let m = std::fs::metadata(path).ok()?;
+    if !m.is_dir() {
+        return Some(m.len());
+    }
+    let total = std::fs::read_dir(path)
+        .ok()?
+        .flatten()
+        .filter(|e| e.path().extension().is_some_and(|x| x == "toml"))
+        .filter_map(|e| e.metadata().ok())
+        .map(|m| m.len())
+        .sum();
+    Some(total)
 }

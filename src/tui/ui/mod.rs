@@ -183,7 +183,7 @@ pub fn edit_line(
 pub fn render(app: &App, f: &mut Frame) {
     let theme = &app.theme;
     let size = f.area();
-    let Some(a) = layout::areas(size, app.tab == Tab::Trends) else {
+    let Some(a) = layout::areas(size, app.tab == Tab::Trends, app.banner_lines()) else {
         let msg = format!(
             "Terminal too small ({}×{}). Enlarge the window to at least {}×{}.",
             size.width,
@@ -221,6 +221,9 @@ pub fn render(app: &App, f: &mut Frame) {
         spans.push(Span::raw(" "));
     }
     f.render_widget(Paragraph::new(Line::from(spans)), a.tabs);
+    if let (Some(area), Some(p)) = (a.banner, &app.reload.problem) {
+        render_banner(f, area, p, theme);
+    }
 
     table::render(f, app, a.table, theme);
     if let Some(c) = a.chart {
@@ -296,6 +299,66 @@ pub fn render(app: &App, f: &mut Frame) {
     }
 }
 
+/// A failed reload: what is wrong with the file, over the last good data.
+fn render_banner(f: &mut Frame, area: Rect, p: &super::reload::Problem, theme: &theme::Theme) {
+    let width = area.width as usize;
+    let more = p.errors.saturating_sub(p.first.len());
+    let mut head = format!(
+        " ⚠ The KB on disk has {}; showing the last good version. Fix and save (or press r).",
+        text::count(p.errors, "error", "errors")
+    );
+    if more > 0 {
+        head.push_str(&format!(" {more} more: marketlens check"));
+    }
+    let mut lines = vec![Line::styled(text::fit(&head, width).into_owned(), theme.warn)];
+    for e in &p.first {
+        // Headlines name files and quote messages: escape anything from the KB.
+        let e = text::escape_controls(e);
+        lines.push(Line::styled(
+            text::fit(&format!("   {e}"), width).into_owned(),
+            theme.accent,
+        ));
+    }
+    f.render_widget(Paragraph::new(lines), area);
+}
+
+/// A spinner frame for work in progress, moving with time.
+fn spinner(elapsed: std::time::Duration) -> char {
+    const FRAMES: [char; 10] = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
+    FRAMES[(elapsed.as_millis() / 100) as usize % FRAMES.len()]
+}
+
+/// The screen while the KB given on the command line loads.
+pub fn loading(f: &mut Frame, label: &str, bytes: Option<u64>, elapsed: std::time::Duration) {
+    let size = f.area();
+    let what = match bytes {
+        Some(b) => format!("{} ({:.1} MB)", text::escape_controls(label), b as f64 / 1e6),
+        None => text::escape_controls(label).into_owned(),
+    };
+    let lines = vec![
+        Line::from(format!(
+            "{} Loading {what} … {:.1} s",
+            spinner(elapsed),
+            elapsed.as_secs_f64()
+        )),
+        Line::from(""),
+        Line::from("q quits"),
+    ];
+    let y = size.height.saturating_sub(lines.len() as u16) / 2;
+    let r = Rect {
+        x: 0,
+        y,
+        width: size.width,
+        height: size.height - y,
+    };
+    f.render_widget(
+        Paragraph::new(lines)
+            .alignment(Alignment::Center)
+            .wrap(Wrap { trim: true }),
+        r,
+    );
+}
+
 fn render_status(app: &App, f: &mut Frame, area: Rect) {
     let theme = &app.theme;
     let st = app.current();
@@ -311,6 +374,14 @@ fn render_status(app: &App, f: &mut Frame, area: Rect) {
     }
     if !app.back.is_empty() {
         status.push_str(&format!(" · history {}", app.back.len()));
+    }
+    if let Some(since) = app.reload.running {
+        let took = since.elapsed();
+        status.push_str(&format!(
+            " · {} reloading {:.1} s",
+            spinner(took),
+            took.as_secs_f64()
+        ));
     }
     if !app.status.is_empty() {
         status.push_str(&format!(" · {}", app.status));

@@ -1,0 +1,292 @@
+//! Live reload in the explorer, without a terminal: the app is given a KB directory, the files are
+//! edited, and `Msg::KbChanged` + `settle` stand in for the watcher and the reload thread.
+//! What must hold: a good edit replaces the KB keeping tab, selection, sort, filter and history
+//! by record id; a broken edit keeps the last good KB and shows a banner; stale answers are
+//! dropped. (The watcher itself, and the whole loop in a real terminal, are tested in
+//! `src/tui/watch.rs` and `tests/pty.rs`.)
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use marketlens::search::Index;
+use marketlens::tui::app::{App, Input, Msg};
+use marketlens::tui::ui;
+use marketlens::view::Tab;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+fn kb_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let assets = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/kb");
+    for e in std::fs::read_dir(&assets).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "toml") {
+            std::fs::copy(&p, dir.path().join(p.file_name().unwrap())).unwrap();
+        }
+    }
+    dir
+}
+
+fn open(dir: &Path) -> App {
+    let l = marketlens::kb::load_path(dir);
+    assert!(l.is_ok(), "{}", l.render_diagnostics());
+    let mut a = App::with_index(Arc::new(Index::build(Arc::new(l.kb))), l.label, 120, 40);
+    a.kb_path = Some(dir.to_path_buf());
+    a
+}
+
+fn key(app: &mut App, code: KeyCode) {
+    app.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+}
+
+fn typ(app: &mut App, s: &str) {
+    for c in s.chars() {
+        key(app, KeyCode::Char(c));
+    }
+}
+
+/// The watcher saw a change: reload, and run the searches the reload asks again.
+fn changed(app: &mut App) {
+    app.update(Msg::KbChanged);
+    app.settle();
+}
+
+fn edit(path: &PathBuf, f: impl FnOnce(String) -> String) {
+    let text = std::fs::read_to_string(path).unwrap();
+    std::fs::write(path, f(text)).unwrap();
+}
+
+fn screen(app: &App) -> String {
+    let mut t = Terminal::new(TestBackend::new(app.size.width, app.size.height)).unwrap();
+    t.draw(|f| ui::render(app, f)).unwrap();
+    let buf = t.backend().buffer();
+    (0..buf.area.height)
+        .map(|y| {
+            (0..buf.area.width)
+                .filter_map(|x| buf.cell((x, y)).map(|c| c.symbol().to_string()))
+                .collect::<String>()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+const NEW_DEAL: &str = r#"
+[[deal]]
+id = "reload-test-deal"
+title = "重新加载测试"
+kind = "order"
+vendors = ["aws"]
+counterparty = "Example"
+date = "2025-Q3"
+sources = ["leiphone-2025-09-11"]
+"#;
+
+#[test]
+fn a_good_edit_replaces_the_kb_and_keeps_tab_selection_sort_and_history() {
+    let dir = kb_copy();
+    let mut a = open(dir.path());
+    // Vendors: go to AWS, follow a relation to an executive (history), then to Deals, sorted.
+    let aws = a.current().view.position("aws").unwrap();
+    for _ in 0..aws {
+        key(&mut a, KeyCode::Char('j'));
+    }
+    let exec = a.kb.executives[0].id.clone();
+    a.jump(&marketlens::view::Target {
+        kind: marketlens::kb::Kind::Executive,
+        id: exec.clone(),
+    });
+    key(&mut a, KeyCode::Char('3'));
+    key(&mut a, KeyCode::Char('s'));
+    let sort = a.current().sort;
+    assert!(sort.is_some());
+    for _ in 0..4 {
+        key(&mut a, KeyCode::Char('j'));
+    }
+    let picked = a.current().selected_id().unwrap().to_string();
+    let back = a.back.clone();
+
+    // A new deal at the top of the file shifts every row of the natural order.
+    let deals = dir.path().join("deals.toml");
+    edit(&deals, |t| format!("{NEW_DEAL}\n{t}"));
+    changed(&mut a);
+
+    assert!(a.status.contains("+1 deal"), "{}", a.status);
+    assert_eq!(a.tab, Tab::Deals);
+    assert_eq!(a.current().view.len(), 28);
+    assert_eq!(a.current().sort, sort, "the sort is kept");
+    assert_eq!(
+        a.current().selected_id(),
+        Some(picked.as_str()),
+        "the selection follows its record"
+    );
+    assert_eq!(a.back, back, "history is kept");
+    assert!(a.kb.deal("reload-test-deal").is_some());
+    assert!(a.reload.problem.is_none() && a.reload.running.is_none());
+
+    // An edited field is reported as such, and shows.
+    edit(&deals, |t| t.replace("重新加载测试", "重新加载测试(改)"));
+    changed(&mut a);
+    assert!(a.status.contains("1 deal edited"), "{}", a.status);
+    assert_eq!(a.kb.deal("reload-test-deal").unwrap().title, "重新加载测试(改)");
+}
+
+#[test]
+fn removing_records_others_cite_is_an_error_and_the_kb_stays_whole() {
+    let dir = kb_copy();
+    let mut a = open(dir.path());
+    let vendors = dir.path().join("vendors.toml");
+    let text = std::fs::read_to_string(&vendors).unwrap();
+    let first_only = text
+        .split("\n[[vendor]]")
+        .take(2)
+        .collect::<Vec<_>>()
+        .join("\n[[vendor]]");
+    std::fs::write(&vendors, first_only).unwrap();
+    changed(&mut a);
+    assert!(
+        a.reload.problem.is_some(),
+        "deals and executives cite the removed vendors"
+    );
+    assert_eq!(a.kb.vendors.len(), 16, "the last good KB stays");
+    assert_eq!(a.current().view.len(), 16);
+}
+
+#[test]
+fn history_forgets_records_that_are_gone() {
+    let dir = kb_copy();
+    let deals = dir.path().join("deals.toml");
+    edit(&deals, |t| format!("{t}{NEW_DEAL}"));
+    let mut a = open(dir.path());
+    for id in ["reload-test-deal", "aws"] {
+        let kind = a.kb.lookup(id).unwrap().0;
+        a.jump(&marketlens::view::Target { kind, id: id.into() });
+    }
+    assert!(a.back.iter().any(|l| l.id.as_deref() == Some("reload-test-deal")));
+    edit(&deals, |t| t.replace(NEW_DEAL, ""));
+    changed(&mut a);
+    assert!(a.status.contains("-1 deal"), "{}", a.status);
+    assert!(
+        a.back.iter().all(|l| l.id.as_deref() != Some("reload-test-deal")),
+        "history forgets removed records: {:?}",
+        a.back
+    );
+    // Walking back never lands on a missing record.
+    for _ in 0..3 {
+        key(&mut a, KeyCode::Backspace);
+        if let Some(id) = a.current().selected_id() {
+            assert!(a.kb.lookup(id).is_some());
+        }
+    }
+    // The selected deal vanished while on its tab: the selection stays in bounds.
+    edit(&deals, |t| format!("{t}{NEW_DEAL}"));
+    changed(&mut a);
+    key(&mut a, KeyCode::Char('3'));
+    key(&mut a, KeyCode::Char('G'));
+    edit(&deals, |t| t.replace(NEW_DEAL, ""));
+    changed(&mut a);
+    assert_eq!(a.current().selected, a.current().view.len() - 1);
+}
+
+#[test]
+fn a_broken_edit_keeps_the_last_good_kb_and_shows_a_banner_until_fixed() {
+    let dir = kb_copy();
+    let mut a = open(dir.path());
+    key(&mut a, KeyCode::Char('3'));
+    let deals = dir.path().join("deals.toml");
+    let good = std::fs::read_to_string(&deals).unwrap();
+    let second = NEW_DEAL.replace("reload-test-deal", "reload-test-deal-2");
+    let broken = format!("{good}{NEW_DEAL}bogus = 1\n{second}amount = \"lots\"\n");
+    std::fs::write(&deals, &broken).unwrap();
+    changed(&mut a);
+
+    let p = a.reload.problem.clone().expect("a problem");
+    assert_eq!(p.errors, 2, "{p:?}");
+    let line = broken.lines().position(|l| l == "bogus = 1").unwrap() + 1;
+    assert!(
+        p.first
+            .iter()
+            .any(|e| e.contains(&format!("deals.toml:{line}:1: error: unknown field `bogus`"))),
+        "{p:?}"
+    );
+    assert_eq!(a.current().view.len(), 27, "the last good KB stays");
+    let s = screen(&a);
+    assert!(s.contains("The KB on disk has 2 errors"), "{s}");
+    assert!(s.contains(&format!("deals.toml:{line}:1")), "{s}");
+    assert!(s.contains("Deals 1/27"), "{s}");
+
+    // Keys still work on the old data while it is broken.
+    key(&mut a, KeyCode::Char('j'));
+    assert_eq!(a.current().selected, 1);
+
+    std::fs::write(&deals, format!("{good}{NEW_DEAL}")).unwrap();
+    changed(&mut a);
+    assert!(a.reload.problem.is_none());
+    assert!(a.status.contains("errors fixed"), "{}", a.status);
+    assert_eq!(a.current().view.len(), 28);
+    assert!(!screen(&a).contains("The KB on disk has"));
+}
+
+#[test]
+fn a_filter_and_the_palette_are_searched_again_on_the_new_kb() {
+    let dir = kb_copy();
+    let mut a = open(dir.path());
+    key(&mut a, KeyCode::Char('3'));
+    key(&mut a, KeyCode::Char('/'));
+    typ(&mut a, "aws");
+    a.settle();
+    key(&mut a, KeyCode::Enter);
+    let shown = a.current().view.len();
+    key(&mut a, KeyCode::Char('j'));
+    let picked = a.current().selected_id().unwrap().to_string();
+
+    edit(&dir.path().join("deals.toml"), |t| format!("{t}{NEW_DEAL}"));
+    changed(&mut a);
+    assert_eq!(a.current().filter.text, "aws", "the filter is kept");
+    assert_eq!(a.current().view.len(), shown + 1, "and applied to the new KB");
+    assert_eq!(a.current().selected_id(), Some(picked.as_str()));
+
+    // The palette's results point into the index: a reload must not leave old ones on screen.
+    key(&mut a, KeyCode::Char(':'));
+    typ(&mut a, "重新加载");
+    a.settle();
+    edit(&dir.path().join("deals.toml"), |t| t.replace(NEW_DEAL, ""));
+    a.update(Msg::KbChanged);
+    a.settle();
+    let Some(Input::Palette(p)) = &a.input else {
+        panic!("the palette stays open")
+    };
+    assert!(
+        p.results
+            .as_ref()
+            .is_none_or(|r| r.hits.iter().all(|h| (h.doc as usize) < a.index.docs.len())),
+        "results are from the new index"
+    );
+    let _ = screen(&a); // Drawing the palette over the new KB must not panic.
+}
+
+#[test]
+fn stale_reload_answers_are_dropped_and_the_built_in_kb_does_not_reload() {
+    let dir = kb_copy();
+    let mut a = open(dir.path());
+    a.update(Msg::KbChanged);
+    let first = a.reload.outbox.take().unwrap();
+    a.update(Msg::KbChanged);
+    assert!(a.reload.outbox.unwrap() > first);
+    let (outcome, _) = marketlens::tui::reload::load(dir.path(), &a.kb);
+    let old = Arc::new(marketlens::tui::reload::Reload {
+        generation: first,
+        outcome,
+        took: std::time::Duration::ZERO,
+    });
+    assert!(!a.update(Msg::Reloaded(old)), "an older load's answer is ignored");
+    assert!(a.reload.running.is_some(), "the newer one is still awaited");
+    a.settle();
+    assert!(a.reload.running.is_none());
+
+    let l = marketlens::kb::load_builtin();
+    let mut b = App::new(l.kb, l.label, 120, 40);
+    key(&mut b, KeyCode::Char('r'));
+    assert!(b.status.contains("built-in KB does not change"), "{}", b.status);
+    assert!(b.reload.outbox.is_none());
+}
