@@ -62,6 +62,32 @@ fn bench(c: &mut Criterion) {
             frame(&app, &mut t)
         })
     });
+    // Live reload of the 100k KB: the background part (load, diff, index), and the part on the
+    // UI thread (putting the new KB in place), which must not stall a frame.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("big.toml");
+    std::fs::write(&path, &big.files[0].text).unwrap();
+    let old = std::sync::Arc::new(big.kb.clone());
+    group.bench_function("reload_background_load_diff_index", |b| {
+        b.iter(|| marketlens::tui::reload::load(&path, &old, &[]))
+    });
+    group.bench_function("reload_diff_only", |b| b.iter(|| kb::diff::diff(&old, &big.kb)));
+    app.kb_path = Some(path.clone());
+    group.bench_function("reload_swap_on_ui_thread", |b| {
+        b.iter_batched(
+            || marketlens::tui::reload::load(&path, &old, &[]).0,
+            |outcome| {
+                app.update(Msg::KbChanged);
+                let r = marketlens::tui::reload::Reload {
+                    generation: app.reload.outbox.take().unwrap(),
+                    outcome,
+                    took: std::time::Duration::ZERO,
+                };
+                assert!(app.update(Msg::Reloaded(std::sync::Arc::new(r))));
+            },
+            criterion::BatchSize::PerIteration,
+        )
+    });
     group.finish();
 }
 

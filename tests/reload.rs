@@ -273,7 +273,7 @@ fn stale_reload_answers_are_dropped_and_the_built_in_kb_does_not_reload() {
     let first = a.reload.outbox.take().unwrap();
     a.update(Msg::KbChanged);
     assert!(a.reload.outbox.unwrap() > first);
-    let (outcome, _) = marketlens::tui::reload::load(dir.path(), &a.kb);
+    let (outcome, _) = marketlens::tui::reload::load(dir.path(), &a.kb, &[]);
     let old = Arc::new(marketlens::tui::reload::Reload {
         generation: first,
         outcome,

@@ -191,14 +191,23 @@ pub struct TabState {
     pub filter: Filter,
 }
 
+/// Every tab's state over `kb`, each in its sort (`None`: the tab's default order). This is the
+/// costly part of opening a KB (every row's cells), so loads do it off the UI thread.
+pub fn tab_states(kb: &Kb, sorts: &[Option<Sort>]) -> Vec<TabState> {
+    Tab::ALL
+        .iter()
+        .map(|t| TabState::new(kb, *t, sorts.get(t.index()).copied().flatten()))
+        .collect()
+}
+
 impl TabState {
-    fn new(kb: &Kb, tab: Tab) -> TabState {
+    fn new(kb: &Kb, tab: Tab, sort: Option<Sort>) -> TabState {
         let mut view = view::table(kb, tab);
-        view.arrange(None, None);
+        view.arrange(None, sort);
         let natural = natural_widths(&view);
         TabState {
             view,
-            sort: None,
+            sort,
             selected: 0,
             offset: 0,
             link: 0,
@@ -308,8 +317,13 @@ impl App {
 
     /// An explorer over an index built elsewhere (off the UI thread, or shared with a benchmark).
     pub fn with_index(index: Arc<Index>, label: String, width: u16, height: u16) -> App {
+        let tabs = tab_states(&index.kb, &[]);
+        App::with_tabs(index, tabs, label, width, height)
+    }
+
+    /// An explorer over an index and tab states built elsewhere (see [`tab_states`]).
+    pub fn with_tabs(index: Arc<Index>, tabs: Vec<TabState>, label: String, width: u16, height: u16) -> App {
         let kb = index.kb.clone();
-        let tabs = Tab::ALL.iter().map(|t| TabState::new(&kb, *t)).collect();
         App {
             kb,
             index,
@@ -348,6 +362,11 @@ impl App {
         layout::areas(self.size, self.tab == Tab::Trends, self.banner_lines())
     }
 
+    /// Each tab's sort, for building tab states in the same order elsewhere.
+    pub fn sorts(&self) -> Vec<Option<Sort>> {
+        self.tabs.iter().map(|t| t.sort).collect()
+    }
+
     /// Lines the warning banner wants: a reload failed, so the data on screen is not the file's.
     pub fn banner_lines(&self) -> u16 {
         self.reload
@@ -383,7 +402,7 @@ impl App {
     pub fn settle(&mut self) {
         if let (Some(generation), Some(path)) = (self.reload.outbox.take(), self.kb_path.clone()) {
             let started = std::time::Instant::now();
-            let (outcome, _) = super::reload::load(&path, &self.kb);
+            let (outcome, _) = super::reload::load(&path, &self.kb, &self.sorts());
             self.update(Msg::Reloaded(Arc::new(Reload {
                 generation,
                 outcome,
@@ -641,7 +660,12 @@ impl App {
             }
             Ok(fresh) => {
                 let was_broken = self.reload.problem.take().is_some();
-                self.swap_index(fresh.index.clone());
+                let tabs = fresh
+                    .tabs
+                    .lock()
+                    .map(|mut t| std::mem::take(&mut *t))
+                    .unwrap_or_default();
+                self.swap_index(fresh.index.clone(), tabs);
                 let mut msg = format!(
                     "reloaded in {} ms: {}",
                     r.took.as_millis(),
@@ -664,24 +688,33 @@ impl App {
 
     /// Put a new index (and its KB) in place of the old one. Rows are rebuilt; what the user had
     /// chosen — tab, sort, filters, selected records, history — is carried over by record id.
-    fn swap_index(&mut self, index: Arc<Index>) {
-        self.kb = index.kb.clone();
-        self.index = index;
+    fn swap_index(&mut self, index: Arc<Index>, mut built: Vec<TabState>) {
+        if built.len() != Tab::ALL.len() {
+            built = tab_states(&index.kb, &self.sorts());
+        }
+        let old_kb = (
+            std::mem::replace(&mut self.kb, index.kb.clone()),
+            std::mem::replace(&mut self.index, index),
+        );
         // Queued searches were asked of the old index; answers to running ones are dropped
         // because every awaited request is asked again below, under a new id.
         self.outbox.clear();
         let old = std::mem::take(&mut self.tabs);
-        for (t, was) in Tab::ALL.into_iter().zip(old) {
-            let mut st = TabState::new(&self.kb, t);
-            st.sort = was.sort;
-            st.view.arrange(None, st.sort);
+        let mut trash = Vec::with_capacity(old.len());
+        for ((t, was), mut st) in Tab::ALL.into_iter().zip(old).zip(built) {
+            if st.sort != was.sort {
+                // The user sorted again while the load ran.
+                st.sort = was.sort;
+                st.view.arrange(None, st.sort);
+            }
             let id = was.selected_id().map(str::to_string);
             let at = id.as_deref().and_then(|id| st.view.position(id));
             st.selected = at.unwrap_or(was.selected.min(st.view.len().saturating_sub(1)));
             st.offset = was.offset;
             st.link = if at.is_some() { was.link } else { 0 };
-            st.filter.text = was.filter.text;
-            st.filter.saved = was.filter.saved;
+            st.filter.text = was.filter.text.clone();
+            st.filter.saved = was.filter.saved.clone();
+            trash.push(was);
             let active = st.filter.is_active();
             st.filter.keep = id.filter(|_| active);
             self.tabs.push(st);
@@ -705,6 +738,11 @@ impl App {
         let st = self.current_mut();
         st.link = st.link.min(link_max);
         self.scroll_into_view();
+        // Freeing a big KB and its rows takes a while (~0.2 s at 100k records): let another
+        // thread do it, not the one drawing frames.
+        let _ = std::thread::Builder::new()
+            .name("free".into())
+            .spawn(move || drop((old_kb, trash)));
     }
 
     /// Drop a tab's filter: every row, the user's sort, and the selection from before the filter

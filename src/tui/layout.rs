@@ -123,7 +123,14 @@ mod tests {
         assert!(areas(Rect::new(0, 0, 39, 30), false, 0).is_none());
         assert!(areas(Rect::new(0, 0, 80, 11), false, 0).is_none());
         // The smallest screen keeps the body at its minimum and gives the banner the rest.
-        assert_eq!(areas(Rect::new(0, 0, 80, 12), false, 4).unwrap().banner.unwrap().height, 3);
+        assert_eq!(
+            areas(Rect::new(0, 0, 80, 12), false, 4)
+                .unwrap()
+                .banner
+                .unwrap()
+                .height,
+            3
+        );
         assert_eq!(
             areas(Rect::new(0, 0, 80, 30), false, 4)
                 .unwrap()

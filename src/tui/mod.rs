@@ -59,17 +59,18 @@ pub fn run(open: Open) -> Result<Exit> {
     let (tx, rx) = mpsc::channel::<Result<Msg, std::io::Error>>();
     spawn_input(tx.clone())?;
 
-    let (index, label, path) = match open {
+    let (index, tabs, label, path) = match open {
         Open::BuiltIn(loaded) => {
             let label = loaded.label.clone();
-            (
-                Arc::new(crate::search::Index::build(Arc::new(loaded.kb))),
-                label,
-                None,
-            )
+            let index = Arc::new(crate::search::Index::build(Arc::new(loaded.kb)));
+            let tabs = app::tab_states(&index.kb, &[]);
+            (index, tabs, label, None)
         }
         Open::Path(path) => match first_load(&mut session, &path, &tx, &rx)? {
-            FirstLoad::Ready(fresh) => (fresh.index, path.display().to_string(), Some(path)),
+            FirstLoad::Ready(fresh) => {
+                let tabs = fresh.tabs.into_inner().unwrap_or_default();
+                (fresh.index, tabs, path.display().to_string(), Some(path))
+            }
             FirstLoad::Invalid(loaded) => {
                 session.stop()?;
                 return Ok(Exit::Invalid(loaded));
@@ -82,7 +83,7 @@ pub fn run(open: Open) -> Result<Exit> {
     };
 
     let size = session.terminal.size()?;
-    let mut app = App::with_index(index, label, size.width, size.height);
+    let mut app = App::with_tabs(index, tabs, label, size.width, size.height);
     app.theme = ui::theme::Theme::from_env();
     app.kb_path = path.clone();
 
@@ -127,7 +128,7 @@ pub fn run(open: Open) -> Result<Exit> {
             worker.submit(req);
         }
         if let (Some(generation), Some(r)) = (app.reload.outbox.take(), &reloader) {
-            r.submit(generation, app.kb.clone());
+            r.submit(generation, app.kb.clone(), app.sorts());
         }
         if dirty {
             session.terminal.draw(|f| ui::render(&app, f))?;
@@ -207,7 +208,7 @@ fn first_load(
         std::thread::Builder::new()
             .name("load".into())
             .spawn(move || {
-                let _ = done_tx.send(reload::load(&path, &Kb::default()));
+                let _ = done_tx.send(reload::load(&path, &Kb::default(), &[]));
                 let _ = tx.send(Ok(Msg::Tick)); // Wake the UI thread.
             })
             .context("cannot start the load thread")?;

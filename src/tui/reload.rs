@@ -10,6 +10,8 @@ use std::time::{Duration, Instant};
 use crate::kb::diff::{self, Changes};
 use crate::kb::{self, Kb, Loaded};
 use crate::search::Index;
+use crate::tui::app::{TabState, tab_states};
+use crate::view::Sort;
 
 /// How many errors a failed reload shows (the banner counts the rest).
 pub const SHOWN_ERRORS: usize = 3;
@@ -17,6 +19,9 @@ pub const SHOWN_ERRORS: usize = 3;
 /// A good load: the new index (which holds the KB) and how it differs from the one before.
 pub struct Fresh {
     pub index: Arc<Index>,
+    /// Every tab's rows, built here so the UI thread only swaps them in. Taken by the app (a
+    /// message is shared, so the Mutex lets it move them out instead of copying 100k rows).
+    pub tabs: std::sync::Mutex<Vec<TabState>>,
     pub changes: Changes,
     pub warnings: usize,
 }
@@ -61,9 +66,10 @@ pub struct Reload {
     pub took: Duration,
 }
 
-/// Load `path`, index it and compare it with `old`. The full `Loaded` comes back too, for a first
-/// load that fails (its diagnostics are printed in full when the explorer gives up).
-pub fn load(path: &Path, old: &Kb) -> (Result<Fresh, Problem>, Option<Loaded>) {
+/// Load `path`, index it, build its tabs (in `sorts`) and compare it with `old`. The full `Loaded`
+/// comes back too, for a first load that fails (its diagnostics are printed in full when the
+/// explorer gives up).
+pub fn load(path: &Path, old: &Kb, sorts: &[Option<Sort>]) -> (Result<Fresh, Problem>, Option<Loaded>) {
     let loaded = kb::load_path(path);
     if !loaded.is_ok() {
         return (Err(Problem::of(&loaded)), Some(loaded));
@@ -71,9 +77,11 @@ pub fn load(path: &Path, old: &Kb) -> (Result<Fresh, Problem>, Option<Loaded>) {
     let warnings = loaded.warning_count();
     let changes = diff::diff(old, &loaded.kb);
     let index = Arc::new(Index::build(Arc::new(loaded.kb)));
+    let tabs = std::sync::Mutex::new(tab_states(&index.kb, sorts));
     (
         Ok(Fresh {
             index,
+            tabs,
             changes,
             warnings,
         }),
@@ -85,6 +93,7 @@ pub fn load(path: &Path, old: &Kb) -> (Result<Fresh, Problem>, Option<Loaded>) {
 struct Job {
     generation: u64,
     old: Arc<Kb>,
+    sorts: Vec<Option<Sort>>,
 }
 
 /// A thread that loads the KB at one path on request. Requests that queue up while a load runs
@@ -102,7 +111,7 @@ impl Reloader {
                     job = newer;
                 }
                 let started = Instant::now();
-                let (outcome, _) = load(&path, &job.old);
+                let (outcome, _) = load(&path, &job.old, &job.sorts);
                 deliver(Reload {
                     generation: job.generation,
                     outcome,
@@ -113,7 +122,11 @@ impl Reloader {
         Ok(Reloader { tx })
     }
 
-    pub fn submit(&self, generation: u64, old: Arc<Kb>) {
-        let _ = self.tx.send(Job { generation, old });
+    pub fn submit(&self, generation: u64, old: Arc<Kb>, sorts: Vec<Option<Sort>>) {
+        let _ = self.tx.send(Job {
+            generation,
+            old,
+            sorts,
+        });
     }
 }
