@@ -71,6 +71,9 @@ fn bench(c: &mut Criterion) {
     group.bench_function("reload_background_load_diff_index", |b| {
         b.iter(|| marketlens::tui::reload::load(&path, &old, &[]))
     });
+    group.bench_function("tab_states_all_tabs", |b| {
+        b.iter(|| marketlens::tui::app::tab_states(&big.kb, &[]))
+    });
     group.bench_function("reload_diff_only", |b| b.iter(|| kb::diff::diff(&old, &big.kb)));
     app.kb_path = Some(path.clone());
     group.bench_function("reload_swap_on_ui_thread", |b| {

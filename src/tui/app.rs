@@ -194,10 +194,16 @@ pub struct TabState {
 /// Every tab's state over `kb`, each in its sort (`None`: the tab's default order). This is the
 /// costly part of opening a KB (every row's cells), so loads do it off the UI thread.
 pub fn tab_states(kb: &Kb, sorts: &[Option<Sort>]) -> Vec<TabState> {
-    Tab::ALL
-        .iter()
-        .map(|t| TabState::new(kb, *t, sorts.get(t.index()).copied().flatten()))
-        .collect()
+    // Tabs are independent: build them side by side (small KBs stay on this thread).
+    let threads = if kb.deals.len() + kb.series.len() > 10_000 {
+        crate::par::cores()
+    } else {
+        1
+    };
+    crate::par::map_units(&Tab::ALL, threads, |t| {
+        Some(TabState::new(kb, *t, sorts.get(t.index()).copied().flatten()))
+    })
+    .unwrap_or_default()
 }
 
 impl TabState {

@@ -76,8 +76,14 @@ pub fn load(path: &Path, old: &Kb, sorts: &[Option<Sort>]) -> (Result<Fresh, Pro
     }
     let warnings = loaded.warning_count();
     let changes = diff::diff(old, &loaded.kb);
-    let index = Arc::new(Index::build(Arc::new(loaded.kb)));
-    let tabs = std::sync::Mutex::new(tab_states(&index.kb, sorts));
+    // The index and the tabs' rows need only the KB: build them at the same time.
+    let kb = Arc::new(loaded.kb);
+    let (index, tabs) = std::thread::scope(|s| {
+        let tabs = s.spawn(|| tab_states(&kb, sorts));
+        let index = Index::build(kb.clone());
+        let tabs = tabs.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
+        (Arc::new(index), std::sync::Mutex::new(tabs))
+    });
     (
         Ok(Fresh {
             index,
