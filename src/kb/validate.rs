@@ -111,8 +111,8 @@ fn id_suggestion(id: &str) -> Option<String> {
 
 /// Ids known per kind, for resolving references and suggesting close ones.
 struct Ids<'k> {
-    sources: HashSet<&'k str>,
-    vendors: HashSet<&'k str>,
+    sources: foldhash::HashSet<&'k str>,
+    vendors: foldhash::HashSet<&'k str>,
     broken: &'k HashSet<String>,
     skip_refs: bool,
 }
@@ -156,7 +156,8 @@ pub fn validate(kb: &Kb, files: &[SourceFile], broken: &Broken, diags: &mut Vec<
     };
 
     // Ids: well-formed, and unique across the whole KB (so any record can be named by id alone).
-    let mut seen: HashMap<&str, (Kind, &Origin)> = HashMap::new();
+    let mut seen: foldhash::HashMap<&str, (Kind, &Origin)> =
+        foldhash::HashMap::with_capacity_and_hasher(kb.ids().count(), Default::default());
     let all = kb
         .sources
         .iter()
@@ -332,7 +333,8 @@ pub fn validate(kb: &Kb, files: &[SourceFile], broken: &Broken, diags: &mut Vec<
                 Some("add a `[[series.points]]` table with `period` and `value`".into()),
             );
         }
-        let mut by_period: HashMap<(super::Period, Option<&str>), usize> = HashMap::new();
+        let mut by_period: foldhash::HashMap<(super::Period, Option<&str>), usize> =
+            foldhash::HashMap::default();
         for (i, p) in s.points.iter().enumerate() {
             let at = |f: &'static str| [K("points"), I(i), K(f)];
             if let Some(src) = &p.source {
