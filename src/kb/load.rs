@@ -260,6 +260,12 @@ pub fn load_files_with(
             mine
         };
         let before = diags.len();
+        let total = |n: fn(&Piece) -> usize| mine.iter().map(n).sum::<usize>();
+        kb.sources.reserve(total(|p| p.sources.len()));
+        kb.vendors.reserve(total(|p| p.vendors.len()));
+        kb.executives.reserve(total(|p| p.executives.len()));
+        kb.deals.reserve(total(|p| p.deals.len()));
+        kb.series.reserve(total(|p| p.series.len()));
         let mut base = [0usize; 5];
         let mut any = false;
         for p in mine {
@@ -303,7 +309,13 @@ pub fn load_files_with(
             "the KB has no records; expected tables such as [[source]], [[vendor]], [[deal]]",
         ));
     }
-    validate::validate(&kb, &files, &broken, &mut diags);
+    // Validation and the index build only read the records: run them side by side.
+    let index = std::thread::scope(|s| {
+        let index = s.spawn(|| kb.compute_index());
+        validate::validate(&kb, &files, &broken, &mut diags);
+        index.join().unwrap_or_else(|p| std::panic::resume_unwind(p))
+    });
+    kb.set_index(index);
     // Report in reading order, as a compiler does; the sort is stable for problems at one place.
     diags.sort_by_key(|d| {
         (
@@ -311,7 +323,6 @@ pub fn load_files_with(
             d.span.as_ref().map_or(0, |s| s.start),
         )
     });
-    kb.build_index();
     Loaded {
         label,
         kb,
@@ -322,11 +333,6 @@ pub fn load_files_with(
 
 /// Move a shard's records into the KB, making their per-shard indexes per-file.
 fn append<T>(into: &mut Vec<T>, records: Vec<T>, base: usize, origin: impl Fn(&mut T) -> &mut Origin) {
-    if into.is_empty() && base == 0 {
-        *into = records;
-        return;
-    }
-    into.reserve(records.len());
     for mut r in records {
         origin(&mut r).index += base;
         into.push(r);

@@ -58,8 +58,18 @@ pub struct Kb {
     pub executives: Vec<Executive>,
     pub deals: Vec<Deal>,
     pub series: Vec<Series>,
-    /// Hashed with foldhash: a 1M-record KB spends most of its index build hashing ids.
-    index: foldhash::HashMap<String, (Kind, usize)>,
+    index: IdIndex,
+    relations: Relations,
+}
+
+/// Id → (kind, index) of the first record with that id. Hashed with foldhash: SipHash made hashing
+/// ids most of the index build of a big KB.
+type IdIndex = foldhash::HashMap<String, (Kind, usize)>;
+
+/// An id index and relations computed by [`Kb::compute_index`], to install with [`Kb::set_index`].
+#[derive(Debug)]
+pub struct KbIndex {
+    index: IdIndex,
     relations: Relations,
 }
 
@@ -123,6 +133,13 @@ impl Kb {
 
     /// Rebuild the id → record index; the first record wins when an id is duplicated.
     pub fn build_index(&mut self) {
+        let index = self.compute_index();
+        self.set_index(index);
+    }
+
+    /// The id index and relations of the records as they are, computed without changing the KB, so
+    /// that the loader can build them on one thread while it validates on another.
+    pub fn compute_index(&self) -> KbIndex {
         let mut index = foldhash::HashMap::with_capacity_and_hasher(
             self.sources.len()
                 + self.vendors.len()
@@ -145,19 +162,43 @@ impl Kb {
             counters[kind as usize] += 1;
             index.entry(id.clone()).or_insert((kind, i));
         }
-        self.index = index;
-        self.relations = self.build_relations();
+        let relations = self.build_relations(&index);
+        KbIndex { index, relations }
     }
 
-    fn build_relations(&self) -> Relations {
+    /// Install an index computed by [`Kb::compute_index`] from these same records.
+    pub fn set_index(&mut self, index: KbIndex) {
+        self.index = index.index;
+        self.relations = index.relations;
+    }
+
+    fn build_relations(&self, index: &IdIndex) -> Relations {
         let mut r = Relations {
             vendor_deals: vec![Vec::new(); self.vendors.len()],
             vendor_executives: vec![Vec::new(); self.vendors.len()],
             vendor_series: vec![Vec::new(); self.vendors.len()],
             source_citers: vec![Vec::new(); self.sources.len()],
         };
-        let vendor = |id: &str| self.get_kind(id, Kind::Vendor);
-        let source = |id: &str| self.get_kind(id, Kind::Source);
+        // References name vendors and sources only: look them up in maps of those alone (what
+        // `get_kind` answers: ids whose first record is of that kind), a fraction of the whole
+        // index, so that a 1M-record KB's millions of lookups mostly hit the cache.
+        fn only<'a>(
+            index: &IdIndex,
+            kind: Kind,
+            ids: impl Iterator<Item = &'a str>,
+        ) -> foldhash::HashMap<&'a str, usize> {
+            let mut m = foldhash::HashMap::default();
+            for (i, id) in ids.enumerate() {
+                if index.get(id) == Some(&(kind, i)) {
+                    m.insert(id, i);
+                }
+            }
+            m
+        }
+        let vendors = only(index, Kind::Vendor, self.vendors.iter().map(|v| v.id.as_str()));
+        let sources = only(index, Kind::Source, self.sources.iter().map(|s| s.id.as_str()));
+        let vendor = |id: &str| vendors.get(id).copied();
+        let source = |id: &str| sources.get(id).copied();
         // Push `item` once onto the list at `at` (records may name a vendor or source twice).
         fn add<T: PartialEq>(lists: &mut [Vec<T>], at: Option<usize>, item: T) {
             if let Some(list) = at.and_then(|i| lists.get_mut(i))
