@@ -268,7 +268,14 @@ pub fn load_files_with(
         kb.series.reserve(total(|p| p.series.len()));
         let mut base = [0usize; 5];
         let mut any = false;
+        let split = mine.len() > 1;
         for p in mine {
+            if split {
+                broken.shards.entry(fi).or_default().push(validate::Shard {
+                    range: p.range.clone(),
+                    base,
+                });
+            }
             any |= p.any;
             broken.unparsed_files |= p.unparsed;
             broken.ids.extend(p.broken_ids.into_iter().map(String::from));
@@ -430,6 +437,8 @@ fn record_header(line: &[u8]) -> bool {
 /// counted within the shard, and its problems.
 #[derive(Default)]
 struct Piece<'t> {
+    /// Where the piece is in its file.
+    range: Range<usize>,
     sources: Vec<Source>,
     vendors: Vec<Vendor>,
     executives: Vec<Executive>,
@@ -452,7 +461,10 @@ struct Piece<'t> {
 /// whole file; otherwise it is a shard, given up (`fallback`) at the first sign that reading it on
 /// its own could differ from reading the file (see [`shards`]).
 fn read_piece(fi: usize, text: &str, offset: usize, whole: bool) -> Piece<'_> {
-    let mut p = Piece::default();
+    let mut p = Piece {
+        range: offset..offset + text.len(),
+        ..Piece::default()
+    };
     let at = |s: Range<usize>| s.start + offset..s.end + offset;
     let (table, errors) = DeTable::parse_recoverable(text);
     if !errors.is_empty() {
