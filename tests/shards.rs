@@ -251,8 +251,8 @@ fn a_problem_in_a_later_shard_has_its_exact_line_and_column() {
 
 #[test]
 fn a_synthetic_kb_reads_the_same_in_shards_of_the_default_size() {
-    // ~2.3 MB: a few default-size shards, with a bad value and a duplicate id late in the file.
-    let mut text = marketlens::synth::generate(10_000, 3);
+    // ~0.7 MB: a dozen default-size shards, with a bad value and a duplicate id late in the file.
+    let mut text = marketlens::synth::generate(3_000, 3);
     text.push_str("[[vendor]]\nid = \"v-7\"\nname = \"dup\"\nsources = [\"src-1\"]\n\n");
     text.push_str("[[vendor]]\nid = \"late\"\nname = 2\nsources = [\"src-1\"]\n");
     assert_same(&text, kb::load::SHARD_BYTES);

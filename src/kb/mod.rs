@@ -1,5 +1,5 @@
 //! The knowledge base: model, loading (one file, a directory, or the built-in copy), validation and
-//! diagnostics. No terminal code and no dependency on the rest of the crate but `text`.
+//! diagnostics. No terminal code and no dependency on the rest of the crate but `text` and `par`.
 
 pub mod diag;
 pub mod hint;
