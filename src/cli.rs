@@ -528,7 +528,9 @@ pub fn summary(l: &Loaded) -> String {
 }
 
 fn check(path: Option<&std::path::Path>) -> ExitCode {
-    let loaded = load(path);
+    // Never freed: the process ends after the report, and freeing a big KB record by record costs
+    // ~0.1 s per 100k records, while the OS takes the memory back at once.
+    let loaded = std::mem::ManuallyDrop::new(load(path));
     eprint!("{}", loaded.render_diagnostics());
     let (errors, warnings) = (loaded.error_count(), loaded.warning_count());
     if errors > 0 {

@@ -1,5 +1,5 @@
 //! The knowledge base: model, loading (one file, a directory, or the built-in copy), validation and
-//! diagnostics. No terminal code and no dependency on the rest of the crate but `text`.
+//! diagnostics. No terminal code and no dependency on the rest of the crate but `text` and `par`.
 
 pub mod diag;
 pub mod diff;
@@ -10,7 +10,7 @@ pub mod number;
 pub mod period;
 pub mod validate;
 
-use std::collections::HashMap;
+use std::hash::BuildHasher as _;
 
 pub use diag::{Diagnostic, Severity, SourceFile};
 pub use load::{Loaded, load_builtin, load_path};
@@ -61,7 +61,23 @@ pub struct Kb {
     pub executives: Vec<Executive>,
     pub deals: Vec<Deal>,
     pub series: Vec<Series>,
-    index: HashMap<String, (Kind, usize)>,
+    index: IdIndex,
+    relations: Relations,
+}
+
+/// Id → (kind, index) of the first record with that id. It stores no ids, only where the records
+/// are (the ids are read from the records), so building it allocates nothing per record and a 1M-record
+/// table stays small; hashed with foldhash (SipHash was most of the build).
+#[derive(Clone, Debug, Default)]
+struct IdIndex {
+    table: hashbrown::HashTable<(Kind, usize)>,
+    hasher: foldhash::fast::RandomState,
+}
+
+/// An id index and relations computed by [`Kb::compute_index`], to install with [`Kb::set_index`].
+#[derive(Debug)]
+pub struct KbIndex {
+    index: IdIndex,
     relations: Relations,
 }
 
@@ -125,40 +141,103 @@ impl Kb {
 
     /// Rebuild the id → record index; the first record wins when an id is duplicated.
     pub fn build_index(&mut self) {
-        let mut index = HashMap::with_capacity(
-            self.sources.len()
-                + self.vendors.len()
-                + self.executives.len()
-                + self.deals.len()
-                + self.series.len(),
-        );
-        let ids = self
-            .sources
-            .iter()
-            .map(|r| (Kind::Source, &r.id))
-            .chain(self.vendors.iter().map(|r| (Kind::Vendor, &r.id)))
-            .chain(self.executives.iter().map(|r| (Kind::Executive, &r.id)))
-            .chain(self.deals.iter().map(|r| (Kind::Deal, &r.id)))
-            .chain(self.series.iter().map(|r| (Kind::Series, &r.id)));
-        let mut counters = [0usize; 5];
-        for (kind, id) in ids {
-            let i = counters[kind as usize];
-            counters[kind as usize] += 1;
-            index.entry(id.clone()).or_insert((kind, i));
-        }
-        self.index = index;
-        self.relations = self.build_relations();
+        let index = self.compute_index();
+        self.set_index(index);
     }
 
-    fn build_relations(&self) -> Relations {
+    /// The id index and relations of the records as they are, computed without changing the KB, so
+    /// that the loader can build them on one thread while it validates on another.
+    pub fn compute_index(&self) -> KbIndex {
+        let n = self.sources.len()
+            + self.vendors.len()
+            + self.executives.len()
+            + self.deals.len()
+            + self.series.len();
+        let mut index = IdIndex {
+            table: hashbrown::HashTable::with_capacity(n),
+            hasher: Default::default(),
+        };
+        let IdIndex { table, hasher } = &mut index;
+        for kind in Kind::ALL {
+            for i in 0..self.count(kind) {
+                let Some(id) = self.id_at(kind, i) else { continue };
+                let entry = table.entry(
+                    hasher.hash_one(id),
+                    |&(k, j)| self.id_at(k, j) == Some(id),
+                    |&(k, j)| hasher.hash_one(self.id_at(k, j).unwrap_or_default()),
+                );
+                if let hashbrown::hash_table::Entry::Vacant(v) = entry {
+                    v.insert((kind, i));
+                }
+            }
+        }
+        let relations = self.build_relations(&index);
+        KbIndex { index, relations }
+    }
+
+    /// The id of record `i` of a kind.
+    fn id_at(&self, kind: Kind, i: usize) -> Option<&str> {
+        match kind {
+            Kind::Source => self.sources.get(i).map(|r| r.id.as_str()),
+            Kind::Vendor => self.vendors.get(i).map(|r| r.id.as_str()),
+            Kind::Executive => self.executives.get(i).map(|r| r.id.as_str()),
+            Kind::Deal => self.deals.get(i).map(|r| r.id.as_str()),
+            Kind::Series => self.series.get(i).map(|r| r.id.as_str()),
+        }
+    }
+
+    /// Look `id` up in an index of these records.
+    fn find(&self, index: &IdIndex, id: &str) -> Option<(Kind, usize)> {
+        index
+            .table
+            .find(index.hasher.hash_one(id), |&(k, i)| self.id_at(k, i) == Some(id))
+            .copied()
+    }
+
+    /// Install an index computed by [`Kb::compute_index`] from these same records.
+    pub fn set_index(&mut self, index: KbIndex) {
+        self.index = index.index;
+        self.relations = index.relations;
+    }
+
+    fn build_relations(&self, index: &IdIndex) -> Relations {
         let mut r = Relations {
             vendor_deals: vec![Vec::new(); self.vendors.len()],
             vendor_executives: vec![Vec::new(); self.vendors.len()],
             vendor_series: vec![Vec::new(); self.vendors.len()],
             source_citers: vec![Vec::new(); self.sources.len()],
         };
-        let vendor = |id: &str| self.get_kind(id, Kind::Vendor);
-        let source = |id: &str| self.get_kind(id, Kind::Source);
+        // References name vendors and sources only: look them up in maps of those alone (what
+        // `get_kind` answers: ids whose first record is of that kind), a fraction of the whole
+        // index, so that a 1M-record KB's millions of lookups mostly hit the cache.
+        fn only<'a>(
+            kb: &Kb,
+            index: &IdIndex,
+            kind: Kind,
+            ids: impl Iterator<Item = &'a str>,
+        ) -> foldhash::HashMap<&'a str, usize> {
+            let mut m = foldhash::HashMap::default();
+            for (i, id) in ids.enumerate() {
+                if kb.find(index, id) == Some((kind, i)) {
+                    m.insert(id, i);
+                }
+            }
+            m
+        }
+        let vendors = only(
+            self,
+            index,
+            Kind::Vendor,
+            self.vendors.iter().map(|v| v.id.as_str()),
+        );
+        let sources = only(
+            self,
+            index,
+            Kind::Source,
+            self.sources.iter().map(|s| s.id.as_str()),
+        );
+        let vendor = |id: &str| vendors.get(id).copied();
+        let source = |id: &str| sources.get(id).copied();
         // Push `item` once onto the list at `at` (records may name a vendor or source twice).
         fn add<T: PartialEq>(lists: &mut [Vec<T>], at: Option<usize>, item: T) {
             if let Some(list) = at.and_then(|i| lists.get_mut(i))
@@ -246,7 +325,7 @@ impl Kb {
     }
 
     pub fn lookup(&self, id: &str) -> Option<(Kind, usize)> {
-        self.index.get(id).copied()
+        self.find(&self.index, id)
     }
 
     fn get_kind(&self, id: &str, kind: Kind) -> Option<usize> {

@@ -20,7 +20,22 @@ pub struct Broken {
     pub ids: HashSet<String>,
     /// Some file did not parse at all: references cannot be checked reliably.
     pub unparsed_files: bool,
+    /// The shards of the files that were read in shards, in file order.
+    pub shards: HashMap<usize, Vec<Shard>>,
 }
+
+/// A piece of a file that was read on its own (see `load::shards`): the records in it read exactly
+/// as in the whole file, so a field is found by parsing the piece alone, not a 200 MB file.
+#[derive(Clone, Debug)]
+pub struct Shard {
+    /// Byte range in the file.
+    pub range: Range<usize>,
+    /// Per kind (in `Kind` order), the file index of the shard's first record of that kind.
+    pub base: [usize; 5],
+}
+
+/// Parsed shards kept for `locate`: problems come record by record, so mostly from the same few.
+const KEEP_PARSED: usize = 8;
 
 /// One step of a path from a record to a field: `sources[1]` is `[Key("sources"), Index(1)]`.
 #[derive(Clone, Copy, Debug)]
@@ -32,19 +47,36 @@ use Seg::{Index as I, Key as K};
 
 struct Ctx<'a> {
     files: &'a [SourceFile],
-    tables: HashMap<usize, Option<Spanned<DeTable<'a>>>>,
+    /// Parsed text by (file, start of the shard or 0 for a whole file); `None` if it did not parse.
+    tables: HashMap<(usize, usize), Option<Spanned<DeTable<'a>>>>,
+    shards: &'a HashMap<usize, Vec<Shard>>,
     diags: &'a mut Vec<Diagnostic>,
 }
 
 impl<'a> Ctx<'a> {
     /// The byte span of `path` inside the record at `origin`, or the nearest enclosing span.
     fn locate(&mut self, kind: Kind, origin: &Origin, path: &[Seg]) -> Range<usize> {
-        let files = self.files;
+        let Some(file) = self.files.get(origin.file) else {
+            return origin.span.clone();
+        };
+        // The shard holding the record, or the whole file when it was read in one piece.
+        let shard = self.shards.get(&origin.file).and_then(|shards| {
+            let after = shards.partition_point(|s| s.range.start <= origin.span.start);
+            after.checked_sub(1).and_then(|i| shards.get(i))
+        });
+        let (range, index) = match shard {
+            Some(s) => (s.range.clone(), origin.index.checked_sub(s.base[kind as usize])),
+            None => (0..file.text.len(), Some(origin.index)),
+        };
+        let key = (origin.file, range.start);
+        if !self.tables.contains_key(&key) && self.tables.len() >= KEEP_PARSED {
+            self.tables.clear();
+        }
         let table = self
             .tables
-            .entry(origin.file)
-            .or_insert_with(|| files.get(origin.file).and_then(|f| DeTable::parse(&f.text).ok()));
-        let Some(table) = table.as_ref() else {
+            .entry(key)
+            .or_insert_with(|| file.text.get(range.clone()).and_then(|t| DeTable::parse(t).ok()));
+        let (Some(table), Some(index)) = (table.as_ref(), index) else {
             return origin.span.clone();
         };
         let record = table
@@ -52,7 +84,7 @@ impl<'a> Ctx<'a> {
             .iter()
             .find(|(k, _)| k.get_ref() == kind.table())
             .and_then(|(_, v)| v.get_ref().as_array())
-            .and_then(|a| a.get(origin.index));
+            .and_then(|a| a.get(index));
         let Some(mut cur) = record else {
             return origin.span.clone();
         };
@@ -69,7 +101,8 @@ impl<'a> Ctx<'a> {
                 None => break,
             }
         }
-        cur.span()
+        let span = cur.span();
+        span.start + range.start..span.end + range.start
     }
 
     fn error(&mut self, kind: Kind, origin: &Origin, path: &[Seg], msg: String, help: Option<String>) {
@@ -111,8 +144,8 @@ fn id_suggestion(id: &str) -> Option<String> {
 
 /// Ids known per kind, for resolving references and suggesting close ones.
 struct Ids<'k> {
-    sources: HashSet<&'k str>,
-    vendors: HashSet<&'k str>,
+    sources: foldhash::HashSet<&'k str>,
+    vendors: foldhash::HashSet<&'k str>,
     broken: &'k HashSet<String>,
     skip_refs: bool,
 }
@@ -146,6 +179,7 @@ pub fn validate(kb: &Kb, files: &[SourceFile], broken: &Broken, diags: &mut Vec<
     let mut ctx = Ctx {
         files,
         tables: HashMap::new(),
+        shards: &broken.shards,
         diags,
     };
     let ids = Ids {
@@ -156,7 +190,8 @@ pub fn validate(kb: &Kb, files: &[SourceFile], broken: &Broken, diags: &mut Vec<
     };
 
     // Ids: well-formed, and unique across the whole KB (so any record can be named by id alone).
-    let mut seen: HashMap<&str, (Kind, &Origin)> = HashMap::new();
+    let mut seen: foldhash::HashMap<&str, (Kind, &Origin)> =
+        foldhash::HashMap::with_capacity_and_hasher(kb.ids().count(), Default::default());
     let all = kb
         .sources
         .iter()
@@ -332,7 +367,8 @@ pub fn validate(kb: &Kb, files: &[SourceFile], broken: &Broken, diags: &mut Vec<
                 Some("add a `[[series.points]]` table with `period` and `value`".into()),
             );
         }
-        let mut by_period: HashMap<(super::Period, Option<&str>), usize> = HashMap::new();
+        let mut by_period: foldhash::HashMap<(super::Period, Option<&str>), usize> =
+            foldhash::HashMap::default();
         for (i, p) in s.points.iter().enumerate() {
             let at = |f: &'static str| [K("points"), I(i), K(f)];
             if let Some(src) = &p.source {
