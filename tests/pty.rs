@@ -61,13 +61,23 @@ struct Tui {
 
 impl Tui {
     fn spawn(cols: u16, rows: u16) -> Tui {
+        Tui::spawn_with(cols, rows, &[], &[])
+    }
+
+    /// Like `spawn`, with command-line arguments and extra environment variables.
+    fn spawn_with(cols: u16, rows: u16, args: &[&str], envs: &[(&str, &str)]) -> Tui {
         let pair = native_pty_system()
             .openpty(pty_size(cols, rows))
             .expect("open a pty");
         let dir = tempfile::tempdir().expect("temporary directory");
         let mut cmd = CommandBuilder::new(BIN);
+        cmd.args(args);
         cmd.env("TERM", "xterm-256color");
         cmd.env_remove("NO_COLOR");
+        cmd.env_remove("MARKETLENS_TEST_PANIC");
+        for (k, v) in envs {
+            cmd.env(k, v);
+        }
         cmd.cwd(dir.path());
         let child = pair.slave.spawn_command(cmd).expect("spawn marketlens");
         let parser = Arc::new(Mutex::new(vt100::Parser::new(nz(rows), nz(cols), 0)));
@@ -467,9 +477,9 @@ fn re_lays_out_on_resize() {
     assert!(status.success(), "exit status {status:?}");
 }
 
-#[test]
-fn restores_the_terminal_on_quit() {
-    let mut t = Tui::start(120, 40);
+/// Assert that the running app put the terminal in its modes: alternate screen, hidden cursor,
+/// mouse reporting, raw mode.
+fn assert_engaged(t: &Tui) {
     {
         let p = lock(&t.parser);
         let s = p.screen();
@@ -483,9 +493,11 @@ fn restores_the_terminal_on_quit() {
         (false, false),
         "raw mode while running: (ICANON, ECHO)"
     );
+}
 
-    let status = t.quit();
-    assert!(status.success(), "exit status {status:?}");
+/// After the app has exited: raw mode off (from the pty's termios), and — from everything it
+/// wrote — the alternate screen left, the cursor shown and mouse reporting off. Drains the pty.
+fn assert_restored(t: &mut Tui) {
     // Our end of the slave is still open, so the pty keeps the modes the app left behind.
     #[cfg(unix)]
     assert_eq!(
@@ -512,6 +524,118 @@ fn restores_the_terminal_on_quit() {
         let unset = rfind(&raw, off).unwrap_or_else(|| panic!("{what} was never disabled"));
         assert!(unset > set, "{what} is disabled after it was last enabled");
     }
+}
+
+#[test]
+fn restores_the_terminal_on_quit() {
+    let mut t = Tui::start(120, 40);
+    assert_engaged(&t);
+    let status = t.quit();
+    assert!(status.success(), "exit status {status:?}");
+    assert_restored(&mut t);
+}
+
+/// Send `signal` to the app with kill(2).
+#[cfg(unix)]
+fn kill(t: &Tui, signal: i32) {
+    let pid = t.child.process_id().expect("the child's pid");
+    let pid = i32::try_from(pid).expect("a pid fits in pid_t");
+    // SAFETY: kill(2) has no memory-safety preconditions.
+    let r = unsafe { libc::kill(pid, signal) };
+    assert_eq!(r, 0, "kill({pid}, {signal}): {}", std::io::Error::last_os_error());
+}
+
+/// A signal from outside stops the app through its normal teardown, with exit code 128 + signal.
+#[cfg(unix)]
+fn stops_on_signal(signal: i32) {
+    let mut t = Tui::start(100, 30);
+    assert_engaged(&t);
+    let start = Instant::now();
+    kill(&t, signal);
+    let status = t.wait_exit(Duration::from_secs(5));
+    assert_eq!(
+        status.exit_code(),
+        128 + signal as u32,
+        "exit status {status:?} after signal {signal}"
+    );
+    assert!(
+        start.elapsed() < Duration::from_secs(1),
+        "the UI thread stopped by itself, within the grace period: took {:?}",
+        start.elapsed()
+    );
+    assert_restored(&mut t);
+}
+
+#[cfg(unix)]
+#[test]
+fn restores_the_terminal_on_sigterm() {
+    stops_on_signal(libc::SIGTERM);
+}
+
+#[cfg(unix)]
+#[test]
+fn restores_the_terminal_on_sighup_and_sigint() {
+    stops_on_signal(libc::SIGHUP);
+    stops_on_signal(libc::SIGINT);
+}
+
+/// When the UI thread does not stop by itself, the signal thread restores the terminal and exits
+/// after the grace period.
+#[cfg(unix)]
+#[test]
+fn restores_the_terminal_on_sigterm_when_the_ui_thread_hangs() {
+    let mut t = Tui::spawn_with(100, 30, &[], &[("MARKETLENS_TEST_PANIC", "stall:!")]);
+    t.wait_for("the first frame", |s| s.contains("Vendors 1/16"));
+    t.send("j");
+    t.wait_status("Vendors 2/16");
+    t.send("!j");
+    thread::sleep(Duration::from_millis(200));
+    assert!(t.lines()[28].contains("Vendors 2/16"), "the UI hangs on `!`");
+    assert_engaged(&t);
+    let start = Instant::now();
+    kill(&t, libc::SIGTERM);
+    let status = t.wait_exit(Duration::from_secs(8));
+    assert_eq!(status.exit_code(), 143, "exit status {status:?}");
+    assert!(
+        start.elapsed() >= Duration::from_millis(1000),
+        "exited after the grace period: {:?}",
+        start.elapsed()
+    );
+    assert_restored(&mut t);
+}
+
+#[test]
+fn restores_the_terminal_on_a_panic_in_the_ui_thread() {
+    let mut t = Tui::spawn_with(100, 30, &[], &[("MARKETLENS_TEST_PANIC", "!")]);
+    t.wait_for("the first frame", |s| s.contains("Vendors 1/16"));
+    assert_engaged(&t);
+    t.send("j!");
+    let status = t.wait_exit(Duration::from_secs(5));
+    assert_eq!(status.exit_code(), 101, "exit status {status:?}");
+    assert_restored(&mut t);
+    // The message is printed after the restore, so it is on the normal screen, where it stays.
+    let screen = t.screen();
+    assert!(
+        screen.contains("panicked") && screen.contains("test panic on key '!'"),
+        "the panic message on the normal screen:\n{screen}"
+    );
+}
+
+#[test]
+fn restores_the_terminal_and_exits_on_a_panic_in_the_search_worker() {
+    let mut t = Tui::spawn_with(100, 30, &[], &[("MARKETLENS_TEST_PANIC", "worker")]);
+    t.wait_for("the first frame", |s| s.contains("Vendors 1/16"));
+    assert_engaged(&t);
+    // The palette searches on the worker as soon as something is typed.
+    t.send("\x0bali");
+    let status = t.wait_exit(Duration::from_secs(5));
+    assert_eq!(status.exit_code(), 101, "exit status {status:?}");
+    assert_restored(&mut t);
+    let screen = t.screen();
+    assert!(
+        screen.contains("test panic in the search worker"),
+        "the panic message on the normal screen:\n{screen}"
+    );
 }
 
 #[test]
@@ -545,7 +669,10 @@ fn refuses_to_run_without_a_terminal() {
         "took {:?}",
         start.elapsed()
     );
-    assert!(stderr.contains("check"), "stderr: {stderr:?}");
+    assert!(
+        stderr.contains("needs a terminal") && stderr.contains("check") && stderr.contains("export"),
+        "stderr points to the headless commands: {stderr:?}"
+    );
     assert!(
         !stdout.contains("\x1b["),
         "no escape sequences on a pipe: {stdout:?}"
