@@ -4,12 +4,16 @@
 use std::borrow::Cow;
 
 /// Characters that could steer a terminal or hide/reorder text: C0 and C1 controls, DEL, bidi
-/// overrides and isolates, zero-width and invisible formatting characters.
+/// overrides and isolates, zero-width and invisible formatting characters, the line and
+/// paragraph separators (which break lines in editors and JavaScript), the blank Hangul fillers
+/// that pass for names, and the invisible tag characters that can smuggle hidden text.
 pub fn is_unsafe(c: char) -> bool {
     c.is_control()
         || matches!(c,
             '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}'
-            | '\u{2066}'..='\u{2069}' | '\u{FEFF}' | '\u{061C}' | '\u{FFF9}'..='\u{FFFB}')
+            | '\u{2066}'..='\u{2069}' | '\u{FEFF}' | '\u{061C}' | '\u{FFF9}'..='\u{FFFB}'
+            | '\u{2028}' | '\u{2029}' | '\u{180E}' | '\u{115F}' | '\u{1160}' | '\u{3164}'
+            | '\u{FFA0}' | '\u{E0000}'..='\u{E007F}')
 }
 
 /// Replace every unsafe character with a visible escape (`\n`, `\t`, `\u{1b}`), so the text stays
@@ -170,5 +174,9 @@ mod tests {
             "x\\u{202e}y\\u{200b}z\\u{9b}"
         );
         assert_eq!(escape_controls("l1\nl2\tt"), "l1\\nl2\\tt");
+        assert_eq!(
+            escape_controls("a\u{2028}b\u{2029}c\u{3164}d\u{e0041}"),
+            "a\\u{2028}b\\u{2029}c\\u{3164}d\\u{e0041}"
+        );
     }
 }
