@@ -749,6 +749,7 @@ const PAYLOAD: &[(&[u8], &str)] = &[
     ("\u{2060}".as_bytes(), "word joiner"),
     ("\u{2028}".as_bytes(), "line separator"),
     ("\u{2029}".as_bytes(), "paragraph separator"),
+    ("\u{ad}".as_bytes(), "soft hyphen"),
 ];
 
 /// Every KB string is drawn inertly: the app is driven through every tab, a selection, the
