@@ -27,16 +27,12 @@ pub fn run(loaded: Loaded) -> Result<()> {
             "marketlens needs a terminal for its explorer; in scripts use `marketlens check`, `search` or `export`"
         );
     }
-    let mut session = terminal::Session::start().context("cannot set up the terminal")?;
-    let size = session.terminal.size()?;
-    let mut app = App::new(loaded.kb, loaded.label, size.width, size.height);
-    app.theme = ui::theme::Theme::from_env();
-
     let test_panic = TestPanic::from_env();
-
     let (tx, rx) = mpsc::channel::<Result<Msg, std::io::Error>>();
     {
         // A signal ends the loop like an error would; `cli` turns it into exit code 128 + signal.
+        // Handled from before the terminal is set up, so that one arriving while a large KB is
+        // indexed still finds it restored.
         let tx = tx.clone();
         terminal::on_signal(move |signal| {
             let msg = format!("stopped by signal {signal}");
@@ -44,6 +40,11 @@ pub fn run(loaded: Loaded) -> Result<()> {
         })
         .context("cannot handle signals")?;
     }
+    let mut session = terminal::Session::start().context("cannot set up the terminal")?;
+    let size = session.terminal.size()?;
+    let mut app = App::new(loaded.kb, loaded.label, size.width, size.height);
+    app.theme = ui::theme::Theme::from_env();
+
     let worker = {
         let tx = tx.clone();
         Worker::spawn(app.index.clone(), move |r| {

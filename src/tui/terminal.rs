@@ -38,11 +38,17 @@ pub const SIGNAL_GRACE: Duration = Duration::from_millis(1500);
 /// Put the terminal back the way we found it. Safe to call more than once, from any thread: only
 /// the first call after [`Session::start`] writes anything.
 pub fn restore() {
-    restore_to(&mut io::stdout());
+    // Stdout before `RESTORING`, in the order the panic hook takes them.
+    restore_to(&mut io::stdout().lock());
 }
+
+/// Held for the whole of [`restore_to`], so a thread that finds the work taken by another (the
+/// signal thread about to exit while the UI thread restores) waits until it is really done.
+static RESTORING: Mutex<()> = Mutex::new(());
 
 /// [`restore`], writing the sequences to `out`.
 fn restore_to(out: &mut impl Write) {
+    let _restoring = RESTORING.lock().unwrap_or_else(|e| e.into_inner());
     if !ENGAGED.swap(false, Ordering::SeqCst) {
         return;
     }
