@@ -592,8 +592,9 @@ fn stops_on_signal(signal: i32) {
         128 + signal as u32,
         "exit status {status:?} after signal {signal}"
     );
+    // The normal teardown, not the signal thread's fallback after its 1.5 s grace period.
     assert!(
-        start.elapsed() < Duration::from_secs(1),
+        start.elapsed() < Duration::from_millis(1400),
         "the UI thread stopped by itself, within the grace period: took {:?}",
         start.elapsed()
     );
