@@ -1,5 +1,7 @@
 //! The command line: argument parsing and the headless commands. Exit codes: 0 success, 1 bad
-//! input (an invalid KB, bad arguments), 2 I/O failure.
+//! input (an invalid KB, bad arguments), 2 I/O failure; the explorer also exits with 128 + the
+//! signal's number when SIGTERM, SIGHUP, SIGINT or SIGQUIT stops it (143 for SIGTERM), and with
+//! 101 on a panic (a bug), each time after restoring the terminal.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -158,7 +160,10 @@ pub fn run() -> ExitCode {
             };
         }
     };
-    let mut out = std::io::stdout().lock();
+    // Locked only where written: the explorer's panic hook and signal thread restore the terminal
+    // through stdout from other threads, and a lock held here for the whole session would block
+    // them forever.
+    let out = || std::io::stdout().lock();
     let result = match cli.command {
         Some(Command::Check { path }) => return check(path.or(cli.kb).as_deref()),
         Some(Command::Search {
@@ -187,9 +192,9 @@ pub fn run() -> ExitCode {
             };
             return export_cmd(cli.kb.as_deref(), &args);
         }
-        Some(Command::Schema) => out.write_all(kb::json_schema().as_bytes()),
+        Some(Command::Schema) => out().write_all(kb::json_schema().as_bytes()),
         Some(Command::Completions { shell }) => {
-            clap_complete::generate(shell, &mut Cli::command(), "marketlens", &mut out);
+            clap_complete::generate(shell, &mut Cli::command(), "marketlens", &mut out());
             Ok(())
         }
         None => {
@@ -214,7 +219,13 @@ pub fn run() -> ExitCode {
                     Err(code) => return code,
                 },
             };
-            return match crate::tui::run(open) {
+            let result = crate::tui::run(open);
+            if let Some(signal) = crate::tui::terminal::caught_signal() {
+                // Stopped by SIGTERM, SIGHUP, SIGINT or SIGQUIT: the terminal is restored; exit
+                // like a process the signal ended, 128 + its number.
+                return ExitCode::from(crate::tui::terminal::signal_exit_code(signal));
+            }
+            return match result {
                 Ok(crate::tui::Exit::Quit) => ExitCode::SUCCESS,
                 Ok(crate::tui::Exit::Invalid(loaded)) => report_invalid(&loaded, "open"),
                 Err(e) => {

@@ -4,12 +4,17 @@
 use std::borrow::Cow;
 
 /// Characters that could steer a terminal or hide/reorder text: C0 and C1 controls, DEL, bidi
-/// overrides and isolates, zero-width and invisible formatting characters.
+/// overrides and isolates, zero-width and invisible formatting characters, the line and
+/// paragraph separators (which break lines in editors and JavaScript), the soft hyphen and the
+/// combining grapheme joiner (invisible, of disputed width), the blank Hangul fillers
+/// that pass for names, and the invisible tag characters that can smuggle hidden text.
 pub fn is_unsafe(c: char) -> bool {
     c.is_control()
         || matches!(c,
             '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}'
-            | '\u{2066}'..='\u{2069}' | '\u{FEFF}' | '\u{061C}' | '\u{FFF9}'..='\u{FFFB}')
+            | '\u{2066}'..='\u{2069}' | '\u{FEFF}' | '\u{061C}' | '\u{FFF9}'..='\u{FFFB}'
+            | '\u{2028}' | '\u{2029}' | '\u{180E}' | '\u{115F}' | '\u{1160}' | '\u{3164}'
+            | '\u{FFA0}' | '\u{E0000}'..='\u{E007F}' | '\u{00AD}' | '\u{034F}')
 }
 
 /// Replace every unsafe character with a visible escape (`\n`, `\t`, `\u{1b}`), so the text stays
@@ -31,17 +36,44 @@ pub fn escape_controls(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// Display width of a string in terminal columns (CJK counts 2).
+/// Display width of a string in terminal columns (CJK counts 2), as ratatui lays out a span: the
+/// Unicode width of the whole string, so an emoji with a variation selector (`❤️`), a ZWJ
+/// sequence (`👩‍💻`) or a flag counts what it takes on screen, not the sum of its characters.
 pub fn width(s: &str) -> usize {
     unicode_width::UnicodeWidthStr::width(s)
 }
 
-fn char_width(c: char) -> usize {
-    unicode_width::UnicodeWidthChar::width(c).unwrap_or(0)
+/// A character that is a whole grapheme whatever surrounds it, with a width of its own: most
+/// text below the combining diacritics, and CJK (which makes up most KB text). Strings of only
+/// such characters are cut per character, without segmenting.
+fn stands_alone(c: char) -> bool {
+    (c < '\u{300}' && !c.is_control())
+        || (('\u{2E80}'..='\u{A4CF}').contains(&c)
+            && !('\u{302A}'..='\u{302F}').contains(&c)
+            && !matches!(
+                c,
+                '\u{3030}' | '\u{303D}' | '\u{3099}' | '\u{309A}' | '\u{3297}' | '\u{3299}'
+            ))
+        || ('\u{AC00}'..='\u{D7A3}').contains(&c)
+        || ('\u{FF01}'..='\u{FF60}').contains(&c)
+}
+
+/// The graphemes of `s` (a letter with its combining marks, an emoji sequence, a flag) with their
+/// widths.
+fn graphemes(s: &str) -> Box<dyn Iterator<Item = (&str, usize)> + '_> {
+    if s.chars().all(stands_alone) {
+        Box::new(s.char_indices().map(|(i, c)| {
+            let g = &s[i..i + c.len_utf8()];
+            (g, width(g))
+        }))
+    } else {
+        Box::new(unicode_segmentation::UnicodeSegmentation::graphemes(s, true).map(|g| (g, width(g))))
+    }
 }
 
 /// Cut `s` to at most `max` columns, ending in `…` when anything was cut. Never splits a wide
-/// character: if one would straddle the edge, it is dropped (the result may be one column short).
+/// character or a grapheme (an emoji sequence, a letter and its combining marks): if one would
+/// straddle the edge, it is dropped (the result may be one column short).
 pub fn fit(s: &str, max: usize) -> Cow<'_, str> {
     if width(s) <= max {
         return Cow::Borrowed(s);
@@ -51,13 +83,20 @@ pub fn fit(s: &str, max: usize) -> Cow<'_, str> {
     }
     let mut out = String::new();
     let mut used = 0;
-    for c in s.chars() {
-        let w = char_width(c);
+    let mut ends = Vec::new();
+    for (g, w) in graphemes(s) {
         if used + w > max - 1 {
             break;
         }
-        out.push(c);
+        out.push_str(g);
+        ends.push(out.len());
         used += w;
+    }
+    // The widths of graphemes need not add up to the width of the string they make (a mark that
+    // joins the one before it): take graphemes back until the whole fits.
+    while width(&out) > max - 1 {
+        ends.pop();
+        out.truncate(ends.last().copied().unwrap_or(0));
     }
     out.push('…');
     Cow::Owned(out)
@@ -76,31 +115,29 @@ pub fn pad(s: &str, w: usize, right: bool) -> String {
 }
 
 /// Wrap text to lines of at most `max` columns. Breaks at spaces where it can and anywhere between
-/// CJK characters (which need no spaces); a word longer than a line is split.
+/// CJK characters (which need no spaces); a word longer than a line is split, between graphemes.
 pub fn wrap(s: &str, max: usize) -> Vec<String> {
     let max = max.max(1);
     let mut lines = Vec::new();
     for para in s.split('\n') {
         let mut line = String::new();
         let mut used = 0;
-        // Tokens: a run of non-space ASCII-ish characters stays together; each wide char is its own.
-        let mut tokens: Vec<String> = Vec::new();
-        for c in para.chars() {
-            let glue = !c.is_whitespace() && char_width(c) == 1;
+        // Tokens: a run of non-space one-column graphemes stays together (a word); each wide
+        // grapheme is its own.
+        let mut tokens: Vec<(String, usize)> = Vec::new();
+        let mut glued = false;
+        for (g, w) in graphemes(para) {
+            let glue = w == 1 && !g.chars().all(char::is_whitespace);
             match tokens.last_mut() {
-                Some(t)
-                    if glue
-                        && t.chars()
-                            .last()
-                            .is_some_and(|l| !l.is_whitespace() && char_width(l) == 1) =>
-                {
-                    t.push(c)
+                Some((t, tw)) if glue && glued => {
+                    t.push_str(g);
+                    *tw += w;
                 }
-                _ => tokens.push(c.to_string()),
+                _ => tokens.push((g.to_string(), w)),
             }
+            glued = glue;
         }
-        for t in tokens {
-            let tw = width(&t);
+        for (t, tw) in tokens {
             if t.trim().is_empty() {
                 if used > 0 && used < max {
                     line.push(' ');
@@ -113,13 +150,12 @@ pub fn wrap(s: &str, max: usize) -> Vec<String> {
                 used = 0;
             }
             if tw > max {
-                for c in t.chars() {
-                    let w = char_width(c);
-                    if used + w > max {
+                for (g, w) in graphemes(&t) {
+                    if used + w > max && used > 0 {
                         lines.push(std::mem::take(&mut line));
                         used = 0;
                     }
-                    line.push(c);
+                    line.push_str(g);
                     used += w;
                 }
             } else {
@@ -175,5 +211,9 @@ mod tests {
             "x\\u{202e}y\\u{200b}z\\u{9b}"
         );
         assert_eq!(escape_controls("l1\nl2\tt"), "l1\\nl2\\tt");
+        assert_eq!(
+            escape_controls("a\u{2028}b\u{2029}c\u{3164}d\u{e0041}"),
+            "a\\u{2028}b\\u{2029}c\\u{3164}d\\u{e0041}"
+        );
     }
 }

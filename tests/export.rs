@@ -538,64 +538,35 @@ fn hostile_cells_reach_no_output_raw() {
     assert_inert(&json, "json");
 }
 
+/// `tests/fixtures/good/hostile.toml`: every free-text field of every kind carries escape
+/// sequences, C0/C1 controls, bidi and zero-width characters, tabs and line breaks.
 #[test]
 fn hostile_kb_text_reaches_no_output_raw() {
-    let esc = |s: &str| {
-        s.chars()
-            .map(|c| match c {
-                c if c.is_ascii_graphic() || c == ' ' => c.to_string(),
-                c => format!("\\u{:04X}", c as u32),
-            })
-            .collect::<String>()
-    };
-    let h = esc(HOSTILE);
-    let toml = format!(
-        r#"
-[[source]]
-id = "s1"
-title = "{h}"
-publisher = "{h}"
-date = 2025-01-02
-
-[[vendor]]
-id = "v1"
-name = "{h}"
-summary = "{h}"
-sources = ["s1"]
-
-[[deal]]
-id = "d1"
-title = "{h}"
-kind = "order"
-vendors = ["v1"]
-counterparty = "{h}"
-summary = "{h}"
-quote = "{h}"
-sources = ["s1"]
-
-[[series]]
-id = "t1"
-name = "{h}"
-vendor = "v1"
-metric = "revenue"
-unit = "CNY"
-sources = ["s1"]
-points = [ {{ period = "2025-Q1", value = 1, note = "{h}", quote = "{h}" }} ]
-"#
-    );
-    let kb = kb_from(&toml);
+    let path = format!("{}/tests/fixtures/good/hostile.toml", env!("CARGO_MANIFEST_DIR"));
+    let l = kb::load_path(std::path::Path::new(&path));
+    assert!(l.is_ok(), "{}", l.render_diagnostics());
+    let kb = l.kb;
+    let mut records = 0;
     for tab in Tab::ALL {
         let v = view::rows(&kb, &ViewSpec::new(tab));
+        assert_eq!(v.rows.len(), 2, "{tab:?}");
         for f in Format::ALL {
-            assert_inert(&export::view(&kb, &v, &Meta::default(), f), f.extension());
+            let out = export::view(&kb, &v, &Meta::default(), f);
+            assert_inert(&out, f.extension());
+            assert!(
+                out.contains("PWNED-TITLE"),
+                "{f}: the text is kept, made inert: {out}"
+            );
         }
         for row in &v.rows {
             let d = detail(&kb, tab.kind(), &row.id);
             for f in Format::ALL {
                 assert_inert(&export::record(&kb, &d, f), f.extension());
             }
+            records += 1;
         }
     }
+    assert_eq!(records, 10);
 }
 
 // ---------------------------------------------------------------------------------------------

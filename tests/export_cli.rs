@@ -140,6 +140,55 @@ fn one_record_in_every_format() {
     }
 }
 
+/// `marketlens export`, `search` and `check` on the hostile fixture write no control, bidi or
+/// zero-width character raw, in any format, to standard output, standard error or a file.
+#[test]
+fn hostile_kb_reaches_no_output_raw() {
+    let kb = format!("{}/tests/fixtures/good/hostile.toml", env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str], what: &str| {
+        let mut all = vec!["--kb", kb.as_str()];
+        all.extend_from_slice(args);
+        let o = marketlens(&all);
+        assert!(o.status.success(), "{what}: {}", stderr(&o));
+        let newlines = true; // Lines of text; CSV quotes a line break inside a field.
+        common::assert_inert_bytes(&o.stdout, newlines, &format!("{what}: stdout"));
+        common::assert_inert_bytes(&o.stderr, newlines, &format!("{what}: stderr"));
+        o
+    };
+    let formats = ["txt", "md", "csv", "json"];
+    for tab in ["vendors", "executives", "deals", "trends", "sources"] {
+        for f in formats {
+            let o = run(&["export", "--tab", tab, "--format", f], &format!("{tab} {f}"));
+            assert!(stdout(&o).contains("PWNED"), "{tab} {f}: {}", stdout(&o));
+            let file = dir.path().join(format!("{tab}.{f}"));
+            let path = file.to_str().unwrap();
+            run(
+                &["export", "--tab", tab, "--query", "pwned", "--out", path],
+                &format!("{tab} {f} file"),
+            );
+            let bytes = std::fs::read(&file).unwrap();
+            common::assert_inert_bytes(&bytes, true, &format!("{}", file.display()));
+        }
+    }
+    for id in [
+        "src-1", "src-2", "vendor-1", "vendor-2", "exec-1", "exec-2", "deal-1", "deal-2", "series-1",
+        "series-2",
+    ] {
+        for f in formats {
+            let o = run(&["export", "--record", id, "--format", f], &format!("{id} {f}"));
+            assert!(stdout(&o).contains("PWNED"), "{id} {f}: {}", stdout(&o));
+        }
+    }
+    for f in formats {
+        run(
+            &["search", "pwned", "--limit", "0", "--format", f],
+            &format!("search {f}"),
+        );
+    }
+    run(&["check"], "check");
+}
+
 #[test]
 fn never_clobbers_without_force_and_io_failures_exit_2() {
     let dir = tempfile::tempdir().unwrap();

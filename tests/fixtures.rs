@@ -38,6 +38,20 @@ struct Counts {
 /// Every good fixture with the counts `check` must report (counted by hand from the files).
 const GOOD: &[(&str, Counts)] = &[
     (
+        "hostile.toml",
+        Counts {
+            sources: 2,
+            vendors: 2,
+            executives: 2,
+            career_moves: 4,
+            deals: 2,
+            series: 2,
+            points: 4,
+            files: 1,
+            conflicts: 1,
+        },
+    ),
+    (
         "minimal.toml",
         Counts {
             sources: 1,

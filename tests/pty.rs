@@ -43,6 +43,33 @@ fn nz(n: u16) -> std::num::NonZeroU16 {
     std::num::NonZeroU16::new(n).expect("terminal sizes are positive")
 }
 
+/// What the emulated terminal was asked to do besides drawing: anything a KB string could try.
+#[derive(Debug, Default)]
+struct Events {
+    titles: Vec<Vec<u8>>,
+    icon_names: Vec<Vec<u8>>,
+    clipboard: Vec<Vec<u8>>,
+    bells: usize,
+}
+
+impl vt100::Callbacks for Events {
+    fn audible_bell(&mut self, _: &mut vt100::Screen) {
+        self.bells += 1;
+    }
+    fn visual_bell(&mut self, _: &mut vt100::Screen) {
+        self.bells += 1;
+    }
+    fn set_window_title(&mut self, _: &mut vt100::Screen, title: &[u8]) {
+        self.titles.push(title.to_vec());
+    }
+    fn set_window_icon_name(&mut self, _: &mut vt100::Screen, name: &[u8]) {
+        self.icon_names.push(name.to_vec());
+    }
+    fn copy_to_clipboard(&mut self, _: &mut vt100::Screen, _ty: &[u8], data: &[u8]) {
+        self.clipboard.push(data.to_vec());
+    }
+}
+
 /// The explorer running in a pty, with an emulated screen.
 struct Tui {
     master: Box<dyn MasterPty + Send>,
@@ -50,7 +77,7 @@ struct Tui {
     slave: Option<Box<dyn SlavePty + Send>>,
     child: Box<dyn Child + Send + Sync>,
     writer: Box<dyn Write + Send>,
-    parser: Arc<Mutex<vt100::Parser>>,
+    parser: Arc<Mutex<vt100::Parser<Events>>>,
     raw: Arc<Mutex<Vec<u8>>>,
     eof: Arc<AtomicBool>,
     rows: u16,
@@ -61,11 +88,11 @@ struct Tui {
 
 impl Tui {
     fn spawn(cols: u16, rows: u16) -> Tui {
-        Tui::spawn_args(cols, rows, &[])
+        Tui::spawn_with(cols, rows, &[], &[])
     }
 
-    /// Like `spawn`, with command-line arguments.
-    fn spawn_args(cols: u16, rows: u16, args: &[&std::ffi::OsStr]) -> Tui {
+    /// Like `spawn`, with command-line arguments and extra environment variables.
+    fn spawn_with(cols: u16, rows: u16, args: &[&str], envs: &[(&str, &str)]) -> Tui {
         let pair = native_pty_system()
             .openpty(pty_size(cols, rows))
             .expect("open a pty");
@@ -74,9 +101,18 @@ impl Tui {
         cmd.args(args);
         cmd.env("TERM", "xterm-256color");
         cmd.env_remove("NO_COLOR");
+        cmd.env_remove("MARKETLENS_TEST_PANIC");
+        for (k, v) in envs {
+            cmd.env(k, v);
+        }
         cmd.cwd(dir.path());
         let child = pair.slave.spawn_command(cmd).expect("spawn marketlens");
-        let parser = Arc::new(Mutex::new(vt100::Parser::new(nz(rows), nz(cols), 0)));
+        let parser = Arc::new(Mutex::new(vt100::Parser::new_with_callbacks(
+            nz(rows),
+            nz(cols),
+            0,
+            Events::default(),
+        )));
         let raw = Arc::new(Mutex::new(Vec::new()));
         let eof = Arc::new(AtomicBool::new(false));
         let mut reader = pair.master.try_clone_reader().expect("pty reader");
@@ -416,6 +452,8 @@ fn exports_the_view_to_a_file_and_copies_it_with_osc52() {
     t.wait_status("copied 27 rows");
     let raw = String::from_utf8_lossy(&t.raw()).into_owned();
     assert!(raw.contains("\x1b]52;c;"), "no OSC 52 sequence");
+    let clip = lock(&t.parser).callbacks().clipboard.clone();
+    assert_eq!(clip.len(), 1, "one clipboard write: {clip:?}");
 }
 
 #[test]
@@ -473,9 +511,9 @@ fn re_lays_out_on_resize() {
     assert!(status.success(), "exit status {status:?}");
 }
 
-#[test]
-fn restores_the_terminal_on_quit() {
-    let mut t = Tui::start(120, 40);
+/// Assert that the running app put the terminal in its modes: alternate screen, hidden cursor,
+/// mouse reporting, raw mode.
+fn assert_engaged(t: &Tui) {
     {
         let p = lock(&t.parser);
         let s = p.screen();
@@ -489,9 +527,11 @@ fn restores_the_terminal_on_quit() {
         (false, false),
         "raw mode while running: (ICANON, ECHO)"
     );
+}
 
-    let status = t.quit();
-    assert!(status.success(), "exit status {status:?}");
+/// After the app has exited: raw mode off (from the pty's termios), and — from everything it
+/// wrote — the alternate screen left, the cursor shown and mouse reporting off. Drains the pty.
+fn assert_restored(t: &mut Tui) {
     // Our end of the slave is still open, so the pty keeps the modes the app left behind.
     #[cfg(unix)]
     assert_eq!(
@@ -518,6 +558,119 @@ fn restores_the_terminal_on_quit() {
         let unset = rfind(&raw, off).unwrap_or_else(|| panic!("{what} was never disabled"));
         assert!(unset > set, "{what} is disabled after it was last enabled");
     }
+}
+
+#[test]
+fn restores_the_terminal_on_quit() {
+    let mut t = Tui::start(120, 40);
+    assert_engaged(&t);
+    let status = t.quit();
+    assert!(status.success(), "exit status {status:?}");
+    assert_restored(&mut t);
+}
+
+/// Send `signal` to the app with kill(2).
+#[cfg(unix)]
+fn kill(t: &Tui, signal: i32) {
+    let pid = t.child.process_id().expect("the child's pid");
+    let pid = i32::try_from(pid).expect("a pid fits in pid_t");
+    // SAFETY: kill(2) has no memory-safety preconditions.
+    let r = unsafe { libc::kill(pid, signal) };
+    assert_eq!(r, 0, "kill({pid}, {signal}): {}", std::io::Error::last_os_error());
+}
+
+/// A signal from outside stops the app through its normal teardown, with exit code 128 + signal.
+#[cfg(unix)]
+fn stops_on_signal(signal: i32) {
+    let mut t = Tui::start(100, 30);
+    assert_engaged(&t);
+    let start = Instant::now();
+    kill(&t, signal);
+    let status = t.wait_exit(Duration::from_secs(5));
+    assert_eq!(
+        status.exit_code(),
+        128 + signal as u32,
+        "exit status {status:?} after signal {signal}"
+    );
+    // The normal teardown, not the signal thread's fallback after its 1.5 s grace period.
+    assert!(
+        start.elapsed() < Duration::from_millis(1400),
+        "the UI thread stopped by itself, within the grace period: took {:?}",
+        start.elapsed()
+    );
+    assert_restored(&mut t);
+}
+
+#[cfg(unix)]
+#[test]
+fn restores_the_terminal_on_sigterm() {
+    stops_on_signal(libc::SIGTERM);
+}
+
+#[cfg(unix)]
+#[test]
+fn restores_the_terminal_on_sighup_and_sigint() {
+    stops_on_signal(libc::SIGHUP);
+    stops_on_signal(libc::SIGINT);
+}
+
+/// When the UI thread does not stop by itself, the signal thread restores the terminal and exits
+/// after the grace period.
+#[cfg(unix)]
+#[test]
+fn restores_the_terminal_on_sigterm_when_the_ui_thread_hangs() {
+    let mut t = Tui::spawn_with(100, 30, &[], &[("MARKETLENS_TEST_PANIC", "stall:!")]);
+    t.wait_for("the first frame", |s| s.contains("Vendors 1/16"));
+    t.send("j");
+    t.wait_status("Vendors 2/16");
+    t.send("!j");
+    thread::sleep(Duration::from_millis(200));
+    assert!(t.lines()[28].contains("Vendors 2/16"), "the UI hangs on `!`");
+    assert_engaged(&t);
+    let start = Instant::now();
+    kill(&t, libc::SIGTERM);
+    let status = t.wait_exit(Duration::from_secs(8));
+    assert_eq!(status.exit_code(), 143, "exit status {status:?}");
+    assert!(
+        start.elapsed() >= Duration::from_millis(1000),
+        "exited after the grace period: {:?}",
+        start.elapsed()
+    );
+    assert_restored(&mut t);
+}
+
+#[test]
+fn restores_the_terminal_on_a_panic_in_the_ui_thread() {
+    let mut t = Tui::spawn_with(100, 30, &[], &[("MARKETLENS_TEST_PANIC", "!")]);
+    t.wait_for("the first frame", |s| s.contains("Vendors 1/16"));
+    assert_engaged(&t);
+    t.send("j!");
+    let status = t.wait_exit(Duration::from_secs(5));
+    assert_eq!(status.exit_code(), 101, "exit status {status:?}");
+    assert_restored(&mut t);
+    // The message is printed after the restore, so it is on the normal screen, where it stays.
+    let screen = t.screen();
+    assert!(
+        screen.contains("panicked") && screen.contains("test panic on key '!'"),
+        "the panic message on the normal screen:\n{screen}"
+    );
+}
+
+#[test]
+fn restores_the_terminal_and_exits_on_a_panic_in_the_search_worker() {
+    let mut t = Tui::spawn_with(100, 30, &[], &[("MARKETLENS_TEST_PANIC", "worker")]);
+    t.wait_for("the first frame", |s| s.contains("Vendors 1/16"));
+    assert_engaged(&t);
+    // The palette searches on the worker as soon as something is typed.
+    t.send("\x0bali");
+    let status = t.wait_exit(Duration::from_secs(5));
+    assert_eq!(status.exit_code(), 101, "exit status {status:?}");
+    assert_restored(&mut t);
+    let screen = t.screen();
+    assert!(
+        screen.contains("test panic in the search worker"),
+        "the panic message on the normal screen:\n{screen}"
+    );
 }
 
 #[test]
@@ -551,7 +704,10 @@ fn refuses_to_run_without_a_terminal() {
         "took {:?}",
         start.elapsed()
     );
-    assert!(stderr.contains("check"), "stderr: {stderr:?}");
+    assert!(
+        stderr.contains("needs a terminal") && stderr.contains("check") && stderr.contains("export"),
+        "stderr points to the headless commands: {stderr:?}"
+    );
     assert!(
         !stdout.contains("\x1b["),
         "no escape sequences on a pipe: {stdout:?}"
@@ -587,7 +743,8 @@ fn follows_edits_to_the_kb_and_keeps_the_last_good_one_when_an_edit_breaks_it() 
     let kb = kb_copy();
     let deals = kb.path().join("deals.toml");
     let original = std::fs::read_to_string(&deals).expect("deals.toml");
-    let mut t = Tui::spawn_args(120, 35, &[std::ffi::OsStr::new("--kb"), kb.path().as_os_str()]);
+    let dir = kb.path().to_str().expect("a UTF-8 temporary path").to_string();
+    let mut t = Tui::spawn_with(120, 35, &["--kb", &dir], &[]);
     t.wait_for("the first frame", |s| s.contains("Vendors 1/16"));
     t.send("3");
     t.wait_for("the Deals tab", |s| s.contains("Deals 1/27"));
@@ -623,4 +780,135 @@ fn follows_edits_to_the_kb_and_keeps_the_last_good_one_when_an_edit_breaks_it() 
     t.send("r");
     t.wait_status("no changes");
     assert!(t.quit().success());
+}
+
+/// The fixture whose every free-text field carries escape sequences, controls, bidi and
+/// zero-width characters (see its header).
+fn hostile_kb() -> String {
+    format!("{}/tests/fixtures/good/hostile.toml", env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Byte sequences of the fixture's payload that must never reach the terminal as they are.
+const PAYLOAD: &[(&[u8], &str)] = &[
+    (b"\x1b]", "an OSC sequence (title, clipboard, …)"),
+    (b"\x1bc", "RIS (full reset)"),
+    (b"\x1b[31;1m", "the payload's SGR colour"),
+    (b"\x1b[2J\x1b[H", "the payload's clear and home"),
+    (b"\x1b[10;10H", "the payload's cursor move"),
+    (b"\x07", "BEL"),
+    (b"\x00", "NUL"),
+    (b"\x08", "backspace"),
+    (b"\x7f", "DEL"),
+    (b"\x0b", "VT"),
+    (b"\x0c", "FF"),
+    (b"\t", "a tab"),
+    (b"\xc2\x85", "C1 NEL"),
+    (b"\xc2\x90", "C1 DCS"),
+    (b"\xc2\x9b", "C1 CSI"),
+    (b"\xc2\x9c", "C1 ST"),
+    (b"\xc2\x9d", "C1 OSC"),
+    ("\u{202e}".as_bytes(), "RLO (bidi override)"),
+    ("\u{202c}".as_bytes(), "PDF (bidi)"),
+    ("\u{2066}".as_bytes(), "LRI (bidi isolate)"),
+    ("\u{2069}".as_bytes(), "PDI (bidi isolate)"),
+    ("\u{200f}".as_bytes(), "RLM"),
+    ("\u{200b}".as_bytes(), "zero-width space"),
+    ("\u{200d}".as_bytes(), "zero-width joiner"),
+    ("\u{feff}".as_bytes(), "BOM / zero-width no-break space"),
+    ("\u{2060}".as_bytes(), "word joiner"),
+    ("\u{2028}".as_bytes(), "line separator"),
+    ("\u{2029}".as_bytes(), "paragraph separator"),
+    ("\u{ad}".as_bytes(), "soft hyphen"),
+];
+
+/// Every KB string is drawn inertly: the app is driven through every tab, a selection, the
+/// details, a filter, the palette and the help, and nothing of the payload reaches the terminal
+/// raw; the escapes are shown as visible text instead.
+#[test]
+fn hostile_kb_text_reaches_the_terminal_inert() {
+    let kb = hostile_kb();
+    let mut t = Tui::spawn_with(120, 40, &["--kb", &kb], &[]);
+    t.wait_for("the first frame", |s| s.contains("Vendors 1/2"));
+    // The escapes are there to see, as text.
+    t.wait_for("visible escapes", |s| {
+        s.contains("V1-NAME") && s.contains("\\u{1b}]0;PWNED-TITLE")
+    });
+    let mut seen = Vec::new();
+    for (n, name) in [
+        ('1', "Vendors"),
+        ('2', "Executives"),
+        ('3', "Deals"),
+        ('4', "Trends"),
+        ('5', "Sources"),
+    ] {
+        t.send(&n.to_string());
+        t.wait_status(&format!("{name} 1/2"));
+        t.send("j");
+        t.wait_status(&format!("{name} 2/2"));
+        t.send("k");
+        t.wait_status(&format!("{name} 1/2"));
+        // Into the detail: walk its relations, scroll, back out.
+        t.send(ENTER);
+        t.send("jjjj");
+        t.send(ESC);
+        t.wait_status(&format!("{name} 1/2"));
+        seen.push(t.screen());
+    }
+    // A filter on the table, then the palette with a query that matches the payload text.
+    t.send("1/pwned");
+    t.wait_for_lines("the filter", |l| l[38].contains("/pwned"));
+    t.send(ENTER);
+    t.send(ESC);
+    t.wait_status("Vendors 1/2");
+    t.send("\x0bend");
+    t.wait_for("palette results", |s| s.contains(" matches"));
+    t.send("jj");
+    seen.push(t.screen());
+    t.send(ENTER);
+    t.send(ESC);
+    t.send("?");
+    t.wait_for("the help overlay", |s| s.contains("Keys — Esc or ? closes"));
+    t.send(ESC);
+    let status = t.quit();
+    assert!(status.success(), "exit status {status:?}");
+    assert_restored(&mut t);
+
+    let all = seen.join("\n");
+    for field in [
+        "V1-NAME",
+        "E1-NAME",
+        "D1-TITLE",
+        "S1-NAME",
+        "SRC1-TITLE",
+        "S2-NAME",
+        "V2-NAME",
+    ] {
+        assert!(all.contains(field), "{field} was never on screen:\n{all}");
+    }
+    for shown in ["\\u{1b}", "\\u{7}", "\\u{9b}", "\\u{202e}", "\\u{200b}"] {
+        assert!(all.contains(shown), "{shown} not shown as text:\n{all}");
+    }
+
+    let raw = t.raw();
+    for (bytes, what) in PAYLOAD {
+        if let Some(at) = raw.windows(bytes.len()).position(|w| w == *bytes) {
+            let from = at.saturating_sub(40);
+            let to = (at + 40).min(raw.len());
+            panic!(
+                "{what} reached the terminal: {:?}",
+                String::from_utf8_lossy(&raw[from..to])
+            );
+        }
+    }
+    // The teardown sequences appear once, at the very end: no KB string wrote them.
+    for seq in [&b"\x1b[?1049l"[..], b"\x1b[?1000l"] {
+        let n = raw.windows(seq.len()).filter(|w| w == &seq).count();
+        assert_eq!(n, 1, "{:?} written {n} times", String::from_utf8_lossy(seq));
+    }
+    let p = lock(&t.parser);
+    let ev = p.callbacks();
+    assert!(ev.titles.is_empty(), "window title set: {:?}", ev.titles);
+    assert!(ev.icon_names.is_empty(), "icon name set: {:?}", ev.icon_names);
+    assert!(ev.clipboard.is_empty(), "clipboard written: {:?}", ev.clipboard);
+    assert_eq!(ev.bells, 0, "the bell rang");
 }

@@ -156,8 +156,8 @@ fn safe_name(s: &str) -> String {
     out.trim_end_matches('-').to_string()
 }
 
-/// Line and paragraph separators that `text::is_unsafe` lets through but that break a line in
-/// editors and viewers, which would split a table row.
+/// Line breaks, which become a space (or a `\n` in CSV) rather than a visible escape, so that a
+/// multi-line summary still reads as text; left raw they would split a table row.
 fn is_line_break(c: char) -> bool {
     matches!(c, '\n' | '\r' | '\u{2028}' | '\u{2029}')
 }

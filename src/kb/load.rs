@@ -128,6 +128,20 @@ pub fn load_path(path: &Path) -> Loaded {
     load_files(label, files, diags)
 }
 
+/// Load one file's bytes, as [`load_path`] would load a file with that content: binary and
+/// non-UTF-8 text are reported, not refused. For tests and the fuzz target.
+pub fn load_bytes(name: &str, bytes: Vec<u8>) -> Loaded {
+    let (text, problem) = decode(bytes);
+    let diags = problem
+        .map(|(span, msg)| vec![Diagnostic::error(Some(0), span, msg)])
+        .unwrap_or_default();
+    let file = SourceFile {
+        name: name.to_string(),
+        text,
+    };
+    load_files(name.to_string(), vec![file], diags)
+}
+
 fn io_reason(e: &std::io::Error) -> String {
     match e.kind() {
         std::io::ErrorKind::NotFound => "no such file or directory".into(),

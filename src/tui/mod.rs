@@ -55,8 +55,20 @@ pub fn run(open: Open) -> Result<Exit> {
             "marketlens needs a terminal for its explorer; in scripts use `marketlens check`, `search` or `export`"
         );
     }
-    let mut session = terminal::Session::start().context("cannot set up the terminal")?;
+    let test_panic = TestPanic::from_env();
     let (tx, rx) = mpsc::channel::<Result<Msg, std::io::Error>>();
+    {
+        // A signal ends the loop like an error would; `cli` turns it into exit code 128 + signal.
+        // Handled from before the terminal is set up, so that one arriving while a large KB
+        // loads still finds it restored.
+        let tx = tx.clone();
+        terminal::on_signal(move |signal| {
+            let msg = format!("stopped by signal {signal}");
+            let _ = tx.send(Err(std::io::Error::new(std::io::ErrorKind::Interrupted, msg)));
+        })
+        .context("cannot handle signals")?;
+    }
+    let mut session = terminal::Session::start().context("cannot set up the terminal")?;
     spawn_input(tx.clone())?;
 
     let (index, tabs, label, path) = match open {
@@ -90,6 +102,9 @@ pub fn run(open: Open) -> Result<Exit> {
     let worker = {
         let tx = tx.clone();
         Worker::spawn(app.index.clone(), move |r| {
+            if test_panic == TestPanic::Worker {
+                panic!("test panic in the search worker ({TEST_PANIC_VAR})");
+            }
             let _ = tx.send(Ok(Msg::Search(r)));
         })
     };
@@ -145,9 +160,9 @@ pub fn run(open: Open) -> Result<Exit> {
         } else {
             rx.recv().context("input and search threads stopped")?
         };
-        dirty = app.update(first?);
+        dirty = app.update(test_panic.check(first?));
         while let Ok(next) = rx.try_recv() {
-            dirty |= app.update(next?);
+            dirty |= app.update(test_panic.check(next?));
             if app.quit {
                 break;
             }
@@ -255,4 +270,52 @@ fn kb_bytes(path: &std::path::Path) -> Option<u64> {
         .map(|m| m.len())
         .sum();
     Some(total)
+}
+
+/// For the end-to-end tests only: `MARKETLENS_TEST_PANIC=KEY` (one character) makes that key panic
+/// the UI thread; `MARKETLENS_TEST_PANIC=worker` makes the search worker panic when it answers;
+/// `MARKETLENS_TEST_PANIC=stall:KEY` makes that key hang the UI thread (to test that a signal
+/// still restores the terminal). It exists so tests can check that the terminal is restored
+/// whatever happens; it does nothing unless set.
+pub const TEST_PANIC_VAR: &str = "MARKETLENS_TEST_PANIC";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum TestPanic {
+    Off,
+    Key(char),
+    Stall(char),
+    Worker,
+}
+
+impl TestPanic {
+    fn from_env() -> TestPanic {
+        let Some(v) = std::env::var_os(TEST_PANIC_VAR) else {
+            return TestPanic::Off;
+        };
+        let v = v.to_string_lossy();
+        let mut chars = v.chars();
+        if let Some(key) = v.strip_prefix("stall:")
+            && let Some(c) = key.chars().next()
+        {
+            return TestPanic::Stall(c);
+        }
+        match (chars.next(), chars.next()) {
+            _ if v == "worker" => TestPanic::Worker,
+            (Some(c), None) => TestPanic::Key(c),
+            _ => TestPanic::Off,
+        }
+    }
+
+    /// Pass `msg` through, or panic if it is the test key.
+    fn check(self, msg: Msg) -> Msg {
+        match (self, &msg) {
+            (TestPanic::Key(c), Msg::Key(k)) if k.code == event::KeyCode::Char(c) => {
+                panic!("test panic on key {c:?} ({TEST_PANIC_VAR})");
+            }
+            (TestPanic::Stall(c), Msg::Key(k)) if k.code == event::KeyCode::Char(c) => loop {
+                std::thread::park();
+            },
+            _ => msg,
+        }
+    }
 }

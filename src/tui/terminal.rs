@@ -1,9 +1,14 @@
 //! Terminal setup and teardown in one place. Raw mode, the alternate screen and mouse capture are
-//! undone when the session ends, when it is dropped on an error, and — through the panic hook —
-//! before a panic message prints.
+//! undone when the session ends, when it is dropped on an error, through the panic hook before a
+//! panic message prints (a panic on another thread than the UI's also ends the process, so it
+//! never hangs with the terminal half restored), and on SIGTERM, SIGHUP, SIGINT and SIGQUIT (see
+//! [`on_signal`]).
 
 use std::io::{self, Stdout, Write};
-use std::sync::Once;
+use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
+use std::sync::{Mutex, Once};
+use std::thread::ThreadId;
+use std::time::Duration;
 
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
@@ -14,10 +19,40 @@ pub struct Session {
     active: bool,
 }
 
-/// Put the terminal back the way we found it. Safe to call more than once.
+/// Whether the terminal is in the explorer's modes (set just before they are entered), so that
+/// [`restore`] writes its sequences once: after the panic hook has restored the terminal and
+/// printed the message, the session's drop must not write again (leaving the alternate screen a
+/// second time would move the cursor back over the message).
+static ENGAGED: AtomicBool = AtomicBool::new(false);
+
+/// The thread that started the session: a panic anywhere else ends the process.
+static UI_THREAD: Mutex<Option<ThreadId>> = Mutex::new(None);
+
+/// The signal that asked the explorer to stop, 0 if none.
+static CAUGHT: AtomicI32 = AtomicI32::new(0);
+
+/// How long the UI thread gets to finish its own teardown after a signal before the signal thread
+/// restores the terminal and exits by itself.
+pub const SIGNAL_GRACE: Duration = Duration::from_millis(1500);
+
+/// Put the terminal back the way we found it. Safe to call more than once, from any thread: only
+/// the first call after [`Session::start`] writes anything.
 pub fn restore() {
+    // Stdout before `RESTORING`, in the order the panic hook takes them.
+    restore_to(&mut io::stdout().lock());
+}
+
+/// Held for the whole of [`restore_to`], so a thread that finds the work taken by another (the
+/// signal thread about to exit while the UI thread restores) waits until it is really done.
+static RESTORING: Mutex<()> = Mutex::new(());
+
+/// [`restore`], writing the sequences to `out`.
+fn restore_to(out: &mut impl Write) {
+    let _restoring = RESTORING.lock().unwrap_or_else(|e| e.into_inner());
+    if !ENGAGED.swap(false, Ordering::SeqCst) {
+        return;
+    }
     let _ = terminal::disable_raw_mode();
-    let mut out = io::stdout();
     let _ = execute!(
         out,
         event::DisableMouseCapture,
@@ -32,8 +67,20 @@ fn install_panic_hook() {
     HOOK.call_once(|| {
         let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
-            restore();
+            // Stdout stays locked until the message is out (and, off the UI thread, until the
+            // exit), so the UI thread cannot draw a frame, or hide the cursor, after the restore.
+            let mut out = io::stdout().lock();
+            let engaged = ENGAGED.load(Ordering::SeqCst);
+            restore_to(&mut out);
             previous(info);
+            // A panic on the input or search thread would leave the UI running on a restored
+            // terminal, waiting for answers that never come: end the process instead, with the
+            // exit code of a panicking main thread.
+            let ui = *UI_THREAD.lock().unwrap_or_else(|e| e.into_inner());
+            if engaged && ui.is_some_and(|id| id != std::thread::current().id()) {
+                std::process::exit(101);
+            }
+            drop(out);
         }));
     });
 }
@@ -41,7 +88,12 @@ fn install_panic_hook() {
 impl Session {
     pub fn start() -> io::Result<Session> {
         install_panic_hook();
-        terminal::enable_raw_mode()?;
+        *UI_THREAD.lock().unwrap_or_else(|e| e.into_inner()) = Some(std::thread::current().id());
+        ENGAGED.store(true, Ordering::SeqCst);
+        if let Err(e) = terminal::enable_raw_mode() {
+            ENGAGED.store(false, Ordering::SeqCst);
+            return Err(e);
+        }
         let mut out = io::stdout();
         if let Err(e) = execute!(
             out,
@@ -72,6 +124,71 @@ impl Drop for Session {
             restore();
         }
     }
+}
+
+/// The signal that stopped the explorer, if one did: the process should exit with `128 + signal`.
+pub fn caught_signal() -> Option<i32> {
+    match CAUGHT.load(Ordering::SeqCst) {
+        0 => None,
+        n => Some(n),
+    }
+}
+
+/// The exit code for a process stopped by `signal`: `128 + signal`, as shells report it.
+pub fn signal_exit_code(signal: i32) -> u8 {
+    u8::try_from(128 + signal).unwrap_or(255)
+}
+
+/// Restore the terminal and end the process as if `signal` had stopped it.
+#[cfg(unix)]
+fn exit_on_signal(signal: i32) -> ! {
+    use std::os::fd::FromRawFd as _;
+    // Straight to file descriptor 1, not through `io::stdout()`: a UI thread that hangs while it
+    // holds the stdout lock must not keep the terminal from being restored.
+    // SAFETY: fd 1 stays open for the life of the process; `ManuallyDrop` never closes it.
+    let mut fd1 = std::mem::ManuallyDrop::new(unsafe { std::fs::File::from_raw_fd(1) });
+    restore_to(&mut *fd1);
+    std::process::exit(i32::from(signal_exit_code(signal)));
+}
+
+/// Handle SIGTERM, SIGHUP, SIGINT and SIGQUIT on a thread of their own for the rest of the
+/// process: the first one calls `ask_to_quit` (which should make the UI thread leave its loop, so
+/// the normal teardown runs) and records the signal for [`caught_signal`]; if the process is still
+/// running [`SIGNAL_GRACE`] later, or when a second signal arrives, the terminal is restored from
+/// the signal thread and the process exits with `128 + signal`.
+///
+/// (In raw mode Ctrl-C is a key, not a signal: these come from `kill`, a closing terminal, or a
+/// supervisor.)
+#[cfg(unix)]
+pub fn on_signal(ask_to_quit: impl Fn(i32) + Send + 'static) -> io::Result<()> {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM};
+    let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT, SIGQUIT])?;
+    std::thread::Builder::new()
+        .name("signals".into())
+        .spawn(move || {
+            for signal in signals.forever() {
+                if CAUGHT
+                    .compare_exchange(0, signal, Ordering::SeqCst, Ordering::SeqCst)
+                    .is_err()
+                {
+                    exit_on_signal(signal); // A second signal: no more waiting.
+                }
+                ask_to_quit(signal);
+                let _ = std::thread::Builder::new()
+                    .name("signal-grace".into())
+                    .spawn(move || {
+                        std::thread::sleep(SIGNAL_GRACE);
+                        exit_on_signal(signal);
+                    });
+            }
+        })?;
+    Ok(())
+}
+
+/// Without unix signals there is nothing to handle.
+#[cfg(not(unix))]
+pub fn on_signal(_ask_to_quit: impl Fn(i32) + Send + 'static) -> io::Result<()> {
+    Ok(())
 }
 
 /// Put `text` on the clipboard of the terminal (and of the machine the terminal runs on, over

@@ -150,7 +150,8 @@ fn spark_block(s: &Series) -> Block {
     Block::Spark {
         label: clean(&s.name).into_owned(),
         spark: spark::series_spark_full(s),
-        range,
+        // The unit of a price ends in free KB text.
+        range: clean(&range).into_owned(),
         target: Some(Target {
             kind: Kind::Series,
             id: s.id.clone(),

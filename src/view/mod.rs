@@ -463,11 +463,13 @@ pub fn table(kb: &Kb, tab: Tab) -> View {
                 let last = s.sorted_points().last().copied();
                 let latest = match last {
                     Some(p) => Cell {
-                        text: format!(
+                        // The unit of a price ends in free KB text (`CNY/card-hour`).
+                        text: clean(&format!(
                             "{}{}",
                             p.qualifier.prefix(),
                             number::human_value(p.value.0, &s.unit)
-                        ),
+                        ))
+                        .into_owned(),
                         key: SortKey::Num(p.value.0),
                     },
                     None => Cell {

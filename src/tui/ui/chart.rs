@@ -62,7 +62,7 @@ pub fn render(f: &mut Frame, app: &App, area: Rect, theme: &Theme) {
     };
     let y_labels: Vec<Span> = [y_lo, (y_lo + y_hi) / 2.0, y_hi]
         .iter()
-        .map(|v| Span::raw(human_value(*v, &s.unit)))
+        .map(|v| Span::raw(text::escape_controls(&human_value(*v, &s.unit)).into_owned()))
         .collect();
     let line = Dataset::default()
         .marker(Marker::Braille)
@@ -74,10 +74,15 @@ pub fn render(f: &mut Frame, app: &App, area: Rect, theme: &Theme) {
         .graph_type(GraphType::Scatter)
         .style(theme.accent)
         .data(&pts);
+    // KB text (the name, a price's "per" part): escaped like every other string drawn.
+    let unit = text::escape_controls(&s.unit.to_string()).into_owned();
     let title = format!(
         " {} · {} ",
-        text::fit(&s.name, area.width.saturating_sub(16) as usize),
-        s.unit
+        text::fit(
+            &text::escape_controls(&s.name),
+            area.width.saturating_sub(16) as usize
+        ),
+        text::fit(&unit, 24)
     );
     let chart = Chart::new(vec![line, dots])
         .block(block.title(Span::styled(title, theme.accent)))

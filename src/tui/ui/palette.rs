@@ -82,9 +82,12 @@ pub fn render(f: &mut Frame, app: &App, p: &Palette, size: Rect, theme: &Theme) 
                 text::pad(d.kind, kind_w, false) + " ",
                 base.patch(theme.accent),
             )];
-            let name_idx = hl.as_ref().map_or(Vec::new(), |h| h.indices(&d.name));
+            // Highlight only what can show: matching a 10,000-character name in full would
+            // cost a frame hundreds of milliseconds.
+            let name = text::fit(&d.name, name_w);
+            let name_idx = hl.as_ref().map_or(Vec::new(), |h| h.indices(&name));
             spans.extend(super::highlighted(
-                &d.name,
+                &name,
                 &name_idx,
                 name_w,
                 false,
@@ -121,17 +124,25 @@ pub fn render(f: &mut Frame, app: &App, p: &Palette, size: Rect, theme: &Theme) 
     f.render_widget(Paragraph::new(lines), inner);
 }
 
+/// How far into a long field the palette looks for the match to show (a match further in shows
+/// the field's start): highlighting costs time in the length of the text, on every frame.
+const SNIPPET_SCAN: usize = 2000;
+
 /// A window of a long field around its first highlighted character, so a match deep in a
-/// summary is visible.
+/// summary is visible. At most `width` columns (plus the leading `…`).
 fn snippet(text: &str, hl: Option<&Highlighter>, width: usize) -> String {
     if text::width(text) <= width {
         return text.to_string();
     }
-    let first = hl.and_then(|h| h.indices(text).first().copied()).unwrap_or(0);
     let chars: Vec<char> = text.chars().collect();
+    let head: String = chars.iter().take(SNIPPET_SCAN).collect();
+    let first = hl.and_then(|h| h.indices(&head).first().copied()).unwrap_or(0);
     let start = first.saturating_sub(6);
+    let window: String = chars[start..].iter().take(width.saturating_mul(2) + 16).collect();
+    let window = text::fit(&window, width).into_owned();
     if start == 0 {
-        return text.to_string();
+        window
+    } else {
+        format!("…{window}")
     }
-    format!("…{}", chars[start..].iter().collect::<String>())
 }
