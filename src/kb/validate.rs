@@ -190,8 +190,10 @@ pub fn validate(kb: &Kb, files: &[SourceFile], broken: &Broken, diags: &mut Vec<
     };
 
     // Ids: well-formed, and unique across the whole KB (so any record can be named by id alone).
-    let mut seen: foldhash::HashMap<&str, (Kind, &Origin)> =
-        foldhash::HashMap::with_capacity_and_hasher(kb.ids().count(), Default::default());
+    let mut seen: foldhash::HashMap<&str, (Kind, &Origin)> = foldhash::HashMap::with_capacity_and_hasher(
+        Kind::ALL.iter().map(|&k| kb.count(k)).sum(),
+        Default::default(),
+    );
     let all = kb
         .sources
         .iter()
