@@ -11,7 +11,7 @@ use super::diag::{Diagnostic, SourceFile};
 use super::hint::did_you_mean;
 use super::model::{Metric, Origin};
 use super::number::Unit;
-use super::{Kb, Kind};
+use super::{CompactIds, Kb, Kind};
 
 /// What the parse could not read, so that validation does not pile on follow-on errors.
 #[derive(Debug, Default)]
@@ -144,8 +144,8 @@ fn id_suggestion(id: &str) -> Option<String> {
 
 /// Ids known per kind, for resolving references and suggesting close ones.
 struct Ids<'k> {
-    sources: foldhash::HashSet<&'k str>,
-    vendors: foldhash::HashSet<&'k str>,
+    sources: CompactIds,
+    vendors: CompactIds,
     broken: &'k HashSet<String>,
     skip_refs: bool,
 }
@@ -157,10 +157,10 @@ impl Ids<'_> {
         } else {
             &self.vendors
         };
-        if self.skip_refs || set.contains(id) || self.broken.contains(id) {
+        if self.skip_refs || set.get(id).is_some() || self.broken.contains(id) {
             return;
         }
-        let candidates: Vec<&str> = set.iter().copied().collect();
+        let candidates: Vec<&str> = set.ids().collect();
         let mut sorted = candidates.clone();
         sorted.sort_unstable();
         let help = did_you_mean(id, &sorted).map(|c| format!("did you mean `{c}`?"));
@@ -183,8 +183,8 @@ pub fn validate(kb: &Kb, files: &[SourceFile], broken: &Broken, diags: &mut Vec<
         diags,
     };
     let ids = Ids {
-        sources: kb.sources.iter().map(|s| s.id.as_str()).collect(),
-        vendors: kb.vendors.iter().map(|v| v.id.as_str()).collect(),
+        sources: CompactIds::new(kb.sources.iter().enumerate().map(|(i, s)| (s.id.as_str(), i))),
+        vendors: CompactIds::new(kb.vendors.iter().enumerate().map(|(i, v)| (v.id.as_str(), i))),
         broken: &broken.ids,
         skip_refs: broken.unparsed_files,
     };
