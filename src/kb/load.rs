@@ -53,8 +53,9 @@ impl Loaded {
     /// All diagnostics, rendered, each followed by a blank line.
     pub fn render_diagnostics(&self) -> String {
         let mut out = String::new();
+        let mut lines = super::diag::Lines::default();
         for d in &self.diagnostics {
-            out.push_str(&d.render(&self.files));
+            out.push_str(&d.render_in(&self.files, &mut lines));
             out.push('\n');
         }
         out

@@ -118,11 +118,6 @@ impl CompactIds {
             })
             .map(|&(_, _, i)| i)
     }
-
-    /// Every id, in no particular order.
-    pub(crate) fn ids(&self) -> impl Iterator<Item = &str> {
-        self.table.iter().filter_map(|&(s, l, _)| self.text.get(s..s + l))
-    }
 }
 
 /// Who relates to whom, by record index, built once after loading so that views and details never
