@@ -4,6 +4,7 @@
 
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde::de::DeserializeOwned;
 use serde_spanned::Spanned;
@@ -241,9 +242,21 @@ pub fn load_files_with(
         let whole = shards.len() == 1;
         units.extend(shards.into_iter().map(|r| (fi, r, whole)));
     }
+    // Once a shard of a file gives up, the file is read in one piece: skip its other shards.
+    let given_up: Vec<AtomicBool> = files.iter().map(|_| AtomicBool::new(false)).collect();
     let read = |(fi, range, whole): &(usize, Range<usize>, bool)| {
+        if given_up[*fi].load(Ordering::Relaxed) {
+            return Some(Piece {
+                fallback: true,
+                ..Piece::default()
+            });
+        }
         let text = files[*fi].text.get(range.clone()).unwrap_or_default();
-        Some(read_piece(*fi, text, range.start, *whole))
+        let piece = read_piece(*fi, text, range.start, *whole);
+        if piece.fallback {
+            given_up[*fi].store(true, Ordering::Relaxed);
+        }
+        Some(piece)
     };
     let threads = if units.len() > 1 { par::cores() } else { 1 };
     let pieces = par::map_units(&units, threads, read).unwrap_or_default();
@@ -256,6 +269,7 @@ pub fn load_files_with(
         // A shard that cannot stand on its own (see `read_piece`) may be an artefact of the split:
         // read the file in one piece, exactly as if it had never been split.
         let mine = if mine.iter().any(|p| p.fallback) {
+            drop(mine);
             vec![read_piece(fi, &f.text, 0, true)]
         } else {
             mine
