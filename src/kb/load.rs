@@ -534,6 +534,13 @@ fn read_piece(fi: usize, text: &str, offset: usize, whole: bool) -> Piece<'_> {
         };
         p.any |= !items.is_empty();
         p.items[kind as usize] = items.len();
+        match kind {
+            Kind::Source => p.sources.reserve(items.len()),
+            Kind::Vendor => p.vendors.reserve(items.len()),
+            Kind::Executive => p.executives.reserve(items.len()),
+            Kind::Deal => p.deals.reserve(items.len()),
+            Kind::Series => p.series.reserve(items.len()),
+        }
         for (index, item) in items.into_iter().enumerate() {
             let origin = Origin {
                 file: fi,
