@@ -259,3 +259,41 @@ fn a_synthetic_kb_reads_the_same_in_shards_of_the_default_size() {
     let l = load(&text, kb::load::SHARD_BYTES);
     assert_eq!(l.error_count(), 2, "{}", l.render_diagnostics());
 }
+
+#[test]
+fn the_files_of_a_directory_are_read_in_shards_each_with_its_own_positions() {
+    let (bad, line) = records_with_error(50, 40);
+    let other = format!(
+        "{}[[deal]]\nid = \"d\"\ntitle = \"t\"\nkind = \"order\"\nvendors = [\"v3\", \"gone\"]\nsources = [\"s\"]\n",
+        "[[vendor]]\nid = \"w\"\nname = \"n\"\nsources = [\"s\"]\n\n".repeat(30)
+    );
+    let load = |shard| {
+        let files = vec![
+            SourceFile {
+                name: "a.toml".into(),
+                text: bad.clone(),
+            },
+            SourceFile {
+                name: "b.toml".into(),
+                text: other.clone(),
+            },
+        ];
+        kb::load::load_files_with("dir".into(), files, Vec::new(), shard)
+    };
+    let whole = outcome(&load(usize::MAX));
+    for shard in [1, 64, 500] {
+        assert_eq!(outcome(&load(shard)), whole, "{shard}");
+    }
+    let l = load(64);
+    let heads: Vec<String> = l.diagnostics.iter().map(|d| d.headline(&l.files)).collect();
+    assert!(
+        heads[0].starts_with(&format!("a.toml:{line}:8: error: invalid type")),
+        "{heads:?}"
+    );
+    // `w` is a duplicate id in b.toml, reported from its second record on; the bad reference last.
+    assert_eq!(
+        heads.last().map(String::as_str),
+        Some(format!("b.toml:{}:18: error: no vendor with id `gone`", 30 * 5 + 5).as_str()),
+        "{heads:?}"
+    );
+}

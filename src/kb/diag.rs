@@ -69,13 +69,21 @@ impl Diagnostic {
 
     /// 1-based (line, column) of the start of the span, column counted in characters.
     pub fn line_col(&self, files: &[SourceFile]) -> Option<(usize, usize)> {
-        let f = files.get(self.file?)?;
+        self.line_col_in(files, &mut Lines::default())
+    }
+
+    fn line_col_in(&self, files: &[SourceFile], lines: &mut Lines) -> Option<(usize, usize)> {
         let start = self.span.as_ref()?.start;
-        Some(line_col(&f.text, start))
+        lines.line_col(files, self.file?, start)
     }
 
     /// The one-line header: `file:line:col: error: message`.
     pub fn headline(&self, files: &[SourceFile]) -> String {
+        self.headline_in(files, &mut Lines::default())
+    }
+
+    /// [`Diagnostic::headline`], finding lines through `lines`.
+    pub fn headline_in(&self, files: &[SourceFile], lines: &mut Lines) -> String {
         let sev = match self.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
@@ -85,7 +93,7 @@ impl Diagnostic {
             .file
             .and_then(|i| files.get(i))
             .map(|f| text::escape_controls(&f.name).into_owned());
-        match (name, self.line_col(files)) {
+        match (name, self.line_col_in(files, lines)) {
             (Some(n), Some((l, c))) => format!("{n}:{l}:{c}: {sev}: {msg}"),
             (Some(n), None) => format!("{n}: {sev}: {msg}"),
             (None, _) => format!("{sev}: {msg}"),
@@ -95,10 +103,18 @@ impl Diagnostic {
     /// The full report: headline, the source line with a caret under the span, help and note.
     /// KB text is untrusted, so every piece of it is escaped before it can reach a terminal.
     pub fn render(&self, files: &[SourceFile]) -> String {
-        let mut out = self.headline(files);
+        self.render_in(files, &mut Lines::default())
+    }
+
+    /// [`Diagnostic::render`], finding lines through `lines`: render many diagnostics of one file
+    /// with one `Lines`.
+    pub fn render_in(&self, files: &[SourceFile], lines: &mut Lines) -> String {
+        let mut out = self.headline_in(files, lines);
         out.push('\n');
-        if let (Some(f), Some(span)) = (self.file.and_then(|i| files.get(i)), self.span.as_ref()) {
-            let (line_no, _) = line_col(&f.text, span.start);
+        if let (Some(fi), Some(span)) = (self.file, self.span.as_ref())
+            && let Some(f) = files.get(fi)
+        {
+            let (line_no, _) = lines.line_col(files, fi, span.start).unwrap_or((1, 1));
             let start = span.start.min(f.text.len());
             let line_start = f.text[..floor_char(&f.text, start)]
                 .rfind('\n')
@@ -164,6 +180,46 @@ fn floor_char(s: &str, mut i: usize) -> usize {
     i
 }
 
+/// Finds lines in loaded files. The first few look-ups in a file scan it from its start; after
+/// that it keeps where the file's lines start, so that reporting thousands of problems in a 200 MB
+/// file does not scan it thousands of times (nor index a file for one problem).
+#[derive(Debug, Default)]
+pub struct Lines {
+    /// Per file: look-ups so far, and the offsets of its `\n`s once indexed.
+    files: std::collections::HashMap<usize, (usize, Option<Vec<usize>>)>,
+}
+
+impl Lines {
+    /// Look-ups in a file before its lines are indexed.
+    const SCANS: usize = 4;
+
+    /// 1-based line and character column of byte offset `at` of file `file`.
+    pub fn line_col(&mut self, files: &[SourceFile], file: usize, at: usize) -> Option<(usize, usize)> {
+        let text = &files.get(file)?.text;
+        let (count, newlines) = self.files.entry(file).or_default();
+        *count += 1;
+        if newlines.is_none() && *count > Self::SCANS {
+            *newlines = Some(
+                text.bytes()
+                    .enumerate()
+                    .filter(|(_, b)| *b == b'\n')
+                    .map(|(i, _)| i)
+                    .collect(),
+            );
+        }
+        let Some(newlines) = newlines else {
+            return Some(line_col(text, at));
+        };
+        let at = floor_char(text, at);
+        let line = newlines.partition_point(|&nl| nl < at);
+        let line_start = line
+            .checked_sub(1)
+            .and_then(|i| newlines.get(i))
+            .map_or(0, |nl| nl + 1);
+        Some((line + 1, text[line_start..at].chars().count() + 1))
+    }
+}
+
 /// 1-based line and character column of byte offset `at`.
 pub fn line_col(text: &str, at: usize) -> (usize, usize) {
     let at = floor_char(text, at);
@@ -210,6 +266,23 @@ mod tests {
         let shown = lines[2].split_once("| ").unwrap().1;
         let caret = lines[3].split_once("| ").unwrap().1;
         assert_eq!(caret.find('^').unwrap(), shown.width() - 1, "{r}");
+    }
+
+    #[test]
+    fn indexed_lines_agree_with_scanning() {
+        let files = vec![SourceFile {
+            name: "k.toml".into(),
+            text: "a\r\nbc云d\n\n\u{feff}x = \"é\"\nlast".into(),
+        }];
+        let mut lines = Lines::default();
+        // The first few look-ups scan, the rest use the index: every offset, twice over.
+        for round in 0..2 {
+            for at in 0..=files[0].text.len() + 2 {
+                let want = line_col(&files[0].text, at);
+                assert_eq!(lines.line_col(&files, 0, at), Some(want), "{round} {at}");
+            }
+        }
+        assert_eq!(lines.line_col(&files, 1, 0), None);
     }
 
     #[test]

@@ -4,13 +4,27 @@
 pub fn did_you_mean<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
     let w = word.to_lowercase();
     let mut best: Option<(f64, &'a str)> = None;
+    let w_len = w.chars().count();
     for &c in candidates {
         if c == word {
             continue;
         }
-        let cl = c.to_lowercase();
+        // Ids are mostly lower-case ASCII already: no copy for them (this runs for every id of a
+        // kind, for every dangling reference).
+        let cl = if c.bytes().any(|b| b.is_ascii_uppercase() || !b.is_ascii()) {
+            std::borrow::Cow::Owned(c.to_lowercase())
+        } else {
+            std::borrow::Cow::Borrowed(c)
+        };
+        let cl_len = cl.chars().count();
+        let (short, long) = (w_len.min(cl_len), w_len.max(cl_len));
+        // Lengths this far apart pass neither test below: the edit distance is at least their
+        // difference, and Jaro-Winkler is at most 0.6 * (2 + short / long) / 3 + 0.4 < 0.88.
+        if long - short > (long / 3).max(1) && short * 5 < long * 2 {
+            continue;
+        }
         let dist = strsim::levenshtein(&w, &cl);
-        let max_len = w.chars().count().max(cl.chars().count()).max(1);
+        let max_len = long.max(1);
         // Accept small edit distances, or a strong Jaro-Winkler match for longer ids.
         let score = if dist <= (max_len / 3).max(1) {
             2.0 - dist as f64 / max_len as f64

@@ -4,6 +4,7 @@
 
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde::de::DeserializeOwned;
 use serde_spanned::Spanned;
@@ -53,8 +54,9 @@ impl Loaded {
     /// All diagnostics, rendered, each followed by a blank line.
     pub fn render_diagnostics(&self) -> String {
         let mut out = String::new();
+        let mut lines = super::diag::Lines::default();
         for d in &self.diagnostics {
-            out.push_str(&d.render(&self.files));
+            out.push_str(&d.render_in(&self.files, &mut lines));
             out.push('\n');
         }
         out
@@ -254,9 +256,21 @@ pub fn load_files_with(
         let whole = shards.len() == 1;
         units.extend(shards.into_iter().map(|r| (fi, r, whole)));
     }
+    // Once a shard of a file gives up, the file is read in one piece: skip its other shards.
+    let given_up: Vec<AtomicBool> = files.iter().map(|_| AtomicBool::new(false)).collect();
     let read = |(fi, range, whole): &(usize, Range<usize>, bool)| {
+        if given_up[*fi].load(Ordering::Relaxed) {
+            return Some(Piece {
+                fallback: true,
+                ..Piece::default()
+            });
+        }
         let text = files[*fi].text.get(range.clone()).unwrap_or_default();
-        Some(read_piece(*fi, text, range.start, *whole))
+        let piece = read_piece(*fi, text, range.start, *whole);
+        if piece.fallback {
+            given_up[*fi].store(true, Ordering::Relaxed);
+        }
+        Some(piece)
     };
     let threads = if units.len() > 1 { par::cores() } else { 1 };
     let pieces = par::map_units(&units, threads, read).unwrap_or_default();
@@ -269,6 +283,7 @@ pub fn load_files_with(
         // A shard that cannot stand on its own (see `read_piece`) may be an artefact of the split:
         // read the file in one piece, exactly as if it had never been split.
         let mine = if mine.iter().any(|p| p.fallback) {
+            drop(mine);
             vec![read_piece(fi, &f.text, 0, true)]
         } else {
             mine
@@ -533,6 +548,13 @@ fn read_piece(fi: usize, text: &str, offset: usize, whole: bool) -> Piece<'_> {
         };
         p.any |= !items.is_empty();
         p.items[kind as usize] = items.len();
+        match kind {
+            Kind::Source => p.sources.reserve(items.len()),
+            Kind::Vendor => p.vendors.reserve(items.len()),
+            Kind::Executive => p.executives.reserve(items.len()),
+            Kind::Deal => p.deals.reserve(items.len()),
+            Kind::Series => p.series.reserve(items.len()),
+        }
         for (index, item) in items.into_iter().enumerate() {
             let origin = Origin {
                 file: fi,

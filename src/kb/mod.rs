@@ -81,6 +81,46 @@ pub struct KbIndex {
     relations: Relations,
 }
 
+/// A set of ids of one kind with their record indexes, the ids copied into one string: looking an
+/// id up compares it with that compact copy, not with the id in its record somewhere in a heap of
+/// 1M records, which kept a cache miss in every lookup of a big KB's references.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct CompactIds {
+    text: String,
+    /// (start in `text`, length, record index).
+    table: hashbrown::HashTable<(usize, usize, usize)>,
+    hasher: foldhash::fast::RandomState,
+}
+
+impl CompactIds {
+    /// `(id, record index)` pairs; the first of a repeated id wins.
+    pub(crate) fn new<'a>(ids: impl Iterator<Item = (&'a str, usize)>) -> Self {
+        let mut c = CompactIds::default();
+        for (id, i) in ids {
+            let CompactIds { text, table, hasher } = &mut c;
+            let entry = table.entry(
+                hasher.hash_one(id),
+                |&(s, l, _)| text.get(s..s + l) == Some(id),
+                |&(s, l, _)| hasher.hash_one(text.get(s..s + l).unwrap_or_default()),
+            );
+            if let hashbrown::hash_table::Entry::Vacant(v) = entry {
+                v.insert((text.len(), id.len(), i));
+                text.push_str(id);
+            }
+        }
+        c
+    }
+
+    /// The record index of `id`.
+    pub(crate) fn get(&self, id: &str) -> Option<usize> {
+        self.table
+            .find(self.hasher.hash_one(id), |&(s, l, _)| {
+                self.text.get(s..s + l) == Some(id)
+            })
+            .map(|&(_, _, i)| i)
+    }
+}
+
 /// Who relates to whom, by record index, built once after loading so that views and details never
 /// scan the whole KB per record.
 #[derive(Clone, Debug, Default)]
@@ -210,34 +250,18 @@ impl Kb {
         // References name vendors and sources only: look them up in maps of those alone (what
         // `get_kind` answers: ids whose first record is of that kind), a fraction of the whole
         // index, so that a 1M-record KB's millions of lookups mostly hit the cache.
-        fn only<'a>(
-            kb: &Kb,
-            index: &IdIndex,
-            kind: Kind,
-            ids: impl Iterator<Item = &'a str>,
-        ) -> foldhash::HashMap<&'a str, usize> {
-            let mut m = foldhash::HashMap::default();
-            for (i, id) in ids.enumerate() {
-                if kb.find(index, id) == Some((kind, i)) {
-                    m.insert(id, i);
-                }
-            }
-            m
-        }
-        let vendors = only(
-            self,
-            index,
-            Kind::Vendor,
-            self.vendors.iter().map(|v| v.id.as_str()),
-        );
-        let sources = only(
-            self,
-            index,
-            Kind::Source,
-            self.sources.iter().map(|s| s.id.as_str()),
-        );
-        let vendor = |id: &str| vendors.get(id).copied();
-        let source = |id: &str| sources.get(id).copied();
+        // Ids whose first record is of `kind` (what `get_kind` answers).
+        let only = |kind: Kind, ids: &mut dyn Iterator<Item = &str>| {
+            CompactIds::new(
+                ids.enumerate()
+                    .filter(|&(i, id)| self.find(index, id) == Some((kind, i)))
+                    .map(|(i, id)| (id, i)),
+            )
+        };
+        let vendors = only(Kind::Vendor, &mut self.vendors.iter().map(|v| v.id.as_str()));
+        let sources = only(Kind::Source, &mut self.sources.iter().map(|s| s.id.as_str()));
+        let vendor = |id: &str| vendors.get(id);
+        let source = |id: &str| sources.get(id);
         // Push `item` once onto the list at `at` (records may name a vendor or source twice).
         fn add<T: PartialEq>(lists: &mut [Vec<T>], at: Option<usize>, item: T) {
             if let Some(list) = at.and_then(|i| lists.get_mut(i))

@@ -1,6 +1,7 @@
 //! Checks across records: ids well-formed and unique, every reference resolves, figures make sense.
 //! Problems point at the exact field, found by re-reading the file's spans only when there is one.
 
+use std::cell::{OnceCell, RefCell};
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
@@ -11,7 +12,7 @@ use super::diag::{Diagnostic, SourceFile};
 use super::hint::did_you_mean;
 use super::model::{Metric, Origin};
 use super::number::Unit;
-use super::{Kb, Kind};
+use super::{CompactIds, Kb, Kind};
 
 /// What the parse could not read, so that validation does not pile on follow-on errors.
 #[derive(Debug, Default)]
@@ -50,6 +51,8 @@ struct Ctx<'a> {
     /// Parsed text by (file, start of the shard or 0 for a whole file); `None` if it did not parse.
     tables: HashMap<(usize, usize), Option<Spanned<DeTable<'a>>>>,
     shards: &'a HashMap<usize, Vec<Shard>>,
+    /// For the positions quoted in notes ("first used … at kb.toml:12:6").
+    lines: super::diag::Lines,
     diags: &'a mut Vec<Diagnostic>,
 }
 
@@ -114,7 +117,10 @@ impl<'a> Ctx<'a> {
     fn where_is(&mut self, kind: Kind, origin: &Origin, path: &[Seg]) -> String {
         let span = self.locate(kind, origin, path);
         let f = &self.files[origin.file];
-        let (l, c) = super::diag::line_col(&f.text, span.start);
+        let (l, c) = self
+            .lines
+            .line_col(self.files, origin.file, span.start)
+            .unwrap_or((1, 1));
         format!("{}:{l}:{c}", crate::text::escape_controls(&f.name))
     }
 }
@@ -144,26 +150,45 @@ fn id_suggestion(id: &str) -> Option<String> {
 
 /// Ids known per kind, for resolving references and suggesting close ones.
 struct Ids<'k> {
-    sources: foldhash::HashSet<&'k str>,
-    vendors: foldhash::HashSet<&'k str>,
+    kb: &'k Kb,
+    sources: CompactIds,
+    vendors: CompactIds,
     broken: &'k HashSet<String>,
     skip_refs: bool,
+    /// Per kind (sources, vendors), the ids sorted, made at the first dangling reference.
+    sorted: [OnceCell<Vec<&'k str>>; 2],
+    /// The suggestion for each dangling id seen: a big KB may name a removed vendor thousands of
+    /// times, and each suggestion compares the id with every id of its kind.
+    suggestions: RefCell<foldhash::HashMap<(Kind, String), Option<String>>>,
 }
 
-impl Ids<'_> {
+impl<'k> Ids<'k> {
     fn check(&self, ctx: &mut Ctx, what: Kind, id: &str, kind: Kind, origin: &Origin, path: &[Seg]) {
-        let set = if what == Kind::Source {
-            &self.sources
+        let (set, slot) = if what == Kind::Source {
+            (&self.sources, 0)
         } else {
-            &self.vendors
+            (&self.vendors, 1)
         };
-        if self.skip_refs || set.contains(id) || self.broken.contains(id) {
+        if self.skip_refs || set.get(id).is_some() || self.broken.contains(id) {
             return;
         }
-        let candidates: Vec<&str> = set.iter().copied().collect();
-        let mut sorted = candidates.clone();
-        sorted.sort_unstable();
-        let help = did_you_mean(id, &sorted).map(|c| format!("did you mean `{c}`?"));
+        let help = self
+            .suggestions
+            .borrow_mut()
+            .entry((what, id.to_string()))
+            .or_insert_with(|| {
+                let sorted = self.sorted[slot].get_or_init(|| {
+                    let mut v: Vec<&str> = match what {
+                        Kind::Source => self.kb.sources.iter().map(|r| r.id.as_str()).collect(),
+                        _ => self.kb.vendors.iter().map(|r| r.id.as_str()).collect(),
+                    };
+                    v.sort_unstable();
+                    v.dedup();
+                    v
+                });
+                did_you_mean(id, sorted).map(|c| format!("did you mean `{c}`?"))
+            })
+            .clone();
         ctx.error(
             kind,
             origin,
@@ -180,18 +205,24 @@ pub fn validate(kb: &Kb, files: &[SourceFile], broken: &Broken, diags: &mut Vec<
         files,
         tables: HashMap::new(),
         shards: &broken.shards,
+        lines: Default::default(),
         diags,
     };
     let ids = Ids {
-        sources: kb.sources.iter().map(|s| s.id.as_str()).collect(),
-        vendors: kb.vendors.iter().map(|v| v.id.as_str()).collect(),
+        kb,
+        sources: CompactIds::new(kb.sources.iter().enumerate().map(|(i, s)| (s.id.as_str(), i))),
+        vendors: CompactIds::new(kb.vendors.iter().enumerate().map(|(i, v)| (v.id.as_str(), i))),
         broken: &broken.ids,
         skip_refs: broken.unparsed_files,
+        sorted: Default::default(),
+        suggestions: Default::default(),
     };
 
     // Ids: well-formed, and unique across the whole KB (so any record can be named by id alone).
-    let mut seen: foldhash::HashMap<&str, (Kind, &Origin)> =
-        foldhash::HashMap::with_capacity_and_hasher(kb.ids().count(), Default::default());
+    let mut seen: foldhash::HashMap<&str, (Kind, &Origin)> = foldhash::HashMap::with_capacity_and_hasher(
+        Kind::ALL.iter().map(|&k| kb.count(k)).sum(),
+        Default::default(),
+    );
     let all = kb
         .sources
         .iter()
