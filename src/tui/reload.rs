@@ -75,14 +75,15 @@ pub fn load(path: &Path, old: &Kb, sorts: &[Option<Sort>]) -> (Result<Fresh, Pro
         return (Err(Problem::of(&loaded)), Some(loaded));
     }
     let warnings = loaded.warning_count();
-    let changes = diff::diff(old, &loaded.kb);
-    // The index and the tabs' rows need only the KB: build them at the same time.
+    // The index, the tabs' rows and the comparison need only the KBs: do them at the same time.
     let kb = Arc::new(loaded.kb);
-    let (index, tabs) = std::thread::scope(|s| {
+    let (index, tabs, changes) = std::thread::scope(|s| {
         let tabs = s.spawn(|| tab_states(&kb, sorts));
+        let changes = s.spawn(|| diff::diff(old, &kb));
         let index = Index::build(kb.clone());
         let tabs = tabs.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
-        (Arc::new(index), std::sync::Mutex::new(tabs))
+        let changes = changes.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
+        (Arc::new(index), std::sync::Mutex::new(tabs), changes)
     });
     (
         Ok(Fresh {
