@@ -4,6 +4,9 @@
 //!
 //! Every wait is bounded: a hung app fails a test with the screen printed, it never hangs it.
 
+mod common;
+use common::{NEW_DEAL, kb_copy};
+
 use std::io::{Read, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -713,30 +716,6 @@ fn refuses_to_run_without_a_terminal() {
         "no escape sequences on a pipe: {stdout:?}"
     );
 }
-
-/// A copy of the default KB's files in a temporary directory, to edit while the app runs.
-fn kb_copy() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("temporary directory");
-    let assets = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/kb");
-    for e in std::fs::read_dir(&assets).expect("assets/kb") {
-        let p = e.expect("an entry").path();
-        if p.extension().is_some_and(|x| x == "toml") {
-            std::fs::copy(&p, dir.path().join(p.file_name().expect("a name"))).expect("copy");
-        }
-    }
-    dir
-}
-
-const NEW_DEAL: &str = r#"
-[[deal]]
-id = "pty-test-deal"
-title = "PTY测试订单"
-kind = "order"
-vendors = ["aws"]
-counterparty = "Example"
-date = "2025-Q3"
-sources = ["leiphone-2025-09-11"]
-"#;
 
 #[test]
 fn follows_edits_to_the_kb_and_keeps_the_last_good_one_when_an_edit_breaks_it() {

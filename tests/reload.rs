@@ -5,6 +5,9 @@
 //! dropped. (The watcher itself, and the whole loop in a real terminal, are tested in
 //! `src/tui/watch.rs` and `tests/pty.rs`.)
 
+mod common;
+use common::{NEW_DEAL, kb_copy};
+
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -15,18 +18,6 @@ use marketlens::view::Tab;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-
-fn kb_copy() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let assets = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/kb");
-    for e in std::fs::read_dir(&assets).unwrap() {
-        let p = e.unwrap().path();
-        if p.extension().is_some_and(|x| x == "toml") {
-            std::fs::copy(&p, dir.path().join(p.file_name().unwrap())).unwrap();
-        }
-    }
-    dir
-}
 
 fn open(dir: &Path) -> App {
     let l = marketlens::kb::load_path(dir);
@@ -70,17 +61,6 @@ fn screen(app: &App) -> String {
         .collect::<Vec<_>>()
         .join("\n")
 }
-
-const NEW_DEAL: &str = r#"
-[[deal]]
-id = "reload-test-deal"
-title = "重新加载测试"
-kind = "order"
-vendors = ["aws"]
-counterparty = "Example"
-date = "2025-Q3"
-sources = ["leiphone-2025-09-11"]
-"#;
 
 #[test]
 fn a_good_edit_replaces_the_kb_and_keeps_tab_selection_sort_and_history() {

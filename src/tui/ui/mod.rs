@@ -191,19 +191,7 @@ pub fn render(app: &App, f: &mut Frame) {
             layout::MIN_WIDTH,
             layout::MIN_HEIGHT
         );
-        let y = size.height / 2;
-        let r = Rect {
-            x: 0,
-            y,
-            width: size.width,
-            height: size.height - y,
-        };
-        f.render_widget(
-            Paragraph::new(msg)
-                .alignment(Alignment::Center)
-                .wrap(Wrap { trim: true }),
-            r,
-        );
+        centred(f, vec![Line::from(msg)], size.height / 2);
         return;
     };
 
@@ -345,6 +333,13 @@ pub fn loading(f: &mut Frame, label: &str, bytes: Option<u64>, elapsed: std::tim
         Line::from("q quits"),
     ];
     let y = size.height.saturating_sub(lines.len() as u16) / 2;
+    centred(f, lines, y);
+}
+
+/// Lines centred across the screen, wrapped, from row `y` down: for whole-screen messages.
+fn centred(f: &mut Frame, lines: Vec<Line<'_>>, y: u16) {
+    let size = f.area();
+    let y = y.min(size.height);
     let r = Rect {
         x: 0,
         y,
