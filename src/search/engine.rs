@@ -1,15 +1,23 @@
 //! Running a query over an index.
 //!
 //! Two passes, both split over the machine's cores:
-//! 1. **Match**: filters, then per term a character-set mask test and a cheap subsequence scan over
-//!    names first and other fields only when no name matches. No scoring; each match gets an
-//!    upper bound of the score it could reach.
-//! 2. **Rank**: SkimMatcherV2 scores matches in order of their bound until no unscored match can
-//!    enter the top `k`. A one-character query matches almost everything, but only the records
-//!    whose names start with that character can reach the top, so few are scored.
+//! 1. **Match**: filters, then per term a character-set mask test and a match over names first,
+//!    other fields only when no name matches. Names are scored exactly (`skim::score`, the
+//!    SkimMatcherV2 score without its per-call cost), since their text is read anyway; other
+//!    fields only get a cheap upper bound. Once `k` docs are known to score at least x, a doc
+//!    whose cheap bound is below x is only bounded: it cannot enter the top `k`.
+//! 2. **Rank**: the top `k` by score. Only what pass 1 merely bounded and could still reach the
+//!    `k`-th best score is scored now, in order of bound, until no unscored match can enter. A
+//!    one-character query matches almost everything, but only the records whose names start
+//!    with that character can reach the top, so few are scored.
 //!
 //! Matches beyond the best `k` follow in KB order, unscored. The match set of a query is kept so
 //! that a query that only grew (the user typed one more character) searches within it.
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicI32, Ordering};
 
 use fuzzy_matcher::FuzzyMatcher;
 use fuzzy_matcher::skim::SkimMatcherV2;
@@ -424,6 +432,9 @@ fn find(hay: &str, needle: &str, case_sensitive: bool) -> Option<usize> {
 /// Whether `pat` is a subsequence of `hay`'s characters.
 #[inline]
 fn subsequence(hay: &str, pat: &[char], case_sensitive: bool) -> bool {
+    if hay.len() > 24 {
+        return subsequence_bytes(hay.as_bytes(), pat, case_sensitive);
+    }
     let mut p = pat.iter();
     let Some(mut want) = p.next() else { return true };
     for c in hay.chars() {
@@ -442,39 +453,56 @@ fn subsequence(hay: &str, pat: &[char], case_sensitive: bool) -> bool {
     false
 }
 
+/// `subsequence` by jumping from one pattern character to the next with memchr: most of a long
+/// field is in no pattern, and a field that fails is read at vector speed. Valid on UTF-8
+/// bytes: an ASCII byte is never part of another character, and a non-ASCII character only
+/// equals itself (case folding here is ASCII only), so it is found as its encoding.
+fn subsequence_bytes(hay: &[u8], pat: &[char], case_sensitive: bool) -> bool {
+    let mut at = 0;
+    let mut buf = [0u8; 4];
+    for &p in pat {
+        let rest = &hay[at..];
+        let found = if p.is_ascii() {
+            let b = p as u8;
+            let (lo, up) = (b.to_ascii_lowercase(), b.to_ascii_uppercase());
+            if case_sensitive || lo == up {
+                memchr::memchr(b, rest).map(|i| i + 1)
+            } else {
+                memchr::memchr2(lo, up, rest).map(|i| i + 1)
+            }
+        } else {
+            let enc = p.encode_utf8(&mut buf).as_bytes();
+            memchr::memmem::find(rest, enc).map(|i| i + enc.len())
+        };
+        match found {
+            Some(end) => at += end,
+            None => return false,
+        }
+    }
+    true
+}
+
 /// Subsequence for full pinyin ("HuoShanYinQing"): each character must start a syllable or word,
 /// or follow the one matched before it. `huoshan`, `hsyq` and `huoyin` match; `tiktok` does not
 /// match "TengXunJinRongKeJi", which a plain subsequence would.
+#[cfg(test)]
 fn pinyin_subsequence(hay: &str, pat: &[char]) -> bool {
-    // Romanized text is ASCII. Up to 64 bytes (nearly all names) it is matched on bit sets
-    // without allocating: this runs for every candidate's pinyin in pass 1.
-    if hay.len() <= 64 && hay.is_ascii() {
-        return pinyin_subsequence_ascii(hay.as_bytes(), pat);
-    }
-    pinyin_subsequence_long(hay, pat)
+    pinyin_subsequence_at(hay, super::pinyin::start_bits(hay), pat)
 }
 
-/// `pinyin_subsequence` for ASCII text of at most 64 bytes.
+/// `pinyin_subsequence`, given the text's `pinyin::start_bits` (kept in the index). Up to 64
+/// ASCII bytes (nearly all names) it is matched on bit sets without allocating: this runs for
+/// every candidate's pinyin in pass 1.
 #[inline]
-fn pinyin_subsequence_ascii(hay: &[u8], pat: &[char]) -> bool {
-    debug_assert!(hay.len() <= 64);
-    let mut starts = 0u64;
-    let mut prev: Option<u8> = None;
-    for (j, &c) in hay.iter().enumerate() {
-        let start = match prev {
-            None => true,
-            Some(p) => {
-                c.is_ascii_uppercase()
-                    || !p.is_ascii_alphanumeric()
-                    || p.is_ascii_digit() != c.is_ascii_digit()
-            }
+fn pinyin_subsequence_at(hay: &str, starts: u64, pat: &[char]) -> bool {
+    if starts == 0 {
+        return if hay.is_empty() {
+            pat.is_empty()
+        } else {
+            pinyin_subsequence_long(hay, pat)
         };
-        starts |= u64::from(start) << j;
-        prev = Some(c);
     }
-    if hay.is_empty() {
-        return pat.is_empty();
-    }
+    let hay = hay.as_bytes();
     let mut at = 0u64; // bit j: the pattern so far can end matched at j
     for (k, p) in pat.iter().enumerate() {
         if !p.is_ascii() {
@@ -549,17 +577,37 @@ fn exact_score(m: i32, at: usize) -> i32 {
     if at == 0 { 32 * m } else { 24 * m }
 }
 
-/// Upper bound of a term's score in field `i`, or `None` when the term cannot match there.
-/// How close a bound should be: `Cheap` (pass 1, for every candidate) only checks that the term
-/// matches and whether it can start at the field's start; `Tight` (pass 2, for the candidates
-/// near the top) takes `skim_bound`.
+/// How `field_bound` should estimate a term's score in a field. `Cheap` only checks that the
+/// term matches and whether it can start at the field's start; `Tight` takes `skim_bound`;
+/// `Exact` scores, except a one-character term that does not start the field (whose bound is
+/// known without reading the text). Pass 1 scores names exactly, since it reads their text
+/// anyway, and bounds other fields cheaply; pass 2 uses `Tight` for what pass 1 only bounded.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Bound {
     Cheap,
     Tight,
+    Exact,
 }
 
-fn field_bound(ix: &Index, i: u32, f: &Field, t: &Prepared, how: Bound) -> Option<i32> {
+/// A term's score in a field, or an upper bound of it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Est {
+    value: i32,
+    exact: bool,
+}
+
+impl Est {
+    fn exact(value: i32) -> Est {
+        Est { value, exact: true }
+    }
+
+    fn bound(value: i32) -> Est {
+        Est { value, exact: false }
+    }
+}
+
+/// A term's score in field `i` (which is `f`) as `how` asks, or `None` when it cannot match there.
+fn field_bound(ix: &Index, i: u32, f: &Field, t: &Prepared, how: Bound) -> Option<Est> {
     if !ix.covers(i, f, &t.mask, t.wide) {
         return None;
     }
@@ -589,23 +637,24 @@ fn field_bound(ix: &Index, i: u32, f: &Field, t: &Prepared, how: Bound) -> Optio
                 (false, _) => 0,
             };
         // As `skim_bound` for one character: at the start, the doubled head bonus less the
-        // case penalty; elsewhere at most the ordinary head bonus.
-        let base = if head {
-            31 - 2 * i32::from(f.first != *c)
+        // case penalty (nothing scores more, so that is the score); elsewhere at most the
+        // ordinary head bonus.
+        return Some(if head {
+            Est::exact(31 - 2 * i32::from(f.first != *c) + bonus)
         } else {
-            23
-        };
-        return Some(base + bonus);
+            Est::bound(23 + bonus)
+        });
     }
     let text = ix.text(f);
     let base = if t.term.exact {
-        exact_score(t.len(), find(text, pat, cs)?)
+        Est::exact(exact_score(t.len(), find(text, pat, cs)?))
     } else {
-        if pinyin && !pinyin_subsequence(text, chars) {
+        if pinyin && !pinyin_subsequence_at(text, f.starts, chars) {
             return None;
         }
         match how {
-            Bound::Tight => skim_bound(text, chars, cs)?,
+            Bound::Exact => Est::exact(super::skim::score(text, chars)?),
+            Bound::Tight => Est::bound(skim_bound(text, chars, cs)?),
             Bound::Cheap => {
                 if !subsequence(text, chars, cs) {
                     return None;
@@ -613,15 +662,18 @@ fn field_bound(ix: &Index, i: u32, f: &Field, t: &Prepared, how: Bound) -> Optio
                 // Every character at the best bonus it could have: the doubled head bonus
                 // (carried along) when the first one can match at the start, else the head bonus.
                 let n = t.len();
-                if f.first.eq_ignore_ascii_case(&chars[0]) {
+                Est::bound(if f.first.eq_ignore_ascii_case(&chars[0]) {
                     32 * n - 1
                 } else {
                     24 * n - 1
-                }
+                })
             }
         }
     };
-    Some(base + bonuses(text, pat, f.tier))
+    Some(Est {
+        value: base.value + bonuses(text, pat, f.tier),
+        ..base
+    })
 }
 
 /// The exact score of a term in field `i`, where `field_bound` found a match.
@@ -632,32 +684,52 @@ fn field_score(ix: &Index, f: &Field, t: &Prepared) -> Option<i32> {
         exact_score(t.len(), find(text, pat, cs)?)
     } else {
         if chars.len() == 1 {
-            // Exact for one character, and far cheaper than the matcher.
+            // Exact for one character, and cheaper still.
             skim_bound(text, chars, cs)?
         } else {
-            skim_score(text, pat)? as i32
+            super::skim::score(text, chars)?
         }
     };
     Some(base + bonuses(text, pat, f.tier))
 }
 
-/// Best over a doc's fields for one term: names first; other fields only when no name matches.
-/// `f(i, field)` gives the field's score or bound, or `None`. Ties go to the shorter field.
-fn best<F: FnMut(u32, &Field) -> Option<i32>>(ix: &Index, doc: &Doc, mut f: F) -> Option<(i32, u32)> {
-    let pick = |range: std::ops::Range<u32>, f: &mut F| {
-        let mut best: Option<(i32, u32, u32)> = None;
+/// Pass 1 for one term in a doc: its best in the doc's names as `names` asks (`Exact` or
+/// `Cheap`), else a cheap bound of its best in the other fields; with the field it came from.
+/// Ties go to the shorter field. The result is exact only when the best field's score is, and no
+/// field only bounded could equal or beat it.
+fn best(ix: &Index, doc: &Doc, t: &Prepared, names: Bound) -> Option<(Est, u32)> {
+    let pick = |range: std::ops::Range<u32>, how: Bound| {
+        let mut best: Option<(Est, u32, u32)> = None;
+        // The highest bound among fields not scored exactly.
+        let mut unsure = i32::MIN;
         for i in range {
             let field = &ix.fields[i as usize];
-            if let Some(s) = f(i, field)
-                && best.is_none_or(|(bs, _, bl)| s > bs || s == bs && field.len < bl)
-            {
-                best = Some((s, i, field.len));
+            let Some(e) = field_bound(ix, i, field, t, how) else {
+                continue;
+            };
+            if !e.exact {
+                unsure = unsure.max(e.value);
+            }
+            if best.is_none_or(|(b, _, bl)| e.value > b.value || e.value == b.value && field.len < bl) {
+                best = Some((e, i, field.len));
             }
         }
-        best.map(|(s, i, _)| (s, i))
+        best.map(|(e, i, _)| {
+            let exact = e.exact && unsure < e.value;
+            (Est { exact, ..e }, i)
+        })
     };
-    pick(doc.names.clone(), &mut f)
-        .or_else(|| pick(doc.others.clone(), &mut f).map(|(s, i)| (s + OTHER_OFFSET, i)))
+    pick(doc.names.clone(), names).or_else(|| {
+        pick(doc.others.clone(), Bound::Cheap).map(|(e, i)| {
+            (
+                Est {
+                    value: e.value + OTHER_OFFSET,
+                    ..e
+                },
+                i,
+            )
+        })
+    })
 }
 
 /// One term's candidate fields in a doc with their bounds, best first (by bound, then shorter
@@ -667,7 +739,7 @@ fn candidates(ix: &Index, doc: &Doc, t: &Prepared, how: Bound, out: &mut Vec<(i3
     out.clear();
     let mut offset = 0;
     for (range, off) in [(doc.names.clone(), 0), (doc.others.clone(), OTHER_OFFSET)] {
-        out.extend(range.filter_map(|i| field_bound(ix, i, &ix.fields[i as usize], t, how).map(|b| (b, i))));
+        out.extend(range.filter_map(|i| field_bound(ix, i, &ix.fields[i as usize], t, how).map(|b| (b.value, i))));
         if !out.is_empty() {
             offset = off;
             break;
@@ -678,23 +750,61 @@ fn candidates(ix: &Index, doc: &Doc, t: &Prepared, how: Bound, out: &mut Vec<(i3
     offset
 }
 
+/// A doc that pass 1 found matching: its score if `exact` (with the field the first term scored
+/// best in), else an upper bound of it.
+#[derive(Clone, Copy, Debug)]
+struct Cand {
+    doc: u32,
+    value: i32,
+    field: u32,
+    exact: bool,
+}
+
 impl Compiled {
-    /// Pass 1 for one doc: does it match, and what could it score at most?
-    fn bound(&self, ix: &Index, id: u32) -> Option<i32> {
+    /// Pass 1 for one doc: does it match, and what does it score, or could it at most? Scored
+    /// exactly unless a cheap bound shows it below `threshold`, which some docs are known to
+    /// reach already.
+    fn bound(&self, ix: &Index, id: u32, threshold: i32) -> Option<Cand> {
         let doc = &ix.docs[id as usize];
         for (neg, c) in &self.checks {
             if c.holds(ix, id, doc) == *neg {
                 return None;
             }
         }
-        let mut total = 0;
         for t in &self.positive {
             if !ix.doc_masks.covers(id, &t.mask, t.wide) {
                 return None;
             }
         }
-        for t in &self.positive {
-            total += best(ix, doc, |i, f| field_bound(ix, i, f, t, Bound::Cheap))?.0;
+        let mut c = Cand {
+            doc: id,
+            value: 0,
+            field: u32::MAX,
+            exact: true,
+        };
+        let mut sure = threshold == i32::MIN;
+        if !sure {
+            // Bound cheaply first: the doc is only worth scoring if it can reach the threshold.
+            c.exact = false;
+            for t in &self.positive {
+                c.value = c.value.saturating_add(best(ix, doc, t, Bound::Cheap)?.0.value);
+            }
+            sure = c.value >= threshold;
+        }
+        if sure {
+            c = Cand {
+                value: 0,
+                exact: true,
+                ..c
+            };
+            for (k, t) in self.positive.iter().enumerate() {
+                let (e, field) = best(ix, doc, t, Bound::Exact)?;
+                c.value += e.value;
+                c.exact &= e.exact;
+                if k == 0 {
+                    c.field = field;
+                }
+            }
         }
         for t in &self.negative {
             let found = doc.fields().any(|i| {
@@ -706,13 +816,21 @@ impl Compiled {
                 return None;
             }
         }
-        Some(total)
+        Some(c)
     }
 
     /// Pass 2 for one matching doc: its exact score and the field the first term matched best
     /// in; `None` if even its tight bound is below `floor` (it cannot enter the ranking).
     /// `scratch` is reused between docs.
-    fn score(&self, ix: &Index, id: u32, floor: i32, scratch: &mut Vec<(i32, u32)>) -> Option<Hit> {
+    fn score(&self, ix: &Index, c: &Cand, floor: i32, scratch: &mut Vec<(i32, u32)>) -> Option<Hit> {
+        let id = c.doc;
+        if c.exact {
+            return (c.value >= floor).then_some(Hit {
+                doc: id,
+                score: c.value,
+                field: c.field,
+            });
+        }
         let doc = &ix.docs[id as usize];
         if floor != i32::MIN {
             // Tight bounds save the matcher for docs that cannot reach the floor.
@@ -793,6 +911,34 @@ fn par_map<T: Sync, R: Send>(
     Some(parts.into_iter().flatten().collect())
 }
 
+/// The best exact scores pass 1 has found so far, for its threshold.
+#[derive(Default)]
+struct Best {
+    /// The best k exact scores, least on top.
+    scores: BinaryHeap<Reverse<i32>>,
+    matches: usize,
+}
+
+impl Best {
+    /// Take in a chunk's matches; the score k docs are known to reach, once that means a doc
+    /// below it cannot be ranked (`i32::MIN` until then).
+    fn add(&mut self, found: &[Cand], k: usize) -> i32 {
+        self.matches += found.len();
+        for c in found.iter().filter(|c| c.exact) {
+            if self.scores.len() < k {
+                self.scores.push(Reverse(c.value));
+            } else if self.scores.peek().is_some_and(|m| m.0 < c.value) {
+                self.scores.pop();
+                self.scores.push(Reverse(c.value));
+            }
+        }
+        match self.scores.peek() {
+            Some(m) if self.scores.len() == k && self.matches >= RANK_ALL_BELOW => m.0,
+            _ => i32::MIN,
+        }
+    }
+}
+
 /// How many hits to rank exactly.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Rank {
@@ -824,16 +970,30 @@ pub fn run(
             &all
         }
     };
-    // Pass 1: match and bound.
-    let matched: Vec<(u32, i32)> = par_map(candidates, 4096, cancel, |chunk, out| {
+    // Pass 1: match, and score or bound. Once k docs are known to score at least x (and there
+    // are enough matches that only the best k are ranked), a doc whose cheap bound is below x
+    // cannot enter the ranking and is only bounded.
+    let top = match rank {
+        Rank::All => None,
+        Rank::Top(k) => Some(k.max(1)),
+    };
+    let known = AtomicI32::new(i32::MIN); // that x, as chunks find it
+    let shared = Mutex::new(Best::default());
+    let matched: Vec<Cand> = par_map(candidates, 4096, cancel, |chunk, out| {
+        let threshold = known.load(Ordering::Relaxed);
+        let start = out.len();
         out.extend(
             chunk
                 .iter()
                 .filter(|d| range.contains(d))
-                .filter_map(|&d| q.bound(ix, d).map(|b| (d, b))),
-        )
+                .filter_map(|&d| q.bound(ix, d, threshold)),
+        );
+        if let Some(k) = top {
+            let x = shared.lock().unwrap_or_else(|p| p.into_inner()).add(&out[start..], k);
+            known.fetch_max(x, Ordering::Relaxed);
+        }
     })?;
-    let ids: Vec<u32> = matched.iter().map(|m| m.0).collect();
+    let ids: Vec<u32> = matched.iter().map(|m| m.doc).collect();
     if q.positive.is_empty() {
         // Nothing to rank: KB order.
         let hits = ids
@@ -857,36 +1017,40 @@ pub fn run(
         Rank::Top(k) => k.max(1),
     };
     // Score `set`, skipping docs whose tight bound is below `floor`.
-    let score_set = |set: &[(u32, i32)], floor: i32| {
+    let score_set = |set: &[Cand], floor: i32| {
         par_map(set, 256, cancel, |chunk, out| {
             let mut scratch = Vec::new();
-            out.extend(
-                chunk
-                    .iter()
-                    .filter_map(|&(d, _)| q.score(ix, d, floor, &mut scratch)),
-            )
+            out.extend(chunk.iter().filter_map(|c| q.score(ix, c, floor, &mut scratch)))
         })
+    };
+    // Nothing scoring below the k-th best exact score can enter the top k.
+    let mut exact: Vec<i32> = matched.iter().filter(|m| m.exact).map(|m| m.value).collect();
+    let live: Vec<Cand> = if k < exact.len() {
+        let floor = *exact.select_nth_unstable_by(k - 1, |a, b| b.cmp(a)).1;
+        matched.iter().copied().filter(|m| m.value >= floor).collect()
+    } else {
+        matched
     };
     let order = rank_order(ix);
     let mut ranked: Vec<Hit>;
-    if k >= matched.len() {
-        ranked = score_set(&matched, i32::MIN)?;
+    if k >= live.len() {
+        ranked = score_set(&live, i32::MIN)?;
         ranked.sort_unstable_by(&order);
     } else {
         // The best k are among the matches whose cheap bound reaches the k-th largest one, or
         // whose bound reaches the k-th best score among those. Below that, docs are scored
         // only when their tight bound reaches the k-th best score.
-        let mut bounds: Vec<i32> = matched.iter().map(|m| m.1).collect();
+        let mut bounds: Vec<i32> = live.iter().map(|m| m.value).collect();
         let cut = *bounds.select_nth_unstable_by(k - 1, |a, b| b.cmp(a)).1;
-        let first: Vec<(u32, i32)> = matched.iter().copied().filter(|m| m.1 >= cut).collect();
+        let first: Vec<Cand> = live.iter().copied().filter(|m| m.value >= cut).collect();
         ranked = score_set(&first, i32::MIN)?;
         ranked.sort_unstable_by(&order);
         ranked.truncate(k);
         let floor = ranked.last().map_or(i32::MIN, |h| h.score);
-        let more: Vec<(u32, i32)> = matched
+        let more: Vec<Cand> = live
             .iter()
             .copied()
-            .filter(|m| m.1 < cut && m.1 >= floor)
+            .filter(|m| m.value < cut && m.value >= floor)
             .collect();
         if !more.is_empty() {
             ranked.extend(score_set(&more, floor)?);

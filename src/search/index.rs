@@ -183,6 +183,9 @@ pub struct Field {
     /// Full pinyin fields only: the mask bits of the characters that start a syllable or word,
     /// where a pinyin match must start. Zero for other fields.
     pub heads: u64,
+    /// Full pinyin fields only: `pinyin::start_bits` of the text, so that matching need not
+    /// work out syllable starts on every keystroke. Zero for other fields.
+    pub starts: u64,
     pub tier: Tier,
     pub name: FieldName,
     /// For pinyin fields: the field (index within its doc) whose text was romanized.
@@ -388,10 +391,11 @@ impl Builder {
         let start = part.arena.len() as u32;
         part.arena.push_str(text);
         let mask = Mask::of(text);
-        let heads = if name == FieldName::Pinyin {
-            pinyin::heads(text).map(|c| Mask::bit(c).1).fold(0, |a, b| a | b)
+        let (heads, starts) = if name == FieldName::Pinyin {
+            let heads = pinyin::heads(text).map(|c| Mask::bit(c).1).fold(0, |a, b| a | b);
+            (heads, pinyin::start_bits(text))
         } else {
-            0
+            (0, 0)
         };
         self.doc_mask.union(&mask);
         part.wide.push(mask.wide());
@@ -401,6 +405,7 @@ impl Builder {
             len: text.len() as u32,
             first: text.chars().next().unwrap_or('\0'),
             heads,
+            starts,
             tier,
             name,
             of,

@@ -7,6 +7,7 @@ pub mod highlight;
 pub mod index;
 pub mod pinyin;
 pub mod query;
+pub mod skim;
 pub mod worker;
 
 pub use engine::{Hit, Rank, Results, Scope};

@@ -70,6 +70,22 @@ pub fn starts_syllable(prev: Option<char>, c: char) -> bool {
     }
 }
 
+/// Romanized text of at most 64 bytes, all ASCII: bit j set where a syllable or word starts
+/// (`starts_syllable`). 0 for anything else (and only then: the first bit of any such text is
+/// set), which matchers take as "work it out from the text".
+pub fn start_bits(full: &str) -> u64 {
+    if full.len() > 64 || !full.is_ascii() {
+        return 0;
+    }
+    let mut bits = 0u64;
+    let mut prev = None;
+    for (j, c) in full.chars().enumerate() {
+        bits |= u64::from(starts_syllable(prev, c)) << j;
+        prev = Some(c);
+    }
+    bits
+}
+
 /// The characters of romanized text that start a syllable or word.
 pub fn heads(full: &str) -> impl Iterator<Item = char> + '_ {
     let mut prev = None;
