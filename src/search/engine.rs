@@ -265,10 +265,10 @@ impl Check {
         let kb = &ix.kb;
         let i = doc.index as usize;
         match self {
-            Check::RecordKind(k) => doc.kind == *k,
-            Check::DealKind(k) => doc.kind == Kind::Deal && kb.deals[i].kind == *k,
+            Check::RecordKind(k) => doc.kind() == *k,
+            Check::DealKind(k) => doc.kind() == Kind::Deal && kb.deals[i].kind == *k,
             Check::Docs(allowed) => allowed[id as usize],
-            Check::Period(p) => match doc.kind {
+            Check::Period(p) => match doc.kind() {
                 Kind::Deal => kb.deals[i].date.is_some_and(|d| overlaps(d, *p)),
                 Kind::Source => overlaps(kb.sources[i].date, *p),
                 Kind::Series => kb.series[i].points.iter().any(|pt| overlaps(pt.period, *p)),
@@ -278,16 +278,16 @@ impl Check {
                     .any(|m| m.date.is_some_and(|d| overlaps(d, *p))),
                 Kind::Vendor => false,
             },
-            Check::Metric(m) => doc.kind == Kind::Series && kb.series[i].metric == *m,
+            Check::Metric(m) => doc.kind() == Kind::Series && kb.series[i].metric == *m,
             Check::Amount(c, v, cur) => {
-                doc.kind == Kind::Deal
+                doc.kind() == Kind::Deal
                     && kb.deals[i]
                         .amount
                         .as_ref()
                         .is_some_and(|a| cur.is_none_or(|cur| a.currency == cur) && c.holds(a.value.0, *v))
             }
             Check::Value(c, v, unit) => {
-                doc.kind == Kind::Series && {
+                doc.kind() == Kind::Series && {
                     let s = &kb.series[i];
                     unit.as_ref().is_none_or(|u| {
                         *u == s.unit || matches!((u, &s.unit), (Unit::Money(_), Unit::Money(_)))
@@ -558,7 +558,7 @@ fn pinyin_subsequence_long(hay: &str, pat: &[char]) -> bool {
 }
 
 fn is_pinyin(f: &Field) -> bool {
-    f.tier == Tier::Pinyin
+    f.tier() == Tier::Pinyin
 }
 
 fn bonuses(text: &str, pat: &str, tier: Tier) -> i32 {
@@ -612,7 +612,7 @@ fn field_bound(ix: &Index, i: u32, f: &Field, t: &Prepared, how: Bound) -> Optio
         return None;
     }
     let (pat, chars, cs) = t.pattern(is_pinyin(f));
-    let pinyin = f.name == FieldName::Pinyin;
+    let pinyin = f.name() == FieldName::Pinyin;
     if let Some(c) = chars.first()
         && pinyin
         && c.is_ascii_alphanumeric()
@@ -629,8 +629,8 @@ fn field_bound(ix: &Index, i: u32, f: &Field, t: &Prepared, how: Bound) -> Optio
         // One letter or digit, any case: the mask bit is exact, so it is in the field (for
         // pinyin, at a syllable start: checked above), and the field's first character settles
         // the rest. Most first keystrokes end here, without reading the text.
-        let head = f.first.eq_ignore_ascii_case(c);
-        let bonus = TIER_BONUS[f.tier as usize]
+        let head = f.first().eq_ignore_ascii_case(c);
+        let bonus = TIER_BONUS[f.tier() as usize]
             + match (head, f.len) {
                 (true, 1) => EQUAL_BONUS,
                 (true, _) => PREFIX_BONUS,
@@ -640,7 +640,7 @@ fn field_bound(ix: &Index, i: u32, f: &Field, t: &Prepared, how: Bound) -> Optio
         // case penalty (nothing scores more, so that is the score); elsewhere at most the
         // ordinary head bonus.
         return Some(if head {
-            Est::exact(31 - 2 * i32::from(f.first != *c) + bonus)
+            Est::exact(31 - 2 * i32::from(f.first() != *c) + bonus)
         } else {
             Est::bound(23 + bonus)
         });
@@ -662,7 +662,7 @@ fn field_bound(ix: &Index, i: u32, f: &Field, t: &Prepared, how: Bound) -> Optio
                 // Every character at the best bonus it could have: the doubled head bonus
                 // (carried along) when the first one can match at the start, else the head bonus.
                 let n = t.len();
-                Est::bound(if f.first.eq_ignore_ascii_case(&chars[0]) {
+                Est::bound(if f.first().eq_ignore_ascii_case(&chars[0]) {
                     32 * n - 1
                 } else {
                     24 * n - 1
@@ -671,7 +671,7 @@ fn field_bound(ix: &Index, i: u32, f: &Field, t: &Prepared, how: Bound) -> Optio
         }
     };
     Some(Est {
-        value: base.value + bonuses(text, pat, f.tier),
+        value: base.value + bonuses(text, pat, f.tier()),
         ..base
     })
 }
@@ -690,7 +690,7 @@ fn field_score(ix: &Index, f: &Field, t: &Prepared) -> Option<i32> {
             super::skim::score(text, chars)?
         }
     };
-    Some(base + bonuses(text, pat, f.tier))
+    Some(base + bonuses(text, pat, f.tier()))
 }
 
 /// Pass 1 for one term in a doc: its best in the doc's names as `names` asks (`Exact` or
@@ -719,8 +719,8 @@ fn best(ix: &Index, doc: &Doc, t: &Prepared, names: Bound) -> Option<(Est, u32)>
             (Est { exact, ..e }, i)
         })
     };
-    pick(doc.names.clone(), names).or_else(|| {
-        pick(doc.others.clone(), Bound::Cheap).map(|(e, i)| {
+    pick(doc.names(), names).or_else(|| {
+        pick(doc.others(), Bound::Cheap).map(|(e, i)| {
             (
                 Est {
                     value: e.value + OTHER_OFFSET,
@@ -738,7 +738,7 @@ fn best(ix: &Index, doc: &Doc, t: &Prepared, names: Bound) -> Option<(Est, u32)>
 fn candidates(ix: &Index, doc: &Doc, t: &Prepared, how: Bound, out: &mut Vec<(i32, u32)>) -> i32 {
     out.clear();
     let mut offset = 0;
-    for (range, off) in [(doc.names.clone(), 0), (doc.others.clone(), OTHER_OFFSET)] {
+    for (range, off) in [(doc.names(), 0), (doc.others(), OTHER_OFFSET)] {
         out.extend(range.filter_map(|i| field_bound(ix, i, &ix.fields[i as usize], t, how).map(|b| (b.value, i))));
         if !out.is_empty() {
             offset = off;

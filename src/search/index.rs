@@ -20,6 +20,10 @@ pub enum Tier {
     Other = 3,
 }
 
+impl Tier {
+    const ALL: [Tier; 4] = [Tier::Name, Tier::Alias, Tier::Pinyin, Tier::Other];
+}
+
 /// Which field of a record some text came from, for "matched in …" and highlighting.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FieldName {
@@ -53,6 +57,34 @@ pub enum FieldName {
 }
 
 impl FieldName {
+    const ALL: [FieldName; 25] = [
+        FieldName::Name,
+        FieldName::NameEn,
+        FieldName::Title,
+        FieldName::Alias,
+        FieldName::Pinyin,
+        FieldName::Initials,
+        FieldName::Id,
+        FieldName::Counterparty,
+        FieldName::Vendor,
+        FieldName::Kind,
+        FieldName::Segments,
+        FieldName::Region,
+        FieldName::Parent,
+        FieldName::Org,
+        FieldName::Role,
+        FieldName::Career,
+        FieldName::Publisher,
+        FieldName::Authors,
+        FieldName::Metric,
+        FieldName::Market,
+        FieldName::Report,
+        FieldName::Date,
+        FieldName::Periods,
+        FieldName::Summary,
+        FieldName::Quote,
+    ];
+
     pub fn label(self) -> &'static str {
         match self {
             FieldName::Name => "name",
@@ -171,42 +203,96 @@ impl Masks {
     }
 }
 
-#[derive(Clone, Copy, Debug)]
+/// One searchable text of a record. Plain data (`repr(C)`, no padding, every bit pattern
+/// valid), so that a saved index can be used straight from its file (`saved`); the enums are
+/// stored as numbers and read back through `tier()`, `name()` and `first()`.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, bytemuck::Pod, bytemuck::Zeroable)]
 pub struct Field {
-    pub start: u32,
-    pub len: u32,
     /// The ASCII word of its mask; the wide words are in `Index::field_wide`. Here, so that
     /// testing a field touches one cache line.
     pub mask: u64,
-    /// The first character, so checks on the start of a field need not decode its text.
-    pub first: char,
     /// Full pinyin fields only: the mask bits of the characters that start a syllable or word,
     /// where a pinyin match must start. Zero for other fields.
     pub heads: u64,
     /// Full pinyin fields only: `pinyin::start_bits` of the text, so that matching need not
     /// work out syllable starts on every keystroke. Zero for other fields.
     pub starts: u64,
-    pub tier: Tier,
-    pub name: FieldName,
+    pub start: u32,
+    pub len: u32,
+    /// The first character (as a number), so checks on the start of a field need not decode
+    /// its text.
+    first: u32,
+    tier: u8,
+    name: u8,
     /// For pinyin fields: the field (index within its doc) whose text was romanized.
     pub of: u8,
+    _pad: u8,
 }
 
-/// One record: its kind and index in the KB, and its fields (a range of `Index::fields`).
-#[derive(Clone, Debug)]
+impl Field {
+    #[inline]
+    pub fn tier(&self) -> Tier {
+        Tier::ALL.get(self.tier as usize).copied().unwrap_or(Tier::Other)
+    }
+
+    #[inline]
+    pub fn name(&self) -> FieldName {
+        FieldName::ALL
+            .get(self.name as usize)
+            .copied()
+            .unwrap_or(FieldName::Summary)
+    }
+
+    #[inline]
+    pub fn first(&self) -> char {
+        char::from_u32(self.first).unwrap_or('\0')
+    }
+}
+
+/// One record: its kind and index in the KB, and its fields (ranges of `Index::fields`). Plain
+/// data, like `Field`.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, bytemuck::Pod, bytemuck::Zeroable)]
 pub struct Doc {
-    pub kind: Kind,
     pub index: u32,
-    /// Its names, aliases and their pinyin (absolute field indices).
-    pub names: Range<u32>,
+    /// Its names, aliases and their pinyin: start and end (absolute field indices).
+    names: [u32; 2],
     /// Its other fields.
-    pub others: Range<u32>,
+    others: [u32; 2],
+    kind: u32,
 }
 
 impl Doc {
+    fn new(kind: Kind, index: u32, names: Range<u32>, others: Range<u32>) -> Doc {
+        Doc {
+            index,
+            names: [names.start, names.end],
+            others: [others.start, others.end],
+            kind: kind as u32,
+        }
+    }
+
+    #[inline]
+    pub fn kind(&self) -> Kind {
+        Kind::ALL.get(self.kind as usize).copied().unwrap_or(Kind::Source)
+    }
+
+    /// Its names, aliases and their pinyin (absolute field indices).
+    #[inline]
+    pub fn names(&self) -> Range<u32> {
+        self.names[0]..self.names[1]
+    }
+
+    /// Its other fields.
+    #[inline]
+    pub fn others(&self) -> Range<u32> {
+        self.others[0]..self.others[1]
+    }
+
     /// All its fields: names first.
     pub fn fields(&self) -> impl Iterator<Item = u32> + use<> {
-        self.names.clone().chain(self.others.clone())
+        self.names().chain(self.others())
     }
 }
 
@@ -309,16 +395,18 @@ impl Index {
         for (k, b) in built.into_iter().enumerate() {
             for d in b.docs {
                 let id = ix.docs.len() as u32;
-                let r = &mut by_kind[d.kind as usize];
+                let r = &mut by_kind[d.kind() as usize];
                 if r.start == r.end {
                     *r = id..id;
                 }
                 r.end = id + 1;
-                ix.docs.push(Doc {
-                    names: d.names.start + names_at[k]..d.names.end + names_at[k],
-                    others: d.others.start + others_at[k]..d.others.end + others_at[k],
-                    ..d
-                });
+                let (names, others) = (d.names(), d.others());
+                ix.docs.push(Doc::new(
+                    d.kind(),
+                    d.index,
+                    names.start + names_at[k]..names.end + names_at[k],
+                    others.start + others_at[k]..others.end + others_at[k],
+                ));
             }
             ix.doc_masks.extend(b.doc_masks);
         }
@@ -403,12 +491,13 @@ impl Builder {
             mask: mask.0[0],
             start,
             len: text.len() as u32,
-            first: text.chars().next().unwrap_or('\0'),
+            first: text.chars().next().unwrap_or('\0') as u32,
             heads,
             starts,
-            tier,
-            name,
+            tier: tier as u8,
+            name: name as u8,
             of,
+            _pad: 0,
         });
     }
 
@@ -466,12 +555,7 @@ impl Builder {
         self.flush_names();
         let (n, o) = (self.names.fields.len() as u32, self.others.fields.len() as u32);
         self.doc_masks.push(&std::mem::take(&mut self.doc_mask));
-        self.docs.push(Doc {
-            kind,
-            index: index as u32,
-            names: self.names_start..n,
-            others: self.others_start..o,
-        });
+        self.docs.push(Doc::new(kind, index as u32, self.names_start..n, self.others_start..o));
         (self.names_start, self.others_start) = (n, o);
         self.flushed = false;
     }
@@ -630,19 +714,19 @@ mod tests {
             .doc_of(Kind::Executive, kb.lookup("chu-ruisong").unwrap().1)
             .unwrap() as usize];
         let fields: Vec<&Field> = chu.fields().map(|i| &ix.fields[i as usize]).collect();
-        let texts: Vec<(&str, FieldName)> = fields.iter().map(|f| (ix.text(f), f.name)).collect();
+        let texts: Vec<(&str, FieldName)> = fields.iter().map(|f| (ix.text(f), f.name())).collect();
         assert_eq!(texts[0], ("储瑞松", FieldName::Name));
         assert!(texts.contains(&("crs", FieldName::Initials)), "{texts:?}");
-        let mut tiers: Vec<Tier> = fields.iter().map(|f| f.tier).collect();
+        let mut tiers: Vec<Tier> = fields.iter().map(|f| f.tier()).collect();
         let sorted = {
             tiers.sort();
             tiers.clone()
         };
-        assert_eq!(fields.iter().map(|f| f.tier).collect::<Vec<_>>(), sorted);
+        assert_eq!(fields.iter().map(|f| f.tier()).collect::<Vec<_>>(), sorted);
         for d in &ix.docs {
             for i in d.fields() {
                 let f = &ix.fields[i as usize];
-                assert_eq!(f.tier < Tier::Other, d.names.contains(&i), "{}", ix.text(f));
+                assert_eq!(f.tier() < Tier::Other, d.names().contains(&i), "{}", ix.text(f));
             }
         }
     }
@@ -658,10 +742,10 @@ mod tests {
                     .fields()
                     .map(|i| {
                         let f = &ix.fields[i as usize];
-                        (f.name, f.tier, ix.text(f), f.mask)
+                        (f.name(), f.tier(), ix.text(f), f.mask)
                     })
                     .collect();
-                (d.kind, d.index, fields)
+                (d.kind(), d.index, fields)
             })
             .collect()
     }
@@ -679,16 +763,35 @@ mod tests {
             assert!(
                 two.docs[r.start as usize..r.end as usize]
                     .iter()
-                    .all(|d| d.kind == kind)
+                    .all(|d| d.kind() == kind)
             );
         }
         // Names of all docs first, then the rest.
-        let names_end = two.docs.iter().map(|d| d.names.end).max().unwrap();
+        let names_end = two.docs.iter().map(|d| d.names().end).max().unwrap();
         assert!(
             two.docs
                 .iter()
-                .all(|d| d.others.start >= names_end || d.others.is_empty())
+                .all(|d| d.others().start >= names_end || d.others().is_empty())
         );
+    }
+
+    #[test]
+    fn stored_enums_read_back() {
+        // `Field` and `Doc` keep their enums as numbers and read them back by position in `ALL`.
+        for (i, t) in Tier::ALL.iter().enumerate() {
+            assert_eq!(*t as usize, i);
+        }
+        for (i, n) in FieldName::ALL.iter().enumerate() {
+            assert_eq!(*n as usize, i);
+        }
+        for (i, k) in Kind::ALL.iter().enumerate() {
+            assert_eq!(*k as usize, i);
+        }
+        let kb = Arc::new(crate::synth::kb(300, 3));
+        let ix = Index::build(kb);
+        assert!(ix.fields.iter().any(|f| f.name() == FieldName::Initials && f.tier() == Tier::Pinyin));
+        assert!(ix.docs.iter().any(|d| d.kind() == Kind::Series));
+        assert_eq!(std::mem::size_of::<Field>(), 40);
     }
 
     #[test]

@@ -50,7 +50,7 @@ pub fn describe(ix: &Index, h: &Hit) -> Described {
     let doc = &ix.docs[h.doc as usize];
     let kb = &ix.kb;
     let i = doc.index as usize;
-    let id = match doc.kind {
+    let id = match doc.kind() {
         Kind::Source => &kb.sources[i].id,
         Kind::Vendor => &kb.vendors[i].id,
         Kind::Executive => &kb.executives[i].id,
@@ -61,18 +61,18 @@ pub fn describe(ix: &Index, h: &Hit) -> Described {
     let name = first.map_or(String::new(), |f| ix.text(f).to_string());
     let (matched, matched_text) = match ix.fields.get(h.field as usize) {
         Some(f) => {
-            let shown = match f.name {
+            let shown = match f.name() {
                 index::FieldName::Pinyin | index::FieldName::Initials => {
-                    &ix.fields[(doc.names.start + u32::from(f.of)) as usize]
+                    &ix.fields[(doc.names().start + u32::from(f.of)) as usize]
                 }
                 _ => f,
             };
-            (f.name.label(), ix.text(shown).to_string())
+            (f.name().label(), ix.text(shown).to_string())
         }
         None => ("", String::new()),
     };
     Described {
-        kind: kind_label(doc.kind),
+        kind: kind_label(doc.kind()),
         id: crate::text::escape_controls(id).into_owned(),
         name,
         matched,

@@ -853,8 +853,8 @@ impl App {
                         let doc = &self.index.docs[h.doc as usize];
                         let d = crate::search::describe(&self.index, &h);
                         let target = Target {
-                            kind: doc.kind,
-                            id: self.record_id(doc.kind, doc.index as usize),
+                            kind: doc.kind(),
+                            id: self.record_id(doc.kind(), doc.index as usize),
                         };
                         self.jump(&target);
                         if self.status.is_empty() {
