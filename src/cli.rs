@@ -48,6 +48,11 @@ pub enum Command {
         /// Output format
         #[arg(long, value_enum, default_value = "txt")]
         format: FormatArg,
+        /// Neither use nor save a saved search index (by default one is kept for KBs of 10,000
+        /// records or more, in $MARKETLENS_CACHE_DIR, else $XDG_CACHE_HOME/marketlens, else
+        /// ~/.cache/marketlens)
+        #[arg(long)]
+        no_cache: bool,
     },
     /// Export a tab's rows (as the explorer shows them for a query and sort) or one record
     ///
@@ -171,7 +176,15 @@ pub fn run() -> ExitCode {
             tab,
             limit,
             format,
-        }) => return search(cli.kb.as_deref(), &query, tab, limit, format),
+            no_cache,
+        }) => {
+            let cache = if no_cache {
+                None
+            } else {
+                crate::search::saved::cache_dir()
+            };
+            return search(cli.kb.as_deref(), &query, tab, limit, format, cache.as_deref());
+        }
         Some(Command::Export {
             tab,
             query,
@@ -439,15 +452,20 @@ fn export_cmd(path: Option<&std::path::Path>, a: &ExportArgs) -> ExitCode {
     }
 }
 
+/// KBs with at least this many records get their search index saved for the next `search`:
+/// below it, building one takes a few milliseconds.
+const SAVE_INDEX_FROM: usize = 10_000;
+
 fn search(
     path: Option<&std::path::Path>,
     query: &str,
     tab: SearchTab,
     limit: usize,
     format: FormatArg,
+    cache: Option<&std::path::Path>,
 ) -> ExitCode {
     use crate::kb::Kind;
-    use crate::search::{self, Index, Rank, Scope};
+    use crate::search::{self, Rank, Scope};
     let loaded = match load_valid(path, "use") {
         Ok(l) => l,
         Err(code) => return code,
@@ -460,7 +478,11 @@ fn search(
         SearchTab::Trends => Scope::Kind(Kind::Series),
         SearchTab::Sources => Scope::Kind(Kind::Source),
     };
-    let ix = Index::build(std::sync::Arc::new(loaded.kb));
+    let kb = std::sync::Arc::new(loaded.kb);
+    let (ix, _) = search::saved::open_or_build(kb, loaded.fingerprint, cache, SAVE_INDEX_FROM);
+    // Never freed, as in `check`: the process ends after printing, and freeing the KB record by
+    // record would cost more than the search.
+    let ix = std::mem::ManuallyDrop::new(ix);
     let rank = if limit == 0 { Rank::All } else { Rank::Top(limit) };
     let results = match search::search(&ix, query, scope, rank) {
         Ok(r) => r,

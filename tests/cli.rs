@@ -201,3 +201,58 @@ fn bad_arguments_exit_1_and_help_exits_0() {
     assert!(o.status.success());
     assert!(stdout(&o).contains("--limit"));
 }
+
+/// A big KB's search index is saved on the first `search` and used by the next ones, with the
+/// same output; a damaged saved index is rebuilt; `--no-cache` neither uses nor saves one.
+#[test]
+fn search_saves_its_index_for_a_big_kb_and_the_output_stays_the_same() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cache");
+    let kb = dir.path().join("big.toml");
+    std::fs::write(&kb, marketlens::synth::generate(10_000, 3)).unwrap();
+    let run = |extra: &[&str]| {
+        let mut args = vec!["--kb", kb.to_str().unwrap(), "search", "chu r", "--limit", "30"];
+        args.extend_from_slice(extra);
+        let o = Command::new(env!("CARGO_BIN_EXE_marketlens"))
+            .args(&args)
+            .env("MARKETLENS_CACHE_DIR", &cache)
+            .output()
+            .expect("binary runs");
+        assert!(o.status.success(), "stderr: {}", stderr(&o));
+        (stdout(&o), stderr(&o))
+    };
+    let saved = || -> Vec<std::path::PathBuf> {
+        std::fs::read_dir(&cache)
+            .map(|d| d.map(|e| e.unwrap().path()).collect())
+            .unwrap_or_default()
+    };
+    let plain = run(&["--no-cache"]);
+    assert!(plain.0.lines().count() > 10, "{}", plain.0);
+    assert!(saved().is_empty(), "--no-cache saved an index");
+    let first = run(&[]);
+    let files = saved();
+    assert_eq!(files.len(), 1, "{files:?}");
+    assert!(
+        files[0]
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .starts_with("index-"),
+        "{files:?}"
+    );
+    let second = run(&[]);
+    assert_eq!(first, plain);
+    assert_eq!(second, plain);
+    // Damaged: rebuilt, the same output, and saved again whole.
+    std::fs::write(&files[0], b"not an index").unwrap();
+    assert_eq!(run(&[]), plain);
+    assert!(std::fs::metadata(&files[0]).unwrap().len() > 1_000_000);
+    // An edit to the KB: another fingerprint, another saved index, the new content found.
+    let mut text = std::fs::read_to_string(&kb).unwrap();
+    text.push_str("\n[[vendor]]\nid = \"chu-rui-extra\"\nname = \"储瑞 Extra\"\nsources = [\"src-0\"]\n");
+    std::fs::write(&kb, text).unwrap();
+    let edited = run(&[]);
+    assert!(edited.0.contains("chu-rui-extra"), "{}", edited.0);
+    assert_eq!(saved().len(), 2);
+    assert_eq!(run(&[]), edited);
+}

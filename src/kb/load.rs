@@ -36,6 +36,9 @@ pub struct Loaded {
     pub kb: Kb,
     pub files: Vec<SourceFile>,
     pub diagnostics: Vec<Diagnostic>,
+    /// A fingerprint of the files' names and bytes, in order (128-bit xxh3, hashed shard by shard
+    /// as they are read): what a saved search index is tied to.
+    pub fingerprint: u128,
 }
 
 impl Loaded {
@@ -259,24 +262,34 @@ pub fn load_files_with(
     // Once a shard of a file gives up, the file is read in one piece: skip its other shards.
     let given_up: Vec<AtomicBool> = files.iter().map(|_| AtomicBool::new(false)).collect();
     let read = |(fi, range, whole): &(usize, Range<usize>, bool)| {
+        let text = files[*fi].text.get(range.clone()).unwrap_or_default();
+        // Hashed here, while the shard is about to be read anyway (and so is in cache).
+        let hash = xxhash_rust::xxh3::xxh3_64(text.as_bytes());
         if given_up[*fi].load(Ordering::Relaxed) {
             return Some(Piece {
                 fallback: true,
+                hash,
                 ..Piece::default()
             });
         }
-        let text = files[*fi].text.get(range.clone()).unwrap_or_default();
         let piece = read_piece(*fi, text, range.start, *whole);
         if piece.fallback {
             given_up[*fi].store(true, Ordering::Relaxed);
         }
-        Some(piece)
+        Some(Piece { hash, ..piece })
     };
     let threads = if units.len() > 1 { par::cores() } else { 1 };
     let pieces = par::map_units(&units, threads, read).unwrap_or_default();
     let mut pieces = pieces.into_iter();
+    let mut fingerprint = xxhash_rust::xxh3::Xxh3Default::new();
     for (fi, f) in files.iter().enumerate() {
         let mine: Vec<Piece> = pieces.by_ref().take(shards_of[fi]).collect();
+        fingerprint.update(&(f.name.len() as u64).to_le_bytes());
+        fingerprint.update(f.name.as_bytes());
+        fingerprint.update(&(f.text.len() as u64).to_le_bytes());
+        for p in &mine {
+            fingerprint.update(&p.hash.to_le_bytes());
+        }
         if mine.is_empty() {
             continue;
         }
@@ -364,6 +377,7 @@ pub fn load_files_with(
         kb,
         files,
         diagnostics: diags,
+        fingerprint: fingerprint.digest128(),
     }
 }
 
@@ -484,6 +498,8 @@ struct Piece<'t> {
     unparsed: bool,
     /// A shard that cannot stand for itself: read the whole file instead.
     fallback: bool,
+    /// xxh3 of the shard's bytes.
+    hash: u64,
 }
 
 /// Read the records of `text`, which starts at byte `offset` of file `fi`. `whole`: `text` is the

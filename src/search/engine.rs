@@ -495,7 +495,8 @@ fn pinyin_subsequence(hay: &str, pat: &[char]) -> bool {
 /// every candidate's pinyin in pass 1.
 #[inline]
 fn pinyin_subsequence_at(hay: &str, starts: u64, pat: &[char]) -> bool {
-    if starts == 0 {
+    // (The length is checked too: `starts` may come from a damaged saved index.)
+    if starts == 0 || hay.len() > 64 {
         return if hay.is_empty() {
             pat.is_empty()
         } else {
@@ -739,7 +740,9 @@ fn candidates(ix: &Index, doc: &Doc, t: &Prepared, how: Bound, out: &mut Vec<(i3
     out.clear();
     let mut offset = 0;
     for (range, off) in [(doc.names(), 0), (doc.others(), OTHER_OFFSET)] {
-        out.extend(range.filter_map(|i| field_bound(ix, i, &ix.fields[i as usize], t, how).map(|b| (b.value, i))));
+        out.extend(
+            range.filter_map(|i| field_bound(ix, i, &ix.fields[i as usize], t, how).map(|b| (b.value, i))),
+        );
         if !out.is_empty() {
             offset = off;
             break;
@@ -989,7 +992,10 @@ pub fn run(
                 .filter_map(|&d| q.bound(ix, d, threshold)),
         );
         if let Some(k) = top {
-            let x = shared.lock().unwrap_or_else(|p| p.into_inner()).add(&out[start..], k);
+            let x = shared
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .add(&out[start..], k);
             known.fetch_max(x, Ordering::Relaxed);
         }
     })?;

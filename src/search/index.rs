@@ -2,6 +2,7 @@
 //! ("doc") and ordered by tier, each field with a character-set mask so most fields are rejected
 //! without looking at their text.
 
+use std::borrow::Cow;
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -174,19 +175,19 @@ impl Mask {
 /// tests a mask for every doc, and most queries are ASCII, so it reads 8 bytes per doc.
 #[derive(Default)]
 pub struct Masks {
-    ascii: Vec<u64>,
-    wide: Vec<[u64; 3]>,
+    pub(super) ascii: Store<u64>,
+    pub(super) wide: Store<[u64; 3]>,
 }
 
 impl Masks {
     fn push(&mut self, m: &Mask) {
-        self.ascii.push(m.0[0]);
-        self.wide.push(m.wide());
+        self.ascii.to_mut().push(m.0[0]);
+        self.wide.to_mut().push(m.wide());
     }
 
     fn extend(&mut self, other: Masks) {
-        self.ascii.extend(other.ascii);
-        self.wide.extend(other.wide);
+        self.ascii.to_mut().extend_from_slice(&other.ascii);
+        self.wide.to_mut().extend_from_slice(&other.wide);
     }
 
     /// Whether entry `i` has every character of `m`; `wide`: whether `m` has non-ASCII ones.
@@ -296,18 +297,31 @@ impl Doc {
     }
 }
 
-/// The index over one KB. Built once per KB (`Index::build`), shared read-only across threads.
+/// Read-only storage of a part of an index: built in memory, or borrowed from a saved index
+/// (`saved`), which maps its file for the rest of the process.
+pub type Store<T> = Cow<'static, [T]>;
+
+/// The text of all fields.
+pub(super) enum Arena {
+    Built(String),
+    /// From a saved index: bytes not checked as a whole (that would read them all), so each
+    /// field's text is checked as it is read.
+    Mapped(&'static [u8]),
+}
+
+/// The index over one KB. Built once per KB (`Index::build`), or mapped from a file where it was
+/// saved (`saved::open`); shared read-only across threads.
 ///
 /// The name fields of all docs come first, then all other fields, each part with its text
 /// contiguous: a search reads names for every candidate and other fields rarely, so this keeps
 /// what it reads dense.
 pub struct Index {
     pub kb: Arc<Kb>,
-    arena: String,
-    pub fields: Vec<Field>,
+    pub(super) arena: Arena,
+    pub fields: Store<Field>,
     /// One per field: the wide words of its mask.
-    field_wide: Vec<[u64; 3]>,
-    pub docs: Vec<Doc>,
+    pub(super) field_wide: Store<[u64; 3]>,
+    pub docs: Store<Doc>,
     /// One per doc: the union of its fields' masks.
     pub doc_masks: Masks,
     /// Docs of each kind are contiguous: `by_kind[kind as usize]` is their range.
@@ -329,9 +343,18 @@ impl Index {
             })
     }
 
+    /// A field's text. From a saved index that turns out damaged (a range outside the text, or
+    /// not UTF-8), empty: wrong results, but never a panic.
     #[inline]
     pub fn text(&self, f: &Field) -> &str {
-        &self.arena[f.start as usize..(f.start + f.len) as usize]
+        let range = f.start as usize..f.start as usize + f.len as usize;
+        match &self.arena {
+            Arena::Built(s) => &s[range],
+            Arena::Mapped(b) => b
+                .get(range)
+                .and_then(|b| std::str::from_utf8(b).ok())
+                .unwrap_or_default(),
+        }
     }
 
     /// The doc of a record, by kind and index in its kind's list.
@@ -373,10 +396,10 @@ impl Index {
             .sum();
         let mut ix = Index {
             kb,
-            arena: String::with_capacity(n_text),
-            fields: Vec::with_capacity(n_fields),
-            field_wide: Vec::with_capacity(n_fields),
-            docs: Vec::with_capacity(built.iter().map(|b| b.docs.len()).sum()),
+            arena: Arena::Built(String::with_capacity(n_text)),
+            fields: Cow::Owned(Vec::with_capacity(n_fields)),
+            field_wide: Cow::Owned(Vec::with_capacity(n_fields)),
+            docs: Cow::Owned(Vec::with_capacity(built.iter().map(|b| b.docs.len()).sum())),
             doc_masks: Masks::default(),
             by_kind: Default::default(),
         };
@@ -401,7 +424,7 @@ impl Index {
                 }
                 r.end = id + 1;
                 let (names, others) = (d.names(), d.others());
-                ix.docs.push(Doc::new(
+                ix.docs.to_mut().push(Doc::new(
                     d.kind(),
                     d.index,
                     names.start + names_at[k]..names.end + names_at[k],
@@ -415,13 +438,16 @@ impl Index {
     }
 
     fn append(&mut self, part: &Part) {
-        let base = self.arena.len() as u32;
-        self.arena.push_str(&part.arena);
-        self.fields.extend(part.fields.iter().map(|f| Field {
+        let Arena::Built(arena) = &mut self.arena else {
+            unreachable!("only a built index is appended to")
+        };
+        let base = arena.len() as u32;
+        arena.push_str(&part.arena);
+        self.fields.to_mut().extend(part.fields.iter().map(|f| Field {
             start: f.start + base,
             ..*f
         }));
-        self.field_wide.extend_from_slice(&part.wide);
+        self.field_wide.to_mut().extend_from_slice(&part.wide);
     }
 }
 
@@ -555,7 +581,12 @@ impl Builder {
         self.flush_names();
         let (n, o) = (self.names.fields.len() as u32, self.others.fields.len() as u32);
         self.doc_masks.push(&std::mem::take(&mut self.doc_mask));
-        self.docs.push(Doc::new(kind, index as u32, self.names_start..n, self.others_start..o));
+        self.docs.push(Doc::new(
+            kind,
+            index as u32,
+            self.names_start..n,
+            self.others_start..o,
+        ));
         (self.names_start, self.others_start) = (n, o);
         self.flushed = false;
     }
@@ -723,7 +754,7 @@ mod tests {
             tiers.clone()
         };
         assert_eq!(fields.iter().map(|f| f.tier()).collect::<Vec<_>>(), sorted);
-        for d in &ix.docs {
+        for d in ix.docs.iter() {
             for i in d.fields() {
                 let f = &ix.fields[i as usize];
                 assert_eq!(f.tier() < Tier::Other, d.names().contains(&i), "{}", ix.text(f));
@@ -789,7 +820,11 @@ mod tests {
         }
         let kb = Arc::new(crate::synth::kb(300, 3));
         let ix = Index::build(kb);
-        assert!(ix.fields.iter().any(|f| f.name() == FieldName::Initials && f.tier() == Tier::Pinyin));
+        assert!(
+            ix.fields
+                .iter()
+                .any(|f| f.name() == FieldName::Initials && f.tier() == Tier::Pinyin)
+        );
         assert!(ix.docs.iter().any(|d| d.kind() == Kind::Series));
         assert_eq!(std::mem::size_of::<Field>(), 40);
     }

@@ -7,6 +7,7 @@ pub mod highlight;
 pub mod index;
 pub mod pinyin;
 pub mod query;
+pub mod saved;
 pub mod skim;
 pub mod worker;
 
@@ -63,7 +64,10 @@ pub fn describe(ix: &Index, h: &Hit) -> Described {
         Some(f) => {
             let shown = match f.name() {
                 index::FieldName::Pinyin | index::FieldName::Initials => {
-                    &ix.fields[(doc.names().start + u32::from(f.of)) as usize]
+                    // (`get`: a damaged saved index must not panic here.)
+                    ix.fields
+                        .get((doc.names().start + u32::from(f.of)) as usize)
+                        .unwrap_or(f)
                 }
                 _ => f,
             };

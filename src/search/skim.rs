@@ -119,7 +119,13 @@ pub fn score(text: &str, pat: &[char]) -> Option<i32> {
 
 /// The scoring proper, on scratch space sized for `text` (`bonus` and each row: one more than its
 /// length; `first`: the pattern's length).
-fn run(text: &[char], pat: &[char], bonus: &mut [i32], rows: [&mut [Cell]; 2], first: &mut [usize]) -> Option<i32> {
+fn run(
+    text: &[char],
+    pat: &[char],
+    bonus: &mut [i32],
+    rows: [&mut [Cell]; 2],
+    first: &mut [usize],
+) -> Option<i32> {
     let cs = pat.iter().any(char::is_ascii_uppercase);
     // Leftmost (greedy) match positions: where each pattern row starts.
     let mut k = 0;
@@ -161,9 +167,8 @@ fn run(text: &[char], pat: &[char], bonus: &mut [i32], rows: [&mut [Cell]; 2], f
             let [a, b] = &mut rows;
             (&mut **a, &**b)
         };
-        for j in first[i]..text.len() {
+        for (j, &c) in text.iter().enumerate().skip(first[i]) {
             let (col, last) = (j + 1, j);
-            let c = text[j];
             if equal(c, p, cs) {
                 let here = MATCH + if !cs && p != c { CASE_MISMATCH } else { 0 };
                 let in_place = bonus[col];
@@ -212,7 +217,11 @@ mod tests {
         let mut matched = 0;
         for round in 0..200_000 {
             // Mostly short texts; some past the stack limit.
-            let len = if round % 50 == 0 { 1 + rnd(300) } else { 1 + rnd(24) };
+            let len = if round % 50 == 0 {
+                1 + rnd(300)
+            } else {
+                1 + rnd(24)
+            };
             let text: String = (0..len).map(|_| alphabet[rnd(alphabet.len())]).collect();
             let plen = 1 + rnd(if round % 7 == 0 { 12 } else { 5 });
             let pat: String = (0..plen).map(|_| alphabet[rnd(9)]).collect();
@@ -220,7 +229,10 @@ mod tests {
             assert_eq!(ours(&text, &pat), want, "{text:?} {pat:?}");
             matched += usize::from(want.is_some());
         }
-        assert!(matched > 20_000, "only {matched} matches: the test would prove little");
+        assert!(
+            matched > 20_000,
+            "only {matched} matches: the test would prove little"
+        );
     }
 
     #[test]
@@ -229,8 +241,10 @@ mod tests {
         // patterns like those people type.
         let ix = crate::search::Index::build(std::sync::Arc::new(crate::synth::kb(1_500, 5)));
         let mut matched = 0;
-        for pat in ["a", "cr", "chu", "ti", "aws", "Ali", "云", "yun", "2025", "s o", "JinR", "r-1"] {
-            for f in &ix.fields {
+        for pat in [
+            "a", "cr", "chu", "ti", "aws", "Ali", "云", "yun", "2025", "s o", "JinR", "r-1",
+        ] {
+            for f in ix.fields.iter() {
                 let text = ix.text(f);
                 let want = crate_score(text, pat);
                 assert_eq!(ours(text, pat), want, "{text:?} {pat:?}");
