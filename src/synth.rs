@@ -90,8 +90,13 @@ const ASCII: &[&str] = &[
     "global",
 ];
 
-struct Rng(u64);
+/// A small deterministic random generator, for test data (here and in tests elsewhere).
+pub struct Rng(u64);
 impl Rng {
+    pub fn new(seed: u64) -> Rng {
+        // xorshift never leaves zero.
+        Rng(seed | 1)
+    }
     fn next(&mut self) -> u64 {
         // xorshift64*: tiny, deterministic, good enough for test data.
         self.0 ^= self.0 >> 12;
@@ -102,7 +107,8 @@ impl Rng {
     fn pick<'a>(&mut self, v: &[&'a str]) -> &'a str {
         v[(self.next() % v.len() as u64) as usize]
     }
-    fn below(&mut self, n: u64) -> u64 {
+    /// A number below `n` (0 when `n` is 0).
+    pub fn below(&mut self, n: u64) -> u64 {
         self.next() % n.max(1)
     }
 }

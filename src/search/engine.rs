@@ -1155,13 +1155,8 @@ mod tests {
         // Random short texts and patterns over an alphabet rich in what moves the score: case,
         // separators of each kind, digits, repeats and a CJK character.
         let alphabet: Vec<char> = "aAbBcC _-/.1云".chars().collect();
-        let mut seed = 0x2545_F491_4F6C_DD1Du64;
-        let mut rnd = |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
-        };
+        let mut rng = crate::synth::Rng::new(0x2545_F491_4F6C_DD1Du64);
+        let mut rnd = |n: usize| rng.below(n as u64) as usize;
         let (mut matched, mut tight) = (0, 0);
         for _ in 0..80_000 {
             let text: String = (0..1 + rnd(12)).map(|_| alphabet[rnd(alphabet.len())]).collect();

@@ -477,13 +477,8 @@ mod tests {
         save(&Index::build(kb.clone()), 7, &path).unwrap();
         let good = std::fs::read(&path).unwrap();
         let layout = check_header(&good, 7).unwrap().1;
-        let mut seed = 0x2545_F491_4F6C_DD1Du64;
-        let mut rnd = |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
-        };
+        let mut rng = crate::synth::Rng::new(0x2545_F491_4F6C_DD1Du64);
+        let mut rnd = |n: usize| rng.below(n as u64) as usize;
         for round in 0..40 {
             let mut bad = good.clone();
             for _ in 0..1 + round * 20 {

@@ -207,13 +207,8 @@ mod tests {
         // An alphabet rich in what moves the score: case, each kind of separator, digits,
         // repeats, CJK; patterns from its first part, so they match often.
         let alphabet: Vec<char> = "aAbBcC _-/.1云储xyZ(:".chars().collect();
-        let mut seed = 0x9E37_79B9_7F4A_7C15u64;
-        let mut rnd = |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
-        };
+        let mut rng = crate::synth::Rng::new(0x9E37_79B9_7F4A_7C15u64);
+        let mut rnd = |n: usize| rng.below(n as u64) as usize;
         let mut matched = 0;
         for round in 0..200_000 {
             // Mostly short texts; some past the stack limit.
