@@ -12,6 +12,7 @@
 //!
 //! The KB comes from `synth::kb` (parsed in parallel, not validated). The frame rows draw the
 //! explorer on the built-in KB, idle and while another thread searches the largest index.
+//! `MARKETLENS_BENCH_FRAMES_ONLY=1` skips the typing tables and builds only the largest index.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -216,6 +217,9 @@ fn bench_size(records: usize) -> Arc<Index> {
         built.as_secs_f64(),
         rss()
     );
+    if std::env::var_os("MARKETLENS_BENCH_FRAMES_ONLY").is_some() {
+        return ix;
+    }
     println!(
         "Per keystroke, ms, {RUNS} typing runs per query. Narrowing: one Searcher per run (as the explorer). \
          Fresh: a new Searcher per keystroke.\n"
@@ -263,6 +267,8 @@ fn frames(ix: Option<&Arc<Index>>) -> (Vec<Duration>, usize) {
     let bg = ix.map(|ix| {
         let (ix, stop, searches) = (ix.clone(), stop.clone(), searches.clone());
         std::thread::spawn(move || {
+            // As the explorer's search worker does.
+            marketlens::par::lower_priority();
             let keys: Vec<&str> = QUERIES.iter().flat_map(|q| prefixes(q)).collect();
             for k in keys.iter().cycle() {
                 if stop.load(Ordering::Relaxed) {
@@ -297,6 +303,10 @@ fn main() {
     let load = load.split_whitespace().take(3).collect::<Vec<_>>().join(" ");
     println!("\n{cores} cores; load average at start: {load}.");
     let mut largest: Option<(usize, Arc<Index>)> = None;
+    let mut sizes = sizes;
+    if std::env::var_os("MARKETLENS_BENCH_FRAMES_ONLY").is_some() {
+        sizes = sizes.iter().max().into_iter().copied().collect();
+    }
     for &n in &sizes {
         let ix = bench_size(n);
         if largest.as_ref().is_none_or(|(m, _)| n >= *m) {

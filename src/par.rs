@@ -9,6 +9,24 @@ pub fn cores() -> usize {
     std::thread::available_parallelism().map_or(1, |p| p.get()).min(8)
 }
 
+/// How much lower than normal the background work threads run: nice 10 gets about a tenth of the
+/// CPU share of a normal thread when both want a core, so a frame to draw is never queued behind a
+/// search, while a search alone still has every core.
+pub const BACKGROUND_NICE: i32 = 10;
+
+/// Lower the calling thread's OS priority to `BACKGROUND_NICE`. Threads it starts afterwards
+/// (the search passes' scoped threads) inherit it. Linux only, where the nice value belongs to a
+/// thread; elsewhere it belongs to the whole process, so this does nothing. Best effort: an
+/// error (say, a sandbox forbidding it) leaves the priority as it was.
+pub fn lower_priority() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: setpriority takes plain integers and touches no memory of ours; on Linux `who = 0`
+    // with PRIO_PROCESS names the calling thread.
+    unsafe {
+        let _ = libc::setpriority(libc::PRIO_PROCESS, 0, BACKGROUND_NICE);
+    }
+}
+
 /// `f` applied to every unit on up to `threads` threads, each taking the next unclaimed unit;
 /// results in unit order. `None` as soon as any `f` returns `None` (the caller cancelled).
 pub fn map_units<U: Sync, R: Send>(
@@ -56,5 +74,30 @@ mod tests {
         assert_eq!(doubled, units.iter().map(|u| u * 2).collect::<Vec<_>>());
         assert_eq!(map_units(&units, 2, |&u| (u != 500).then_some(u)), None);
         assert_eq!(map_units(&[] as &[u32], 4, |u| Some(*u)), Some(vec![]));
+    }
+
+    /// The nice value of the calling thread.
+    #[cfg(target_os = "linux")]
+    fn nice() -> i32 {
+        // SAFETY: plain integers in and out. -1 is also a valid value, hence errno is not checked:
+        // these tests never go below 0.
+        unsafe { libc::getpriority(libc::PRIO_PROCESS, 0) }
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn lowered_priority_is_per_thread_and_inherited_by_the_work_threads() {
+        let before = nice();
+        let (mine, workers) = std::thread::spawn(|| {
+            lower_priority();
+            let units: Vec<u32> = (0..64).collect();
+            let workers = map_units(&units, 2, |_| Some(nice())).unwrap();
+            (nice(), workers)
+        })
+        .join()
+        .unwrap();
+        assert_eq!(mine, before.max(BACKGROUND_NICE));
+        assert!(workers.iter().all(|&n| n == mine), "{workers:?}");
+        assert_eq!(nice(), before, "the caller's own thread is untouched");
     }
 }

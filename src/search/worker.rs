@@ -124,6 +124,8 @@ impl Searcher {
 }
 
 fn serve(mut index: Arc<Index>, rx: &Receiver<Job>, latest: &AtomicU64, deliver: impl Fn(Response)) {
+    // Frames come first: this thread and the scoped threads of each search yield to the UI.
+    crate::par::lower_priority();
     let mut searcher = Searcher::default();
     let take = |job: Job, index: &mut Arc<Index>, searcher: &mut Searcher| match job {
         Job::Search(r) => Some(r),

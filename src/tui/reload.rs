@@ -113,6 +113,8 @@ impl Reloader {
     pub fn spawn(path: PathBuf, deliver: impl Fn(Reload) + Send + 'static) -> std::io::Result<Reloader> {
         let (tx, rx) = mpsc::channel::<Job>();
         std::thread::Builder::new().name("reload".into()).spawn(move || {
+            // Reloading a big KB takes seconds; the explorer keeps drawing meanwhile.
+            crate::par::lower_priority();
             while let Ok(mut job) = rx.recv() {
                 while let Ok(newer) = rx.try_recv() {
                     job = newer;
