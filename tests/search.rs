@@ -206,6 +206,14 @@ fn top_k_equals_the_head_of_a_full_ranking() {
     let queries = [
         "a",
         "c",
+        // One character: letters that pinyin has inside syllables (n, g) and at their starts
+        // (y), upper case (case-sensitive), a digit, and two one-letter terms.
+        "n",
+        "g",
+        "y",
+        "C",
+        "2",
+        "a y",
         "cr",
         "ch",
         "chu",

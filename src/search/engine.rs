@@ -76,6 +76,11 @@ pub struct Prepared {
     mask: Mask,
     /// Whether the term has non-ASCII characters (whose mask bits are in the wide words).
     wide: bool,
+    /// The mask bit of its first character, when that is ASCII (see `Ascii::heads`).
+    head: Option<u64>,
+    /// For a term of one letter or digit, of either case, and not exact: its mask bit, which
+    /// says whether it matches in a doc (`Ascii::single`).
+    single: Option<u64>,
 }
 
 impl Prepared {
@@ -86,6 +91,18 @@ impl Prepared {
             lower_chars: lower.chars().collect(),
             mask: Mask::of(&term.text),
             wide: Mask::of(&term.text).is_wide(),
+            head: term
+                .text
+                .chars()
+                .next()
+                .filter(char::is_ascii)
+                .map(|c| Mask::bit(c).1),
+            single: match term.text.as_bytes() {
+                [c] if c.is_ascii_alphanumeric() && !term.case_sensitive && !term.exact => {
+                    Some(Mask::bit(*c as char).1)
+                }
+                _ => None,
+            },
             lower,
             term: term.clone(),
         }
@@ -93,6 +110,19 @@ impl Prepared {
 
     fn len(&self) -> i32 {
         self.chars.len().min(1 << 16) as i32
+    }
+
+    /// An upper bound of its score in a doc, from the first characters of the doc's names
+    /// (`Ascii::heads`) alone. When no name starts with its first character, every character
+    /// can have at most the ordinary head bonus (`field_bound`'s cheap bound), an exact term
+    /// cannot be found at the start, and neither the equal nor the prefix bonus applies: only a
+    /// tier bonus. Otherwise, the most any field can give.
+    fn heads_bound(&self, heads: u64) -> i32 {
+        let n = self.len();
+        match self.head {
+            Some(h) if heads & h == 0 => 24 * n + TIER_BONUS[0],
+            _ => (32 * n).saturating_add(TIER_BONUS[0] + EQUAL_BONUS),
+        }
     }
 
     /// Pattern to use against a field: pinyin is matched without case.
@@ -787,12 +817,36 @@ impl Compiled {
         };
         let mut sure = threshold == i32::MIN;
         if !sure {
-            // Bound cheaply first: the doc is only worth scoring if it can reach the threshold.
-            c.exact = false;
-            for t in &self.positive {
-                c.value = c.value.saturating_add(best(ix, doc, t, Bound::Cheap)?.0.value);
+            // What the first characters of its names allow: when that is below the threshold,
+            // the doc cannot be ranked, and only whether it matches is left to find out. That
+            // takes the first field where each term matches, not every field's bound.
+            let ascii = ix.doc_masks.ascii(id);
+            let most = self
+                .positive
+                .iter()
+                .fold(0i32, |a, t| a.saturating_add(t.heads_bound(ascii.heads)));
+            if most < threshold {
+                c.exact = false;
+                c.value = most;
+                for t in &self.positive {
+                    let matches = match t.single {
+                        Some(bit) => ascii.single & bit != 0,
+                        None => doc
+                            .fields()
+                            .any(|i| field_bound(ix, i, &ix.fields[i as usize], t, Bound::Cheap).is_some()),
+                    };
+                    if !matches {
+                        return None;
+                    }
+                }
+            } else {
+                // Bound cheaply first: the doc is only worth scoring if it can reach the threshold.
+                c.exact = false;
+                for t in &self.positive {
+                    c.value = c.value.saturating_add(best(ix, doc, t, Bound::Cheap)?.0.value);
+                }
+                sure = c.value >= threshold;
             }
-            sure = c.value >= threshold;
         }
         if sure {
             c = Cand {

@@ -171,17 +171,38 @@ impl Mask {
     }
 }
 
+/// A doc's ASCII words: its mask's, and the first characters of its names.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, bytemuck::Pod, bytemuck::Zeroable)]
+pub struct Ascii {
+    /// The ASCII word of the union of its fields' masks.
+    pub mask: u64,
+    /// `Mask::bit` of the first character of each of its names fields that starts with an ASCII
+    /// one. A term whose first character is not among them cannot match any name at its start,
+    /// which bounds its score in the doc without reading a field (`engine`).
+    pub heads: u64,
+    /// The union of its fields' ASCII words, except that a full pinyin field gives its syllable
+    /// heads instead (`Field::heads`). A term of one letter or digit, of either case, matches in
+    /// the doc exactly when its bit is here: the same test `engine::field_bound` makes field by
+    /// field.
+    pub single: u64,
+}
+
 /// Doc masks, stored apart from the docs, ASCII words and wide words in separate arrays: pass 1
-/// tests a mask for every doc, and most queries are ASCII, so it reads 8 bytes per doc.
+/// tests a mask for every doc, and most queries are ASCII, so it reads 16 bytes per doc.
 #[derive(Default)]
 pub struct Masks {
-    pub(super) ascii: Store<u64>,
+    pub(super) ascii: Store<Ascii>,
     pub(super) wide: Store<[u64; 3]>,
 }
 
 impl Masks {
-    fn push(&mut self, m: &Mask) {
-        self.ascii.to_mut().push(m.0[0]);
+    fn push(&mut self, m: &Mask, heads: u64, single: u64) {
+        self.ascii.to_mut().push(Ascii {
+            mask: m.0[0],
+            heads,
+            single,
+        });
         self.wide.to_mut().push(m.wide());
     }
 
@@ -190,11 +211,17 @@ impl Masks {
         self.wide.to_mut().extend_from_slice(&other.wide);
     }
 
+    /// Doc `i`'s ASCII words.
+    #[inline]
+    pub fn ascii(&self, i: u32) -> &Ascii {
+        &self.ascii[i as usize]
+    }
+
     /// Whether entry `i` has every character of `m`; `wide`: whether `m` has non-ASCII ones.
     #[inline]
     pub fn covers(&self, i: u32, m: &Mask, wide: bool) -> bool {
         let i = i as usize;
-        if self.ascii[i] & m.0[0] != m.0[0] {
+        if self.ascii[i].mask & m.0[0] != m.0[0] {
             return false;
         }
         !wide || {
@@ -468,6 +495,9 @@ struct Builder {
     doc_masks: Masks,
     /// Union of the masks of the doc being built.
     doc_mask: Mask,
+    /// Its `Ascii::heads` and `Ascii::single`.
+    doc_heads: u64,
+    doc_single: u64,
     /// Names and aliases of the doc being built; their pinyin follows them once they are all in.
     pending: Vec<(Tier, FieldName, String)>,
     /// Whether the current doc's names are in (no more names may come).
@@ -486,6 +516,8 @@ impl Builder {
             docs: Vec::with_capacity(range.len()),
             doc_masks: Masks::default(),
             doc_mask: Mask::default(),
+            doc_heads: 0,
+            doc_single: 0,
             pending: Vec::new(),
             flushed: false,
             names_start: 0,
@@ -512,6 +544,18 @@ impl Builder {
             (0, 0)
         };
         self.doc_mask.union(&mask);
+        self.doc_single |= if name == FieldName::Pinyin {
+            heads
+        } else {
+            mask.0[0]
+        };
+        if let Some(c) = text
+            .chars()
+            .next()
+            .filter(|c| c.is_ascii() && tier != Tier::Other)
+        {
+            self.doc_heads |= Mask::bit(c).1;
+        }
         part.wide.push(mask.wide());
         part.fields.push(Field {
             mask: mask.0[0],
@@ -580,7 +624,11 @@ impl Builder {
     fn finish(&mut self, kind: Kind, index: usize) {
         self.flush_names();
         let (n, o) = (self.names.fields.len() as u32, self.others.fields.len() as u32);
-        self.doc_masks.push(&std::mem::take(&mut self.doc_mask));
+        self.doc_masks.push(
+            &std::mem::take(&mut self.doc_mask),
+            std::mem::take(&mut self.doc_heads),
+            std::mem::take(&mut self.doc_single),
+        );
         self.docs.push(Doc::new(
             kind,
             index as u32,
