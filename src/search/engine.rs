@@ -76,7 +76,7 @@ pub struct Prepared {
     mask: Mask,
     /// Whether the term has non-ASCII characters (whose mask bits are in the wide words).
     wide: bool,
-    /// The mask bit of its first character, when that is ASCII (see `Ascii::heads`).
+    /// The `head_bit` of its first character (see `Ascii::heads`).
     head: Option<u64>,
     /// For a term of one letter or digit, of either case, and not exact: its mask bit, which
     /// says whether it matches in a doc (`Ascii::single`).
@@ -91,12 +91,7 @@ impl Prepared {
             lower_chars: lower.chars().collect(),
             mask: Mask::of(&term.text),
             wide: Mask::of(&term.text).is_wide(),
-            head: term
-                .text
-                .chars()
-                .next()
-                .filter(char::is_ascii)
-                .map(|c| Mask::bit(c).1),
+            head: term.text.chars().next().map(super::index::head_bit),
             single: match term.text.as_bytes() {
                 [c] if c.is_ascii_alphanumeric() && !term.case_sensitive && !term.exact => {
                     Some(Mask::bit(*c as char).1)

@@ -123,6 +123,16 @@ impl FieldName {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Mask(pub [u64; 4]);
 
+/// A character's bit in `Ascii::heads`: its `Mask::bit` when ASCII (case folded), else one of
+/// the 64 picked by a hash. Equal characters (ignoring ASCII case) have equal bits.
+pub fn head_bit(c: char) -> u64 {
+    if c.is_ascii() {
+        Mask::bit(c).1
+    } else {
+        1 << ((c as u32).wrapping_mul(0x9E37_79B1) >> 26)
+    }
+}
+
 impl Mask {
     #[inline]
     pub fn bit(c: char) -> (usize, u64) {
@@ -177,9 +187,9 @@ impl Mask {
 pub struct Ascii {
     /// The ASCII word of the union of its fields' masks.
     pub mask: u64,
-    /// `Mask::bit` of the first character of each of its names fields that starts with an ASCII
-    /// one. A term whose first character is not among them cannot match any name at its start,
-    /// which bounds its score in the doc without reading a field (`engine`).
+    /// `head_bit` of the first character of each of its names fields. A term whose first
+    /// character's bit is not among them cannot match any name at its start, which bounds its
+    /// score in the doc without reading a field (`engine`).
     pub heads: u64,
     /// The union of its fields' ASCII words, except that a full pinyin field gives its syllable
     /// heads instead (`Field::heads`). A term of one letter or digit, of either case, matches in
@@ -549,12 +559,8 @@ impl Builder {
         } else {
             mask.0[0]
         };
-        if let Some(c) = text
-            .chars()
-            .next()
-            .filter(|c| c.is_ascii() && tier != Tier::Other)
-        {
-            self.doc_heads |= Mask::bit(c).1;
+        if let Some(c) = text.chars().next().filter(|_| tier != Tier::Other) {
+            self.doc_heads |= head_bit(c);
         }
         part.wide.push(mask.wide());
         part.fields.push(Field {
