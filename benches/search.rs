@@ -8,7 +8,8 @@
 //! "fresh" columns use a new `Searcher` for every keystroke: the cost without narrowing.
 //! "errors": keystrokes per run where the prefix is not a valid query yet (`kind:` before its
 //! value); "differ": keystrokes where narrowing returned other results than a fresh search (a
-//! bug if not 0). `MARKETLENS_BENCH_DETAIL=1` adds a key-by-key table per query.
+//! bug if not 0); "VM steal": CPU time the hypervisor took while the row ran (a slow row with
+//! steal is the machine's, not the search's). `MARKETLENS_BENCH_DETAIL=1` adds a key-by-key table per query.
 //!
 //! The KB comes from `synth::kb` (parsed in parallel, not validated). The frame rows draw the
 //! explorer on the built-in KB, idle and while another thread searches the largest index.
@@ -67,6 +68,18 @@ fn pct(sorted: &[Duration], p: f64) -> Duration {
     }
     let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
     sorted[rank.clamp(1, sorted.len()) - 1]
+}
+
+/// CPU time the hypervisor gave to others while this machine's cores wanted it ("steal" in
+/// /proc/stat), in ms summed over cores; 0 where unknown. Counted in ticks of 10 ms, so coarse,
+/// but it tells a slow row caused by the VM from one caused by the search.
+fn steal_ms() -> f64 {
+    let stat = std::fs::read_to_string("/proc/stat").unwrap_or_default();
+    stat.lines()
+        .next()
+        .and_then(|l| l.split_whitespace().nth(8))
+        .and_then(|t| t.parse::<f64>().ok())
+        .map_or(0.0, |ticks| ticks * 10.0)
 }
 
 fn rss() -> String {
@@ -225,15 +238,16 @@ fn bench_size(records: usize) -> Arc<Index> {
          Fresh: a new Searcher per keystroke.\n"
     );
     println!(
-        "| query | keys | matches | first key p50 | p50 | p99 | max | typing run p50 | fresh first key | fresh p50 | fresh p99 | fresh max | fresh run p50 | errors | differ |"
+        "| query | keys | matches | first key p50 | p50 | p99 | max | typing run p50 | fresh first key | fresh p50 | fresh p99 | fresh max | fresh run p50 | errors | differ | VM steal ms |"
     );
-    println!("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
+    println!("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
     for q in QUERIES {
+        let stolen = steal_ms();
         let n = typing(&ix, q, true);
         let f = typing(&ix, q, false);
         let m = |d: Duration| format!("{:.2}", ms(d));
         println!(
-            "| `{q}` | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+            "| `{q}` | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {:.0} |",
             prefixes(q).len(),
             n.matches.map_or("error".into(), |m| m.to_string()),
             m(pct(&n.first, 50.0)),
@@ -248,6 +262,7 @@ fn bench_size(records: usize) -> Arc<Index> {
             m(pct(&f.runs, 50.0)),
             n.errors / RUNS,
             mismatches(&ix, q),
+            steal_ms() - stolen,
         );
     }
     if std::env::var_os("MARKETLENS_BENCH_DETAIL").is_some() {
@@ -319,16 +334,18 @@ fn main() {
          {FRAME_SECONDS} s; \"background\": another thread types every query above into fresh Searchers over the \
          {n}-record index meanwhile.\n"
     );
-    println!("| frames | background searches | p50 ms | p99 ms | max ms |");
-    println!("|---|--:|--:|--:|--:|");
+    println!("| frames | background searches | p50 ms | p99 ms | max ms | VM steal ms |");
+    println!("|---|--:|--:|--:|--:|--:|");
     for (label, ix) in [("idle", None), ("background search", Some(&ix))] {
+        let stolen = steal_ms();
         let (t, searches) = frames(ix);
         println!(
-            "| {label} ({} frames) | {searches} | {:.3} | {:.3} | {:.3} |",
+            "| {label} ({} frames) | {searches} | {:.3} | {:.3} | {:.3} | {:.0} |",
             t.len(),
             ms(pct(&t, 50.0)),
             ms(pct(&t, 99.0)),
             ms(pct(&t, 100.0)),
+            steal_ms() - stolen,
         );
     }
 }

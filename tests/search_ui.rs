@@ -181,6 +181,32 @@ fn a_jump_to_a_record_the_filter_hides_clears_the_filter() {
 }
 
 #[test]
+fn going_back_to_a_record_the_filter_now_hides_clears_the_filter() {
+    // Found by tui_props: history kept a record that a later filter hid.
+    let mut a = app();
+    let start = a.current().selected_id().map(str::to_string);
+    key(&mut a, KeyCode::Char(':'), KeyModifiers::NONE);
+    typ(&mut a, "aws");
+    a.settle();
+    key(&mut a, KeyCode::Enter, KeyModifiers::NONE);
+    assert_eq!(a.tab, Tab::Vendors, "the best match for aws is a vendor");
+    assert_ne!(a.current().selected_id().map(str::to_string), start);
+    key(&mut a, KeyCode::Char('/'), KeyModifiers::NONE);
+    typ(&mut a, "amazon");
+    a.settle();
+    key(&mut a, KeyCode::Enter, KeyModifiers::NONE);
+    let hidden = start.as_deref().unwrap();
+    assert!(
+        a.current().view.position(hidden).is_none(),
+        "the filter hides {hidden}"
+    );
+    key(&mut a, KeyCode::Backspace, KeyModifiers::NONE);
+    assert_eq!(a.current().selected_id(), Some(hidden));
+    assert!(!a.current().filter.is_active());
+    assert_eq!(a.status, format!("filter cleared to show {hidden}"));
+}
+
+#[test]
 fn stale_answers_are_dropped() {
     let mut a = app();
     key(&mut a, KeyCode::Char('/'), KeyModifiers::NONE);
