@@ -22,7 +22,7 @@ use std::sync::atomic::{AtomicI32, Ordering};
 use fuzzy_matcher::FuzzyMatcher;
 use fuzzy_matcher::skim::SkimMatcherV2;
 
-use super::index::{Doc, Field, FieldName, Index, Mask, Tier};
+use super::index::{Ascii, Doc, Field, FieldName, Index, Mask, Tier};
 use super::query::{Cmp, FilterKind, KindFilter, Query, QueryError, Term};
 use crate::kb::{Kind, Period, Unit};
 
@@ -78,9 +78,16 @@ pub struct Prepared {
     wide: bool,
     /// The `head_bit` of its first character (see `Ascii::heads`).
     head: Option<u64>,
+    /// The `head_bit` of each character (see `Ascii::words`).
+    bits: Vec<u64>,
     /// For a term of one letter or digit, of either case, and not exact: its mask bit, which
     /// says whether it matches in a doc (`Ascii::single`).
     single: Option<u64>,
+    /// When the term is not exact and starts with two ASCII letters: their `pairs` number. A
+    /// doc matches the term only where the pair does.
+    pair: Option<usize>,
+    /// And the pair alone decides: the term is those two letters, of any case.
+    pair_decides: bool,
 }
 
 impl Prepared {
@@ -92,12 +99,18 @@ impl Prepared {
             mask: Mask::of(&term.text),
             wide: Mask::of(&term.text).is_wide(),
             head: term.text.chars().next().map(super::index::head_bit),
+            bits: term.text.chars().map(super::index::head_bit).collect(),
             single: match term.text.as_bytes() {
                 [c] if c.is_ascii_alphanumeric() && !term.case_sensitive && !term.exact => {
                     Some(Mask::bit(*c as char).1)
                 }
                 _ => None,
             },
+            pair: match term.text.chars().take(2).collect::<Vec<_>>()[..] {
+                [x, y] if !term.exact => super::pairs::pair(x, y),
+                _ => None,
+            },
+            pair_decides: term.text.chars().count() == 2 && !term.case_sensitive,
             lower,
             term: term.clone(),
         }
@@ -107,15 +120,34 @@ impl Prepared {
         self.chars.len().min(1 << 16) as i32
     }
 
-    /// An upper bound of its score in a doc, from the first characters of the doc's names
-    /// (`Ascii::heads`) alone. When no name starts with its first character, every character
-    /// can have at most the ordinary head bonus (`field_bound`'s cheap bound), an exact term
-    /// cannot be found at the start, and neither the equal nor the prefix bonus applies: only a
-    /// tier bonus. Otherwise, the most any field can give.
-    fn heads_bound(&self, heads: u64) -> i32 {
+    /// An upper bound of its score in a doc's names, from the doc's `Ascii` words alone
+    /// (`tests::heads_bound_bounds_the_names`). When no name starts with the term's first
+    /// character, neither the equal nor the prefix bonus applies (nor an exact term's start
+    /// bonus), only a tier bonus, and each character scores 16 plus its position bonus:
+    /// - the first, the in-place bonus less 1: at most 8 - 1 where its bit is in `words`, else
+    ///   -1;
+    /// - the others, after a gap the in-place bonus less at least 4, or right after the
+    ///   previous one the larger of 4 and the bonus of the run it extends, which is the in-place
+    ///   bonus of its own position or one carried from two pattern rows before *at the same
+    ///   position* (`skim`'s two-row matrix), so again at most 8 where its bit is in `words`,
+    ///   else 4.
+    ///
+    /// Otherwise, the most any name can give.
+    fn heads_bound(&self, a: &Ascii) -> i32 {
         let n = self.len();
         match self.head {
-            Some(h) if heads & h == 0 => 24 * n + TIER_BONUS[0],
+            Some(h) if a.heads & h == 0 => {
+                if self.term.exact {
+                    return 24 * n + TIER_BONUS[0];
+                }
+                let mut b = TIER_BONUS[0] + 15 + 20 * (n - 1);
+                for (k, &bit) in self.bits.iter().enumerate() {
+                    if a.words & bit != 0 {
+                        b += if k == 0 { 8 } else { 4 };
+                    }
+                }
+                b
+            }
             _ => (32 * n).saturating_add(TIER_BONUS[0] + EQUAL_BONUS),
         }
     }
@@ -800,7 +832,7 @@ impl Compiled {
             }
         }
         for t in &self.positive {
-            if !ix.doc_masks.covers(id, &t.mask, t.wide) {
+            if !ix.doc_masks.covers(id, &t.mask, t.wide) || t.pair.is_some_and(|p| !ix.pairs.has(p, id)) {
                 return None;
             }
         }
@@ -819,13 +851,15 @@ impl Compiled {
             let most = self
                 .positive
                 .iter()
-                .fold(0i32, |a, t| a.saturating_add(t.heads_bound(ascii.heads)));
+                .fold(0i32, |a, t| a.saturating_add(t.heads_bound(ascii)));
             if most < threshold {
                 c.exact = false;
                 c.value = most;
                 for t in &self.positive {
                     let matches = match t.single {
                         Some(bit) => ascii.single & bit != 0,
+                        // Checked above.
+                        None if t.pair.is_some() && t.pair_decides => true,
                         None => doc
                             .fields()
                             .any(|i| field_bound(ix, i, &ix.fields[i as usize], t, Bound::Cheap).is_some()),
@@ -1168,6 +1202,75 @@ pub fn narrows(old: &Query, new: &Query) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn term(text: &str) -> Prepared {
+        Prepared::new(&Term {
+            text: text.to_string(),
+            exact: false,
+            negated: false,
+            case_sensitive: text.chars().any(|c| c.is_uppercase()),
+        })
+    }
+
+    /// The letter-pair bitmaps say exactly where a two-letter term matches, field by field as
+    /// the matcher does: every pair against every doc of a synthetic KB (CJK names with their
+    /// pinyin, summaries, ids), and against pinyin with separators and digits.
+    #[test]
+    fn letter_pairs_are_where_two_letters_match() {
+        let mut kb = crate::synth::kb(250, 3);
+        kb.vendors[0].name = "华为云Stack 2.0".into();
+        kb.vendors[1].name = "火山 引擎-中国 (VolcEngine)".into();
+        let ix = Index::build(std::sync::Arc::new(kb));
+        let letters = 'a'..='z';
+        let mut matched = 0;
+        for x in letters.clone() {
+            for y in letters.clone() {
+                let t = term(&format!("{x}{y}"));
+                let p = t.pair.expect("two letters make a pair");
+                assert!(t.pair_decides);
+                for (id, doc) in ix.docs.iter().enumerate() {
+                    let want = doc
+                        .fields()
+                        .any(|i| field_bound(&ix, i, &ix.fields[i as usize], &t, Bound::Cheap).is_some());
+                    assert_eq!(ix.pairs.has(p, id as u32), want, "{x}{y} in doc {id}");
+                    matched += usize::from(want);
+                }
+            }
+        }
+        assert!(matched > 20_000, "{matched}");
+    }
+
+    /// Where the pair only filters (longer, case-sensitive, exact terms), no match is lost.
+    #[test]
+    fn letter_pairs_never_drop_a_match() {
+        let ix = Index::build(std::sync::Arc::new(crate::synth::kb(400, 5)));
+        let mut matched = 0;
+        for text in ["chu", "Chu", "ChuR", "tik", "Ti", "aliy", "hua", "zw", "yunz"] {
+            let t = term(text);
+            assert!(t.pair.is_some(), "{text}");
+            assert_eq!(t.pair_decides, text.len() == 2 && text == text.to_lowercase());
+            for (id, doc) in ix.docs.iter().enumerate() {
+                let found = doc
+                    .fields()
+                    .any(|i| field_bound(&ix, i, &ix.fields[i as usize], &t, Bound::Cheap).is_some());
+                if found {
+                    assert!(ix.pairs.has(t.pair.unwrap(), id as u32), "{text} in doc {id}");
+                    matched += 1;
+                }
+            }
+        }
+        assert!(matched > 200, "{matched}");
+        let exact = Prepared::new(&Term {
+            text: "ua".into(),
+            exact: true,
+            negated: false,
+            case_sensitive: false,
+        });
+        assert_eq!(
+            exact.pair, None,
+            "an exact term is a substring, even inside a syllable"
+        );
+    }
 
     #[test]
     fn substring_and_subsequence() {

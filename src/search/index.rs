@@ -6,6 +6,7 @@ use std::borrow::Cow;
 use std::ops::Range;
 use std::sync::Arc;
 
+use super::pairs::{DocPairs, Pairs};
 use super::pinyin;
 use super::query::deal_kind_zh;
 use crate::kb::{Kb, Kind};
@@ -196,6 +197,11 @@ pub struct Ascii {
     /// the doc exactly when its bit is here: the same test `engine::field_bound` makes field by
     /// field.
     pub single: u64,
+    /// `head_bit` of every character of its names fields that the matcher gives a position bonus
+    /// (a word head, after a separator, a camel-case hump, a field's start). A term character
+    /// whose bit is not here gets no such bonus in any name, which bounds its score tighter
+    /// than `heads` alone (`engine`).
+    pub words: u64,
 }
 
 /// Doc masks, stored apart from the docs, ASCII words and wide words in separate arrays: pass 1
@@ -207,12 +213,8 @@ pub struct Masks {
 }
 
 impl Masks {
-    fn push(&mut self, m: &Mask, heads: u64, single: u64) {
-        self.ascii.to_mut().push(Ascii {
-            mask: m.0[0],
-            heads,
-            single,
-        });
+    fn push(&mut self, m: &Mask, a: Ascii) {
+        self.ascii.to_mut().push(Ascii { mask: m.0[0], ..a });
         self.wide.to_mut().push(m.wide());
     }
 
@@ -363,6 +365,8 @@ pub struct Index {
     pub doc_masks: Masks,
     /// Docs of each kind are contiguous: `by_kind[kind as usize]` is their range.
     pub by_kind: [Range<u32>; 5],
+    /// Per pair of letters, the docs where it matches as a term.
+    pub pairs: Pairs,
 }
 
 /// Records indexed per unit of work when building in parallel.
@@ -439,6 +443,7 @@ impl Index {
             docs: Cow::Owned(Vec::with_capacity(built.iter().map(|b| b.docs.len()).sum())),
             doc_masks: Masks::default(),
             by_kind: Default::default(),
+            pairs: Pairs::with_docs(built.iter().map(|b| b.docs.len()).sum()),
         };
         // Where each piece's names and others land.
         let mut names_at = Vec::with_capacity(built.len());
@@ -453,6 +458,7 @@ impl Index {
         }
         let mut by_kind: [Range<u32>; 5] = Default::default();
         for (k, b) in built.into_iter().enumerate() {
+            ix.pairs.put(ix.docs.len(), &b.pairs);
             for d in b.docs {
                 let id = ix.docs.len() as u32;
                 let r = &mut by_kind[d.kind() as usize];
@@ -505,9 +511,11 @@ struct Builder {
     doc_masks: Masks,
     /// Union of the masks of the doc being built.
     doc_mask: Mask,
-    /// Its `Ascii::heads` and `Ascii::single`.
-    doc_heads: u64,
-    doc_single: u64,
+    /// Its `Ascii` words but the mask.
+    doc_ascii: Ascii,
+    /// Its letter pairs, and those of the docs built.
+    doc_pairs: DocPairs,
+    pairs: Pairs,
     /// Names and aliases of the doc being built; their pinyin follows them once they are all in.
     pending: Vec<(Tier, FieldName, String)>,
     /// Whether the current doc's names are in (no more names may come).
@@ -526,8 +534,9 @@ impl Builder {
             docs: Vec::with_capacity(range.len()),
             doc_masks: Masks::default(),
             doc_mask: Mask::default(),
-            doc_heads: 0,
-            doc_single: 0,
+            doc_ascii: Ascii::default(),
+            doc_pairs: DocPairs::default(),
+            pairs: Pairs::with_docs(range.len()),
             pending: Vec::new(),
             flushed: false,
             names_start: 0,
@@ -554,13 +563,24 @@ impl Builder {
             (0, 0)
         };
         self.doc_mask.union(&mask);
-        self.doc_single |= if name == FieldName::Pinyin {
+        self.doc_pairs.add_field(text, name == FieldName::Pinyin);
+        self.doc_ascii.single |= if name == FieldName::Pinyin {
             heads
         } else {
             mask.0[0]
         };
-        if let Some(c) = text.chars().next().filter(|_| tier != Tier::Other) {
-            self.doc_heads |= head_bit(c);
+        if tier != Tier::Other {
+            let a = &mut self.doc_ascii;
+            let mut prev = '\0';
+            for (j, c) in text.chars().enumerate() {
+                if j == 0 {
+                    a.heads |= head_bit(c);
+                }
+                if super::skim::in_place_bonus(prev, c) > 0 {
+                    a.words |= head_bit(c);
+                }
+                prev = c;
+            }
         }
         part.wide.push(mask.wide());
         part.fields.push(Field {
@@ -632,9 +652,10 @@ impl Builder {
         let (n, o) = (self.names.fields.len() as u32, self.others.fields.len() as u32);
         self.doc_masks.push(
             &std::mem::take(&mut self.doc_mask),
-            std::mem::take(&mut self.doc_heads),
-            std::mem::take(&mut self.doc_single),
+            std::mem::take(&mut self.doc_ascii),
         );
+        self.pairs
+            .set(self.docs.len() as u32, &std::mem::take(&mut self.doc_pairs));
         self.docs.push(Doc::new(
             kind,
             index as u32,

@@ -5,6 +5,7 @@
 pub mod engine;
 pub mod highlight;
 pub mod index;
+pub mod pairs;
 pub mod pinyin;
 pub mod query;
 pub mod saved;

@@ -22,11 +22,12 @@ use std::sync::Arc;
 use bytemuck::{Pod, Zeroable};
 
 use super::index::{Arena, Ascii, Doc, Field, Index, Masks};
+use super::pairs::{self, Pairs};
 use crate::kb::{Kb, Kind};
 
 const MAGIC: [u8; 8] = *b"mlindex\0";
 /// Bumped whenever the layout or the meaning of what is saved changes.
-const FORMAT: u32 = 3;
+const FORMAT: u32 = 4;
 /// Written in the machine's byte order; reads back otherwise on a machine of the other order.
 const ORDER: u32 = 0x0102_0304;
 
@@ -61,6 +62,7 @@ struct Layout {
     docs: std::ops::Range<usize>,
     masks_ascii: std::ops::Range<usize>,
     masks_wide: std::ops::Range<usize>,
+    pairs: std::ops::Range<usize>,
     arena: std::ops::Range<usize>,
 }
 
@@ -79,6 +81,7 @@ impl Layout {
             docs: next(docs.checked_mul(size_of::<Doc>()))?,
             masks_ascii: next(docs.checked_mul(size_of::<Ascii>()))?,
             masks_wide: next(docs.checked_mul(size_of::<[u64; 3]>()))?,
+            pairs: next(pairs::words_for(docs).checked_mul(pairs::COUNT * 8))?,
             arena: next(Some(arena))?,
         })
     }
@@ -154,6 +157,7 @@ pub fn save(ix: &Index, fingerprint: u128, path: &Path) -> io::Result<()> {
             layout.masks_wide.start,
             bytemuck::cast_slice(&ix.doc_masks.wide),
         )?;
+        put(&mut out, layout.pairs.start, bytemuck::cast_slice(&ix.pairs.bits))?;
         put(&mut out, layout.arena.start, arena.as_bytes())?;
         out.flush()?;
     }
@@ -224,6 +228,7 @@ fn read(bytes: &'static [u8], kb: Arc<Kb>, fingerprint: u128) -> Result<Index, U
     let docs: &'static [Doc] = cast(bytes, layout.docs)?;
     let masks_ascii: &'static [Ascii] = cast(bytes, layout.masks_ascii)?;
     let masks_wide: &'static [[u64; 3]] = cast(bytes, layout.masks_wide)?;
+    let pair_bits: &'static [u64] = cast(bytes, layout.pairs)?;
     let arena = &bytes[layout.arena];
 
     // Docs: each kind's run where the header says, one doc per record of the KB, in order, with
@@ -270,6 +275,10 @@ fn read(bytes: &'static [u8], kb: Arc<Kb>, fingerprint: u128) -> Result<Index, U
             wide: Cow::Borrowed(masks_wide),
         },
         by_kind,
+        pairs: Pairs {
+            words: pairs::words_for(n_docs),
+            bits: Cow::Borrowed(pair_bits),
+        },
     })
 }
 
@@ -401,6 +410,7 @@ mod tests {
             ix.doc_masks.ascii.to_vec(),
             ix.doc_masks.wide.to_vec(),
             ix.by_kind.clone(),
+            (ix.pairs.words, ix.pairs.bits.to_vec()),
         )
     }
 
@@ -558,7 +568,7 @@ mod tests {
     /// The digest of a small synthetic KB's saved index. When a change to the index (its layout,
     /// or what goes into it) changes this, bump FORMAT and update the digest: an index saved by
     /// the old code must not be read by the new.
-    const DIGEST: (u32, u64) = (3, 0x952d_147b_3d92_1f47);
+    const DIGEST: (u32, u64) = (4, 0xb1f2_04f4_1d59_8047);
 
     #[test]
     fn format_is_bumped_when_the_index_changes() {
