@@ -1240,6 +1240,42 @@ mod tests {
         assert!(matched > 20_000, "{matched}");
     }
 
+    /// `heads_bound` is at least what any doc's names score, on a synthetic KB with names of
+    /// every shape the bonus rules care about, and is reached: one point lower would be wrong.
+    #[test]
+    fn heads_bound_bounds_the_names() {
+        let mut kb = crate::synth::kb(1_000, 9);
+        let odd = [
+            "xx cr", "Acr", "a-cr", "aCr", "crcr", "c r", "x(cr)", "ccrr", "云cr", "TiKTok", "t3出行", "r cc",
+        ];
+        for (v, name) in kb.vendors.iter_mut().zip(odd) {
+            v.name = name.into();
+        }
+        let ix = Index::build(std::sync::Arc::new(kb));
+        let (mut checked, mut reached) = (0, 0);
+        for text in [
+            "cr", "rc", "c", "r", "t", "tk", "tik", "crs", "ali", "Cr", "ccr", "r c", "云", "云c", "3", "t3",
+            "chu",
+        ] {
+            let t = term(text);
+            for (id, doc) in ix.docs.iter().enumerate() {
+                let score = doc
+                    .names()
+                    .filter(|&i| field_bound(&ix, i, &ix.fields[i as usize], &t, Bound::Cheap).is_some())
+                    .filter_map(|i| field_score(&ix, &ix.fields[i as usize], &t))
+                    .max();
+                let Some(score) = score else { continue };
+                let a = ix.doc_masks.ascii(id as u32);
+                let b = t.heads_bound(a);
+                assert!(b >= score, "{text:?} in doc {id}: bound {b} < score {score}");
+                checked += 1;
+                // Where no name starts with the term's first character (the bound from `words`).
+                reached += usize::from(b == score && t.head.is_some_and(|h| a.heads & h == 0));
+            }
+        }
+        assert!(checked > 1_000 && reached > 20, "{checked} {reached}");
+    }
+
     /// Where the pair only filters (longer, case-sensitive, exact terms), no match is lost.
     #[test]
     fn letter_pairs_never_drop_a_match() {
