@@ -425,7 +425,7 @@ fn skim_bound(text: &str, pat: &[char], cs: bool) -> Option<i32> {
             }
             let in_place = *in_place.get_or_insert_with(|| match prev {
                 None => 16,
-                Some(p) => in_place_bonus(p, c),
+                Some(p) => super::skim::in_place_bonus(p, c),
             });
             let case = if c == pat[k] { 0 } else { -2 };
             let bonus = if k == 0 {
@@ -446,24 +446,6 @@ fn skim_bound(text: &str, pat: &[char], cs: bool) -> Option<i32> {
         prev = Some(c);
     }
     (greedy == pat.len()).then(|| best[..pat.len()].iter().sum())
-}
-
-/// SkimMatcherV2's in-place bonus for a character after `prev`: 8 after a hard separator (a
-/// word head), 7 after a soft one, 6 for an upper-case letter after a lower-case one or a digit.
-fn in_place_bonus(prev: char, c: char) -> i32 {
-    let kind = |c: char| match c {
-        ' ' | '/' | '\\' | '|' | '(' | ')' | '[' | ']' | '{' | '}' => 0, // hard separator
-        '!'..='\'' | '*'..='.' | ':'..='@' | '^'..='`' | '~' => 1,       // soft separator
-        '0'..='9' => 2,
-        'A'..='Z' => 3,
-        _ => 4, // lower case, and everything else
-    };
-    match (kind(prev), kind(c)) {
-        (0, _) => 8,
-        (1, _) => 7,
-        (4, 3) | (2, 3) => 6,
-        _ => 0,
-    }
 }
 
 /// Match positions (char indices) of `pat` in `text`, like `skim_score`, with a fresh matcher.
