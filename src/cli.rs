@@ -30,6 +30,9 @@ pub enum Command {
     Check {
         /// KB file or directory (default: --kb, else the built-in KB)
         path: Option<PathBuf>,
+        /// Print where the time went (loading, the report) to standard error
+        #[arg(long)]
+        timings: bool,
     },
     /// Fuzzy-search every record (or one tab's) and print the ranked matches
     ///
@@ -53,6 +56,9 @@ pub enum Command {
         /// ~/.cache/marketlens)
         #[arg(long)]
         no_cache: bool,
+        /// Print where the time went (loading, the index, searching, output) to standard error
+        #[arg(long)]
+        timings: bool,
     },
     /// Export a tab's rows (as the explorer shows them for a query and sort) or one record
     ///
@@ -170,20 +176,29 @@ pub fn run() -> ExitCode {
     // them forever.
     let out = || std::io::stdout().lock();
     let result = match cli.command {
-        Some(Command::Check { path }) => return check(path.or(cli.kb).as_deref()),
+        Some(Command::Check { path, timings }) => return check(path.or(cli.kb).as_deref(), timings),
         Some(Command::Search {
             query,
             tab,
             limit,
             format,
             no_cache,
+            timings,
         }) => {
             let cache = if no_cache {
                 None
             } else {
                 crate::search::saved::cache_dir()
             };
-            return search(cli.kb.as_deref(), &query, tab, limit, format, cache.as_deref());
+            let args = SearchArgs {
+                query: &query,
+                tab,
+                limit,
+                format,
+                cache: cache.as_deref(),
+                timings,
+            };
+            return search(cli.kb.as_deref(), &args);
         }
         Some(Command::Export {
             tab,
@@ -456,20 +471,33 @@ fn export_cmd(path: Option<&std::path::Path>, a: &ExportArgs) -> ExitCode {
 /// below it, building one takes a few milliseconds.
 const SAVE_INDEX_FROM: usize = 10_000;
 
-fn search(
-    path: Option<&std::path::Path>,
-    query: &str,
+/// What `marketlens search` was asked for.
+struct SearchArgs<'a> {
+    query: &'a str,
     tab: SearchTab,
     limit: usize,
     format: FormatArg,
-    cache: Option<&std::path::Path>,
-) -> ExitCode {
+    cache: Option<&'a std::path::Path>,
+    timings: bool,
+}
+
+fn search(path: Option<&std::path::Path>, args: &SearchArgs) -> ExitCode {
     use crate::kb::Kind;
     use crate::search::{self, Rank, Scope};
+    let &SearchArgs {
+        query,
+        tab,
+        limit,
+        format,
+        cache,
+        timings,
+    } = args;
+    let mut clock = Phases::start();
     let loaded = match load_valid(path, "use") {
         Ok(l) => l,
         Err(code) => return code,
     };
+    clock.lap("load");
     let scope = match tab {
         SearchTab::All => Scope::All,
         SearchTab::Vendors => Scope::Kind(Kind::Vendor),
@@ -479,7 +507,12 @@ fn search(
         SearchTab::Sources => Scope::Kind(Kind::Source),
     };
     let kb = std::sync::Arc::new(loaded.kb);
-    let (ix, _) = search::saved::open_or_build(kb, loaded.fingerprint, cache, SAVE_INDEX_FROM);
+    let (ix, outcome) = search::saved::open_or_build(kb, loaded.fingerprint, cache, SAVE_INDEX_FROM);
+    clock.lap(match outcome {
+        search::saved::Outcome::Used(_) => "index (saved)",
+        search::saved::Outcome::Built { .. } => "index (built and saved)",
+        search::saved::Outcome::NotCached => "index (built)",
+    });
     // Never freed, as in `check`: the process ends after printing, and freeing the KB record by
     // record would cost more than the search.
     let ix = std::mem::ManuallyDrop::new(ix);
@@ -488,6 +521,7 @@ fn search(
         Ok(r) => r,
         Err(e) => return bad_query(query, &e),
     };
+    clock.lap("search");
     let shown = if limit == 0 {
         results.hits.len()
     } else {
@@ -504,13 +538,55 @@ fn search(
     };
     let mut out = std::io::stdout().lock();
     let written = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+    clock.lap("output");
     if format != Format::Json && shown < results.hits.len() {
         eprintln!(
             "{shown} of {} matches shown (--limit 0 shows all)",
             results.hits.len()
         );
     }
+    if timings {
+        eprintln!("{clock}");
+    }
     finish(written)
+}
+
+/// Wall-clock time per phase of a command, for `--timings`: what a user needs to see where a slow
+/// search spends its time (usually loading the KB), and what `scripts/search-vs-fzf.sh` reads
+/// to tell the search's own work from machine noise in the load.
+struct Phases {
+    last: std::time::Instant,
+    laps: Vec<(&'static str, std::time::Duration)>,
+}
+
+impl Phases {
+    fn start() -> Phases {
+        Phases {
+            last: std::time::Instant::now(),
+            laps: Vec::new(),
+        }
+    }
+
+    /// End the phase called `name` now.
+    fn lap(&mut self, name: &'static str) {
+        let now = std::time::Instant::now();
+        self.laps.push((name, now - self.last));
+        self.last = now;
+    }
+}
+
+/// `timings: load 312.41 ms, index (saved) 0.31 ms, search 7.93 ms, output 0.12 ms; total 320.77 ms`
+impl std::fmt::Display for Phases {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        let ms = |d: std::time::Duration| d.as_secs_f64() * 1e3;
+        f.write_str("timings: ")?;
+        for (i, (name, took)) in self.laps.iter().enumerate() {
+            let sep = if i == 0 { "" } else { ", " };
+            write!(f, "{sep}{name} {:.2} ms", ms(*took))?;
+        }
+        let total: std::time::Duration = self.laps.iter().map(|l| l.1).sum();
+        write!(f, "; total {:.2} ms", ms(total))
+    }
 }
 
 /// Search results as a table: kind, id, name, where it matched (with the matching text when
@@ -560,10 +636,22 @@ pub fn summary(l: &Loaded) -> String {
     )
 }
 
-fn check(path: Option<&std::path::Path>) -> ExitCode {
+fn check(path: Option<&std::path::Path>, timings: bool) -> ExitCode {
+    let mut clock = Phases::start();
     // Never freed: the process ends after the report, and freeing a big KB record by record costs
     // ~0.1 s per 100k records, while the OS takes the memory back at once.
     let loaded = std::mem::ManuallyDrop::new(load(path));
+    clock.lap("load");
+    let code = report(&loaded);
+    clock.lap("report");
+    if timings {
+        eprintln!("{clock}");
+    }
+    code
+}
+
+/// `check`'s report: the diagnostics, then a summary line or the error count.
+fn report(loaded: &Loaded) -> ExitCode {
     eprint!("{}", loaded.render_diagnostics());
     let (errors, warnings) = (loaded.error_count(), loaded.warning_count());
     if errors > 0 {
@@ -575,7 +663,7 @@ fn check(path: Option<&std::path::Path>) -> ExitCode {
         );
         return ExitCode::from(1);
     }
-    println!("{}", crate::text::escape_controls(&summary(&loaded)));
+    println!("{}", crate::text::escape_controls(&summary(loaded)));
     if warnings > 0 {
         eprintln!("{}", crate::text::count(warnings, "warning", "warnings"));
     }

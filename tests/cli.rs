@@ -243,6 +243,11 @@ fn search_saves_its_index_for_a_big_kb_and_the_output_stays_the_same() {
     let second = run(&[]);
     assert_eq!(first, plain);
     assert_eq!(second, plain);
+    // `--timings` says the saved index was used, and changes nothing on stdout.
+    let timed = run(&["--timings"]);
+    assert_eq!(timed.0, plain.0);
+    assert!(timed.1.starts_with(&plain.1), "{}", timed.1);
+    assert_timings(&timed.1, &["load", "index (saved)", "search", "output"]);
     // Damaged: rebuilt, the same output, and saved again whole.
     std::fs::write(&files[0], b"not an index").unwrap();
     assert_eq!(run(&[]), plain);
@@ -255,4 +260,44 @@ fn search_saves_its_index_for_a_big_kb_and_the_output_stays_the_same() {
     assert!(edited.0.contains("chu-rui-extra"), "{}", edited.0);
     assert_eq!(saved().len(), 2);
     assert_eq!(run(&[]), edited);
+}
+
+/// The last line of `stderr` is a `--timings` line naming `phases`, in order, each with a time,
+/// and a total that is their sum (to the rounding of the printed figures).
+fn assert_timings(stderr: &str, phases: &[&str]) {
+    let line = stderr.lines().last().unwrap_or_default();
+    let body = line
+        .strip_prefix("timings: ")
+        .unwrap_or_else(|| panic!("no timings: {stderr}"));
+    let (laps, total) = body.split_once("; total ").expect("a total");
+    let laps: Vec<(&str, f64)> = laps
+        .split(", ")
+        .map(|lap| {
+            let (name, ms) = lap.rsplit_once(' ').unwrap().0.rsplit_once(' ').unwrap();
+            (name, ms.parse().unwrap_or_else(|_| panic!("{lap}")))
+        })
+        .collect();
+    let names: Vec<&str> = laps.iter().map(|l| l.0).collect();
+    assert_eq!(names, phases, "{line}");
+    let total: f64 = total.strip_suffix(" ms").unwrap().parse().unwrap();
+    let sum: f64 = laps.iter().map(|l| l.1).sum();
+    assert!((total - sum).abs() <= 0.01 * laps.len() as f64, "{line}");
+}
+
+/// `--timings` on `check` and on `search` (here with no saved index) adds one line to stderr and
+/// changes nothing else.
+#[test]
+fn timings_add_one_line_to_stderr() {
+    let plain = marketlens(&["check"]);
+    let timed = marketlens(&["check", "--timings"]);
+    assert!(timed.status.success());
+    assert_eq!(stdout(&timed), stdout(&plain));
+    assert_timings(&stderr(&timed), &["load", "report"]);
+    assert_eq!(stderr(&timed).lines().count(), 1, "{}", stderr(&timed));
+
+    let plain = marketlens(&["search", "aly"]);
+    let timed = marketlens(&["search", "aly", "--timings"]);
+    assert!(timed.status.success(), "{}", stderr(&timed));
+    assert_eq!(stdout(&timed), stdout(&plain));
+    assert_timings(&stderr(&timed), &["load", "index (built)", "search", "output"]);
 }
