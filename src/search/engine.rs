@@ -22,7 +22,7 @@ use std::sync::atomic::{AtomicI32, Ordering};
 use fuzzy_matcher::FuzzyMatcher;
 use fuzzy_matcher::skim::SkimMatcherV2;
 
-use super::index::{Ascii, Doc, Field, FieldName, Index, Mask, Tier};
+use super::index::{Ascii, CharBits, Doc, Field, FieldName, Index, Mask, Tier};
 use super::query::{Cmp, FilterKind, KindFilter, Query, QueryError, Term};
 use crate::kb::{Kind, Period, Unit};
 
@@ -83,6 +83,9 @@ pub struct Prepared {
     /// For a term of one letter or digit, of either case, and not exact: its mask bit, which
     /// says whether it matches in a doc (`Ascii::single`).
     single: Option<u64>,
+    /// For a term of one non-ASCII character with a mask bit of its own (`CharBits`), not exact:
+    /// the mask says whether it matches in a field or doc (case folding is ASCII only).
+    own_single: bool,
     /// When the term is not exact and starts with two ASCII letters: their `pairs` number. A
     /// doc matches the term only where the pair does.
     pair: Option<usize>,
@@ -91,18 +94,26 @@ pub struct Prepared {
 }
 
 impl Prepared {
-    pub fn new(term: &Term) -> Prepared {
+    /// `term` for an index whose masks `bits` made.
+    pub fn new(term: &Term, bits: &CharBits) -> Prepared {
         let lower = term.text.to_ascii_lowercase();
+        let mask = bits.mask(&term.text);
+        let mut chars = term.text.chars();
+        let own_single = match (chars.next(), chars.next()) {
+            (Some(c), None) if !c.is_ascii() && !term.exact => bits.wide_bit(c).2,
+            _ => false,
+        };
         Prepared {
             chars: term.text.chars().collect(),
             lower_chars: lower.chars().collect(),
-            mask: Mask::of(&term.text),
-            wide: Mask::of(&term.text).is_wide(),
+            mask,
+            wide: mask.is_wide(),
+            own_single,
             head: term.text.chars().next().map(super::index::head_bit),
             bits: term.text.chars().map(super::index::head_bit).collect(),
             single: match term.text.as_bytes() {
                 [c] if c.is_ascii_alphanumeric() && !term.case_sensitive && !term.exact => {
-                    Some(Mask::bit(*c as char).1)
+                    Some(Mask::ascii_bit(*c as char))
                 }
                 _ => None,
             },
@@ -204,12 +215,12 @@ pub fn compile(ix: &Index, query: &Query) -> Result<Compiled, QueryError> {
     }
     Ok(Compiled {
         query: query.clone(),
-        positive: query.positive().map(Prepared::new).collect(),
+        positive: query.positive().map(|t| Prepared::new(t, &ix.chars)).collect(),
         negative: query
             .terms
             .iter()
             .filter(|t| t.negated)
-            .map(Prepared::new)
+            .map(|t| Prepared::new(t, &ix.chars))
             .collect(),
         checks,
     })
@@ -656,23 +667,22 @@ fn field_bound(ix: &Index, i: u32, f: &Field, t: &Prepared, how: Bound) -> Optio
     if let Some(c) = chars.first()
         && pinyin
         && c.is_ascii_alphanumeric()
-        && f.heads & Mask::bit(*c).1 == 0
+        && f.heads & Mask::ascii_bit(*c) == 0
     {
         // A pinyin match starts at a syllable.
         return None;
     }
     if let [c] = chars
-        && c.is_ascii_alphanumeric()
-        && !cs
-        && !t.term.exact
+        && (c.is_ascii_alphanumeric() && !cs && !t.term.exact || t.own_single)
     {
-        // One letter or digit, any case: the mask bit is exact, so it is in the field (for
-        // pinyin, at a syllable start: checked above), and the field's first character settles
-        // the rest. Most first keystrokes end here, without reading the text.
+        // One letter or digit, any case, or one character with a bit of its own: the mask bit
+        // is exact, so it is in the field (for pinyin, at a syllable start: checked above),
+        // and the field's first character settles the rest. Most first keystrokes end here,
+        // without reading the text.
         let head = f.first().eq_ignore_ascii_case(c);
         let bonus = TIER_BONUS[f.tier() as usize]
             + match (head, f.len) {
-                (true, 1) => EQUAL_BONUS,
+                (true, n) if n as usize == c.len_utf8() => EQUAL_BONUS,
                 (true, _) => PREFIX_BONUS,
                 (false, _) => 0,
             };
@@ -840,6 +850,8 @@ impl Compiled {
                 for t in &self.positive {
                     let matches = match t.single {
                         Some(bit) => ascii.single & bit != 0,
+                        // Its bit is in the doc's mask, checked above.
+                        None if t.own_single => true,
                         // Checked above.
                         None if t.pair.is_some() && t.pair_decides => true,
                         None => doc
@@ -1185,13 +1197,16 @@ pub fn narrows(old: &Query, new: &Query) -> bool {
 mod tests {
     use super::*;
 
-    fn term(text: &str) -> Prepared {
-        Prepared::new(&Term {
-            text: text.to_string(),
-            exact: false,
-            negated: false,
-            case_sensitive: text.chars().any(|c| c.is_uppercase()),
-        })
+    fn term(ix: &Index, text: &str) -> Prepared {
+        Prepared::new(
+            &Term {
+                text: text.to_string(),
+                exact: false,
+                negated: false,
+                case_sensitive: text.chars().any(|c| c.is_uppercase()),
+            },
+            &ix.chars,
+        )
     }
 
     /// The letter-pair bitmaps say exactly where a two-letter term matches, field by field as
@@ -1207,7 +1222,7 @@ mod tests {
         let mut matched = 0;
         for x in letters.clone() {
             for y in letters.clone() {
-                let t = term(&format!("{x}{y}"));
+                let t = term(&ix, &format!("{x}{y}"));
                 let p = t.pair.expect("two letters make a pair");
                 assert!(t.pair_decides);
                 for (id, doc) in ix.docs.iter().enumerate() {
@@ -1239,7 +1254,7 @@ mod tests {
             "cr", "rc", "c", "r", "t", "tk", "tik", "crs", "ali", "Cr", "ccr", "r c", "云", "云c", "3", "t3",
             "chu",
         ] {
-            let t = term(text);
+            let t = term(&ix, text);
             for (id, doc) in ix.docs.iter().enumerate() {
                 let score = doc
                     .names()
@@ -1258,13 +1273,73 @@ mod tests {
         assert!(checked > 1_000 && reached > 20, "{checked} {reached}");
     }
 
+    /// Characters with mask bits of their own change what is read, never what is found: the same
+    /// matches, scores and fields as with every character's bit shared, for CJK terms of one
+    /// character (decided by the mask alone) and more, with and without room for every
+    /// character to have its own bit.
+    #[test]
+    fn own_character_bits_change_no_result() {
+        for extra in [0, 150] {
+            let kb = || {
+                let mut kb = crate::synth::kb(1_500, 6);
+                let n = kb.vendors.len();
+                for i in 0..extra {
+                    kb.vendors[i % n]
+                        .name
+                        .push(char::from_u32(0x6000 + i as u32).unwrap());
+                }
+                std::sync::Arc::new(kb)
+            };
+            let ix = Index::build(kb());
+            let mut shared = Index::build(kb());
+            shared.apply_wide(CharBits::default(), 1);
+            let rare = char::from_u32(0x6000 + 7).unwrap().to_string();
+            let mut own_singles = 0;
+            for q in [
+                "云",
+                "销",
+                "云销售",
+                "迁移",
+                "阿里云",
+                "售",
+                "云 a",
+                "'云",
+                "!云 a",
+                "能",
+                "总",
+                "销 chu",
+                &rare,
+                "云c",
+            ] {
+                let parsed = super::super::query::parse(q).unwrap();
+                own_singles += compile(&ix, &parsed)
+                    .unwrap()
+                    .positive
+                    .iter()
+                    .filter(|t| t.own_single)
+                    .count();
+                let found = |ix: &Index| {
+                    let r = super::super::search(ix, q, Scope::All, Rank::All).unwrap();
+                    r.hits
+                        .iter()
+                        .map(|h| (h.doc, h.score, h.field))
+                        .collect::<Vec<_>>()
+                };
+                let (a, b) = (found(&ix), found(&shared));
+                assert!(!a.is_empty() || extra == 0 && q == rare, "{q}");
+                assert_eq!(a, b, "{q} (extra {extra})");
+            }
+            assert!(own_singles >= 5, "{own_singles}");
+        }
+    }
+
     /// Where the pair only filters (longer, case-sensitive, exact terms), no match is lost.
     #[test]
     fn letter_pairs_never_drop_a_match() {
         let ix = Index::build(std::sync::Arc::new(crate::synth::kb(400, 5)));
         let mut matched = 0;
         for text in ["chu", "Chu", "ChuR", "tik", "Ti", "aliy", "hua", "zw", "yunz"] {
-            let t = term(text);
+            let t = term(&ix, text);
             assert!(t.pair.is_some(), "{text}");
             assert_eq!(t.pair_decides, text.len() == 2 && text == text.to_lowercase());
             for (id, doc) in ix.docs.iter().enumerate() {
@@ -1278,12 +1353,15 @@ mod tests {
             }
         }
         assert!(matched > 200, "{matched}");
-        let exact = Prepared::new(&Term {
-            text: "ua".into(),
-            exact: true,
-            negated: false,
-            case_sensitive: false,
-        });
+        let exact = Prepared::new(
+            &Term {
+                text: "ua".into(),
+                exact: true,
+                negated: false,
+                case_sensitive: false,
+            },
+            &ix.chars,
+        );
         assert_eq!(
             exact.pair, None,
             "an exact term is a substring, even inside a syllable"

@@ -2,18 +2,30 @@
 //! is on screen, directly on the displayed text (so it is right for any column), and through
 //! pinyin for Chinese text: `crs` lights up 储瑞松.
 
-use super::engine::{Prepared, skim_indices};
+use super::engine::skim_indices;
 use super::pinyin;
-use super::query::Query;
+use super::query::{Query, Term};
 
 pub struct Highlighter {
-    terms: Vec<Prepared>,
+    terms: Vec<Lit>,
+}
+
+/// A term to light up: as typed, and ASCII-lower-cased for pinyin, which has no case.
+struct Lit {
+    term: Term,
+    lower: String,
 }
 
 impl Highlighter {
     pub fn new(q: &Query) -> Highlighter {
         Highlighter {
-            terms: q.positive().map(Prepared::new).collect(),
+            terms: q
+                .positive()
+                .map(|t| Lit {
+                    term: t.clone(),
+                    lower: t.text.to_ascii_lowercase(),
+                })
+                .collect(),
         }
     }
 
@@ -22,7 +34,7 @@ impl Highlighter {
     }
 
     /// The best match of one term in `text`: score and char indices (ascending, unique).
-    fn term_in(&self, t: &Prepared, text: &str) -> Option<(i64, Vec<usize>)> {
+    fn term_in(&self, t: &Lit, text: &str) -> Option<(i64, Vec<usize>)> {
         let direct = self.on(text, &t.term.text, t.term.case_sensitive, t.term.exact);
         let roman = pinyin::romanize(text).and_then(|r| {
             [(&r.full, &r.full_map), (&r.initials, &r.initials_map)]

@@ -119,46 +119,170 @@ impl FieldName {
 }
 
 /// A character-set mask: ASCII letters (case folded), digits and punctuation in one word, other
-/// characters hashed over three more, because a Chinese query would otherwise share its few bits
-/// with every Chinese field.
+/// characters in three more ("wide" words), where `CharBits` gives each of the KB's most frequent
+/// ones a bit of its own, because a Chinese query would otherwise share its few bits with every
+/// Chinese field.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Mask(pub [u64; 4]);
 
-/// A character's bit in `Ascii::heads`: its `Mask::bit` when ASCII (case folded), else one of
-/// the 64 picked by a hash. Equal characters (ignoring ASCII case) have equal bits.
+/// A character's bit in `Ascii::heads`: its `Mask::ascii_bit` when ASCII (case folded), else
+/// one of the 64 picked by a hash. Equal characters (ignoring ASCII case) have equal bits.
 pub fn head_bit(c: char) -> u64 {
     if c.is_ascii() {
-        Mask::bit(c).1
+        Mask::ascii_bit(c)
     } else {
         1 << ((c as u32).wrapping_mul(0x9E37_79B1) >> 26)
     }
 }
 
-impl Mask {
-    #[inline]
-    pub fn bit(c: char) -> (usize, u64) {
-        if c.is_ascii() {
-            let b = c.to_ascii_lowercase() as u32;
-            let i = match b {
-                0x61..=0x7a => b - 0x61,
-                0x30..=0x39 => 26 + b - 0x30,
-                _ => 36 + b % 28,
-            };
-            (0, 1 << i)
+/// The bits of the wide words.
+const WIDE_BITS: usize = 192;
+/// How many characters get a bit of their own when a KB has more non-ASCII characters than
+/// there are bits: the rest share the other bits, which they need more than the next most
+/// frequent characters need a bit each.
+const OWN_WHEN_CROWDED: usize = 128;
+
+/// Which wide bit each non-ASCII character sets in a mask. The KB's most frequent characters (all
+/// of them, when it has fewer than 192) each have a bit of their own, so that a mask says
+/// exactly whether a field or doc has them; the others share the remaining bits by a hash.
+/// With one hash for every character, a common character shared its bit with another, and
+/// every doc with either passed the mask and had its fields read to find out; and a query with a
+/// common character is what makes many docs pass. Chosen from the text of each index as it is
+/// built (`Index::build`), and saved with it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CharBits {
+    /// The characters with a bit of their own: `own[b]` has bit `b`. Non-ASCII, in the Basic
+    /// Multilingual Plane, distinct, fewer than `WIDE_BITS`.
+    own: Vec<char>,
+    /// Per BMP code point: 1 + its bit when it has one of its own, else 0; empty when none has.
+    dense: Vec<u8>,
+}
+
+impl CharBits {
+    /// The bits for a text where BMP code point `c` occurs `counts[c]` times: the most frequent
+    /// characters (ties to the lower code point) get their own.
+    fn from_counts(counts: &[u32]) -> CharBits {
+        let mut seen: Vec<(u32, char)> = counts
+            .iter()
+            .enumerate()
+            .filter(|&(c, &n)| n > 0 && c >= 0x80)
+            .filter_map(|(c, &n)| Some((n, char::from_u32(c as u32)?)))
+            .collect();
+        seen.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        let keep = if seen.len() < WIDE_BITS {
+            seen.len()
         } else {
-            let h = (c as u32).wrapping_mul(0x9E37_79B1) >> 24; // 0..256
-            let h = h % 192;
-            (1 + (h / 64) as usize, 1 << (h % 64))
-        }
+            OWN_WHEN_CROWDED
+        };
+        CharBits::from_own(seen[..keep].iter().map(|s| s.1).collect()).expect("valid by construction")
     }
 
-    pub fn of(s: &str) -> Mask {
-        let mut m = [0u64; 4];
-        for c in s.chars() {
-            let (w, b) = Mask::bit(c);
-            m[w] |= b;
+    /// The bits where `own[b]` has bit `b`; `None` unless `own` is as `CharBits::own` says (a
+    /// saved index may be damaged).
+    pub fn from_own(own: Vec<char>) -> Option<CharBits> {
+        if own.len() >= WIDE_BITS {
+            return None;
         }
+        let mut dense = if own.is_empty() {
+            Vec::new()
+        } else {
+            vec![0u8; 0x1_0000]
+        };
+        for (b, &c) in own.iter().enumerate() {
+            let slot = dense.get_mut(c as usize).filter(|_| !c.is_ascii())?;
+            if *slot != 0 {
+                return None;
+            }
+            *slot = b as u8 + 1;
+        }
+        Some(CharBits { own, dense })
+    }
+
+    /// The characters with a bit of their own, in bit order.
+    pub fn own(&self) -> &[char] {
+        &self.own
+    }
+
+    /// A non-ASCII character's bit: (wide word, 0..3, and bit in it), and whether it is its own.
+    #[inline]
+    pub fn wide_bit(&self, c: char) -> (usize, u64, bool) {
+        let (b, own) = match self.dense.get(c as usize) {
+            Some(&n) if n > 0 => (n as usize - 1, true),
+            _ => {
+                let shared = (WIDE_BITS - self.own.len()) as u32;
+                let h = (c as u32).wrapping_mul(0x9E37_79B1) >> 8;
+                (self.own.len() + (h % shared) as usize, false)
+            }
+        };
+        (b / 64, 1 << (b % 64), own)
+    }
+
+    /// The mask of `s`.
+    pub fn mask(&self, s: &str) -> Mask {
+        let mut m = [ascii_word(s), 0, 0, 0];
+        for_each_wide(s, |c| {
+            let (w, b, _) = self.wide_bit(c);
+            m[1 + w] |= b;
+        });
         Mask(m)
+    }
+
+    /// The wide words of `s`'s mask.
+    fn wide(&self, s: &str) -> [u64; 3] {
+        let mut m = [0u64; 3];
+        for_each_wide(s, |c| {
+            let (w, b, _) = self.wide_bit(c);
+            m[w] |= b;
+        });
+        m
+    }
+}
+
+/// Call `f` with every non-ASCII character of `s`, skipping ASCII eight bytes at a time: most
+/// indexed text is ASCII.
+#[inline]
+fn for_each_wide(s: &str, mut f: impl FnMut(char)) {
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if let Some(chunk) = bytes.get(i..i + 8) {
+            let word = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
+            if word & 0x8080_8080_8080_8080 == 0 {
+                i += 8;
+                continue;
+            }
+        }
+        if bytes[i] < 0x80 {
+            i += 1;
+            continue;
+        }
+        // A lead byte (the loop only ever stops at character starts).
+        let c = s[i..].chars().next().expect("a character starts here");
+        f(c);
+        i += c.len_utf8();
+    }
+}
+
+/// The ASCII word of `s`'s mask.
+fn ascii_word(s: &str) -> u64 {
+    s.bytes()
+        .filter(u8::is_ascii)
+        .fold(0, |m, b| m | Mask::ascii_bit(b as char))
+}
+
+impl Mask {
+    /// An ASCII character's bit in the first word: letters (either case) and digits each have
+    /// their own, punctuation shares the rest.
+    #[inline]
+    pub fn ascii_bit(c: char) -> u64 {
+        debug_assert!(c.is_ascii());
+        let b = c.to_ascii_lowercase() as u32;
+        let i = match b {
+            0x61..=0x7a => b - 0x61,
+            0x30..=0x39 => 26 + b - 0x30,
+            _ => 36 + b % 28,
+        };
+        1 << i
     }
 
     #[inline]
@@ -166,19 +290,9 @@ impl Mask {
         (0..4).all(|i| self.0[i] & other.0[i] == other.0[i])
     }
 
-    fn union(&mut self, other: &Mask) {
-        for i in 0..4 {
-            self.0[i] |= other.0[i];
-        }
-    }
-
     /// Whether any character is outside ASCII (the three wide words are in use).
     pub fn is_wide(&self) -> bool {
         self.0[1..].iter().any(|w| *w != 0)
-    }
-
-    fn wide(&self) -> [u64; 3] {
-        [self.0[1], self.0[2], self.0[3]]
     }
 }
 
@@ -213,16 +327,6 @@ pub struct Masks {
 }
 
 impl Masks {
-    fn push(&mut self, m: &Mask, a: Ascii) {
-        self.ascii.to_mut().push(Ascii { mask: m.0[0], ..a });
-        self.wide.to_mut().push(m.wide());
-    }
-
-    fn extend(&mut self, other: Masks) {
-        self.ascii.to_mut().extend_from_slice(&other.ascii);
-        self.wide.to_mut().extend_from_slice(&other.wide);
-    }
-
     /// Doc `i`'s ASCII words.
     #[inline]
     pub fn ascii(&self, i: u32) -> &Ascii {
@@ -367,6 +471,8 @@ pub struct Index {
     pub by_kind: [Range<u32>; 5],
     /// Per pair of letters, the docs where it matches as a term.
     pub pairs: Pairs,
+    /// Which wide mask bits the characters of this index set.
+    pub chars: CharBits,
 }
 
 /// Records indexed per unit of work when building in parallel.
@@ -423,11 +529,11 @@ impl Index {
         }
         let built = crate::par::map_units(&units, threads, |(k, r)| Some(Builder::run(&kb, *k, r.clone())))
             .expect("nothing cancels a build");
-        Index::join(kb, built)
+        Index::join(kb, built, threads)
     }
 
     /// Concatenate built pieces (in KB order): all names parts, then all other parts.
-    fn join(kb: Arc<Kb>, built: Vec<Builder>) -> Index {
+    fn join(kb: Arc<Kb>, built: Vec<Builder>, threads: usize) -> Index {
         let count = |f: fn(&Builder) -> &Part| built.iter().map(|b| f(b).fields.len()).sum::<usize>();
         let n_names = count(|b| &b.names);
         let n_fields = n_names + count(|b| &b.others);
@@ -439,11 +545,12 @@ impl Index {
             kb,
             arena: Arena::Built(String::with_capacity(n_text)),
             fields: Cow::Owned(Vec::with_capacity(n_fields)),
-            field_wide: Cow::Owned(Vec::with_capacity(n_fields)),
+            field_wide: Cow::Owned(Vec::new()),
             docs: Cow::Owned(Vec::with_capacity(built.iter().map(|b| b.docs.len()).sum())),
             doc_masks: Masks::default(),
             by_kind: Default::default(),
             pairs: Pairs::with_docs(built.iter().map(|b| b.docs.len()).sum()),
+            chars: CharBits::default(),
         };
         // Where each piece's names and others land.
         let mut names_at = Vec::with_capacity(built.len());
@@ -474,10 +581,85 @@ impl Index {
                     others.start + others_at[k]..others.end + others_at[k],
                 ));
             }
-            ix.doc_masks.extend(b.doc_masks);
+            ix.doc_masks.ascii.to_mut().extend_from_slice(&b.ascii);
         }
         ix.by_kind = by_kind;
+        ix.set_wide(threads);
         ix
+    }
+
+    /// Choose the `CharBits` for this index's text, and set the wide words of every field's and
+    /// doc's mask by them. On `threads` threads: it reads all the text.
+    fn set_wide(&mut self, threads: usize) {
+        let Arena::Built(arena) = &self.arena else {
+            unreachable!("only a built index gets its masks")
+        };
+        // Count BMP characters over pieces of the text (cut at character starts).
+        let pieces = threads * 4;
+        let mut cuts = vec![0];
+        for k in 1..pieces {
+            let mut at = (arena.len() * k / pieces).max(*cuts.last().expect("a cut"));
+            while !arena.is_char_boundary(at) {
+                at += 1;
+            }
+            cuts.push(at);
+        }
+        cuts.push(arena.len());
+        let pieces: Vec<&str> = cuts.windows(2).map(|w| &arena[w[0]..w[1]]).collect();
+        let counted = crate::par::map_units(&pieces, threads, |text| {
+            let mut n = vec![0u32; 0x1_0000];
+            for_each_wide(text, |c| {
+                if let Some(k) = n.get_mut(c as usize) {
+                    *k = k.saturating_add(1);
+                }
+            });
+            Some(n)
+        })
+        .expect("nothing cancels a build");
+        let mut counts = vec![0u32; 0x1_0000];
+        for n in counted {
+            for (a, b) in counts.iter_mut().zip(n) {
+                *a = a.saturating_add(b);
+            }
+        }
+        self.apply_wide(CharBits::from_counts(&counts), threads);
+    }
+
+    /// Set the wide words of every field's and doc's mask by `bits`.
+    pub(super) fn apply_wide(&mut self, bits: CharBits, threads: usize) {
+        self.chars = bits;
+        const UNIT: usize = 1 << 16;
+        let starts: Vec<usize> = (0..self.fields.len()).step_by(UNIT).collect();
+        let parts = crate::par::map_units(&starts, threads, |&s| {
+            let fields = &self.fields[s..(s + UNIT).min(self.fields.len())];
+            Some(
+                fields
+                    .iter()
+                    .map(|f| self.chars.wide(self.text(f)))
+                    .collect::<Vec<_>>(),
+            )
+        })
+        .expect("nothing cancels a build");
+        let mut field_wide = Vec::with_capacity(self.fields.len());
+        parts.into_iter().for_each(|p| field_wide.extend(p));
+        self.field_wide = Cow::Owned(field_wide);
+
+        let starts: Vec<usize> = (0..self.docs.len()).step_by(UNIT).collect();
+        let parts = crate::par::map_units(&starts, threads, |&s| {
+            let docs = &self.docs[s..(s + UNIT).min(self.docs.len())];
+            let union = |d: &Doc| {
+                d.fields().fold([0u64; 3], |mut m, i| {
+                    let w = &self.field_wide[i as usize];
+                    (0..3).for_each(|k| m[k] |= w[k]);
+                    m
+                })
+            };
+            Some(docs.iter().map(union).collect::<Vec<_>>())
+        })
+        .expect("nothing cancels a build");
+        let mut wide = Vec::with_capacity(self.docs.len());
+        parts.into_iter().for_each(|p| wide.extend(p));
+        self.doc_masks.wide = Cow::Owned(wide);
     }
 
     fn append(&mut self, part: &Part) {
@@ -490,7 +672,6 @@ impl Index {
             start: f.start + base,
             ..*f
         }));
-        self.field_wide.to_mut().extend_from_slice(&part.wide);
     }
 }
 
@@ -499,7 +680,6 @@ impl Index {
 struct Part {
     arena: String,
     fields: Vec<Field>,
-    wide: Vec<[u64; 3]>,
 }
 
 /// Indexes a run of records into its own parts; `Index::join` puts the runs together.
@@ -508,10 +688,9 @@ struct Builder {
     others: Part,
     /// Field ranges are within this builder's parts.
     docs: Vec<Doc>,
-    doc_masks: Masks,
-    /// Union of the masks of the doc being built.
-    doc_mask: Mask,
-    /// Its `Ascii` words but the mask.
+    /// The `Ascii` words of the docs built.
+    ascii: Vec<Ascii>,
+    /// Those of the doc being built.
     doc_ascii: Ascii,
     /// Its letter pairs, and those of the docs built.
     doc_pairs: DocPairs,
@@ -532,8 +711,7 @@ impl Builder {
             names: Part::default(),
             others: Part::default(),
             docs: Vec::with_capacity(range.len()),
-            doc_masks: Masks::default(),
-            doc_mask: Mask::default(),
+            ascii: Vec::with_capacity(range.len()),
             doc_ascii: Ascii::default(),
             doc_pairs: DocPairs::default(),
             pairs: Pairs::with_docs(range.len()),
@@ -555,20 +733,17 @@ impl Builder {
         };
         let start = part.arena.len() as u32;
         part.arena.push_str(text);
-        let mask = Mask::of(text);
+        // The wide words come once the whole index is in (`Index::set_wide`).
+        let mask = ascii_word(text);
         let (heads, starts) = if name == FieldName::Pinyin {
-            let heads = pinyin::heads(text).map(|c| Mask::bit(c).1).fold(0, |a, b| a | b);
+            let heads = pinyin::heads(text).map(Mask::ascii_bit).fold(0, |a, b| a | b);
             (heads, pinyin::start_bits(text))
         } else {
             (0, 0)
         };
-        self.doc_mask.union(&mask);
+        self.doc_ascii.mask |= mask;
         self.doc_pairs.add_field(text, name == FieldName::Pinyin);
-        self.doc_ascii.single |= if name == FieldName::Pinyin {
-            heads
-        } else {
-            mask.0[0]
-        };
+        self.doc_ascii.single |= if name == FieldName::Pinyin { heads } else { mask };
         if tier != Tier::Other {
             let a = &mut self.doc_ascii;
             let mut prev = '\0';
@@ -582,9 +757,8 @@ impl Builder {
                 prev = c;
             }
         }
-        part.wide.push(mask.wide());
         part.fields.push(Field {
-            mask: mask.0[0],
+            mask,
             start,
             len: text.len() as u32,
             first: text.chars().next().unwrap_or('\0') as u32,
@@ -650,10 +824,7 @@ impl Builder {
     fn finish(&mut self, kind: Kind, index: usize) {
         self.flush_names();
         let (n, o) = (self.names.fields.len() as u32, self.others.fields.len() as u32);
-        self.doc_masks.push(
-            &std::mem::take(&mut self.doc_mask),
-            std::mem::take(&mut self.doc_ascii),
-        );
+        self.ascii.push(std::mem::take(&mut self.doc_ascii));
         self.pairs
             .set(self.docs.len() as u32, &std::mem::take(&mut self.doc_pairs));
         self.docs.push(Doc::new(
@@ -862,6 +1033,9 @@ mod tests {
         let kb = Arc::new(crate::synth::kb(3 * BUILD_CHUNK, 7));
         let (one, two) = (Index::build_on(kb.clone(), 1), Index::build_on(kb.clone(), 2));
         assert_eq!(contents(&one), contents(&two));
+        assert_eq!(one.chars, two.chars);
+        assert_eq!(one.field_wide, two.field_wide);
+        assert_eq!(one.doc_masks.wide, two.doc_masks.wide);
         assert_eq!(one.by_kind, two.by_kind);
         for kind in Kind::ALL {
             let r = &two.by_kind[kind as usize];
@@ -904,10 +1078,79 @@ mod tests {
         assert_eq!(std::mem::size_of::<Field>(), 40);
     }
 
+    /// A synthetic KB with `extra` distinct CJK characters more, each once in a vendor name, so
+    /// each is rarer than any the KB has already.
+    fn kb_with_extra(records: usize, extra: usize) -> Arc<Kb> {
+        let mut kb = crate::synth::kb(records, 3);
+        let n = kb.vendors.len();
+        for i in 0..extra {
+            kb.vendors[i % n]
+                .name
+                .push(char::from_u32(0x6000 + i as u32).unwrap());
+        }
+        Arc::new(kb)
+    }
+
+    /// The most frequent non-ASCII characters get mask bits of their own (all of them when there
+    /// are fewer than 192), and masks say exactly which fields and docs have those; every mask
+    /// covers its text whatever bits its characters have.
+    #[test]
+    fn frequent_characters_get_bits_of_their_own() {
+        let roomy = Index::build(kb_with_extra(600, 0));
+        let crowded = Index::build_on(kb_with_extra(600, 150), 2);
+        assert!(
+            (40..192).contains(&roomy.chars.own().len()),
+            "{}",
+            roomy.chars.own().len()
+        );
+        assert_eq!(crowded.chars.own().len(), OWN_WHEN_CROWDED);
+        for ix in [&roomy, &crowded] {
+            let mut count = std::collections::HashMap::<char, usize>::new();
+            for (d, doc) in ix.docs.iter().enumerate() {
+                let mut union = [0u64; 3];
+                for i in doc.fields() {
+                    let (text, w) = (ix.text(&ix.fields[i as usize]), ix.field_wide[i as usize]);
+                    for c in text.chars().filter(|c| !c.is_ascii()) {
+                        let (k, b, _) = ix.chars.wide_bit(c);
+                        assert!(w[k] & b != 0, "{text:?} lacks the bit of {c}");
+                        *count.entry(c).or_default() += 1;
+                    }
+                    for &c in ix.chars.own() {
+                        let (k, b, own) = ix.chars.wide_bit(c);
+                        assert!(own);
+                        assert_eq!(w[k] & b != 0, text.contains(c), "{c} in {text:?}");
+                    }
+                    (0..3).for_each(|k| union[k] |= w[k]);
+                }
+                assert_eq!(ix.doc_masks.wide[d], union);
+            }
+            // None left out occurs more often than one given its own bit.
+            let own = ix.chars.own();
+            let least = own.iter().map(|c| count[c]).min().unwrap();
+            let most_left = count.iter().filter(|(c, _)| !own.contains(c)).map(|e| *e.1).max();
+            assert!(most_left.is_none_or(|m| m <= least), "{most_left:?} > {least}");
+            assert_eq!(std::ptr::eq(ix, &roomy), most_left.is_none());
+        }
+    }
+
+    #[test]
+    fn character_bits_from_a_saved_list_are_checked() {
+        assert!(CharBits::from_own(vec!['云', '阿']).is_some());
+        assert!(CharBits::from_own(vec!['云', '云']).is_none(), "twice");
+        assert!(CharBits::from_own(vec!['a']).is_none(), "ASCII");
+        assert!(CharBits::from_own(vec!['😀']).is_none(), "outside the BMP");
+        let many: Vec<char> = (0..WIDE_BITS as u32)
+            .map(|i| char::from_u32(0x4E00 + i).unwrap())
+            .collect();
+        assert!(CharBits::from_own(many[..WIDE_BITS - 1].to_vec()).is_some());
+        assert!(CharBits::from_own(many).is_none(), "no bit left to share");
+    }
+
     #[test]
     fn masks_cover_their_text() {
-        let m = Mask::of("阿里云 Cloud");
-        assert!(m.covers(&Mask::of("cl")) && m.covers(&Mask::of("CL")) && m.covers(&Mask::of("云")));
-        assert!(!m.covers(&Mask::of("x")));
+        let bits = CharBits::default();
+        let m = bits.mask("阿里云 Cloud");
+        assert!(m.covers(&bits.mask("cl")) && m.covers(&bits.mask("CL")) && m.covers(&bits.mask("云")));
+        assert!(!m.covers(&bits.mask("x")));
     }
 }

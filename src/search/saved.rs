@@ -21,13 +21,13 @@ use std::sync::Arc;
 
 use bytemuck::{Pod, Zeroable};
 
-use super::index::{Arena, Ascii, Doc, Field, Index, Masks};
+use super::index::{Arena, Ascii, CharBits, Doc, Field, Index, Masks};
 use super::pairs::{self, Pairs};
 use crate::kb::{Kb, Kind};
 
 const MAGIC: [u8; 8] = *b"mlindex\0";
 /// Bumped whenever the layout or the meaning of what is saved changes.
-const FORMAT: u32 = 4;
+const FORMAT: u32 = 5;
 /// Written in the machine's byte order; reads back otherwise on a machine of the other order.
 const ORDER: u32 = 0x0102_0304;
 
@@ -49,6 +49,8 @@ struct Header {
     arena: u64,
     /// Start and end doc of each kind.
     by_kind: [[u32; 2]; 5],
+    /// `CharBits::own`, then zeros.
+    own_chars: [u32; 192],
 }
 
 fn version_hash() -> u64 {
@@ -125,6 +127,13 @@ pub fn save(ix: &Index, fingerprint: u128, path: &Path) -> io::Result<()> {
         fields: ix.fields.len() as u64,
         arena: arena.len() as u64,
         by_kind,
+        own_chars: {
+            let mut own = [0u32; 192];
+            for (o, &c) in own.iter_mut().zip(ix.chars.own()) {
+                *o = c as u32;
+            }
+            own
+        },
     };
     let layout = Layout::of(ix.docs.len(), ix.fields.len(), arena.len())
         .ok_or_else(|| io::Error::other("index too large to save"))?;
@@ -230,6 +239,12 @@ fn read(bytes: &'static [u8], kb: Arc<Kb>, fingerprint: u128) -> Result<Index, U
     let masks_wide: &'static [[u64; 3]] = cast(bytes, layout.masks_wide)?;
     let pair_bits: &'static [u64] = cast(bytes, layout.pairs)?;
     let arena = &bytes[layout.arena];
+    let own = header.own_chars.iter().take_while(|&&c| c != 0);
+    let chars = own
+        .map(|&c| char::from_u32(c))
+        .collect::<Option<Vec<char>>>()
+        .and_then(CharBits::from_own)
+        .ok_or(Unusable::Damaged("character bits"))?;
 
     // Docs: each kind's run where the header says, one doc per record of the KB, in order, with
     // field ranges inside the fields.
@@ -279,6 +294,7 @@ fn read(bytes: &'static [u8], kb: Arc<Kb>, fingerprint: u128) -> Result<Index, U
             words: pairs::words_for(n_docs),
             bits: Cow::Borrowed(pair_bits),
         },
+        chars,
     })
 }
 
@@ -411,6 +427,7 @@ mod tests {
             ix.doc_masks.wide.to_vec(),
             ix.by_kind.clone(),
             (ix.pairs.words, ix.pairs.bits.to_vec()),
+            ix.chars.clone(),
         )
     }
 
@@ -568,7 +585,7 @@ mod tests {
     /// The digest of a small synthetic KB's saved index. When a change to the index (its layout,
     /// or what goes into it) changes this, bump FORMAT and update the digest: an index saved by
     /// the old code must not be read by the new.
-    const DIGEST: (u32, u64) = (4, 0xb1f2_04f4_1d59_8047);
+    const DIGEST: (u32, u64) = (5, 0xf5ba_d670_9198_838c);
 
     #[test]
     fn format_is_bumped_when_the_index_changes() {
@@ -576,8 +593,12 @@ mod tests {
         let path = dir.path().join("x.bin");
         save(&Index::build(kb(400, 1)), 0, &path).unwrap();
         let bytes = std::fs::read(&path).unwrap();
-        // Without the header (whose version changes with every release).
-        let digest = xxhash_rust::xxh3::xxh3_64(&bytes[size_of::<Header>()..]);
+        // Without the header (whose version changes with every release), but for its
+        // character bits.
+        let header: Header = bytemuck::pod_read_unaligned(&bytes[..size_of::<Header>()]);
+        let mut hashed = bytemuck::bytes_of(&header.own_chars).to_vec();
+        hashed.extend_from_slice(&bytes[size_of::<Header>()..]);
+        let digest = xxhash_rust::xxh3::xxh3_64(&hashed);
         assert_eq!(
             DIGEST,
             (FORMAT, digest),
