@@ -628,37 +628,15 @@ impl Index {
     /// Set the wide words of every field's and doc's mask by `bits`.
     pub(super) fn apply_wide(&mut self, bits: CharBits, threads: usize) {
         self.chars = bits;
-        const UNIT: usize = 1 << 16;
-        let starts: Vec<usize> = (0..self.fields.len()).step_by(UNIT).collect();
-        let parts = crate::par::map_units(&starts, threads, |&s| {
-            let fields = &self.fields[s..(s + UNIT).min(self.fields.len())];
-            Some(
-                fields
-                    .iter()
-                    .map(|f| self.chars.wide(self.text(f)))
-                    .collect::<Vec<_>>(),
-            )
-        })
-        .expect("nothing cancels a build");
-        let mut field_wide = Vec::with_capacity(self.fields.len());
-        parts.into_iter().for_each(|p| field_wide.extend(p));
+        let field_wide = map_in_parallel(&self.fields, threads, |f| self.chars.wide(self.text(f)));
         self.field_wide = Cow::Owned(field_wide);
-
-        let starts: Vec<usize> = (0..self.docs.len()).step_by(UNIT).collect();
-        let parts = crate::par::map_units(&starts, threads, |&s| {
-            let docs = &self.docs[s..(s + UNIT).min(self.docs.len())];
-            let union = |d: &Doc| {
-                d.fields().fold([0u64; 3], |mut m, i| {
-                    let w = &self.field_wide[i as usize];
-                    (0..3).for_each(|k| m[k] |= w[k]);
-                    m
-                })
-            };
-            Some(docs.iter().map(union).collect::<Vec<_>>())
-        })
-        .expect("nothing cancels a build");
-        let mut wide = Vec::with_capacity(self.docs.len());
-        parts.into_iter().for_each(|p| wide.extend(p));
+        let wide = map_in_parallel(&self.docs, threads, |d| {
+            d.fields().fold([0u64; 3], |mut m, i| {
+                let w = &self.field_wide[i as usize];
+                (0..3).for_each(|k| m[k] |= w[k]);
+                m
+            })
+        });
         self.doc_masks.wide = Cow::Owned(wide);
     }
 
@@ -673,6 +651,16 @@ impl Index {
             ..*f
         }));
     }
+}
+
+/// `f` of every item, in order, computed in runs of 65,536 on up to `threads` threads.
+fn map_in_parallel<T: Sync, R: Send>(items: &[T], threads: usize, f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let runs: Vec<&[T]> = items.chunks(1 << 16).collect();
+    let parts = crate::par::map_units(&runs, threads, |run| Some(run.iter().map(&f).collect::<Vec<R>>()))
+        .expect("nothing cancels a build");
+    let mut all = Vec::with_capacity(items.len());
+    parts.into_iter().for_each(|p| all.extend(p));
+    all
 }
 
 /// Fields and their text, for one of the two parts of an index.
