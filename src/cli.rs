@@ -17,7 +17,7 @@ use crate::view::{self, Sort, Tab, ViewSpec};
 #[command(name = "marketlens", version, about = "Explore a market-intelligence knowledge base in the terminal", long_about = None)]
 pub struct Cli {
     /// Knowledge base: a .toml file or a directory of them (default: the built-in cloud-market KB)
-    #[arg(long, global = true, value_name = "PATH")]
+    #[arg(long, global = true, value_name = "PATH", value_hint = clap::ValueHint::AnyPath)]
     pub kb: Option<PathBuf>,
 
     #[command(subcommand)]
@@ -29,6 +29,7 @@ pub enum Command {
     /// Load and validate a KB, report every problem, and summarise what was loaded
     Check {
         /// KB file or directory (default: --kb, else the built-in KB)
+        #[arg(value_hint = clap::ValueHint::AnyPath)]
         path: Option<PathBuf>,
         /// Print where the time went (loading, the report) to standard error
         #[arg(long)]
@@ -75,16 +76,22 @@ pub enum Command {
         query: String,
         /// Sort by a column, ascending or `:desc` (`amount:desc`, `date`); default: the tab's
         /// order, or best match first with a query
-        #[arg(long, value_name = "COLUMN[:desc]", conflicts_with = "record")]
+        #[arg(
+            long,
+            value_name = "COLUMN[:desc]",
+            conflicts_with = "record",
+            value_parser = crate::shell::SortKeyParser,
+            hide_possible_values = true
+        )]
         sort: Option<String>,
         /// One record's detail instead, by id
-        #[arg(long, value_name = "ID")]
+        #[arg(long, value_name = "ID", value_hint = clap::ValueHint::Other)]
         record: Option<String>,
         /// Output format (default: from --out's extension, else txt)
         #[arg(long, value_enum)]
         format: Option<FormatArg>,
         /// Write to this file instead of standard output
-        #[arg(long, value_name = "FILE")]
+        #[arg(long, value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
         out: Option<PathBuf>,
         /// Replace --out if it exists
         #[arg(long, requires = "out")]
@@ -93,10 +100,16 @@ pub enum Command {
     /// Print the JSON Schema of the KB format (for editors and TOML language servers)
     Schema,
     /// Print a shell completion script
+    ///
+    /// It completes commands, options and their values: tabs, formats, sort columns, file names
+    /// and (bash, zsh, fish) --record's ids, from the KB on the command line (--kb, else the
+    /// built-in one), which it lists by running `MARKETLENS_COMPLETE=ids marketlens [--kb PATH]`.
     Completions {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+    /// Print the man page (roff): `marketlens man | man -l -`
+    Man,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -175,6 +188,10 @@ pub fn run() -> ExitCode {
     // through stdout from other threads, and a lock held here for the whole session would block
     // them forever.
     let out = || std::io::stdout().lock();
+    if crate::shell::asked_for_ids() {
+        let ids = crate::shell::complete_ids(&load(cli.kb.as_deref()));
+        return finish(out().write_all(ids.as_bytes()));
+    }
     let result = match cli.command {
         Some(Command::Check { path, timings }) => return check(path.or(cli.kb).as_deref(), timings),
         Some(Command::Search {
@@ -222,9 +239,10 @@ pub fn run() -> ExitCode {
         }
         Some(Command::Schema) => out().write_all(kb::json_schema().as_bytes()),
         Some(Command::Completions { shell }) => {
-            clap_complete::generate(shell, &mut Cli::command(), "marketlens", &mut out());
-            Ok(())
+            let script = crate::shell::completions(shell, &mut Cli::command());
+            out().write_all(script.as_bytes())
         }
+        Some(Command::Man) => out().write_all(crate::shell::man_page(Cli::command()).as_bytes()),
         None => {
             use std::io::IsTerminal;
             if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {

@@ -8,6 +8,7 @@ pub mod export;
 pub mod kb;
 pub mod par;
 pub mod search;
+pub mod shell;
 pub mod synth;
 pub mod text;
 pub mod tui;
