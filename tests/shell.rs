@@ -158,6 +158,10 @@ fn zsh_and_fish_completions_call_back_for_record_ids() {
     assert!(fish.contains("function __marketlens_record_ids"));
 }
 
+/// A valid KB of two records.
+const SMALL_KB: &str = "[[source]]\nid = \"src-1\"\ntitle = \"T\"\npublisher = \"P\"\n\
+    date = \"2025-01-01\"\n\n[[vendor]]\nid = \"vendor-1\"\nname = \"V\"\nsources = [\"src-1\"]\n";
+
 #[test]
 fn completion_env_lists_the_kbs_ids() {
     let out = run_ids(&[]);
@@ -168,12 +172,7 @@ fn completion_env_lists_the_kbs_ids() {
     // --kb names another KB.
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("kb.toml");
-    std::fs::write(
-        &p,
-        "[[source]]\nid = \"src-1\"\ntitle = \"T\"\npublisher = \"P\"\ndate = \"2025-01-01\"\n\n\
-         [[vendor]]\nid = \"vendor-1\"\nname = \"V\"\nsources = [\"src-1\"]\n",
-    )
-    .unwrap();
+    std::fs::write(&p, SMALL_KB).unwrap();
     assert_eq!(run_ids(&["--kb", p.to_str().unwrap()]), "src-1\nvendor-1\n");
 }
 
@@ -215,9 +214,11 @@ fn bash_completes_record_ids_for_real() {
         .parent()
         .unwrap();
     let complete = |line: &str| -> Vec<String> {
+        // A line ending in a space completes an empty word.
+        let empty = if line.ends_with(' ') { "\"\"" } else { "" };
         let program = format!(
             r#"source "$1"
-COMP_WORDS=({line})
+COMP_WORDS=({line}{empty})
 COMP_CWORD=$((${{#COMP_WORDS[@]}} - 1))
 COMP_LINE="{line}"
 COMP_POINT=${{#COMP_LINE}}
@@ -256,6 +257,18 @@ printf '%s\n' "${{COMPREPLY[@]}}""#
     expected.sort();
     assert!(expected.len() > 3);
     assert_eq!(complete("marketlens export --record ali"), expected);
+    // With --kb, the ids of that KB.
+    let kb_file = dir.path().join("kb.toml");
+    std::fs::write(&kb_file, SMALL_KB).unwrap();
+    let kb_arg = kb_file.to_str().unwrap();
+    assert_eq!(
+        complete(&format!("marketlens --kb {kb_arg} export --record ")),
+        ["src-1", "vendor-1"]
+    );
+    assert_eq!(
+        complete(&format!("marketlens export --kb {kb_arg} --record v")),
+        ["vendor-1"]
+    );
     assert_eq!(complete("marketlens export --tab d"), ["deals"]);
     assert_eq!(complete("marketlens search x --format j"), ["json"]);
     // (bash splits words at `:`, so `amount:d` would not complete: the keys come whole.)
