@@ -147,12 +147,15 @@ fn zsh_record_ids(script: String) -> String {
     let helper = r#"
 (( $+functions[_marketlens_record_ids] )) ||
 _marketlens_record_ids() {
-    local -a ids kb
+    # The whole line, not $words: under a subcommand it starts at the subcommand, and --kb may
+    # come before.
+    local -a ids kb line
     local i
-    for ((i = 1; i < CURRENT; i++)); do
-        case "${words[i]}" in
-            --kb) kb=(--kb "${words[i+1]}") ;;
-            --kb=*) kb=(--kb "${words[i]#--kb=}") ;;
+    line=(${(Q)${(z)LBUFFER}})
+    for ((i = 1; i < ${#line}; i++)); do
+        case "${line[i]}" in
+            --kb) kb=(--kb "${line[i+1]}") ;;
+            --kb=*) kb=(--kb "${line[i]#--kb=}") ;;
         esac
     done
     ids=(${(f)"$(MARKETLENS_COMPLETE=ids marketlens "${kb[@]}" 2>/dev/null)"})
@@ -160,6 +163,9 @@ _marketlens_record_ids() {
 }
 "#;
     let script = splice(script, ":ID:'", ":ID:_marketlens_record_ids'");
+    // `_arguments` reads the `:` in the value's name (clap_complete leaves it bare) as the end of
+    // the message, and runs the rest (`desc]`) as a command.
+    let script = splice(script, ":COLUMN[:desc]:", ":COLUMN:");
     // Defined before the `compdef` (or the autoloaded call) at the end of the script.
     match script.rfind("\nif [ \"$funcstack[1]\" = \"_marketlens\" ]") {
         Some(at) => format!("{}{helper}{}", &script[..at + 1], &script[at + 1..]),

@@ -149,6 +149,15 @@ fn zsh_and_fish_completions_call_back_for_record_ids() {
     let call = zsh.rfind("compdef _marketlens marketlens").expect("compdef");
     assert!(helper < call, "the helper is defined before the script registers");
     assert!(zsh.contains("(all vendors executives deals trends sources)"));
+    // A bare `:` in a value's message breaks `_arguments` (it ran `desc]` as a command).
+    assert!(
+        !zsh.contains(":COLUMN[:desc]:"),
+        "--sort's message has a bare colon"
+    );
+    assert!(
+        zsh.contains(":COLUMN:(name name\\:asc name\\:desc "),
+        "--sort keys"
+    );
     let fish = stdout_of(&["completions", "fish"]);
     let record = fish
         .lines()
