@@ -10,11 +10,12 @@ fn version(v: &str) -> (u64, u64, u64) {
     (major, parts.next().unwrap_or(0), parts.next().unwrap_or(0))
 }
 
-/// `cargo metadata` of the locked dependency graph, offline, with a deadline.
-fn metadata() -> serde_json::Value {
+/// What `cargo ARGS` prints for this package, offline, with a deadline.
+fn cargo(args: &[&str]) -> Vec<u8> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let mut child = Command::new(cargo)
-        .args(["metadata", "--format-version", "1", "--locked", "--offline"])
+        .args(args)
+        .arg("--offline")
         .arg("--manifest-path")
         .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml"))
         .stdin(Stdio::null())
@@ -36,13 +37,55 @@ fn metadata() -> serde_json::Value {
         if start.elapsed() > Duration::from_secs(120) {
             let _ = child.kill();
             let _ = child.wait();
-            panic!("cargo metadata did not finish in 120 s");
+            panic!("cargo {args:?} did not finish in 120 s");
         }
         std::thread::sleep(Duration::from_millis(20));
     };
     let stdout = reader.join().unwrap();
-    assert!(status.success(), "cargo metadata failed");
-    serde_json::from_slice(&stdout).expect("cargo metadata prints JSON")
+    assert!(status.success(), "cargo {args:?} failed");
+    stdout
+}
+
+/// `cargo metadata` of the locked dependency graph.
+fn metadata() -> serde_json::Value {
+    let out = cargo(&["metadata", "--format-version", "1", "--locked"]);
+    serde_json::from_slice(&out).expect("cargo metadata prints JSON")
+}
+
+/// The published package holds what building, installing and testing it need: every built-in KB
+/// file (compiled in), the schema, the docs the tests run, the licenses; and not fuzzing or CI.
+#[test]
+fn the_package_holds_the_built_in_kb_docs_and_licenses() {
+    let list = String::from_utf8(cargo(&["package", "--list", "--allow-dirty"])).unwrap();
+    let files: Vec<&str> = list.lines().collect();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut kb_files = 0;
+    for entry in std::fs::read_dir(root.join("assets/kb")).unwrap() {
+        let name = entry.unwrap().file_name().into_string().unwrap();
+        let path = format!("assets/kb/{name}");
+        assert!(files.contains(&path.as_str()), "{path} is not packaged");
+        kb_files += 1;
+    }
+    assert!(kb_files >= 5);
+    for path in [
+        "LICENSE-MIT",
+        "LICENSE-APACHE",
+        "README.md",
+        "assets/marketlens.schema.json",
+        "docs/search.md",
+        "src/main.rs",
+        "tests/docs.rs",
+        "tests/fixtures/bad/dangling_deal_vendor.toml",
+        "Cargo.lock",
+    ] {
+        assert!(files.contains(&path), "{path} is not packaged");
+    }
+    for path in &files {
+        assert!(
+            !path.starts_with("fuzz/") && !path.starts_with(".ci/") && !path.starts_with("target/"),
+            "{path} should not be packaged"
+        );
+    }
 }
 
 /// `rust-version` is at least every locked dependency's (the build fails on an older toolchain
