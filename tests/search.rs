@@ -320,8 +320,14 @@ fn search_answers_right_past_a_damaged_saved_index_or_a_fifo_in_its_place() {
     }
     assert_ne!(bad, good);
     std::fs::write(path, &bad).unwrap();
-    assert_eq!(search_bounded(&kb, &cache, &[]), plain);
+    let (out, err) = search_bounded(&kb, &cache, &["--timings"]);
+    assert_eq!(out, plain.0);
+    assert!(
+        err.contains("note: the saved index was not used: damaged (checksum)\ntimings: "),
+        "{err}"
+    );
     assert_eq!(std::fs::read(path).unwrap(), good, "saved again whole");
+    assert_eq!(search_bounded(&kb, &cache, &[]), plain);
 
     // A FIFO in its place.
     std::fs::remove_file(path).unwrap();

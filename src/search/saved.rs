@@ -248,6 +248,16 @@ pub enum Unusable {
     NotAFile,
 }
 
+impl std::fmt::Display for Unusable {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        match self {
+            Unusable::Stale => f.write_str("saved for another KB, version or machine"),
+            Unusable::Damaged(why) => write!(f, "damaged ({why})"),
+            Unusable::NotAFile => f.write_str("not a regular file, left alone"),
+        }
+    }
+}
+
 /// A regular file at `path`, opened for reading without following a symlink and without
 /// blocking (a FIFO would wait for a writer), and checked to be a regular file before opening
 /// and after. `Err` when there is nothing at `path` or it cannot be opened.
