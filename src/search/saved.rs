@@ -1,6 +1,6 @@
 //! A search index saved to a file and read back from it, so that `marketlens search` on a big
-//! KB need not build one every time (building takes ~0.2 s per 100,000 records; reading a saved
-//! one, a few tens of milliseconds).
+//! KB need not build one every time (building takes ~0.2 s per 100,000 records on an idle
+//! machine; reading and verifying a saved one, a fraction of that: see `docs/search.md`).
 //!
 //! The file is the index's arrays as they are in memory (`Field` and `Doc` are plain data),
 //! after a header that ties it to one KB (the fingerprint of its files' bytes, see
