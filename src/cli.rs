@@ -564,6 +564,17 @@ fn search(path: Option<&std::path::Path>, args: &SearchArgs) -> ExitCode {
         );
     }
     if timings {
+        // Why a saved index was not used, or none could be saved: never an error, but worth
+        // knowing when asking where the time went.
+        if let search::saved::Outcome::Built { replaced, saved } = &outcome {
+            if let Some(why) = replaced {
+                eprintln!("note: the saved index was not used: {why}");
+            }
+            if let Some(e) = saved {
+                let e = crate::text::escape_controls(&e.to_string()).into_owned();
+                eprintln!("note: the index could not be saved: {e}");
+            }
+        }
         eprintln!("{clock}");
     }
     finish(written)
