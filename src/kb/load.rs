@@ -56,15 +56,42 @@ impl Loaded {
 
     /// All diagnostics, rendered, each followed by a blank line.
     pub fn render_diagnostics(&self) -> String {
+        self.render_diagnostics_upto(usize::MAX)
+    }
+
+    /// The first `max` diagnostics, rendered as [`Loaded::render_diagnostics`] does, then, when
+    /// there are more, one line that counts the rest: `note: 9900 more diagnostics not shown
+    /// (9900 errors, 0 warnings); …`. Each diagnostic costs the same whatever the file, so the
+    /// whole is linear in `max`.
+    pub fn render_diagnostics_upto(&self, max: usize) -> String {
         let mut out = String::new();
         let mut lines = super::diag::Lines::default();
-        for d in &self.diagnostics {
+        for d in self.diagnostics.iter().take(max) {
             out.push_str(&d.render_in(&self.files, &mut lines));
             out.push('\n');
+        }
+        let rest = &self.diagnostics[max.min(self.diagnostics.len())..];
+        if !rest.is_empty() {
+            let errors = rest.iter().filter(|d| d.is_error()).count();
+            out.push_str(&format!(
+                "note: {} more {} not shown ({}, {}); `marketlens check --all` prints every one\n\n",
+                rest.len(),
+                if rest.len() == 1 {
+                    "diagnostic"
+                } else {
+                    "diagnostics"
+                },
+                crate::text::count(errors, "error", "errors"),
+                crate::text::count(rest.len() - errors, "warning", "warnings"),
+            ));
         }
         out
     }
 }
+
+/// How many diagnostics `marketlens check` (and a command refusing an invalid KB) prints before
+/// it counts the rest in one line; `check --all` prints every one.
+pub const SHOWN_DIAGNOSTICS: usize = 100;
 
 /// Load the built-in KB.
 pub fn load_builtin() -> Loaded {
