@@ -311,17 +311,9 @@ fn finish(result: std::io::Result<()>) -> ExitCode {
 fn bad_query(query: &str, e: &crate::search::QueryError) -> ExitCode {
     eprintln!("error: bad query: {e}");
     eprintln!("  {}", crate::text::escape_controls(query));
-    let pad: String = query
-        .chars()
-        .take(e.column)
-        .map(|c| {
-            if crate::text::width(&c.to_string()) > 1 {
-                "  "
-            } else {
-                " "
-            }
-        })
-        .collect();
+    // The caret stands under the column as shown: escaped characters take their escape's width.
+    let before: String = query.chars().take(e.column).collect();
+    let pad = " ".repeat(crate::text::width(&crate::text::escape_controls(&before)));
     eprintln!("  {pad}^");
     ExitCode::from(1)
 }

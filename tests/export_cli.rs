@@ -189,6 +189,56 @@ fn hostile_kb_reaches_no_output_raw() {
     run(&["check"], "check");
 }
 
+/// A query's error quotes the query: every filter's error, on `search` and `export --query`,
+/// shows hostile input escaped (`\u{1b}]52;…`), never raw, with the caret under its column as
+/// shown.
+#[test]
+fn hostile_query_errors_are_escaped() {
+    let payloads = [
+        "\x1b]52;c;cHduZWQ=\x07",
+        "\x1b[2J\u{9b}31m",
+        "\u{202e}x\u{2066}",
+        "\u{200b}\u{feff}\u{7f}",
+    ];
+    for filter in [
+        "kind:", "year:", "period:", "metric:", "value>", "amount>", "vendor:", "source:", "nope:",
+    ] {
+        for p in payloads {
+            let q = format!("{filter}{p}");
+            for args in [
+                vec!["search", q.as_str()],
+                vec!["export", "--tab", "deals", "--query", q.as_str()],
+            ] {
+                let o = marketlens(&args);
+                let what = format!("{args:?}");
+                assert_eq!(o.status.code(), Some(1), "{what}: {}", stderr(&o));
+                common::assert_inert_bytes(&o.stderr, true, &what);
+                let err = stderr(&o);
+                assert!(err.starts_with("error: bad query: column "), "{what}: {err}");
+                // The query line and the caret under the start of the filter's value.
+                let lines: Vec<&str> = err.lines().collect();
+                let shown = lines[1].strip_prefix("  ").unwrap();
+                assert!(
+                    shown.starts_with(filter) && shown.contains("\\u{"),
+                    "{what}: {err}"
+                );
+                let caret = lines[2].find('^').unwrap() - 2;
+                let col: usize = lines[0]["error: bad query: column ".len()..]
+                    .split(':')
+                    .next()
+                    .and_then(|c| c.parse().ok())
+                    .unwrap();
+                let before: String = q.chars().take(col - 1).collect();
+                assert_eq!(
+                    caret,
+                    marketlens::text::width(&marketlens::text::escape_controls(&before)),
+                    "{what}: {err}"
+                );
+            }
+        }
+    }
+}
+
 #[test]
 fn never_clobbers_without_force_and_io_failures_exit_2() {
     let dir = tempfile::tempdir().unwrap();
