@@ -34,6 +34,9 @@ pub enum Command {
         /// Print where the time went (loading, the report) to standard error
         #[arg(long)]
         timings: bool,
+        /// Print every problem (by default the first 100, then how many more)
+        #[arg(long)]
+        all: bool,
     },
     /// Fuzzy-search every record (or one tab's) and print the ranked matches
     ///
@@ -193,7 +196,9 @@ pub fn run() -> ExitCode {
         return finish(out().write_all(ids.as_bytes()));
     }
     let result = match cli.command {
-        Some(Command::Check { path, timings }) => return check(path.or(cli.kb).as_deref(), timings),
+        Some(Command::Check { path, timings, all }) => {
+            return check(path.or(cli.kb).as_deref(), timings, all);
+        }
         Some(Command::Search {
             query,
             tab,
@@ -296,7 +301,10 @@ fn load_valid(path: Option<&std::path::Path>, verb: &str) -> Result<Loaded, Exit
 
 /// Print why a KB cannot be used (the `check` diagnostics); exit 1.
 fn report_invalid(loaded: &Loaded, verb: &str) -> ExitCode {
-    eprint!("{}", loaded.render_diagnostics());
+    eprint!(
+        "{}",
+        loaded.render_diagnostics_upto(crate::kb::load::SHOWN_DIAGNOSTICS)
+    );
     eprintln!(
         "error: cannot {verb} `{}`: {}; fix the KB and try again (`marketlens check` lists the problems)",
         crate::text::escape_controls(&loaded.label),
@@ -321,17 +329,9 @@ fn finish(result: std::io::Result<()>) -> ExitCode {
 fn bad_query(query: &str, e: &crate::search::QueryError) -> ExitCode {
     eprintln!("error: bad query: {e}");
     eprintln!("  {}", crate::text::escape_controls(query));
-    let pad: String = query
-        .chars()
-        .take(e.column)
-        .map(|c| {
-            if crate::text::width(&c.to_string()) > 1 {
-                "  "
-            } else {
-                " "
-            }
-        })
-        .collect();
+    // The caret stands under the column as shown: escaped characters take their escape's width.
+    let before: String = query.chars().take(e.column).collect();
+    let pad = " ".repeat(crate::text::width(&crate::text::escape_controls(&before)));
     eprintln!("  {pad}^");
     ExitCode::from(1)
 }
@@ -665,13 +665,13 @@ pub fn summary(l: &Loaded) -> String {
     )
 }
 
-fn check(path: Option<&std::path::Path>, timings: bool) -> ExitCode {
+fn check(path: Option<&std::path::Path>, timings: bool, all: bool) -> ExitCode {
     let mut clock = Phases::start();
     // Never freed: the process ends after the report, and freeing a big KB record by record costs
     // ~0.1 s per 100k records, while the OS takes the memory back at once.
     let loaded = std::mem::ManuallyDrop::new(load(path));
     clock.lap("load");
-    let code = report(&loaded);
+    let code = report(&loaded, all);
     clock.lap("report");
     if timings {
         eprintln!("{clock}");
@@ -680,8 +680,13 @@ fn check(path: Option<&std::path::Path>, timings: bool) -> ExitCode {
 }
 
 /// `check`'s report: the diagnostics, then a summary line or the error count.
-fn report(loaded: &Loaded) -> ExitCode {
-    eprint!("{}", loaded.render_diagnostics());
+fn report(loaded: &Loaded, all: bool) -> ExitCode {
+    let shown = if all {
+        usize::MAX
+    } else {
+        crate::kb::load::SHOWN_DIAGNOSTICS
+    };
+    eprint!("{}", loaded.render_diagnostics_upto(shown));
     let (errors, warnings) = (loaded.error_count(), loaded.warning_count());
     if errors > 0 {
         eprintln!(

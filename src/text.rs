@@ -3,18 +3,44 @@
 
 use std::borrow::Cow;
 
-/// Characters that could steer a terminal or hide/reorder text: C0 and C1 controls, DEL, bidi
-/// overrides and isolates, zero-width and invisible formatting characters, the line and
-/// paragraph separators (which break lines in editors and JavaScript), the soft hyphen and the
-/// combining grapheme joiner (invisible, of disputed width), the blank Hangul fillers
-/// that pass for names, and the invisible tag characters that can smuggle hidden text.
+/// Characters that could steer a terminal, hide or reorder text, or that terminals and ratatui
+/// measure differently. Decided by Unicode property (ICU4X's data, `icu_properties`), so new
+/// characters of a kind are covered without a list to keep up:
+///
+/// - controls (C0, C1, DEL: General_Category Cc) and the line and paragraph separators (which
+///   break lines in editors and JavaScript);
+/// - Default_Ignorable_Code_Point: zero-width spaces and joiners, bidi marks, variation
+///   selectors, the soft hyphen, the combining grapheme joiner, Hangul fillers that pass for
+///   names, tag characters that smuggle hidden text, the deprecated format characters
+///   U+206A–206F;
+/// - General_Category Cf (format): bidi overrides and isolates, interlinear annotation,
+///   Egyptian hieroglyph and shorthand format controls, musical beam marks …;
+/// - Prepended_Concatenation_Mark (U+0600–0605, U+06DD, U+110BD …), which join the character
+///   after them into one cluster of disputed width;
+/// - noncharacters (U+FDD0–FDEF, U+xFFFE/xFFFF);
+/// - characters that make a cluster whose width a terminal and ratatui disagree on, leaving
+///   stale cells on screen as a selection moves: regional indicators (a flag is one 2-column
+///   cluster to ratatui, two 1-column letters, or one 1-column cluster, to terminals) and
+///   halfwidth marks that extend a cluster yet take a column (the halfwidth kana voicing
+///   marks U+FF9E/FF9F: Grapheme_Extend and East_Asian_Width Halfwidth).
 pub fn is_unsafe(c: char) -> bool {
+    use icu_properties::props::BinaryProperty;
+    use icu_properties::props::{
+        DefaultIgnorableCodePoint, EastAsianWidth, EnumeratedProperty, GeneralCategory, GraphemeExtend,
+        NoncharacterCodePoint, PrependedConcatenationMark, RegionalIndicator,
+    };
+    // Printable ASCII and the CJK ideographs most KB text is made of have none of these.
+    if (' '..='~').contains(&c) || ('\u{4E00}'..='\u{9FFF}').contains(&c) {
+        return false;
+    }
     c.is_control()
-        || matches!(c,
-            '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}'
-            | '\u{2066}'..='\u{2069}' | '\u{FEFF}' | '\u{061C}' | '\u{FFF9}'..='\u{FFFB}'
-            | '\u{2028}' | '\u{2029}' | '\u{180E}' | '\u{115F}' | '\u{1160}' | '\u{3164}'
-            | '\u{FFA0}' | '\u{E0000}'..='\u{E007F}' | '\u{00AD}' | '\u{034F}')
+        || matches!(c, '\u{2028}' | '\u{2029}')
+        || DefaultIgnorableCodePoint::for_char(c)
+        || GeneralCategory::for_char(c) == GeneralCategory::Format
+        || PrependedConcatenationMark::for_char(c)
+        || NoncharacterCodePoint::for_char(c)
+        || RegionalIndicator::for_char(c)
+        || (GraphemeExtend::for_char(c) && EastAsianWidth::for_char(c) == EastAsianWidth::Halfwidth)
 }
 
 /// Replace every unsafe character with a visible escape (`\n`, `\t`, `\u{1b}`), so the text stays
@@ -198,6 +224,62 @@ mod tests {
         assert_eq!(wrap("abcdefgh", 3), ["abc", "def", "gh"]);
         for line in wrap("AWS大中华区斩获TikTok订单(10亿美元以上) and more text", 9) {
             assert!(width(&line) <= 9, "{line}");
+        }
+    }
+
+    /// A sample of each kind `is_unsafe` decides by property, from the first, a middle and the
+    /// last of each range named in issue 16, and text that must stay as it is.
+    #[test]
+    fn unsafe_by_unicode_property() {
+        let unsafe_ranges: &[(u32, u32, &str)] = &[
+            (0x206A, 0x206F, "deprecated format characters (Cf, ignorable)"),
+            (0x0600, 0x0605, "Arabic prepended concatenation marks"),
+            (0x06DD, 0x06DD, "Arabic end of ayah (prepended)"),
+            (0x110BD, 0x110BD, "Kaithi number sign (prepended)"),
+            (0x1D173, 0x1D17A, "musical beam and phrase marks (Cf)"),
+            (0x1BCA0, 0x1BCA3, "shorthand format controls (Cf)"),
+            (0x13430, 0x1343F, "Egyptian hieroglyph format controls (Cf)"),
+            (0xE0100, 0xE01EF, "variation selectors supplement (ignorable)"),
+            (0xFE00, 0xFE0F, "variation selectors (ignorable)"),
+            (0xFDD0, 0xFDEF, "noncharacters"),
+            (0xFFFE, 0xFFFF, "noncharacters"),
+            (0x10FFFE, 0x10FFFF, "noncharacters"),
+            (0x1F1E6, 0x1F1FF, "regional indicators"),
+            (0xFF9E, 0xFF9F, "halfwidth voicing marks"),
+            (0x200B, 0x200F, "zero-width and bidi marks"),
+            (0x202A, 0x202E, "bidi embeddings and overrides"),
+            (0x2066, 0x2069, "bidi isolates"),
+            (0xE0000, 0xE007F, "tags"),
+            (0x0080, 0x009F, "C1 controls"),
+            (0x0000, 0x001F, "C0 controls"),
+        ];
+        for &(lo, hi, what) in unsafe_ranges {
+            for cp in [lo, lo + (hi - lo) / 2, hi] {
+                let c = char::from_u32(cp).unwrap();
+                assert!(is_unsafe(c), "U+{cp:04X} ({what})");
+                assert_eq!(
+                    escape_controls(&format!("a{c}b")),
+                    format!("a\\u{{{cp:x}}}b"),
+                    "{what}"
+                );
+            }
+        }
+        for s in [
+            "阿里云",
+            "Alibaba Cloud",
+            "ｶ",
+            "ﾊ",
+            "ガ",
+            "é",
+            "e\u{301}",
+            "क्षि",
+            "สวัสดี",
+            "عر",
+            "한국",
+            "€½",
+            "😀",
+        ] {
+            assert!(!s.chars().any(is_unsafe), "{s:?}");
         }
     }
 

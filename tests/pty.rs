@@ -798,6 +798,16 @@ const PAYLOAD: &[(&[u8], &str)] = &[
     ("\u{2028}".as_bytes(), "line separator"),
     ("\u{2029}".as_bytes(), "paragraph separator"),
     ("\u{ad}".as_bytes(), "soft hyphen"),
+    ("\u{206a}".as_bytes(), "deprecated format character"),
+    ("\u{600}".as_bytes(), "Arabic prepended mark"),
+    ("\u{6dd}".as_bytes(), "Arabic end of ayah"),
+    ("\u{1d173}".as_bytes(), "musical format character"),
+    ("\u{1bca0}".as_bytes(), "shorthand format control"),
+    ("\u{13430}".as_bytes(), "Egyptian format control"),
+    ("\u{e0100}".as_bytes(), "variation selector"),
+    ("\u{fdd0}".as_bytes(), "noncharacter"),
+    ("\u{1f1e8}".as_bytes(), "regional indicator"),
+    ("\u{ff9e}".as_bytes(), "halfwidth voicing mark"),
 ];
 
 /// Every KB string is drawn inertly: the app is driven through every tab, a selection, the

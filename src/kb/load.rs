@@ -56,15 +56,42 @@ impl Loaded {
 
     /// All diagnostics, rendered, each followed by a blank line.
     pub fn render_diagnostics(&self) -> String {
+        self.render_diagnostics_upto(usize::MAX)
+    }
+
+    /// The first `max` diagnostics, rendered as [`Loaded::render_diagnostics`] does, then, when
+    /// there are more, one line that counts the rest: `note: 9900 more diagnostics not shown
+    /// (9900 errors, 0 warnings); …`. Each diagnostic costs the same whatever the file, so the
+    /// whole is linear in `max`.
+    pub fn render_diagnostics_upto(&self, max: usize) -> String {
         let mut out = String::new();
         let mut lines = super::diag::Lines::default();
-        for d in &self.diagnostics {
+        for d in self.diagnostics.iter().take(max) {
             out.push_str(&d.render_in(&self.files, &mut lines));
             out.push('\n');
+        }
+        let rest = &self.diagnostics[max.min(self.diagnostics.len())..];
+        if !rest.is_empty() {
+            let errors = rest.iter().filter(|d| d.is_error()).count();
+            out.push_str(&format!(
+                "note: {} more {} not shown ({}, {}); `marketlens check --all` prints every one\n\n",
+                rest.len(),
+                if rest.len() == 1 {
+                    "diagnostic"
+                } else {
+                    "diagnostics"
+                },
+                crate::text::count(errors, "error", "errors"),
+                crate::text::count(rest.len() - errors, "warning", "warnings"),
+            ));
         }
         out
     }
 }
+
+/// How many diagnostics `marketlens check` (and a command refusing an invalid KB) prints before
+/// it counts the rest in one line; `check --all` prints every one.
+pub const SHOWN_DIAGNOSTICS: usize = 100;
 
 /// Load the built-in KB.
 pub fn load_builtin() -> Loaded {
@@ -518,8 +545,27 @@ fn read_piece(fi: usize, text: &str, offset: usize, whole: bool) -> Piece<'_> {
             return p;
         }
         p.unparsed = true;
+        // The parser's "recursion limit" (a key of too many dotted parts) has no span: find the
+        // keys it means ourselves, in order.
+        let mut deep = deep_keys(text).into_iter();
         for e in &errors {
-            p.diags.push(toml_diag(fi, e, offset, offset..offset));
+            let recursion = e.span().is_none() && e.message().trim() == "recursion limit";
+            let d = match recursion.then(|| deep.next()).flatten() {
+                Some(k) => Diagnostic::error(
+                    Some(fi),
+                    Some(at(k.span)),
+                    format!(
+                        "{} has {} dotted parts; at most {MAX_KEY_PARTS} are supported",
+                        if k.header { "this table header" } else { "this key" },
+                        k.parts
+                    ),
+                )
+                .with_help(Some(
+                    "nest fewer tables, or quote a part that holds dots: \"a.b\" is one part".into(),
+                )),
+                None => toml_diag(fi, e, offset, offset..offset),
+            };
+            p.diags.push(d);
         }
         return p;
     }
@@ -674,6 +720,107 @@ fn read_record<'t, T: Record>(
     }
 }
 
+/// The most dotted parts the TOML parser reads in one key or table header (its nesting limit).
+const MAX_KEY_PARTS: usize = 80;
+
+/// A key or table header of more than [`MAX_KEY_PARTS`] parts.
+#[derive(Debug, PartialEq, Eq)]
+struct DeepKey {
+    /// From its first part to its last (not the brackets).
+    span: Range<usize>,
+    parts: usize,
+    /// A `[table]` or `[[array]]` header rather than a `key = value`.
+    header: bool,
+}
+
+/// Every run of dotted key parts (bare or quoted, spaces allowed around the dots) of more than
+/// [`MAX_KEY_PARTS`] parts, in order: what toml's "recursion limit" error, which has no
+/// position, is about. Strings (multi-line ones too) and comments are skipped. Hand-written
+/// because the parser gives no position for it, and this needs only to find runs of
+/// `part.part.part`, never to judge the rest of the syntax.
+fn deep_keys(text: &str) -> Vec<DeepKey> {
+    /// The run being read: its start, its end so far and the dots seen.
+    type Run = Option<(usize, usize, usize)>;
+    fn close(run: &mut Run, found: &mut Vec<DeepKey>, header: bool) {
+        if let Some((start, end, dots)) = run.take()
+            && dots >= MAX_KEY_PARTS
+        {
+            found.push(DeepKey {
+                span: start..end,
+                parts: dots + 1,
+                header,
+            });
+        }
+    }
+    fn extend(run: &mut Run, from: usize, to: usize) {
+        match run {
+            Some((_, end, _)) => *end = to,
+            None => *run = Some((from, to, 0)),
+        }
+    }
+    let b = text.as_bytes();
+    let mut found = Vec::new();
+    let mut run: Run = None;
+    // Whether the line opened with `[` (a header), and whether anything but blanks came yet.
+    let (mut header, mut line_start) = (false, true);
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        match c {
+            b'"' | b'\'' => {
+                let multi = b[i..].starts_with(&[c, c, c]);
+                let from = i;
+                i += if multi { 3 } else { 1 };
+                while i < b.len() {
+                    if c == b'"' && b[i] == b'\\' {
+                        i += 2;
+                    } else if !multi && b[i] == b'\n' {
+                        break;
+                    } else if b[i] == c && (!multi || b[i..].starts_with(&[c, c, c])) {
+                        i += if multi { 3 } else { 1 };
+                        break;
+                    } else {
+                        i += 1;
+                    }
+                }
+                i = i.min(b.len());
+                extend(&mut run, from, i);
+                line_start = false;
+                continue;
+            }
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'_' | b'-' => {
+                extend(&mut run, i, i + 1);
+                line_start = false;
+            }
+            b'.' if run.is_some() => {
+                if let Some((_, _, dots)) = &mut run {
+                    *dots += 1;
+                }
+            }
+            b' ' | b'\t' => {}
+            b'#' => {
+                close(&mut run, &mut found, header);
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+                continue;
+            }
+            _ => {
+                close(&mut run, &mut found, header);
+                if c == b'\n' {
+                    (header, line_start) = (false, true);
+                } else {
+                    header = c == b'[' && (line_start || header);
+                    line_start = false;
+                }
+            }
+        }
+        i += 1;
+    }
+    close(&mut run, &mut found, header);
+    found
+}
+
 /// A toml/serde error as a diagnostic, with a "did you mean" for unknown names.
 /// `offset`: where the parsed text starts in the file; `fallback`: the span (in the file) to report
 /// when the error has none.
@@ -692,4 +839,28 @@ fn toml_diag(fi: usize, e: &toml::de::Error, offset: usize, fallback: Range<usiz
         msg,
     )
     .with_help(help)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn deep_keys_finds_long_dotted_runs_and_skips_strings_and_comments() {
+        let parts = |n: usize, p: &str| vec![p; n].join(".");
+        let text = format!(
+            "# {c}\nx = \"{s}\"\ny = '''\n{s}\n'''\n[{h}]\n  {q} = 1\nok.{short} = 2\n",
+            c = parts(100, "c"),
+            s = parts(100, "s"),
+            h = parts(81, "a"),
+            q = parts(90, "\"q.q\""),
+            short = parts(79, "b"),
+        );
+        let found = deep_keys(&text);
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(found[0].header && found[0].parts == 81);
+        assert_eq!(&text[found[0].span.clone()], parts(81, "a"));
+        assert!(!found[1].header && found[1].parts == 90);
+        assert_eq!(&text[found[1].span.clone()], parts(90, "\"q.q\""));
+    }
 }

@@ -197,10 +197,7 @@ pub struct Compiled {
 pub fn compile(ix: &Index, query: &Query) -> Result<Compiled, QueryError> {
     let mut checks = Vec::new();
     for f in &query.filters {
-        let err = |message: String| QueryError {
-            column: f.column,
-            message,
-        };
+        let err = |message: String| QueryError::new(f.column, message);
         let check = match &f.kind {
             FilterKind::Kind(KindFilter::Record(k)) => Check::RecordKind(*k),
             FilterKind::Kind(KindFilter::Deal(k)) => Check::DealKind(*k),

@@ -120,6 +120,22 @@ pub struct QueryError {
     pub message: String,
 }
 
+impl QueryError {
+    /// An error at `column`. Messages quote the query, which is untrusted: anything in `message`
+    /// that could steer a terminal or hide text is escaped here, once, for every place that
+    /// shows it (the CLI's stderr, the explorer's status line and palette).
+    pub fn new(column: usize, message: impl Into<String>) -> QueryError {
+        let message = message.into();
+        QueryError {
+            column,
+            message: match crate::text::escape_controls(&message) {
+                std::borrow::Cow::Borrowed(_) => message,
+                std::borrow::Cow::Owned(escaped) => escaped,
+            },
+        }
+    }
+}
+
 impl fmt::Display for QueryError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "column {}: {}", self.column + 1, self.message)
@@ -201,10 +217,7 @@ fn tokenize(input: &str) -> Result<Vec<Token>, QueryError> {
                 tok.text.push(q);
             }
             if !closed {
-                return Err(QueryError {
-                    column: col,
-                    message: "unterminated quote: add a closing \"".into(),
-                });
+                return Err(QueryError::new(col, "unterminated quote: add a closing \""));
             }
         } else {
             tok.text.push(c);
@@ -219,9 +232,11 @@ pub fn parse(input: &str) -> Result<Query, QueryError> {
     let mut q = Query::default();
     for tok in tokenize(input)? {
         // Offsets below are bytes into the token; columns are characters.
-        let err = |offset: usize, message: String| QueryError {
-            column: tok.column + tok.text.get(..offset).map_or(0, |s| s.chars().count()),
-            message,
+        let err = |offset: usize, message: String| {
+            QueryError::new(
+                tok.column + tok.text.get(..offset).map_or(0, |s| s.chars().count()),
+                message,
+            )
         };
         let mut text = tok.text.as_str();
         let mut offset = 0;
