@@ -114,7 +114,16 @@ pub fn io_reason(e: &io::Error) -> String {
     match e.kind() {
         io::ErrorKind::NotFound => "no such file or directory".into(),
         io::ErrorKind::PermissionDenied => "permission denied".into(),
-        _ => e.to_string(),
+        _ => {
+            // "No space left on device (os error 28)" -> "no space left on device"
+            let s = e.to_string();
+            let s = s.split(" (os error").next().unwrap_or_default();
+            let mut c = s.chars();
+            match c.next() {
+                Some(first) => first.to_lowercase().chain(c).collect(),
+                None => e.kind().to_string(),
+            }
+        }
     }
 }
 

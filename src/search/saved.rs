@@ -138,7 +138,8 @@ pub fn save(ix: &Index, fingerprint: u128, path: &Path) -> io::Result<()> {
     let layout = Layout::of(ix.docs.len(), ix.fields.len(), arena.len())
         .ok_or_else(|| io::Error::other("index too large to save"))?;
     let dir = path.parent().unwrap_or(Path::new("."));
-    let mut tmp = tempfile::Builder::new().prefix(".index-").tempfile_in(dir)?;
+    let (mut tmp, _registered) =
+        crate::fsutil::create_temp(|| tempfile::Builder::new().prefix(".index-").tempfile_in(dir))?;
     {
         let mut out = BufWriter::with_capacity(1 << 20, tmp.as_file_mut());
         let mut at = 0usize;
@@ -347,6 +348,8 @@ pub fn open_or_build(
     let saved = std::fs::create_dir_all(dir).and_then(|()| save(&ix, fingerprint, &path));
     if saved.is_ok() {
         prune(dir, KEEP);
+        // Temporary files of saves that were killed (SIGKILL, a crash) and never renamed.
+        crate::fsutil::prune_stale_temps(dir, ".index-", "", crate::fsutil::STALE_TEMP_AGE);
     }
     (
         ix,
