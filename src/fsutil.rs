@@ -281,8 +281,19 @@ pub fn create_temp(
     let _ = tmp.as_file().try_lock();
     let id = NEXT_TEMP.fetch_add(1, Ordering::Relaxed);
     temps.push((id, tmp.path().to_path_buf()));
+    drop(temps);
+    if std::env::var_os(TEST_STALL_VAR).is_some() {
+        loop {
+            std::thread::park();
+        }
+    }
     Ok((tmp, Registered(id)))
 }
+
+/// For the end-to-end tests only (as `tui::TEST_PANIC_VAR`): when set, [`create_temp`] hangs
+/// once the file is made and registered, so a test can signal a process that surely has a
+/// temporary file. It does nothing unless set.
+pub const TEST_STALL_VAR: &str = "MARKETLENS_TEST_STALL_TEMP";
 
 /// The paths registered now (for tests).
 pub fn registered_temps() -> Vec<PathBuf> {
