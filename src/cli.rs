@@ -100,7 +100,7 @@ pub enum Command {
         /// Write to this file instead of standard output
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
-        /// Replace --out if it exists
+        /// Replace --out if it exists (only ever a regular file: never a device, FIFO or socket)
         #[arg(long, requires = "out")]
         force: bool,
     },
@@ -242,7 +242,8 @@ pub fn run() -> ExitCode {
         }
         Some(Command::Schema) => {
             let mut out = out();
-            out.write_all(kb::json_schema().as_bytes()).and_then(|()| out.flush())
+            out.write_all(kb::json_schema().as_bytes())
+                .and_then(|()| out.flush())
         }
         Some(Command::Completions { shell }) => {
             // Into memory first: clap_complete panics when it cannot write.
@@ -695,10 +696,13 @@ fn report(loaded: &Loaded) -> ExitCode {
         return ExitCode::from(1);
     }
     let mut out = std::io::stdout().lock();
-    let written = writeln!(out, "{}", crate::text::escape_controls(&summary(loaded)))
-        .and_then(|()| out.flush());
+    let written =
+        writeln!(out, "{}", crate::text::escape_controls(&summary(loaded))).and_then(|()| out.flush());
     drop(out);
-    if written.as_ref().is_err_and(|e| e.kind() != std::io::ErrorKind::BrokenPipe) {
+    if written
+        .as_ref()
+        .is_err_and(|e| e.kind() != std::io::ErrorKind::BrokenPipe)
+    {
         return finish(written);
     }
     if warnings > 0 {

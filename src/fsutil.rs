@@ -56,7 +56,7 @@ pub fn parse_size(s: &str) -> Option<u64> {
 /// A size for a message: `2 GiB`, `512 MiB`, `1000 bytes`.
 pub fn show_size(n: u64) -> String {
     for (shift, unit) in [(40, "TiB"), (30, "GiB"), (20, "MiB"), (10, "KiB")] {
-        if n >= 1 << shift && n % (1 << shift) == 0 {
+        if n >= 1 << shift && n.is_multiple_of(1 << shift) {
             return format!("{} {unit}", n >> shift);
         }
     }
@@ -103,10 +103,16 @@ pub enum ReadError {
         link: bool,
     },
     /// Larger than `limit` bytes.
-    TooLarge { path: PathBuf, limit: u64 },
+    TooLarge {
+        path: PathBuf,
+        limit: u64,
+    },
     /// [`MAX_FILE_VAR`] is not a size.
     BadLimit(String),
-    Io { path: PathBuf, error: io::Error },
+    Io {
+        path: PathBuf,
+        error: io::Error,
+    },
 }
 
 /// An I/O error's reason in a few lower-case words.
@@ -411,7 +417,15 @@ mod tests {
         assert_eq!(parse_size(" 4GiB "), Some(4 << 30));
         assert_eq!(parse_size("1T"), Some(1 << 40));
         assert_eq!(parse_size("4 G"), Some(4 << 30));
-        for bad in ["", "G", "-1", "1.5G", "4X", "99999999999999999999", "18446744073709551615T"] {
+        for bad in [
+            "",
+            "G",
+            "-1",
+            "1.5G",
+            "4X",
+            "99999999999999999999",
+            "18446744073709551615T",
+        ] {
             assert_eq!(parse_size(bad), None, "{bad}");
         }
         assert_eq!(show_size(2 << 30), "2 GiB");
@@ -499,7 +513,8 @@ mod tests {
     #[test]
     fn registered_temps_leave_the_registry_when_dropped() {
         let dir = tempfile::tempdir().unwrap();
-        let (tmp, reg) = create_temp(|| tempfile::Builder::new().prefix(".t-").tempfile_in(dir.path())).unwrap();
+        let (tmp, reg) =
+            create_temp(|| tempfile::Builder::new().prefix(".t-").tempfile_in(dir.path())).unwrap();
         assert!(registered_temps().contains(&tmp.path().to_path_buf()));
         let path = tmp.path().to_path_buf();
         drop(tmp);

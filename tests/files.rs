@@ -76,7 +76,10 @@ fn mkfifo(p: &Path) {
 
 /// `check PATH` must end at once with exit 1 and `message` on standard error.
 fn check_refuses(path: &Path, message: &str) {
-    let o = run(cmd(&["check", path.to_str().unwrap()]), &format!("check {}", path.display()));
+    let o = run(
+        cmd(&["check", path.to_str().unwrap()]),
+        &format!("check {}", path.display()),
+    );
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     assert!(stderr(&o).contains(message), "{}", stderr(&o));
     assert_eq!(stdout(&o), "");
@@ -124,7 +127,11 @@ fn the_explorer_refuses_a_fifo_kb_at_once() {
     mkfifo(&fifo);
     let o = run(cmd(&["--kb", fifo.to_str().unwrap()]), "marketlens --kb FIFO");
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
-    assert!(stderr(&o).contains("it is a FIFO (named pipe), not a regular file"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("it is a FIFO (named pipe), not a regular file"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]
@@ -153,7 +160,11 @@ fn a_file_over_the_size_limit_is_refused_and_the_limit_can_be_raised() {
     c.env("MARKETLENS_MAX_FILE_SIZE", "lots");
     let o = run(c, "check with a bad limit");
     assert_eq!(o.status.code(), Some(1));
-    assert!(stderr(&o).contains("MARKETLENS_MAX_FILE_SIZE=`lots` is not a size"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("MARKETLENS_MAX_FILE_SIZE=`lots` is not a size"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 /// Every command's output to a full device: a message on standard error and exit 2, no panic.
@@ -260,7 +271,10 @@ fn export_never_replaces_a_special_file_even_with_force() {
             );
         }
         let t = std::fs::symlink_metadata(path).unwrap().file_type();
-        assert!(t.is_fifo() || t.is_socket() || t.is_char_device(), "{kind} was replaced");
+        assert!(
+            t.is_fifo() || t.is_socket() || t.is_char_device(),
+            "{kind} was replaced"
+        );
     }
     let left: Vec<_> = std::fs::read_dir(dir.path())
         .unwrap()
@@ -306,7 +320,11 @@ fn signal_leaves_no_temp(mut c: Command, dir: &Path, prefix: &str, what: &str) {
     assert_eq!(unsafe { libc::kill(child.id() as i32, libc::SIGTERM) }, 0);
     let status = wait_bounded(&mut child, what);
     assert_eq!(status.code(), Some(128 + libc::SIGTERM), "{what}: {status}");
-    assert_eq!(named(dir, prefix), Vec::<String>::new(), "{what}: temporary file left");
+    assert_eq!(
+        named(dir, prefix),
+        Vec::<String>::new(),
+        "{what}: temporary file left"
+    );
 }
 
 #[cfg(unix)]

@@ -288,7 +288,10 @@ fn default_files() -> Vec<(std::ffi::OsString, String)> {
         .unwrap()
         .map(|e| {
             let p = e.unwrap().path();
-            (p.file_name().unwrap().to_os_string(), std::fs::read_to_string(&p).unwrap())
+            (
+                p.file_name().unwrap().to_os_string(),
+                std::fs::read_to_string(&p).unwrap(),
+            )
         })
         .collect();
     files.sort();
@@ -406,9 +409,8 @@ fn a_fifo_in_place_of_a_kb_file_is_an_error_and_later_reloads_still_run() {
     reload(&mut a);
     let p = a.reload.problem.clone().expect("a problem");
     assert!(
-        p.first.iter().any(|e| e.ends_with(
-            "deals.toml: error: cannot read file: it is a FIFO (named pipe), not a regular file"
-        )),
+        p.first.iter().any(|e| e
+            .ends_with("deals.toml: error: cannot read file: it is a FIFO (named pipe), not a regular file")),
         "{p:?}"
     );
     assert_eq!(a.kb.deals.len(), 27, "the last good KB stays");

@@ -143,8 +143,7 @@ pub fn write_file(path: &Path, contents: &[u8], overwrite: bool) -> Result<(), W
     }
     // Dropping `tmp` on any error below deletes the temporary file; `_registered` has a signal
     // that ends the process delete it too.
-    let (mut tmp, _registered) =
-        crate::fsutil::create_temp(|| builder.tempfile_in(dir)).map_err(io_err)?;
+    let (mut tmp, _registered) = crate::fsutil::create_temp(|| builder.tempfile_in(dir)).map_err(io_err)?;
     if overwrite && let Some(m) = &existing {
         // Replacing a file keeps its permissions (without set-id bits).
         #[cfg(unix)]

@@ -223,7 +223,14 @@ pub fn start(kb: &Path, changed: impl Fn() + Send + 'static) -> notify::Result<W
     std::thread::Builder::new()
         .name("watch".into())
         .spawn(move || {
-            follow(&rx, SETTLE, MAX_WAIT, POLL, || arming.arm(&mut watcher).unwrap_or(false), changed)
+            follow(
+                &rx,
+                SETTLE,
+                MAX_WAIT,
+                POLL,
+                || arming.arm(&mut watcher).unwrap_or(false),
+                changed,
+            )
         })
         .map_err(notify::Error::io)?;
     Ok(Watch { notes: tx })
