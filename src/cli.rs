@@ -31,7 +31,7 @@ use crate::view::{self, Sort, Tab, ViewSpec};
 #[command(name = "marketlens", version, about = "Explore a market-intelligence knowledge base in the terminal", long_about = None)]
 pub struct Cli {
     /// Knowledge base: a .toml file or a directory of them (default: the built-in cloud-market KB)
-    #[arg(long, global = true, value_name = "PATH")]
+    #[arg(long, global = true, value_name = "PATH", value_hint = clap::ValueHint::AnyPath)]
     pub kb: Option<PathBuf>,
 
     #[command(subcommand)]
@@ -43,6 +43,7 @@ pub enum Command {
     /// Load and validate a KB, report every problem, and summarise what was loaded
     Check {
         /// KB file or directory (default: --kb, else the built-in KB)
+        #[arg(value_hint = clap::ValueHint::AnyPath)]
         path: Option<PathBuf>,
         /// Print where the time went (loading, the report) to standard error
         #[arg(long)]
@@ -89,16 +90,22 @@ pub enum Command {
         query: String,
         /// Sort by a column, ascending or `:desc` (`amount:desc`, `date`); default: the tab's
         /// order, or best match first with a query
-        #[arg(long, value_name = "COLUMN[:desc]", conflicts_with = "record")]
+        #[arg(
+            long,
+            value_name = "COLUMN[:desc]",
+            conflicts_with = "record",
+            value_parser = crate::shell::SortKeyParser,
+            hide_possible_values = true
+        )]
         sort: Option<String>,
         /// One record's detail instead, by id
-        #[arg(long, value_name = "ID")]
+        #[arg(long, value_name = "ID", value_hint = clap::ValueHint::Other)]
         record: Option<String>,
         /// Output format (default: from --out's extension, else txt)
         #[arg(long, value_enum)]
         format: Option<FormatArg>,
         /// Write to this file instead of standard output
-        #[arg(long, value_name = "FILE")]
+        #[arg(long, value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
         out: Option<PathBuf>,
         /// Replace --out if it exists (only ever a regular file: never a device, FIFO or socket)
         #[arg(long, requires = "out")]
@@ -107,10 +114,16 @@ pub enum Command {
     /// Print the JSON Schema of the KB format (for editors and TOML language servers)
     Schema,
     /// Print a shell completion script
+    ///
+    /// It completes commands, options and their values: tabs, formats, sort columns, file names
+    /// and (bash, zsh, fish) --record's ids, from the KB on the command line (--kb, else the
+    /// built-in one), which it lists by running `MARKETLENS_COMPLETE=ids marketlens [--kb PATH]`.
     Completions {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+    /// Print the man page (roff): `marketlens man | man -l -`
+    Man,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -195,6 +208,10 @@ pub fn run() -> ExitCode {
     // through stdout from other threads, and a lock held here for the whole session would block
     // them forever.
     let out = || std::io::stdout().lock();
+    if crate::shell::asked_for_ids() {
+        let ids = crate::shell::complete_ids(&load(cli.kb.as_deref()));
+        return finish(out().write_all(ids.as_bytes()));
+    }
     let result = match cli.command {
         Some(Command::Check { path, timings }) => return check(path.or(cli.kb).as_deref(), timings),
         Some(Command::Search {
@@ -246,11 +263,15 @@ pub fn run() -> ExitCode {
                 .and_then(|()| out.flush())
         }
         Some(Command::Completions { shell }) => {
-            // Into memory first: clap_complete panics when it cannot write.
-            let mut script = Vec::new();
-            clap_complete::generate(shell, &mut Cli::command(), "marketlens", &mut script);
+            // Built in memory (clap_complete panics when it cannot write), then written.
+            let script = crate::shell::completions(shell, &mut Cli::command());
             let mut out = out();
-            out.write_all(&script).and_then(|()| out.flush())
+            out.write_all(script.as_bytes()).and_then(|()| out.flush())
+        }
+        Some(Command::Man) => {
+            let mut out = out();
+            out.write_all(crate::shell::man_page(Cli::command()).as_bytes())
+                .and_then(|()| out.flush())
         }
         None => {
             use std::io::IsTerminal;
@@ -578,6 +599,17 @@ fn search(path: Option<&std::path::Path>, args: &SearchArgs) -> ExitCode {
         );
     }
     if timings {
+        // Why a saved index was not used, or none could be saved: never an error, but worth
+        // knowing when asking where the time went.
+        if let search::saved::Outcome::Built { replaced, saved } = &outcome {
+            if let Some(why) = replaced {
+                eprintln!("note: the saved index was not used: {why}");
+            }
+            if let Some(e) = saved {
+                let e = crate::text::escape_controls(&e.to_string()).into_owned();
+                eprintln!("note: the index could not be saved: {e}");
+            }
+        }
         eprintln!("{clock}");
     }
     finish(written)

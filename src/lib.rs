@@ -9,6 +9,7 @@ pub mod fsutil;
 pub mod kb;
 pub mod par;
 pub mod search;
+pub mod shell;
 pub mod synth;
 pub mod text;
 pub mod tui;

@@ -252,3 +252,89 @@ fn top_k_equals_the_head_of_a_full_ranking() {
         "only {checked} cases cut early: the KB is too small for this test"
     );
 }
+
+/// Run the real binary's `search` on `kb` with `cache` as its cache directory; fails if it has
+/// not exited within a minute (it once waited forever on a FIFO at its saved index's path).
+/// Stdout and stderr, and whether it succeeded.
+#[cfg(unix)]
+fn search_bounded(kb: &std::path::Path, cache: &std::path::Path, extra: &[&str]) -> (String, String) {
+    use std::time::{Duration, Instant};
+    let out = tempfile::tempdir().unwrap();
+    let (o, e) = (out.path().join("out"), out.path().join("err"));
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_marketlens"))
+        .args(["--kb", kb.to_str().unwrap(), "search", "'cloud", "--limit", "25"])
+        .args(extra)
+        .env("MARKETLENS_CACHE_DIR", cache)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::fs::File::create(&o).unwrap())
+        .stderr(std::fs::File::create(&e).unwrap())
+        .spawn()
+        .expect("spawn marketlens");
+    let start = Instant::now();
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        if start.elapsed() > Duration::from_secs(60) {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("marketlens search did not exit within a minute");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let (stdout, stderr) = (
+        std::fs::read_to_string(&o).unwrap(),
+        std::fs::read_to_string(&e).unwrap(),
+    );
+    assert!(status.success(), "{status:?}: {stderr}");
+    (stdout, stderr)
+}
+
+/// A saved index that is damaged (a word of its text replaced) is not used, and one is saved
+/// again: the output is that of a search without one. A FIFO where the index goes is neither
+/// waited on nor replaced.
+#[cfg(unix)]
+#[test]
+fn search_answers_right_past_a_damaged_saved_index_or_a_fifo_in_its_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cache");
+    let kb = dir.path().join("big.toml");
+    std::fs::write(&kb, marketlens::synth::generate(10_000, 5)).unwrap();
+    let plain = search_bounded(&kb, &cache, &["--no-cache"]);
+    assert!(plain.0.lines().count() > 20, "{}", plain.0);
+    assert_eq!(search_bounded(&kb, &cache, &[]), plain);
+    let saved: Vec<_> = std::fs::read_dir(&cache)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(saved.len(), 1, "{saved:?}");
+    let path = &saved[0];
+
+    // Every "cloud" of the saved text made "clxud": once, `'cloud` found nothing on every run.
+    let good = std::fs::read(path).unwrap();
+    let mut bad = good.clone();
+    let mut at = 0;
+    while let Some(i) = bad[at..].windows(5).position(|w| w == b"cloud") {
+        bad[at + i + 2] = b'x';
+        at += i + 5;
+    }
+    assert_ne!(bad, good);
+    std::fs::write(path, &bad).unwrap();
+    let (out, err) = search_bounded(&kb, &cache, &["--timings"]);
+    assert_eq!(out, plain.0);
+    assert!(
+        err.contains("note: the saved index was not used: damaged (checksum)\ntimings: "),
+        "{err}"
+    );
+    assert_eq!(std::fs::read(path).unwrap(), good, "saved again whole");
+    assert_eq!(search_bounded(&kb, &cache, &[]), plain);
+
+    // A FIFO in its place.
+    std::fs::remove_file(path).unwrap();
+    let c = std::ffi::CString::new(path.as_os_str().as_encoded_bytes()).unwrap();
+    // SAFETY: a valid C string; mkfifo(3) has no other precondition.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    assert_eq!(search_bounded(&kb, &cache, &[]).0, plain.0);
+    use std::os::unix::fs::FileTypeExt;
+    assert!(std::fs::symlink_metadata(path).unwrap().file_type().is_fifo());
+}

@@ -440,19 +440,19 @@ impl Doc {
     }
 }
 
-/// Read-only storage of a part of an index: built in memory, or borrowed from a saved index
-/// (`saved`), which maps its file for the rest of the process.
+/// Read-only storage of a part of an index: built in memory, or read from a saved index
+/// (`saved`).
 pub type Store<T> = Cow<'static, [T]>;
 
 /// The text of all fields.
 pub(super) enum Arena {
     Built(String),
-    /// From a saved index: bytes not checked as a whole (that would read them all), so each
-    /// field's text is checked as it is read.
-    Mapped(&'static [u8]),
+    /// From a saved index (read into memory and checksummed, but not trusted to be UTF-8 at
+    /// field boundaries), so each field's text is checked as it is read.
+    Saved(Vec<u8>),
 }
 
-/// The index over one KB. Built once per KB (`Index::build`), or mapped from a file where it was
+/// The index over one KB. Built once per KB (`Index::build`), or read from a file where it was
 /// saved (`saved::open`); shared read-only across threads.
 ///
 /// The name fields of all docs come first, then all other fields, each part with its text
@@ -497,7 +497,7 @@ impl Index {
         let range = f.start as usize..f.start as usize + f.len as usize;
         match &self.arena {
             Arena::Built(s) => &s[range],
-            Arena::Mapped(b) => b
+            Arena::Saved(b) => b
                 .get(range)
                 .and_then(|b| std::str::from_utf8(b).ok())
                 .unwrap_or_default(),

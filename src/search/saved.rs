@@ -1,25 +1,35 @@
-//! A search index saved to a file and used straight from it, so that `marketlens search` on a
-//! big KB need not build one every time (building takes ~0.2 s per 100,000 records; mapping a
-//! saved one, milliseconds).
+//! A search index saved to a file and read back from it, so that `marketlens search` on a big
+//! KB need not build one every time (building takes ~0.2 s per 100,000 records on an idle
+//! machine; reading and verifying a saved one, a fraction of that: see `docs/search.md`).
 //!
 //! The file is the index's arrays as they are in memory (`Field` and `Doc` are plain data),
 //! after a header that ties it to one KB (the fingerprint of its files' bytes, see
-//! `kb::Loaded::fingerprint`), this program's version and this machine's byte order. A file that
-//! does not match is not used. Opening checks the header, the sizes and every doc against the
-//! KB; fields are not checked one by one (that would read the whole file), but nothing read from
-//! them can go wrong: enums read back through accessors, text is checked as it is read
-//! (`Index::text`), and a field index out of range is read with `get`. A damaged file gives
-//! wrong results at worst, never a panic or undefined behaviour.
+//! `kb::Loaded::fingerprint`), this program's version and this machine's byte order, and holds
+//! a checksum of the whole file: xxh3-128, seeded with the KB's fingerprint, of the header (with
+//! its checksum zero) and every byte after it. A file that does not match is not used.
 //!
-//! Files are written whole to a temporary file and renamed into place, never changed after:
-//! that is what makes mapping them sound (see `open`).
+//! Opening trusts nothing in the file. It opens regular files only (a FIFO, a device or a
+//! symlink at the path is never read), reads exactly the bytes the header declares, which must
+//! be the file's length, into memory (one array per part, so each is aligned for its type),
+//! checks the checksum over what it read, then the sizes and every doc against the KB. What is
+//! read is ours from then on: a file truncated or rewritten under a running search changes
+//! nothing (a mapped file would fault, SIGBUS, and would not stay what was checked). Fields are
+//! not checked one by one, but nothing read from them can go wrong even if a file with a valid
+//! checksum were made on purpose: enums read back through accessors, text is checked as it is
+//! read (`Index::text`), and a field index out of range is read with `get`.
+//!
+//! Files are written whole to a temporary file and renamed into place, never changed after.
+//! Pruning removes only files that are ours: named `index-<32 hex digits>.bin`, regular, and
+//! starting with our magic and the fingerprint their name gives.
 
 use std::borrow::Cow;
-use std::io::{self, BufWriter, Write};
+use std::fs::File;
+use std::io::{self, BufWriter, Read, Seek, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use bytemuck::{Pod, Zeroable};
+use xxhash_rust::xxh3::Xxh3;
 
 use super::index::{Arena, Ascii, CharBits, Doc, Field, Index, Masks};
 use super::pairs::{self, Pairs};
@@ -27,13 +37,15 @@ use crate::kb::{Kb, Kind};
 
 const MAGIC: [u8; 8] = *b"mlindex\0";
 /// Bumped whenever the layout or the meaning of what is saved changes.
-const FORMAT: u32 = 5;
+const FORMAT: u32 = 6;
 /// Written in the machine's byte order; reads back otherwise on a machine of the other order.
 const ORDER: u32 = 0x0102_0304;
 
 /// Saved indexes kept in a cache directory; older ones are removed.
 pub const KEEP: usize = 3;
 
+/// The first fields (magic, format, order, fingerprint) keep their place in every format, so
+/// that pruning recognises files of older formats as ours.
 #[repr(C)]
 #[derive(Clone, Copy, Pod, Zeroable)]
 struct Header {
@@ -42,6 +54,9 @@ struct Header {
     order: u32,
     /// The KB's fingerprint, low and high halves.
     fingerprint: [u64; 2],
+    /// xxh3-128 seeded with `seed(fingerprint)` of the whole file with this field zero: low
+    /// and high halves.
+    checksum: [u64; 2],
     /// xxh3 of this program's version: an index is saved and read by the same code.
     version: u64,
     docs: u64,
@@ -53,8 +68,31 @@ struct Header {
     own_chars: [u32; 192],
 }
 
+/// Bytes of the start of the header that pruning reads: magic, format, order, fingerprint.
+const PREFIX: usize = std::mem::offset_of!(Header, checksum);
+
 fn version_hash() -> u64 {
     xxhash_rust::xxh3::xxh3_64(env!("CARGO_PKG_VERSION").as_bytes())
+}
+
+fn halves(v: u128) -> [u64; 2] {
+    [v as u64, (v >> 64) as u64]
+}
+
+/// The checksum's seed: the KB's fingerprint, so that the index of another KB whose
+/// fingerprint bytes were changed to this KB's fails the checksum twice over (the header it
+/// covers changed, and so did the seed).
+fn seed(fingerprint: u128) -> u64 {
+    let [lo, hi] = halves(fingerprint);
+    lo ^ hi.rotate_left(32)
+}
+
+/// The header's bytes as the checksum covers them: its checksum zero.
+fn hashed_header(header: &Header) -> Header {
+    Header {
+        checksum: [0; 2],
+        ..*header
+    }
 }
 
 /// Where each array starts and ends in the file, in the order written.
@@ -98,6 +136,15 @@ pub fn file_name(fingerprint: u128) -> String {
     format!("index-{fingerprint:032x}.bin")
 }
 
+/// The fingerprint in a name that `file_name` gives, exactly (lowercase hex, 32 digits).
+fn fingerprint_of_name(name: &str) -> Option<u128> {
+    let hex = name.strip_prefix("index-")?.strip_suffix(".bin")?;
+    let digits = |h: &str| h.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
+    (hex.len() == 32 && digits(hex))
+        .then(|| u128::from_str_radix(hex, 16).ok())
+        .flatten()
+}
+
 /// Where saved indexes go: `$MARKETLENS_CACHE_DIR`, else `$XDG_CACHE_HOME/marketlens`, else
 /// `~/.cache/marketlens`; `None` when none of them is set.
 pub fn cache_dir() -> Option<PathBuf> {
@@ -105,6 +152,13 @@ pub fn cache_dir() -> Option<PathBuf> {
     var("MARKETLENS_CACHE_DIR")
         .or_else(|| var("XDG_CACHE_HOME").map(|d| d.join("marketlens")))
         .or_else(|| var("HOME").map(|d| d.join(".cache").join("marketlens")))
+}
+
+/// The temporary file an index is written to before it is renamed to `path`: beside it, so
+/// that the rename stays on one file system.
+fn temp_file_for(path: &Path) -> io::Result<tempfile::NamedTempFile> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    tempfile::Builder::new().prefix(".index-").tempfile_in(dir)
 }
 
 /// Write `ix` (of the KB with `fingerprint`) to `path`: to a temporary file beside it, then
@@ -117,11 +171,12 @@ pub fn save(ix: &Index, fingerprint: u128, path: &Path) -> io::Result<()> {
     for (b, r) in by_kind.iter_mut().zip(&ix.by_kind) {
         *b = [r.start, r.end];
     }
-    let header = Header {
+    let mut header = Header {
         magic: MAGIC,
         format: FORMAT,
         order: ORDER,
-        fingerprint: [fingerprint as u64, (fingerprint >> 64) as u64],
+        fingerprint: halves(fingerprint),
+        checksum: [0; 2],
         version: version_hash(),
         docs: ix.docs.len() as u64,
         fields: ix.fields.len() as u64,
@@ -137,15 +192,17 @@ pub fn save(ix: &Index, fingerprint: u128, path: &Path) -> io::Result<()> {
     };
     let layout = Layout::of(ix.docs.len(), ix.fields.len(), arena.len())
         .ok_or_else(|| io::Error::other("index too large to save"))?;
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let (mut tmp, _registered) =
-        crate::fsutil::create_temp(|| tempfile::Builder::new().prefix(".index-").tempfile_in(dir))?;
+    let (mut tmp, _registered) = crate::fsutil::create_temp(|| temp_file_for(path))?;
+    let mut sum = Xxh3::with_seed(seed(fingerprint));
     {
         let mut out = BufWriter::with_capacity(1 << 20, tmp.as_file_mut());
         let mut at = 0usize;
-        let mut put = |out: &mut BufWriter<&mut std::fs::File>, start: usize, bytes: &[u8]| {
-            out.write_all(&[0u8; 8][..start - at])?;
-            out.write_all(bytes)?;
+        let mut put = |out: &mut BufWriter<&mut File>, start: usize, bytes: &[u8]| {
+            let pad = &[0u8; 8][..start - at];
+            for b in [pad, bytes] {
+                out.write_all(b)?;
+                sum.update(b);
+            }
             at = start + bytes.len();
             io::Result::Ok(())
         };
@@ -171,6 +228,11 @@ pub fn save(ix: &Index, fingerprint: u128, path: &Path) -> io::Result<()> {
         put(&mut out, layout.arena.start, arena.as_bytes())?;
         out.flush()?;
     }
+    // The header was hashed with its checksum zero; now that the rest is written, fill it in.
+    header.checksum = halves(sum.digest128());
+    let file = tmp.as_file_mut();
+    file.seek(io::SeekFrom::Start(0))?;
+    file.write_all(bytemuck::bytes_of(&header))?;
     tmp.persist(path).map_err(|e| e.error)?;
     Ok(())
 }
@@ -182,28 +244,72 @@ pub enum Unusable {
     Stale,
     /// Not a whole, consistent index file.
     Damaged(&'static str),
+    /// Not a regular file (a FIFO, a device, a directory, a symlink): never read, nor replaced.
+    NotAFile,
 }
 
-/// Use the index saved at `path` for `kb` (whose fingerprint is `fingerprint`). The file stays
-/// mapped until the process exits: this is for one-shot commands such as `marketlens search`.
-pub fn open(path: &Path, kb: Arc<Kb>, fingerprint: u128) -> io::Result<Result<Index, Unusable>> {
-    let file = std::fs::File::open(path)?;
-    // SAFETY: the mapping is read-only, and marketlens never changes a saved index in place (it
-    // writes a new file and renames it over the old one, which leaves this mapping intact).
-    // Another program truncating the file while it is mapped would make reads fault, as for
-    // any program that maps files.
-    let map = unsafe { memmap2::Mmap::map(&file)? };
-    // Checked before the mapping is kept for good.
-    if let Err(u) = check_header(&map, fingerprint) {
-        return Ok(Err(u));
+impl std::fmt::Display for Unusable {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        match self {
+            Unusable::Stale => f.write_str("saved for another KB, version or machine"),
+            Unusable::Damaged(why) => write!(f, "damaged ({why})"),
+            Unusable::NotAFile => f.write_str("not a regular file, left alone"),
+        }
     }
-    Ok(read(Box::leak(Box::new(map)), kb, fingerprint))
 }
 
-/// The header of a saved file, if it is one for this KB, program and machine, and the layout
-/// it gives fits the file.
-fn check_header(bytes: &[u8], fingerprint: u128) -> Result<(Header, Layout), Unusable> {
-    let head = bytes
+/// A regular file at `path`, opened for reading without following a symlink and without
+/// blocking (a FIFO would wait for a writer), and checked to be a regular file before opening
+/// and after. `Err` when there is nothing at `path` or it cannot be opened.
+fn open_regular(path: &Path) -> io::Result<Result<File, Unusable>> {
+    let before = std::fs::symlink_metadata(path)?;
+    if !before.file_type().is_file() {
+        return Ok(Err(Unusable::NotAFile));
+    }
+    let mut options = File::options();
+    options.read(true);
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK | libc::O_NOFOLLOW);
+    }
+    let file = options.open(path)?;
+    let after = file.metadata()?;
+    if !after.file_type().is_file() {
+        return Ok(Err(Unusable::NotAFile));
+    }
+    #[cfg(unix)]
+    {
+        // Replaced between the two looks: not the file that was checked.
+        use std::os::unix::fs::MetadataExt;
+        if (before.dev(), before.ino()) != (after.dev(), after.ino()) {
+            return Ok(Err(Unusable::Damaged("changed while opened")));
+        }
+    }
+    Ok(Ok(file))
+}
+
+/// Use the index saved at `path` for `kb` (whose fingerprint is `fingerprint`), read into
+/// memory and checked as the module describes. `Err` when there is none (or it cannot be
+/// opened); `Ok(Err)` when there is one that is not used.
+pub fn open(path: &Path, kb: Arc<Kb>, fingerprint: u128) -> io::Result<Result<Index, Unusable>> {
+    Ok(open_file(path, kb, fingerprint)?.map(|(ix, _)| ix))
+}
+
+/// `open`, also giving the open file.
+fn open_file(path: &Path, kb: Arc<Kb>, fingerprint: u128) -> io::Result<Result<(Index, File), Unusable>> {
+    let mut file = match open_regular(path)? {
+        Ok(f) => f,
+        Err(u) => return Ok(Err(u)),
+    };
+    let len = file.metadata()?.len();
+    Ok(read(&mut file, len, kb, fingerprint).map(|ix| (ix, file)))
+}
+
+/// The header of a saved file from its first bytes, if it is one for this KB, program and
+/// machine, and the layout it gives is `len` bytes long (the file's length).
+fn check_header(head: &[u8], len: u64, fingerprint: u128) -> Result<(Header, Layout), Unusable> {
+    let head = head
         .get(..size_of::<Header>())
         .ok_or(Unusable::Damaged("shorter than its header"))?;
     let header: Header = bytemuck::pod_read_unaligned(head);
@@ -213,33 +319,92 @@ fn check_header(bytes: &[u8], fingerprint: u128) -> Result<(Header, Layout), Unu
     if header.format != FORMAT
         || header.order != ORDER
         || header.version != version_hash()
-        || header.fingerprint != [fingerprint as u64, (fingerprint >> 64) as u64]
+        || header.fingerprint != halves(fingerprint)
     {
         return Err(Unusable::Stale);
     }
     let n = |v: u64| usize::try_from(v).map_err(|_| Unusable::Damaged("sizes out of range"));
     let layout = Layout::of(n(header.docs)?, n(header.fields)?, n(header.arena)?)
         .ok_or(Unusable::Damaged("sizes out of range"))?;
-    if layout.end() != bytes.len() {
+    if layout.end() as u64 != len {
         return Err(Unusable::Damaged("not the size its header gives"));
     }
     Ok((header, layout))
 }
 
-/// An index over `bytes` (a whole saved file), checked as `open` describes.
-fn read(bytes: &'static [u8], kb: Arc<Kb>, fingerprint: u128) -> Result<Index, Unusable> {
-    let (header, layout) = check_header(bytes, fingerprint)?;
-    let (n_docs, n_fields) = (header.docs as usize, header.fields as usize);
-    fn cast<T: Pod>(bytes: &'static [u8], r: std::ops::Range<usize>) -> Result<&'static [T], Unusable> {
-        bytemuck::try_cast_slice(&bytes[r]).map_err(|_| Unusable::Damaged("misaligned"))
+/// Reads a saved file's parts in order, hashing every byte read.
+struct Reader<'a, R> {
+    from: &'a mut R,
+    sum: Xxh3,
+    /// Bytes read so far.
+    at: usize,
+}
+
+impl<R: Read> Reader<'_, R> {
+    /// Exactly `into.len()` bytes, hashed. Read and hashed a piece at a time, so that each
+    /// piece is hashed while it is still in the cache.
+    fn fill(&mut self, into: &mut [u8]) -> Result<(), Unusable> {
+        for piece in into.chunks_mut(1 << 18) {
+            self.from.read_exact(piece).map_err(|e| {
+                Unusable::Damaged(if e.kind() == io::ErrorKind::UnexpectedEof {
+                    "shorter than its header gives (changed while read)"
+                } else {
+                    "unreadable"
+                })
+            })?;
+            self.sum.update(piece);
+        }
+        self.at += into.len();
+        Ok(())
     }
-    let fields: &'static [Field] = cast(bytes, layout.fields)?;
-    let field_wide: &'static [[u64; 3]] = cast(bytes, layout.field_wide)?;
-    let docs: &'static [Doc] = cast(bytes, layout.docs)?;
-    let masks_ascii: &'static [Ascii] = cast(bytes, layout.masks_ascii)?;
-    let masks_wide: &'static [[u64; 3]] = cast(bytes, layout.masks_wide)?;
-    let pair_bits: &'static [u64] = cast(bytes, layout.pairs)?;
-    let arena = &bytes[layout.arena];
+
+    /// The part at `range` (the padding before it read and hashed too), as `T`s. Most of the
+    /// cost of opening is here, the kernel clearing fresh pages and copying the file into them
+    /// (hashing is a few percent). Asking for transparent huge pages (`MADV_HUGEPAGE`) was
+    /// tried: at 100,000 records it took 83-93 ms or, compacting memory the KB's load had
+    /// fragmented, 330-505 ms, against 119-191 ms without, so it is not asked for.
+    fn part<T: Pod>(&mut self, range: std::ops::Range<usize>) -> Result<Vec<T>, Unusable> {
+        let mut pad = [0u8; 8];
+        self.fill(&mut pad[..range.start - self.at])?;
+        let mut part = bytemuck::zeroed_vec::<T>(range.len() / size_of::<T>());
+        self.fill(bytemuck::cast_slice_mut(&mut part))?;
+        Ok(part)
+    }
+}
+
+/// The index saved in `from` (a file of `len` bytes, read from its start), checked as the
+/// module describes. Reads no more than `len` bytes, and only once the header says the file is
+/// for this KB and is that long.
+fn read(from: &mut impl Read, len: u64, kb: Arc<Kb>, fingerprint: u128) -> Result<Index, Unusable> {
+    let mut head = [0u8; size_of::<Header>()];
+    if len < head.len() as u64 {
+        return Err(Unusable::Damaged("shorter than its header"));
+    }
+    from.read_exact(&mut head)
+        .map_err(|_| Unusable::Damaged("shorter than its header (changed while read)"))?;
+    let (header, layout) = check_header(&head, len, fingerprint)?;
+    let (n_docs, n_fields) = (header.docs as usize, header.fields as usize);
+    // The KB says how many docs there are: a file that disagrees is not read further.
+    let records: usize = Kind::ALL.iter().map(|&k| kb.count(k)).sum();
+    if n_docs != records {
+        return Err(Unusable::Damaged("docs do not match the KB"));
+    }
+    let mut r = Reader {
+        from,
+        sum: Xxh3::with_seed(seed(fingerprint)),
+        at: head.len(),
+    };
+    r.sum.update(bytemuck::bytes_of(&hashed_header(&header)));
+    let fields: Vec<Field> = r.part(layout.fields.clone())?;
+    let field_wide: Vec<[u64; 3]> = r.part(layout.field_wide.clone())?;
+    let docs: Vec<Doc> = r.part(layout.docs.clone())?;
+    let masks_ascii: Vec<Ascii> = r.part(layout.masks_ascii.clone())?;
+    let masks_wide: Vec<[u64; 3]> = r.part(layout.masks_wide.clone())?;
+    let pair_bits: Vec<u64> = r.part(layout.pairs.clone())?;
+    let arena: Vec<u8> = r.part(layout.arena.clone())?;
+    if halves(r.sum.digest128()) != header.checksum {
+        return Err(Unusable::Damaged("checksum"));
+    }
     let own = header.own_chars.iter().take_while(|&&c| c != 0);
     let chars = own
         .map(|&c| char::from_u32(c))
@@ -282,36 +447,55 @@ fn read(bytes: &'static [u8], kb: Arc<Kb>, fingerprint: u128) -> Result<Index, U
     }
     Ok(Index {
         kb,
-        arena: Arena::Mapped(arena),
-        fields: Cow::Borrowed(fields),
-        field_wide: Cow::Borrowed(field_wide),
-        docs: Cow::Borrowed(docs),
+        arena: Arena::Saved(arena),
+        fields: Cow::Owned(fields),
+        field_wide: Cow::Owned(field_wide),
+        docs: Cow::Owned(docs),
         doc_masks: Masks {
-            ascii: Cow::Borrowed(masks_ascii),
-            wide: Cow::Borrowed(masks_wide),
+            ascii: Cow::Owned(masks_ascii),
+            wide: Cow::Owned(masks_wide),
         },
         by_kind,
         pairs: Pairs {
             words: pairs::words_for(n_docs),
-            bits: Cow::Borrowed(pair_bits),
+            bits: Cow::Owned(pair_bits),
         },
         chars,
     })
 }
 
-/// Remove all but the `keep` most recently used saved indexes in `dir`.
+/// Whether the file at `path` is a saved index of ours for the KB with `fingerprint`: a
+/// regular file that starts with our magic, this machine's byte order and that fingerprint.
+fn is_ours(path: &Path, fingerprint: u128) -> bool {
+    let Ok(Ok(mut file)) = open_regular(path) else {
+        return false;
+    };
+    let mut header = Header::zeroed();
+    if file
+        .read_exact(&mut bytemuck::bytes_of_mut(&mut header)[..PREFIX])
+        .is_err()
+    {
+        return false;
+    }
+    header.magic == MAGIC && header.order == ORDER && header.fingerprint == halves(fingerprint)
+}
+
+/// Remove all but the `keep` most recently used saved indexes in `dir`. Only files of ours are
+/// counted and removed (`is_ours`, for the fingerprint their name gives): whatever else is
+/// there, even named like ours, is left alone.
 pub fn prune(dir: &Path, keep: usize) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
     let mut saved: Vec<(std::time::SystemTime, PathBuf)> = entries
         .filter_map(Result::ok)
-        .filter(|e| {
-            let name = e.file_name();
-            let name = name.to_string_lossy();
-            name.starts_with("index-") && name.ends_with(".bin")
+        .filter_map(|e| {
+            let fingerprint = fingerprint_of_name(e.file_name().to_str()?)?;
+            // The entry's own type: a symlink is not followed.
+            let meta = e.metadata().ok().filter(|m| m.file_type().is_file())?;
+            let path = e.path();
+            is_ours(&path, fingerprint).then_some((meta.modified().ok()?, path))
         })
-        .filter_map(|e| Some((e.metadata().ok()?.modified().ok()?, e.path())))
         .collect();
     saved.sort_by_key(|e| std::cmp::Reverse(e.0));
     for (_, p) in saved.into_iter().skip(keep) {
@@ -321,7 +505,9 @@ pub fn prune(dir: &Path, keep: usize) {
 
 /// The index of `kb` for a one-shot command: the one saved in `dir` for this fingerprint if
 /// there is a usable one, else built and (for a KB of at least `min_docs` records) saved there
-/// for next time. Saving is best effort: a cache that cannot be written costs only the time.
+/// for next time. Saving is best effort: a cache that cannot be written costs only the time. A
+/// saved file that is damaged or stale is replaced; something there that is not a regular file
+/// is left alone (and nothing saved).
 pub fn open_or_build(
     kb: Arc<Kb>,
     fingerprint: u128,
@@ -333,19 +519,25 @@ pub fn open_or_build(
         return (Index::build(kb), Outcome::NotCached);
     };
     let path = dir.join(file_name(fingerprint));
-    let why = match open(&path, kb.clone(), fingerprint) {
-        Ok(Ok(ix)) => {
-            // Mark it used, so pruning keeps it.
-            if let Ok(f) = std::fs::File::options().write(true).open(&path) {
-                let _ = f.set_modified(std::time::SystemTime::now());
-            }
+    let why = match open_file(&path, kb.clone(), fingerprint) {
+        Ok(Ok((ix, file))) => {
+            // Mark it used, so pruning keeps it (through the file that was read: the path
+            // could name another file by now).
+            let _ = file.set_modified(std::time::SystemTime::now());
             return (ix, Outcome::Used(path));
         }
         Ok(Err(u)) => Some(u),
         Err(_) => None, // none saved yet (or unreadable): build
     };
     let ix = Index::build(kb);
-    let saved = std::fs::create_dir_all(dir).and_then(|()| save(&ix, fingerprint, &path));
+    let saved = if why == Some(Unusable::NotAFile) {
+        Err(io::Error::other(format!(
+            "{} is not a regular file",
+            path.display()
+        )))
+    } else {
+        std::fs::create_dir_all(dir).and_then(|()| save(&ix, fingerprint, &path))
+    };
     if saved.is_ok() {
         prune(dir, KEEP);
         // Temporary files of saves that were killed (SIGKILL, a crash) and never renamed.
@@ -455,10 +647,10 @@ mod tests {
         let built = Index::build(kb.clone());
         let path = dir.path().join(file_name(7));
         save(&built, 7, &path).unwrap();
-        let mapped = open(&path, kb, 7).unwrap().unwrap();
-        assert!(matches!(mapped.arena, Arena::Mapped(_)));
-        assert_eq!(contents(&mapped), contents(&built));
-        assert_eq!(results(&mapped), results(&built));
+        let saved = open(&path, kb, 7).unwrap().unwrap();
+        assert!(matches!(saved.arena, Arena::Saved(_)));
+        assert_eq!(contents(&saved), contents(&built));
+        assert_eq!(results(&saved), results(&built));
     }
 
     #[test]
@@ -487,7 +679,7 @@ mod tests {
         write(&bad);
         assert_eq!(use_it(7), Some(Unusable::Damaged("not a saved index")));
         // A doc pointing past the fields.
-        let layout = check_header(&good, 7).unwrap().1;
+        let layout = layout_of(&good);
         let mut bad = good.clone();
         bad[layout.docs.start + 4..layout.docs.start + 8].copy_from_slice(&u32::MAX.to_le_bytes());
         write(&bad);
@@ -499,14 +691,15 @@ mod tests {
 
     #[test]
     fn damaged_fields_and_text_give_wrong_results_not_a_panic() {
-        // What opening does not check (fields and text, which it does not read), damaged at
-        // random: searching and describing every hit must still not panic.
+        // What opening does not check one by one (fields and text), damaged at random in a
+        // file made on purpose (its checksum made to fit): searching and describing every hit
+        // must still not panic.
         let dir = tempfile::tempdir().unwrap();
         let kb = kb(600, 9);
         let path = dir.path().join("x.bin");
         save(&Index::build(kb.clone()), 7, &path).unwrap();
         let good = std::fs::read(&path).unwrap();
-        let layout = check_header(&good, 7).unwrap().1;
+        let layout = layout_of(&good);
         let mut rng = crate::synth::Rng::new(0x2545_F491_4F6C_DD1Du64);
         let mut rnd = |n: usize| rng.below(n as u64) as usize;
         for round in 0..40 {
@@ -520,6 +713,7 @@ mod tests {
                 let at = section.start + rnd(section.len());
                 bad[at] = rnd(256) as u8;
             }
+            reseal(&mut bad, 7);
             std::fs::write(&path, &bad).unwrap();
             let ix = open(&path, kb.clone(), 7).unwrap().unwrap();
             for q in QUERIES {
@@ -585,10 +779,293 @@ mod tests {
         assert!(dir.path().join(file_name(10 + KEEP as u128 + 1)).exists());
     }
 
+    /// The layout a whole saved file's header gives.
+    fn layout_of(bytes: &[u8]) -> Layout {
+        let header: Header = bytemuck::pod_read_unaligned(&bytes[..size_of::<Header>()]);
+        Layout::of(
+            header.docs as usize,
+            header.fields as usize,
+            header.arena as usize,
+        )
+        .unwrap()
+    }
+
+    /// Make the checksum of a saved file's bytes fit them again, as if made on purpose.
+    fn reseal(bytes: &mut [u8], fingerprint: u128) {
+        let mut header: Header = bytemuck::pod_read_unaligned(&bytes[..size_of::<Header>()]);
+        header.checksum = [0; 2];
+        bytes[..size_of::<Header>()].copy_from_slice(bytemuck::bytes_of(&header));
+        header.checksum = halves(xxhash_rust::xxh3::xxh3_128_with_seed(bytes, seed(fingerprint)));
+        bytes[..size_of::<Header>()].copy_from_slice(bytemuck::bytes_of(&header));
+    }
+
+    /// A KB and the bytes of its saved index (under fingerprint 7), in a temporary directory.
+    fn saved_kb(records: usize, seed: u64) -> (tempfile::TempDir, Arc<Kb>, Vec<u8>) {
+        let dir = tempfile::tempdir().unwrap();
+        let kb = kb(records, seed);
+        let path = dir.path().join(file_name(7));
+        save(&Index::build(kb.clone()), 7, &path).unwrap();
+        let bytes = std::fs::read(&path).unwrap();
+        (dir, kb, bytes)
+    }
+
+    /// `bytes` written as the saved index of `kb` (fingerprint 7): opening it says `why`, and
+    /// `open_or_build` builds instead, with a fresh build's results, saves over it, and uses
+    /// what it saved next time.
+    fn rejected_then_replaced(dir: &Path, kb: &Arc<Kb>, bytes: &[u8], why: Unusable) {
+        let path = dir.join(file_name(7));
+        std::fs::write(&path, bytes).unwrap();
+        assert_eq!(open(&path, kb.clone(), 7).unwrap().err(), Some(why));
+        let (ix, outcome) = open_or_build(kb.clone(), 7, Some(dir), 0);
+        assert!(
+            matches!(
+                outcome,
+                Outcome::Built {
+                    replaced: Some(Unusable::Damaged(_)),
+                    saved: None
+                }
+            ),
+            "{outcome:?}"
+        );
+        let fresh = results(&Index::build(kb.clone()));
+        assert_eq!(results(&ix), fresh);
+        let (ix, outcome) = open_or_build(kb.clone(), 7, Some(dir), 0);
+        assert!(matches!(outcome, Outcome::Used(_)), "{outcome:?}");
+        assert_eq!(results(&ix), fresh);
+    }
+
+    #[test]
+    fn a_replaced_word_or_a_flipped_bit_anywhere_is_rejected() {
+        let (dir, kb, good) = saved_kb(1_500, 3);
+        // A word of the text replaced by another as long: once, searches for it found nothing
+        // on every later run.
+        let at = memchr::memmem::find(&good[layout_of(&good).arena], b"cloud").unwrap()
+            + layout_of(&good).arena.start;
+        let mut bad = good.clone();
+        bad[at..at + 5].copy_from_slice(b"clxud");
+        rejected_then_replaced(dir.path(), &kb, &bad, Unusable::Damaged("checksum"));
+        // One bit flipped in every part of the file: its header's checksum and character bits,
+        // its padding and each array.
+        let layout = layout_of(&good);
+        let checksum = std::mem::offset_of!(Header, checksum);
+        let own = std::mem::offset_of!(Header, own_chars);
+        let parts = [
+            checksum..checksum + 16,
+            own..own + 4 * 192,
+            layout.fields.start - 4..layout.fields.start,
+            layout.fields,
+            layout.field_wide,
+            layout.docs,
+            layout.masks_ascii,
+            layout.masks_wide,
+            layout.pairs,
+            layout.arena,
+        ];
+        let mut rng = crate::synth::Rng::new(17);
+        for part in parts {
+            for _ in 0..8 {
+                let at = part.start + rng.below(part.len() as u64) as usize;
+                let mut bad = good.clone();
+                bad[at] ^= 1 << rng.below(8);
+                let path = dir.path().join(file_name(7));
+                std::fs::write(&path, &bad).unwrap();
+                let got = open(&path, kb.clone(), 7).unwrap().err();
+                assert!(
+                    matches!(got, Some(Unusable::Damaged(_))),
+                    "a bit flipped at {at} in {part:?}: {got:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn scattered_ff_bytes_are_rejected() {
+        let (dir, kb, good) = saved_kb(1_500, 3);
+        let path = dir.path().join(file_name(7));
+        let mut rng = crate::synth::Rng::new(99);
+        for round in 0..30 {
+            let mut bad = good.clone();
+            for _ in 0..1 + round * 5 {
+                // After the header's fixed part, which says what the file is.
+                let from = std::mem::offset_of!(Header, checksum) as u64;
+                bad[(from + rng.below(good.len() as u64 - from)) as usize] = 0xFF;
+            }
+            if bad == good {
+                continue;
+            }
+            std::fs::write(&path, &bad).unwrap();
+            let got = open(&path, kb.clone(), 7).unwrap().err();
+            assert!(
+                matches!(got, Some(Unusable::Damaged(_))),
+                "round {round}: {got:?}"
+            );
+        }
+        let mut bad = good.clone();
+        bad[layout_of(&good).pairs.start + 40] = 0xFF;
+        rejected_then_replaced(dir.path(), &kb, &bad, Unusable::Damaged("checksum"));
+    }
+
+    #[test]
+    fn another_kbs_index_with_this_kbs_fingerprint_is_rejected() {
+        // Two KBs with the same counts of each kind, so nothing but the checksum tells them
+        // apart: the other's index, its fingerprint changed to this one's, was once used and
+        // printed the other KB's names.
+        let (dir, kb, _) = saved_kb(1_200, 5);
+        let other = self::kb(1_200, 6);
+        assert!(Kind::ALL.iter().all(|&k| other.count(k) == kb.count(k)));
+        let path = dir.path().join("other.bin");
+        save(&Index::build(other), 8, &path).unwrap();
+        let mut bad = std::fs::read(&path).unwrap();
+        let at = std::mem::offset_of!(Header, fingerprint);
+        bad[at..at + 16].copy_from_slice(bytemuck::bytes_of(&halves(7)));
+        rejected_then_replaced(dir.path(), &kb, &bad, Unusable::Damaged("checksum"));
+    }
+
+    #[test]
+    fn a_file_truncated_while_read_is_rejected_and_after_changes_nothing() {
+        let (dir, kb, good) = saved_kb(1_000, 2);
+        let path = dir.path().join(file_name(7));
+        // Truncated between the look at its length and the reading: rejected, no fault.
+        let mut file = open_regular(&path).unwrap().unwrap();
+        let len = file.metadata().unwrap().len();
+        File::options()
+            .write(true)
+            .open(&path)
+            .unwrap()
+            .set_len(len / 2)
+            .unwrap();
+        let got = read(&mut file, len, kb.clone(), 7).err();
+        assert_eq!(
+            got,
+            Some(Unusable::Damaged(
+                "shorter than its header gives (changed while read)"
+            ))
+        );
+        // Truncated (or rewritten) once opened: the index read is ours, searches are as before.
+        // A mapped file faulted here, SIGBUS.
+        std::fs::write(&path, &good).unwrap();
+        let ix = open(&path, kb.clone(), 7).unwrap().unwrap();
+        let before = results(&ix);
+        File::options()
+            .write(true)
+            .open(&path)
+            .unwrap()
+            .set_len(0)
+            .unwrap();
+        assert_eq!(results(&ix), before);
+        assert_eq!(before, results(&Index::build(kb)));
+    }
+
+    /// Run `f` on a thread and fail if it has not returned within a minute (a read that waits
+    /// forever, for a FIFO's writer, would otherwise hang the test run).
+    fn bounded<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let _ = tx.send(f());
+        });
+        rx.recv_timeout(std::time::Duration::from_secs(60))
+            .expect("did not return within a minute: it waits on what is at the index's path")
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_or_a_symlink_at_the_index_path_is_neither_read_nor_replaced() {
+        use std::os::unix::fs::FileTypeExt;
+        let dir = tempfile::tempdir().unwrap();
+        let kb = kb(1_000, 4);
+        let fresh = results(&Index::build(kb.clone()));
+        let path = dir.path().join(file_name(7));
+        let fifo = std::ffi::CString::new(path.as_os_str().as_encoded_bytes()).unwrap();
+        // SAFETY: a valid C string; mkfifo(3) has no other precondition.
+        assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o600) }, 0);
+        let d = dir.path().to_owned();
+        let (k, p) = (kb.clone(), path.clone());
+        let (ix, outcome, opened) = bounded(move || {
+            let opened = open(&p, k.clone(), 7).unwrap().err();
+            let (ix, outcome) = open_or_build(k, 7, Some(&d), 0);
+            (ix, outcome, opened)
+        });
+        assert_eq!(opened, Some(Unusable::NotAFile));
+        assert!(
+            matches!(
+                outcome,
+                Outcome::Built {
+                    replaced: Some(Unusable::NotAFile),
+                    saved: Some(_)
+                }
+            ),
+            "{outcome:?}"
+        );
+        assert_eq!(results(&ix), fresh);
+        assert!(std::fs::symlink_metadata(&path).unwrap().file_type().is_fifo());
+        std::fs::remove_file(&path).unwrap();
+
+        // A symlink, even to a device that reads forever, or to a good saved index.
+        for target in [Path::new("/dev/zero").to_owned(), dir.path().join("good.bin")] {
+            save(&Index::build(kb.clone()), 7, &dir.path().join("good.bin")).unwrap();
+            std::os::unix::fs::symlink(&target, &path).unwrap();
+            let (k, p) = (kb.clone(), path.clone());
+            let opened = bounded(move || open(&p, k, 7).unwrap().err());
+            assert_eq!(opened, Some(Unusable::NotAFile), "{target:?}");
+            std::fs::remove_file(&path).unwrap();
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn pruning_removes_only_our_stale_files() {
+        use std::time::{Duration, SystemTime};
+        let dir = tempfile::tempdir().unwrap();
+        let kb = kb(300, 1);
+        let ix = Index::build(kb);
+        let at = |path: &Path, age: u64| {
+            let f = File::options().write(true).open(path).unwrap();
+            f.set_modified(SystemTime::now() - Duration::from_secs(age))
+                .unwrap();
+        };
+        // Ours, the oldest first.
+        for fp in 1..=5u128 {
+            let path = dir.path().join(file_name(fp));
+            save(&ix, fp, &path).unwrap();
+            at(&path, 1_000 - fp as u64);
+        }
+        // Not ours, all older than any of ours, all named like ours or nearly.
+        let foreign = |fp: u128| dir.path().join(file_name(fp));
+        std::fs::write(foreign(100), b"the user's own file").unwrap();
+        save(&ix, 102, &foreign(101)).unwrap(); // ours in form, but not the name's fingerprint
+        std::fs::write(dir.path().join("index-notours.bin"), b"x").unwrap();
+        // Upper-case hex: not a name we give.
+        std::fs::write(dir.path().join(format!("index-{:032X}.bin", 0xabcu128)), b"x").unwrap();
+        for fp in [100, 101] {
+            at(&foreign(fp), 5_000);
+        }
+        let elsewhere = tempfile::tempdir().unwrap();
+        let target = elsewhere.path().join(file_name(104));
+        save(&ix, 104, &target).unwrap();
+        std::os::unix::fs::symlink(&target, foreign(104)).unwrap();
+        let fifo = std::ffi::CString::new(foreign(105).as_os_str().as_encoded_bytes()).unwrap();
+        // SAFETY: a valid C string; mkfifo(3) has no other precondition.
+        assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o600) }, 0);
+        let names = || -> std::collections::BTreeSet<String> {
+            std::fs::read_dir(dir.path())
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect()
+        };
+        let mut want = names();
+        let d = dir.path().to_owned();
+        bounded(move || prune(&d, 2));
+        for fp in 1..=3 {
+            want.remove(&file_name(fp));
+        }
+        assert_eq!(names(), want);
+        assert!(target.exists());
+    }
+
     /// The digest of a small synthetic KB's saved index. When a change to the index (its layout,
     /// or what goes into it) changes this, bump FORMAT and update the digest: an index saved by
     /// the old code must not be read by the new.
-    const DIGEST: (u32, u64) = (5, 0xf5ba_d670_9198_838c);
+    const DIGEST: (u32, u64) = (6, 0x7546_6035_1eae_1135);
 
     #[test]
     fn format_is_bumped_when_the_index_changes() {
@@ -596,10 +1073,15 @@ mod tests {
         let path = dir.path().join("x.bin");
         save(&Index::build(kb(400, 1)), 0, &path).unwrap();
         let bytes = std::fs::read(&path).unwrap();
-        // Without the header (whose version changes with every release), but for its
-        // character bits.
+        // With the header, but for its version (which changes with every release) and its
+        // checksum (which covers the version).
         let header: Header = bytemuck::pod_read_unaligned(&bytes[..size_of::<Header>()]);
-        let mut hashed = bytemuck::bytes_of(&header.own_chars).to_vec();
+        let header = Header {
+            version: 0,
+            checksum: [0; 2],
+            ..header
+        };
+        let mut hashed = bytemuck::bytes_of(&header).to_vec();
         hashed.extend_from_slice(&bytes[size_of::<Header>()..]);
         let digest = xxhash_rust::xxh3::xxh3_64(&hashed);
         assert_eq!(
