@@ -171,12 +171,13 @@ fn a_file_over_the_size_limit_is_refused_and_the_limit_can_be_raised() {
 #[cfg(target_os = "linux")]
 #[test]
 fn a_full_disk_is_a_message_and_exit_2_for_every_command() {
-    let cases: [&[&str]; 7] = [
+    let cases: [&[&str]; 8] = [
         &["check"],
         &["search", "aws"],
         &["export", "--tab", "deals"],
         &["schema"],
         &["completions", "bash"],
+        &["man"],
         &["--help"],
         &["--version"],
     ];
