@@ -7,6 +7,20 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+// `eprintln!` and `eprint!` for this module, without std's panic when standard error cannot be
+// written (`2>/dev/full`, a closed pipe): a message with nowhere to go is dropped, and the exit
+// code still tells what happened. (They shadow std's macros in this file.)
+macro_rules! eprintln {
+    ($($t:tt)*) => {{
+        let _ = writeln!(std::io::stderr(), $($t)*);
+    }};
+}
+macro_rules! eprint {
+    ($($t:tt)*) => {{
+        let _ = write!(std::io::stderr(), $($t)*);
+    }};
+}
+
 use clap::{CommandFactory, Parser, Subcommand};
 
 use crate::export::{self, Format};
@@ -96,7 +110,7 @@ pub enum Command {
         /// Write to this file instead of standard output
         #[arg(long, value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
         out: Option<PathBuf>,
-        /// Replace --out if it exists
+        /// Replace --out if it exists (only ever a regular file: never a device, FIFO or socket)
         #[arg(long, requires = "out")]
         force: bool,
     },
@@ -179,14 +193,20 @@ pub fn run() -> ExitCode {
         Err(e) => {
             // --help and --version are not errors; bad arguments are bad input: exit 1, not
             // clap's 2, which we keep for I/O failures.
-            let _ = e.print();
+            let printed = e.print();
             return if e.use_stderr() {
                 ExitCode::from(1)
             } else {
-                ExitCode::SUCCESS
+                // --help or --version: their output is the command's output.
+                finish(printed)
             };
         }
     };
+    if cli.command.is_some() {
+        // A signal must not leave an export's or a saved index's temporary file behind. (The
+        // explorer handles signals itself.) Without the handler the default action applies.
+        let _ = crate::fsutil::clean_up_on_signals();
+    }
     // Locked only where written: the explorer's panic hook and signal thread restore the terminal
     // through stdout from other threads, and a lock held here for the whole session would block
     // them forever.
@@ -242,12 +262,22 @@ pub fn run() -> ExitCode {
             };
             return export_cmd(cli.kb.as_deref(), &args);
         }
-        Some(Command::Schema) => out().write_all(kb::json_schema().as_bytes()),
-        Some(Command::Completions { shell }) => {
-            let script = crate::shell::completions(shell, &mut Cli::command());
-            out().write_all(script.as_bytes())
+        Some(Command::Schema) => {
+            let mut out = out();
+            out.write_all(kb::json_schema().as_bytes())
+                .and_then(|()| out.flush())
         }
-        Some(Command::Man) => out().write_all(crate::shell::man_page(Cli::command()).as_bytes()),
+        Some(Command::Completions { shell }) => {
+            // Built in memory (clap_complete panics when it cannot write), then written.
+            let script = crate::shell::completions(shell, &mut Cli::command());
+            let mut out = out();
+            out.write_all(script.as_bytes()).and_then(|()| out.flush())
+        }
+        Some(Command::Man) => {
+            let mut out = out();
+            out.write_all(crate::shell::man_page(Cli::command()).as_bytes())
+                .and_then(|()| out.flush())
+        }
         None => {
             use std::io::IsTerminal;
             if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
@@ -313,13 +343,18 @@ fn report_invalid(loaded: &Loaded, verb: &str) -> ExitCode {
     ExitCode::from(1)
 }
 
-/// Map a write result to the exit code: a closed pipe (`| head`) is fine, other failures are 2.
+/// Map a write result to the exit code: a closed pipe (`| head`) is fine, quietly (exit 0, as
+/// the reader asked for no more); other failures (`>/dev/full`, a disk full) are said on standard
+/// error, exit 2.
 fn finish(result: std::io::Result<()>) -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: cannot write output: {e}");
+            eprintln!(
+                "error: cannot write to standard output: {}",
+                crate::fsutil::io_reason(&e)
+            );
             ExitCode::from(2)
         }
     }
@@ -697,7 +732,16 @@ fn report(loaded: &Loaded, all: bool) -> ExitCode {
         );
         return ExitCode::from(1);
     }
-    println!("{}", crate::text::escape_controls(&summary(loaded)));
+    let mut out = std::io::stdout().lock();
+    let written =
+        writeln!(out, "{}", crate::text::escape_controls(&summary(loaded))).and_then(|()| out.flush());
+    drop(out);
+    if written
+        .as_ref()
+        .is_err_and(|e| e.kind() != std::io::ErrorKind::BrokenPipe)
+    {
+        return finish(written);
+    }
     if warnings > 0 {
         eprintln!("{}", crate::text::count(warnings, "warning", "warnings"));
     }

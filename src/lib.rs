@@ -5,6 +5,7 @@
 pub mod cli;
 pub mod clock;
 pub mod export;
+pub mod fsutil;
 pub mod kb;
 pub mod par;
 pub mod search;

@@ -270,3 +270,154 @@ fn stale_reload_answers_are_dropped_and_the_built_in_kb_does_not_reload() {
     assert!(b.status.contains("built-in KB does not change"), "{}", b.status);
     assert!(b.reload.outbox.is_none());
 }
+
+/// Wait for the watcher's callback; `false` after `secs` without one.
+fn seen(rx: &std::sync::mpsc::Receiver<()>, secs: u64) -> bool {
+    rx.recv_timeout(std::time::Duration::from_secs(secs)).is_ok()
+}
+
+/// Let a burst of watcher callbacks pass.
+fn drain(rx: &std::sync::mpsc::Receiver<()>) {
+    while rx.recv_timeout(std::time::Duration::from_millis(1500)).is_ok() {}
+}
+
+/// The default KB's files, by name.
+fn default_files() -> Vec<(std::ffi::OsString, String)> {
+    let dir = kb_copy();
+    let mut files: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| {
+            let p = e.unwrap().path();
+            (
+                p.file_name().unwrap().to_os_string(),
+                std::fs::read_to_string(&p).unwrap(),
+            )
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+/// `kb` (a folder KB, or a file KB in `folder`) is followed by the real watcher; `folder` is
+/// deleted and made again with `write` (which adds `NEW_DEAL`): the reload sees the new deal, and
+/// an edit after that is still seen, so the watch is on the new folder.
+fn follows_a_folder_made_again(kb: &Path, folder: &Path, write: impl Fn(bool)) {
+    write(false);
+    let mut a = open(kb);
+    let (tx, rx) = std::sync::mpsc::channel();
+    let _w = marketlens::tui::watch::start(kb, move || {
+        let _ = tx.send(());
+    })
+    .expect("the watch starts");
+
+    std::fs::remove_dir_all(folder).unwrap();
+    drain(&rx);
+    std::fs::create_dir(folder).unwrap();
+    write(true);
+    // Each change the watcher reports is a reload, until the new deal is in.
+    let mut tries = 0;
+    while a.kb.deal("reload-test-deal").is_none() {
+        tries += 1;
+        assert!(
+            tries < 5 && seen(&rx, 10),
+            "the folder made again was not seen ({:?})",
+            a.reload.problem
+        );
+        changed(&mut a);
+    }
+    assert!(a.reload.problem.is_none(), "{:?}", a.reload.problem);
+    drain(&rx);
+
+    // The watch is on the new folder: an edit there is seen.
+    write(false);
+    assert!(seen(&rx, 10), "an edit in the folder made again was not seen");
+    changed(&mut a);
+    assert!(a.status.contains("-1 deal"), "{}", a.status);
+}
+
+#[test]
+fn the_watch_follows_a_folder_kb_deleted_and_made_again() {
+    let parent = tempfile::tempdir().unwrap();
+    let kb = parent.path().join("kb");
+    std::fs::create_dir(&kb).unwrap();
+    let files = default_files();
+    follows_a_folder_made_again(&kb, &kb, |with_deal| {
+        for (name, text) in &files {
+            let text = if with_deal && name == "deals.toml" {
+                format!("{text}{NEW_DEAL}")
+            } else {
+                text.clone()
+            };
+            std::fs::write(kb.join(name), text).unwrap();
+        }
+    });
+}
+
+#[test]
+fn the_watch_follows_a_file_kb_whose_folder_is_deleted_and_made_again() {
+    let parent = tempfile::tempdir().unwrap();
+    let folder = parent.path().join("sub");
+    std::fs::create_dir(&folder).unwrap();
+    let kb = folder.join("kb.toml");
+    let all: String = default_files().into_iter().map(|(_, t)| t + "\n").collect();
+    follows_a_folder_made_again(&kb, &folder, |with_deal| {
+        let text = if with_deal {
+            format!("{all}{NEW_DEAL}")
+        } else {
+            all.clone()
+        };
+        std::fs::write(&kb, text).unwrap();
+    });
+}
+
+#[cfg(unix)]
+fn mkfifo(p: &Path) {
+    use std::os::unix::ffi::OsStrExt;
+    let c = std::ffi::CString::new(p.as_os_str().as_bytes()).unwrap();
+    // SAFETY: a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o644) }, 0, "mkfifo");
+}
+
+/// A KB file replaced by a FIFO (which nobody writes) is an error naming it, and the reload
+/// thread is free for the next reload: before, it blocked for good opening the FIFO.
+#[cfg(unix)]
+#[test]
+fn a_fifo_in_place_of_a_kb_file_is_an_error_and_later_reloads_still_run() {
+    use marketlens::tui::reload::Reloader;
+    let dir = kb_copy();
+    let mut a = open(dir.path());
+    let (tx, rx) = std::sync::mpsc::channel();
+    let reloader = Reloader::spawn(dir.path().to_path_buf(), move |r| {
+        let _ = tx.send(r);
+    })
+    .unwrap();
+    // What the explorer's loop does with a change: the request goes to the reload thread.
+    let reload = |a: &mut App| {
+        a.update(Msg::KbChanged);
+        let generation = a.reload.outbox.take().expect("a reload request");
+        reloader.submit(generation, a.kb.clone(), a.sorts());
+        let r = rx
+            .recv_timeout(std::time::Duration::from_secs(60))
+            .expect("the reload thread answers within a minute");
+        a.update(Msg::Reloaded(Arc::new(r)));
+        a.settle();
+    };
+    let deals = dir.path().join("deals.toml");
+    let good = std::fs::read_to_string(&deals).unwrap();
+    std::fs::remove_file(&deals).unwrap();
+    mkfifo(&deals);
+    reload(&mut a);
+    let p = a.reload.problem.clone().expect("a problem");
+    assert!(
+        p.first.iter().any(|e| e
+            .ends_with("deals.toml: error: cannot read file: it is a FIFO (named pipe), not a regular file")),
+        "{p:?}"
+    );
+    assert_eq!(a.kb.deals.len(), 27, "the last good KB stays");
+
+    std::fs::remove_file(&deals).unwrap();
+    std::fs::write(&deals, format!("{good}{NEW_DEAL}")).unwrap();
+    reload(&mut a);
+    assert!(a.reload.problem.is_none(), "{:?}", a.reload.problem);
+    assert!(a.kb.deal("reload-test-deal").is_some());
+}

@@ -9,6 +9,12 @@ pub enum WriteError {
     /// The path exists and overwriting was not asked for.
     Exists(PathBuf),
     IsDir(PathBuf),
+    /// The path is a device, a FIFO, a socket (`kind`, as `fsutil::kind_of` says): never replaced,
+    /// not even with `--force` (as root, a rename over `/dev/null` would replace the device).
+    NotRegular {
+        path: PathBuf,
+        kind: &'static str,
+    },
     Io {
         path: PathBuf,
         error: io::Error,
@@ -47,6 +53,11 @@ impl std::fmt::Display for WriteError {
         match self {
             WriteError::Exists(p) => write!(f, "{} already exists", shown(p)),
             WriteError::IsDir(p) => write!(f, "{} is a directory", shown(p)),
+            WriteError::NotRegular { path, kind } => write!(
+                f,
+                "{} is {kind}, not a regular file: only a regular file is ever replaced",
+                shown(path)
+            ),
             WriteError::Io { path, error } => {
                 write!(f, "cannot write {}: {}", shown(path), reason(error))
             }
@@ -71,6 +82,42 @@ fn dir_of(path: &Path) -> &Path {
     }
 }
 
+/// The temporary file's name is `{TEMP_PREFIX}XXXXXX{TEMP_SUFFIX}`.
+pub const TEMP_PREFIX: &str = ".marketlens-";
+pub const TEMP_SUFFIX: &str = ".tmp";
+
+/// What is at `path` now, if anything: a regular file (or a symbolic link to one, which the
+/// rename replaces, leaving its target alone), else an error naming what it is. A directory,
+/// device, FIFO, socket or a symbolic link to nothing is never replaced.
+/// (Without `overwrite`, a symbolic link to nothing is left to the `Exists` check.)
+fn what_is_at(path: &Path, overwrite: bool) -> Result<Option<std::fs::Metadata>, WriteError> {
+    let Ok(meta) = std::fs::metadata(path) else {
+        return match std::fs::symlink_metadata(path) {
+            Ok(_) if !overwrite => Ok(None),
+            // A symbolic link to nothing (or to what cannot be reached).
+            Ok(m) => Err(WriteError::NotRegular {
+                path: path.to_path_buf(),
+                kind: if m.file_type().is_symlink() {
+                    "a symbolic link to nothing"
+                } else {
+                    crate::fsutil::kind_of(m.file_type())
+                },
+            }),
+            Err(_) => Ok(None),
+        };
+    };
+    if meta.is_dir() {
+        return Err(WriteError::IsDir(path.to_path_buf()));
+    }
+    if !meta.is_file() {
+        return Err(WriteError::NotRegular {
+            path: path.to_path_buf(),
+            kind: crate::fsutil::kind_of(meta.file_type()),
+        });
+    }
+    Ok(Some(meta))
+}
+
 /// Write `contents` to `path` atomically: a temporary file in the same directory, then a rename.
 /// Without `overwrite` an existing path (even a dangling symlink) is never replaced: the rename
 /// itself refuses (`persist_noclobber`), so there is no window between a check and the write.
@@ -79,10 +126,7 @@ pub fn write_file(path: &Path, contents: &[u8], overwrite: bool) -> Result<(), W
         path: path.to_path_buf(),
         error,
     };
-    let existing = std::fs::metadata(path).ok();
-    if existing.as_ref().is_some_and(|m| m.is_dir()) {
-        return Err(WriteError::IsDir(path.to_path_buf()));
-    }
+    let existing = what_is_at(path, overwrite)?;
     // Answer early rather than write a temporary file for nothing; persist_noclobber below is
     // what actually guarantees it.
     if !overwrite && std::fs::symlink_metadata(path).is_ok() {
@@ -90,15 +134,16 @@ pub fn write_file(path: &Path, contents: &[u8], overwrite: bool) -> Result<(), W
     }
     let dir = dir_of(path);
     let mut builder = tempfile::Builder::new();
-    builder.prefix(".marketlens-").suffix(".tmp");
+    builder.prefix(TEMP_PREFIX).suffix(TEMP_SUFFIX);
     #[cfg(unix)]
     {
         // tempfile creates 0600 files; ask for 0666 so the umask decides, as for any new file.
         use std::os::unix::fs::PermissionsExt;
         builder.permissions(std::fs::Permissions::from_mode(0o666));
     }
-    // Dropping `tmp` on any error below deletes the temporary file.
-    let mut tmp = builder.tempfile_in(dir).map_err(io_err)?;
+    // Dropping `tmp` on any error below deletes the temporary file; `_registered` has a signal
+    // that ends the process delete it too.
+    let (mut tmp, _registered) = crate::fsutil::create_temp(|| builder.tempfile_in(dir)).map_err(io_err)?;
     if overwrite && let Some(m) = &existing {
         // Replacing a file keeps its permissions (without set-id bits).
         #[cfg(unix)]
@@ -115,13 +160,21 @@ pub fn write_file(path: &Path, contents: &[u8], overwrite: bool) -> Result<(), W
     tmp.write_all(contents).map_err(io_err)?;
     // On disk before the rename, so a crash cannot leave an empty file under the real name.
     tmp.as_file().sync_all().map_err(io_err)?;
+    // Checked again just before the rename, which would replace whatever is there by then.
+    if overwrite {
+        what_is_at(path, true)?;
+    }
     let persisted = if overwrite {
         tmp.persist(path)
     } else {
         tmp.persist_noclobber(path)
     };
     match persisted {
-        Ok(_) => Ok(()),
+        Ok(_) => {
+            // Best effort: temporary files an export killed by SIGKILL or a crash left here.
+            crate::fsutil::prune_stale_temps(dir, TEMP_PREFIX, TEMP_SUFFIX, crate::fsutil::STALE_TEMP_AGE);
+            Ok(())
+        }
         Err(tempfile::PersistError { error, file }) => {
             drop(file);
             Err(match error.kind() {

@@ -105,11 +105,21 @@ pub fn load_builtin() -> Loaded {
     load_files(BUILT_IN_LABEL.to_string(), files, Vec::new())
 }
 
-/// Load a KB file or directory. Never fails: unreadable paths become diagnostics.
+/// Load a KB file or directory. Never fails: unreadable paths become diagnostics. Only regular
+/// files are read (a FIFO or a device named `*.toml` is reported, never opened), each of at most
+/// [`crate::fsutil::max_file_bytes`] (see [`crate::fsutil::read_regular`]).
 pub fn load_path(path: &Path) -> Loaded {
     let label = path.display().to_string();
     let mut diags = Vec::new();
     let mut files = Vec::new();
+    // Every file is read whole, so there is a limit to what one may hold (see `fsutil`).
+    let limit = match crate::fsutil::max_file_bytes() {
+        Ok(l) => l,
+        Err(msg) => {
+            diags.push(Diagnostic::error(None, None, msg));
+            return load_files(label, files, diags);
+        }
+    };
     let paths = match std::fs::metadata(path) {
         Ok(m) if m.is_dir() => {
             let mut found = Vec::new();
@@ -136,7 +146,7 @@ pub fn load_path(path: &Path) -> Loaded {
     };
     for p in paths {
         let name = p.display().to_string();
-        match std::fs::read(&p) {
+        match crate::fsutil::read_regular_limited(&p, limit) {
             Ok(bytes) => {
                 let (text, problem) = decode(bytes);
                 files.push(SourceFile { name, text });
@@ -152,7 +162,7 @@ pub fn load_path(path: &Path) -> Loaded {
                 diags.push(Diagnostic::error(
                     Some(files.len() - 1),
                     None,
-                    format!("cannot read file: {}", io_reason(&e)),
+                    format!("cannot read file: {}", e.reason()),
                 ));
             }
         }
@@ -174,13 +184,7 @@ pub fn load_bytes(name: &str, bytes: Vec<u8>) -> Loaded {
     load_files(name.to_string(), vec![file], diags)
 }
 
-fn io_reason(e: &std::io::Error) -> String {
-    match e.kind() {
-        std::io::ErrorKind::NotFound => "no such file or directory".into(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
-        _ => e.to_string(),
-    }
-}
+use crate::fsutil::io_reason;
 
 /// `.toml` files below `dir`, skipping hidden entries (so `.taplo.toml` and editor folders are not
 /// mistaken for KB files).

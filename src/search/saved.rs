@@ -192,7 +192,7 @@ pub fn save(ix: &Index, fingerprint: u128, path: &Path) -> io::Result<()> {
     };
     let layout = Layout::of(ix.docs.len(), ix.fields.len(), arena.len())
         .ok_or_else(|| io::Error::other("index too large to save"))?;
-    let mut tmp = temp_file_for(path)?;
+    let (mut tmp, _registered) = crate::fsutil::create_temp(|| temp_file_for(path))?;
     let mut sum = Xxh3::with_seed(seed(fingerprint));
     {
         let mut out = BufWriter::with_capacity(1 << 20, tmp.as_file_mut());
@@ -540,6 +540,8 @@ pub fn open_or_build(
     };
     if saved.is_ok() {
         prune(dir, KEEP);
+        // Temporary files of saves that were killed (SIGKILL, a crash) and never renamed.
+        crate::fsutil::prune_stale_temps(dir, ".index-", "", crate::fsutil::STALE_TEMP_AGE);
     }
     (
         ix,

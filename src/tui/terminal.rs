@@ -148,7 +148,8 @@ fn exit_on_signal(signal: i32) -> ! {
     // SAFETY: fd 1 stays open for the life of the process; `ManuallyDrop` never closes it.
     let mut fd1 = std::mem::ManuallyDrop::new(unsafe { std::fs::File::from_raw_fd(1) });
     restore_to(&mut *fd1);
-    std::process::exit(i32::from(signal_exit_code(signal)));
+    // An export the UI thread was writing must not leave its temporary file behind.
+    crate::fsutil::exit_removing_temps(i32::from(signal_exit_code(signal)));
 }
 
 /// Handle SIGTERM, SIGHUP, SIGINT and SIGQUIT on a thread of their own for the rest of the

@@ -6,12 +6,19 @@
 //! by writing a new file and renaming it over the old one, which ends a watch on the file itself
 //! (the inode it watched is gone). Watching the directory sees the rename and keeps working. A KB
 //! directory is watched recursively, so files that appear or vanish anywhere in it count.
+//!
+//! The watched directory itself may go away (deleted, or renamed, and made again: a `git
+//! checkout`, a sync tool, `rm -r kb && cp -r backup kb`); a watch ends with the directory it
+//! watched. So the watch thread re-arms: when an event says something moved or vanished, and
+//! every [`POLL`] anyway, it compares the directory at the KB's path with the one it watches
+//! (device and inode); while there is none, it watches the nearest ancestor that exists, whose
+//! events tell when the directory comes back; then it watches the directory again and reloads.
 
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use notify::{EventKind, RecursiveMode, Watcher as _};
+use notify::{EventKind, RecursiveMode};
 
 /// Quiet time after the last event before reloading: long enough to take in a whole save
 /// (write, rename, chmod), short enough to feel immediate.
@@ -20,9 +27,30 @@ pub const SETTLE: Duration = Duration::from_millis(120);
 /// often.
 pub const MAX_WAIT: Duration = Duration::from_millis(1000);
 
+/// How often the watch thread checks, without being told, that it still watches the directory at
+/// the KB's path (a stat; events normally tell first).
+pub const POLL: Duration = Duration::from_millis(1000);
+
 /// Keeps the watch alive; dropping it stops watching.
 pub struct Watch {
-    _watcher: notify::RecommendedWatcher,
+    notes: mpsc::Sender<Note>,
+}
+
+impl Drop for Watch {
+    fn drop(&mut self) {
+        let _ = self.notes.send(Note::Stop);
+    }
+}
+
+/// What the watcher tells the watch thread.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Note {
+    /// Something the KB reads changed.
+    Change,
+    /// Something was created, removed or renamed: the watched directory may be gone or back.
+    Look,
+    /// The [`Watch`] was dropped.
+    Stop,
 }
 
 /// What to watch for `kb` (a `.toml` file or a directory of them), and which event paths count.
@@ -88,50 +116,164 @@ fn changes_content(kind: &EventKind) -> bool {
     }
 }
 
-/// Start watching `kb`; `changed` is called (on the watch thread) once per settled burst of
-/// changes. Fails when the watcher cannot start (e.g. the inotify limit is reached): the caller
-/// says so and offers `r` instead.
-pub fn start(kb: &Path, changed: impl Fn() + Send + 'static) -> notify::Result<Watch> {
-    let target = Target::new(kb).map_err(notify::Error::io)?;
-    let (tx, rx) = mpsc::channel::<()>();
-    let filter = target.clone();
-    let mut watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
-        // Watch errors (an overflowed queue) may hide a change: reload to be safe.
-        let relevant = match res {
-            Ok(ev) => changes_content(&ev.kind) && ev.paths.iter().any(|p| filter.concerns(p)),
-            Err(_) => true,
-        };
-        if relevant {
-            let _ = tx.send(());
-        }
-    })?;
-    let mode = if target.recursive {
-        RecursiveMode::Recursive
-    } else {
-        RecursiveMode::NonRecursive
-    };
-    watcher.watch(&target.dir, mode)?;
-    std::thread::Builder::new()
-        .name("watch".into())
-        .spawn(move || debounce(&rx, SETTLE, MAX_WAIT, changed))
-        .map_err(notify::Error::io)?;
-    Ok(Watch { _watcher: watcher })
+/// Whether an event kind may mean that a directory appeared, vanished or moved.
+fn moves_things(kind: &EventKind) -> bool {
+    use notify::event::ModifyKind;
+    matches!(
+        kind,
+        EventKind::Any
+            | EventKind::Other
+            | EventKind::Create(_)
+            | EventKind::Remove(_)
+            | EventKind::Modify(ModifyKind::Name(_) | ModifyKind::Any)
+    )
 }
 
-/// Call `changed` once per burst: after `settle` without events, or after `max_wait` of
-/// continuous events. Returns when the sender is gone (the watch was dropped).
-fn debounce(rx: &mpsc::Receiver<()>, settle: Duration, max_wait: Duration, changed: impl Fn()) {
-    while rx.recv().is_ok() {
-        let started = Instant::now();
-        loop {
-            let left = max_wait.saturating_sub(started.elapsed());
-            match rx.recv_timeout(settle.min(left)) {
-                Ok(()) if !left.is_zero() => continue,
-                Err(mpsc::RecvTimeoutError::Disconnected) => return,
-                _ => break,
+/// A directory's identity: the same path may later name another directory.
+type Identity = Option<(u64, u64)>;
+
+fn identity(dir: &Path) -> Option<Identity> {
+    let m = std::fs::metadata(dir).ok().filter(|m| m.is_dir())?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        Some(Some((m.dev(), m.ino())))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = m;
+        Some(None)
+    }
+}
+
+/// What the watcher watches now, and keeping it on the KB's directory.
+struct Arming {
+    target: Target,
+    /// The path watched, its identity, and whether it is the target's directory (else an
+    /// ancestor, while the directory is missing). `None`: nothing (the watch failed; retried).
+    watched: Option<(PathBuf, Identity, bool)>,
+}
+
+impl Arming {
+    /// Watch the target's directory if it exists, else its nearest existing ancestor, unless that
+    /// is what is watched already. Returns whether anything changed (the KB may have too).
+    fn arm(&mut self, w: &mut impl notify::Watcher) -> notify::Result<bool> {
+        let want = match identity(&self.target.dir) {
+            Some(id) => (self.target.dir.clone(), id, true),
+            None => {
+                let (p, id) = self
+                    .target
+                    .dir
+                    .ancestors()
+                    .skip(1)
+                    .find_map(|a| Some((a.to_path_buf(), identity(a)?)))
+                    .ok_or_else(|| notify::Error::path_not_found().add_path(self.target.dir.clone()))?;
+                (p, id, false)
+            }
+        };
+        if self.watched.as_ref() == Some(&want) {
+            return Ok(false);
+        }
+        if let Some((old, _, _)) = self.watched.take() {
+            let _ = w.unwatch(&old);
+        }
+        let mode = if want.2 && self.target.recursive {
+            RecursiveMode::Recursive
+        } else {
+            RecursiveMode::NonRecursive
+        };
+        w.watch(&want.0, mode)?;
+        self.watched = Some(want);
+        Ok(true)
+    }
+}
+
+/// Start watching `kb`; `changed` is called (on the watch thread) once per settled burst of
+/// changes, and once more whenever the KB's directory comes back after it was removed. Fails
+/// when the watcher cannot start (e.g. the inotify limit is reached): the caller says so and
+/// offers `r` instead.
+pub fn start(kb: &Path, changed: impl Fn() + Send + 'static) -> notify::Result<Watch> {
+    let target = Target::new(kb).map_err(notify::Error::io)?;
+    let (tx, rx) = mpsc::channel::<Note>();
+    let filter = target.clone();
+    let notes = tx.clone();
+    let mut watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
+        match res {
+            Ok(ev) => {
+                if moves_things(&ev.kind) {
+                    let _ = notes.send(Note::Look);
+                }
+                if changes_content(&ev.kind) && ev.paths.iter().any(|p| filter.concerns(p)) {
+                    let _ = notes.send(Note::Change);
+                }
+            }
+            // Watch errors (an overflowed queue) may hide a change: reload to be safe, and check
+            // the watch.
+            Err(_) => {
+                let _ = notes.send(Note::Look);
+                let _ = notes.send(Note::Change);
             }
         }
-        changed();
+    })?;
+    let mut arming = Arming {
+        target,
+        watched: None,
+    };
+    arming.arm(&mut watcher)?;
+    std::thread::Builder::new()
+        .name("watch".into())
+        .spawn(move || {
+            follow(
+                &rx,
+                SETTLE,
+                MAX_WAIT,
+                POLL,
+                || arming.arm(&mut watcher).unwrap_or(false),
+                changed,
+            )
+        })
+        .map_err(notify::Error::io)?;
+    Ok(Watch { notes: tx })
+}
+
+/// The watch thread: call `changed` once per burst of changes, after `settle` without events,
+/// or after `max_wait` of continuous events. `look` re-arms the watch if needed, when an event
+/// says things moved and every `poll`; a re-arm counts as a change. Returns on [`Note::Stop`].
+fn follow(
+    rx: &mpsc::Receiver<Note>,
+    settle: Duration,
+    max_wait: Duration,
+    poll: Duration,
+    mut look: impl FnMut() -> bool,
+    changed: impl Fn(),
+) {
+    // The first and the last event of the burst being settled.
+    let mut burst: Option<(Instant, Instant)> = None;
+    let mut looked = Instant::now();
+    loop {
+        let now = Instant::now();
+        let due = burst.map(|(first, last)| (last + settle).min(first + max_wait));
+        let wait = due.map_or(poll, |d| d.saturating_duration_since(now).min(poll));
+        let note = match rx.recv_timeout(wait) {
+            Ok(Note::Stop) | Err(mpsc::RecvTimeoutError::Disconnected) => return,
+            Ok(n) => Some(n),
+            Err(mpsc::RecvTimeoutError::Timeout) => None,
+        };
+        let now = Instant::now();
+        let mut event = note == Some(Note::Change);
+        if note == Some(Note::Look) || now.duration_since(looked) >= poll {
+            looked = now;
+            event |= look();
+        }
+        if event {
+            burst = Some(burst.map_or((now, now), |(first, _)| (first, now)));
+        }
+        if let Some((first, last)) = burst
+            && (now >= last + settle || now >= first + max_wait)
+        {
+            burst = None;
+            changed();
+        }
     }
 }
 
@@ -171,23 +313,29 @@ mod tests {
         let calls = Arc::new(Mutex::new(0));
         let c = calls.clone();
         let t = std::thread::spawn(move || {
-            debounce(
+            follow(
                 &rx,
                 Duration::from_millis(50),
                 Duration::from_secs(5),
+                Duration::from_secs(3600),
+                || false,
                 move || *c.lock().unwrap() += 1,
             )
         });
         for _ in 0..5 {
-            tx.send(()).unwrap();
+            tx.send(Note::Change).unwrap();
             std::thread::sleep(Duration::from_millis(5));
         }
         std::thread::sleep(Duration::from_millis(300));
         assert_eq!(*calls.lock().unwrap(), 1);
-        tx.send(()).unwrap();
+        tx.send(Note::Change).unwrap();
         std::thread::sleep(Duration::from_millis(300));
         assert_eq!(*calls.lock().unwrap(), 2);
-        drop(tx);
+        // A look that finds the watch in place is no change.
+        tx.send(Note::Look).unwrap();
+        std::thread::sleep(Duration::from_millis(300));
+        assert_eq!(*calls.lock().unwrap(), 2);
+        tx.send(Note::Stop).unwrap();
         t.join().unwrap();
     }
 
