@@ -35,6 +35,10 @@ pub enum Msg {
     Reloaded(Arc<Reload>),
     /// Time passed (the event loop ticks while a load runs, to animate its progress).
     Tick,
+    /// SIGTSTP from outside (`kill -TSTP`): stop like Ctrl-z does.
+    Suspend,
+    /// SIGCONT: the process was stopped and goes on; the terminal may have been changed meanwhile.
+    Continued,
 }
 
 /// Following the KB on disk.
@@ -312,6 +316,11 @@ pub struct App {
     /// The KB's file or directory, when it has one to reload from (not the built-in KB).
     pub kb_path: Option<PathBuf>,
     pub reload: ReloadState,
+    /// Set by `update` (Ctrl-z, SIGTSTP), taken by the event loop: restore the terminal and stop.
+    pub suspend: bool,
+    /// Set by `update` (SIGCONT), taken by the event loop: put the terminal back in the explorer's
+    /// modes and draw the whole screen again.
+    pub resumed: bool,
 }
 
 impl App {
@@ -353,6 +362,8 @@ impl App {
             clock: clock::now,
             kb_path: None,
             reload: ReloadState::default(),
+            suspend: false,
+            resumed: false,
         }
     }
 
@@ -446,6 +457,14 @@ impl App {
             }
             Msg::Reloaded(r) => self.reloaded(&r),
             Msg::Tick => self.reload.running.is_some(),
+            Msg::Suspend => {
+                self.suspend = true;
+                false
+            }
+            Msg::Continued => {
+                self.resumed = true;
+                true
+            }
             Msg::Key(k) => {
                 // The overlay is only drawn (and only takes keys) when the explorer fits on screen.
                 if self.help && self.areas().is_some() {
@@ -484,6 +503,7 @@ impl App {
         match (keymap::action_for(k, Context::Table), k.code) {
             (_, KeyCode::Esc | KeyCode::Char('?') | KeyCode::Char('q') | KeyCode::F(1)) => self.help = false,
             (Some(Action::Quit), _) => self.quit = true,
+            (Some(Action::Suspend), _) => self.suspend = true,
             (Some(Action::Down), _) => self.help_scroll = (self.help_scroll + 1).min(max),
             (Some(Action::Up), _) => self.help_scroll = self.help_scroll.saturating_sub(1),
             (Some(Action::PageDown | Action::HalfDown), _) => {
@@ -511,6 +531,10 @@ impl App {
         let Some(input) = self.input.as_mut() else {
             return false;
         };
+        if action == Some(Action::Suspend) {
+            self.suspend = true;
+            return false;
+        }
         if let Input::Export(p) = input
             && p.confirm.is_some()
         {
@@ -1029,6 +1053,7 @@ impl App {
         let page = self.areas().map_or(10, |a| a.table_rows().max(1));
         match action {
             Action::Quit => self.quit = true,
+            Action::Suspend => self.suspend = true,
             Action::Help => {
                 self.help = self.areas().is_some();
                 self.help_scroll = 0;

@@ -39,6 +39,8 @@ pub enum Action {
     Copy,
     /// `r`: load the KB from disk again now.
     Reload,
+    /// Ctrl-z: leave the screen as it was and stop, like any job (`fg` brings it back).
+    Suspend,
     // While typing a query:
     Accept,
     Cancel,
@@ -460,6 +462,14 @@ pub const KEYMAP: &[Binding] = &[
         "help"
     ),
     b!(
+        &[(KeyCode::Char('z'), CTRL)],
+        "Ctrl-z",
+        Action::Suspend,
+        Any,
+        "suspend (fg resumes)",
+        ""
+    ),
+    b!(
         &[(KeyCode::Char('q'), NONE), (KeyCode::Char('c'), CTRL)],
         "q/Ctrl-c",
         Action::Quit,
@@ -482,15 +492,18 @@ fn normalise(key: KeyEvent) -> (KeyCode, KeyModifiers) {
 }
 
 /// The action a key triggers in a context, if any. Context-specific bindings win over `Any`;
-/// while typing a query only the `Input` bindings (and Ctrl-c) apply, so every other key types.
+/// while typing a query only the `Input` bindings (and Ctrl-c, Ctrl-z) apply, so every other key
+/// types.
 pub fn action_for(key: KeyEvent, ctx: Context) -> Option<Action> {
     let k = normalise(key);
     let hit = |b: &&Binding| b.keys.contains(&k);
     let own = KEYMAP.iter().filter(hit).find(|b| b.context == ctx);
     if ctx == Context::Input {
-        return own
-            .map(|b| b.action)
-            .or((k == (KeyCode::Char('c'), CTRL)).then_some(Action::Quit));
+        return own.map(|b| b.action).or(match k {
+            (KeyCode::Char('c'), CTRL) => Some(Action::Quit),
+            (KeyCode::Char('z'), CTRL) => Some(Action::Suspend),
+            _ => None,
+        });
     }
     own.or_else(|| KEYMAP.iter().filter(hit).find(|b| b.context == Context::Any))
         .map(|b| b.action)
