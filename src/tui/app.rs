@@ -231,6 +231,14 @@ impl TabState {
     }
 }
 
+/// Push `loc` on a history stack unless it is already on top: two jumps from the same place (with
+/// a tab switch between them, say) must not make Backspace go nowhere once.
+fn push_distinct(stack: &mut Vec<Location>, loc: Location) {
+    if stack.last() != Some(&loc) {
+        stack.push(loc);
+    }
+}
+
 fn natural_widths(v: &View) -> Vec<usize> {
     v.columns
         .iter()
@@ -1125,7 +1133,14 @@ impl App {
     fn focus_detail(&mut self) {
         let n = self.link_count();
         if n == 0 {
-            self.status = "this record has no relations to follow".into();
+            self.status = if self.current().selected_id().is_some() {
+                "this record has no relations to follow"
+            } else if self.current().filter.is_active() {
+                "nothing selected: no row matches the filter (Esc clears it)"
+            } else {
+                "nothing selected: this tab has no rows"
+            }
+            .into();
             return;
         }
         self.focus = Focus::Detail;
@@ -1267,7 +1282,7 @@ impl App {
             id: Some(target.id.clone()),
         };
         if here != to {
-            self.back.push(here);
+            push_distinct(&mut self.back, here);
             self.forward.clear();
         }
         self.go_to(&to);
@@ -1288,10 +1303,11 @@ impl App {
             .into();
             return;
         };
-        to.push(Location {
+        let here = Location {
             tab: self.tab,
             id: self.tabs[self.tab.index()].selected_id().map(str::to_string),
-        });
+        };
+        push_distinct(to, here);
         self.go_to(&loc);
     }
 
@@ -1394,6 +1410,66 @@ mod tests {
         assert_eq!(a.current().selected, a.current().view.len() - 1);
         key(&mut a, KeyCode::Char('g'));
         assert_eq!(a.current().selected, 0);
+    }
+
+    fn ctrl(app: &mut App, c: char) {
+        app.update(Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)));
+    }
+
+    fn type_str(app: &mut App, text: &str) {
+        for c in text.chars() {
+            key(app, KeyCode::Char(c));
+        }
+    }
+
+    /// Ctrl-k alyys Enter, 1, Ctrl-k crs Enter, then Backspace twice: each Backspace goes somewhere.
+    #[test]
+    fn two_jumps_from_one_place_leave_one_history_entry() {
+        let mut a = app();
+        for (tab, query) in [(None, "alyys"), (Some('1'), "crs")] {
+            if let Some(t) = tab {
+                key(&mut a, KeyCode::Char(t));
+            }
+            ctrl(&mut a, 'k');
+            type_str(&mut a, query);
+            a.settle();
+            key(&mut a, KeyCode::Enter);
+        }
+        assert_eq!(
+            a.location().id.as_deref(),
+            Some("chu-ruisong"),
+            "{:?}",
+            a.location()
+        );
+        let consecutive = a.back.windows(2).filter(|w| w[0] == w[1]).count();
+        assert_eq!(consecutive, 0, "no duplicate consecutive entries: {:?}", a.back);
+        let mut seen = vec![a.location()];
+        while !a.back.is_empty() {
+            key(&mut a, KeyCode::Backspace);
+            assert_ne!(Some(&a.location()), seen.last(), "Backspace moved: {seen:?}");
+            seen.push(a.location());
+        }
+    }
+
+    /// `3`, `/qqqxj`, Enter, Enter: with no row, Enter says there is nothing selected, not that
+    /// "this record" has no relations.
+    #[test]
+    fn enter_with_no_row_says_nothing_is_selected() {
+        let mut a = app();
+        key(&mut a, KeyCode::Char('3'));
+        key(&mut a, KeyCode::Char('/'));
+        type_str(&mut a, "qqqxj");
+        a.settle();
+        key(&mut a, KeyCode::Enter);
+        assert!(a.current().view.is_empty(), "nothing matches qqqxj");
+        key(&mut a, KeyCode::Enter);
+        assert!(
+            a.status.contains("nothing selected")
+                && a.status.contains("filter")
+                && !a.status.contains("this record"),
+            "{}",
+            a.status
+        );
     }
 
     #[test]

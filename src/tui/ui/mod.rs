@@ -253,7 +253,7 @@ pub fn render(app: &App, f: &mut Frame) {
         render_status(app, f, a.status);
     }
 
-    // Footer: the keys that matter here, from the keymap.
+    // Footer: the keys that matter here, from the keymap, most important first, as many as fit.
     let mut foot = Vec::new();
     let mut used = 1;
     let keys = match &app.input {
@@ -262,7 +262,8 @@ pub fn render(app: &App, f: &mut Frame) {
             vec![("y", "overwrite"), ("any key", "keep")]
         }
         Some(super::app::Input::Export(_)) => vec![("Enter", "write"), ("Esc", "cancel")],
-        _ => keymap::footer(app.context()),
+        Some(super::app::Input::Palette(_)) => keymap::footer(app.context(), true),
+        _ => keymap::footer(app.context(), false),
     };
     for (k, what) in keys {
         let piece = format!("{k} {what}");
@@ -357,12 +358,16 @@ fn centred(f: &mut Frame, lines: Vec<Line<'_>>, y: u16) {
 fn render_status(app: &App, f: &mut Frame, area: Rect) {
     let theme = &app.theme;
     let st = app.current();
+    let position = match st.view.len() {
+        // Not `0/0`: say why there is no row.
+        0 if st.filter.is_active() => "no matches".to_string(),
+        0 => "no rows".to_string(),
+        n => format!("{}/{n}", st.selected + 1),
+    };
     let mut status = format!(
-        " {} · {} {}/{}",
+        " {} · {} {position}",
         text::escape_controls(&app.label),
         app.tab.title(),
-        if st.view.is_empty() { 0 } else { st.selected + 1 },
-        st.view.len()
     );
     if st.filter.is_active() {
         status.push_str(&format!(" · /{}", text::escape_controls(&st.filter.text)));
