@@ -329,6 +329,9 @@ pub struct App {
     /// Set by `update` (SIGCONT), taken by the event loop: put the terminal back in the explorer's
     /// modes and draw the whole screen again.
     pub resumed: bool,
+    /// What `settle` searches with, kept between calls as the worker keeps its own, so tests
+    /// see the same narrowing from one query to the next.
+    settle_searcher: Searcher,
 }
 
 impl App {
@@ -372,6 +375,7 @@ impl App {
             reload: ReloadState::default(),
             suspend: false,
             resumed: false,
+            settle_searcher: Searcher::default(),
         }
     }
 
@@ -434,7 +438,7 @@ impl App {
                 took: started.elapsed(),
             })));
         }
-        let mut searcher = Searcher::default();
+        let mut searcher = std::mem::take(&mut self.settle_searcher);
         while !self.outbox.is_empty() {
             for req in std::mem::take(&mut self.outbox) {
                 let started = std::time::Instant::now();
@@ -448,6 +452,7 @@ impl App {
                 }
             }
         }
+        self.settle_searcher = searcher;
     }
 
     /// Apply one message. Returns whether anything visible may have changed.
@@ -824,8 +829,15 @@ impl App {
                     p.selected = 0;
                     p.offset = 0;
                 }
-                // Keep the last good results on screen under the message.
-                Err(e) => p.error = Some(e),
+                // No results for a query that does not parse, whatever came before it (as in the
+                // `/` filter): what shows depends on the text alone.
+                Err(e) => {
+                    p.results = None;
+                    p.applied = None;
+                    p.selected = 0;
+                    p.offset = 0;
+                    p.error = Some(e);
+                }
             }
             return true;
         }
@@ -859,7 +871,20 @@ impl App {
                     }
                 }
             }
-            Err(e) => st.filter.error = Some(e),
+            // A query that does not parse filters nothing, whatever was typed before it: the
+            // rows must depend on the text alone, so a pasted query and one typed slowly (whose
+            // last good prefix may have matched nothing) show the same.
+            Err(e) => {
+                st.view.arrange(None, st.sort);
+                st.filter.matches = None;
+                st.filter.applied = None;
+                st.filter.took = None;
+                st.filter.keep = None;
+                st.filter.error = Some(e);
+                st.selected = 0;
+                st.offset = 0;
+                st.link = 0;
+            }
         }
         if self.tab == tab {
             self.scroll_into_view();
@@ -1448,6 +1473,47 @@ mod tests {
             key(&mut a, KeyCode::Backspace);
             assert_ne!(Some(&a.location()), seen.last(), "Backspace moved: {seen:?}");
             seen.push(a.location());
+        }
+    }
+
+    /// The `/` filter gives the same rows whether the query is pasted (one search at the end) or
+    /// typed slowly (a search after every character, each narrowing from the one before).
+    #[test]
+    fn typed_and_pasted_filters_agree() {
+        for query in [
+            r#"amount>=10亿 vendor:"aws"#,
+            "amount>=10亿 vendor:",
+            "vendor:aws amount>=10亿",
+            "year:2025 aws",
+            "kind:migration !tencent",
+        ] {
+            let mut pasted = app();
+            key(&mut pasted, KeyCode::Char('3'));
+            key(&mut pasted, KeyCode::Char('/'));
+            type_str(&mut pasted, query);
+            // The worker skips to the newest request: a paste is one search.
+            let newest = pasted.outbox.pop().expect("a search");
+            pasted.outbox = vec![newest];
+            pasted.settle();
+            let mut typed = app();
+            key(&mut typed, KeyCode::Char('3'));
+            key(&mut typed, KeyCode::Char('/'));
+            for c in query.chars() {
+                key(&mut typed, KeyCode::Char(c));
+                typed.settle();
+            }
+            let ids = |a: &App| {
+                let v = &a.current().view;
+                (0..v.len())
+                    .map(|i| v.get(i).map(|r| r.id.clone()))
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(ids(&typed), ids(&pasted), "{query}: typed vs pasted");
+            assert_eq!(
+                typed.current().filter.error.as_ref().map(|e| e.to_string()),
+                pasted.current().filter.error.as_ref().map(|e| e.to_string()),
+                "{query}"
+            );
         }
     }
 
