@@ -401,7 +401,7 @@ impl App {
         self.reload
             .problem
             .as_ref()
-            .map_or(0, |p| 1 + p.first.len() as u16)
+            .map_or(0, |p| ui::banner_text(p, self.size.width as usize).len() as u16)
     }
 
     pub fn selected_target(&self) -> Option<Target> {
@@ -1515,6 +1515,43 @@ mod tests {
                 "{query}"
             );
         }
+    }
+
+    /// A failed reload's banner showed one cut line per error (`` `procurem… ``) and never the
+    /// hint: now each error wraps, hint included, within a cap.
+    #[test]
+    fn the_reload_banner_wraps_errors_and_shows_their_hints() {
+        use ratatui::{Terminal, backend::TestBackend};
+        let mut a = App::new(crate::kb::load_builtin().kb, "kb".into(), 80, 24);
+        let long = "deals.toml:14:9: error: unknown deal kind `procurement-framework-agreement` \
+                    (help: use one of order, migration, investment, partnership, price-change, \
+                    procurement, joint-venture)";
+        a.reload.problem = Some(Problem {
+            errors: 1,
+            first: vec![long.to_string()],
+        });
+        let banner = ui::banner_text(a.reload.problem.as_ref().unwrap(), 80);
+        assert!(
+            banner.len() >= 3 && banner.len() <= ui::BANNER_MAX_LINES,
+            "{banner:?}"
+        );
+        let body: Vec<&str> = banner[1..].iter().map(|(l, _)| l.trim()).collect();
+        assert_eq!(body.join(" "), long, "the whole error and its hint, wrapped");
+        assert!(banner.iter().all(|(l, _)| crate::text::width(l) <= 80));
+        // And the screen gives the banner those lines.
+        let mut t = Terminal::new(TestBackend::new(80, 24)).unwrap();
+        t.draw(|f| ui::render(&a, f)).unwrap();
+        let screen = format!("{}", t.backend());
+        assert!(
+            screen.contains("joint-venture)") && screen.contains("`procurement-framework-agreement`"),
+            "{screen}"
+        );
+        // Many long errors: the banner stops at its cap.
+        a.reload.problem = Some(Problem {
+            errors: 9,
+            first: vec![long.repeat(3); 3],
+        });
+        assert_eq!(a.banner_lines() as usize, ui::BANNER_MAX_LINES);
     }
 
     /// `3`, `/qqqxj`, Enter, Enter: with no row, Enter says there is nothing selected, not that

@@ -288,9 +288,16 @@ pub fn render(app: &App, f: &mut Frame) {
     }
 }
 
-/// A failed reload: what is wrong with the file, over the last good data.
-fn render_banner(f: &mut Frame, area: Rect, p: &super::reload::Problem, theme: &theme::Theme) {
-    let width = area.width as usize;
+/// Most lines the reload banner takes, heading included: the data stays on screen under it.
+pub const BANNER_MAX_LINES: usize = 7;
+/// Most lines one error of the banner takes; a longer one ends in `…`.
+const BANNER_ERROR_LINES: usize = 3;
+
+/// The reload banner's lines at `width`: the heading, then each error wrapped (hint included)
+/// under an indent, at most [`BANNER_ERROR_LINES`] each and [`BANNER_MAX_LINES`] in all; and
+/// whether each is the heading. `App::banner_lines` sizes the banner with it.
+pub fn banner_text(p: &super::reload::Problem, width: usize) -> Vec<(String, bool)> {
+    let width = width.max(8);
     let more = p.errors.saturating_sub(p.first.len());
     let mut head = format!(
         " ⚠ The KB on disk has {}; showing the last good version. Fix and save (or press r).",
@@ -299,15 +306,37 @@ fn render_banner(f: &mut Frame, area: Rect, p: &super::reload::Problem, theme: &
     if more > 0 {
         head.push_str(&format!(" {more} more: marketlens check"));
     }
-    let mut lines = vec![Line::styled(text::fit(&head, width).into_owned(), theme.warn)];
+    let mut lines = vec![(text::fit(&head, width).into_owned(), true)];
+    const INDENT: &str = "   ";
     for e in &p.first {
         // Headlines name files and quote messages: escape anything from the KB.
         let e = text::escape_controls(e);
-        lines.push(Line::styled(
-            text::fit(&format!("   {e}"), width).into_owned(),
-            theme.accent,
-        ));
+        let mut wrapped = text::wrap(&e, width - INDENT.len());
+        if wrapped.len() > BANNER_ERROR_LINES {
+            wrapped.truncate(BANNER_ERROR_LINES);
+            let last = &mut wrapped[BANNER_ERROR_LINES - 1];
+            // Room for the ellipsis: `fit` cuts and marks the cut.
+            *last = text::fit(&format!("{last} …"), width - INDENT.len()).into_owned();
+            if !last.ends_with('…') {
+                last.push('…');
+            }
+        }
+        for w in wrapped {
+            if lines.len() == BANNER_MAX_LINES {
+                return lines;
+            }
+            lines.push((format!("{INDENT}{w}"), false));
+        }
     }
+    lines
+}
+
+/// A failed reload: what is wrong with the file, over the last good data.
+fn render_banner(f: &mut Frame, area: Rect, p: &super::reload::Problem, theme: &theme::Theme) {
+    let lines: Vec<Line> = banner_text(p, area.width as usize)
+        .into_iter()
+        .map(|(l, head)| Line::styled(l, if head { theme.warn } else { theme.accent }))
+        .collect();
     f.render_widget(Paragraph::new(lines), area);
 }
 
