@@ -171,6 +171,9 @@ pub struct Filter {
     /// The matching rows, best first, and whether they are ranked (the query had terms): kept so
     /// a new sort can rearrange them.
     pub matches: Option<(Vec<usize>, bool)>,
+    /// For each ranked matching row (by index into the view's rows), its hit: which field it
+    /// matched in, for rows whose cells do not show the match.
+    pub why: std::collections::HashMap<usize, crate::search::Hit>,
 }
 
 impl Filter {
@@ -805,6 +808,7 @@ impl App {
         st.filter.pending = 0;
         st.filter.took = None;
         st.filter.matches = None;
+        st.filter.why.clear();
         st.view.arrange(None, st.sort);
         let (id, offset) = keep.unwrap_or((None, 0));
         st.selected = id.and_then(|id| st.view.position(&id)).unwrap_or(0);
@@ -856,6 +860,7 @@ impl App {
                     .iter()
                     .map(|h| ix.docs[h.doc as usize].index as usize)
                     .collect();
+                st.filter.why = rows.iter().copied().zip(res.hits.iter().copied()).collect();
                 st.view.arrange(Some((&rows, q.ranks())), st.sort);
                 st.filter.matches = Some((rows, q.ranks()));
                 st.filter.applied = Some(q);
@@ -877,6 +882,7 @@ impl App {
             Err(e) => {
                 st.view.arrange(None, st.sort);
                 st.filter.matches = None;
+                st.filter.why.clear();
                 st.filter.applied = None;
                 st.filter.took = None;
                 st.filter.keep = None;

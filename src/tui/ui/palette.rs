@@ -130,7 +130,7 @@ const SNIPPET_SCAN: usize = 2000;
 
 /// A window of a long field around its first highlighted character, so a match deep in a
 /// summary is visible. At most `width` columns (plus the leading `…`).
-fn snippet(text: &str, hl: Option<&Highlighter>, width: usize) -> String {
+pub(super) fn snippet(text: &str, hl: Option<&Highlighter>, width: usize) -> String {
     if text::width(text) <= width {
         return text.to_string();
     }
