@@ -263,3 +263,25 @@ fn filter_rows_say_where_a_hidden_match_is() {
     let chu = rows.iter().find(|r| r.contains("储瑞松")).unwrap();
     assert!(chu.contains("AWS大中华区负责人"), "{chu}");
 }
+
+/// One word per thing: the Trends tab lists series, and the palette, the status line and the
+/// help call a series record a "series", never a "trend".
+#[test]
+fn a_series_is_called_a_series() {
+    let mut a = app();
+    key(&mut a, KeyCode::Char('k'), KeyModifiers::CONTROL);
+    typ(&mut a, "kind:series 阿里云营收");
+    a.settle();
+    let screen = format!("{}", draw(&a).backend());
+    let row = screen
+        .lines()
+        .find(|l| l.contains("阿里云营收") && !l.contains("kind:"))
+        .unwrap_or_else(|| panic!("a result row:\n{screen}"));
+    assert!(row.contains("series") && !row.contains("trend"), "{row}");
+    key(&mut a, KeyCode::Enter, KeyModifiers::NONE);
+    assert_eq!(a.tab, Tab::Trends);
+    assert!(a.status.starts_with("series "), "{}", a.status);
+    key(&mut a, KeyCode::Char('?'), KeyModifiers::NONE);
+    let help = format!("{}", draw(&a).backend());
+    assert!(!help.contains("trend…") && help.contains("series…"), "{help}");
+}
