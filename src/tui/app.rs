@@ -332,9 +332,10 @@ pub struct App {
     /// Set by `update` (SIGCONT), taken by the event loop: put the terminal back in the explorer's
     /// modes and draw the whole screen again.
     pub resumed: bool,
-    /// What `settle` searches with, kept between calls as the worker keeps its own, so tests
+    /// What `settle` searches with, and the index it last searched: kept between calls as the
+    /// worker keeps its own (and, like the worker's, started afresh for a new index), so tests
     /// see the same narrowing from one query to the next.
-    settle_searcher: Searcher,
+    settle_searcher: Option<(Arc<Index>, Searcher)>,
 }
 
 impl App {
@@ -378,7 +379,7 @@ impl App {
             reload: ReloadState::default(),
             suspend: false,
             resumed: false,
-            settle_searcher: Searcher::default(),
+            settle_searcher: None,
         }
     }
 
@@ -441,7 +442,11 @@ impl App {
                 took: started.elapsed(),
             })));
         }
-        let mut searcher = std::mem::take(&mut self.settle_searcher);
+        let mut searcher = match self.settle_searcher.take() {
+            // The last result is about the old index: never narrow from it.
+            Some((ix, s)) if Arc::ptr_eq(&ix, &self.index) => s,
+            _ => Searcher::default(),
+        };
         while !self.outbox.is_empty() {
             for req in std::mem::take(&mut self.outbox) {
                 let started = std::time::Instant::now();
@@ -455,7 +460,7 @@ impl App {
                 }
             }
         }
-        self.settle_searcher = searcher;
+        self.settle_searcher = Some((self.index.clone(), searcher));
     }
 
     /// Apply one message. Returns whether anything visible may have changed.
