@@ -676,6 +676,176 @@ fn restores_the_terminal_and_exits_on_a_panic_in_the_search_worker() {
     );
 }
 
+/// The state letter of process `pid` from /proc (`T` when stopped), `None` when it is gone.
+#[cfg(target_os = "linux")]
+fn proc_state(pid: u32) -> Option<char> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // `pid (comm) S …`: the name may hold spaces and parentheses, the state follows the last `)`.
+    stat[stat.rfind(')')? + 1..].trim_start().chars().next()
+}
+
+/// Wait (bounded) until the child's state is (`stopped`) or is not (`!stopped`) `T`.
+#[cfg(target_os = "linux")]
+fn wait_stopped(t: &Tui, stopped: bool) {
+    let pid = t.child.process_id().expect("the child's pid");
+    let deadline = Instant::now() + TIMEOUT;
+    loop {
+        let state = proc_state(pid);
+        if state.is_some_and(|s| (s == 'T') == stopped) {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the app's state stayed {state:?} for {TIMEOUT:?}, waiting for it to be {}stopped; the screen:\n{}",
+            if stopped { "" } else { "no longer " },
+            t.lines().join("\n")
+        );
+        thread::sleep(POLL);
+    }
+}
+
+/// Suspend the app with `suspend` (Ctrl-z or a signal): while it is stopped the terminal is the
+/// shell's again; SIGCONT (what `fg` sends) brings the explorer back, redrawn, where it was.
+#[cfg(target_os = "linux")]
+fn suspends_and_resumes(suspend: impl Fn(&mut Tui)) {
+    let mut t = Tui::start(100, 30);
+    t.send("j");
+    t.wait_status("Vendors 2/16");
+    assert_engaged(&t);
+    let before = t.raw().len();
+
+    suspend(&mut t);
+    wait_stopped(&t, true);
+    assert_eq!(
+        t.canonical_and_echo(),
+        (true, true),
+        "(ICANON, ECHO) are back on while stopped"
+    );
+    {
+        let p = lock(&t.parser);
+        let s = p.screen();
+        assert!(!s.alternate_screen(), "left the alternate screen before stopping");
+        assert!(!s.hide_cursor(), "the cursor is shown while stopped");
+        assert_eq!(s.mouse_protocol_mode(), vt100::MouseProtocolMode::None);
+    }
+    let raw = t.raw();
+    for (on, off, what) in [
+        (&b"\x1b[?1049h"[..], &b"\x1b[?1049l"[..], "alternate screen"),
+        (b"\x1b[?25l", b"\x1b[?25h", "cursor"),
+        (b"\x1b[?1000h", b"\x1b[?1000l", "mouse reporting"),
+    ] {
+        let set = rfind(&raw, on).unwrap_or_else(|| panic!("{what} was never enabled"));
+        let unset = rfind(&raw, off).unwrap_or_else(|| panic!("{what} was not left on suspend"));
+        assert!(unset > set && unset >= before, "{what} is disabled on suspend");
+    }
+
+    kill(&t, libc::SIGCONT);
+    wait_stopped(&t, false);
+    // The alternate screen comes back empty: only a full redraw shows the explorer again.
+    t.wait_for_lines("the explorer redrawn after SIGCONT", |l| {
+        l[0].contains("1 Vendors (16)") && l[1].starts_with("┌ Vendors") && l[28].contains("Vendors 2/16")
+    });
+    assert_engaged(&t);
+    // And it still takes keys, in raw mode.
+    t.send("j");
+    t.wait_status("Vendors 3/16");
+    let status = t.quit();
+    assert!(status.success(), "exit status {status:?}");
+    assert_restored(&mut t);
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn ctrl_z_suspends_and_sigcont_resumes() {
+    // In raw mode Ctrl-z is a key (0x1a), not a signal.
+    suspends_and_resumes(|t| t.send("\x1a"));
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn sigtstp_suspends_and_sigcont_resumes() {
+    suspends_and_resumes(|t| kill(t, libc::SIGTSTP));
+}
+
+/// The terminal closes (its pty master, as when a tmux session ends) and no SIGHUP reaches the
+/// app: it runs under a shell that ignores SIGHUP and is the session leader, the one the kernel
+/// signals. The app must notice that its input is gone and exit, not spin on `read` forever.
+#[cfg(target_os = "linux")]
+#[test]
+fn exits_when_the_terminal_closes_without_a_sighup() {
+    use std::os::fd::RawFd;
+    let pair = native_pty_system().openpty(pty_size(80, 24)).expect("open a pty");
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let mut cmd = CommandBuilder::new("sh");
+    // Not `exec`: the shell stays the session leader, so the hang-up's SIGHUP goes to it alone.
+    cmd.args(["-c", r#"trap '' HUP; "$0"; exit $?"#, BIN]);
+    cmd.env("TERM", "xterm-256color");
+    cmd.env_remove("MARKETLENS_TEST_PANIC");
+    cmd.cwd(dir.path());
+    let mut child = pair.slave.spawn_command(cmd).expect("spawn marketlens");
+    drop(pair.slave);
+    let fd: RawFd = pair.master.as_raw_fd().expect("the master's fd");
+    let mut reader = pair.master.try_clone_reader().expect("pty reader");
+    let stop = Arc::new(AtomicBool::new(false));
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    // A reader that can be told to stop and close its copy of the master: the pty only hangs up
+    // once every descriptor of the master is closed.
+    let reading = {
+        let (stop, seen) = (stop.clone(), seen.clone());
+        thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            while !stop.load(Ordering::SeqCst) {
+                let mut p = libc::pollfd {
+                    fd,
+                    events: libc::POLLIN,
+                    revents: 0,
+                };
+                // SAFETY: one valid pollfd, for the duration of the call.
+                if unsafe { libc::poll(&mut p, 1, 20) } > 0 {
+                    match reader.read(&mut buf) {
+                        Ok(0) | Err(_) => break,
+                        Ok(n) => lock(&seen).extend_from_slice(&buf[..n]),
+                    }
+                }
+            }
+        })
+    };
+    let deadline = Instant::now() + TIMEOUT;
+    while !String::from_utf8_lossy(&lock(&seen)).contains("Vendors 1/16") {
+        assert!(Instant::now() < deadline, "no first frame within {TIMEOUT:?}");
+        thread::sleep(POLL);
+    }
+    stop.store(true, Ordering::SeqCst);
+    reading.join().expect("the reader thread");
+    drop(pair.master); // The last descriptor of the master: the terminal is gone.
+
+    let deadline = Instant::now() + TIMEOUT;
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("try_wait") {
+            break status;
+        }
+        if Instant::now() >= deadline {
+            // The shell ignores SIGHUP: SIGKILL the app (its child), then the shell.
+            if let Some(pid) = child.process_id() {
+                let children = std::fs::read_to_string(format!("/proc/{pid}/task/{pid}/children"));
+                for app in children.unwrap_or_default().split_whitespace() {
+                    if let Ok(app) = app.parse::<i32>() {
+                        // SAFETY: kill(2) has no memory-safety preconditions.
+                        unsafe { libc::kill(app, libc::SIGKILL) };
+                    }
+                }
+                // SAFETY: as above.
+                unsafe { libc::kill(pid as i32, libc::SIGKILL) };
+            }
+            let _ = child.wait();
+            panic!("the app did not exit within {TIMEOUT:?} after its terminal closed");
+        }
+        thread::sleep(POLL);
+    };
+    // As after a hang-up: 128 + SIGHUP.
+    assert_eq!(status.exit_code(), 129, "exit status {status:?}");
+}
+
 #[test]
 fn refuses_to_run_without_a_terminal() {
     let start = Instant::now();

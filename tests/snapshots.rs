@@ -69,3 +69,94 @@ fn too_small() {
     let s = screen(&a);
     assert!(s.contains("Terminal too small"), "{s}");
 }
+
+/// The Trends chart at 80×24, for the first series: the line runs from the first point's marker
+/// to the last one's, never above, below or beyond them; period labels never run together
+/// (`2025-Q2025-Q3`); value ticks are round (no `658.7亿元`).
+#[test]
+fn trends_chart_line_joins_its_points_and_labels_stay_apart() {
+    let mut a = app(80, 24);
+    keys(&mut a, &[KeyCode::Char('4')]);
+    for n in 0..12 {
+        let mut t = Terminal::new(TestBackend::new(80, 24)).unwrap();
+        t.draw(|f| ui::render(&a, f)).unwrap();
+        let buf = t.backend().buffer().clone();
+        let row = |y: u16| {
+            (0..80)
+                .map(|x| buf[(x, y)].symbol().to_string())
+                .collect::<String>()
+        };
+        // The chart is the lower left box: from its top-left corner to the box beside it.
+        let top = (2..24)
+            .find(|y| *y > 2 && buf[(0, *y)].symbol() == "┌")
+            .expect("the chart box");
+        let right = (1..80)
+            .find(|x| buf[(*x, top)].symbol() == "┐")
+            .expect("its right edge");
+        let bottom = (top + 1..24)
+            .find(|y| buf[(0, *y)].symbol() == "└")
+            .expect("its bottom");
+        let (mut dots, mut braille) = (Vec::new(), Vec::new());
+        for y in top + 1..bottom {
+            for x in 1..right {
+                let s = buf[(x, y)].symbol();
+                if s == "•" {
+                    dots.push((x, y));
+                } else if s
+                    .chars()
+                    .next()
+                    .is_some_and(|c| ('\u{2801}'..='\u{28ff}').contains(&c))
+                {
+                    braille.push((x, y));
+                }
+            }
+        }
+        let screen = (top..=bottom).map(row).collect::<Vec<_>>().join("\n");
+        assert!(!dots.is_empty(), "series {n}: points drawn\n{screen}");
+        let (x0, x1) = (
+            dots.iter().map(|d| d.0).min().unwrap(),
+            dots.iter().map(|d| d.0).max().unwrap(),
+        );
+        let (y0, y1) = (
+            dots.iter().map(|d| d.1).min().unwrap(),
+            dots.iter().map(|d| d.1).max().unwrap(),
+        );
+        for (x, y) in &braille {
+            assert!(
+                (x0..=x1).contains(x) && (y0..=y1).contains(y),
+                "series {n}: line at ({x}, {y}) outside its points ({x0}..={x1}, {y0}..={y1})\n{screen}"
+            );
+        }
+        // Period labels: the row above the bottom border, words apart, each a whole period.
+        let labels = row(bottom - 1);
+        let inner: String = labels.chars().skip(1).take(usize::from(right) - 1).collect();
+        let id = a.current().selected_id().unwrap().to_string();
+        let periods: Vec<String> = marketlens::view::spark::series_values(a.kb.series_by_id(&id).unwrap())
+            .iter()
+            .map(|(p, _)| p.to_string())
+            .collect();
+        for word in inner.split_whitespace() {
+            assert!(
+                periods.iter().any(|p| p == word),
+                "series {n}: {word:?} is not one of its periods {periods:?} (labels run together?)\n{screen}"
+            );
+        }
+        // Value ticks: round numbers.
+        for y in top + 1..bottom - 2 {
+            let r = row(y);
+            let label: String = r.chars().skip(1).take_while(|c| *c != '│').collect();
+            let digits: String = label
+                .chars()
+                .filter(|c| c.is_ascii_digit() || *c == '.')
+                .collect();
+            if !digits.is_empty() {
+                let significant = digits.trim_matches(|c| c == '0' || c == '.').replace('.', "");
+                assert!(
+                    significant.len() <= 2,
+                    "series {n}: tick {label:?} is not a round value\n{screen}"
+                );
+            }
+        }
+        keys(&mut a, &[KeyCode::Char('j')]);
+    }
+}

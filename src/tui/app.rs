@@ -35,6 +35,10 @@ pub enum Msg {
     Reloaded(Arc<Reload>),
     /// Time passed (the event loop ticks while a load runs, to animate its progress).
     Tick,
+    /// SIGTSTP from outside (`kill -TSTP`): stop like Ctrl-z does.
+    Suspend,
+    /// SIGCONT: the process was stopped and goes on; the terminal may have been changed meanwhile.
+    Continued,
 }
 
 /// Following the KB on disk.
@@ -167,6 +171,9 @@ pub struct Filter {
     /// The matching rows, best first, and whether they are ranked (the query had terms): kept so
     /// a new sort can rearrange them.
     pub matches: Option<(Vec<usize>, bool)>,
+    /// For each ranked matching row (by index into the view's rows), its hit: which field it
+    /// matched in, for rows whose cells do not show the match.
+    pub why: std::collections::HashMap<usize, crate::search::Hit>,
 }
 
 impl Filter {
@@ -224,6 +231,14 @@ impl TabState {
 
     pub fn selected_id(&self) -> Option<&str> {
         self.view.get(self.selected).map(|r| r.id.as_str())
+    }
+}
+
+/// Push `loc` on a history stack unless it is already on top: two jumps from the same place (with
+/// a tab switch between them, say) must not make Backspace go nowhere once.
+fn push_distinct(stack: &mut Vec<Location>, loc: Location) {
+    if stack.last() != Some(&loc) {
+        stack.push(loc);
     }
 }
 
@@ -312,6 +327,15 @@ pub struct App {
     /// The KB's file or directory, when it has one to reload from (not the built-in KB).
     pub kb_path: Option<PathBuf>,
     pub reload: ReloadState,
+    /// Set by `update` (Ctrl-z, SIGTSTP), taken by the event loop: restore the terminal and stop.
+    pub suspend: bool,
+    /// Set by `update` (SIGCONT), taken by the event loop: put the terminal back in the explorer's
+    /// modes and draw the whole screen again.
+    pub resumed: bool,
+    /// What `settle` searches with, and the index it last searched: kept between calls as the
+    /// worker keeps its own (and, like the worker's, started afresh for a new index), so tests
+    /// see the same narrowing from one query to the next.
+    settle_searcher: Option<(Arc<Index>, Searcher)>,
 }
 
 impl App {
@@ -353,6 +377,9 @@ impl App {
             clock: clock::now,
             kb_path: None,
             reload: ReloadState::default(),
+            suspend: false,
+            resumed: false,
+            settle_searcher: None,
         }
     }
 
@@ -378,7 +405,7 @@ impl App {
         self.reload
             .problem
             .as_ref()
-            .map_or(0, |p| 1 + p.first.len() as u16)
+            .map_or(0, |p| ui::banner_text(p, self.size.width as usize).len() as u16)
     }
 
     pub fn selected_target(&self) -> Option<Target> {
@@ -415,7 +442,11 @@ impl App {
                 took: started.elapsed(),
             })));
         }
-        let mut searcher = Searcher::default();
+        let mut searcher = match self.settle_searcher.take() {
+            // The last result is about the old index: never narrow from it.
+            Some((ix, s)) if Arc::ptr_eq(&ix, &self.index) => s,
+            _ => Searcher::default(),
+        };
         while !self.outbox.is_empty() {
             for req in std::mem::take(&mut self.outbox) {
                 let started = std::time::Instant::now();
@@ -429,6 +460,7 @@ impl App {
                 }
             }
         }
+        self.settle_searcher = Some((self.index.clone(), searcher));
     }
 
     /// Apply one message. Returns whether anything visible may have changed.
@@ -446,6 +478,14 @@ impl App {
             }
             Msg::Reloaded(r) => self.reloaded(&r),
             Msg::Tick => self.reload.running.is_some(),
+            Msg::Suspend => {
+                self.suspend = true;
+                false
+            }
+            Msg::Continued => {
+                self.resumed = true;
+                true
+            }
             Msg::Key(k) => {
                 // The overlay is only drawn (and only takes keys) when the explorer fits on screen.
                 if self.help && self.areas().is_some() {
@@ -484,6 +524,7 @@ impl App {
         match (keymap::action_for(k, Context::Table), k.code) {
             (_, KeyCode::Esc | KeyCode::Char('?') | KeyCode::Char('q') | KeyCode::F(1)) => self.help = false,
             (Some(Action::Quit), _) => self.quit = true,
+            (Some(Action::Suspend), _) => self.suspend = true,
             (Some(Action::Down), _) => self.help_scroll = (self.help_scroll + 1).min(max),
             (Some(Action::Up), _) => self.help_scroll = self.help_scroll.saturating_sub(1),
             (Some(Action::PageDown | Action::HalfDown), _) => {
@@ -511,6 +552,10 @@ impl App {
         let Some(input) = self.input.as_mut() else {
             return false;
         };
+        if action == Some(Action::Suspend) {
+            self.suspend = true;
+            return false;
+        }
         if let Input::Export(p) = input
             && p.confirm.is_some()
         {
@@ -768,6 +813,7 @@ impl App {
         st.filter.pending = 0;
         st.filter.took = None;
         st.filter.matches = None;
+        st.filter.why.clear();
         st.view.arrange(None, st.sort);
         let (id, offset) = keep.unwrap_or((None, 0));
         st.selected = id.and_then(|id| st.view.position(&id)).unwrap_or(0);
@@ -792,8 +838,15 @@ impl App {
                     p.selected = 0;
                     p.offset = 0;
                 }
-                // Keep the last good results on screen under the message.
-                Err(e) => p.error = Some(e),
+                // No results for a query that does not parse, whatever came before it (as in the
+                // `/` filter): what shows depends on the text alone.
+                Err(e) => {
+                    p.results = None;
+                    p.applied = None;
+                    p.selected = 0;
+                    p.offset = 0;
+                    p.error = Some(e);
+                }
             }
             return true;
         }
@@ -812,6 +865,7 @@ impl App {
                     .iter()
                     .map(|h| ix.docs[h.doc as usize].index as usize)
                     .collect();
+                st.filter.why = rows.iter().copied().zip(res.hits.iter().copied()).collect();
                 st.view.arrange(Some((&rows, q.ranks())), st.sort);
                 st.filter.matches = Some((rows, q.ranks()));
                 st.filter.applied = Some(q);
@@ -827,7 +881,21 @@ impl App {
                     }
                 }
             }
-            Err(e) => st.filter.error = Some(e),
+            // A query that does not parse filters nothing, whatever was typed before it: the
+            // rows must depend on the text alone, so a pasted query and one typed slowly (whose
+            // last good prefix may have matched nothing) show the same.
+            Err(e) => {
+                st.view.arrange(None, st.sort);
+                st.filter.matches = None;
+                st.filter.why.clear();
+                st.filter.applied = None;
+                st.filter.took = None;
+                st.filter.keep = None;
+                st.filter.error = Some(e);
+                st.selected = 0;
+                st.offset = 0;
+                st.link = 0;
+            }
         }
         if self.tab == tab {
             self.scroll_into_view();
@@ -858,7 +926,7 @@ impl App {
                         };
                         self.jump(&target);
                         if self.status.is_empty() {
-                            self.status = format!("{} {}", d.kind, d.name);
+                            self.status = format!("{} {}", ui::kind_word(target.kind), d.name);
                         }
                     }
                     None => self.status = "nothing to jump to".into(),
@@ -929,7 +997,7 @@ impl App {
             }
             ExportWhat::Record(t) => {
                 let d = view::detail(&self.kb, t)?;
-                let what = format!("{} {}", crate::search::kind_label(t.kind), t.id);
+                let what = format!("{} {}", ui::kind_word(t.kind), t.id);
                 Some((export::record(&self.kb, &d, format), what))
             }
         }
@@ -1029,6 +1097,7 @@ impl App {
         let page = self.areas().map_or(10, |a| a.table_rows().max(1));
         match action {
             Action::Quit => self.quit = true,
+            Action::Suspend => self.suspend = true,
             Action::Help => {
                 self.help = self.areas().is_some();
                 self.help_scroll = 0;
@@ -1100,7 +1169,14 @@ impl App {
     fn focus_detail(&mut self) {
         let n = self.link_count();
         if n == 0 {
-            self.status = "this record has no relations to follow".into();
+            self.status = if self.current().selected_id().is_some() {
+                "this record has no relations to follow"
+            } else if self.current().filter.is_active() {
+                "nothing selected: no row matches the filter (Esc clears it)"
+            } else {
+                "nothing selected: this tab has no rows"
+            }
+            .into();
             return;
         }
         self.focus = Focus::Detail;
@@ -1242,7 +1318,7 @@ impl App {
             id: Some(target.id.clone()),
         };
         if here != to {
-            self.back.push(here);
+            push_distinct(&mut self.back, here);
             self.forward.clear();
         }
         self.go_to(&to);
@@ -1263,10 +1339,11 @@ impl App {
             .into();
             return;
         };
-        to.push(Location {
+        let here = Location {
             tab: self.tab,
             id: self.tabs[self.tab.index()].selected_id().map(str::to_string),
-        });
+        };
+        push_distinct(to, here);
         self.go_to(&loc);
     }
 
@@ -1369,6 +1446,144 @@ mod tests {
         assert_eq!(a.current().selected, a.current().view.len() - 1);
         key(&mut a, KeyCode::Char('g'));
         assert_eq!(a.current().selected, 0);
+    }
+
+    fn ctrl(app: &mut App, c: char) {
+        app.update(Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)));
+    }
+
+    fn type_str(app: &mut App, text: &str) {
+        for c in text.chars() {
+            key(app, KeyCode::Char(c));
+        }
+    }
+
+    /// Ctrl-k alyys Enter, 1, Ctrl-k crs Enter, then Backspace twice: each Backspace goes somewhere.
+    #[test]
+    fn two_jumps_from_one_place_leave_one_history_entry() {
+        let mut a = app();
+        for (tab, query) in [(None, "alyys"), (Some('1'), "crs")] {
+            if let Some(t) = tab {
+                key(&mut a, KeyCode::Char(t));
+            }
+            ctrl(&mut a, 'k');
+            type_str(&mut a, query);
+            a.settle();
+            key(&mut a, KeyCode::Enter);
+        }
+        assert_eq!(
+            a.location().id.as_deref(),
+            Some("chu-ruisong"),
+            "{:?}",
+            a.location()
+        );
+        let consecutive = a.back.windows(2).filter(|w| w[0] == w[1]).count();
+        assert_eq!(consecutive, 0, "no duplicate consecutive entries: {:?}", a.back);
+        let mut seen = vec![a.location()];
+        while !a.back.is_empty() {
+            key(&mut a, KeyCode::Backspace);
+            assert_ne!(Some(&a.location()), seen.last(), "Backspace moved: {seen:?}");
+            seen.push(a.location());
+        }
+    }
+
+    /// The `/` filter gives the same rows whether the query is pasted (one search at the end) or
+    /// typed slowly (a search after every character, each narrowing from the one before).
+    #[test]
+    fn typed_and_pasted_filters_agree() {
+        for query in [
+            r#"amount>=10亿 vendor:"aws"#,
+            "amount>=10亿 vendor:",
+            "vendor:aws amount>=10亿",
+            "year:2025 aws",
+            "kind:migration !tencent",
+        ] {
+            let mut pasted = app();
+            key(&mut pasted, KeyCode::Char('3'));
+            key(&mut pasted, KeyCode::Char('/'));
+            type_str(&mut pasted, query);
+            // The worker skips to the newest request: a paste is one search.
+            let newest = pasted.outbox.pop().expect("a search");
+            pasted.outbox = vec![newest];
+            pasted.settle();
+            let mut typed = app();
+            key(&mut typed, KeyCode::Char('3'));
+            key(&mut typed, KeyCode::Char('/'));
+            for c in query.chars() {
+                key(&mut typed, KeyCode::Char(c));
+                typed.settle();
+            }
+            let ids = |a: &App| {
+                let v = &a.current().view;
+                (0..v.len())
+                    .map(|i| v.get(i).map(|r| r.id.clone()))
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(ids(&typed), ids(&pasted), "{query}: typed vs pasted");
+            assert_eq!(
+                typed.current().filter.error.as_ref().map(|e| e.to_string()),
+                pasted.current().filter.error.as_ref().map(|e| e.to_string()),
+                "{query}"
+            );
+        }
+    }
+
+    /// A failed reload's banner showed one cut line per error (`` `procurem… ``) and never the
+    /// hint: now each error wraps, hint included, within a cap.
+    #[test]
+    fn the_reload_banner_wraps_errors_and_shows_their_hints() {
+        use ratatui::{Terminal, backend::TestBackend};
+        let mut a = App::new(crate::kb::load_builtin().kb, "kb".into(), 80, 24);
+        let long = "deals.toml:14:9: error: unknown deal kind `procurement-framework-agreement` \
+                    (help: use one of order, migration, investment, partnership, price-change, \
+                    procurement, joint-venture)";
+        a.reload.problem = Some(Problem {
+            errors: 1,
+            first: vec![long.to_string()],
+        });
+        let banner = ui::banner_text(a.reload.problem.as_ref().unwrap(), 80);
+        assert!(
+            banner.len() >= 3 && banner.len() <= ui::BANNER_MAX_LINES,
+            "{banner:?}"
+        );
+        let body: Vec<&str> = banner[1..].iter().map(|(l, _)| l.trim()).collect();
+        assert_eq!(body.join(" "), long, "the whole error and its hint, wrapped");
+        assert!(banner.iter().all(|(l, _)| crate::text::width(l) <= 80));
+        // And the screen gives the banner those lines.
+        let mut t = Terminal::new(TestBackend::new(80, 24)).unwrap();
+        t.draw(|f| ui::render(&a, f)).unwrap();
+        let screen = format!("{}", t.backend());
+        assert!(
+            screen.contains("joint-venture)") && screen.contains("`procurement-framework-agreement`"),
+            "{screen}"
+        );
+        // Many long errors: the banner stops at its cap.
+        a.reload.problem = Some(Problem {
+            errors: 9,
+            first: vec![long.repeat(3); 3],
+        });
+        assert_eq!(a.banner_lines() as usize, ui::BANNER_MAX_LINES);
+    }
+
+    /// `3`, `/qqqxj`, Enter, Enter: with no row, Enter says there is nothing selected, not that
+    /// "this record" has no relations.
+    #[test]
+    fn enter_with_no_row_says_nothing_is_selected() {
+        let mut a = app();
+        key(&mut a, KeyCode::Char('3'));
+        key(&mut a, KeyCode::Char('/'));
+        type_str(&mut a, "qqqxj");
+        a.settle();
+        key(&mut a, KeyCode::Enter);
+        assert!(a.current().view.is_empty(), "nothing matches qqqxj");
+        key(&mut a, KeyCode::Enter);
+        assert!(
+            a.status.contains("nothing selected")
+                && a.status.contains("filter")
+                && !a.status.contains("this record"),
+            "{}",
+            a.status
+        );
     }
 
     #[test]

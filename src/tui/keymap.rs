@@ -39,6 +39,8 @@ pub enum Action {
     Copy,
     /// `r`: load the KB from disk again now.
     Reload,
+    /// Ctrl-z: leave the screen as it was and stop, like any job (`fg` brings it back).
+    Suspend,
     // While typing a query:
     Accept,
     Cancel,
@@ -75,10 +77,16 @@ pub struct Binding {
     pub help: &'static str,
     /// Its brief wording in the footer for its context; empty when it is not shown there.
     pub footer: &'static str,
+    /// How much it matters in the footer, 0 most: a narrow footer keeps the most important hints
+    /// (and shows them in this order), dropping the others.
+    pub importance: u8,
 }
 
 macro_rules! b {
     ($keys:expr, $label:expr, $action:expr, $ctx:ident, $help:expr, $footer:expr) => {
+        b!($keys, $label, $action, $ctx, $help, $footer, u8::MAX)
+    };
+    ($keys:expr, $label:expr, $action:expr, $ctx:ident, $help:expr, $footer:expr, $importance:expr) => {
         Binding {
             keys: $keys,
             label: $label,
@@ -86,6 +94,7 @@ macro_rules! b {
             context: Context::$ctx,
             help: $help,
             footer: $footer,
+            importance: $importance,
         }
     };
 }
@@ -97,7 +106,8 @@ pub const KEYMAP: &[Binding] = &[
         Action::Down,
         Any,
         "next row / next relation",
-        "down"
+        "down",
+        4
     ),
     b!(
         &[(KeyCode::Char('k'), NONE), (KeyCode::Up, NONE)],
@@ -105,7 +115,8 @@ pub const KEYMAP: &[Binding] = &[
         Action::Up,
         Any,
         "previous row / previous relation",
-        "up"
+        "up",
+        4
     ),
     b!(
         &[(KeyCode::Char('g'), NONE), (KeyCode::Home, NONE)],
@@ -161,7 +172,8 @@ pub const KEYMAP: &[Binding] = &[
         Action::Enter,
         Table,
         "show the record's relations",
-        "relations"
+        "relations",
+        2
     ),
     b!(
         &[(KeyCode::Enter, NONE)],
@@ -169,7 +181,8 @@ pub const KEYMAP: &[Binding] = &[
         Action::Enter,
         Detail,
         "jump to the selected relation",
-        "jump"
+        "jump",
+        2
     ),
     b!(
         &[(KeyCode::Char('l'), NONE), (KeyCode::Right, NONE)],
@@ -189,7 +202,8 @@ pub const KEYMAP: &[Binding] = &[
         Action::FocusTable,
         Detail,
         "back to the table",
-        "table"
+        "table",
+        2
     ),
     b!(
         &[(KeyCode::Backspace, NONE), (KeyCode::Left, ALT)],
@@ -197,7 +211,8 @@ pub const KEYMAP: &[Binding] = &[
         Action::Back,
         Any,
         "go back (history)",
-        "back"
+        "back",
+        3
     ),
     b!(
         &[(KeyCode::Right, ALT)],
@@ -269,7 +284,8 @@ pub const KEYMAP: &[Binding] = &[
         Action::SortNext,
         Any,
         "sort by the next column",
-        "sort"
+        "sort",
+        6
     ),
     b!(
         &[(KeyCode::Char('S'), NONE)],
@@ -285,7 +301,8 @@ pub const KEYMAP: &[Binding] = &[
         Action::Filter,
         Any,
         "filter this tab as you type",
-        "filter"
+        "filter",
+        1
     ),
     b!(
         &[(KeyCode::Char('k'), CTRL), (KeyCode::Char(':'), NONE)],
@@ -293,7 +310,8 @@ pub const KEYMAP: &[Binding] = &[
         Action::Palette,
         Any,
         "search everything, jump to a record",
-        "search"
+        "search",
+        1
     ),
     b!(
         &[(KeyCode::Char('e'), NONE)],
@@ -301,7 +319,8 @@ pub const KEYMAP: &[Binding] = &[
         Action::Export,
         Any,
         "export this view to a file",
-        "export"
+        "export",
+        6
     ),
     b!(
         &[(KeyCode::Char('E'), NONE)],
@@ -341,7 +360,8 @@ pub const KEYMAP: &[Binding] = &[
         Action::Accept,
         Input,
         "keep the filter / jump to the result",
-        "keep/jump"
+        "keep",
+        0
     ),
     b!(
         &[(KeyCode::Esc, NONE)],
@@ -349,7 +369,8 @@ pub const KEYMAP: &[Binding] = &[
         Action::Cancel,
         Input,
         "clear filter, restore selection",
-        "clear"
+        "clear",
+        0
     ),
     b!(
         &[
@@ -361,7 +382,8 @@ pub const KEYMAP: &[Binding] = &[
         Action::Down,
         Input,
         "next result",
-        "next"
+        "next",
+        1
     ),
     b!(
         &[(KeyCode::Up, NONE), (KeyCode::Char('p'), CTRL)],
@@ -457,7 +479,16 @@ pub const KEYMAP: &[Binding] = &[
         Action::Help,
         Any,
         "this help (Esc closes)",
-        "help"
+        "help",
+        0
+    ),
+    b!(
+        &[(KeyCode::Char('z'), CTRL)],
+        "Ctrl-z",
+        Action::Suspend,
+        Any,
+        "suspend (fg resumes)",
+        ""
     ),
     b!(
         &[(KeyCode::Char('q'), NONE), (KeyCode::Char('c'), CTRL)],
@@ -465,12 +496,17 @@ pub const KEYMAP: &[Binding] = &[
         Action::Quit,
         Any,
         "quit",
-        "quit"
+        "quit",
+        0
     ),
 ];
 
-/// Footer labels for the tab number keys, which the table lists one by one.
+/// Footer labels for the tab number keys, which the table lists one by one, and their importance.
 pub const TABS_LABEL: (&str, &str) = ("1-5", "tabs");
+const TABS_IMPORTANCE: u8 = 5;
+
+/// In the palette, Enter jumps and Esc closes it (in the `/` filter they keep and clear it).
+const PALETTE_WORDS: &[(Action, &str)] = &[(Action::Accept, "jump"), (Action::Cancel, "close")];
 
 /// Shift is part of the character for printable keys (`G`, `S`, `?`), so it is ignored there.
 fn normalise(key: KeyEvent) -> (KeyCode, KeyModifiers) {
@@ -482,40 +518,44 @@ fn normalise(key: KeyEvent) -> (KeyCode, KeyModifiers) {
 }
 
 /// The action a key triggers in a context, if any. Context-specific bindings win over `Any`;
-/// while typing a query only the `Input` bindings (and Ctrl-c) apply, so every other key types.
+/// while typing a query only the `Input` bindings (and Ctrl-c, Ctrl-z) apply, so every other key
+/// types.
 pub fn action_for(key: KeyEvent, ctx: Context) -> Option<Action> {
     let k = normalise(key);
     let hit = |b: &&Binding| b.keys.contains(&k);
     let own = KEYMAP.iter().filter(hit).find(|b| b.context == ctx);
     if ctx == Context::Input {
-        return own
-            .map(|b| b.action)
-            .or((k == (KeyCode::Char('c'), CTRL)).then_some(Action::Quit));
+        return own.map(|b| b.action).or(match k {
+            (KeyCode::Char('c'), CTRL) => Some(Action::Quit),
+            (KeyCode::Char('z'), CTRL) => Some(Action::Suspend),
+            _ => None,
+        });
     }
     own.or_else(|| KEYMAP.iter().filter(hit).find(|b| b.context == Context::Any))
         .map(|b| b.action)
 }
 
-/// (keys, what) pairs for the footer in a context.
-pub fn footer(ctx: Context) -> Vec<(&'static str, &'static str)> {
-    let mut v: Vec<(&str, &str)> = KEYMAP
+/// (keys, what) pairs for the footer in a context (`palette`: typing in the palette, not the
+/// filter), most important first; the footer shows as many as fit, in this order.
+pub fn footer(ctx: Context, palette: bool) -> Vec<(&'static str, &'static str)> {
+    let mut v: Vec<(u8, &str, &str)> = KEYMAP
         .iter()
         .filter(|b| {
             !b.footer.is_empty() && (b.context == ctx || b.context == Context::Any && ctx != Context::Input)
         })
-        .map(|b| (b.label, b.footer))
+        .map(|b| {
+            let what = PALETTE_WORDS
+                .iter()
+                .find(|(a, _)| palette && *a == b.action)
+                .map_or(b.footer, |(_, w)| *w);
+            (b.importance, b.label, what)
+        })
         .collect();
-    if ctx == Context::Input {
-        return v;
+    if ctx != Context::Input {
+        v.push((TABS_IMPORTANCE, TABS_LABEL.0, TABS_LABEL.1));
     }
-    v.insert(v.len().saturating_sub(3), TABS_LABEL);
-    // Help and quit first: on a narrow footer they are what must never be cut off.
-    v.sort_by_key(|(_, what)| match *what {
-        "help" | "quit" => 0,
-        "filter" | "search" => 1,
-        _ => 2,
-    });
-    v
+    v.sort_by_key(|(importance, _, _)| *importance); // Stable: table order within one importance.
+    v.into_iter().map(|(_, k, w)| (k, w)).collect()
 }
 
 #[cfg(test)]
@@ -561,6 +601,35 @@ mod tests {
         assert_eq!(
             action_for(key(KeyCode::Left, NONE), Context::Detail),
             Some(Action::FocusTable)
+        );
+    }
+
+    /// At 80 columns the footer had `j`/`k` but not `Enter relations`: hints come by importance.
+    #[test]
+    fn footer_hints_come_by_importance() {
+        let table = footer(Context::Table, false);
+        let at = |what: &str| table.iter().position(|(_, w)| *w == what).unwrap();
+        assert_eq!(&table[..2], &[("?", "help"), ("q/Ctrl-c", "quit")]);
+        assert!(
+            at("relations") < at("down") && at("back") < at("down"),
+            "{table:?}"
+        );
+        assert!(at("down") < at("tabs") && at("tabs") < at("sort"), "{table:?}");
+        let detail = footer(Context::Detail, false);
+        let at = |what: &str| detail.iter().position(|(_, w)| *w == what).unwrap();
+        assert!(at("jump") < at("down") && at("table") < at("down"), "{detail:?}");
+    }
+
+    /// The palette's title says Esc closes it; its footer must say the same.
+    #[test]
+    fn the_palette_footer_says_jump_and_close() {
+        assert_eq!(
+            &footer(Context::Input, true)[..2],
+            &[("Enter", "jump"), ("Esc", "close")]
+        );
+        assert_eq!(
+            &footer(Context::Input, false)[..2],
+            &[("Enter", "keep"), ("Esc", "clear")]
         );
     }
 

@@ -50,6 +50,16 @@ type Inbox = mpsc::Receiver<Result<Msg, std::io::Error>>;
 /// watcher reports edits and the reloader delivers new KBs. The UI thread only applies messages
 /// and draws, so typing never waits for a search or a load.
 pub fn run(open: Open) -> Result<Exit> {
+    let result = explore(open);
+    if result.is_err() && terminal::hung_up() {
+        // Whatever failed first (a frame written to the closed terminal, say), the cause is that
+        // the terminal is gone: end as a hang-up does, with nothing printed to it.
+        let _ = terminal::input_gone("input hung up");
+    }
+    result
+}
+
+fn explore(open: Open) -> Result<Exit> {
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         bail!(
             "marketlens needs a terminal for its explorer; in scripts use `marketlens check`, `search` or `export`"
@@ -61,12 +71,29 @@ pub fn run(open: Open) -> Result<Exit> {
         // A signal ends the loop like an error would; `cli` turns it into exit code 128 + signal.
         // Handled from before the terminal is set up, so that one arriving while a large KB
         // loads still finds it restored.
-        let tx = tx.clone();
+        let quit = tx.clone();
         terminal::on_signal(move |signal| {
             let msg = format!("stopped by signal {signal}");
-            let _ = tx.send(Err(std::io::Error::new(std::io::ErrorKind::Interrupted, msg)));
+            let _ = quit.send(Err(std::io::Error::new(std::io::ErrorKind::Interrupted, msg)));
         })
         .context("cannot handle signals")?;
+        // Job control: SIGTSTP from outside stops like Ctrl-z; SIGCONT redraws.
+        let (stop, cont) = (tx.clone(), tx.clone());
+        terminal::on_job_control(
+            move || {
+                let _ = stop.send(Ok(Msg::Suspend));
+            },
+            move || {
+                let _ = cont.send(Ok(Msg::Continued));
+            },
+        )
+        .context("cannot handle job control signals")?;
+        // A terminal closed without a SIGHUP (one ignored, `nohup`) ends the explorer as one would.
+        let gone = tx.clone();
+        terminal::on_hangup(move |why| {
+            let _ = gone.send(Err(terminal::input_gone(why)));
+        })
+        .context("cannot watch the terminal")?;
     }
     let mut session = terminal::Session::start().context("cannot set up the terminal")?;
     spawn_input(tx.clone())?;
@@ -170,6 +197,16 @@ pub fn run(open: Open) -> Result<Exit> {
         if let Some(text) = app.clipboard.take() {
             terminal::copy(session.terminal.backend_mut(), &text)?;
         }
+        if std::mem::take(&mut app.suspend) {
+            // Returns once continued; `resume` leaves the next frame to be drawn whole.
+            session.suspend()?;
+            app.resumed = false;
+            dirty = true;
+        }
+        if std::mem::take(&mut app.resumed) {
+            session.resume()?;
+            dirty = true;
+        }
     }
     session.stop()?;
     Ok(Exit::Quit)
@@ -249,6 +286,13 @@ fn first_load(
                 return Ok(FirstLoad::Quit);
             }
             Ok(Err(e)) => return Err(e.into()),
+            Ok(Ok(Msg::Suspend)) => session.suspend()?,
+            Ok(Ok(Msg::Key(k)))
+                if k.code == KeyCode::Char('z') && k.modifiers.contains(KeyModifiers::CONTROL) =>
+            {
+                session.suspend()?
+            }
+            Ok(Ok(Msg::Continued)) => session.resume()?,
             Ok(_) | Err(mpsc::RecvTimeoutError::Timeout) => {}
             Err(mpsc::RecvTimeoutError::Disconnected) => bail!("the input thread stopped"),
         }

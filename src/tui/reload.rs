@@ -36,7 +36,8 @@ impl std::fmt::Debug for Fresh {
     }
 }
 
-/// A load that failed: how many errors, and the first few as `file:line:col: error: message`.
+/// A load that failed: how many errors, and the first few as `file:line:col: error: message`,
+/// each followed by its hint (`(help: …)`) when it has one.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Problem {
     pub errors: usize,
@@ -52,7 +53,15 @@ impl Problem {
                 .iter()
                 .filter(|d| d.is_error())
                 .take(SHOWN_ERRORS)
-                .map(|d| d.headline(&l.files))
+                .map(|d| match &d.help {
+                    // The hint is often what tells how to fix it: keep it with its error.
+                    Some(help) => format!(
+                        "{} (help: {})",
+                        d.headline(&l.files),
+                        crate::text::escape_controls(help)
+                    ),
+                    None => d.headline(&l.files),
+                })
                 .collect(),
         }
     }

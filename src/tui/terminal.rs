@@ -2,7 +2,8 @@
 //! undone when the session ends, when it is dropped on an error, through the panic hook before a
 //! panic message prints (a panic on another thread than the UI's also ends the process, so it
 //! never hangs with the terminal half restored), and on SIGTERM, SIGHUP, SIGINT and SIGQUIT (see
-//! [`on_signal`]).
+//! [`on_signal`]). Ctrl-z and SIGTSTP undo them too, before the process stops, and SIGCONT puts
+//! them back ([`Session::suspend`], [`Session::resume`], [`on_job_control`]).
 
 use std::io::{self, Stdout, Write};
 use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
@@ -15,7 +16,10 @@ use ratatui::backend::CrosstermBackend;
 use ratatui::crossterm::{cursor, event, execute, terminal};
 
 pub struct Session {
-    pub terminal: Terminal<CrosstermBackend<Stdout>>,
+    /// Dropped by the session's own `Drop`, and not at all once the terminal has hung up:
+    /// ratatui's drop shows the cursor and prints to stderr if it cannot, and printing to a
+    /// terminal that is gone panics.
+    pub terminal: std::mem::ManuallyDrop<Terminal<CrosstermBackend<Stdout>>>,
     active: bool,
 }
 
@@ -106,9 +110,54 @@ impl Session {
         }
         let terminal = Terminal::new(CrosstermBackend::new(out)).inspect_err(|_| restore())?;
         Ok(Session {
-            terminal,
+            terminal: std::mem::ManuallyDrop::new(terminal),
             active: true,
         })
+    }
+
+    /// Ctrl-z or SIGTSTP: give the terminal back as it was found (raw mode off, main screen,
+    /// cursor shown, no mouse reporting), then stop the process as a job stops. The call returns
+    /// once the process is continued (`fg`, SIGCONT), with the terminal in the explorer's modes
+    /// again and the next frame drawn whole.
+    ///
+    /// It stops with SIGSTOP, which cannot be caught or ignored: SIGTSTP is caught (to get here),
+    /// and in an orphaned process group (no job-control shell above it) the kernel drops a SIGTSTP
+    /// whose action is the default.
+    #[cfg(unix)]
+    pub fn suspend(&mut self) -> io::Result<()> {
+        restore();
+        signal_hook::low_level::raise(signal_hook::consts::SIGSTOP)?;
+        self.resume()
+    }
+
+    /// Without job control there is nothing to stop.
+    #[cfg(not(unix))]
+    pub fn suspend(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+
+    /// After SIGCONT: the explorer's modes again (raw mode, alternate screen, mouse reporting,
+    /// hidden cursor), set even if they were never left (a SIGSTOP from outside cannot be caught,
+    /// and the shell may have reset the terminal meanwhile), and a full redraw at the next frame.
+    pub fn resume(&mut self) -> io::Result<()> {
+        if ENGAGED.swap(true, Ordering::SeqCst) {
+            // Still engaged as far as we know: force raw mode back (crossterm skips it when it
+            // believes it is on).
+            let _ = terminal::disable_raw_mode();
+        }
+        terminal::enable_raw_mode()?;
+        execute!(
+            self.terminal.backend_mut(),
+            terminal::EnterAlternateScreen,
+            event::EnableMouseCapture,
+            cursor::Hide
+        )?;
+        // Clear the screen and forget what ratatui believes is on it, so the next draw writes
+        // every cell (at the size the terminal has now). Not `Terminal::clear`: it asks the
+        // terminal for the cursor position, an answer the input thread would take.
+        let size = self.terminal.size()?;
+        self.terminal
+            .resize(ratatui::layout::Rect::new(0, 0, size.width, size.height))
     }
 
     pub fn stop(mut self) -> anyhow::Result<()> {
@@ -122,6 +171,10 @@ impl Drop for Session {
     fn drop(&mut self) {
         if self.active {
             restore();
+        }
+        if !hung_up() {
+            // SAFETY: the field is not used after this, the session's last moment.
+            unsafe { std::mem::ManuallyDrop::drop(&mut self.terminal) };
         }
     }
 }
@@ -160,10 +213,17 @@ fn exit_on_signal(signal: i32) -> ! {
 ///
 /// (In raw mode Ctrl-C is a key, not a signal: these come from `kill`, a closing terminal, or a
 /// supervisor.)
+///
+/// A SIGHUP that was ignored when the process started (`nohup`, `trap '' HUP`) stays ignored; the
+/// explorer then notices a closed terminal from its input ([`input_gone`]).
 #[cfg(unix)]
 pub fn on_signal(ask_to_quit: impl Fn(i32) + Send + 'static) -> io::Result<()> {
     use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM};
-    let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT, SIGQUIT])?;
+    let mut wanted = vec![SIGTERM, SIGINT, SIGQUIT];
+    if !ignored(SIGHUP) {
+        wanted.push(SIGHUP);
+    }
+    let mut signals = signal_hook::iterator::Signals::new(wanted)?;
     std::thread::Builder::new()
         .name("signals".into())
         .spawn(move || {
@@ -183,6 +243,119 @@ pub fn on_signal(ask_to_quit: impl Fn(i32) + Send + 'static) -> io::Result<()> {
                     });
             }
         })?;
+    Ok(())
+}
+
+/// Whether `signal`'s action is to be ignored (inherited from the parent: `nohup`, `trap ''`).
+#[cfg(unix)]
+fn ignored(signal: i32) -> bool {
+    // SAFETY: sigaction with a null new action only reads the current one into `old`, a zeroed
+    // plain C struct.
+    unsafe {
+        let mut old: libc::sigaction = std::mem::zeroed();
+        libc::sigaction(signal, std::ptr::null(), &mut old) == 0 && old.sa_sigaction == libc::SIG_IGN
+    }
+}
+
+/// The input has gone: the terminal was closed (its pty master, say, by a tmux session that
+/// ended) without a SIGHUP reaching us. Recorded as a SIGHUP, so the process exits the way a
+/// hang-up makes it, with status 129, after the usual teardown. Returns the error that ends the
+/// event loop.
+pub fn input_gone(why: &str) -> io::Error {
+    #[cfg(unix)]
+    let _ = CAUGHT.compare_exchange(0, signal_hook::consts::SIGHUP, Ordering::SeqCst, Ordering::SeqCst);
+    io::Error::new(io::ErrorKind::BrokenPipe, format!("the terminal is gone ({why})"))
+}
+
+/// Call `gone` (once, from a thread of its own) when the terminal on standard input hangs up: its
+/// other end closed, as when a pty master goes away.
+///
+/// Written by hand because crossterm 0.29 cannot tell: its reader loops on a `read` that returns
+/// 0 (or EIO) forever, about 25,000 calls a second, and never returns from `event::read`. A
+/// `poll` that asks for no event at all still reports POLLHUP and POLLERR, and only those, so
+/// this thread sleeps until the hang-up whatever the input does.
+#[cfg(unix)]
+pub fn on_hangup(gone: impl FnOnce(&str) + Send + 'static) -> io::Result<()> {
+    std::thread::Builder::new().name("hangup".into()).spawn(move || {
+        let mut fds = [libc::pollfd {
+            fd: 0,
+            events: 0,
+            revents: 0,
+        }];
+        loop {
+            // SAFETY: `fds` is a valid array of one pollfd for the duration of the call.
+            let n = unsafe { libc::poll(fds.as_mut_ptr(), 1, -1) };
+            if n < 0 {
+                if io::Error::last_os_error().kind() == io::ErrorKind::Interrupted {
+                    continue;
+                }
+                return; // Cannot watch: leave it to the signals.
+            }
+            let r = fds[0].revents;
+            if r & libc::POLLNVAL != 0 {
+                return gone("standard input closed");
+            }
+            if r & (libc::POLLHUP | libc::POLLERR) != 0 {
+                return gone("input hung up");
+            }
+        }
+    })?;
+    Ok(())
+}
+
+/// Whether the terminal on standard input has hung up (see [`on_hangup`]).
+pub fn hung_up() -> bool {
+    #[cfg(unix)]
+    {
+        let mut fd = libc::pollfd {
+            fd: 0,
+            events: 0,
+            revents: 0,
+        };
+        // SAFETY: one valid pollfd, for the duration of the call; no wait.
+        let n = unsafe { libc::poll(&mut fd, 1, 0) };
+        n > 0 && fd.revents & (libc::POLLHUP | libc::POLLERR | libc::POLLNVAL) != 0
+    }
+    #[cfg(not(unix))]
+    false
+}
+
+/// Without unix there is no hang-up to watch for.
+#[cfg(not(unix))]
+pub fn on_hangup(_gone: impl FnOnce(&str) + Send + 'static) -> io::Result<()> {
+    Ok(())
+}
+
+/// Job control: `suspend` is called on SIGTSTP (`kill -TSTP`; in raw mode Ctrl-z is a key, not a
+/// signal) and `resumed` on SIGCONT, from a thread of their own. Both should only ask the UI
+/// thread, which owns the terminal, to act ([`Session::suspend`], [`Session::resume`]).
+#[cfg(unix)]
+pub fn on_job_control(
+    suspend: impl Fn() + Send + 'static,
+    resumed: impl Fn() + Send + 'static,
+) -> io::Result<()> {
+    use signal_hook::consts::{SIGCONT, SIGTSTP};
+    let mut signals = signal_hook::iterator::Signals::new([SIGTSTP, SIGCONT])?;
+    std::thread::Builder::new()
+        .name("job-control".into())
+        .spawn(move || {
+            for signal in signals.forever() {
+                if signal == SIGTSTP {
+                    suspend();
+                } else {
+                    resumed();
+                }
+            }
+        })?;
+    Ok(())
+}
+
+/// Without job control there is nothing to handle.
+#[cfg(not(unix))]
+pub fn on_job_control(
+    _suspend: impl Fn() + Send + 'static,
+    _resumed: impl Fn() + Send + 'static,
+) -> io::Result<()> {
     Ok(())
 }
 

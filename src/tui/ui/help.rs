@@ -15,7 +15,7 @@ const SYNTAX: &[(&str, &str)] = &[
     ("'T3", "exact; upper case: case-sensitive"),
     ("!shein", "leave out records containing it"),
     ("\"a b\"", "a phrase with spaces"),
-    ("kind:deal", "or vendor, trend…, a deal kind"),
+    ("kind:deal", "or vendor, series…, a deal kind"),
     ("vendor:aws", "a vendor, its people, deals, series"),
     ("year:2025", "also period:, source:, metric:"),
     ("amount>=10亿", "deal amounts: > >= < <= =, $1B"),

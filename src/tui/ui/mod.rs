@@ -253,7 +253,7 @@ pub fn render(app: &App, f: &mut Frame) {
         render_status(app, f, a.status);
     }
 
-    // Footer: the keys that matter here, from the keymap.
+    // Footer: the keys that matter here, from the keymap, most important first, as many as fit.
     let mut foot = Vec::new();
     let mut used = 1;
     let keys = match &app.input {
@@ -262,7 +262,8 @@ pub fn render(app: &App, f: &mut Frame) {
             vec![("y", "overwrite"), ("any key", "keep")]
         }
         Some(super::app::Input::Export(_)) => vec![("Enter", "write"), ("Esc", "cancel")],
-        _ => keymap::footer(app.context()),
+        Some(super::app::Input::Palette(_)) => keymap::footer(app.context(), true),
+        _ => keymap::footer(app.context(), false),
     };
     for (k, what) in keys {
         let piece = format!("{k} {what}");
@@ -287,9 +288,16 @@ pub fn render(app: &App, f: &mut Frame) {
     }
 }
 
-/// A failed reload: what is wrong with the file, over the last good data.
-fn render_banner(f: &mut Frame, area: Rect, p: &super::reload::Problem, theme: &theme::Theme) {
-    let width = area.width as usize;
+/// Most lines the reload banner takes, heading included: the data stays on screen under it.
+pub const BANNER_MAX_LINES: usize = 7;
+/// Most lines one error of the banner takes; a longer one ends in `…`.
+const BANNER_ERROR_LINES: usize = 3;
+
+/// The reload banner's lines at `width`: the heading, then each error wrapped (hint included)
+/// under an indent, at most [`BANNER_ERROR_LINES`] each and [`BANNER_MAX_LINES`] in all; and
+/// whether each is the heading. `App::banner_lines` sizes the banner with it.
+pub fn banner_text(p: &super::reload::Problem, width: usize) -> Vec<(String, bool)> {
+    let width = width.max(8);
     let more = p.errors.saturating_sub(p.first.len());
     let mut head = format!(
         " ⚠ The KB on disk has {}; showing the last good version. Fix and save (or press r).",
@@ -298,16 +306,47 @@ fn render_banner(f: &mut Frame, area: Rect, p: &super::reload::Problem, theme: &
     if more > 0 {
         head.push_str(&format!(" {more} more: marketlens check"));
     }
-    let mut lines = vec![Line::styled(text::fit(&head, width).into_owned(), theme.warn)];
+    let mut lines = vec![(text::fit(&head, width).into_owned(), true)];
+    const INDENT: &str = "   ";
     for e in &p.first {
         // Headlines name files and quote messages: escape anything from the KB.
         let e = text::escape_controls(e);
-        lines.push(Line::styled(
-            text::fit(&format!("   {e}"), width).into_owned(),
-            theme.accent,
-        ));
+        let mut wrapped = text::wrap(&e, width - INDENT.len());
+        if wrapped.len() > BANNER_ERROR_LINES {
+            wrapped.truncate(BANNER_ERROR_LINES);
+            let last = &mut wrapped[BANNER_ERROR_LINES - 1];
+            // Room for the ellipsis: `fit` cuts and marks the cut.
+            *last = text::fit(&format!("{last} …"), width - INDENT.len()).into_owned();
+            if !last.ends_with('…') {
+                last.push('…');
+            }
+        }
+        for w in wrapped {
+            if lines.len() == BANNER_MAX_LINES {
+                return lines;
+            }
+            lines.push((format!("{INDENT}{w}"), false));
+        }
     }
+    lines
+}
+
+/// A failed reload: what is wrong with the file, over the last good data.
+fn render_banner(f: &mut Frame, area: Rect, p: &super::reload::Problem, theme: &theme::Theme) {
+    let lines: Vec<Line> = banner_text(p, area.width as usize)
+        .into_iter()
+        .map(|(l, head)| Line::styled(l, if head { theme.warn } else { theme.accent }))
+        .collect();
     f.render_widget(Paragraph::new(lines), area);
+}
+
+/// What the explorer calls a record of `kind`: a series record is a "series" (the Trends tab lists
+/// them; "trend" stays a word the query language accepts, and the JSON export's kind name).
+pub fn kind_word(kind: crate::kb::Kind) -> &'static str {
+    match kind {
+        crate::kb::Kind::Series => "series",
+        k => crate::search::kind_label(k),
+    }
 }
 
 /// A spinner frame for work in progress, moving with time.
@@ -357,12 +396,16 @@ fn centred(f: &mut Frame, lines: Vec<Line<'_>>, y: u16) {
 fn render_status(app: &App, f: &mut Frame, area: Rect) {
     let theme = &app.theme;
     let st = app.current();
+    let position = match st.view.len() {
+        // Not `0/0`: say why there is no row.
+        0 if st.filter.is_active() => "no matches".to_string(),
+        0 => "no rows".to_string(),
+        n => format!("{}/{n}", st.selected + 1),
+    };
     let mut status = format!(
-        " {} · {} {}/{}",
+        " {} · {} {position}",
         text::escape_controls(&app.label),
         app.tab.title(),
-        if st.view.is_empty() { 0 } else { st.selected + 1 },
-        st.view.len()
     );
     if st.filter.is_active() {
         status.push_str(&format!(" · /{}", text::escape_controls(&st.filter.text)));

@@ -59,7 +59,7 @@ pub fn render(f: &mut Frame, app: &App, p: &Palette, size: Rect, theme: &Theme) 
         ),
         _ => Line::styled(
             text::fit(
-                "type to search vendors, executives, deals, trends and sources — pinyin, 'exact, !not, kind:deal, vendor:aws, year:2025, amount>=10亿",
+                "type to search vendors, executives, deals, series and sources — pinyin, 'exact, !not, kind:deal, vendor:aws, year:2025, amount>=10亿",
                 width,
             )
             .into_owned(),
@@ -79,7 +79,7 @@ pub fn render(f: &mut Frame, app: &App, p: &Palette, size: Rect, theme: &Theme) 
                 Style::new()
             };
             let mut spans = vec![Span::styled(
-                text::pad(d.kind, kind_w, false) + " ",
+                text::pad(super::kind_word(ix.docs[h.doc as usize].kind()), kind_w, false) + " ",
                 base.patch(theme.accent),
             )];
             // Highlight only what can show: matching a 10,000-character name in full would
@@ -130,7 +130,7 @@ const SNIPPET_SCAN: usize = 2000;
 
 /// A window of a long field around its first highlighted character, so a match deep in a
 /// summary is visible. At most `width` columns (plus the leading `…`).
-fn snippet(text: &str, hl: Option<&Highlighter>, width: usize) -> String {
+pub(super) fn snippet(text: &str, hl: Option<&Highlighter>, width: usize) -> String {
     if text::width(text) <= width {
         return text.to_string();
     }

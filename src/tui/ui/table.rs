@@ -105,18 +105,45 @@ pub fn render(f: &mut Frame, app: &App, area: Rect, theme: &Theme) {
         .filter(|_| st.filter.is_active())
         .map(crate::search::highlight::Highlighter::new)
         .filter(|h| !h.is_empty());
+    // Where a row's match is not in a cell on screen (an alias, a summary, a pinyin reading),
+    // its widest text column says where it is instead, as the palette does: `summary: …储瑞松…`.
+    let why_col = w
+        .iter()
+        .enumerate()
+        .filter(|(ci, _)| st.view.columns[*ci].name != "Trend" && st.view.columns[*ci].align != Align::Right)
+        .max_by_key(|(ci, width)| (**width, usize::MAX - ci))
+        .map(|(ci, _)| ci);
     let rows = st
         .view
-        .shown()
+        .order
+        .iter()
         .enumerate()
         .skip(st.offset)
         .take(rows_visible)
-        .map(|(i, r)| {
+        .map(|(i, &ri)| {
+            let r = &st.view.rows[ri];
             let marks = hl.as_ref().map(|h| {
                 let cells: Vec<&str> = r.cells.iter().map(|c| c.text.as_str()).collect();
                 h.row(&cells)
             });
-            let cells = w.iter().enumerate().map(|(ci, width)| {
+            let shown_mark = marks
+                .as_ref()
+                .is_some_and(|m| m.iter().take(w.len()).any(|x| !x.is_empty()));
+            let why = match (&hl, why_col) {
+                (Some(h), Some(ci)) if !shown_mark => st
+                    .filter
+                    .why
+                    .get(&ri)
+                    .map(|hit| crate::search::describe(&app.index, hit))
+                    .filter(|d| !d.matched.is_empty())
+                    .map(|d| (ci, why_spans(&d, h, w[ci], theme))),
+                _ => None,
+            };
+            let mut why = why;
+            let cells = w.iter().enumerate().map(move |(ci, width)| {
+                if let Some((_, spans)) = why.take_if(|(c, _)| *c == ci) {
+                    return Cell::from(Line::from(spans));
+                }
                 let c = &st.view.columns[ci];
                 let right = c.align == Align::Right;
                 if c.name == "Trend" {
@@ -162,6 +189,36 @@ pub fn render(f: &mut Frame, app: &App, area: Rect, theme: &Theme) {
         table = table.footer(Row::new([Cell::from(Line::styled(msg, theme.dim))]));
     }
     f.render_widget(table, area);
+}
+
+/// `field: snippet` in `width` columns: the field a row matched in, dim, then the text around the
+/// match with the matched characters lit. For a match through a reading of the name (pinyin),
+/// the field alone says so.
+fn why_spans(
+    d: &crate::search::Described,
+    hl: &crate::search::highlight::Highlighter,
+    width: usize,
+    theme: &Theme,
+) -> Vec<Span<'static>> {
+    let style = ratatui::style::Style::new();
+    if d.matched_text == d.name {
+        return vec![Span::styled(text::pad(d.matched, width, false), theme.dim)];
+    }
+    let label = format!("{}: ", d.matched);
+    let lw = text::width(&label).min(width);
+    let room = width - lw;
+    let mut spans = vec![Span::styled(text::fit(&label, width).into_owned(), theme.dim)];
+    let snippet = super::palette::snippet(&d.matched_text, Some(hl), room);
+    let idx = hl.indices(&snippet);
+    spans.extend(super::highlighted(
+        &snippet,
+        &idx,
+        room,
+        false,
+        style,
+        theme.matched,
+    ));
+    spans
 }
 
 #[cfg(test)]
