@@ -255,7 +255,7 @@ fn vendor_docs(ix: &Index, v: &str) -> Result<Vec<bool>, String> {
                     .chain(x.aliases.iter())
                     .any(|n| {
                         contains_ci(n, v)
-                            || super::pinyin::romanize(n).is_some_and(|r| {
+                            || super::pinyin::romanize_all(n).iter().any(|r| {
                                 r.full.eq_ignore_ascii_case(v) || r.initials.eq_ignore_ascii_case(v)
                             })
                     })
@@ -532,9 +532,12 @@ fn subsequence_bytes(hay: &[u8], pat: &[char], case_sensitive: bool) -> bool {
     true
 }
 
-/// Subsequence for full pinyin ("HuoShanYinQing"): each character must start a syllable or word,
-/// or follow the one matched before it. `huoshan`, `hsyq` and `huoyin` match; `tiktok` does not
-/// match "TengXunJinRongKeJi", which a plain subsequence would.
+/// Subsequence for full pinyin ("HuoShanYinQing"): the term is typed as a run of consecutive
+/// syllables, each in full or by its first letters. Each character must follow the one matched
+/// before it, or start the syllable (or word) right after the one that character is in:
+/// `huoshan`, `hsyq` and `huosyq` match; `huoyin` (skipping 山) does not, nor does `tiktok`
+/// match "TengXunJinRongKeJi", which a plain subsequence would. Spaces (anything but letters
+/// and digits in the original) are not syllables: a run may cross them.
 #[cfg(test)]
 fn pinyin_subsequence(hay: &str, pat: &[char]) -> bool {
     pinyin_subsequence_at(hay, super::pinyin::start_bits(hay), pat)
@@ -554,6 +557,12 @@ fn pinyin_subsequence_at(hay: &str, starts: u64, pat: &[char]) -> bool {
         };
     }
     let hay = hay.as_bytes();
+    let mut spaces = 0u64;
+    for (j, &c) in hay.iter().enumerate() {
+        spaces |= u64::from(c == b' ') << j;
+    }
+    // Syllable and word starts, spaces aside.
+    let starts = starts & !spaces;
     let mut at = 0u64; // bit j: the pattern so far can end matched at j
     for (k, p) in pat.iter().enumerate() {
         if !p.is_ascii() {
@@ -564,13 +573,26 @@ fn pinyin_subsequence_at(hay: &str, starts: u64, pat: &[char]) -> bool {
         for (j, &c) in hay.iter().enumerate() {
             eq |= u64::from(c.to_ascii_lowercase() == p) << j;
         }
-        let after_first = if k == 0 {
-            u64::MAX
+        at = if k == 0 {
+            eq & starts
         } else {
-            let low = at & at.wrapping_neg();
-            !(low | low.wrapping_sub(1))
+            // Right after the previous character, or at a start whose syllable comes right
+            // after the one the previous character ended in: some match ended at or after the
+            // start before it.
+            let mut next = eq & (at << 1);
+            let mut cands = eq & starts & !next;
+            while cands != 0 {
+                let j = cands.trailing_zeros();
+                cands &= cands - 1;
+                let below = (1u64 << j) - 1;
+                let before = starts & below;
+                let from = if before == 0 { 0 } else { 63 - before.leading_zeros() };
+                if at & below & !((1u64 << from) - 1) != 0 {
+                    next |= 1 << j;
+                }
+            }
+            next
         };
-        at = eq & ((starts & after_first) | (at << 1));
         if at == 0 {
             return false;
         }
@@ -581,23 +603,30 @@ fn pinyin_subsequence_at(hay: &str, starts: u64, pat: &[char]) -> bool {
 /// The same rule for any length, with vectors.
 fn pinyin_subsequence_long(hay: &str, pat: &[char]) -> bool {
     let chars: Vec<char> = hay.chars().collect();
-    let start = |j: usize| super::pinyin::starts_syllable(j.checked_sub(1).map(|i| chars[i]), chars[j]);
+    let start = |j: usize| {
+        chars[j] != ' ' && super::pinyin::starts_syllable(j.checked_sub(1).map(|i| chars[i]), chars[j])
+    };
     // `at[j]`: the pattern so far can end with its last character matched at `j`.
     let mut at = vec![false; chars.len()];
     for (k, p) in pat.iter().enumerate() {
         let mut next = vec![false; chars.len()];
-        let mut seen_before = k == 0; // some earlier match exists left of j
+        // Some match of the pattern so far ended at or after the last start before j.
+        let mut since_start = false;
         let mut any = false;
         for j in 0..chars.len() {
+            let s = start(j);
             if chars[j].eq_ignore_ascii_case(p) {
-                let follows = j > 0 && at[j - 1];
-                if (start(j) && seen_before) || follows {
+                let follows = k > 0 && j > 0 && at[j - 1];
+                if s && (k == 0 || since_start) || follows {
                     next[j] = true;
                     any = true;
                 }
             }
+            if s {
+                since_start = false;
+            }
             if k > 0 && at[j] {
-                seen_before = true;
+                since_start = true;
             }
         }
         if !any {
@@ -606,6 +635,30 @@ fn pinyin_subsequence_long(hay: &str, pat: &[char]) -> bool {
         at = next;
     }
     true
+}
+
+/// Whether a fuzzy term may match plain (not pinyin) text: a term starting with an ASCII letter
+/// or digit must start at the start of a word (where the matcher gives a position bonus: the
+/// field's start, after a separator, a camel-case hump) or occur as contiguous text. `idc` then
+/// finds "IDC中国" but not "Baidu AI Cloud", and `crs` not "Microsoft". `pat_str` is `pat` as a string.
+fn starts_a_word(text: &str, pat_str: &str, pat: &[char], cs: bool) -> bool {
+    let Some(&first) = pat.first() else { return true };
+    if pat.len() < 2 || !first.is_ascii_alphanumeric() {
+        return true;
+    }
+    let eq = |c: char, p: char| if cs { c == p } else { c.eq_ignore_ascii_case(&p) };
+    let mut prev = '\0';
+    for (j, c) in text.char_indices() {
+        if eq(c, first) && super::skim::in_place_bonus(prev, c) > 0 {
+            // The first such start leaves the most text for the rest.
+            if subsequence(&text[j + c.len_utf8()..], &pat[1..], cs) {
+                return true;
+            }
+            break;
+        }
+        prev = c;
+    }
+    find(text, pat_str, cs).is_some()
 }
 
 fn is_pinyin(f: &Field) -> bool {
@@ -702,11 +755,30 @@ fn field_bound(ix: &Index, i: u32, f: &Field, t: &Prepared, how: Bound) -> Optio
         if pinyin && !pinyin_subsequence_at(text, f.starts, chars) {
             return None;
         }
+        // Initials are typed as a run of consecutive syllables too: contiguous.
+        if f.name() == FieldName::Initials && find(text, pat, false).is_none() {
+            return None;
+        }
+        // Plain text: the term starts a word, or is contiguous (`starts_a_word`), checked
+        // once the term is known to be a subsequence.
+        let plain = !is_pinyin(f);
         match how {
-            Bound::Exact => Est::exact(super::skim::score(text, chars)?),
-            Bound::Tight => Est::bound(skim_bound(text, chars, cs)?),
+            Bound::Exact => {
+                let s = super::skim::score(text, chars)?;
+                if plain && !starts_a_word(text, pat, chars, cs) {
+                    return None;
+                }
+                Est::exact(s)
+            }
+            Bound::Tight => {
+                let s = skim_bound(text, chars, cs)?;
+                if plain && !starts_a_word(text, pat, chars, cs) {
+                    return None;
+                }
+                Est::bound(s)
+            }
             Bound::Cheap => {
-                if !subsequence(text, chars, cs) {
+                if !subsequence(text, chars, cs) || plain && !starts_a_word(text, pat, chars, cs) {
                     return None;
                 }
                 // Every character at the best bonus it could have: the doubled head bonus

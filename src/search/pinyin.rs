@@ -1,9 +1,16 @@
 //! Chinese text romanized for matching: full pinyin without tones ("ChuRuiSong", syllables
 //! capitalised so the matcher sees word starts) and initials ("crs"), each with a map from its
 //! characters back to the characters of the original text, so a pinyin match can highlight the
-//! Chinese characters it came from. Readings are the `pinyin` crate's most common ones.
+//! Chinese characters it came from. A character with several readings (the `pinyin` crate's
+//! heteronym data: 行 xing/hang, 重 zhong/chong) gives the text more than one romanization
+//! (`romanize_all`), so 招商银行 is found by `zsyh` and 重庆 by `cq`.
 
-use pinyin::ToPinyin;
+use pinyin::{ToPinyin, ToPinyinMulti};
+
+/// At most this many romanizations per text: the k-th uses each character's k-th reading (its
+/// first when it has fewer). Most heteronyms have two readings that differ without tones; a
+/// third is rare and a fourth rarer still.
+pub const MAX_READINGS: usize = 3;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Romanized {
@@ -19,21 +26,68 @@ pub fn has_reading(c: char) -> bool {
     !c.is_ascii() && c.to_pinyin().is_some()
 }
 
-/// Romanize text containing Chinese; `None` when no character has a reading.
-pub fn romanize(text: &str) -> Option<Romanized> {
-    if !text.chars().any(has_reading) {
-        return None;
+/// The first `MAX_READINGS` distinct toneless readings of a character, most common first (none
+/// for ASCII or a character without a reading).
+#[derive(Clone, Copy, Default)]
+struct Readings {
+    r: [&'static str; MAX_READINGS],
+    n: usize,
+}
+
+impl Readings {
+    fn of(c: char) -> Readings {
+        let mut out = Readings::default();
+        if c.is_ascii() {
+            return out;
+        }
+        let first = c.to_pinyin().map(|p| p.plain());
+        let multi = c.to_pinyin_multi().into_iter().flatten().map(|p| p.plain());
+        for p in first.into_iter().chain(multi) {
+            if out.n == MAX_READINGS {
+                break;
+            }
+            if !out.r[..out.n].contains(&p) {
+                out.r[out.n] = p;
+                out.n += 1;
+            }
+        }
+        out
     }
+
+    /// The `k`-th, or the first when there are fewer.
+    fn get(&self, k: usize) -> Option<&'static str> {
+        (self.n > 0).then(|| self.r[if k < self.n { k } else { 0 }])
+    }
+}
+
+/// Romanize text containing Chinese with each character's most common reading; `None` when no
+/// character has a reading.
+pub fn romanize(text: &str) -> Option<Romanized> {
+    romanize_all(text).into_iter().next()
+}
+
+/// Every romanization of text containing Chinese, the most common readings first (as `romanize`),
+/// then, up to `MAX_READINGS`, the text with each character that has a k-th distinct reading
+/// read so (行 as hang, 重 as chong); the others keep their first. Empty when no character has
+/// a reading. Only text with such characters gets more than one.
+pub fn romanize_all(text: &str) -> Vec<Romanized> {
+    let chars: Vec<(char, Readings)> = text.chars().map(|c| (c, Readings::of(c))).collect();
+    let variants = chars.iter().map(|(_, r)| r.n).max().unwrap_or(0);
+    (0..variants).map(|k| romanize_with(&chars, k)).collect()
+}
+
+/// The romanization that reads each character with its `k`-th reading, or its first.
+fn romanize_with(chars: &[(char, Readings)], k: usize) -> Romanized {
     let mut r = Romanized {
-        full: String::with_capacity(text.len() * 2),
+        full: String::with_capacity(chars.len() * 4),
         full_map: Vec::new(),
         initials: String::new(),
         initials_map: Vec::new(),
     };
-    for (i, c) in text.chars().enumerate() {
-        let i = i as u32;
-        if let Some(p) = (!c.is_ascii()).then(|| c.to_pinyin()).flatten() {
-            for (k, ch) in p.plain().chars().enumerate() {
+    for (i, (c, readings)) in chars.iter().enumerate() {
+        let (i, c) = (i as u32, *c);
+        if let Some(p) = readings.get(k) {
+            for (k, ch) in p.chars().enumerate() {
                 // ü is typed as v on every pinyin keyboard.
                 let ch = if ch == 'ü' { 'v' } else { ch };
                 r.full.push(if k == 0 { ch.to_ascii_uppercase() } else { ch });
@@ -56,7 +110,7 @@ pub fn romanize(text: &str) -> Option<Romanized> {
             r.full_map.push(i);
         }
     }
-    Some(r)
+    r
 }
 
 /// Whether the character at `c` (after `prev`) starts a syllable or word in romanized text: an

@@ -27,7 +27,7 @@ use crate::kb::{Kb, Kind};
 
 const MAGIC: [u8; 8] = *b"mlindex\0";
 /// Bumped whenever the layout or the meaning of what is saved changes.
-const FORMAT: u32 = 5;
+const FORMAT: u32 = 6;
 /// Written in the machine's byte order; reads back otherwise on a machine of the other order.
 const ORDER: u32 = 0x0102_0304;
 
