@@ -637,28 +637,51 @@ fn pinyin_subsequence_long(hay: &str, pat: &[char]) -> bool {
     true
 }
 
-/// Whether a fuzzy term may match plain (not pinyin) text: a term starting with an ASCII letter
-/// or digit must start at the start of a word (where the matcher gives a position bonus: the
-/// field's start, after a separator, a camel-case hump) or occur as contiguous text. `idc` then
-/// finds "IDC中国" but not "Baidu AI Cloud", and `crs` not "Microsoft". `pat_str` is `pat` as a string.
+/// Whether a fuzzy term may match plain (not pinyin) text. A term starting with an ASCII letter
+/// or digit either occurs as contiguous text, or reads as words: its first character starts a
+/// word, and each later one follows the one before it, or comes later in the same word, or
+/// starts a later word. A word starts where the matcher gives a position bonus (the field's
+/// start, after a separator, a camel-case hump), so a word has one start. `idc` then finds
+/// "IDC中国" but not "Baidu AI Cloud" (i inside Baidu), `crs` not "Microsoft", and `alcld` still
+/// finds "Alibaba Cloud". `pat_str` is `pat` as a string.
 fn starts_a_word(text: &str, pat_str: &str, pat: &[char], cs: bool) -> bool {
     let Some(&first) = pat.first() else { return true };
-    if pat.len() < 2 || !first.is_ascii_alphanumeric() {
+    if pat.len() < 2 || !first.is_ascii_alphanumeric() || pat.len() > 63 {
+        return true;
+    }
+    if find(text, pat_str, cs).is_some() {
         return true;
     }
     let eq = |c: char, p: char| if cs { c == p } else { c.eq_ignore_ascii_case(&p) };
+    // Bit k: the first k characters of the pattern are matched, the last one at the previous
+    // position (`last`), in the current word (`word`), anywhere so far (`any`). Bit 0 is never
+    // set: the first character must start a word.
+    let (mut last, mut word, mut any) = (0u64, 0u64, 0u64);
+    let done = 1u64 << pat.len();
     let mut prev = '\0';
-    for (j, c) in text.char_indices() {
-        if eq(c, first) && super::skim::in_place_bonus(prev, c) > 0 {
-            // The first such start leaves the most text for the rest.
-            if subsequence(&text[j + c.len_utf8()..], &pat[1..], cs) {
-                return true;
-            }
-            break;
-        }
+    for c in text.chars() {
+        let start = super::skim::in_place_bonus(prev, c) > 0;
         prev = c;
+        let mut from = last | word | if start { any | 1 } else { 0 };
+        let mut next = 0u64;
+        while from != 0 {
+            let k = from.trailing_zeros() as usize;
+            from &= from - 1;
+            if k < pat.len() && eq(c, pat[k]) {
+                next |= 1 << (k + 1);
+            }
+        }
+        if start {
+            word = 0;
+        }
+        last = next;
+        word |= next;
+        any |= next;
+        if any & done != 0 {
+            return true;
+        }
     }
-    find(text, pat_str, cs).is_some()
+    false
 }
 
 fn is_pinyin(f: &Field) -> bool {
@@ -1484,12 +1507,13 @@ mod tests {
         ] {
             assert_eq!(py(h, p), long(h, p), "{h} {p}");
         }
-        // Plain text: a fuzzy term starts a word, or is contiguous.
+        // Plain text: a fuzzy term reads as words, or is contiguous.
         let word = |h: &str, p: &str| starts_a_word(h, p, &p.chars().collect::<Vec<_>>(), false);
         assert!(word("IDC中国", "idc") && word("Alibaba Cloud", "alcld") && word("Microsoft", "soft"));
         assert!(word("VolcEngine", "eng") && word("AWS大中华区", "aws") && word("x-ray", "ry"));
         assert!(!word("Baidu AI Cloud", "idc") && !word("Microsoft", "crs") && !word("Microsoft", "sft"));
-        assert!(word("云计算", "云算") && word("a", "a"));
+        assert!(word("云计算", "云算") && word("a", "a") && word("customers", "crs"));
+        assert!(!word("china-cloud-market-size", "crs") && word("cloud-rs", "crs") && word("AliCloud", "acd"));
     }
 
     #[test]

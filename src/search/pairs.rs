@@ -1,6 +1,7 @@
 //! Letter pairs: for each ordered pair of ASCII letters (x, y), a bitmap over docs of where the
 //! two-letter term "xy" matches (any case, not exact), by the same rules as the matcher (`Rule`):
-//! in plain text "xy" contiguous or x at a word start and y later in the field; in full pinyin x
+//! in plain text "xy" contiguous, or x at a word start and y later in its word or at a later
+//! word's start; in full pinyin x
 //! at a syllable start and y right after it or at the next syllable's start
 //! (`engine::pinyin_subsequence_at`); in initials "xy" contiguous.
 //!
@@ -31,7 +32,7 @@ pub fn pair(x: char, y: char) -> Option<usize> {
 /// How a field's text is matched (`engine::field_bound`).
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Rule {
-    /// x then y, where x starts a word, or "xy" contiguous.
+    /// "xy" contiguous, or x starts a word and y is later in that word or starts a later one.
     Plain,
     /// Full pinyin: x at a syllable start, y right after it or at the next syllable's start.
     Pinyin,
@@ -49,8 +50,10 @@ impl DocPairs {
     /// (`engine::field_bound`).
     pub fn add_field(&mut self, text: &str, rule: Rule) {
         // Plain text: letters seen so far at a word start (where a match that is not contiguous
-        // must start). Full pinyin: the letter at the last syllable start, when it is one.
+        // must start), and the current word's first letter. Full pinyin: the letter at the last
+        // syllable start, when it is one.
         let mut seen = 0u32;
+        let mut word_start = 0u32;
         let mut last_start: Option<usize> = None;
         // The letter at the previous position, if a match can start there.
         let mut prev_first: Option<usize> = None;
@@ -68,7 +71,9 @@ impl DocPairs {
                     self.0[y] |= 1 << x;
                 }
                 match rule {
-                    Rule::Plain => self.0[y] |= seen,
+                    // y starts a later word, or is in the word x starts.
+                    Rule::Plain if start => self.0[y] |= seen,
+                    Rule::Plain => self.0[y] |= word_start,
                     // y starts the syllable right after x's.
                     Rule::Pinyin if start => {
                         if let Some(x) = last_start {
@@ -83,6 +88,7 @@ impl DocPairs {
             }
             if start {
                 last_start = y;
+                word_start = y.map_or(0, |y| 1 << y);
             }
             prev_first = match rule {
                 Rule::Pinyin => y.filter(|_| start),
@@ -183,8 +189,13 @@ mod tests {
 
     #[test]
     fn plain_text_pairs_start_at_a_word_or_are_contiguous() {
-        assert_eq!(pairs_of("aBa", Rule::Plain), ["aa", "ab", "ba"]);
+        // "a", "Ba": the second a is inside a later word, not at its start.
+        assert_eq!(pairs_of("aBa", Rule::Plain), ["ab", "ba"]);
         assert_eq!(pairs_of("a 云 b1", Rule::Plain), ["ab"]);
+        // "Alibaba Cloud": a..l (same word), a..c (c starts a word), not a..o (inside Cloud).
+        let p = pairs_of("Alibaba Cloud", Rule::Plain);
+        assert!(p.contains(&"ab".to_string()) && p.contains(&"ac".to_string()), "{p:?}");
+        assert!(!p.contains(&"ao".to_string()) && !p.contains(&"ld".to_string()), "{p:?}");
         assert!(pairs_of("x", Rule::Plain).is_empty());
         // "Baidu": b starts the word; a, i, d, u do not, so only their contiguous pairs.
         let p = pairs_of("Baidu", Rule::Plain);
