@@ -7,10 +7,11 @@
 
 use pinyin::{ToPinyin, ToPinyinMulti};
 
-/// At most this many romanizations per text: the k-th uses each character's k-th reading (its
-/// first when it has fewer). Most heteronyms have two readings that differ without tones; a
-/// third is rare and a fourth rarer still.
+/// Readings kept per character: most heteronyms have two that differ without tones; a third is
+/// rare and a fourth rarer still.
 pub const MAX_READINGS: usize = 3;
+/// Romanizations kept per text (`romanize_all`).
+pub const MAX_VARIANTS: usize = 8;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Romanized {
@@ -66,18 +67,41 @@ pub fn romanize(text: &str) -> Option<Romanized> {
     romanize_all(text).into_iter().next()
 }
 
-/// Every romanization of text containing Chinese, the most common readings first (as `romanize`),
-/// then, up to `MAX_READINGS`, the text with each character that has a k-th distinct reading
-/// read so (行 as hang, 重 as chong); the others keep their first. Empty when no character has
-/// a reading. Only text with such characters gets more than one.
+/// Every romanization of text containing Chinese, most useful first, each full pinyin once, at
+/// most `MAX_VARIANTS`: the most common readings (as `romanize`); then each character's `k`-th
+/// distinct reading for every character that has one (重庆银行 as ChongQingYinHang); then, one
+/// character at a time, each other reading of it with the rest at their first (招商银行 as
+/// ZhaoShangYinHang, though 招's second reading is qiao). Empty when no character has a
+/// reading; text without a character of several readings has one.
+///
+/// Why not every combination: a title with ten such characters would have over a thousand.
+/// What this misses is two characters that both need a reading other than their first, and not
+/// the same, in one name.
 pub fn romanize_all(text: &str) -> Vec<Romanized> {
     let chars: Vec<(char, Readings)> = text.chars().map(|c| (c, Readings::of(c))).collect();
-    let variants = chars.iter().map(|(_, r)| r.n).max().unwrap_or(0);
-    (0..variants).map(|k| romanize_with(&chars, k)).collect()
+    let most = chars.iter().map(|(_, r)| r.n).max().unwrap_or(0);
+    if most == 0 {
+        return Vec::new();
+    }
+    let mut out = vec![romanize_with(&chars, |_| 0)];
+    let mut add = |r: Romanized, out: &mut Vec<Romanized>| {
+        if out.len() < MAX_VARIANTS && out.iter().all(|o| o.full != r.full) {
+            out.push(r);
+        }
+    };
+    for k in 1..most {
+        add(romanize_with(&chars, |_| k), &mut out);
+    }
+    for (i, (_, r)) in chars.iter().enumerate() {
+        for k in 1..r.n {
+            add(romanize_with(&chars, |j| if j == i { k } else { 0 }), &mut out);
+        }
+    }
+    out
 }
 
-/// The romanization that reads each character with its `k`-th reading, or its first.
-fn romanize_with(chars: &[(char, Readings)], k: usize) -> Romanized {
+/// The romanization that reads the `i`-th character with its `k(i)`-th reading, or its first.
+fn romanize_with(chars: &[(char, Readings)], k: impl Fn(usize) -> usize) -> Romanized {
     let mut r = Romanized {
         full: String::with_capacity(chars.len() * 4),
         full_map: Vec::new(),
@@ -85,8 +109,9 @@ fn romanize_with(chars: &[(char, Readings)], k: usize) -> Romanized {
         initials_map: Vec::new(),
     };
     for (i, (c, readings)) in chars.iter().enumerate() {
+        let at = i;
         let (i, c) = (i as u32, *c);
-        if let Some(p) = readings.get(k) {
+        if let Some(p) = readings.get(k(at)) {
             for (k, ch) in p.chars().enumerate() {
                 // ü is typed as v on every pinyin keyboard.
                 let ch = if ch == 'ü' { 'v' } else { ch };
@@ -168,5 +193,22 @@ mod tests {
         assert_eq!(romanize("AWS"), None);
         assert_eq!(heads("ChuRuiSong").collect::<String>(), "CRS");
         assert_eq!(heads("T3ChuXing AWS").collect::<String>(), "T3CXAWS");
+    }
+
+    #[test]
+    fn characters_with_several_readings_give_several_romanizations() {
+        let full = |t: &str| romanize_all(t).into_iter().map(|r| r.full).collect::<Vec<_>>();
+        let zs = full("招商银行");
+        assert_eq!(zs[0], "ZhaoShangYinXing");
+        assert!(zs.contains(&"ZhaoShangYinHang".to_string()), "{zs:?}");
+        let cq = full("重庆银行");
+        assert!(cq.contains(&"ChongQingYinHang".to_string()), "{cq:?}");
+        assert!(full("长期").contains(&"ChangQi".to_string()));
+        // 阿 is a or e; 里 and 云 have one reading each. No reading: no romanization.
+        assert_eq!(full("阿里云"), ["ALiYun", "ELiYun"]);
+        assert_eq!(full("云"), ["Yun"]);
+        assert!(romanize_all("AWS").is_empty());
+        let long = full("的和了长行重调数发大率的和了长行重调数发大率");
+        assert_eq!(long.len(), MAX_VARIANTS);
     }
 }
