@@ -314,6 +314,11 @@ fn search_hides_internal_scores_unless_asked() {
         assert!(!o.contains("Score") && !o.contains("-99"), "{o}");
     }
     let with = stdout(&marketlens(&["search", "储瑞松", "--limit", "0", "--scores"]));
-    assert!(with.lines().next().is_some_and(|h| h.trim_end().ends_with("Score")), "{with}");
+    assert!(
+        with.lines()
+            .next()
+            .is_some_and(|h| h.trim_end().ends_with("Score")),
+        "{with}"
+    );
     assert!(with.contains("-99"), "{with}");
 }

@@ -316,7 +316,10 @@ sources = ["s"]
     }
     // On the default KB: 火山 (an alias) also reads huoshan only; long titles keep one reading.
     let ix = index();
-    assert_eq!(ids(&ix, "huoshan").first().map(String::as_str), Some("volcengine"));
+    assert_eq!(
+        ids(&ix, "huoshan").first().map(String::as_str),
+        Some("volcengine")
+    );
 }
 
 /// Letters scattered over unrelated words or syllables no longer match: `zzzz` found six
@@ -327,7 +330,11 @@ fn scattered_letters_do_not_match() {
     let ix = index();
     assert_eq!(ids(&ix, "zzzz"), Vec::<String>::new());
     let idc = ids(&ix, "idc");
-    for want in ["liu-lihui", "huawei-gov-cloud-share", "volcengine-llm-public-cloud-share"] {
+    for want in [
+        "liu-lihui",
+        "huawei-gov-cloud-share",
+        "volcengine-llm-public-cloud-share",
+    ] {
         let at = idc.iter().position(|i| i == want);
         assert!(at.is_some_and(|a| a < 3), "{want} in {idc:?}");
         if let Some(baidu) = idc.iter().position(|i| i == "baidu-cloud") {

@@ -255,9 +255,9 @@ fn vendor_docs(ix: &Index, v: &str) -> Result<Vec<bool>, String> {
                     .chain(x.aliases.iter())
                     .any(|n| {
                         contains_ci(n, v)
-                            || super::pinyin::romanize_all(n).iter().any(|r| {
-                                r.full.eq_ignore_ascii_case(v) || r.initials.eq_ignore_ascii_case(v)
-                            })
+                            || super::pinyin::romanize_all(n)
+                                .iter()
+                                .any(|r| r.full.eq_ignore_ascii_case(v) || r.initials.eq_ignore_ascii_case(v))
                     })
             })
             .map(|(i, _)| i)
@@ -586,7 +586,11 @@ fn pinyin_subsequence_at(hay: &str, starts: u64, pat: &[char]) -> bool {
                 cands &= cands - 1;
                 let below = (1u64 << j) - 1;
                 let before = starts & below;
-                let from = if before == 0 { 0 } else { 63 - before.leading_zeros() };
+                let from = if before == 0 {
+                    0
+                } else {
+                    63 - before.leading_zeros()
+                };
                 if at & below & !((1u64 << from) - 1) != 0 {
                     next |= 1 << j;
                 }
@@ -1513,7 +1517,9 @@ mod tests {
         assert!(word("VolcEngine", "eng") && word("AWS大中华区", "aws") && word("x-ray", "ry"));
         assert!(!word("Baidu AI Cloud", "idc") && !word("Microsoft", "crs") && !word("Microsoft", "sft"));
         assert!(word("云计算", "云算") && word("a", "a") && word("customers", "crs"));
-        assert!(!word("china-cloud-market-size", "crs") && word("cloud-rs", "crs") && word("AliCloud", "acd"));
+        assert!(
+            !word("china-cloud-market-size", "crs") && word("cloud-rs", "crs") && word("AliCloud", "acd")
+        );
     }
 
     #[test]

@@ -6,8 +6,8 @@ use std::borrow::Cow;
 use std::ops::Range;
 use std::sync::Arc;
 
-use super::pairs::{DocPairs, Pairs};
 use super::pairs::Rule;
+use super::pairs::{DocPairs, Pairs};
 use super::pinyin;
 use super::query::deal_kind_zh;
 use crate::kb::{Kb, Kind};

@@ -194,8 +194,14 @@ mod tests {
         assert_eq!(pairs_of("a 云 b1", Rule::Plain), ["ab"]);
         // "Alibaba Cloud": a..l (same word), a..c (c starts a word), not a..o (inside Cloud).
         let p = pairs_of("Alibaba Cloud", Rule::Plain);
-        assert!(p.contains(&"ab".to_string()) && p.contains(&"ac".to_string()), "{p:?}");
-        assert!(!p.contains(&"ao".to_string()) && !p.contains(&"ld".to_string()), "{p:?}");
+        assert!(
+            p.contains(&"ab".to_string()) && p.contains(&"ac".to_string()),
+            "{p:?}"
+        );
+        assert!(
+            !p.contains(&"ao".to_string()) && !p.contains(&"ld".to_string()),
+            "{p:?}"
+        );
         assert!(pairs_of("x", Rule::Plain).is_empty());
         // "Baidu": b starts the word; a, i, d, u do not, so only their contiguous pairs.
         let p = pairs_of("Baidu", Rule::Plain);

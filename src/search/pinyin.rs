@@ -50,9 +50,7 @@ impl Readings {
             }
             // Only a reading with another first letter: what initials (cq, zsyh) need, and what
             // changes more than the ending. The crate lists every reading a dictionary knows,
-            // and those differing in the ending only are mostly rare (数 shuo, 据 ji, 大 dai);
-            // indexing them too made searches on a synthetic KB, whose names are full of them,
-            // about half as slow again.
+            // and those differing in the ending only are mostly rare (数 shuo, 据 ji).
             if out.n > 0 && p.get(..1) == out.r[0].get(..1) {
                 continue;
             }
@@ -85,9 +83,9 @@ pub fn romanize(text: &str) -> Option<Romanized> {
 ///
 /// Why not every combination, nor long titles: a title with ten such characters would have
 /// over a thousand, and every romanization is two more fields that each search reads; names are
-/// what people type as pinyin initials. On a 100,000-record synthetic KB, the variants of all
-/// text took the index from 790,000 fields to 1.16 million and searches 2-3 times longer; those
-/// of short text add about 8% of fields.
+/// what people type as pinyin initials. On a 100,000-record synthetic KB (`prof_search`), up to
+/// eight romanizations of all text took the index from 790,000 fields to 1.16 million and
+/// searches 2-3 times longer; these take it to 1.0 million.
 pub fn romanize_all(text: &str) -> Vec<Romanized> {
     let chars: Vec<(char, Readings)> = text.chars().map(|c| (c, Readings::of(c))).collect();
     let most = chars.iter().map(|(_, r)| r.n).max().unwrap_or(0);
@@ -98,7 +96,7 @@ pub fn romanize_all(text: &str) -> Vec<Romanized> {
     if most == 1 || chars.iter().filter(|(_, r)| r.n > 0).count() > SHORT {
         return out;
     }
-    let mut add = |r: Romanized, out: &mut Vec<Romanized>| {
+    let add = |r: Romanized, out: &mut Vec<Romanized>| {
         if out.iter().all(|o| o.full != r.full) {
             out.push(r);
         }
