@@ -1284,8 +1284,16 @@ pub fn narrows(old: &Query, new: &Query) -> bool {
             if t.exact {
                 u.exact && find(&u.text, &t.text, t.case_sensitive).is_some()
             } else {
-                let chars: Vec<char> = t.text.chars().collect();
-                subsequence(&u.text, &chars, t.case_sensitive)
+                // Typed on at the end: a prefix of a match is a match by every rule (words,
+                // consecutive syllables, contiguous initials). A term that only contains the
+                // old one need not be: `hsy` matches HuoShanYin, `hy` does not.
+                u.text.len() >= t.text.len()
+                    && u.text.is_char_boundary(t.text.len())
+                    && if t.case_sensitive {
+                        u.text.starts_with(&t.text)
+                    } else {
+                        u.text.as_bytes()[..t.text.len()].eq_ignore_ascii_case(t.text.as_bytes())
+                    }
             }
         })
     });
@@ -1587,5 +1595,11 @@ mod tests {
         assert!(!narrows(&p("aws kind:deal"), &p("aws")));
         assert!(!narrows(&p("!ab"), &p("!abc")));
         assert!(narrows(&p(""), &p("x")));
+        // Letters typed inside a term: the longer term may match where the shorter does not
+        // (scattered letters do not count), so the search starts afresh.
+        assert!(!narrows(&p("hy"), &p("hsy")) && !narrows(&p("ac"), &p("abc")));
+        assert!(
+            narrows(&p("hs"), &p("hsy")) && narrows(&p("Al"), &p("Ali")) && !narrows(&p("Al"), &p("ali"))
+        );
     }
 }
