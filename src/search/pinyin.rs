@@ -42,9 +42,11 @@ impl Readings {
         if c.is_ascii() {
             return out;
         }
-        let first = c.to_pinyin().map(|p| p.plain());
-        let multi = c.to_pinyin_multi().into_iter().flatten().map(|p| p.plain());
-        for p in first.into_iter().chain(multi) {
+        // The first of the readings is the one `to_pinyin` gives.
+        let Some(multi) = c.to_pinyin_multi() else {
+            return out;
+        };
+        for p in multi.into_iter().map(|p| p.plain()) {
             if out.n == MAX_READINGS {
                 break;
             }
@@ -87,6 +89,9 @@ pub fn romanize(text: &str) -> Option<Romanized> {
 /// eight romanizations of all text took the index from 790,000 fields to 1.16 million and
 /// searches 2-3 times longer; these take it to 1.0 million.
 pub fn romanize_all(text: &str) -> Vec<Romanized> {
+    if text.is_ascii() {
+        return Vec::new();
+    }
     let chars: Vec<(char, Readings)> = text.chars().map(|c| (c, Readings::of(c))).collect();
     let most = chars.iter().map(|(_, r)| r.n).max().unwrap_or(0);
     if most == 0 {
