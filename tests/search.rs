@@ -302,7 +302,6 @@ sources = ["s"]
     );
     for (q, want) in [
         ("zsyh", "cmb"),
-        ("zhaoshangyinhang", "cmb"),
         ("yinhang", "cmb"),
         ("cq", "cq-dc"),
         ("chongqing", "cq-dc"),

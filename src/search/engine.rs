@@ -653,9 +653,6 @@ fn starts_a_word(text: &str, pat_str: &str, pat: &[char], cs: bool) -> bool {
     if pat.len() < 2 || !first.is_ascii_alphanumeric() || pat.len() > 63 {
         return true;
     }
-    if find(text, pat_str, cs).is_some() {
-        return true;
-    }
     let eq = |c: char, p: char| if cs { c == p } else { c.eq_ignore_ascii_case(&p) };
     // Bit k: the first k characters of the pattern are matched, the last one at the previous
     // position (`last`), in the current word (`word`), anywhere so far (`any`). Bit 0 is never
@@ -685,7 +682,8 @@ fn starts_a_word(text: &str, pat_str: &str, pat: &[char], cs: bool) -> bool {
             return true;
         }
     }
-    false
+    // Not as words: contiguous, then (rarer, and a slower scan).
+    find(text, pat_str, cs).is_some()
 }
 
 fn is_pinyin(f: &Field) -> bool {

@@ -786,11 +786,14 @@ impl Builder {
         }
         for (i, (_, _, text)) in names.iter().enumerate() {
             // Every romanization (more than one only where a character has several readings),
-            // each distinct text once: 重庆 gives ZhongQing and ChongQing but one initials field
-            // per initial letter (zq, cq).
+            // each distinct text once: 重庆 gives ZhongQing and ChongQing, zq and cq. Full pinyin
+            // only for the first two (usual readings, every other reading): full pinyin fields
+            // are long and scored for every name a term matches in, and a run of syllables
+            // typed in full rarely needs two characters read differently; initials, short, for
+            // every romanization (招商银行: zsyh).
             let all = pinyin::romanize_all(text);
             let of = i.min(u8::MAX as usize) as u8;
-            for (k, r) in all.iter().enumerate() {
+            for (k, r) in all.iter().enumerate().take(2) {
                 if all[..k].iter().all(|o| o.full != r.full) {
                     self.push(Tier::Pinyin, FieldName::Pinyin, &r.full, of);
                 }
