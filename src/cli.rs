@@ -77,6 +77,10 @@ pub enum Command {
         /// Print where the time went (loading, the index, searching, output) to standard error
         #[arg(long)]
         timings: bool,
+        /// Add a Score column: the ranking's internal score (for debugging the ranking; JSON
+        /// always has it)
+        #[arg(long)]
+        scores: bool,
     },
     /// Export a tab's rows (as the explorer shows them for a query and sort) or one record
     ///
@@ -226,6 +230,7 @@ pub fn run() -> ExitCode {
             format,
             no_cache,
             timings,
+            scores,
         }) => {
             let cache = if no_cache {
                 None
@@ -239,6 +244,7 @@ pub fn run() -> ExitCode {
                 format,
                 cache: cache.as_deref(),
                 timings,
+                scores,
             };
             return search(cli.kb.as_deref(), &args);
         }
@@ -532,6 +538,8 @@ struct SearchArgs<'a> {
     format: FormatArg,
     cache: Option<&'a std::path::Path>,
     timings: bool,
+    /// Show the internal score (`--scores`).
+    scores: bool,
 }
 
 fn search(path: Option<&std::path::Path>, args: &SearchArgs) -> ExitCode {
@@ -544,6 +552,7 @@ fn search(path: Option<&std::path::Path>, args: &SearchArgs) -> ExitCode {
         format,
         cache,
         timings,
+        scores,
     } = args;
     let mut clock = Phases::start();
     let loaded = match load_valid(path, "use") {
@@ -587,7 +596,7 @@ fn search(path: Option<&std::path::Path>, args: &SearchArgs) -> ExitCode {
     let format = Format::from(format);
     let text = match format {
         Format::Json => serde_json::to_string_pretty(&rows).expect("search results serialize") + "\n",
-        _ => search_table(&rows, format),
+        _ => search_table(&rows, format, scores),
     };
     let mut out = std::io::stdout().lock();
     let written = out.write_all(text.as_bytes()).and_then(|()| out.flush());
@@ -653,9 +662,10 @@ impl std::fmt::Display for Phases {
     }
 }
 
-/// Search results as a table: kind, id, name, where it matched (with the matching text when
-/// that is not the name) and the score.
-fn search_table(rows: &[crate::search::Described], format: Format) -> String {
+/// Search results as a table: kind, id, name and where it matched (with the matching text when
+/// that is not the name); with `scores`, also the ranking's internal score, which means nothing to
+/// a reader (a match only in other text is shifted by -100,000), so it is shown only on request.
+fn search_table(rows: &[crate::search::Described], format: Format, scores: bool) -> String {
     use crate::text::fit;
     let cells: Vec<Vec<String>> = rows
         .iter()
@@ -670,12 +680,17 @@ fn search_table(rows: &[crate::search::Described], format: Format) -> String {
             } else {
                 r.name.clone()
             };
-            let score = r.score.map_or(String::new(), |s| s.to_string());
-            vec![r.kind.to_string(), r.id.clone(), name, matched, score]
+            let mut row = vec![r.kind.to_string(), r.id.clone(), name, matched];
+            if scores {
+                row.push(r.score.map_or(String::new(), |s| s.to_string()));
+            }
+            row
         })
         .collect();
     let header = ["Kind", "ID", "Name", "Matched in", "Score"];
-    export::table(&header, &[false, false, false, false, true], &cells, format).expect("a text format")
+    let n = if scores { 5 } else { 4 };
+    let right = [false, false, false, false, true];
+    export::table(&header[..n], &right[..n], &cells, format).expect("a text format")
 }
 
 /// One line: what was loaded, per kind.

@@ -150,7 +150,7 @@ fn search_ranks_and_prints_text_or_json() {
     );
     let csv = stdout(&marketlens(&["search", "crs", "--limit", "3", "--format", "csv"]));
     assert!(
-        csv.starts_with("Kind,ID,Name,Matched in,Score\nexecutive,chu-ruisong,"),
+        csv.starts_with("Kind,ID,Name,Matched in\nexecutive,chu-ruisong,"),
         "{csv}"
     );
 
@@ -367,4 +367,25 @@ fn check_caps_many_problems_on_one_long_line() {
     assert_eq!(all.matches(": error: two points for 2025-Q2").count(), 9999);
     assert!(!all.contains("more diagnostics not shown"));
     assert!(all.lines().all(|l| l.chars().count() < 200));
+}
+
+/// The txt, Markdown and CSV tables of `search` show no internal score (`-99945` for a match only
+/// in a summary meant nothing to a reader); `--scores` adds the column back.
+#[test]
+fn search_hides_internal_scores_unless_asked() {
+    let out = stdout(&marketlens(&["search", "储瑞松", "--limit", "0"]));
+    assert!(out.lines().count() > 2, "{out}");
+    assert!(!out.contains("Score") && !out.contains("-99"), "{out}");
+    for format in ["md", "csv"] {
+        let o = stdout(&marketlens(&["search", "储瑞松", "--format", format]));
+        assert!(!o.contains("Score") && !o.contains("-99"), "{o}");
+    }
+    let with = stdout(&marketlens(&["search", "储瑞松", "--limit", "0", "--scores"]));
+    assert!(
+        with.lines()
+            .next()
+            .is_some_and(|h| h.trim_end().ends_with("Score")),
+        "{with}"
+    );
+    assert!(with.contains("-99"), "{with}");
 }

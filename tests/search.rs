@@ -338,3 +338,98 @@ fn search_answers_right_past_a_damaged_saved_index_or_a_fifo_in_its_place() {
     use std::os::unix::fs::FileTypeExt;
     assert!(std::fs::symlink_metadata(path).unwrap().file_type().is_fifo());
 }
+
+/// A KB of its own for pinyin with several readings and for scattered matches.
+fn small_kb(toml: &str) -> Index {
+    let l = marketlens::kb::load::load_files(
+        "t".into(),
+        vec![marketlens::kb::SourceFile {
+            name: "t.toml".into(),
+            text: toml.into(),
+        }],
+        Vec::new(),
+    );
+    assert!(l.is_ok(), "{}", l.render_diagnostics());
+    Index::build(Arc::new(l.kb))
+}
+
+fn ids(ix: &Index, q: &str) -> Vec<String> {
+    top(ix, q, Scope::All).into_iter().map(|g| g.0).collect()
+}
+
+/// Every reading of a character with several is indexed: 行 is xing and hang, 重 zhong and
+/// chong, 长 zhang and chang. Before, only the first reading was, so `zsyh` missed 招商银行 and
+/// `cq` missed 重庆.
+#[test]
+fn every_reading_of_a_heteronym_is_found() {
+    let ix = small_kb(
+        r#"
+[[source]]
+id = "s"
+title = "t"
+publisher = "p"
+date = 2025
+
+[[vendor]]
+id = "cmb"
+name = "招商银行"
+sources = ["s"]
+
+[[vendor]]
+id = "cq-dc"
+name = "重庆数据中心"
+sources = ["s"]
+
+[[vendor]]
+id = "industry"
+name = "行业云"
+sources = ["s"]
+"#,
+    );
+    for (q, want) in [
+        ("zsyh", "cmb"),
+        ("yinhang", "cmb"),
+        ("cq", "cq-dc"),
+        ("chongqing", "cq-dc"),
+        ("hangye", "industry"),
+        ("hyy", "industry"),
+        // The first readings still work.
+        ("xingye", "industry"),
+        ("zq", "cq-dc"),
+    ] {
+        assert_eq!(ids(&ix, q).first().map(String::as_str), Some(want), "{q}");
+    }
+    // On the default KB: 火山 (an alias) also reads huoshan only; long titles keep one reading.
+    let ix = index();
+    assert_eq!(
+        ids(&ix, "huoshan").first().map(String::as_str),
+        Some("volcengine")
+    );
+}
+
+/// Letters scattered over unrelated words or syllables no longer match: `zzzz` found six
+/// titles whose pinyin initials have four z's apart, and `idc` ranked 百度智能云 (i and d
+/// inside "Baidu AI Cloud") above the records that name IDC.
+#[test]
+fn scattered_letters_do_not_match() {
+    let ix = index();
+    assert_eq!(ids(&ix, "zzzz"), Vec::<String>::new());
+    let idc = ids(&ix, "idc");
+    for want in [
+        "liu-lihui",
+        "huawei-gov-cloud-share",
+        "volcengine-llm-public-cloud-share",
+    ] {
+        let at = idc.iter().position(|i| i == want);
+        assert!(at.is_some_and(|a| a < 3), "{want} in {idc:?}");
+        if let Some(baidu) = idc.iter().position(|i| i == "baidu-cloud") {
+            assert!(at < Some(baidu), "{idc:?}");
+        }
+    }
+    assert!(!ids(&ix, "crs").contains(&"microsoft".to_string()));
+    // What typing by syllables or word starts finds is kept.
+    assert_eq!(ids(&ix, "aly").first().map(String::as_str), Some("aliyun"));
+    assert_eq!(ids(&ix, "crs").first().map(String::as_str), Some("chu-ruisong"));
+    assert_eq!(ids(&ix, "hsyq").first().map(String::as_str), Some("volcengine"));
+    assert!(ids(&ix, "alcld").contains(&"aliyun".to_string()));
+}

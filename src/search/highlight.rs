@@ -36,9 +36,10 @@ impl Highlighter {
     /// The best match of one term in `text`: score and char indices (ascending, unique).
     fn term_in(&self, t: &Lit, text: &str) -> Option<(i64, Vec<usize>)> {
         let direct = self.on(text, &t.term.text, t.term.case_sensitive, t.term.exact);
-        let roman = pinyin::romanize(text).and_then(|r| {
-            [(&r.full, &r.full_map), (&r.initials, &r.initials_map)]
-                .into_iter()
+        let all = pinyin::romanize_all(text);
+        let roman = {
+            all.iter()
+                .flat_map(|r| [(&r.full, &r.full_map), (&r.initials, &r.initials_map)])
                 .filter_map(|(s, map)| {
                     self.on(s, &t.lower, false, t.term.exact).map(|(score, idx)| {
                         let mut orig: Vec<usize> = idx.iter().map(|&i| map[i] as usize).collect();
@@ -47,7 +48,7 @@ impl Highlighter {
                     })
                 })
                 .max_by_key(|(s, _)| *s)
-        });
+        };
         match (direct, roman) {
             (Some(d), Some(r)) => Some(if r.0 > d.0 { r } else { d }),
             (d, r) => d.or(r),

@@ -6,6 +6,7 @@ use std::borrow::Cow;
 use std::ops::Range;
 use std::sync::Arc;
 
+use super::pairs::Rule;
 use super::pairs::{DocPairs, Pairs};
 use super::pinyin;
 use super::query::deal_kind_zh;
@@ -730,7 +731,14 @@ impl Builder {
             (0, 0)
         };
         self.doc_ascii.mask |= mask;
-        self.doc_pairs.add_field(text, name == FieldName::Pinyin);
+        self.doc_pairs.add_field(
+            text,
+            match (tier, name) {
+                (_, FieldName::Pinyin) => Rule::Pinyin,
+                (Tier::Pinyin, _) => Rule::Initials,
+                _ => Rule::Plain,
+            },
+        );
         self.doc_ascii.single |= if name == FieldName::Pinyin { heads } else { mask };
         if tier != Tier::Other {
             let a = &mut self.doc_ascii;
@@ -777,10 +785,23 @@ impl Builder {
             self.push(*tier, *name, text, 0);
         }
         for (i, (_, _, text)) in names.iter().enumerate() {
-            if let Some(r) = pinyin::romanize(text) {
-                let of = i.min(u8::MAX as usize) as u8;
-                self.push(Tier::Pinyin, FieldName::Pinyin, &r.full, of);
-                self.push(Tier::Pinyin, FieldName::Initials, &r.initials, of);
+            // Every romanization (more than one only where a character has several readings),
+            // each distinct text once: 重庆 gives ZhongQing and ChongQing, zq and cq. Full pinyin
+            // only for the first two (usual readings, every other reading): full pinyin fields
+            // are long and scored for every name a term matches in, and a run of syllables
+            // typed in full rarely needs two characters read differently; initials, short, for
+            // every romanization (招商银行: zsyh).
+            let all = pinyin::romanize_all(text);
+            let of = i.min(u8::MAX as usize) as u8;
+            for (k, r) in all.iter().enumerate().take(2) {
+                if all[..k].iter().all(|o| o.full != r.full) {
+                    self.push(Tier::Pinyin, FieldName::Pinyin, &r.full, of);
+                }
+            }
+            for (k, r) in all.iter().enumerate() {
+                if all[..k].iter().all(|o| o.initials != r.initials) {
+                    self.push(Tier::Pinyin, FieldName::Initials, &r.initials, of);
+                }
             }
         }
         self.flushed = true;

@@ -1,7 +1,9 @@
 //! Letter pairs: for each ordered pair of ASCII letters (x, y), a bitmap over docs of where the
-//! two-letter term "xy" matches (any case, not exact), by the same rules as the matcher: x then
-//! y later in one field, and in full pinyin x at a syllable start and y right after it or at a
-//! later syllable start (`engine::pinyin_subsequence_at`).
+//! two-letter term "xy" matches (any case, not exact), by the same rules as the matcher (`Rule`):
+//! in plain text "xy" contiguous, or x at a word start and y later in its word or at a later
+//! word's start; in full pinyin x
+//! at a syllable start and y right after it or at the next syllable's start
+//! (`engine::pinyin_subsequence_at`); in initials "xy" contiguous.
 //!
 //! Why: a two-letter prefix is the second keystroke of most queries and matches a third of a
 //! big KB; proving that it does *not* match a doc meant walking every field of it, often to find
@@ -27,35 +29,71 @@ pub fn pair(x: char, y: char) -> Option<usize> {
     Some(letter(x)? * LETTERS + letter(y)?)
 }
 
+/// How a field's text is matched (`engine::field_bound`).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Rule {
+    /// "xy" contiguous, or x starts a word and y is later in that word or starts a later one.
+    Plain,
+    /// Full pinyin: x at a syllable start, y right after it or at the next syllable's start.
+    Pinyin,
+    /// Pinyin initials: "xy" contiguous.
+    Initials,
+}
+
 /// The pairs that match somewhere in one doc, while it is indexed: for each second letter y,
 /// the set of first letters x.
 #[derive(Clone, Copy, Default)]
 pub struct DocPairs([u32; LETTERS]);
 
 impl DocPairs {
-    /// Add the pairs matching in one field's text; `pinyin`: it is full pinyin, where a match
-    /// starts at a syllable and each later letter follows the one before or starts a syllable.
-    pub fn add_field(&mut self, text: &str, pinyin: bool) {
-        // Letters seen so far that can start a match: any for plain text; at a syllable start
-        // for pinyin.
+    /// Add the pairs matching in one field's text, by the matcher's rules for its kind of text
+    /// (`engine::field_bound`).
+    pub fn add_field(&mut self, text: &str, rule: Rule) {
+        // Plain text: letters seen so far at a word start (where a match that is not contiguous
+        // must start), and the current word's first letter. Full pinyin: the letter at the last
+        // syllable start, when it is one.
         let mut seen = 0u32;
-        // Pinyin: the letter at the previous position, if that position starts a syllable.
-        let mut prev_start: Option<usize> = None;
+        let mut word_start = 0u32;
+        let mut last_start: Option<usize> = None;
+        // The letter at the previous position, if a match can start there.
+        let mut prev_first: Option<usize> = None;
         let mut prev: Option<char> = None;
         for c in text.chars() {
-            let start = pinyin && super::pinyin::starts_syllable(prev, c);
-            if let Some(y) = letter(c) {
-                if !pinyin || start {
-                    self.0[y] |= seen;
-                }
-                if let Some(x) = prev_start {
+            let start = match rule {
+                Rule::Plain => super::skim::in_place_bonus(prev.unwrap_or('\0'), c) > 0,
+                Rule::Pinyin => c != ' ' && super::pinyin::starts_syllable(prev, c),
+                Rule::Initials => true,
+            };
+            let y = letter(c);
+            if let Some(y) = y {
+                // Contiguous "xy".
+                if let Some(x) = prev_first {
                     self.0[y] |= 1 << x;
                 }
-                if !pinyin || start {
+                match rule {
+                    // y starts a later word, or is in the word x starts.
+                    Rule::Plain if start => self.0[y] |= seen,
+                    Rule::Plain => self.0[y] |= word_start,
+                    // y starts the syllable right after x's.
+                    Rule::Pinyin if start => {
+                        if let Some(x) = last_start {
+                            self.0[y] |= 1 << x;
+                        }
+                    }
+                    _ => {}
+                }
+                if start {
                     seen |= 1 << y;
                 }
             }
-            prev_start = letter(c).filter(|_| start);
+            if start {
+                last_start = y;
+                word_start = y.map_or(0, |y| 1 << y);
+            }
+            prev_first = match rule {
+                Rule::Pinyin => y.filter(|_| start),
+                _ => y,
+            };
             prev = Some(c);
         }
     }
@@ -137,9 +175,9 @@ impl Pairs {
 mod tests {
     use super::*;
 
-    fn pairs_of(text: &str, pinyin: bool) -> Vec<String> {
+    fn pairs_of(text: &str, rule: Rule) -> Vec<String> {
         let mut d = DocPairs::default();
-        d.add_field(text, pinyin);
+        d.add_field(text, rule);
         (0..COUNT)
             .filter(|&p| d.has(p))
             .map(|p| {
@@ -150,28 +188,51 @@ mod tests {
     }
 
     #[test]
-    fn plain_text_has_every_ordered_pair() {
-        assert_eq!(pairs_of("aBa", false), ["aa", "ab", "ba"]);
-        assert_eq!(pairs_of("a 云 b1", false), ["ab"]);
-        assert!(pairs_of("x", false).is_empty());
-    }
-
-    #[test]
-    fn pinyin_pairs_start_at_a_syllable() {
-        // Syllables Huo, Shan: h and s start them; "uo" follows h's syllable start, not its own.
-        let p = pairs_of("HuoShan", true);
-        for want in ["hu", "hs", "sh"] {
+    fn plain_text_pairs_start_at_a_word_or_are_contiguous() {
+        // "a", "Ba": the second a is inside a later word, not at its start.
+        assert_eq!(pairs_of("aBa", Rule::Plain), ["ab", "ba"]);
+        assert_eq!(pairs_of("a 云 b1", Rule::Plain), ["ab"]);
+        // "Alibaba Cloud": a..l (same word), a..c (c starts a word), not a..o (inside Cloud).
+        let p = pairs_of("Alibaba Cloud", Rule::Plain);
+        assert!(
+            p.contains(&"ab".to_string()) && p.contains(&"ac".to_string()),
+            "{p:?}"
+        );
+        assert!(
+            !p.contains(&"ao".to_string()) && !p.contains(&"ld".to_string()),
+            "{p:?}"
+        );
+        assert!(pairs_of("x", Rule::Plain).is_empty());
+        // "Baidu": b starts the word; a, i, d, u do not, so only their contiguous pairs.
+        let p = pairs_of("Baidu", Rule::Plain);
+        for want in ["ba", "bi", "bd", "bu", "ai", "id", "du"] {
             assert!(p.contains(&want.to_string()), "{want} in {p:?}");
         }
-        for not in ["uo", "us", "oa", "ha", "sa"] {
+        for not in ["ad", "iu", "au"] {
             assert!(!p.contains(&not.to_string()), "{not} in {p:?}");
         }
     }
 
     #[test]
+    fn pinyin_pairs_start_at_a_syllable() {
+        // Syllables Huo, Shan, Yin: h, s and y start them; "uo" follows h's syllable start, not
+        // its own; y starts the syllable after s's, not after h's.
+        let p = pairs_of("HuoShanYin", Rule::Pinyin);
+        for want in ["hu", "hs", "sh", "sy"] {
+            assert!(p.contains(&want.to_string()), "{want} in {p:?}");
+        }
+        for not in ["uo", "us", "oa", "ha", "sa", "hy"] {
+            assert!(!p.contains(&not.to_string()), "{not} in {p:?}");
+        }
+        // A space is not a syllable: "ay" crosses it.
+        assert!(pairs_of("A Yun", Rule::Pinyin).contains(&"ay".to_string()));
+        assert_eq!(pairs_of("zsyh", Rule::Initials), ["sy", "yh", "zs"]);
+    }
+
+    #[test]
     fn parts_land_at_any_offset() {
         let mut one = DocPairs::default();
-        one.add_field("ab", false);
+        one.add_field("ab", Rule::Plain);
         for base in [0usize, 1, 63, 64, 65, 130] {
             let mut part = Pairs::with_docs(70);
             part.set(0, &one);
