@@ -324,7 +324,7 @@ fn json_has_one_object_per_shown_row_with_kind_id_and_resolved() {
         (Tab::Vendors, "vendor"),
         (Tab::Executives, "executive"),
         (Tab::Deals, "deal"),
-        (Tab::Trends, "trend"),
+        (Tab::Trends, "series"),
         (Tab::Sources, "source"),
     ] {
         for q in ["", "aws"] {

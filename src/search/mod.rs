@@ -37,13 +37,15 @@ pub struct Described {
     pub score: Option<i32>,
 }
 
+/// The one word for a record of kind `k`, in the explorer, the command line and exports (a
+/// series record is a "series"; the Trends tab lists them, and `kind:trend` still filters them).
 pub fn kind_label(k: crate::kb::Kind) -> &'static str {
     match k {
         crate::kb::Kind::Source => "source",
         crate::kb::Kind::Vendor => "vendor",
         crate::kb::Kind::Executive => "executive",
         crate::kb::Kind::Deal => "deal",
-        crate::kb::Kind::Series => "trend",
+        crate::kb::Kind::Series => "series",
     }
 }
 

@@ -340,15 +340,6 @@ fn render_banner(f: &mut Frame, area: Rect, p: &super::reload::Problem, theme: &
     f.render_widget(Paragraph::new(lines), area);
 }
 
-/// What the explorer calls a record of `kind`: a series record is a "series" (the Trends tab lists
-/// them; "trend" stays a word the query language accepts, and the JSON export's kind name).
-pub fn kind_word(kind: crate::kb::Kind) -> &'static str {
-    match kind {
-        crate::kb::Kind::Series => "series",
-        k => crate::search::kind_label(k),
-    }
-}
-
 /// A spinner frame for work in progress, moving with time.
 fn spinner(elapsed: std::time::Duration) -> char {
     const FRAMES: [char; 10] = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
