@@ -543,12 +543,18 @@ fn assert_restored(t: &mut Tui) {
         "(ICANON, ECHO) are back on after exit"
     );
     t.drain();
+    assert_modes_left(t, 0, "after exit");
+}
 
+/// The screen is the shell's again ({when}): the alternate screen left, the cursor shown and
+/// mouse reporting off, on the emulated screen and in the bytes, each turned off after it was
+/// last turned on and at or after byte `since` of the output.
+fn assert_modes_left(t: &Tui, since: usize, when: &str) {
     {
         let p = lock(&t.parser);
         let s = p.screen();
-        assert!(!s.alternate_screen(), "left the alternate screen");
-        assert!(!s.hide_cursor(), "the cursor is visible again");
+        assert!(!s.alternate_screen(), "left the alternate screen {when}");
+        assert!(!s.hide_cursor(), "the cursor is shown {when}");
         assert_eq!(s.mouse_protocol_mode(), vt100::MouseProtocolMode::None);
     }
     let raw = t.raw();
@@ -558,8 +564,11 @@ fn assert_restored(t: &mut Tui) {
         (b"\x1b[?1000h", b"\x1b[?1000l", "mouse reporting"),
     ] {
         let set = rfind(&raw, on).unwrap_or_else(|| panic!("{what} was never enabled"));
-        let unset = rfind(&raw, off).unwrap_or_else(|| panic!("{what} was never disabled"));
-        assert!(unset > set, "{what} is disabled after it was last enabled");
+        let unset = rfind(&raw, off).unwrap_or_else(|| panic!("{what} was never disabled {when}"));
+        assert!(
+            unset > set && unset >= since,
+            "{what} is disabled {when}, after it was last enabled"
+        );
     }
 }
 
@@ -721,23 +730,7 @@ fn suspends_and_resumes(suspend: impl Fn(&mut Tui)) {
         (true, true),
         "(ICANON, ECHO) are back on while stopped"
     );
-    {
-        let p = lock(&t.parser);
-        let s = p.screen();
-        assert!(!s.alternate_screen(), "left the alternate screen before stopping");
-        assert!(!s.hide_cursor(), "the cursor is shown while stopped");
-        assert_eq!(s.mouse_protocol_mode(), vt100::MouseProtocolMode::None);
-    }
-    let raw = t.raw();
-    for (on, off, what) in [
-        (&b"\x1b[?1049h"[..], &b"\x1b[?1049l"[..], "alternate screen"),
-        (b"\x1b[?25l", b"\x1b[?25h", "cursor"),
-        (b"\x1b[?1000h", b"\x1b[?1000l", "mouse reporting"),
-    ] {
-        let set = rfind(&raw, on).unwrap_or_else(|| panic!("{what} was never enabled"));
-        let unset = rfind(&raw, off).unwrap_or_else(|| panic!("{what} was not left on suspend"));
-        assert!(unset > set && unset >= before, "{what} is disabled on suspend");
-    }
+    assert_modes_left(&t, before, "on suspend");
 
     kill(&t, libc::SIGCONT);
     wait_stopped(&t, false);
