@@ -304,24 +304,11 @@ fn timings_add_one_line_to_stderr() {
 
 /// Runs the binary with a time limit, so that a slow regression fails instead of stalling the run.
 fn marketlens_within(args: &[&str], secs: u64) -> Output {
-    let child = Command::new(env!("CARGO_BIN_EXE_marketlens"))
-        .args(args)
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("binary runs");
-    let id = child.id();
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let _ = tx.send(child.wait_with_output());
-    });
-    match rx.recv_timeout(std::time::Duration::from_secs(secs)) {
-        Ok(o) => o.expect("binary runs"),
-        Err(_) => {
-            let _ = Command::new("kill").args(["-9", &id.to_string()]).status();
-            panic!("marketlens {args:?} took more than {secs} s");
-        }
-    }
+    common::output_within(
+        Command::new(env!("CARGO_BIN_EXE_marketlens")).args(args),
+        std::time::Duration::from_secs(secs),
+        &format!("marketlens {args:?}"),
+    )
 }
 
 /// 10,000 duplicate points on one 360 KB line: `check` prints the first 100 problems, each with

@@ -5,11 +5,11 @@
 //! so a hang fails the test instead of blocking the run.
 
 mod common;
-use common::{stderr, stdout};
+use common::{output_within, stderr, stdout, wait_within};
 
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitStatus, Output, Stdio};
+use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 const BIN: &str = env!("CARGO_BIN_EXE_marketlens");
@@ -26,44 +26,9 @@ fn cmd(args: &[&str]) -> Command {
     c
 }
 
-/// Wait for `child`, killing it and failing if it runs past `LIMIT`.
-fn wait_bounded(child: &mut Child, what: &str) -> ExitStatus {
-    let deadline = Instant::now() + LIMIT;
-    loop {
-        if let Some(status) = child.try_wait().expect("try_wait") {
-            return status;
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("{what}: still running after {LIMIT:?} (hung?)");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
-
 /// Run `c` to the end under the watchdog, collecting its output.
 fn run(mut c: Command, what: &str) -> Output {
-    let mut child = c
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the binary runs");
-    let drain = |mut r: Box<dyn std::io::Read + Send>| {
-        std::thread::spawn(move || {
-            let mut v = Vec::new();
-            let _ = r.read_to_end(&mut v);
-            v
-        })
-    };
-    let out = drain(Box::new(child.stdout.take().unwrap()));
-    let err = drain(Box::new(child.stderr.take().unwrap()));
-    let status = wait_bounded(&mut child, what);
-    Output {
-        status,
-        stdout: out.join().unwrap(),
-        stderr: err.join().unwrap(),
-    }
+    output_within(&mut c, LIMIT, what)
 }
 
 #[cfg(unix)]
@@ -187,7 +152,7 @@ fn a_full_disk_is_a_message_and_exit_2_for_every_command() {
         let mut child = c.stdout(full).stderr(Stdio::piped()).spawn().unwrap();
         let mut err = String::new();
         child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
-        let status = wait_bounded(&mut child, &format!("{args:?} > /dev/full"));
+        let status = wait_within(&mut child, LIMIT, &format!("{args:?} > /dev/full"));
         assert_eq!(status.code(), Some(2), "{args:?}: {err}");
         assert!(
             err.contains("error: cannot write to standard output: no space left on device"),
@@ -225,7 +190,7 @@ fn a_closed_pipe_is_a_quiet_exit_0() {
         drop(child.stdout.take()); // The reader is gone before anything is written.
         let mut err = String::new();
         child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
-        let status = wait_bounded(&mut child, &format!("{args:?} | head -c0"));
+        let status = wait_within(&mut child, LIMIT, &format!("{args:?} | head -c0"));
         assert_eq!(status.code(), Some(0), "{args:?}: {err}");
         let noise: Vec<&str> = err.lines().filter(|l| !l.contains("matches shown")).collect();
         assert!(noise.is_empty(), "{args:?}: {err}");
@@ -319,7 +284,7 @@ fn signal_leaves_no_temp(mut c: Command, dir: &Path, prefix: &str, what: &str) {
     }
     // SAFETY: kill with a pid of our own child and a signal number.
     assert_eq!(unsafe { libc::kill(child.id() as i32, libc::SIGTERM) }, 0);
-    let status = wait_bounded(&mut child, what);
+    let status = wait_within(&mut child, LIMIT, what);
     assert_eq!(status.code(), Some(128 + libc::SIGTERM), "{what}: {status}");
     assert_eq!(
         named(dir, prefix),

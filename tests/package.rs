@@ -1,7 +1,9 @@
 //! The package's conventions that can drift: the Rust version it says it needs.
 
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+mod common;
+
+use std::process::Command;
+use std::time::Duration;
 
 /// `1.91` or `1.91.0` as (1, 91, 0).
 fn version(v: &str) -> (u64, u64, u64) {
@@ -13,37 +15,21 @@ fn version(v: &str) -> (u64, u64, u64) {
 /// What `cargo ARGS` prints for this package, offline, with a deadline.
 fn cargo(args: &[&str]) -> Vec<u8> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let mut child = Command::new(cargo)
-        .args(args)
-        .arg("--offline")
-        .arg("--manifest-path")
-        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml"))
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("cargo runs");
-    let mut out = child.stdout.take().unwrap();
-    let reader = std::thread::spawn(move || {
-        let mut buf = Vec::new();
-        std::io::Read::read_to_end(&mut out, &mut buf).unwrap();
-        buf
-    });
-    let start = Instant::now();
-    let status = loop {
-        if let Some(s) = child.try_wait().unwrap() {
-            break s;
-        }
-        if start.elapsed() > Duration::from_secs(120) {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("cargo {args:?} did not finish in 120 s");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    let stdout = reader.join().unwrap();
-    assert!(status.success(), "cargo {args:?} failed");
-    stdout
+    let o = common::output_within(
+        Command::new(cargo)
+            .args(args)
+            .arg("--offline")
+            .arg("--manifest-path")
+            .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml")),
+        Duration::from_secs(120),
+        &format!("cargo {args:?}"),
+    );
+    assert!(
+        o.status.success(),
+        "cargo {args:?} failed: {}",
+        common::stderr(&o)
+    );
+    o.stdout
 }
 
 /// `cargo metadata` of the locked dependency graph.

@@ -1,6 +1,8 @@
 //! Ranking on the default KB: the examples of issue 4 land first, tiers rank as documented, and
 //! filters select exactly what they say.
 
+mod common;
+
 use std::sync::Arc;
 
 use marketlens::kb::{DealKind, Kind};
@@ -258,35 +260,16 @@ fn top_k_equals_the_head_of_a_full_ranking() {
 /// Stdout and stderr, and whether it succeeded.
 #[cfg(unix)]
 fn search_bounded(kb: &std::path::Path, cache: &std::path::Path, extra: &[&str]) -> (String, String) {
-    use std::time::{Duration, Instant};
-    let out = tempfile::tempdir().unwrap();
-    let (o, e) = (out.path().join("out"), out.path().join("err"));
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_marketlens"))
-        .args(["--kb", kb.to_str().unwrap(), "search", "'cloud", "--limit", "25"])
-        .args(extra)
-        .env("MARKETLENS_CACHE_DIR", cache)
-        .stdin(std::process::Stdio::null())
-        .stdout(std::fs::File::create(&o).unwrap())
-        .stderr(std::fs::File::create(&e).unwrap())
-        .spawn()
-        .expect("spawn marketlens");
-    let start = Instant::now();
-    let status = loop {
-        if let Some(s) = child.try_wait().unwrap() {
-            break s;
-        }
-        if start.elapsed() > Duration::from_secs(60) {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("marketlens search did not exit within a minute");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    let (stdout, stderr) = (
-        std::fs::read_to_string(&o).unwrap(),
-        std::fs::read_to_string(&e).unwrap(),
+    let o = common::output_within(
+        std::process::Command::new(env!("CARGO_BIN_EXE_marketlens"))
+            .args(["--kb", kb.to_str().unwrap(), "search", "'cloud", "--limit", "25"])
+            .args(extra)
+            .env("MARKETLENS_CACHE_DIR", cache),
+        std::time::Duration::from_secs(60),
+        "marketlens search",
     );
-    assert!(status.success(), "{status:?}: {stderr}");
+    let (stdout, stderr) = (common::stdout(&o), common::stderr(&o));
+    assert!(o.status.success(), "{:?}: {stderr}", o.status);
     (stdout, stderr)
 }
 

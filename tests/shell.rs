@@ -2,50 +2,18 @@
 //! clap definition they come from (so a new flag or command that they miss fails here), and
 //! bash's completion of `--record` run for real.
 
-use std::io::Read;
-use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Command, Output};
+use std::time::Duration;
+
+mod common;
 
 use clap::CommandFactory;
 use marketlens::cli::Cli;
 
 /// Run `cmd` with a deadline: a hang fails the test instead of the run.
 fn run(mut cmd: Command, timeout: Duration) -> Output {
-    let mut child = cmd
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the command starts");
-    let mut out = child.stdout.take().unwrap();
-    let mut err = child.stderr.take().unwrap();
-    let reader = std::thread::spawn(move || {
-        let mut o = Vec::new();
-        out.read_to_end(&mut o).unwrap();
-        o
-    });
-    let err_reader = std::thread::spawn(move || {
-        let mut e = Vec::new();
-        err.read_to_end(&mut e).unwrap();
-        e
-    });
-    let start = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if start.elapsed() > timeout {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("{cmd:?} did not finish within {timeout:?}");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    Output {
-        status,
-        stdout: reader.join().unwrap(),
-        stderr: err_reader.join().unwrap(),
-    }
+    let what = format!("{cmd:?}");
+    common::output_within(&mut cmd, timeout, &what)
 }
 
 fn marketlens(args: &[&str]) -> Output {
