@@ -292,3 +292,19 @@ fn a_series_is_called_a_series() {
     let help = format!("{}", draw(&a).backend());
     assert!(!help.contains("trend…") && help.contains("series…"), "{help}");
 }
+
+/// `3`, `/qqqxj`: the empty table says why across its width, not cut to its first column
+/// (it read `(no rec` at 80×24).
+#[test]
+fn an_empty_filtered_table_says_why_in_full() {
+    let mut a = App::new(marketlens::kb::load_builtin().kb, "built-in".into(), 80, 24);
+    key(&mut a, KeyCode::Char('3'), KeyModifiers::NONE);
+    key(&mut a, KeyCode::Char('/'), KeyModifiers::NONE);
+    typ(&mut a, "qqqxj");
+    a.settle();
+    let screen = format!("{}", draw(&a).backend());
+    assert!(
+        screen.contains("(no records match the filter; Esc clears it)"),
+        "{screen}"
+    );
+}

@@ -176,19 +176,24 @@ pub fn render(f: &mut Frame, app: &App, area: Rect, theme: &Theme) {
             }
         });
     let constraints: Vec<Constraint> = w.iter().map(|x| Constraint::Length(*x as u16)).collect();
-    let mut table = Table::new(rows, constraints)
+    let inner = block.inner(area);
+    let table = Table::new(rows, constraints)
         .header(header)
         .column_spacing(1)
         .block(block);
-    if st.view.is_empty() {
+    f.render_widget(table, area);
+    if st.view.is_empty() && inner.height > 1 {
+        // On the line under the header, across the whole table: a table row would cut it to
+        // the first column's width.
         let msg = if st.filter.is_active() {
             "(no records match the filter; Esc clears it)"
         } else {
             "(no records)"
         };
-        table = table.footer(Row::new([Cell::from(Line::styled(msg, theme.dim))]));
+        let line = Rect::new(inner.x, inner.y + 1, inner.width, 1);
+        let fitted = text::fit(msg, inner.width as usize).into_owned();
+        f.render_widget(Line::styled(fitted, theme.dim), line);
     }
-    f.render_widget(table, area);
 }
 
 /// `field: snippet` in `width` columns: the field a row matched in, dim, then the text around the
