@@ -405,7 +405,11 @@ enum Dest<'a> {
 fn populate(bytes: &mut [u8]) {
     #[cfg(target_os = "linux")]
     {
-        let page = 4096;
+        // SAFETY: sysconf reads a constant of the system and touches no memory of ours.
+        let page = match unsafe { libc::sysconf(libc::_SC_PAGESIZE) } {
+            p if p > 0 => p as usize,
+            _ => return,
+        };
         let start = (bytes.as_mut_ptr() as usize).next_multiple_of(page);
         let end = (bytes.as_mut_ptr() as usize + bytes.len()) / page * page;
         if start < end {
@@ -443,11 +447,12 @@ fn read_at(file: &File, into: &mut [u8], at: u64) -> Result<(), Unusable> {
 /// with their file offsets, in order) from `file`, and give the checksum of the whole (`Sum`).
 /// The pieces are read and hashed on every core, each piece's pages backed at once
 /// (`populate`): most of the cost of opening is the kernel clearing fresh pages and copying the
-/// file into them (hashing is a few percent), and that runs on the core whose thread reads. For
-/// the figures (@FIG@) see `docs/search.md`. Asking for transparent huge pages (`MADV_HUGEPAGE`)
-/// was tried when the file was read on one thread: at 100,000 records it took 83-93 ms or,
-/// compacting memory the KB's load had fragmented, 330-505 ms, against 119-191 ms without (on a
-/// loaded machine), so it is not asked for.
+/// file into them (hashing is a few percent), and that runs on the core whose thread reads. At
+/// 100,000 records on 2 cores, "index (saved)" median 30-35 ms against 67-76 ms read and hashed
+/// in order on one thread (more in `docs/search.md`). Asking for transparent huge pages
+/// (`MADV_HUGEPAGE`) was tried when the file was read on one thread: at 100,000 records it took
+/// 83-93 ms or, compacting memory the KB's load had fragmented, 330-505 ms, against 119-191 ms
+/// without (on a loaded machine), so it is not asked for.
 fn read_pieces(file: &File, pieces: Vec<Vec<(u64, Dest)>>, fingerprint: u128) -> Result<u128, Unusable> {
     let seed = seed(fingerprint);
     let pieces: Vec<std::sync::Mutex<Vec<(u64, Dest)>>> =
