@@ -175,35 +175,28 @@ pub fn read_regular(path: &Path) -> Result<Vec<u8>, ReadError> {
     read_regular_limited(path, max_file_bytes().map_err(ReadError::BadLimit)?)
 }
 
-/// [`read_regular`] with a limit of `limit` bytes.
-///
-/// Anything but a regular file is refused before it is opened: opening a FIFO blocks until a
-/// writer comes, opening a device may do anything (a tape rewinds, a watchdog arms), and reading
-/// `/dev/zero` never ends. The file is then opened without blocking, and what was opened is
-/// checked again (the path may have been replaced in between), and read through a reader that
-/// stops after `limit + 1` bytes, so a file that grows while it is read cannot exceed the limit.
+/// [`read_regular`] with a limit of `limit` bytes: opened by [`open_regular`] (a regular file
+/// or nothing), then read through a reader that stops after `limit + 1` bytes, so a file that
+/// grows while it is read cannot exceed the limit.
 pub fn read_regular_limited(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
     let io_err = |error: io::Error| ReadError::Io {
         path: path.to_path_buf(),
         error,
     };
-    let not_regular = |t: FileType| {
-        let link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
-        ReadError::NotRegular {
-            path: path.to_path_buf(),
-            kind: kind_of(t),
-            link,
+    let mut file = match open_regular(path, Links::Follow).map_err(io_err)? {
+        Ok(file) => file,
+        Err(Refused::NotRegular { kind, link }) => {
+            return Err(ReadError::NotRegular {
+                path: path.to_path_buf(),
+                kind,
+                link,
+            });
+        }
+        Err(Refused::Replaced) => {
+            return Err(io_err(io::Error::other("it was replaced while it was opened")));
         }
     };
-    let meta = std::fs::metadata(path).map_err(io_err)?;
-    if !meta.is_file() {
-        return Err(not_regular(meta.file_type()));
-    }
-    let mut file = open_for_reading(path).map_err(io_err)?;
     let meta = file.metadata().map_err(io_err)?;
-    if !meta.is_file() {
-        return Err(not_regular(meta.file_type()));
-    }
     let too_large = || ReadError::TooLarge {
         path: path.to_path_buf(),
         limit,
@@ -211,7 +204,6 @@ pub fn read_regular_limited(path: &Path, limit: u64) -> Result<Vec<u8>, ReadErro
     if meta.len() > limit {
         return Err(too_large());
     }
-    blocking(&file).map_err(io_err)?;
     let hint = usize::try_from(meta.len().saturating_add(1)).unwrap_or(usize::MAX);
     let mut bytes = Vec::with_capacity(hint);
     (&mut file)
@@ -224,16 +216,78 @@ pub fn read_regular_limited(path: &Path, limit: u64) -> Result<Vec<u8>, ReadErro
     Ok(bytes)
 }
 
+/// Whether [`open_regular`] follows a symbolic link at the path itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Links {
+    /// To what it names (a KB file may be a link), which must be a regular file.
+    Follow,
+    /// Never: a link there is refused (a cache file of ours is never one).
+    Refuse,
+}
+
+/// What [`open_regular`] found at the path instead of a regular file to open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refused {
+    /// Something else: `kind` as [`kind_of`] names it; `link`: a symbolic link is at the path.
+    NotRegular { kind: &'static str, link: bool },
+    /// The path named another file once opened than just before (replaced in between).
+    Replaced,
+}
+
+/// Open the regular file at `path` for reading, and nothing else: the one way the app opens a
+/// file it did not just make (a KB file, a saved search index).
+///
+/// Anything but a regular file is refused before it is opened: opening a FIFO blocks until a
+/// writer comes, opening a device may do anything (a tape rewinds, a watchdog arms), and reading
+/// `/dev/zero` never ends. The file is then opened without blocking and without becoming the
+/// controlling terminal (and, with [`Links::Refuse`], without following a link), what was
+/// opened is checked again and, on unix, must be the very file looked at before; only then is
+/// the descriptor made blocking. `Err` when there is nothing at `path` or it cannot be opened.
+pub fn open_regular(path: &Path, links: Links) -> io::Result<Result<File, Refused>> {
+    let look = |m: &std::fs::Metadata| Refused::NotRegular {
+        kind: kind_of(m.file_type()),
+        link: std::fs::symlink_metadata(path).is_ok_and(|l| l.file_type().is_symlink()),
+    };
+    let before = match links {
+        Links::Follow => std::fs::metadata(path)?,
+        Links::Refuse => std::fs::symlink_metadata(path)?,
+    };
+    if !before.is_file() {
+        return Ok(Err(look(&before)));
+    }
+    let file = open_for_reading(path, links)?;
+    let after = file.metadata()?;
+    if !after.is_file() {
+        return Ok(Err(look(&after)));
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if (before.dev(), before.ino()) != (after.dev(), after.ino()) {
+            return Ok(Err(Refused::Replaced));
+        }
+    }
+    blocking(&file)?;
+    Ok(Ok(file))
+}
+
 /// Open `path` for reading without blocking on a FIFO, and without making a terminal the
 /// controlling one.
-fn open_for_reading(path: &Path) -> io::Result<File> {
+fn open_for_reading(path: &Path, links: Links) -> io::Result<File> {
     let mut options = File::options();
     options.read(true);
     #[cfg(unix)]
     {
         use std::os::unix::fs::OpenOptionsExt;
-        options.custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY);
+        let nofollow = if links == Links::Refuse {
+            libc::O_NOFOLLOW
+        } else {
+            0
+        };
+        options.custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY | nofollow);
     }
+    #[cfg(not(unix))]
+    let _ = links;
     options.open(path)
 }
 
@@ -380,7 +434,7 @@ pub fn prune_stale_temps(dir: &Path, prefix: &str, suffix: &str, older_than: Dur
         if !meta.is_file() || !old || !mine(&meta) {
             continue;
         }
-        let Ok(file) = open_for_reading(&path) else {
+        let Ok(file) = open_for_reading(&path, Links::Refuse) else {
             continue;
         };
         if file.metadata().is_ok_and(|m| m.is_file()) && file.try_lock().is_ok() {

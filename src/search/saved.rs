@@ -265,33 +265,16 @@ impl std::fmt::Display for Unusable {
 
 /// A regular file at `path`, opened for reading without following a symlink and without
 /// blocking (a FIFO would wait for a writer), and checked to be a regular file before opening
-/// and after. `Err` when there is nothing at `path` or it cannot be opened.
+/// and after ([`crate::fsutil::open_regular`]). `Err` when there is nothing at `path` or it
+/// cannot be opened.
 fn open_regular(path: &Path) -> io::Result<Result<File, Unusable>> {
-    let before = std::fs::symlink_metadata(path)?;
-    if !before.file_type().is_file() {
-        return Ok(Err(Unusable::NotAFile));
-    }
-    let mut options = File::options();
-    options.read(true);
-    #[cfg(target_os = "linux")]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.custom_flags(libc::O_NONBLOCK | libc::O_NOFOLLOW);
-    }
-    let file = options.open(path)?;
-    let after = file.metadata()?;
-    if !after.file_type().is_file() {
-        return Ok(Err(Unusable::NotAFile));
-    }
-    #[cfg(unix)]
-    {
-        // Replaced between the two looks: not the file that was checked.
-        use std::os::unix::fs::MetadataExt;
-        if (before.dev(), before.ino()) != (after.dev(), after.ino()) {
-            return Ok(Err(Unusable::Damaged("changed while opened")));
-        }
-    }
-    Ok(Ok(file))
+    use crate::fsutil::{Links, Refused};
+    Ok(
+        crate::fsutil::open_regular(path, Links::Refuse)?.map_err(|r| match r {
+            Refused::NotRegular { .. } => Unusable::NotAFile,
+            Refused::Replaced => Unusable::Damaged("changed while opened"),
+        }),
+    )
 }
 
 /// Use the index saved at `path` for `kb` (whose fingerprint is `fingerprint`), read into
