@@ -216,7 +216,7 @@ impl Kb {
     }
 
     /// The id of record `i` of a kind.
-    fn id_at(&self, kind: Kind, i: usize) -> Option<&str> {
+    pub(crate) fn id_at(&self, kind: Kind, i: usize) -> Option<&str> {
         match kind {
             Kind::Source => self.sources.get(i).map(|r| r.id.as_str()),
             Kind::Vendor => self.vendors.get(i).map(|r| r.id.as_str()),

@@ -1,11 +1,14 @@
 //! The one definition of what a tab shows: its columns, its rows for a given sort, and a record's
 //! detail with its relations. The TUI and export both call this; neither computes rows itself.
 
+mod columns;
 mod detail;
 pub mod spark;
 
 use std::cmp::Ordering;
 
+pub use columns::{Align, ColType, Column, Width};
+use columns::{DEAL_COLS, EXEC_COLS, SOURCE_COLS, TREND_COLS, VENDOR_COLS};
 pub use detail::{Block, Detail, Target, detail};
 
 use crate::kb::{Kb, Kind, Period, Series, Unit, number};
@@ -85,6 +88,11 @@ impl Tab {
         }
     }
 
+    /// Position of the column with this key (`"amount"`), if the tab has one.
+    pub fn column(self, key: &str) -> Option<usize> {
+        self.columns().iter().position(|c| c.key == key)
+    }
+
     pub fn record_count(self, kb: &Kb) -> usize {
         match self {
             Tab::Vendors => kb.vendors.len(),
@@ -110,85 +118,6 @@ impl Tab {
         }
     }
 }
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Align {
-    Left,
-    Right,
-}
-
-/// A table column: its header, alignment, and how much room it wants (display columns).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Column {
-    pub name: &'static str,
-    pub align: Align,
-    /// Narrowest useful width.
-    pub min: u16,
-    /// Widest it is worth giving; extra room goes to the flexible columns.
-    pub max: u16,
-    /// Whether it takes a share of left-over room.
-    /// Share of spare room it takes (0 = fixed width): titles grow faster than names.
-    pub flex: u8,
-}
-
-const fn col(name: &'static str, min: u16, max: u16, flex: u8) -> Column {
-    Column {
-        name,
-        align: Align::Left,
-        min,
-        max,
-        flex,
-    }
-}
-
-const fn rcol(name: &'static str, min: u16, max: u16) -> Column {
-    Column {
-        name,
-        align: Align::Right,
-        min,
-        max,
-        flex: 0,
-    }
-}
-
-const VENDOR_COLS: &[Column] = &[
-    col("Name", 8, 16, 1),
-    col("English", 8, 22, 1),
-    col("Region", 6, 10, 0),
-    col("Segments", 8, 24, 2),
-    rcol("Deals", 5, 5),
-    col("Trend", 5, 12, 0),
-];
-const EXEC_COLS: &[Column] = &[
-    col("Name", 6, 10, 0),
-    col("English", 8, 18, 1),
-    col("Vendor", 6, 16, 1),
-    col("Title", 8, 40, 2),
-    rcol("Moves", 5, 5),
-];
-const DEAL_COLS: &[Column] = &[
-    col("Date", 7, 10, 0),
-    col("Vendor", 6, 16, 1),
-    col("Counterparty", 8, 24, 1),
-    col("Kind", 6, 12, 0),
-    rcol("Amount", 7, 10),
-    col("Title", 10, 60, 3),
-];
-const TREND_COLS: &[Column] = &[
-    col("Series", 10, 34, 3),
-    col("Subject", 6, 16, 1),
-    col("Metric", 6, 10, 0),
-    rcol("Latest", 6, 10),
-    col("Period", 6, 9, 0),
-    rcol("Pts", 3, 3),
-    col("Trend", 5, 8, 0),
-];
-const SOURCE_COLS: &[Column] = &[
-    col("Date", 7, 10, 0),
-    col("Publisher", 6, 14, 1),
-    col("Title", 12, 70, 3),
-    rcol("Cited", 5, 5),
-];
 
 /// How a cell sorts: numbers and periods by value, text case-insensitively; empty cells last.
 #[derive(Clone, Debug, PartialEq)]
@@ -226,6 +155,13 @@ impl Cell {
             SortKey::Text(text.to_lowercase())
         };
         Cell { text, key }
+    }
+
+    fn empty() -> Cell {
+        Cell {
+            text: String::new(),
+            key: SortKey::Missing,
+        }
     }
 
     fn opt(s: Option<&str>) -> Cell {
@@ -380,141 +316,20 @@ pub fn query_view(ix: &crate::search::Index, spec: &ViewSpec) -> Result<View, cr
     Ok(v)
 }
 
-/// Every row of a tab, in KB order, unarranged.
+/// Every row of a tab, in KB order, unarranged: each column's cell function over each record.
 pub fn table(kb: &Kb, tab: Tab) -> View {
-    let rows: Vec<Row> = match tab {
-        Tab::Vendors => kb
-            .vendors
-            .iter()
-            .enumerate()
-            .map(|(i, v)| {
-                let deals = kb.relations().vendor_deals[i].len();
-                let trend = main_series(kb, &v.id)
-                    .map(spark::series_spark)
-                    .unwrap_or_default();
-                Row {
-                    id: v.id.clone(),
-                    index: i,
-                    cells: vec![
-                        Cell::text(&v.name),
-                        Cell::opt(v.name_en.as_deref()),
-                        Cell::opt(v.region.as_deref()),
-                        Cell::text(&v.segments.join(", ")),
-                        Cell::num(deals),
-                        Cell {
-                            key: SortKey::Missing,
-                            text: trend,
-                        },
-                    ],
-                }
-            })
-            .collect(),
-        Tab::Executives => kb
-            .executives
-            .iter()
-            .enumerate()
-            .map(|(i, e)| Row {
-                id: e.id.clone(),
-                index: i,
-                cells: vec![
-                    Cell::text(&e.name),
-                    Cell::opt(e.name_en.as_deref()),
-                    Cell::text(&employer(kb, e)),
-                    Cell::opt(e.title.as_deref()),
-                    Cell::num(e.career.len()),
-                ],
-            })
-            .collect(),
-        Tab::Deals => kb
-            .deals
-            .iter()
-            .enumerate()
-            .map(|(i, d)| {
-                let vendors: Vec<&str> = d.vendors.iter().map(|v| vendor_name(kb, v)).collect();
-                let amount = match &d.amount {
-                    Some(a) => Cell {
-                        text: a.human(),
-                        key: SortKey::Num(a.value.0),
-                    },
-                    None => Cell {
-                        text: String::new(),
-                        key: SortKey::Missing,
-                    },
-                };
-                Row {
-                    id: d.id.clone(),
-                    index: i,
-                    cells: vec![
-                        Cell::period(d.date),
-                        Cell::text(&vendors.join(", ")),
-                        Cell::opt(d.counterparty.as_deref()),
-                        Cell::text(d.kind.as_str()),
-                        amount,
-                        Cell::text(&d.title),
-                    ],
-                }
-            })
-            .collect(),
-        Tab::Trends => kb
-            .series
-            .iter()
-            .enumerate()
-            .map(|(i, s)| {
-                let last = s.sorted_points().last().copied();
-                let latest = match last {
-                    Some(p) => Cell {
-                        // The unit of a price ends in free KB text (`CNY/card-hour`).
-                        text: clean(&format!(
-                            "{}{}",
-                            p.qualifier.prefix(),
-                            number::human_value(p.value.0, &s.unit)
-                        ))
-                        .into_owned(),
-                        key: SortKey::Num(p.value.0),
-                    },
-                    None => Cell {
-                        text: String::new(),
-                        key: SortKey::Missing,
-                    },
-                };
-                Row {
-                    id: s.id.clone(),
-                    index: i,
-                    cells: vec![
-                        Cell::text(&s.name),
-                        Cell::text(&subject(kb, s)),
-                        Cell::text(s.metric.as_str()),
-                        latest,
-                        Cell::period(last.map(|p| p.period)),
-                        Cell::num(s.points.len()),
-                        Cell {
-                            key: SortKey::Missing,
-                            text: spark::series_spark(s),
-                        },
-                    ],
-                }
-            })
-            .collect(),
-        Tab::Sources => kb
-            .sources
-            .iter()
-            .enumerate()
-            .map(|(i, s)| Row {
-                id: s.id.clone(),
-                index: i,
-                cells: vec![
-                    Cell::period(Some(s.date)),
-                    Cell::text(&s.publisher),
-                    Cell::text(&s.title),
-                    Cell::num(detail::citing(kb, &s.id).len()),
-                ],
-            })
-            .collect(),
-    };
+    let columns = tab.columns();
+    let rows: Vec<Row> = (0..tab.record_count(kb))
+        .map(|i| Row {
+            id: kb.id_at(tab.kind(), i).unwrap_or_default().to_string(),
+            index: i,
+            cells: columns.iter().map(|c| (c.cell)(kb, i)).collect(),
+        })
+        .collect();
     let order = (0..rows.len()).collect();
     View {
         tab,
-        columns: tab.columns(),
+        columns,
         rows,
         order,
         total: tab.record_count(kb),
@@ -542,12 +357,12 @@ pub fn sort_order(rows: &[Row], order: &mut [usize], sort: Sort) {
     });
 }
 
-/// Columns worth sorting by (not sparklines).
+/// Columns worth sorting by (not sparklines), by position.
 pub fn sortable(tab: Tab) -> Vec<usize> {
     tab.columns()
         .iter()
         .enumerate()
-        .filter(|(_, c)| c.name != "Trend")
+        .filter(|(_, c)| c.sorts())
         .map(|(i, _)| i)
         .collect()
 }

@@ -9,43 +9,49 @@ use ratatui::widgets::{Cell, Row, Table};
 use super::theme::Theme;
 use crate::text;
 use crate::tui::app::{App, Focus};
-use crate::view::{Align, Column};
+use crate::view::{Align, ColType, Column};
 
 /// Column widths for `avail` columns of room: every shown column gets at least its minimum,
 /// columns are dropped from the right when even that does not fit, then each grows toward its
 /// content, and what is left goes to the flexible ones.
 pub fn widths(cols: &[Column], natural: &[usize], avail: usize) -> Vec<usize> {
     let mut n = cols.len();
-    let need = |n: usize| cols[..n].iter().map(|c| c.min as usize).sum::<usize>() + n.saturating_sub(1);
+    let need = |n: usize| cols[..n].iter().map(|c| c.width.min as usize).sum::<usize>() + n.saturating_sub(1);
     while n > 1 && need(n) > avail {
         n -= 1;
     }
-    let mut w: Vec<usize> = cols[..n].iter().map(|c| c.min as usize).collect();
+    let mut w: Vec<usize> = cols[..n].iter().map(|c| c.width.min as usize).collect();
     let mut left = avail.saturating_sub(need(n));
     // Fixed columns (dates, kinds, amounts) first reach their content; then flexible columns grow
     // toward theirs in turns, each by its weight, so titles get more room than names and no single
     // long column starves the others.
-    for (i, c) in cols[..n].iter().enumerate().filter(|(_, c)| c.flex == 0) {
+    for (i, c) in cols[..n].iter().enumerate().filter(|(_, c)| c.width.share == 0) {
         let want = natural
             .get(i)
             .copied()
             .unwrap_or(0)
-            .min(c.max as usize)
+            .min(c.width.ideal as usize)
             .saturating_sub(w[i]);
         let add = want.min(left);
         w[i] += add;
         left -= add;
     }
     let want: Vec<usize> = (0..n)
-        .map(|i| natural.get(i).copied().unwrap_or(0).min(cols[i].max as usize))
+        .map(|i| {
+            natural
+                .get(i)
+                .copied()
+                .unwrap_or(0)
+                .min(cols[i].width.max as usize)
+        })
         .collect();
     while left > 0 {
         let mut grew = false;
         for i in 0..n {
-            if left == 0 || cols[i].flex == 0 || w[i] >= want[i] {
+            if left == 0 || cols[i].width.share == 0 || w[i] >= want[i] {
                 continue;
             }
-            let add = (cols[i].flex as usize).min(want[i] - w[i]).min(left);
+            let add = (cols[i].width.share as usize).min(want[i] - w[i]).min(left);
             w[i] += add;
             left -= add;
             grew = true;
@@ -54,7 +60,14 @@ pub fn widths(cols: &[Column], natural: &[usize], avail: usize) -> Vec<usize> {
             break;
         }
     }
-    let flex: Vec<usize> = (0..n).filter(|i| cols[*i].flex > 0).collect();
+    // Room still left: every column fits its widest cell, up to its `max` (a deal kind, a period,
+    // a latest value are never cut while titles have room to spare).
+    for i in 0..n {
+        let add = want[i].saturating_sub(w[i]).min(left);
+        w[i] += add;
+        left -= add;
+    }
+    let flex: Vec<usize> = (0..n).filter(|i| cols[*i].width.share > 0).collect();
     if !flex.is_empty() {
         for (k, i) in flex.iter().enumerate() {
             let share = left / (flex.len() - k);
@@ -110,7 +123,9 @@ pub fn render(f: &mut Frame, app: &App, area: Rect, theme: &Theme) {
     let why_col = w
         .iter()
         .enumerate()
-        .filter(|(ci, _)| st.view.columns[*ci].name != "Trend" && st.view.columns[*ci].align != Align::Right)
+        .filter(|(ci, _)| {
+            st.view.columns[*ci].ty != ColType::Sparkline && st.view.columns[*ci].align != Align::Right
+        })
         .max_by_key(|(ci, width)| (**width, usize::MAX - ci))
         .map(|(ci, _)| ci);
     let rows = st
@@ -146,7 +161,7 @@ pub fn render(f: &mut Frame, app: &App, area: Rect, theme: &Theme) {
                 }
                 let c = &st.view.columns[ci];
                 let right = c.align == Align::Right;
-                if c.name == "Trend" {
+                if c.ty == ColType::Sparkline {
                     return Cell::from(Span::styled(
                         text::pad(&r.cells[ci].text, *width, right),
                         theme.spark,

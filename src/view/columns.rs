@@ -1,0 +1,265 @@
+//! Every table column, declared once: its key (what `--sort`, tests and later user column choices
+//! name it by), header, type, width policy and the function that makes its cell from a record.
+//! A tab's table, its sort keys, its export headers and the TUI's widths all come from here; adding
+//! a column is one line in one of the lists below.
+
+use super::{Cell, SortKey, detail, employer, main_series, spark, subject, vendor_name};
+use crate::kb::{Kb, number};
+use crate::text::escape_controls as clean;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Align {
+    Left,
+    Right,
+}
+
+/// What a column holds; it decides alignment and whether the column sorts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ColType {
+    Text,
+    /// A count, right-aligned.
+    Number,
+    /// A money or metric value shown in words (`¥1.2亿`), right-aligned, sorted by value.
+    Amount,
+    /// A date or period, sorted chronologically.
+    Period,
+    /// A drawn trend: styled as a chart, never sorted.
+    Sparkline,
+}
+
+impl ColType {
+    pub const fn align(self) -> Align {
+        match self {
+            ColType::Number | ColType::Amount => Align::Right,
+            ColType::Text | ColType::Period | ColType::Sparkline => Align::Left,
+        }
+    }
+}
+
+/// How much room a column takes, in display columns. The table gives every column `min`, drops
+/// columns from the right when even that does not fit, then grows fixed columns (`share == 0`)
+/// toward `min(content, ideal)` and shared ones toward `min(content, max)`, each shared one by its
+/// `share` in turns; with room still left, every column grows to fit its widest cell up to `max`;
+/// what remains goes to the shared ones.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Width {
+    /// Narrowest useful width.
+    pub min: u16,
+    /// What a fixed column gets before the shared ones grow (when its content is that wide).
+    pub ideal: u16,
+    /// Widest it is worth giving for its content.
+    pub max: u16,
+    /// Share of spare room it takes (0 = fixed width): titles grow faster than names.
+    pub share: u8,
+}
+
+/// A table column. Compared by key: two columns are the same column when their keys are.
+#[derive(Clone, Copy)]
+pub struct Column {
+    /// The name users type (`--sort amount:desc`) and code refers to the column by: the header in
+    /// lower case, unique within a tab.
+    pub key: &'static str,
+    /// Header text.
+    pub name: &'static str,
+    pub ty: ColType,
+    pub align: Align,
+    pub width: Width,
+    /// The cell of record `i` of the tab's kind.
+    pub cell: fn(&Kb, usize) -> Cell,
+}
+
+impl Column {
+    /// Whether the column is worth sorting by (not a sparkline).
+    pub fn sorts(&self) -> bool {
+        self.ty != ColType::Sparkline
+    }
+}
+
+impl PartialEq for Column {
+    fn eq(&self, other: &Column) -> bool {
+        self.key == other.key && self.name == other.name
+    }
+}
+impl Eq for Column {}
+
+impl std::fmt::Debug for Column {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Column")
+            .field("key", &self.key)
+            .field("ty", &self.ty)
+            .field("width", &self.width)
+            .finish()
+    }
+}
+
+/// A column that fits its content: `min`, then up to `ideal` with the fixed columns, then up to
+/// `max` when there is room to spare.
+const fn fit(
+    key: &'static str,
+    name: &'static str,
+    ty: ColType,
+    w: [u16; 3],
+    cell: fn(&Kb, usize) -> Cell,
+) -> Column {
+    Column {
+        key,
+        name,
+        ty,
+        align: ty.align(),
+        width: Width {
+            min: w[0],
+            ideal: w[1],
+            max: w[2],
+            share: 0,
+        },
+        cell,
+    }
+}
+
+/// A text column that takes `share` of the spare room, between `min` and `max` for its content.
+const fn shared(
+    key: &'static str,
+    name: &'static str,
+    min: u16,
+    max: u16,
+    share: u8,
+    cell: fn(&Kb, usize) -> Cell,
+) -> Column {
+    Column {
+        key,
+        name,
+        ty: ColType::Text,
+        align: Align::Left,
+        width: Width {
+            min,
+            ideal: max,
+            max,
+            share,
+        },
+        cell,
+    }
+}
+
+use ColType::{Amount, Number, Period, Sparkline, Text};
+
+pub(super) const VENDOR_COLS: &[Column] = &[
+    shared("name", "Name", 8, 16, 1, |kb, i| Cell::text(&kb.vendors[i].name)),
+    shared("english", "English", 8, 22, 1, |kb, i| {
+        Cell::opt(kb.vendors[i].name_en.as_deref())
+    }),
+    fit("region", "Region", Text, [6, 10, 16], |kb, i| {
+        Cell::opt(kb.vendors[i].region.as_deref())
+    }),
+    shared("segments", "Segments", 8, 24, 2, |kb, i| {
+        Cell::text(&kb.vendors[i].segments.join(", "))
+    }),
+    fit("deals", "Deals", Number, [5, 5, 5], |kb, i| {
+        Cell::num(kb.relations().vendor_deals[i].len())
+    }),
+    fit("trend", "Trend", Sparkline, [5, 12, 12], |kb, i| Cell {
+        key: SortKey::Missing,
+        text: main_series(kb, &kb.vendors[i].id)
+            .map(spark::series_spark)
+            .unwrap_or_default(),
+    }),
+];
+
+pub(super) const EXEC_COLS: &[Column] = &[
+    fit("name", "Name", Text, [6, 10, 10], |kb, i| {
+        Cell::text(&kb.executives[i].name)
+    }),
+    shared("english", "English", 8, 18, 1, |kb, i| {
+        Cell::opt(kb.executives[i].name_en.as_deref())
+    }),
+    shared("vendor", "Vendor", 6, 16, 1, |kb, i| {
+        Cell::text(&employer(kb, &kb.executives[i]))
+    }),
+    shared("title", "Title", 8, 40, 2, |kb, i| {
+        Cell::opt(kb.executives[i].title.as_deref())
+    }),
+    fit("moves", "Moves", Number, [5, 5, 5], |kb, i| {
+        Cell::num(kb.executives[i].career.len())
+    }),
+];
+
+pub(super) const DEAL_COLS: &[Column] = &[
+    fit("date", "Date", Period, [7, 10, 10], |kb, i| {
+        Cell::period(kb.deals[i].date)
+    }),
+    shared("vendor", "Vendor", 6, 16, 1, |kb, i| {
+        let vendors: Vec<&str> = kb.deals[i].vendors.iter().map(|v| vendor_name(kb, v)).collect();
+        Cell::text(&vendors.join(", "))
+    }),
+    shared("counterparty", "Counterparty", 8, 24, 1, |kb, i| {
+        Cell::opt(kb.deals[i].counterparty.as_deref())
+    }),
+    fit("kind", "Kind", Text, [6, 12, 20], |kb, i| {
+        Cell::text(kb.deals[i].kind.as_str())
+    }),
+    fit("amount", "Amount", Amount, [7, 10, 16], |kb, i| {
+        match &kb.deals[i].amount {
+            Some(a) => Cell {
+                text: a.human(),
+                key: SortKey::Num(a.value.0),
+            },
+            None => Cell::empty(),
+        }
+    }),
+    shared("title", "Title", 10, 60, 3, |kb, i| {
+        Cell::text(&kb.deals[i].title)
+    }),
+];
+
+pub(super) const TREND_COLS: &[Column] = &[
+    shared("series", "Series", 10, 34, 3, |kb, i| {
+        Cell::text(&kb.series[i].name)
+    }),
+    shared("subject", "Subject", 6, 16, 1, |kb, i| {
+        Cell::text(&subject(kb, &kb.series[i]))
+    }),
+    fit("metric", "Metric", Text, [6, 10, 20], |kb, i| {
+        Cell::text(kb.series[i].metric.as_str())
+    }),
+    fit("latest", "Latest", Amount, [6, 10, 24], |kb, i| {
+        let s = &kb.series[i];
+        // The latest point: the last of those with the greatest period, as a stable sort puts it.
+        match s.points.iter().max_by_key(|p| p.period) {
+            Some(p) => Cell {
+                // The unit of a price ends in free KB text (`CNY/card-hour`).
+                text: clean(&format!(
+                    "{}{}",
+                    p.qualifier.prefix(),
+                    number::human_value(p.value.0, &s.unit)
+                ))
+                .into_owned(),
+                key: SortKey::Num(p.value.0),
+            },
+            None => Cell::empty(),
+        }
+    }),
+    fit("period", "Period", Period, [6, 9, 12], |kb, i| {
+        Cell::period(kb.series[i].points.iter().map(|p| p.period).max())
+    }),
+    fit("pts", "Pts", Number, [3, 3, 3], |kb, i| {
+        Cell::num(kb.series[i].points.len())
+    }),
+    fit("trend", "Trend", Sparkline, [5, 8, 8], |kb, i| Cell {
+        key: SortKey::Missing,
+        text: spark::series_spark(&kb.series[i]),
+    }),
+];
+
+pub(super) const SOURCE_COLS: &[Column] = &[
+    fit("date", "Date", Period, [7, 10, 10], |kb, i| {
+        Cell::period(Some(kb.sources[i].date))
+    }),
+    shared("publisher", "Publisher", 6, 14, 1, |kb, i| {
+        Cell::text(&kb.sources[i].publisher)
+    }),
+    shared("title", "Title", 12, 70, 3, |kb, i| {
+        Cell::text(&kb.sources[i].title)
+    }),
+    fit("cited", "Cited", Number, [5, 5, 5], |kb, i| {
+        Cell::num(detail::citing(kb, &kb.sources[i].id).len())
+    }),
+];
