@@ -160,3 +160,59 @@ fn trends_chart_line_joins_its_points_and_labels_stay_apart() {
         keys(&mut a, &[KeyCode::Char('j')]);
     }
 }
+
+/// The screen's lines as text, each wide character once (the cell it covers is skipped).
+fn screen_lines(app: &App) -> Vec<String> {
+    let mut t = Terminal::new(TestBackend::new(app.size.width, app.size.height)).unwrap();
+    t.draw(|f| ui::render(app, f)).unwrap();
+    let buf = t.backend().buffer();
+    (0..buf.area.height)
+        .map(|y| {
+            let mut line = String::new();
+            let mut x = 0;
+            while x < buf.area.width {
+                let s = buf[(x, y)].symbol();
+                line.push_str(s);
+                x += marketlens::text::width(s).max(1) as u16;
+            }
+            line
+        })
+        .collect()
+}
+
+/// At 200 columns there is room to spare, so a column that fits its content (a deal's kind, a
+/// series' metric, latest value and period) shows every visible cell whole, not `joint-ventu…`,
+/// `market-sh…`, `2025-10-…`. Each column is found by its key.
+#[test]
+fn columns_that_fit_their_content_are_not_cut_when_room_is_spare() {
+    let cases: [(char, &str, &[&str]); 3] = [
+        ('3', "", &["date", "kind", "amount"]),
+        ('4', "", &["metric", "latest", "period"]),
+        ('4', "'中断", &["metric", "latest", "period"]),
+    ];
+    for (tab, query, keys_to_check) in cases {
+        let mut a = app(200, 50);
+        keys(&mut a, &[KeyCode::Char(tab)]);
+        if !query.is_empty() {
+            let mut ks = vec![KeyCode::Char('/')];
+            ks.extend(query.chars().map(KeyCode::Char));
+            ks.push(KeyCode::Enter);
+            keys(&mut a, &ks);
+        }
+        let lines = screen_lines(&a);
+        let v = &a.current().view;
+        assert!(!v.is_empty(), "{tab} {query}");
+        for key in keys_to_check {
+            let ci = v.tab.column(key).unwrap_or_else(|| panic!("no column {key}"));
+            // The rows on screen: the table shows about 45 at this height.
+            for (pos, row) in v.shown().take(40).enumerate() {
+                let text = &row.cells[ci].text;
+                assert!(
+                    lines.iter().any(|l| l.contains(text.as_str())),
+                    "{tab} {query}: row {pos} column {key}: `{text}` is not shown whole\n{}",
+                    lines.join("\n")
+                );
+            }
+        }
+    }
+}

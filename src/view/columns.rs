@@ -36,11 +36,13 @@ impl ColType {
     }
 }
 
-/// How much room a column takes, in display columns. The table gives every column `min`, drops
-/// columns from the right when even that does not fit, then grows fixed columns (`share == 0`)
-/// toward `min(content, ideal)` and shared ones toward `min(content, max)`, each shared one by its
-/// `share` in turns; with room still left, every column grows to fit its widest cell up to `max`;
-/// what remains goes to the shared ones.
+/// How much room a column takes, in display columns. The table gives every column `min` (dropping
+/// columns from the right when even that does not fit), then grows columns toward their widest
+/// cell in rounds, as long as room is left: fixed columns (`share == 0`) to `ideal`, shared ones
+/// to `ideal` (each by its `share` in turns), fixed ones to `max`, shared ones to `max`; what
+/// remains goes to the shared ones. So when narrow, every column shrinks toward `ideal` before
+/// any is cut below it, and short fixed-size values (a kind, a period) fit whole before long
+/// titles get their last columns.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Width {
     /// Narrowest useful width.
@@ -116,12 +118,11 @@ const fn fit(
     }
 }
 
-/// A text column that takes `share` of the spare room, between `min` and `max` for its content.
+/// A text column that takes `share` of the spare room: `[min, ideal, max]` as for [`Width`].
 const fn shared(
     key: &'static str,
     name: &'static str,
-    min: u16,
-    max: u16,
+    w: [u16; 3],
     share: u8,
     cell: fn(&Kb, usize) -> Cell,
 ) -> Column {
@@ -131,9 +132,9 @@ const fn shared(
         ty: ColType::Text,
         align: Align::Left,
         width: Width {
-            min,
-            ideal: max,
-            max,
+            min: w[0],
+            ideal: w[1],
+            max: w[2],
             share,
         },
         cell,
@@ -143,14 +144,16 @@ const fn shared(
 use ColType::{Amount, Number, Period, Sparkline, Text};
 
 pub(super) const VENDOR_COLS: &[Column] = &[
-    shared("name", "Name", 8, 16, 1, |kb, i| Cell::text(&kb.vendors[i].name)),
-    shared("english", "English", 8, 22, 1, |kb, i| {
+    shared("name", "Name", [8, 16, 16], 1, |kb, i| {
+        Cell::text(&kb.vendors[i].name)
+    }),
+    shared("english", "English", [8, 22, 22], 1, |kb, i| {
         Cell::opt(kb.vendors[i].name_en.as_deref())
     }),
     fit("region", "Region", Text, [6, 10, 16], |kb, i| {
         Cell::opt(kb.vendors[i].region.as_deref())
     }),
-    shared("segments", "Segments", 8, 24, 2, |kb, i| {
+    shared("segments", "Segments", [8, 20, 24], 2, |kb, i| {
         Cell::text(&kb.vendors[i].segments.join(", "))
     }),
     fit("deals", "Deals", Number, [5, 5, 5], |kb, i| {
@@ -168,13 +171,13 @@ pub(super) const EXEC_COLS: &[Column] = &[
     fit("name", "Name", Text, [6, 10, 10], |kb, i| {
         Cell::text(&kb.executives[i].name)
     }),
-    shared("english", "English", 8, 18, 1, |kb, i| {
+    shared("english", "English", [8, 18, 18], 1, |kb, i| {
         Cell::opt(kb.executives[i].name_en.as_deref())
     }),
-    shared("vendor", "Vendor", 6, 16, 1, |kb, i| {
+    shared("vendor", "Vendor", [6, 16, 16], 1, |kb, i| {
         Cell::text(&employer(kb, &kb.executives[i]))
     }),
-    shared("title", "Title", 8, 40, 2, |kb, i| {
+    shared("title", "Title", [8, 30, 40], 2, |kb, i| {
         Cell::opt(kb.executives[i].title.as_deref())
     }),
     fit("moves", "Moves", Number, [5, 5, 5], |kb, i| {
@@ -186,11 +189,11 @@ pub(super) const DEAL_COLS: &[Column] = &[
     fit("date", "Date", Period, [7, 10, 10], |kb, i| {
         Cell::period(kb.deals[i].date)
     }),
-    shared("vendor", "Vendor", 6, 16, 1, |kb, i| {
+    shared("vendor", "Vendor", [6, 16, 16], 1, |kb, i| {
         let vendors: Vec<&str> = kb.deals[i].vendors.iter().map(|v| vendor_name(kb, v)).collect();
         Cell::text(&vendors.join(", "))
     }),
-    shared("counterparty", "Counterparty", 8, 24, 1, |kb, i| {
+    shared("counterparty", "Counterparty", [8, 20, 24], 1, |kb, i| {
         Cell::opt(kb.deals[i].counterparty.as_deref())
     }),
     fit("kind", "Kind", Text, [6, 12, 20], |kb, i| {
@@ -205,16 +208,16 @@ pub(super) const DEAL_COLS: &[Column] = &[
             None => Cell::empty(),
         }
     }),
-    shared("title", "Title", 10, 60, 3, |kb, i| {
+    shared("title", "Title", [10, 40, 60], 3, |kb, i| {
         Cell::text(&kb.deals[i].title)
     }),
 ];
 
 pub(super) const TREND_COLS: &[Column] = &[
-    shared("series", "Series", 10, 34, 3, |kb, i| {
+    shared("series", "Series", [10, 34, 34], 3, |kb, i| {
         Cell::text(&kb.series[i].name)
     }),
-    shared("subject", "Subject", 6, 16, 1, |kb, i| {
+    shared("subject", "Subject", [6, 16, 16], 1, |kb, i| {
         Cell::text(&subject(kb, &kb.series[i]))
     }),
     fit("metric", "Metric", Text, [6, 10, 20], |kb, i| {
@@ -253,10 +256,10 @@ pub(super) const SOURCE_COLS: &[Column] = &[
     fit("date", "Date", Period, [7, 10, 10], |kb, i| {
         Cell::period(Some(kb.sources[i].date))
     }),
-    shared("publisher", "Publisher", 6, 14, 1, |kb, i| {
+    shared("publisher", "Publisher", [6, 14, 14], 1, |kb, i| {
         Cell::text(&kb.sources[i].publisher)
     }),
-    shared("title", "Title", 12, 70, 3, |kb, i| {
+    shared("title", "Title", [12, 50, 70], 3, |kb, i| {
         Cell::text(&kb.sources[i].title)
     }),
     fit("cited", "Cited", Number, [5, 5, 5], |kb, i| {

@@ -11,61 +11,53 @@ use crate::text;
 use crate::tui::app::{App, Focus};
 use crate::view::{Align, ColType, Column};
 
-/// Column widths for `avail` columns of room: every shown column gets at least its minimum,
-/// columns are dropped from the right when even that does not fit, then each grows toward its
-/// content, and what is left goes to the flexible ones.
+/// Column widths for `avail` columns of room, by each column's [`Width`] policy and `natural`
+/// (its widest cell): every shown column gets at least its minimum, columns are dropped from the
+/// right when even that does not fit, then columns grow toward their content in rounds (fixed to
+/// `ideal`, shared to `ideal`, fixed to `max`, shared to `max`), and what is left goes to the
+/// shared ones.
+///
+/// [`Width`]: crate::view::Width
 pub fn widths(cols: &[Column], natural: &[usize], avail: usize) -> Vec<usize> {
     let mut n = cols.len();
     let need = |n: usize| cols[..n].iter().map(|c| c.width.min as usize).sum::<usize>() + n.saturating_sub(1);
     while n > 1 && need(n) > avail {
         n -= 1;
     }
-    let mut w: Vec<usize> = cols[..n].iter().map(|c| c.width.min as usize).collect();
+    let cols = &cols[..n];
+    let mut w: Vec<usize> = cols.iter().map(|c| c.width.min as usize).collect();
     let mut left = avail.saturating_sub(need(n));
-    // Fixed columns (dates, kinds, amounts) first reach their content; then flexible columns grow
-    // toward theirs in turns, each by its weight, so titles get more room than names and no single
-    // long column starves the others.
-    for (i, c) in cols[..n].iter().enumerate().filter(|(_, c)| c.width.share == 0) {
-        let want = natural
-            .get(i)
-            .copied()
-            .unwrap_or(0)
-            .min(c.width.ideal as usize)
-            .saturating_sub(w[i]);
-        let add = want.min(left);
-        w[i] += add;
-        left -= add;
-    }
-    let want: Vec<usize> = (0..n)
-        .map(|i| {
-            natural
-                .get(i)
-                .copied()
-                .unwrap_or(0)
-                .min(cols[i].width.max as usize)
-        })
+    let content = |i: usize| natural.get(i).copied().unwrap_or(0);
+    let ideal: Vec<usize> = (0..n)
+        .map(|i| content(i).min(cols[i].width.ideal as usize))
         .collect();
-    while left > 0 {
-        let mut grew = false;
-        for i in 0..n {
-            if left == 0 || cols[i].width.share == 0 || w[i] >= want[i] {
-                continue;
-            }
-            let add = (cols[i].width.share as usize).min(want[i] - w[i]).min(left);
+    let max: Vec<usize> = (0..n)
+        .map(|i| content(i).min(cols[i].width.max as usize))
+        .collect();
+    for target in [&ideal, &max] {
+        // Fixed columns (dates, kinds, amounts) first reach their target in one step.
+        for i in (0..n).filter(|&i| cols[i].width.share == 0) {
+            let add = target[i].saturating_sub(w[i]).min(left);
             w[i] += add;
             left -= add;
-            grew = true;
         }
-        if !grew {
-            break;
+        // Then shared columns grow toward theirs in turns, each by its share, so titles get more
+        // room than names and no single long column starves the others.
+        while left > 0 {
+            let mut grew = false;
+            for i in (0..n).filter(|&i| cols[i].width.share > 0) {
+                if left == 0 || w[i] >= target[i] {
+                    continue;
+                }
+                let add = (cols[i].width.share as usize).min(target[i] - w[i]).min(left);
+                w[i] += add;
+                left -= add;
+                grew = true;
+            }
+            if !grew {
+                break;
+            }
         }
-    }
-    // Room still left: every column fits its widest cell, up to its `max` (a deal kind, a period,
-    // a latest value are never cut while titles have room to spare).
-    for i in 0..n {
-        let add = want[i].saturating_sub(w[i]).min(left);
-        w[i] += add;
-        left -= add;
     }
     let flex: Vec<usize> = (0..n).filter(|i| cols[*i].width.share > 0).collect();
     if !flex.is_empty() {
