@@ -398,16 +398,10 @@ fn parse_sort(tab: Tab, s: &str) -> Result<Sort, String> {
         Some("desc") => true,
         Some(d) => return Err(format!("bad sort direction `{d}`: use `{name}` or `{name}:desc`")),
     };
-    let cols = tab.columns();
-    let sortable = view::sortable(tab);
-    let names: Vec<String> = sortable.iter().map(|&i| cols[i].name.to_lowercase()).collect();
-    match sortable
-        .iter()
-        .find(|&&i| cols[i].name.eq_ignore_ascii_case(name.trim()))
-    {
-        Some(&column) => Ok(Sort { column, descending }),
+    match Sort::by(tab, name.trim(), descending) {
+        Some(sort) => Ok(sort),
         None => {
-            let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+            let refs = view::sortable_keys(tab);
             let hint = kb::hint::did_you_mean(name, &refs)
                 .map(|h| format!(" (did you mean `{h}`?)"))
                 .unwrap_or_default();
@@ -415,7 +409,7 @@ fn parse_sort(tab: Tab, s: &str) -> Result<Sort, String> {
                 "no column `{}` to sort {} by{hint}; columns: {}",
                 crate::text::escape_controls(name),
                 tab.title().to_lowercase(),
-                names.join(", ")
+                refs.join(", ")
             ))
         }
     }

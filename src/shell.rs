@@ -35,10 +35,9 @@ pub fn sort_keys() -> &'static [String] {
     static KEYS: std::sync::LazyLock<Vec<String>> = std::sync::LazyLock::new(|| {
         let mut names: Vec<String> = Vec::new();
         for tab in Tab::ALL {
-            for i in view::sortable(tab) {
-                let name = tab.columns()[i].name.to_lowercase();
-                if !names.contains(&name) {
-                    names.push(name);
+            for key in view::sortable_keys(tab) {
+                if !names.iter().any(|n| n == key) {
+                    names.push(key.to_string());
                 }
             }
         }

@@ -37,7 +37,8 @@ fn meta(v: &View, q: &str) -> Meta {
         query: q.into(),
         sort: v.sort.map(|s| {
             let dir = if s.descending { "descending" } else { "ascending" };
-            format!("{}, {dir}", v.columns[s.column].name)
+            let name = v.columns.iter().find(|c| c.key == s.key).unwrap().name;
+            format!("{name}, {dir}")
         }),
         date: "2025-11-22 15:30".into(),
     }
@@ -82,7 +83,7 @@ fn snapshot_deals_query_aws_in_every_format() {
 fn snapshot_all_deals_sorted_by_amount() {
     let kb = builtin();
     let sort = Some(Sort {
-        column: 4,
+        key: "amount",
         descending: true,
     });
     let v = query(&kb, Tab::Deals, "", sort);
@@ -466,7 +467,7 @@ fn markdown_escapes_pipes_and_backslashes() {
 fn markdown_title_line_names_kb_query_sort_date_and_count() {
     let kb = builtin();
     let sort = Some(Sort {
-        column: 4,
+        key: "amount",
         descending: true,
     });
     let v = query(&kb, Tab::Deals, "aws", sort);

@@ -437,7 +437,7 @@ fn the_explorer_and_the_command_line_export_identical_files() {
     assert!(app.current().view.len() > 1, "aws matches deals");
     key(&mut app, KeyCode::Char('s')); // sort by the first sortable column
     let sort = app.current().view.sort.expect("sorted");
-    let col = app.current().view.columns[sort.column].name.to_lowercase();
+    let col = sort.key.to_string();
     let sort_arg = if sort.descending {
         format!("{col}:desc")
     } else {

@@ -1237,24 +1237,29 @@ impl App {
         st.sort = sort;
         st.selected = keep.and_then(|id| st.view.position(&id)).unwrap_or(0);
         if let Some(s) = sort {
-            let name = st.view.columns[s.column].name;
+            let name = st
+                .view
+                .columns
+                .iter()
+                .find(|c| c.key == s.key)
+                .map_or(s.key, |c| c.name);
             self.status = format!("sorted by {name} {}", if s.descending { "↓" } else { "↑" });
         }
         self.scroll_into_view();
     }
 
     fn sort_next(&mut self) {
-        let cols = view::sortable(self.tab);
+        let keys = view::sortable_keys(self.tab);
         let next = match self.current().view.sort {
-            None => cols.first().copied(),
-            Some(s) => cols
+            None => keys.first().copied(),
+            Some(s) => keys
                 .iter()
-                .position(|c| *c == s.column)
-                .map(|i| cols[(i + 1) % cols.len()]),
+                .position(|k| *k == s.key)
+                .map(|i| keys[(i + 1) % keys.len()]),
         };
-        if let Some(column) = next {
+        if let Some(key) = next {
             self.resort(Some(Sort {
-                column,
+                key,
                 descending: false,
             }));
         }
@@ -1262,11 +1267,11 @@ impl App {
 
     fn sort_reverse(&mut self) {
         let s = self.current().view.sort.unwrap_or(Sort {
-            column: view::sortable(self.tab)[0],
+            key: view::sortable_keys(self.tab)[0],
             descending: false,
         });
         self.resort(Some(Sort {
-            column: s.column,
+            key: s.key,
             descending: !s.descending,
         }));
     }

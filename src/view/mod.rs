@@ -107,11 +107,11 @@ impl Tab {
     pub fn default_sort(self) -> Option<Sort> {
         match self {
             Tab::Deals => Some(Sort {
-                column: 0,
+                key: "date",
                 descending: true,
             }),
             Tab::Sources => Some(Sort {
-                column: 0,
+                key: "date",
                 descending: false,
             }),
             _ => None,
@@ -200,8 +200,22 @@ pub struct Row {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Sort {
-    pub column: usize,
+    /// The column's key (`"amount"`), as users type it after `--sort`.
+    pub key: &'static str,
     pub descending: bool,
+}
+
+impl Sort {
+    /// A sort by the column of `tab` with this key (any case), if the tab has one that sorts.
+    pub fn by(tab: Tab, key: &str, descending: bool) -> Option<Sort> {
+        tab.columns()
+            .iter()
+            .find(|c| c.sorts() && c.key.eq_ignore_ascii_case(key))
+            .map(|c| Sort {
+                key: c.key,
+                descending,
+            })
+    }
 }
 
 /// What to show: a tab, the rows matching a query, in an order. `sort: None` means the tab's
@@ -273,7 +287,12 @@ impl View {
     pub fn sort_label(&self) -> Option<String> {
         self.sort.map(|s| {
             let dir = if s.descending { "descending" } else { "ascending" };
-            format!("{}, {dir}", self.columns[s.column].name)
+            let name = self
+                .columns
+                .iter()
+                .find(|c| c.key == s.key)
+                .map_or(s.key, |c| c.name);
+            format!("{name}, {dir}")
         })
     }
 
@@ -284,8 +303,10 @@ impl View {
             None => (0..self.rows.len()).collect(),
         };
         self.sort = sort.or(if ranked { None } else { self.tab.default_sort() });
-        if let Some(s) = self.sort {
-            sort_order(&self.rows, &mut self.order, s);
+        if let Some(s) = self.sort
+            && let Some(column) = self.tab.column(s.key)
+        {
+            sort_order(&self.rows, &mut self.order, column, s.descending);
         }
     }
 }
@@ -337,13 +358,14 @@ pub fn table(kb: &Kb, tab: Tab) -> View {
     }
 }
 
-/// Stable sort of display positions by one column; empty cells stay last in either direction.
-pub fn sort_order(rows: &[Row], order: &mut [usize], sort: Sort) {
+/// Stable sort of display positions by the cells at `column`; empty cells stay last in either
+/// direction.
+pub fn sort_order(rows: &[Row], order: &mut [usize], column: usize, descending: bool) {
     order.sort_by(|&a, &b| {
         let (a, b) = (&rows[a], &rows[b]);
         let (ka, kb) = (
-            &a.cells.get(sort.column).map(|c| &c.key),
-            &b.cells.get(sort.column).map(|c| &c.key),
+            &a.cells.get(column).map(|c| &c.key),
+            &b.cells.get(column).map(|c| &c.key),
         );
         match (ka, kb) {
             (Some(SortKey::Missing) | None, Some(SortKey::Missing) | None) => Ordering::Equal,
@@ -351,19 +373,18 @@ pub fn sort_order(rows: &[Row], order: &mut [usize], sort: Sort) {
             (_, Some(SortKey::Missing) | None) => Ordering::Less,
             (Some(x), Some(y)) => {
                 let o = x.cmp_present(y);
-                if sort.descending { o.reverse() } else { o }
+                if descending { o.reverse() } else { o }
             }
         }
     });
 }
 
-/// Columns worth sorting by (not sparklines), by position.
-pub fn sortable(tab: Tab) -> Vec<usize> {
+/// Keys of the columns worth sorting by (not sparklines), in column order.
+pub fn sortable_keys(tab: Tab) -> Vec<&'static str> {
     tab.columns()
         .iter()
-        .enumerate()
-        .filter(|(_, c)| c.sorts())
-        .map(|(i, _)| i)
+        .filter(|c| c.sorts())
+        .map(|c| c.key)
         .collect()
 }
 
@@ -442,12 +463,13 @@ mod tests {
                     tab: Tab::Deals,
                     query: String::new(),
                     sort: Some(Sort {
-                        column: 4,
+                        key: "amount",
                         descending,
                     }),
                 },
             );
-            let keys: Vec<&SortKey> = v.shown().map(|r| &r.cells[4].key).collect();
+            let amount = Tab::Deals.column("amount").unwrap();
+            let keys: Vec<&SortKey> = v.shown().map(|r| &r.cells[amount].key).collect();
             let first_missing = keys
                 .iter()
                 .position(|k| **k == SortKey::Missing)
@@ -478,16 +500,40 @@ mod tests {
             })
             .collect();
         let mut order: Vec<usize> = (0..r.len()).collect();
-        sort_order(
-            &r,
-            &mut order,
-            Sort {
-                column: 0,
-                descending: false,
-            },
-        );
+        sort_order(&r, &mut order, 0, false);
         let got: Vec<&str> = order.iter().map(|&i| r[i].cells[0].text.as_str()).collect();
         assert_eq!(got, ["2024-12", "2025", "2025-H1", "2025-Q2"]);
+    }
+
+    /// `--sort` takes a column's key, which users read off the header: each key is its header in
+    /// lower case, once per tab, and the sorts a tab opens in name columns it has.
+    #[test]
+    fn column_keys_are_headers_in_lower_case_and_unique() {
+        for tab in Tab::ALL {
+            let cols = tab.columns();
+            for (i, c) in cols.iter().enumerate() {
+                assert_eq!(c.key, c.name.to_lowercase(), "{tab:?}");
+                assert_eq!(tab.column(c.key), Some(i), "{tab:?} {}", c.key);
+                assert_eq!(c.align, c.ty.align(), "{tab:?} {}", c.key);
+                assert!(
+                    c.width.min <= c.width.ideal && c.width.ideal <= c.width.max,
+                    "{tab:?} {}",
+                    c.key
+                );
+            }
+            if let Some(s) = tab.default_sort() {
+                assert!(Sort::by(tab, s.key, s.descending) == Some(s), "{tab:?}");
+            }
+        }
+        assert_eq!(
+            Sort::by(Tab::Deals, "Amount", true).map(|s| s.key),
+            Some("amount")
+        );
+        assert_eq!(
+            Sort::by(Tab::Vendors, "trend", false),
+            None,
+            "sparklines do not sort"
+        );
     }
 
     #[test]

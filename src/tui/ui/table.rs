@@ -88,7 +88,7 @@ pub fn render(f: &mut Frame, app: &App, area: Rect, theme: &Theme) {
     let header = Row::new(w.iter().enumerate().map(|(i, width)| {
         let c = &st.view.columns[i];
         let mark = match st.view.sort {
-            Some(s) if s.column == i => {
+            Some(s) if s.key == c.key => {
                 if s.descending {
                     "▼"
                 } else {
