@@ -9,7 +9,6 @@ use std::sync::Arc;
 use super::pairs::Rule;
 use super::pairs::{DocPairs, Pairs};
 use super::pinyin;
-use super::query::deal_kind_zh;
 use crate::kb::{Kb, Kind};
 use crate::text::escape_controls;
 
@@ -935,7 +934,7 @@ fn add_kind(b: &mut Builder, kb: &Kb, kind: Kind, range: Range<usize>) {
                     vendor_names(kb, o, d.vendors.iter().chain(d.from_vendor.iter()))
                 });
                 b.composed(FieldName::Kind, |o| {
-                    let _ = write!(o, "{} {}", d.kind.as_str(), deal_kind_zh(d.kind));
+                    let _ = write!(o, "{} {}", d.kind.as_str(), d.kind.zh());
                 });
                 if let Some(p) = d.date {
                     b.composed(FieldName::Date, |o| {
