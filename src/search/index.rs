@@ -9,6 +9,7 @@ use std::sync::Arc;
 use super::pairs::Rule;
 use super::pairs::{DocPairs, Pairs};
 use super::pinyin;
+pub use super::store::Store;
 use crate::kb::{Kb, Kind};
 use crate::text::escape_controls;
 
@@ -439,10 +440,6 @@ impl Doc {
         self.names().chain(self.others())
     }
 }
-
-/// Read-only storage of a part of an index: built in memory, or read from a saved index
-/// (`saved`).
-pub type Store<T> = Cow<'static, [T]>;
 
 /// The text of all fields.
 pub(super) enum Arena {

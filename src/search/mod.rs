@@ -10,6 +10,7 @@ pub mod pinyin;
 pub mod query;
 pub mod saved;
 pub mod skim;
+pub mod store;
 pub mod worker;
 
 pub use engine::{Hit, Rank, Results, Scope};

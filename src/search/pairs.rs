@@ -12,7 +12,7 @@
 //! docs that cannot match are dropped before any field is read. The cost is 676 bits per doc
 //! (about 85 MB for a million records).
 
-use super::index::Store;
+use super::store::Store;
 
 /// ASCII letters, case folded.
 const LETTERS: usize = 26;
