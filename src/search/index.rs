@@ -309,7 +309,7 @@ pub struct Ascii {
     pub heads: u64,
     /// The union of its fields' ASCII words, except that a full pinyin field gives its syllable
     /// heads instead (`Field::heads`). A term of one letter or digit, of either case, matches in
-    /// the doc exactly when its bit is here: the same test `engine::field_bound` makes field by
+    /// the doc exactly when its bit is here: the same test `engine::bound::field_bound` makes field by
     /// field.
     pub single: u64,
     /// `head_bit` of every character of its names fields that the matcher gives a position bonus
