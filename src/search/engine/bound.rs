@@ -109,6 +109,7 @@ pub(super) fn is_pinyin(f: &Field) -> bool {
     f.tier() == Tier::Pinyin
 }
 
+#[inline]
 pub(super) fn bonuses(text: &str, pat: &str, tier: Tier) -> i32 {
     let mut b = TIER_BONUS[tier as usize];
     if text.len() == pat.len() && text.eq_ignore_ascii_case(pat) {
@@ -243,6 +244,7 @@ pub(super) fn field_bound(ix: &Index, i: u32, f: &Field, t: &Prepared, how: Boun
 }
 
 /// The exact score of a term in field `i`, where `field_bound` found a match.
+#[inline]
 pub(super) fn field_score(ix: &Index, f: &Field, t: &Prepared) -> Option<i32> {
     let text = ix.text(f);
     let (pat, chars, cs) = t.pattern(is_pinyin(f));

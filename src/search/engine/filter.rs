@@ -113,11 +113,13 @@ pub(super) fn source_docs(ix: &Index, s: &str) -> Result<Vec<bool>, String> {
     Ok(allowed)
 }
 
+#[inline]
 pub(super) fn overlaps(a: Period, b: Period) -> bool {
     a.within(b) || b.within(a)
 }
 
 impl Check {
+    #[inline]
     pub(super) fn holds(&self, ix: &Index, id: u32, doc: &Doc) -> bool {
         let kb = &ix.kb;
         let i = doc.index as usize;

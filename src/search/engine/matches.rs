@@ -44,6 +44,7 @@ pub(super) fn subsequence(hay: &str, pat: &[char], case_sensitive: bool) -> bool
 /// field is in no pattern, and a field that fails is read at vector speed. Valid on UTF-8
 /// bytes: an ASCII byte is never part of another character, and a non-ASCII character only
 /// equals itself (case folding here is ASCII only), so it is found as its encoding.
+#[inline]
 pub(super) fn subsequence_bytes(hay: &[u8], pat: &[char], case_sensitive: bool) -> bool {
     let mut at = 0;
     let mut buf = [0u8; 4];
@@ -142,6 +143,7 @@ pub(super) fn pinyin_subsequence_at(hay: &str, starts: u64, pat: &[char]) -> boo
 }
 
 /// The same rule for any length, with vectors.
+#[inline]
 pub(super) fn pinyin_subsequence_long(hay: &str, pat: &[char]) -> bool {
     let chars: Vec<char> = hay.chars().collect();
     let start = |j: usize| {

@@ -20,6 +20,10 @@
 //! `matches` decides whether a term matches a field's text at all; `bound` scores and bounds a
 //! term in a field or doc, each bound next to the test that proves it; `rank` runs pass 1 and
 //! pass 2 and keeps the top `k`.
+//!
+//! Each file may become its own codegen unit, and a function is inlined into another unit only
+//! when marked `#[inline]`; so the functions the hot loops call across files, which the compiler
+//! inlined when all this was one file, are marked (the split costs no speed).
 
 use super::index::{Ascii, CharBits, Doc, Field, FieldName, Index, Mask, Tier};
 use super::query::{Cmp, FilterKind, KindFilter, Query, QueryError, Term};

@@ -22,6 +22,7 @@ impl Compiled {
     /// Pass 1 for one doc: does it match, and what does it score, or could it at most? Scored
     /// exactly unless a cheap bound shows it below `threshold`, which some docs are known to
     /// reach already.
+    #[inline]
     pub(super) fn bound(&self, ix: &Index, id: u32, threshold: i32) -> Option<Cand> {
         let doc = &ix.docs[id as usize];
         for (neg, c) in &self.checks {
@@ -108,6 +109,7 @@ impl Compiled {
     /// Pass 2 for one matching doc: its exact score and the field the first term matched best
     /// in; `None` if even its tight bound is below `floor` (it cannot enter the ranking).
     /// `scratch` is reused between docs.
+    #[inline]
     pub(super) fn score(
         &self,
         ix: &Index,

@@ -151,6 +151,7 @@ impl Index {
 }
 
 /// `f` of every item, in order, computed in runs of 65,536 on up to `threads` threads.
+#[inline]
 pub(super) fn map_in_parallel<T: Sync, R: Send>(
     items: &[T],
     threads: usize,

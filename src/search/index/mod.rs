@@ -1,7 +1,8 @@
 //! The search index: every record's searchable text, flattened into one arena, grouped by record
 //! ("doc") and ordered by tier, each field with a character-set mask so most fields are rejected
 //! without looking at their text. This file holds what an index is (fields, docs, masks); how
-//! one is built from a KB is in `build.rs`.
+//! one is built from a KB is in `build.rs` (what it calls here on its hot path is `#[inline]`, so
+//! that the split, which may put the files in different codegen units, inlines as one file did).
 
 use std::borrow::Cow;
 use std::ops::Range;
@@ -230,6 +231,7 @@ impl CharBits {
     }
 
     /// The wide words of `s`'s mask.
+    #[inline]
     fn wide(&self, s: &str) -> [u64; 3] {
         let mut m = [0u64; 3];
         for_each_wide(s, |c| {
