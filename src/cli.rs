@@ -463,11 +463,7 @@ fn export_cmd(path: Option<&std::path::Path>, a: &ExportArgs) -> ExitCode {
                 crate::text::escape_controls(id)
             ));
         };
-        let what = format!(
-            "{} {}",
-            crate::search::kind_label(kind),
-            crate::text::escape_controls(id)
-        );
+        let what = format!("{} {}", kind.label(), crate::text::escape_controls(id));
         (export::record(&kb, &detail, format), what)
     } else {
         let Some(tab) = a.tab else {

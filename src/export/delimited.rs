@@ -1,7 +1,6 @@
 //! CSV (RFC 4180 quoting by the `csv` crate): a header of column names and one record per row;
 //! for a record's detail, `field,value` pairs.
 
-use crate::search::kind_label;
 use crate::view::{Block, Detail, View};
 
 use super::clean_lines;
@@ -108,7 +107,7 @@ pub(super) fn record(d: &Detail) -> String {
     };
     let mut rows = vec![
         pair("field", "value"),
-        pair("Type", kind_label(d.target.kind)),
+        pair("Type", d.target.kind.label()),
         pair("ID", &d.target.id),
         pair("Title", &d.title),
     ];
@@ -116,7 +115,7 @@ pub(super) fn record(d: &Detail) -> String {
         match b {
             Block::Field { label, value } => rows.push(pair(label, value)),
             Block::Text(t) => rows.push(pair("Text", t)),
-            Block::Link { label, target, .. } => rows.push(pair(&capital(kind_label(target.kind)), label)),
+            Block::Link { label, target, .. } => rows.push(pair(&capital(target.kind.label()), label)),
             Block::Points(points) => rows.extend(points.iter().map(|p| pair(&p[0], &p[1]))),
             Block::Quote { text, .. } => rows.push(pair("Quote", text)),
             Block::Heading(_) | Block::Spark { .. } => {}

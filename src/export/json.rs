@@ -9,7 +9,6 @@ use serde::Serialize;
 use serde_json::ser::{Formatter, PrettyFormatter};
 
 use crate::kb::{Amount, Deal, DealKind, Executive, Kb, Kind, Period, Series, Source, Vendor};
-use crate::search::kind_label;
 use crate::view::{Detail, View};
 
 /// One exported record: `kind`, the record's own fields in the model's order, `resolved`.
@@ -147,7 +146,7 @@ enum Out<'a> {
 
 fn out<'a>(kb: &'a Kb, kind: Kind, i: usize) -> Out<'a> {
     let mut r = Resolved::default();
-    let kind_name = kind_label(kind);
+    let kind_name = kind.label();
     match kind {
         Kind::Source => Out::Source(Exported {
             kind: kind_name,
@@ -226,7 +225,7 @@ fn find<'a>(kb: &'a Kb, kind: Kind, id: &'a str, index: Option<usize>) -> Out<'a
     match i {
         Some(i) => out(kb, kind, i),
         None => Out::Missing {
-            kind: kind_label(kind),
+            kind: kind.label(),
             id,
             resolved: Resolved::default(),
         },

@@ -51,6 +51,18 @@ impl Kind {
     pub fn from_table(s: &str) -> Option<Kind> {
         Kind::ALL.into_iter().find(|k| k.table() == s)
     }
+
+    /// The one word for a record of this kind, in the explorer, the command line and exports (a
+    /// series record is a "series"; the Trends tab lists them, and `kind:trend` still filters them).
+    pub fn label(self) -> &'static str {
+        match self {
+            Kind::Source => "source",
+            Kind::Vendor => "vendor",
+            Kind::Executive => "executive",
+            Kind::Deal => "deal",
+            Kind::Series => "series",
+        }
+    }
 }
 
 /// A whole knowledge base, merged from all its files, with an id index built after loading.

@@ -194,6 +194,22 @@ impl DealKind {
             DealKind::Other => "other",
         }
     }
+
+    /// The Chinese name, so `kind:迁移` works and `迁移` finds migrations.
+    pub fn zh(self) -> &'static str {
+        match self {
+            DealKind::Order => "订单",
+            DealKind::Contract => "合同",
+            DealKind::Procurement => "采购",
+            DealKind::Migration => "迁移",
+            DealKind::Investment => "投资",
+            DealKind::Partnership => "合作",
+            DealKind::JointVenture => "合资",
+            DealKind::Acquisition => "收购",
+            DealKind::PriceChange => "调价",
+            DealKind::Other => "其他",
+        }
+    }
 }
 
 /// Money: `{ value = "10亿", currency = "CNY", qualifier = "over" }`.

@@ -10,6 +10,7 @@ pub mod pinyin;
 pub mod query;
 pub mod saved;
 pub mod skim;
+pub mod store;
 pub mod worker;
 
 pub use engine::{Hit, Rank, Results, Scope};
@@ -35,18 +36,6 @@ pub struct Described {
     /// The text of that field (for pinyin: the text it romanizes), control characters escaped.
     pub matched_text: String,
     pub score: Option<i32>,
-}
-
-/// The one word for a record of kind `k`, in the explorer, the command line and exports (a
-/// series record is a "series"; the Trends tab lists them, and `kind:trend` still filters them).
-pub fn kind_label(k: crate::kb::Kind) -> &'static str {
-    match k {
-        crate::kb::Kind::Source => "source",
-        crate::kb::Kind::Vendor => "vendor",
-        crate::kb::Kind::Executive => "executive",
-        crate::kb::Kind::Deal => "deal",
-        crate::kb::Kind::Series => "series",
-    }
 }
 
 pub fn describe(ix: &Index, h: &Hit) -> Described {
@@ -79,7 +68,7 @@ pub fn describe(ix: &Index, h: &Hit) -> Described {
         None => ("", String::new()),
     };
     Described {
-        kind: kind_label(doc.kind()),
+        kind: doc.kind().label(),
         id: crate::text::escape_controls(id).into_owned(),
         name,
         matched,

@@ -3,7 +3,7 @@
 //! in plain text "xy" contiguous, or x at a word start and y later in its word or at a later
 //! word's start; in full pinyin x
 //! at a syllable start and y right after it or at the next syllable's start
-//! (`engine::pinyin_subsequence_at`); in initials "xy" contiguous.
+//! (`engine::matches::pinyin_subsequence_at`); in initials "xy" contiguous.
 //!
 //! Why: a two-letter prefix is the second keystroke of most queries and matches a third of a
 //! big KB; proving that it does *not* match a doc meant walking every field of it, often to find
@@ -12,7 +12,7 @@
 //! docs that cannot match are dropped before any field is read. The cost is 676 bits per doc
 //! (about 85 MB for a million records).
 
-use super::index::Store;
+use super::store::Store;
 
 /// ASCII letters, case folded.
 const LETTERS: usize = 26;
@@ -29,7 +29,7 @@ pub fn pair(x: char, y: char) -> Option<usize> {
     Some(letter(x)? * LETTERS + letter(y)?)
 }
 
-/// How a field's text is matched (`engine::field_bound`).
+/// How a field's text is matched (`engine::bound::field_bound`).
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Rule {
     /// "xy" contiguous, or x starts a word and y is later in that word or starts a later one.
@@ -47,7 +47,7 @@ pub struct DocPairs([u32; LETTERS]);
 
 impl DocPairs {
     /// Add the pairs matching in one field's text, by the matcher's rules for its kind of text
-    /// (`engine::field_bound`).
+    /// (`engine::bound::field_bound`).
     pub fn add_field(&mut self, text: &str, rule: Rule) {
         // Plain text: letters seen so far at a word start (where a match that is not contiguous
         // must start), and the current word's first letter. Full pinyin: the letter at the last

@@ -88,7 +88,7 @@ pub fn romanize(text: &str) -> Option<Romanized> {
 /// what people type as pinyin initials. On a 100,000-record synthetic KB (`prof_search`), up to
 /// eight romanizations of all text took the index from 790,000 fields to 1.16 million and
 /// searches 2-3 times longer. The index keeps full pinyin for the first two only
-/// (`index::Builder::flush_names`).
+/// (`index::build::Builder::flush_names`).
 pub fn romanize_all(text: &str) -> Vec<Romanized> {
     if text.is_ascii() {
         return Vec::new();

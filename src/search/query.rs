@@ -398,10 +398,7 @@ fn parse_kind(v: &str) -> Result<KindFilter, String> {
     if let Some(k) = record {
         return Ok(KindFilter::Record(k));
     }
-    if let Some(k) = DealKind::ALL
-        .into_iter()
-        .find(|k| k.as_str() == l || deal_kind_zh(*k) == v)
-    {
+    if let Some(k) = DealKind::ALL.into_iter().find(|k| k.as_str() == l || k.zh() == v) {
         return Ok(KindFilter::Deal(k));
     }
     let names: Vec<&str> = Kind::ALL
@@ -417,22 +414,6 @@ fn parse_kind(v: &str) -> Result<KindFilter, String> {
         "unknown kind `{v}`; {hint}kinds are {}",
         names.join(", ")
     ))
-}
-
-/// Chinese names of deal kinds, so `kind:迁移` works and `迁移` finds migrations.
-pub fn deal_kind_zh(k: DealKind) -> &'static str {
-    match k {
-        DealKind::Order => "订单",
-        DealKind::Contract => "合同",
-        DealKind::Procurement => "采购",
-        DealKind::Migration => "迁移",
-        DealKind::Investment => "投资",
-        DealKind::Partnership => "合作",
-        DealKind::JointVenture => "合资",
-        DealKind::Acquisition => "收购",
-        DealKind::PriceChange => "调价",
-        DealKind::Other => "其他",
-    }
 }
 
 fn parse_metric(v: &str) -> Result<Metric, String> {

@@ -926,7 +926,7 @@ impl App {
                         };
                         self.jump(&target);
                         if self.status.is_empty() {
-                            self.status = format!("{} {}", crate::search::kind_label(target.kind), d.name);
+                            self.status = format!("{} {}", target.kind.label(), d.name);
                         }
                     }
                     None => self.status = "nothing to jump to".into(),
@@ -997,7 +997,7 @@ impl App {
             }
             ExportWhat::Record(t) => {
                 let d = view::detail(&self.kb, t)?;
-                let what = format!("{} {}", crate::search::kind_label(t.kind), t.id);
+                let what = format!("{} {}", t.kind.label(), t.id);
                 Some((export::record(&self.kb, &d, format), what))
             }
         }

@@ -79,11 +79,7 @@ pub fn render(f: &mut Frame, app: &App, p: &Palette, size: Rect, theme: &Theme) 
                 Style::new()
             };
             let mut spans = vec![Span::styled(
-                text::pad(
-                    crate::search::kind_label(ix.docs[h.doc as usize].kind()),
-                    kind_w,
-                    false,
-                ) + " ",
+                text::pad(ix.docs[h.doc as usize].kind().label(), kind_w, false) + " ",
                 base.patch(theme.accent),
             )];
             // Highlight only what can show: matching a 10,000-character name in full would

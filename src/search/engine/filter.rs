@@ -1,0 +1,158 @@
+//! Query filters resolved against one KB (`kind:`, `vendor:`, `source:`, `period:`, `metric:`,
+//! amounts and values) and applied to docs.
+
+use super::*;
+
+/// A filter resolved against one KB.
+pub(super) enum Check {
+    RecordKind(Kind),
+    DealKind(crate::kb::DealKind),
+    /// Per doc: allowed or not (vendor and source filters, via the relations index).
+    Docs(Vec<bool>),
+    Period(Period),
+    Metric(crate::kb::Metric),
+    Amount(Cmp, f64, Option<crate::kb::Currency>),
+    Value(Cmp, f64, Option<Unit>),
+}
+
+pub(super) fn contains_ci(hay: &str, needle: &str) -> bool {
+    find(hay, needle, false).is_some()
+}
+
+/// "no vendor matches `x` (did you mean vendor:y?)".
+pub(super) fn nothing_matches<'a>(filter: &str, v: &str, ids: impl Iterator<Item = &'a str>) -> String {
+    let ids: Vec<&str> = ids.collect();
+    let hint = crate::kb::hint::did_you_mean(v, &ids)
+        .map(|h| format!(" (did you mean {filter}:{h}?)"))
+        .unwrap_or_default();
+    format!("no {filter} matches `{v}`{hint}")
+}
+
+/// Vendors named by `vendor:v`: by id, else by part of a name, English name or alias, or pinyin.
+pub(super) fn vendor_docs(ix: &Index, v: &str) -> Result<Vec<bool>, String> {
+    let kb = &ix.kb;
+    let hits: Vec<usize> = match kb.vendors.iter().position(|x| x.id.eq_ignore_ascii_case(v)) {
+        Some(i) => vec![i],
+        None => kb
+            .vendors
+            .iter()
+            .enumerate()
+            .filter(|(_, x)| {
+                std::iter::once(&x.id)
+                    .chain(std::iter::once(&x.name))
+                    .chain(x.name_en.iter())
+                    .chain(x.aliases.iter())
+                    .any(|n| {
+                        contains_ci(n, v)
+                            || crate::search::pinyin::romanize_all(n)
+                                .iter()
+                                .any(|r| r.full.eq_ignore_ascii_case(v) || r.initials.eq_ignore_ascii_case(v))
+                    })
+            })
+            .map(|(i, _)| i)
+            .collect(),
+    };
+    if hits.is_empty() {
+        return Err(nothing_matches(
+            "vendor",
+            v,
+            kb.vendors.iter().map(|x| x.id.as_str()),
+        ));
+    }
+    let mut allowed = vec![false; ix.docs.len()];
+    let rel = kb.relations();
+    let mut allow = |kind: Kind, i: usize| {
+        if let Some(d) = ix.doc_of(kind, i) {
+            allowed[d as usize] = true;
+        }
+    };
+    for &vi in &hits {
+        allow(Kind::Vendor, vi);
+        rel.vendor_deals[vi].iter().for_each(|&i| allow(Kind::Deal, i));
+        rel.vendor_executives[vi]
+            .iter()
+            .for_each(|&i| allow(Kind::Executive, i));
+        rel.vendor_series[vi].iter().for_each(|&i| allow(Kind::Series, i));
+    }
+    Ok(allowed)
+}
+
+/// Records citing the sources named by `source:s` (by id, else by part of title or publisher).
+pub(super) fn source_docs(ix: &Index, s: &str) -> Result<Vec<bool>, String> {
+    let kb = &ix.kb;
+    let hits: Vec<usize> = match kb.sources.iter().position(|x| x.id.eq_ignore_ascii_case(s)) {
+        Some(i) => vec![i],
+        None => kb
+            .sources
+            .iter()
+            .enumerate()
+            .filter(|(_, x)| {
+                contains_ci(&x.id, s) || contains_ci(&x.title, s) || contains_ci(&x.publisher, s)
+            })
+            .map(|(i, _)| i)
+            .collect(),
+    };
+    if hits.is_empty() {
+        return Err(nothing_matches(
+            "source",
+            s,
+            kb.sources.iter().map(|x| x.id.as_str()),
+        ));
+    }
+    let mut allowed = vec![false; ix.docs.len()];
+    for &si in &hits {
+        if let Some(d) = ix.doc_of(Kind::Source, si) {
+            allowed[d as usize] = true;
+        }
+        for &(kind, i) in &kb.relations().source_citers[si] {
+            if let Some(d) = ix.doc_of(kind, i) {
+                allowed[d as usize] = true;
+            }
+        }
+    }
+    Ok(allowed)
+}
+
+#[inline]
+pub(super) fn overlaps(a: Period, b: Period) -> bool {
+    a.within(b) || b.within(a)
+}
+
+impl Check {
+    #[inline]
+    pub(super) fn holds(&self, ix: &Index, id: u32, doc: &Doc) -> bool {
+        let kb = &ix.kb;
+        let i = doc.index as usize;
+        match self {
+            Check::RecordKind(k) => doc.kind() == *k,
+            Check::DealKind(k) => doc.kind() == Kind::Deal && kb.deals[i].kind == *k,
+            Check::Docs(allowed) => allowed[id as usize],
+            Check::Period(p) => match doc.kind() {
+                Kind::Deal => kb.deals[i].date.is_some_and(|d| overlaps(d, *p)),
+                Kind::Source => overlaps(kb.sources[i].date, *p),
+                Kind::Series => kb.series[i].points.iter().any(|pt| overlaps(pt.period, *p)),
+                Kind::Executive => kb.executives[i]
+                    .career
+                    .iter()
+                    .any(|m| m.date.is_some_and(|d| overlaps(d, *p))),
+                Kind::Vendor => false,
+            },
+            Check::Metric(m) => doc.kind() == Kind::Series && kb.series[i].metric == *m,
+            Check::Amount(c, v, cur) => {
+                doc.kind() == Kind::Deal
+                    && kb.deals[i]
+                        .amount
+                        .as_ref()
+                        .is_some_and(|a| cur.is_none_or(|cur| a.currency == cur) && c.holds(a.value.0, *v))
+            }
+            Check::Value(c, v, unit) => {
+                doc.kind() == Kind::Series && {
+                    let s = &kb.series[i];
+                    unit.as_ref().is_none_or(|u| {
+                        *u == s.unit || matches!((u, &s.unit), (Unit::Money(_), Unit::Money(_)))
+                    }) && s.points.iter().any(|p| c.holds(p.value.0, *v))
+                }
+            }
+        }
+    }
+}
