@@ -212,15 +212,8 @@ fn out<'a>(kb: &'a Kb, kind: Kind, i: usize) -> Out<'a> {
 
 /// The record of `kind` with `id`: at `index` when the view was built from this KB, else by id.
 fn find<'a>(kb: &'a Kb, kind: Kind, id: &'a str, index: Option<usize>) -> Out<'a> {
-    let at = |i: usize| match kind {
-        Kind::Source => kb.sources.get(i).map(|r| &r.id),
-        Kind::Vendor => kb.vendors.get(i).map(|r| &r.id),
-        Kind::Executive => kb.executives.get(i).map(|r| &r.id),
-        Kind::Deal => kb.deals.get(i).map(|r| &r.id),
-        Kind::Series => kb.series.get(i).map(|r| &r.id),
-    };
     let i = index
-        .filter(|&i| at(i).is_some_and(|r| r == id))
+        .filter(|&i| kb.id_at(kind, i) == Some(id))
         .or_else(|| kb.lookup(id).filter(|(k, _)| *k == kind).map(|(_, i)| i));
     match i {
         Some(i) => out(kb, kind, i),

@@ -227,8 +227,20 @@ impl Kb {
         KbIndex { index, relations }
     }
 
-    /// The id of record `i` of a kind.
-    pub(crate) fn id_at(&self, kind: Kind, i: usize) -> Option<&str> {
+    /// The name a person reads for record `i` of a kind: a vendor's, executive's or series'
+    /// name, a deal's or source's title. `None` past the end.
+    pub fn name_at(&self, kind: Kind, i: usize) -> Option<&str> {
+        match kind {
+            Kind::Source => self.sources.get(i).map(|r| r.title.as_str()),
+            Kind::Vendor => self.vendors.get(i).map(|r| r.name.as_str()),
+            Kind::Executive => self.executives.get(i).map(|r| r.name.as_str()),
+            Kind::Deal => self.deals.get(i).map(|r| r.title.as_str()),
+            Kind::Series => self.series.get(i).map(|r| r.name.as_str()),
+        }
+    }
+
+    /// The id of record `i` of a kind (the one place that reads it). `None` past the end.
+    pub fn id_at(&self, kind: Kind, i: usize) -> Option<&str> {
         match kind {
             Kind::Source => self.sources.get(i).map(|r| r.id.as_str()),
             Kind::Vendor => self.vendors.get(i).map(|r| r.id.as_str()),

@@ -39,17 +39,10 @@ pub struct Described {
 }
 
 pub fn describe(ix: &Index, h: &Hit) -> Described {
-    use crate::kb::Kind;
     let doc = &ix.docs[h.doc as usize];
     let kb = &ix.kb;
     let i = doc.index as usize;
-    let id = match doc.kind() {
-        Kind::Source => &kb.sources[i].id,
-        Kind::Vendor => &kb.vendors[i].id,
-        Kind::Executive => &kb.executives[i].id,
-        Kind::Deal => &kb.deals[i].id,
-        Kind::Series => &kb.series[i].id,
-    };
+    let id = kb.id_at(doc.kind(), i).unwrap_or_default();
     let first = doc.fields().next().map(|i| &ix.fields[i as usize]);
     let name = first.map_or(String::new(), |f| ix.text(f).to_string());
     let (matched, matched_text) = match ix.fields.get(h.field as usize) {

@@ -937,15 +937,7 @@ impl App {
     }
 
     fn record_id(&self, kind: crate::kb::Kind, i: usize) -> String {
-        use crate::kb::Kind;
-        let kb = &self.kb;
-        match kind {
-            Kind::Source => kb.sources[i].id.clone(),
-            Kind::Vendor => kb.vendors[i].id.clone(),
-            Kind::Executive => kb.executives[i].id.clone(),
-            Kind::Deal => kb.deals[i].id.clone(),
-            Kind::Series => kb.series[i].id.clone(),
-        }
+        self.kb.id_at(kind, i).unwrap_or_default().to_owned()
     }
 
     fn cancel_input(&mut self) {

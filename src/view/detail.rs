@@ -99,13 +99,7 @@ pub fn citing<'k>(kb: &'k Kb, source: &str) -> Vec<(Kind, &'k str, &'k str)> {
     };
     kb.relations().source_citers[i]
         .iter()
-        .map(|&(kind, r)| match kind {
-            Kind::Vendor => (kind, kb.vendors[r].id.as_str(), kb.vendors[r].name.as_str()),
-            Kind::Executive => (kind, kb.executives[r].id.as_str(), kb.executives[r].name.as_str()),
-            Kind::Deal => (kind, kb.deals[r].id.as_str(), kb.deals[r].title.as_str()),
-            Kind::Series => (kind, kb.series[r].id.as_str(), kb.series[r].name.as_str()),
-            Kind::Source => (kind, kb.sources[r].id.as_str(), kb.sources[r].title.as_str()),
-        })
+        .filter_map(|&(kind, r)| Some((kind, kb.id_at(kind, r)?, kb.name_at(kind, r)?)))
         .collect()
 }
 
