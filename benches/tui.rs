@@ -72,7 +72,7 @@ fn bench(c: &mut Criterion) {
         b.iter(|| marketlens::tui::reload::load(&path, &old, &[]))
     });
     group.bench_function("tab_states_all_tabs", |b| {
-        b.iter(|| marketlens::tui::app::tab_states(&big.kb, &[]))
+        b.iter(|| marketlens::tui::tabs::tab_states(&big.kb, &[]))
     });
     group.bench_function("reload_diff_only", |b| b.iter(|| kb::diff::diff(&old, &big.kb)));
     app.kb_path = Some(path.clone());

@@ -5,6 +5,7 @@ pub mod app;
 pub mod keymap;
 pub mod layout;
 pub mod reload;
+pub mod tabs;
 pub mod terminal;
 pub mod ui;
 pub mod watch;

@@ -7,10 +7,10 @@ use std::sync::Arc;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
+use super::tabs::{TabState, tab_states};
 use crate::kb::diff::{self, Changes};
 use crate::kb::{self, Kb, Loaded};
 use crate::search::Index;
-use crate::tui::app::{TabState, tab_states};
 use crate::view::Sort;
 
 /// How many errors a failed reload shows (the banner counts the rest).
