@@ -9,6 +9,7 @@ pub mod model;
 pub mod number;
 pub mod period;
 pub mod validate;
+pub mod value;
 
 use std::hash::BuildHasher as _;
 

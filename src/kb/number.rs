@@ -25,6 +25,22 @@ const SUFFIXES: &[(&str, f64)] = &[
     ("T", 1e12),
 ];
 
+/// The magnitude suffix `s` ends with, if any (`"30亿"` → `亿`).
+pub fn suffix_of(s: &str) -> Option<&'static str> {
+    SUFFIXES
+        .iter()
+        .find(|(suf, _)| s.trim_end().ends_with(suf))
+        .map(|(suf, _)| *suf)
+}
+
+/// What a magnitude suffix multiplies by (1 for an unknown one).
+pub fn suffix_factor(suffix: &str) -> f64 {
+    SUFFIXES
+        .iter()
+        .find(|(s, _)| *s == suffix)
+        .map_or(1.0, |(_, m)| *m)
+}
+
 pub const NUMBER_FORMS: &str = "expected a number such as `18.5`, `\"635亿\"`, `\"1.2万\"` or `\"1.5B\"`";
 
 impl FromStr for Num {

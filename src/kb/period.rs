@@ -21,7 +21,12 @@ pub enum Period {
     Quarter(u16, u8),
     Month(u16, u8),
     Day(u16, u8, u8),
+    /// A span of whole years, `2025..2030` (a CAGR, a plan): first and last year, first < last.
+    Years(u16, u16),
 }
+
+/// A calendar month, `(year, month)`: the unit of [`Period::span`].
+pub type YearMonth = (u16, u8);
 
 impl Period {
     pub fn year(self) -> u16 {
@@ -31,20 +36,41 @@ impl Period {
             | Period::Half(y, _)
             | Period::Quarter(y, _)
             | Period::Month(y, _)
-            | Period::Day(y, _, _) => y,
+            | Period::Day(y, _, _)
+            | Period::Years(y, _) => y,
         }
     }
 
-    /// (year, first month, first day, rank): sorting by this puts periods in start order and, for the
-    /// same start, the wider one first. Fiscal years rank just after their calendar year.
-    fn sort_key(self) -> (u16, u8, u8, u8) {
+    /// The months the period covers, first and last (inclusive), on the calendar. A fiscal year
+    /// needs to know when its year ends (`fy_end`, a month; Alibaba: 3, Microsoft: 6): `FY2025` is
+    /// named for the calendar year it ends in, so with `fy_end = 3` it is 2024-04 … 2025-03.
+    /// Without one it is taken as the calendar year.
+    pub fn span(self, fy_end: Option<u8>) -> (YearMonth, YearMonth) {
         match self {
-            Period::Year(y) => (y, 1, 1, 0),
-            Period::FiscalYear(y) => (y, 1, 1, 1),
-            Period::Half(y, h) => (y, (h - 1) * 6 + 1, 1, 2),
-            Period::Quarter(y, q) => (y, (q - 1) * 3 + 1, 1, 3),
-            Period::Month(y, m) => (y, m, 1, 4),
-            Period::Day(y, m, d) => (y, m, d, 5),
+            Period::Year(y) => ((y, 1), (y, 12)),
+            Period::FiscalYear(y) => match fy_end {
+                Some(m @ 1..=11) => ((y - 1, m + 1), (y, m)),
+                _ => ((y, 1), (y, 12)),
+            },
+            Period::Half(y, h) => ((y, (h - 1) * 6 + 1), (y, h * 6)),
+            Period::Quarter(y, q) => ((y, (q - 1) * 3 + 1), (y, q * 3)),
+            Period::Month(y, m) | Period::Day(y, m, _) => ((y, m), (y, m)),
+            Period::Years(a, b) => ((a, 1), (b, 12)),
+        }
+    }
+
+    /// (year, first month, first day, rank, last year reversed): sorting by this puts periods in
+    /// start order and, for the same start, the wider one first (a span of years before its first
+    /// year, the longer span first). Fiscal years rank just after their calendar year.
+    fn sort_key(self) -> (u16, u8, u8, u8, u16) {
+        match self {
+            Period::Years(a, b) => (a, 1, 1, 0, u16::MAX - b),
+            Period::Year(y) => (y, 1, 1, 1, 0),
+            Period::FiscalYear(y) => (y, 1, 1, 2, 0),
+            Period::Half(y, h) => (y, (h - 1) * 6 + 1, 1, 3, 0),
+            Period::Quarter(y, q) => (y, (q - 1) * 3 + 1, 1, 4, 0),
+            Period::Month(y, m) => (y, m, 1, 5, 0),
+            Period::Day(y, m, d) => (y, m, d, 6, 0),
         }
     }
 
@@ -53,13 +79,15 @@ impl Period {
         if self == other {
             return true;
         }
-        let (y, m0, _, _) = self.sort_key();
-        let (m_first, m_last) = match self {
-            Period::Day(_, m, _) | Period::Month(_, m) => (m, m),
-            Period::Quarter(_, q) => ((q - 1) * 3 + 1, q * 3),
-            Period::Half(_, h) => ((h - 1) * 6 + 1, h * 6),
-            Period::Year(_) | Period::FiscalYear(_) => (1, 12),
-        };
+        if let Period::Years(a, b) = other {
+            let ((first, _), (last, _)) = self.span(None);
+            return a <= first && last <= b;
+        }
+        if let Period::Years(..) = self {
+            return false;
+        }
+        let (y, m0, _, _, _) = self.sort_key();
+        let ((_, m_first), (_, m_last)) = self.span(None);
         debug_assert_eq!(m0, m_first);
         match other {
             Period::Year(oy) => oy == y,
@@ -67,7 +95,7 @@ impl Period {
             Period::Half(oy, h) => oy == y && m_first > (h - 1) * 6 && m_last <= h * 6,
             Period::Quarter(oy, q) => oy == y && m_first > (q - 1) * 3 && m_last <= q * 3,
             Period::Month(oy, om) => oy == y && m_first == om && m_last == om,
-            Period::Day(..) => false,
+            Period::Day(..) | Period::Years(..) => false,
         }
     }
 }
@@ -93,6 +121,7 @@ impl fmt::Display for Period {
             Period::Quarter(y, q) => write!(f, "{y}-Q{q}"),
             Period::Month(y, m) => write!(f, "{y}-{m:02}"),
             Period::Day(y, m, d) => write!(f, "{y}-{m:02}-{d:02}"),
+            Period::Years(a, b) => write!(f, "{a}..{b}"),
         }
     }
 }
@@ -110,7 +139,7 @@ impl fmt::Display for PeriodError {
 impl std::error::Error for PeriodError {}
 
 pub const PERIOD_FORMS: &str =
-    "expected a period like `2025`, `FY2025`, `2025-H1`, `2025-Q2`, `2025-09` or `2025-09-11`";
+    "expected a period like `2025`, `FY2025`, `2025-H1`, `2025-Q2`, `2025-09`, `2025-09-11` or `2025..2030`";
 
 fn days_in_month(y: u16, m: u8) -> u8 {
     match m {
@@ -162,6 +191,15 @@ impl FromStr for Period {
     fn from_str(raw: &str) -> Result<Self, Self::Err> {
         let s = raw.trim();
         let bad = || PeriodError(format!("invalid period `{raw}`: {PERIOD_FORMS}"));
+        if let Some((a, b)) = s.split_once("..").or_else(|| s.split_once('–')) {
+            let (a, b) = (parse_year(a.trim(), raw)?, parse_year(b.trim(), raw)?);
+            if a >= b {
+                return Err(PeriodError(format!(
+                    "invalid period `{raw}`: a span of years goes from an earlier year to a later one, such as `2025..2030`"
+                )));
+            }
+            return Ok(Period::Years(a, b));
+        }
         if let Some(rest) = s.strip_prefix("FY").or_else(|| s.strip_prefix("fy")) {
             return Ok(Period::FiscalYear(parse_year(rest, raw)?));
         }
@@ -259,7 +297,7 @@ impl schemars::JsonSchema for Period {
         schemars::json_schema!({
             "description": "A period: `2025`, `FY2025`, `2025-H1`, `2025-Q2`, `2025-09` or `2025-09-11` (a bare TOML date is accepted too).",
             "anyOf": [
-                { "type": "string", "pattern": "^(FY)?[0-9]{4}$|^[0-9]{4}-(H[12]|Q[1-4]|(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)$" },
+                { "type": "string", "pattern": "^(FY)?[0-9]{4}$|^[0-9]{4}(\\.\\.|–)[0-9]{4}$|^[0-9]{4}-(H[12]|Q[1-4]|(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)$" },
                 { "type": "integer", "minimum": MIN_YEAR, "maximum": MAX_YEAR },
                 { "type": "string", "format": "date" }
             ]
@@ -286,9 +324,11 @@ mod tests {
             "2025-09",
             "2025-09-11",
             "2024-02-29",
+            "2025..2030",
         ] {
             assert_eq!(p(s).to_string(), s);
         }
+        assert_eq!(p("2025–2030"), Period::Years(2025, 2030));
         assert_eq!(p("2025-q3"), Period::Quarter(2025, 3));
         assert_eq!(p("fy2024"), Period::FiscalYear(2024));
     }
@@ -306,6 +346,10 @@ mod tests {
             ("", "expected a period"),
             ("2025-Q1-01", "expected a period"),
             ("Q1 2025", "expected a period"),
+            ("2030..2025", "earlier year to a later one"),
+            ("2025..2025", "earlier year to a later one"),
+            ("2025..25", "expected a period"),
+            ("2025-Q1..2025-Q3", "expected a period"),
         ] {
             let e = s.parse::<Period>().unwrap_err();
             assert!(e.0.contains(needle), "{s}: {e}");
@@ -369,5 +413,30 @@ mod tests {
             .err()
             .unwrap();
         assert!(e.to_string().contains("quarter must be 1–4"), "{e}");
+    }
+
+    #[test]
+    fn spans_of_years_sort_before_their_first_year_and_contain_their_years() {
+        let mut v: Vec<Period> = ["2026", "2025", "2025..2027", "2025..2030", "2024-Q4"]
+            .iter()
+            .map(|s| p(s))
+            .collect();
+        v.sort();
+        let got: Vec<String> = v.iter().map(|p| p.to_string()).collect();
+        assert_eq!(got, ["2024-Q4", "2025..2030", "2025..2027", "2025", "2026"]);
+        assert!(p("2026-Q2").within(p("2025..2030")));
+        assert!(p("2025..2027").within(p("2025..2030")));
+        assert!(!p("2031").within(p("2025..2030")));
+        assert!(!p("2025..2030").within(p("2025")));
+    }
+
+    #[test]
+    fn a_fiscal_year_spans_the_twelve_months_to_its_end() {
+        assert_eq!(p("FY2025").span(Some(3)), ((2024, 4), (2025, 3)));
+        assert_eq!(p("FY2025").span(Some(6)), ((2024, 7), (2025, 6)));
+        assert_eq!(p("FY2025").span(Some(12)), ((2025, 1), (2025, 12)));
+        assert_eq!(p("FY2025").span(None), ((2025, 1), (2025, 12)));
+        assert_eq!(p("2025-Q3").span(Some(3)), ((2025, 7), (2025, 9)));
+        assert_eq!(p("2025..2030").span(None), ((2025, 1), (2030, 12)));
     }
 }

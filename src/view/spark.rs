@@ -38,7 +38,7 @@ fn slot(p: Period) -> Option<(u8, i64)> {
         Period::Half(y, h) => Some((2, y as i64 * 2 + h as i64)),
         Period::Quarter(y, q) => Some((3, y as i64 * 4 + q as i64)),
         Period::Month(y, m) => Some((4, y as i64 * 12 + m as i64)),
-        Period::Day(..) => None,
+        Period::Day(..) | Period::Years(..) => None,
     }
 }
 
