@@ -5,6 +5,7 @@ pub mod diag;
 pub mod diff;
 pub mod hint;
 pub mod load;
+pub mod mentions;
 pub mod model;
 pub mod number;
 pub mod period;
