@@ -1,0 +1,140 @@
+//! Small vocabularies of the v2 format: a figure's status and an organisation's role. Each is
+//! declared once here with its TOML word, its Chinese word (so `status:目标` works) and the cue
+//! tables and charts show after a value.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// How sure a figure, deal or move is, as the article words it. The hedge that decided it
+/// ("可能", "或将", "传言", "测算", "目标") stays in the record's quote.
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, Serialize, JsonSchema,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    /// Stated as fact (the default).
+    #[default]
+    Actual,
+    /// Worked out or estimated by someone (测算, 估计, 约合 by the author).
+    Estimate,
+    /// A forecast of the future (预计, 预测, 将达到).
+    Forecast,
+    /// A goal someone set (目标, 冲刺, KPI).
+    Target,
+    /// A company's own outlook (指引, 展望).
+    Guidance,
+    /// An announced plan (计划, 拟, 将).
+    Plan,
+    /// Unconfirmed: rumour or hedged hearsay (传言, 据传, 可能, 或将, 据悉).
+    Rumour,
+}
+
+macro_rules! words {
+    ($t:ty { $($v:ident => $word:literal, $zh:literal, $cue:literal;)* }) => {
+        impl $t {
+            pub const ALL: &'static [$t] = &[$(<$t>::$v),*];
+            /// The word in TOML and queries: `estimate`.
+            pub fn as_str(self) -> &'static str {
+                match self { $(<$t>::$v => $word),* }
+            }
+            /// The Chinese word, accepted in queries: `估计`.
+            pub fn zh(self) -> &'static str {
+                match self { $(<$t>::$v => $zh),* }
+            }
+            /// The short cue shown after a value in tables and charts (empty: none).
+            pub fn cue(self) -> &'static str {
+                match self { $(<$t>::$v => $cue),* }
+            }
+            /// By its word or its Chinese word, case-insensitive.
+            pub fn from_word(s: &str) -> Option<$t> {
+                let s = s.trim();
+                Self::ALL.iter().copied().find(|v| v.as_str().eq_ignore_ascii_case(s) || v.zh() == s)
+            }
+        }
+    };
+}
+
+words!(Status {
+    Actual => "actual", "实际", "";
+    Estimate => "estimate", "估计", "est";
+    Forecast => "forecast", "预测", "fcst";
+    Target => "target", "目标", "target";
+    Guidance => "guidance", "指引", "guid";
+    Plan => "plan", "计划", "plan";
+    Rumour => "rumour", "传言", "rumour";
+});
+
+impl Status {
+    pub fn is_actual(&self) -> bool {
+        *self == Status::Actual
+    }
+}
+
+/// What an organisation record is. Cloud businesses, their parent groups, analyst firms,
+/// customers and chip makers are all `[[vendor]]` records, so every reference (a series' vendor,
+/// a deal's vendors, an executive's employer, a parent) can point at any of them;
+/// `docs/kb-format.md` says why this is a role and not a kind.
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, Serialize, JsonSchema,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum Role {
+    /// A cloud business (the default): 阿里云, AWS.
+    #[default]
+    Cloud,
+    /// A parent group: 阿里巴巴, 腾讯, 字节跳动.
+    Group,
+    /// An analyst or research firm, or a broker's research: IDC, Omdia, 国联证券.
+    Analyst,
+    /// A customer or user of cloud services: T3出行.
+    Customer,
+    /// A maker of chips or servers: 英伟达.
+    Chipmaker,
+    Other,
+}
+
+words!(Role {
+    Cloud => "cloud", "云厂商", "";
+    Group => "group", "集团", "";
+    Analyst => "analyst", "研究机构", "";
+    Customer => "customer", "客户", "";
+    Chipmaker => "chipmaker", "芯片厂商", "";
+    Other => "other", "其他", "";
+});
+
+impl Role {
+    pub fn is_cloud(&self) -> bool {
+        *self == Role::Cloud
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_round_trip_through_serde_and_queries() {
+        for &s in Status::ALL {
+            let t: toml::Value = toml::from_str(&format!("v = \"{}\"", s.as_str())).unwrap();
+            let back: Status = t["v"].clone().try_into().unwrap();
+            assert_eq!(back, s);
+            assert_eq!(Status::from_word(s.zh()), Some(s));
+            assert_eq!(Status::from_word(&s.as_str().to_uppercase()), Some(s));
+        }
+        for &r in Role::ALL {
+            let t: toml::Value = toml::from_str(&format!("v = \"{}\"", r.as_str())).unwrap();
+            let back: Role = t["v"].clone().try_into().unwrap();
+            assert_eq!(back, r);
+            assert_eq!(Role::from_word(r.zh()), Some(r));
+        }
+    }
+
+    #[test]
+    fn only_actual_figures_go_without_a_cue() {
+        for &s in Status::ALL {
+            assert_eq!(s.cue().is_empty(), s.is_actual(), "{s:?}");
+        }
+        assert_eq!(Status::default(), Status::Actual);
+        assert_eq!(Role::default(), Role::Cloud);
+    }
+}
