@@ -3,6 +3,7 @@
 
 pub mod diag;
 pub mod diff;
+pub mod fx;
 pub mod hint;
 pub mod load;
 pub mod mentions;
