@@ -61,7 +61,7 @@ pub fn find<'a>(
     for i in order {
         let same = uniq
             .last()
-            .is_some_and(|last: &&str| last.to_ascii_lowercase() == patterns[i].to_ascii_lowercase());
+            .is_some_and(|last: &&str| last.eq_ignore_ascii_case(patterns[i]));
         if same {
             owners_of.last_mut().expect("a pattern before").push(owners[i]);
         } else {

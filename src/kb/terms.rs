@@ -25,8 +25,11 @@ pub enum Status {
     Guidance,
     /// An announced plan (计划, 拟, 将).
     Plan,
-    /// Unconfirmed: rumour or hedged hearsay (传言, 据传, 可能, 或将, 据悉).
+    /// Unconfirmed: rumour or hedged hearsay (传言, 据传, 有消息称, 可能, 或将).
     Rumour,
+    /// A judgement someone makes, with no figure behind it (the author's or 从业者's view:
+    /// "阿里云位置最稳").
+    Opinion,
 }
 
 macro_rules! words {
@@ -62,6 +65,7 @@ words!(Status {
     Guidance => "guidance", "指引", "guid";
     Plan => "plan", "计划", "plan";
     Rumour => "rumour", "传言", "rumour";
+    Opinion => "opinion", "观点", "view";
 });
 
 impl Status {
