@@ -79,6 +79,21 @@ const GOOD: &[(&str, Counts)] = &[
             conflicts: 1,
         },
     ),
+    (
+        // The default KB of format 1, frozen: it must keep loading clean.
+        "v1-default-kb",
+        Counts {
+            sources: 5,
+            vendors: 16,
+            executives: 16,
+            career_moves: 5,
+            deals: 27,
+            series: 61,
+            points: 66,
+            files: 5,
+            conflicts: 0,
+        },
+    ),
 ];
 
 fn root() -> &'static Path {

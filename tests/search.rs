@@ -159,7 +159,7 @@ fn filters_and_numbers() {
     let want: Vec<&str> = kb
         .deals
         .iter()
-        .filter(|d| d.amount.as_ref().is_some_and(|a| a.value.0 >= 1e9))
+        .filter(|d| d.amount.as_ref().is_some_and(|a| a.value.hi >= 1e9))
         .map(|d| d.id.as_str())
         .collect();
     assert!(!want.is_empty());
@@ -187,7 +187,7 @@ fn filters_and_numbers() {
     assert!(ids("tiktok !shein").len() < ids("tiktok").len());
     assert!(ids("value>30 metric:growth").iter().all(|id| {
         let s = kb.series_by_id(id).unwrap();
-        s.points.iter().any(|p| p.value.0 > 30.0)
+        s.points.iter().any(|p| p.value.hi > 30.0)
     }));
 }
 

@@ -36,7 +36,17 @@ struct DealOut<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     amount: Option<&'a Amount>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    change: Option<&'a crate::kb::value::Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    product: Option<&'a String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    series: Option<&'a String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     date: Option<Period>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    inferred: Option<&'a String>,
+    #[serde(skip_serializing_if = "crate::kb::terms::Status::is_actual")]
+    status: crate::kb::terms::Status,
     #[serde(skip_serializing_if = "Option::is_none")]
     summary: Option<&'a String>,
     sources: &'a [String],
@@ -55,7 +65,12 @@ impl<'a> DealOut<'a> {
             counterparty,
             from_vendor,
             amount,
+            change,
+            product,
+            series,
             date,
+            inferred,
+            status,
             summary,
             sources,
             quote,
@@ -69,7 +84,12 @@ impl<'a> DealOut<'a> {
             counterparty: counterparty.as_ref(),
             from_vendor: from_vendor.as_ref(),
             amount: amount.as_ref(),
+            change: change.as_ref(),
+            product: product.as_ref(),
+            series: series.as_ref(),
             date: *date,
+            inferred: inferred.as_ref(),
+            status: *status,
             summary: summary.as_ref(),
             sources,
             quote: quote.as_ref(),

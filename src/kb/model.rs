@@ -4,8 +4,10 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::number::{Currency, Num, Qualifier, Unit};
+use super::number::{Currency, Qualifier, Unit};
 use super::period::Period;
+use super::terms::{Role, Status};
+use super::value::Value;
 
 /// Where a record was read from: which loaded file, its index among that file's records of the same
 /// kind, and its byte span. Diagnostics find field positions through it.
@@ -73,8 +75,16 @@ pub struct Vendor {
     pub name_en: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub aliases: Vec<String>,
+    /// What the organisation is: a cloud business (the default), a parent group, an analyst firm …
+    #[serde(default, skip_serializing_if = "Role::is_cloud")]
+    pub role: Role,
+    /// The parent group: a vendor id (`alibaba`), or, as in format 1, its name as text.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent: Option<String>,
+    /// The month its fiscal year ends (Microsoft: 6), when a source states it; `FY2025` figures of
+    /// it and its units are then placed at their real span.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fiscal_year_end: Option<u8>,
     /// Home market: `China`, `Global`, `US` …
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
@@ -142,6 +152,12 @@ pub struct CareerMove {
     pub to_org: Option<String>,
     /// Role taken (or held, for a departure).
     pub role: String,
+    /// `rumour` for a move the source only reports as talk; `plan` for an announced one.
+    #[serde(default, skip_serializing_if = "Status::is_actual")]
+    pub status: Status,
+    /// Why the date was inferred, when the source does not state it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inferred: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
     /// Source id; defaults to the executive's sources.
@@ -163,11 +179,17 @@ pub enum DealKind {
     JointVenture,
     Acquisition,
     PriceChange,
+    Launch,
+    Discontinuation,
+    Reorganisation,
+    Layoff,
+    Incident,
+    DataCenter,
     Other,
 }
 
 impl DealKind {
-    pub const ALL: [DealKind; 10] = [
+    pub const ALL: [DealKind; 16] = [
         DealKind::Order,
         DealKind::Contract,
         DealKind::Procurement,
@@ -177,6 +199,12 @@ impl DealKind {
         DealKind::JointVenture,
         DealKind::Acquisition,
         DealKind::PriceChange,
+        DealKind::Launch,
+        DealKind::Discontinuation,
+        DealKind::Reorganisation,
+        DealKind::Layoff,
+        DealKind::Incident,
+        DealKind::DataCenter,
         DealKind::Other,
     ];
 
@@ -191,6 +219,12 @@ impl DealKind {
             DealKind::JointVenture => "joint-venture",
             DealKind::Acquisition => "acquisition",
             DealKind::PriceChange => "price-change",
+            DealKind::Launch => "launch",
+            DealKind::Discontinuation => "discontinuation",
+            DealKind::Reorganisation => "reorganisation",
+            DealKind::Layoff => "layoff",
+            DealKind::Incident => "incident",
+            DealKind::DataCenter => "data-center",
             DealKind::Other => "other",
         }
     }
@@ -207,6 +241,12 @@ impl DealKind {
             DealKind::JointVenture => "合资",
             DealKind::Acquisition => "收购",
             DealKind::PriceChange => "调价",
+            DealKind::Launch => "发布",
+            DealKind::Discontinuation => "下线",
+            DealKind::Reorganisation => "调整",
+            DealKind::Layoff => "裁员",
+            DealKind::Incident => "故障",
+            DealKind::DataCenter => "节点",
             DealKind::Other => "其他",
         }
     }
@@ -216,20 +256,18 @@ impl DealKind {
 #[derive(Clone, Debug, PartialEq, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Amount {
-    pub value: Num,
+    /// One number or a range (`"20-30亿"`).
+    pub value: Value,
     pub currency: Currency,
     #[serde(default, skip_serializing_if = "Qualifier::is_exact")]
     pub qualifier: Qualifier,
 }
 
 impl Amount {
-    /// `>10亿元`, `~$1.5B`.
+    /// `>10亿元`, `~$1.5B`, `20–30亿元`.
     pub fn human(&self) -> String {
-        format!(
-            "{}{}",
-            self.qualifier.prefix(),
-            super::number::human_money(self.value.0, self.currency)
-        )
+        let money = |v| super::number::human_money(v, self.currency);
+        format!("{}{}", self.qualifier.prefix(), self.value.show(money))
     }
 }
 
@@ -250,8 +288,23 @@ pub struct Deal {
     pub from_vendor: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<Amount>,
+    /// For a price change: by how much, in percent, signed (`"+15%"`, `"-12%..-10%"`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub change: Option<Value>,
+    /// The product or service concerned, as written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub product: Option<String>,
+    /// The series (an id) whose figures this changes, e.g. a price series.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub series: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<Period>,
+    /// Why the date was inferred, when the source does not state it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inferred: Option<String>,
+    /// How sure it is: `actual` (default), `plan`, `rumour` …
+    #[serde(default, skip_serializing_if = "Status::is_actual")]
+    pub status: Status,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
     pub sources: Vec<String>,
@@ -273,6 +326,7 @@ pub enum Metric {
     Price,
     Profit,
     Customers,
+    Rank,
     Other,
 }
 
@@ -287,6 +341,7 @@ impl Metric {
             Metric::Price => "price",
             Metric::Profit => "profit",
             Metric::Customers => "customers",
+            Metric::Rank => "rank",
             Metric::Other => "other",
         }
     }
@@ -301,12 +356,21 @@ pub struct Series {
     /// Whose figure it is (a vendor id) …
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vendor: Option<String>,
-    /// … or the market it measures.
+    /// The market it measures (`中国AI云`); with a vendor, the market the vendor's share or rank is
+    /// of.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub market: Option<String>,
+    /// What is measured: `revenue`, `token-calls`, `iaas-revenue` …; `not-stated` when the source
+    /// does not say. Figures on different bases are never ranked together.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub basis: Option<String>,
+    /// A business segment of the vendor, when the figure is not the whole vendor's
+    /// (`金融科技及企业服务`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub segment: Option<String>,
     pub metric: Metric,
     pub unit: Unit,
-    /// Named report or analyst firm: `IDC`, `Canalys` …
+    /// The report the figures come from: a `[[report]]` id, or (as in format 1) text such as `IDC`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub report: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -323,9 +387,19 @@ pub struct Series {
 #[serde(deny_unknown_fields)]
 pub struct Point {
     pub period: Period,
-    pub value: Num,
+    /// One number or a range (`"20-30亿"`, `"10%-12%"`), in the series' unit.
+    pub value: Value,
     #[serde(default, skip_serializing_if = "Qualifier::is_exact")]
     pub qualifier: Qualifier,
+    /// `actual` (default), `estimate`, `forecast`, `target`, `guidance`, `plan`, `rumour`, `opinion`.
+    #[serde(default, skip_serializing_if = "Status::is_actual")]
+    pub status: Status,
+    /// Why the period was inferred, when the source does not state it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inferred: Option<String>,
+    /// The report this figure comes from, when not the series' (a `[[report]]` id or text).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub report: Option<String>,
     /// Source id stating it; needed when the series cites several.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,

@@ -257,14 +257,54 @@ pub enum Unit {
     Count,
     /// `x`: a multiple.
     Multiple,
+    /// `rank`: a position in a ranking, 1 = first.
+    Rank,
+    /// `hours`, `days`, `months`, `years`: a length of time.
+    Time(TimeUnit),
 }
 
-pub const UNIT_FORMS: &str = "expected `%`, `pp`, `count`, `x`, a currency code (CNY, USD, HKD, EUR, JPY, GBP, SGD) or a price such as `CNY/hour`";
+/// The lengths of time a series may count in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TimeUnit {
+    Hours,
+    Days,
+    Months,
+    Years,
+}
+
+impl TimeUnit {
+    pub const ALL: [TimeUnit; 4] = [TimeUnit::Hours, TimeUnit::Days, TimeUnit::Months, TimeUnit::Years];
+
+    /// The word in TOML: `hours`.
+    pub fn word(self) -> &'static str {
+        match self {
+            TimeUnit::Hours => "hours",
+            TimeUnit::Days => "days",
+            TimeUnit::Months => "months",
+            TimeUnit::Years => "years",
+        }
+    }
+
+    /// The Chinese word after a number: `15小时`.
+    pub fn zh(self) -> &'static str {
+        match self {
+            TimeUnit::Hours => "小时",
+            TimeUnit::Days => "天",
+            TimeUnit::Months => "个月",
+            TimeUnit::Years => "年",
+        }
+    }
+}
+
+pub const UNIT_FORMS: &str = "expected `%`, `pp`, `count`, `x`, `rank`, `hours`, `days`, `months`, `years`, a currency code (CNY, USD, HKD, EUR, JPY, GBP, SGD) or a price such as `CNY/hour`";
 
 impl Unit {
-    /// Money-like units: values must not be negative.
+    /// Units whose values cannot be negative: money, prices, counts, ranks and lengths of time.
     pub fn is_amount(&self) -> bool {
-        matches!(self, Unit::Money(_) | Unit::Price(..) | Unit::Count)
+        matches!(
+            self,
+            Unit::Money(_) | Unit::Price(..) | Unit::Count | Unit::Rank | Unit::Time(_)
+        )
     }
 }
 
@@ -278,7 +318,11 @@ impl FromStr for Unit {
             "pp" => return Ok(Unit::PercentPoints),
             "count" => return Ok(Unit::Count),
             "x" => return Ok(Unit::Multiple),
+            "rank" => return Ok(Unit::Rank),
             _ => {}
+        }
+        if let Some(t) = TimeUnit::ALL.into_iter().find(|u| u.word() == t) {
+            return Ok(Unit::Time(t));
         }
         let (cur, per) = match t.split_once('/') {
             Some((c, p)) => (c.trim(), Some(p.trim())),
@@ -293,6 +337,11 @@ impl FromStr for Unit {
                 "percent" | "pct" | "％" => Some("%".into()),
                 "times" | "倍" => Some("x".into()),
                 "个" | "家" | "number" => Some("count".into()),
+                "hour" | "h" | "小时" => Some("hours".into()),
+                "day" | "天" => Some("days".into()),
+                "month" | "月" | "个月" => Some("months".into()),
+                "year" | "年" => Some("years".into()),
+                "position" | "名" | "排名" => Some("rank".into()),
                 _ => None,
             });
             return Err((format!("unknown unit `{s}`: {UNIT_FORMS}"), hint));
@@ -317,6 +366,8 @@ impl fmt::Display for Unit {
             Unit::Price(c, p) => write!(f, "{c}/{p}"),
             Unit::Count => f.write_str("count"),
             Unit::Multiple => f.write_str("x"),
+            Unit::Rank => f.write_str("rank"),
+            Unit::Time(t) => f.write_str(t.word()),
         }
     }
 }
@@ -348,7 +399,7 @@ impl schemars::JsonSchema for Unit {
         schemars::json_schema!({
             "description": UNIT_FORMS,
             "type": "string",
-            "pattern": "^(%|pp|count|x|(CNY|USD|HKD|EUR|JPY|GBP|SGD)(/.+)?)$"
+            "pattern": "^(%|pp|count|x|rank|hours|days|months|years|(CNY|USD|HKD|EUR|JPY|GBP|SGD)(/.+)?)$"
         })
     }
 }
@@ -437,6 +488,8 @@ pub fn human_value(value: f64, unit: &Unit) -> String {
             format!("{}{suf}", trim_num(n))
         }
         Unit::Multiple => format!("{}x", trim_num(value)),
+        Unit::Rank => format!("#{}", trim_num(value)),
+        Unit::Time(t) => format!("{}{}", trim_num(value), t.zh()),
     }
 }
 

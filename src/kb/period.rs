@@ -21,8 +21,42 @@ pub enum Period {
     Quarter(u16, u8),
     Month(u16, u8),
     Day(u16, u8, u8),
-    /// A span of whole years, `2025..2030` (a CAGR, a plan): first and last year, first < last.
-    Years(u16, u16),
+    /// A span from one period to a later one of the same granularity, both included:
+    /// `2025..2030` (a CAGR, a plan), `2024-Q4..2025-Q3` (four quarters), `2025-H1..2025-H2`.
+    /// Stored as the granularity and each end's (year, part); the part is 0 for years.
+    Span(Gran, (u16, u8), (u16, u8)),
+}
+
+/// The granularity of a [`Period::Span`]'s two ends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Gran {
+    Year,
+    Half,
+    Quarter,
+    Month,
+}
+
+impl Gran {
+    /// The period of this granularity at (year, part).
+    fn at(self, (y, i): (u16, u8)) -> Period {
+        match self {
+            Gran::Year => Period::Year(y),
+            Gran::Half => Period::Half(y, i),
+            Gran::Quarter => Period::Quarter(y, i),
+            Gran::Month => Period::Month(y, i),
+        }
+    }
+
+    /// The granularity and (year, part) of a period that can end a span.
+    fn of(p: Period) -> Option<(Gran, (u16, u8))> {
+        match p {
+            Period::Year(y) => Some((Gran::Year, (y, 0))),
+            Period::Half(y, h) => Some((Gran::Half, (y, h))),
+            Period::Quarter(y, q) => Some((Gran::Quarter, (y, q))),
+            Period::Month(y, m) => Some((Gran::Month, (y, m))),
+            Period::FiscalYear(_) | Period::Day(..) | Period::Span(..) => None,
+        }
+    }
 }
 
 /// A calendar month, `(year, month)`: the unit of [`Period::span`].
@@ -37,7 +71,15 @@ impl Period {
             | Period::Quarter(y, _)
             | Period::Month(y, _)
             | Period::Day(y, _, _)
-            | Period::Years(y, _) => y,
+            | Period::Span(_, (y, _), _) => y,
+        }
+    }
+
+    /// A span's first and last period; any other period is both.
+    pub fn ends(self) -> (Period, Period) {
+        match self {
+            Period::Span(g, a, b) => (g.at(a), g.at(b)),
+            p => (p, p),
         }
     }
 
@@ -55,7 +97,7 @@ impl Period {
             Period::Half(y, h) => ((y, (h - 1) * 6 + 1), (y, h * 6)),
             Period::Quarter(y, q) => ((y, (q - 1) * 3 + 1), (y, q * 3)),
             Period::Month(y, m) | Period::Day(y, m, _) => ((y, m), (y, m)),
-            Period::Years(a, b) => ((a, 1), (b, 12)),
+            Period::Span(g, a, b) => (g.at(a).span(None).0, g.at(b).span(None).1),
         }
     }
 
@@ -64,7 +106,10 @@ impl Period {
     /// year, the longer span first). Fiscal years rank just after their calendar year.
     fn sort_key(self) -> (u16, u8, u8, u8, u16) {
         match self {
-            Period::Years(a, b) => (a, 1, 1, 0, u16::MAX - b),
+            Period::Span(..) => {
+                let ((y, m), (ey, em)) = self.span(None);
+                (y, m, 1, 0, u16::MAX - (ey * 12 + em as u16))
+            }
             Period::Year(y) => (y, 1, 1, 1, 0),
             Period::FiscalYear(y) => (y, 1, 1, 2, 0),
             Period::Half(y, h) => (y, (h - 1) * 6 + 1, 1, 3, 0),
@@ -79,12 +124,11 @@ impl Period {
         if self == other {
             return true;
         }
-        if let Period::Years(a, b) = other {
-            let ((first, _), (last, _)) = self.span(None);
-            return a <= first && last <= b;
-        }
-        if let Period::Years(..) = self {
-            return false;
+        if matches!(self, Period::Span(..)) || matches!(other, Period::Span(..)) {
+            // By the months covered: a span lies within any period whose months hold its own.
+            let (a, b) = self.span(None);
+            let (c, d) = other.span(None);
+            return !matches!(other, Period::Day(..)) && c <= a && b <= d;
         }
         let (y, m0, _, _, _) = self.sort_key();
         let ((_, m_first), (_, m_last)) = self.span(None);
@@ -95,7 +139,7 @@ impl Period {
             Period::Half(oy, h) => oy == y && m_first > (h - 1) * 6 && m_last <= h * 6,
             Period::Quarter(oy, q) => oy == y && m_first > (q - 1) * 3 && m_last <= q * 3,
             Period::Month(oy, om) => oy == y && m_first == om && m_last == om,
-            Period::Day(..) | Period::Years(..) => false,
+            Period::Day(..) | Period::Span(..) => false,
         }
     }
 }
@@ -121,7 +165,7 @@ impl fmt::Display for Period {
             Period::Quarter(y, q) => write!(f, "{y}-Q{q}"),
             Period::Month(y, m) => write!(f, "{y}-{m:02}"),
             Period::Day(y, m, d) => write!(f, "{y}-{m:02}-{d:02}"),
-            Period::Years(a, b) => write!(f, "{a}..{b}"),
+            Period::Span(g, a, b) => write!(f, "{}..{}", g.at(a), g.at(b)),
         }
     }
 }
@@ -138,8 +182,7 @@ impl fmt::Display for PeriodError {
 
 impl std::error::Error for PeriodError {}
 
-pub const PERIOD_FORMS: &str =
-    "expected a period like `2025`, `FY2025`, `2025-H1`, `2025-Q2`, `2025-09`, `2025-09-11` or `2025..2030`";
+pub const PERIOD_FORMS: &str = "expected a period like `2025`, `FY2025`, `2025-H1`, `2025-Q2`, `2025-09`, `2025-09-11`, or a span such as `2025..2030` or `2024-Q4..2025-Q3`";
 
 fn days_in_month(y: u16, m: u8) -> u8 {
     match m {
@@ -192,13 +235,18 @@ impl FromStr for Period {
         let s = raw.trim();
         let bad = || PeriodError(format!("invalid period `{raw}`: {PERIOD_FORMS}"));
         if let Some((a, b)) = s.split_once("..").or_else(|| s.split_once('–')) {
-            let (a, b) = (parse_year(a.trim(), raw)?, parse_year(b.trim(), raw)?);
-            if a >= b {
-                return Err(PeriodError(format!(
-                    "invalid period `{raw}`: a span of years goes from an earlier year to a later one, such as `2025..2030`"
-                )));
-            }
-            return Ok(Period::Years(a, b));
+            let (a, b): (Period, Period) = (a.trim().parse()?, b.trim().parse()?);
+            let spanning = |why: &str| {
+                PeriodError(format!(
+                    "invalid period `{raw}`: {why}; a span goes from a period to a later one of the same kind, such as `2025..2030` or `2024-Q4..2025-Q3`"
+                ))
+            };
+            return match (Gran::of(a), Gran::of(b)) {
+                (Some((g, x)), Some((h, y))) if g == h && a < b => Ok(Period::Span(g, x, y)),
+                (Some((g, _)), Some((h, _))) if g == h => Err(spanning("its end is not after its start")),
+                (Some(_), Some(_)) => Err(spanning("its ends are periods of different kinds")),
+                _ => Err(spanning("a fiscal year, a day or a span cannot end a span")),
+            };
         }
         if let Some(rest) = s.strip_prefix("FY").or_else(|| s.strip_prefix("fy")) {
             return Ok(Period::FiscalYear(parse_year(rest, raw)?));
@@ -297,7 +345,7 @@ impl schemars::JsonSchema for Period {
         schemars::json_schema!({
             "description": "A period: `2025`, `FY2025`, `2025-H1`, `2025-Q2`, `2025-09` or `2025-09-11` (a bare TOML date is accepted too).",
             "anyOf": [
-                { "type": "string", "pattern": "^(FY)?[0-9]{4}$|^[0-9]{4}(\\.\\.|–)[0-9]{4}$|^[0-9]{4}-(H[12]|Q[1-4]|(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)$" },
+                { "type": "string", "pattern": "^(FY)?[0-9]{4}$|\\.\\.|–|^[0-9]{4}-(H[12]|Q[1-4]|(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)$" },
                 { "type": "integer", "minimum": MIN_YEAR, "maximum": MAX_YEAR },
                 { "type": "string", "format": "date" }
             ]
@@ -328,7 +376,9 @@ mod tests {
         ] {
             assert_eq!(p(s).to_string(), s);
         }
-        assert_eq!(p("2025–2030"), Period::Years(2025, 2030));
+        assert_eq!(p("2025–2030"), p("2025..2030"));
+        assert_eq!(p("2024-Q4..2025-Q3").to_string(), "2024-Q4..2025-Q3");
+        assert_eq!(p("2024-q4 .. 2025-q3").to_string(), "2024-Q4..2025-Q3");
         assert_eq!(p("2025-q3"), Period::Quarter(2025, 3));
         assert_eq!(p("fy2024"), Period::FiscalYear(2024));
     }
@@ -346,10 +396,12 @@ mod tests {
             ("", "expected a period"),
             ("2025-Q1-01", "expected a period"),
             ("Q1 2025", "expected a period"),
-            ("2030..2025", "earlier year to a later one"),
-            ("2025..2025", "earlier year to a later one"),
+            ("2030..2025", "not after its start"),
+            ("2025..2025", "not after its start"),
             ("2025..25", "expected a period"),
-            ("2025-Q1..2025-Q3", "expected a period"),
+            ("2025-Q1..2025-09", "different kinds"),
+            ("FY2024..FY2025", "cannot end a span"),
+            ("2025-01-01..2025-02-01", "cannot end a span"),
         ] {
             let e = s.parse::<Period>().unwrap_err();
             assert!(e.0.contains(needle), "{s}: {e}");

@@ -356,13 +356,13 @@ pub fn validate(kb: &Kb, files: &[SourceFile], broken: &Broken, diags: &mut Vec<
             ids.check(&mut ctx, Kind::Vendor, v, Kind::Deal, o, &[K("from_vendor")]);
         }
         if let Some(a) = &d.amount
-            && a.value.0 < 0.0
+            && a.value.lo < 0.0
         {
             ctx.error(
                 Kind::Deal,
                 o,
                 &[K("amount"), K("value")],
-                format!("an amount cannot be negative (got {})", a.value.0),
+                format!("an amount cannot be negative (got {})", a.value),
                 None,
             );
         }
@@ -416,24 +416,24 @@ pub fn validate(kb: &Kb, files: &[SourceFile], broken: &Broken, diags: &mut Vec<
                     Some("add `source = \"<source id>\"` to the point".into()),
                 );
             }
-            if s.unit.is_amount() && p.value.0 < 0.0 {
+            if s.unit.is_amount() && p.value.lo < 0.0 {
                 ctx.error(
                     Kind::Series,
                     o,
                     &at("value"),
-                    format!("a value in `{}` cannot be negative (got {})", s.unit, p.value.0),
+                    format!("a value in `{}` cannot be negative (got {})", s.unit, p.value),
                     None,
                 );
             }
             if s.metric == Metric::MarketShare
                 && s.unit == Unit::Percent
-                && !(0.0..=100.0).contains(&p.value.0)
+                && !((0.0..=100.0).contains(&p.value.lo) && (0.0..=100.0).contains(&p.value.hi))
             {
                 ctx.error(
                     Kind::Series,
                     o,
                     &at("value"),
-                    format!("a market share must be between 0 and 100 % (got {})", p.value.0),
+                    format!("a market share must be between 0 and 100 % (got {})", p.value),
                     None,
                 );
             }

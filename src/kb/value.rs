@@ -30,6 +30,29 @@ pub enum Cmp {
     Gt,
 }
 
+impl Cmp {
+    pub fn holds(self, a: f64, b: f64) -> bool {
+        match self {
+            Cmp::Lt => a < b,
+            Cmp::Le => a <= b,
+            // Stored figures are decimal text parsed to f64; compare with a relative tolerance.
+            Cmp::Eq => (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0),
+            Cmp::Ge => a >= b,
+            Cmp::Gt => a > b,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Cmp::Lt => "<",
+            Cmp::Le => "<=",
+            Cmp::Eq => "=",
+            Cmp::Ge => ">=",
+            Cmp::Gt => ">",
+        }
+    }
+}
+
 pub const RANGE_FORMS: &str = "expected a number such as `18.5` or `\"635亿\"`, or a range such as `\"20-30亿\"`, `\"10%-12%\"` or `\"-12..-10\"` (smaller end first)";
 
 impl Value {
@@ -51,7 +74,8 @@ impl Value {
     }
 
     /// The sort rule: by the middle of the range, then the narrower first; a plain number sorts as
-    /// a range of width 0. So 20–30亿 sorts with 25亿, just after it.
+    /// a range of width 0. So 20–30亿 sorts with 25亿, just after it. (Table columns sort by the
+    /// middle alone and keep the tab's order among equals.)
     pub fn sort_key(&self) -> (f64, f64) {
         (self.mid(), self.hi - self.lo)
     }
@@ -65,13 +89,7 @@ impl Value {
     /// never hides a figure that may qualify (`amount>=25亿` keeps a 20–30亿 deal, which then
     /// shows as a range); `=` asks whether the number lies in the range.
     pub fn meets(&self, cmp: Cmp, x: f64) -> bool {
-        match cmp {
-            Cmp::Lt => self.lo < x,
-            Cmp::Le => self.lo <= x,
-            Cmp::Eq => self.lo <= x && x <= self.hi,
-            Cmp::Ge => self.hi >= x,
-            Cmp::Gt => self.hi > x,
-        }
+        cmp.holds(self.lo, x) || cmp.holds(self.hi, x) || (cmp == Cmp::Eq && self.lo <= x && x <= self.hi)
     }
 
     /// Both ends through `f` (a number formatter) and joined, the unit written once when both
@@ -137,6 +155,17 @@ fn side(raw: &str, whole: &str) -> Result<(f64, Option<&'static str>), String> {
         .parse()
         .map_err(|_| format!("invalid value `{whole}`: {RANGE_FORMS}"))?;
     Ok((n.0, suffix))
+}
+
+/// A plain number as `f64` prints it; a range as `lo..hi` (messages).
+impl fmt::Display for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.is_range() {
+            write!(f, "{}..{}", self.lo, self.hi)
+        } else {
+            write!(f, "{}", self.lo)
+        }
+    }
 }
 
 impl FromStr for Value {

@@ -34,37 +34,7 @@ pub struct Filter {
     pub column: usize,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Cmp {
-    Lt,
-    Le,
-    Eq,
-    Ge,
-    Gt,
-}
-
-impl Cmp {
-    pub fn holds(self, a: f64, b: f64) -> bool {
-        match self {
-            Cmp::Lt => a < b,
-            Cmp::Le => a <= b,
-            // Stored figures are decimal text parsed to f64; compare with a relative tolerance.
-            Cmp::Eq => (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0),
-            Cmp::Ge => a >= b,
-            Cmp::Gt => a > b,
-        }
-    }
-
-    fn as_str(self) -> &'static str {
-        match self {
-            Cmp::Lt => "<",
-            Cmp::Le => "<=",
-            Cmp::Eq => "=",
-            Cmp::Ge => ">=",
-            Cmp::Gt => ">",
-        }
-    }
-}
+pub use crate::kb::value::Cmp;
 
 /// What `kind:` selects: a kind of record or a kind of deal.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -203,7 +203,7 @@ pub(super) const DEAL_COLS: &[Column] = &[
         match &kb.deals[i].amount {
             Some(a) => Cell {
                 text: a.human(),
-                key: SortKey::Num(a.value.0),
+                key: SortKey::Num(a.value.mid()),
             },
             None => Cell::empty(),
         }
@@ -232,10 +232,10 @@ pub(super) const TREND_COLS: &[Column] = &[
                 text: clean(&format!(
                     "{}{}",
                     p.qualifier.prefix(),
-                    number::human_value(p.value.0, &s.unit)
+                    p.value.show(|x| number::human_value(x, &s.unit))
                 ))
                 .into_owned(),
-                key: SortKey::Num(p.value.0),
+                key: SortKey::Num(p.value.mid()),
             },
             None => Cell::empty(),
         }

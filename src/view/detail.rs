@@ -281,7 +281,7 @@ pub fn detail(kb: &Kb, target: &Target) -> Option<Detail> {
                     "{} ({} {} {})",
                     a.human(),
                     a.qualifier.word().replace('-', " "),
-                    number::grouped(a.value.0),
+                    a.value.show(number::grouped),
                     a.currency
                 );
                 field(&mut b, "Amount", Some(&exact));

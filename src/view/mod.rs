@@ -430,7 +430,11 @@ pub fn main_series<'k>(kb: &'k Kb, vendor: &str) -> Option<&'k Series> {
 
 /// A value in a series' unit for display.
 pub fn human_point(unit: &Unit, p: &crate::kb::Point) -> String {
-    format!("{}{}", p.qualifier.prefix(), number::human_value(p.value.0, unit))
+    format!(
+        "{}{}",
+        p.qualifier.prefix(),
+        p.value.show(|x| number::human_value(x, unit))
+    )
 }
 
 #[cfg(test)]

@@ -38,7 +38,7 @@ fn slot(p: Period) -> Option<(u8, i64)> {
         Period::Half(y, h) => Some((2, y as i64 * 2 + h as i64)),
         Period::Quarter(y, q) => Some((3, y as i64 * 4 + q as i64)),
         Period::Month(y, m) => Some((4, y as i64 * 12 + m as i64)),
-        Period::Day(..) | Period::Years(..) => None,
+        Period::Day(..) | Period::Span(..) => None,
     }
 }
 
@@ -73,10 +73,10 @@ pub fn series_values(s: &Series) -> Vec<(Period, Option<f64>)> {
     for p in pts {
         match merged.last_mut() {
             Some((per, sum, n)) if *per == p.period => {
-                *sum += p.value.0;
+                *sum += p.value.mid();
                 *n += 1;
             }
-            _ => merged.push((p.period, p.value.0, 1)),
+            _ => merged.push((p.period, p.value.mid(), 1)),
         }
     }
     let slots: Option<Vec<(u8, i64)>> = merged.iter().map(|(p, _, _)| slot(*p)).collect();

@@ -143,14 +143,14 @@ impl Check {
                     && kb.deals[i]
                         .amount
                         .as_ref()
-                        .is_some_and(|a| cur.is_none_or(|cur| a.currency == cur) && c.holds(a.value.0, *v))
+                        .is_some_and(|a| cur.is_none_or(|cur| a.currency == cur) && a.value.meets(*c, *v))
             }
             Check::Value(c, v, unit) => {
                 doc.kind() == Kind::Series && {
                     let s = &kb.series[i];
                     unit.as_ref().is_none_or(|u| {
                         *u == s.unit || matches!((u, &s.unit), (Unit::Money(_), Unit::Money(_)))
-                    }) && s.points.iter().any(|p| c.holds(p.value.0, *v))
+                    }) && s.points.iter().any(|p| p.value.meets(*c, *v))
                 }
             }
         }
