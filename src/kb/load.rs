@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde::de::DeserializeOwned;
 use serde_spanned::Spanned;
-use toml::de::{DeTable, DeValue, ValueDeserializer};
+use toml::de::{DeTable, DeValue};
 
 use super::diag::{Diagnostic, SourceFile};
 use super::hint;
@@ -712,14 +712,18 @@ fn read_record<'t, T: Record>(
         Some(DeValue::String(s)) => Some(s.clone()),
         _ => None,
     };
-    match T::deserialize(ValueDeserializer::from(item)) {
-        Ok(mut r) => {
+    // Every bad field of the record is reported, not only the first (see `peel`).
+    let peeled = super::peel::read::<T>(item);
+    match peeled.record {
+        Some(mut r) => {
             *r.origin_mut() = origin;
             into.push(r);
         }
-        Err(e) => {
+        None => {
             broken_ids.extend(id);
-            diags.push(toml_diag(origin.file, &e, offset, origin.span.clone()));
+            for e in &peeled.errors {
+                diags.push(toml_diag(origin.file, e, offset, origin.span.clone()));
+            }
         }
     }
 }

@@ -9,6 +9,7 @@ pub mod load;
 pub mod mentions;
 pub mod model;
 pub mod number;
+pub mod peel;
 pub mod period;
 pub mod terms;
 pub mod validate;
