@@ -38,6 +38,8 @@ struct DealOut<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     change: Option<&'a crate::kb::value::Value>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    direction: Option<crate::kb::terms::Direction>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     product: Option<&'a String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     series: Option<&'a String>,
@@ -66,6 +68,7 @@ impl<'a> DealOut<'a> {
             from_vendor,
             amount,
             change,
+            direction,
             product,
             series,
             date,
@@ -85,6 +88,7 @@ impl<'a> DealOut<'a> {
             from_vendor: from_vendor.as_ref(),
             amount: amount.as_ref(),
             change: change.as_ref(),
+            direction: *direction,
             product: product.as_ref(),
             series: series.as_ref(),
             date: *date,

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::number::{Currency, Qualifier, Unit};
 use super::period::Period;
-use super::terms::{Role, Status};
+use super::terms::{Direction, Role, Status, Topic};
 use super::value::Value;
 
 /// Where a record was read from: which loaded file, its index among that file's records of the same
@@ -291,6 +291,10 @@ pub struct Deal {
     /// For a price change: by how much, in percent, signed (`"+15%"`, `"-12%..-10%"`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub change: Option<Value>,
+    /// For a price change whose size the source does not give: which way it went (`up`, `down`).
+    /// With a `change`, it must agree with the change's sign.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub direction: Option<Direction>,
     /// The product or service concerned, as written.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub product: Option<String>,
@@ -416,4 +420,81 @@ impl Series {
         v.sort_by_key(|p| p.period);
         v
     }
+}
+
+/// A report a figure comes from: an analyst firm's study, a company's earnings report, an internal
+/// reckoning. Series and points name it in `report`.
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Report {
+    pub id: String,
+    /// Who published it: a vendor id (an analyst firm, the company itself) or its name as text.
+    pub publisher: String,
+    /// The report's title as written, if the source gives one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// The period it covers, if stated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period: Option<Period>,
+    /// When it was published, if stated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<Period>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
+    pub sources: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quote: Option<String>,
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub origin: Origin,
+}
+
+/// A checkable statement that is not a series of figures, a deal or a career move: a ranking, a
+/// rivalry, a KPI, how a group is organised, how concentrated a market is.
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Fact {
+    pub id: String,
+    pub topic: Topic,
+    /// Ids of the records the statement is about (at least one).
+    pub subject: Vec<String>,
+    /// Ids on the other side, if any: the rival, the customer, the unit merged into.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub object: Vec<String>,
+    /// The statement, short, in the source's words.
+    pub text: String,
+    /// The market a ranking or share is of.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub market: Option<String>,
+    /// What a ranking is measured by (`revenue`, `usage` …).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub basis: Option<String>,
+    /// The report it comes from: a `[[report]]` id or text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub report: Option<String>,
+    /// A position, 1 = first, for a ranking.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rank: Option<u32>,
+    /// A figure the statement gives (`超过七成` → `70`, unit `%`, qualifier `over`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<Value>,
+    /// The unit of `value` (required with it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<Unit>,
+    #[serde(default, skip_serializing_if = "Qualifier::is_exact")]
+    pub qualifier: Qualifier,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period: Option<Period>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inferred: Option<String>,
+    #[serde(default, skip_serializing_if = "Status::is_actual")]
+    pub status: Status,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    pub sources: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quote: Option<String>,
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub origin: Origin,
 }

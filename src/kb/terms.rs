@@ -1,4 +1,5 @@
-//! Small vocabularies of the v2 format: a figure's status and an organisation's role. Each is
+//! Small vocabularies of the v2 format: a figure's status, an organisation's role, a fact's topic
+//! and a price change's direction. Each is
 //! declared once here with its TOML word, its Chinese word (so `status:目标` works) and the cue
 //! tables and charts show after a value.
 
@@ -112,6 +113,57 @@ impl Role {
     }
 }
 
+/// What a `[[fact]]` states.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Topic {
+    /// A position among others: 第一, 前四, 领跑.
+    Ranking,
+    /// Who competes with whom: 最大的对手.
+    Rivalry,
+    /// A goal or yardstick set for a team, with or without a figure: 考核, 指标.
+    Kpi,
+    /// A direction taken: 降本增效, 出海.
+    Strategy,
+    /// How an organisation is put together: 并入, 旗下, 事业部.
+    Structure,
+    /// A region, node or data centre.
+    Node,
+    /// How much of a market a few players hold: 超过七成.
+    Concentration,
+    /// A product and what it is.
+    Product,
+    /// A rule or policy: 东数西算, export controls.
+    Policy,
+    Other,
+}
+
+words!(Topic {
+    Ranking => "ranking", "排名", "";
+    Rivalry => "rivalry", "竞争", "";
+    Kpi => "kpi", "考核", "";
+    Strategy => "strategy", "战略", "";
+    Structure => "structure", "架构", "";
+    Node => "node", "节点", "";
+    Concentration => "concentration", "集中度", "";
+    Product => "product", "产品", "";
+    Policy => "policy", "政策", "";
+    Other => "other", "其他", "";
+});
+
+/// Which way a price moved.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Direction {
+    Up,
+    Down,
+}
+
+words!(Direction {
+    Up => "up", "涨价", "↑";
+    Down => "down", "降价", "↓";
+});
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -124,6 +176,10 @@ mod tests {
             assert_eq!(back, s);
             assert_eq!(Status::from_word(s.zh()), Some(s));
             assert_eq!(Status::from_word(&s.as_str().to_uppercase()), Some(s));
+        }
+        for &t in Topic::ALL {
+            assert_eq!(Topic::from_word(t.as_str()), Some(t));
+            assert_eq!(Topic::from_word(t.zh()), Some(t));
         }
         for &r in Role::ALL {
             let t: toml::Value = toml::from_str(&format!("v = \"{}\"", r.as_str())).unwrap();
