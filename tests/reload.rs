@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use marketlens::search::Index;
-use marketlens::tui::app::{App, Input, Msg};
+use marketlens::tui::app::{App, Effect, Input, Msg};
 use marketlens::tui::ui;
 use marketlens::view::Tab;
 use ratatui::Terminal;
@@ -250,9 +250,9 @@ fn stale_reload_answers_are_dropped_and_the_built_in_kb_does_not_reload() {
     let dir = kb_copy();
     let mut a = open(dir.path());
     a.update(Msg::KbChanged);
-    let first = a.reload.outbox.take().unwrap();
+    let first = take_reload(&mut a).unwrap();
     a.update(Msg::KbChanged);
-    assert!(a.reload.outbox.unwrap() > first);
+    assert!(asked_reload(&a).unwrap() > first);
     let (outcome, _) = marketlens::tui::reload::load(dir.path(), &a.kb, &[]);
     let old = Arc::new(marketlens::tui::reload::Reload {
         generation: first,
@@ -268,7 +268,23 @@ fn stale_reload_answers_are_dropped_and_the_built_in_kb_does_not_reload() {
     let mut b = App::new(l.kb, l.label, 120, 40);
     key(&mut b, KeyCode::Char('r'));
     assert!(b.status.contains("built-in KB does not change"), "{}", b.status);
-    assert!(b.reload.outbox.is_none());
+    assert!(asked_reload(&b).is_none());
+}
+
+/// The load the app asks for, if it asks for one (left for `settle` to run).
+fn asked_reload(a: &App) -> Option<u64> {
+    a.effects().iter().find_map(|e| match e {
+        Effect::Reload(generation) => Some(*generation),
+        _ => None,
+    })
+}
+
+/// The load the app asks for, taken (the test answers it).
+fn take_reload(a: &mut App) -> Option<u64> {
+    a.take_effects().into_iter().find_map(|e| match e {
+        Effect::Reload(generation) => Some(generation),
+        _ => None,
+    })
 }
 
 /// Wait for the watcher's callback; `false` after `secs` without one.
@@ -394,7 +410,7 @@ fn a_fifo_in_place_of_a_kb_file_is_an_error_and_later_reloads_still_run() {
     // What the explorer's loop does with a change: the request goes to the reload thread.
     let reload = |a: &mut App| {
         a.update(Msg::KbChanged);
-        let generation = a.reload.outbox.take().expect("a reload request");
+        let generation = take_reload(a).expect("a reload request");
         reloader.submit(generation, a.kb.clone(), a.sorts());
         let r = rx
             .recv_timeout(std::time::Duration::from_secs(60))

@@ -1,17 +1,22 @@
 //! The explorer's state and `update`: every input becomes a message, and `update` is the only
 //! place state changes. No terminal here, so all of it is testable as plain data.
 //!
-//! Searches are requests in `outbox`: the event loop hands them to the background worker and
-//! feeds its answers back as `Msg::Search`; tests call `settle` to run them in place. Answers to
-//! requests that are no longer awaited (the user typed on, or pressed Esc) are dropped.
+//! Keys arrive as crossterm events and are turned into our own [`Key`] once, at the top of
+//! `update`; from there on the key table (`keymap`) decides what they do.
+//!
+//! What `update` cannot do itself (search, load the KB again, write to the terminal) it leaves as
+//! [`Effect`]s, run by [`App::run_effects`] with a [`Runner`]: the event loop's runner hands them
+//! to the worker, the reload thread and the terminal, `settle`'s runs them in place (tests and
+//! benchmarks). Answers come back as messages carrying the request's id or generation; answers
+//! no longer awaited (the user typed on, or pressed Esc, or a newer load was asked) are dropped.
 
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+use ratatui::crossterm::event::{KeyEvent, MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::{Position, Rect};
 
-use super::keymap::{self, Action, Context};
+use super::keymap::{self, Action, Context, Key};
 use super::layout::{self, Areas};
 use super::reload::{Problem, Reload};
 pub use super::tabs::{Filter, TabState, tab_states};
@@ -42,6 +47,115 @@ pub enum Msg {
     Continued,
 }
 
+/// Work `update` leaves for others: what it asks of the worker, the reload thread and the
+/// terminal. [`App::run_effects`] is the one place effects are run, for the event loop and for
+/// `settle` alike; a [`Runner`] supplies the means.
+#[derive(Clone)]
+pub enum Effect {
+    /// Search; the answer comes back as `Msg::Search` with the request's id.
+    Search(Request),
+    /// Searches from now on are of this index (the KB was reloaded): narrowing starts afresh.
+    UseIndex(Arc<Index>),
+    /// Load the KB from disk again; the answer comes back as `Msg::Reloaded` with this generation.
+    Reload(u64),
+    /// Put text on the clipboard (OSC 52).
+    Clipboard(String),
+    /// Restore the terminal and stop, like any job (Ctrl-z, SIGTSTP); returns once continued.
+    Suspend,
+    /// After SIGCONT: put the terminal back in the explorer's modes and draw the whole screen.
+    Resume,
+}
+
+impl std::fmt::Debug for Effect {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Effect::Search(r) => f.debug_tuple("Search").field(r).finish(),
+            Effect::UseIndex(ix) => write!(f, "UseIndex({} docs)", ix.docs.len()),
+            Effect::Reload(g) => f.debug_tuple("Reload").field(g).finish(),
+            Effect::Clipboard(t) => f.debug_tuple("Clipboard").field(t).finish(),
+            Effect::Suspend => f.write_str("Suspend"),
+            Effect::Resume => f.write_str("Resume"),
+        }
+    }
+}
+
+/// The means to run effects. Each effect has its method, so a new effect is a new method that
+/// the event loop's runner and `settle`'s must both have.
+pub trait Runner {
+    /// Start a search of `index`; an answer already at hand is returned, to be applied.
+    fn search(&mut self, index: &Arc<Index>, req: Request) -> Option<Msg>;
+    fn use_index(&mut self, index: Arc<Index>);
+    /// Start loading the KB at `path` (the current one is `kb`, sorted by `sorts`).
+    fn reload(
+        &mut self,
+        generation: u64,
+        path: &std::path::Path,
+        kb: &Arc<Kb>,
+        sorts: Vec<Option<Sort>>,
+    ) -> Option<Msg>;
+    fn clipboard(&mut self, text: String) -> std::io::Result<()>;
+    fn suspend(&mut self) -> std::io::Result<()>;
+    fn resume(&mut self) -> std::io::Result<()>;
+}
+
+/// `settle`'s runner: searches and loads run here and now; what is for the terminal is kept.
+#[derive(Default)]
+struct InPlace {
+    searcher: Searcher,
+    terminal: Vec<Effect>,
+}
+
+impl Runner for InPlace {
+    fn search(&mut self, index: &Arc<Index>, req: Request) -> Option<Msg> {
+        let started = std::time::Instant::now();
+        let outcome = self
+            .searcher
+            .run(index, &req.text, req.scope, req.rank, &|| false)?;
+        Some(Msg::Search(Response {
+            id: req.id,
+            scope: req.scope,
+            outcome,
+            took: started.elapsed(),
+        }))
+    }
+
+    fn use_index(&mut self, _: Arc<Index>) {
+        // The last result is about the old index: never narrow from it.
+        self.searcher = Searcher::default();
+    }
+
+    fn reload(
+        &mut self,
+        generation: u64,
+        path: &std::path::Path,
+        kb: &Arc<Kb>,
+        sorts: Vec<Option<Sort>>,
+    ) -> Option<Msg> {
+        let started = std::time::Instant::now();
+        let (outcome, _) = super::reload::load(path, kb, &sorts);
+        Some(Msg::Reloaded(Arc::new(Reload {
+            generation,
+            outcome,
+            took: started.elapsed(),
+        })))
+    }
+
+    fn clipboard(&mut self, text: String) -> std::io::Result<()> {
+        self.terminal.push(Effect::Clipboard(text));
+        Ok(())
+    }
+
+    fn suspend(&mut self) -> std::io::Result<()> {
+        self.terminal.push(Effect::Suspend);
+        Ok(())
+    }
+
+    fn resume(&mut self) -> std::io::Result<()> {
+        self.terminal.push(Effect::Resume);
+        Ok(())
+    }
+}
+
 /// Following the KB on disk.
 #[derive(Clone, Debug, Default)]
 pub struct ReloadState {
@@ -49,8 +163,6 @@ pub struct ReloadState {
     pub asked: u64,
     /// A load is running: since when (the status line shows its progress).
     pub running: Option<std::time::Instant>,
-    /// Set by `update`, taken by the event loop: start the load with this generation.
-    pub outbox: Option<u64>,
     /// The last load failed: the banner shows why, over the last good KB, until one succeeds.
     pub problem: Option<Problem>,
     /// Why edits are not followed automatically (the watcher could not start), if so.
@@ -218,27 +330,20 @@ pub struct App {
     pub quit: bool,
     pub size: Rect,
     pub theme: ui::theme::Theme,
-    /// Searches to run, oldest first; the event loop sends them to the worker.
-    pub outbox: Vec<Request>,
+    /// What `update` left to do, oldest first: taken by `run_effects`.
+    effects: Vec<Effect>,
     next_request: u64,
     /// Where exports with a relative name go (the working directory by default).
     pub export_dir: PathBuf,
-    /// Text to put on the clipboard; the event loop sends it to the terminal (OSC 52).
-    pub clipboard: Option<String>,
     /// The time exports are stamped with (tests fix it).
     pub clock: fn() -> clock::Stamp,
     /// The KB's file or directory, when it has one to reload from (not the built-in KB).
     pub kb_path: Option<PathBuf>,
     pub reload: ReloadState,
-    /// Set by `update` (Ctrl-z, SIGTSTP), taken by the event loop: restore the terminal and stop.
-    pub suspend: bool,
-    /// Set by `update` (SIGCONT), taken by the event loop: put the terminal back in the explorer's
-    /// modes and draw the whole screen again.
-    pub resumed: bool,
-    /// What `settle` searches with, and the index it last searched: kept between calls as the
-    /// worker keeps its own (and, like the worker's, started afresh for a new index), so tests
-    /// see the same narrowing from one query to the next.
-    settle_searcher: Option<(Arc<Index>, Searcher)>,
+    /// `settle`'s runner, kept between calls as the worker keeps its searcher (and, like the
+    /// worker's, started afresh for a new index), so tests see the same narrowing from one query
+    /// to the next.
+    in_place: InPlace,
 }
 
 impl App {
@@ -273,16 +378,13 @@ impl App {
             quit: false,
             size: Rect::new(0, 0, width, height),
             theme: ui::theme::Theme::colour(),
-            outbox: Vec::new(),
+            effects: Vec::new(),
             next_request: 0,
             export_dir: PathBuf::from("."),
-            clipboard: None,
             clock: clock::now,
             kb_path: None,
             reload: ReloadState::default(),
-            suspend: false,
-            resumed: false,
-            settle_searcher: None,
+            in_place: InPlace::default(),
         }
     }
 
@@ -323,9 +425,14 @@ impl App {
         self.selected_target().and_then(|t| view::detail(&self.kb, &t))
     }
 
+    /// Where keys go now: the key table's context.
     pub fn context(&self) -> Context {
-        if self.input.is_some() {
-            return Context::Input;
+        match &self.input {
+            Some(Input::Filter(_)) => return Context::Input,
+            Some(Input::Palette(_)) => return Context::Palette,
+            Some(Input::Export(p)) if p.confirm.is_some() => return Context::Confirm,
+            Some(Input::Export(_)) => return Context::Export,
+            None => {}
         }
         match self.focus {
             Focus::Table => Context::Table,
@@ -333,37 +440,76 @@ impl App {
         }
     }
 
-    /// Run every queued search here and now and apply the answers: for tests and benchmarks,
-    /// which have no worker thread.
-    pub fn settle(&mut self) {
-        if let (Some(generation), Some(path)) = (self.reload.outbox.take(), self.kb_path.clone()) {
-            let started = std::time::Instant::now();
-            let (outcome, _) = super::reload::load(&path, &self.kb, &self.sorts());
-            self.update(Msg::Reloaded(Arc::new(Reload {
-                generation,
-                outcome,
-                took: started.elapsed(),
-            })));
-        }
-        let mut searcher = match self.settle_searcher.take() {
-            // The last result is about the old index: never narrow from it.
-            Some((ix, s)) if Arc::ptr_eq(&ix, &self.index) => s,
-            _ => Searcher::default(),
-        };
-        while !self.outbox.is_empty() {
-            for req in std::mem::take(&mut self.outbox) {
-                let started = std::time::Instant::now();
-                if let Some(outcome) = searcher.run(&self.index, &req.text, req.scope, req.rank, &|| false) {
-                    self.update(Msg::Search(Response {
-                        id: req.id,
-                        scope: req.scope,
-                        outcome,
-                        took: started.elapsed(),
-                    }));
+    /// Run every effect here and now and apply the answers (searches, loads): for tests and
+    /// benchmarks, which have no worker thread and no terminal. Returns what would have gone to
+    /// the terminal (clipboard text, suspend, resume), in order.
+    pub fn settle(&mut self) -> Vec<Effect> {
+        let mut runner = std::mem::take(&mut self.in_place);
+        // `InPlace` never fails: it only records what is for the terminal.
+        let _ = self.run_effects(&mut runner);
+        let done = std::mem::take(&mut runner.terminal);
+        self.in_place = runner;
+        done
+    }
+
+    /// Run every effect `update` left, and those the answers they bring at once leave in turn,
+    /// until none is left. Returns whether the screen must be drawn again.
+    pub fn run_effects(&mut self, runner: &mut impl Runner) -> std::io::Result<bool> {
+        let mut dirty = false;
+        loop {
+            let effects = std::mem::take(&mut self.effects);
+            if effects.is_empty() {
+                return Ok(dirty);
+            }
+            for effect in effects {
+                let answer = match effect {
+                    Effect::Search(req) => runner.search(&self.index, req),
+                    Effect::UseIndex(index) => {
+                        runner.use_index(index);
+                        None
+                    }
+                    Effect::Reload(generation) => match self.kb_path.clone() {
+                        Some(path) => runner.reload(generation, &path, &self.kb, self.sorts()),
+                        None => None,
+                    },
+                    Effect::Clipboard(text) => {
+                        runner.clipboard(text)?;
+                        None
+                    }
+                    Effect::Suspend => {
+                        runner.suspend()?;
+                        dirty = true;
+                        None
+                    }
+                    Effect::Resume => {
+                        runner.resume()?;
+                        dirty = true;
+                        None
+                    }
+                };
+                if let Some(msg) = answer {
+                    dirty |= self.update(msg);
                 }
             }
         }
-        self.settle_searcher = Some((self.index.clone(), searcher));
+    }
+
+    /// The effects waiting to be run, oldest first.
+    pub fn effects(&self) -> &[Effect] {
+        &self.effects
+    }
+
+    /// Take the effects waiting to be run (a test that answers them itself).
+    pub fn take_effects(&mut self) -> Vec<Effect> {
+        std::mem::take(&mut self.effects)
+    }
+
+    /// Queue a terminal effect unless it is already waiting: two Ctrl-z in one burst stop once.
+    fn push_once(&mut self, effect: Effect) {
+        let same = std::mem::discriminant(&effect);
+        if !self.effects.iter().any(|e| std::mem::discriminant(e) == same) {
+            self.effects.push(effect);
+        }
     }
 
     /// Apply one message. Returns whether anything visible may have changed.
@@ -382,32 +528,14 @@ impl App {
             Msg::Reloaded(r) => self.reloaded(&r),
             Msg::Tick => self.reload.running.is_some(),
             Msg::Suspend => {
-                self.suspend = true;
+                self.push_once(Effect::Suspend);
                 false
             }
             Msg::Continued => {
-                self.resumed = true;
+                self.push_once(Effect::Resume);
                 true
             }
-            Msg::Key(k) => {
-                // The overlay is only drawn (and only takes keys) when the explorer fits on screen.
-                if self.help && self.areas().is_some() {
-                    self.help_key(k);
-                    return true;
-                }
-                self.help = false;
-                if self.input.is_some() {
-                    return self.input_key(k);
-                }
-                match keymap::action_for(k, self.context()) {
-                    Some(a) => {
-                        self.status.clear();
-                        self.act(a);
-                        true
-                    }
-                    None => false,
-                }
-            }
+            Msg::Key(k) => self.key(Key::from(k)),
             Msg::Mouse(m) => {
                 if self.input.is_some() {
                     return false;
@@ -421,57 +549,70 @@ impl App {
         }
     }
 
+    /// A key: to the help overlay, the text being typed, or the table and detail.
+    fn key(&mut self, k: Key) -> bool {
+        // The overlay is only drawn (and only takes keys) when the explorer fits on screen.
+        if self.help && self.areas().is_some() {
+            self.help_key(k);
+            return true;
+        }
+        self.help = false;
+        if self.input.is_some() {
+            return self.input_key(k);
+        }
+        match keymap::action_for(k, self.context()) {
+            Some(a) => {
+                self.status.clear();
+                self.act(a);
+                true
+            }
+            None => false,
+        }
+    }
+
     /// The help overlay takes the keyboard: movement keys scroll it, ?/Esc/q close it, Ctrl-c quits.
-    fn help_key(&mut self, k: KeyEvent) {
+    fn help_key(&mut self, k: Key) {
         let max = ui::help::max_scroll(self.size);
-        match (keymap::action_for(k, Context::Table), k.code) {
-            (_, KeyCode::Esc | KeyCode::Char('?') | KeyCode::Char('q') | KeyCode::F(1)) => self.help = false,
-            (Some(Action::Quit), _) => self.quit = true,
-            (Some(Action::Suspend), _) => self.suspend = true,
-            (Some(Action::Down), _) => self.help_scroll = (self.help_scroll + 1).min(max),
-            (Some(Action::Up), _) => self.help_scroll = self.help_scroll.saturating_sub(1),
-            (Some(Action::PageDown | Action::HalfDown), _) => {
-                self.help_scroll = (self.help_scroll + 10).min(max)
-            }
-            (Some(Action::PageUp | Action::HalfUp), _) => {
-                self.help_scroll = self.help_scroll.saturating_sub(10)
-            }
-            (Some(Action::Top), _) => self.help_scroll = 0,
-            (Some(Action::Bottom), _) => self.help_scroll = max,
+        match keymap::action_for(k, Context::Help) {
+            Some(Action::CloseHelp) => self.help = false,
+            Some(Action::Quit) => self.quit = true,
+            Some(Action::Suspend) => self.push_once(Effect::Suspend),
+            Some(Action::Down) => self.help_scroll = (self.help_scroll + 1).min(max),
+            Some(Action::Up) => self.help_scroll = self.help_scroll.saturating_sub(1),
+            Some(Action::PageDown | Action::HalfDown) => self.help_scroll = (self.help_scroll + 10).min(max),
+            Some(Action::PageUp | Action::HalfUp) => self.help_scroll = self.help_scroll.saturating_sub(10),
+            Some(Action::Top) => self.help_scroll = 0,
+            Some(Action::Bottom) => self.help_scroll = max,
             _ => {}
         }
     }
 
     /// A key while typing a query: editing keys edit, movement keys move the selection, any other
     /// printable key types.
-    fn input_key(&mut self, k: KeyEvent) -> bool {
-        let action = keymap::action_for(k, Context::Input);
+    fn input_key(&mut self, k: Key) -> bool {
+        let ctx = self.context();
+        let action = keymap::action_for(k, ctx);
         let page = self.areas().map_or(10, |a| a.table_rows().max(1)) as isize;
-        let typed = match k.code {
-            KeyCode::Char(c) if !k.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) => Some(c),
-            _ => None,
-        };
-        let exporting = matches!(self.input, Some(Input::Export(_)));
+        let typed = k.typed();
         let Some(input) = self.input.as_mut() else {
             return false;
         };
         if action == Some(Action::Suspend) {
-            self.suspend = true;
+            self.push_once(Effect::Suspend);
             return false;
         }
         if let Input::Export(p) = input
-            && p.confirm.is_some()
+            && ctx == Context::Confirm
         {
             // Overwrite only on an explicit yes.
-            if matches!(k.code, KeyCode::Char('y' | 'Y'))
-                && k.modifiers.difference(KeyModifiers::SHIFT).is_empty()
-            {
-                self.export(true);
-            } else if action == Some(Action::Quit) {
-                self.quit = true;
-            } else {
-                p.confirm = None;
-                self.status = "not overwritten; edit the name, or Esc".into();
+            match action {
+                Some(Action::Overwrite) => self.export(true),
+                Some(Action::Quit) => self.quit = true,
+                _ => {
+                    p.confirm = None;
+                    let esc = keymap::key(Context::Export, Action::Cancel);
+                    self.status = format!("not overwritten; edit the name, or {esc}");
+                }
             }
             return true;
         }
@@ -492,9 +633,6 @@ impl App {
             (Some(Action::Cancel), _) => {
                 self.cancel_input();
                 return true;
-            }
-            (Some(Action::Down | Action::Up | Action::PageDown | Action::PageUp), _) if exporting => {
-                return false;
             }
             (Some(a @ (Action::Down | Action::Up | Action::PageDown | Action::PageUp)), _) => {
                 let d = match a {
@@ -549,12 +687,12 @@ impl App {
         let id = self.next_id();
         let st = &mut self.tabs[tab.index()];
         st.filter.pending = id;
-        self.outbox.push(Request {
+        self.effects.push(Effect::Search(Request {
             id,
             text: st.filter.text.clone(),
             scope: Scope::Kind(tab.kind()),
             rank: Rank::Top(RANKED_ROWS),
-        });
+        }));
     }
 
     /// Ask the worker for the palette's query as it stands (an empty one clears the results).
@@ -575,12 +713,12 @@ impl App {
             }
         }
         if id != 0 {
-            self.outbox.push(Request {
+            self.effects.push(Effect::Search(Request {
                 id,
                 text,
                 scope: Scope::All,
                 rank: Rank::Top(RANKED_ROWS),
-            });
+            }));
         }
     }
 
@@ -592,7 +730,9 @@ impl App {
             return;
         }
         self.reload.asked += 1;
-        self.reload.outbox = Some(self.reload.asked);
+        // Only the newest load matters: one asked for earlier and not yet started is not started.
+        self.effects.retain(|e| !matches!(e, Effect::Reload(_)));
+        self.effects.push(Effect::Reload(self.reload.asked));
         self.reload.running.get_or_insert_with(std::time::Instant::now);
     }
 
@@ -651,8 +791,9 @@ impl App {
             std::mem::replace(&mut self.index, index),
         );
         // Queued searches were asked of the old index; answers to running ones are dropped
-        // because every awaited request is asked again below, under a new id.
-        self.outbox.clear();
+        // because every awaited request is asked again below, under a new id, of the new index.
+        self.effects.retain(|e| !matches!(e, Effect::Search(_)));
+        self.effects.push(Effect::UseIndex(self.index.clone()));
         let old = std::mem::take(&mut self.tabs);
         let mut trash = Vec::with_capacity(old.len());
         for ((t, was), mut st) in Tab::ALL.into_iter().zip(old).zip(built) {
@@ -930,7 +1071,8 @@ impl App {
                 if let Some(Input::Export(p)) = &mut self.input {
                     p.confirm = Some(path);
                 }
-                self.status = format!("{shown} exists: y overwrites it, any other key keeps it");
+                let yes = keymap::key(Context::Confirm, Action::Overwrite);
+                self.status = format!("{shown} exists: {yes} overwrites it, any other key keeps it");
             }
             // Keep the prompt so the name can be fixed.
             Err(e) => self.status = format!("⚠ {}", crate::text::escape_controls(&e.to_string())),
@@ -940,7 +1082,7 @@ impl App {
     /// `y`: the current view as plain text, for the event loop to put on the clipboard.
     fn copy_view(&mut self) {
         if let Some((text, holds)) = self.export_text(&ExportWhat::View, Format::Txt) {
-            self.clipboard = Some(text);
+            self.effects.push(Effect::Clipboard(text));
             self.status = format!("copied {holds} as text (the terminal must allow OSC 52)");
         }
     }
@@ -992,7 +1134,7 @@ impl App {
         let page = self.areas().map_or(10, |a| a.table_rows().max(1));
         match action {
             Action::Quit => self.quit = true,
-            Action::Suspend => self.suspend = true,
+            Action::Suspend => self.push_once(Effect::Suspend),
             Action::Help => {
                 self.help = self.areas().is_some();
                 self.help_scroll = 0;
@@ -1047,7 +1189,11 @@ impl App {
             | Action::CursorLeft
             | Action::CursorRight
             | Action::CursorStart
-            | Action::CursorEnd => {}
+            | Action::CursorEnd
+            // The overlay's and the overwrite question's own (see `help_key`, `input_key`).
+            | Action::CloseHelp
+            | Action::Overwrite
+            | Action::Keep => {}
         }
     }
 
@@ -1065,13 +1211,13 @@ impl App {
         let n = self.link_count();
         if n == 0 {
             self.status = if self.current().selected_id().is_some() {
-                "this record has no relations to follow"
+                "this record has no relations to follow".into()
             } else if self.current().filter.is_active() {
-                "nothing selected: no row matches the filter (Esc clears it)"
+                let esc = keymap::key(Context::Table, Action::ClearFilter);
+                format!("nothing selected: no row matches the filter ({esc} clears it)")
             } else {
-                "nothing selected: this tab has no rows"
-            }
-            .into();
+                "nothing selected: this tab has no rows".into()
+            };
             return;
         }
         self.focus = Focus::Detail;
@@ -1403,8 +1549,8 @@ mod tests {
             key(&mut pasted, KeyCode::Char('/'));
             type_str(&mut pasted, query);
             // The worker skips to the newest request: a paste is one search.
-            let newest = pasted.outbox.pop().expect("a search");
-            pasted.outbox = vec![newest];
+            let newest = pasted.effects.pop().expect("a search");
+            pasted.effects = vec![newest];
             pasted.settle();
             let mut typed = app();
             key(&mut typed, KeyCode::Char('3'));

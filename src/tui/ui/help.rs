@@ -7,7 +7,7 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::theme::Theme;
 use crate::text;
-use crate::tui::keymap::{Context, KEYMAP};
+use crate::tui::keymap::{self, Action, Binding, Context, KEYMAP};
 
 /// The query language in brief; the parser (`search::query`) is the authority.
 const SYNTAX: &[(&str, &str)] = &[
@@ -22,23 +22,45 @@ const SYNTAX: &[(&str, &str)] = &[
     ("value>30", "a series point above 30; 50%"),
 ];
 
+/// The overlay's sections: a title and the contexts whose bindings it lists, in table order.
+/// Bindings with no help text (a prompt's own keys) are left out.
+pub fn sections() -> [(String, &'static [Context]); 4] {
+    [
+        ("Everywhere".into(), &[Context::Any]),
+        ("In the table".into(), &[Context::Table]),
+        ("In the detail pane".into(), &[Context::Detail]),
+        (
+            format!(
+                "Typing a search ({} or {})",
+                keymap::key(Context::Any, Action::Filter),
+                keymap::key(Context::Any, Action::Palette)
+            ),
+            &[Context::Input, Context::Edit],
+        ),
+    ]
+}
+
+/// The bindings a section lists.
+pub fn listed(contexts: &[Context]) -> impl Iterator<Item = &'static Binding> {
+    KEYMAP
+        .iter()
+        .filter(move |b| contexts.contains(&b.context) && !b.help.is_empty())
+}
+
 pub fn lines(theme: &Theme, width: usize) -> Vec<Line<'static>> {
-    let key_w = KEYMAP.iter().map(|b| text::width(b.label)).max().unwrap_or(0);
+    let sections = sections();
+    let labels = |c| listed(c).map(|b| text::width(&b.label()));
+    let key_w = sections.iter().flat_map(|(_, c)| labels(c)).max().unwrap_or(0);
     let mut out = Vec::new();
-    for (ctx, title) in [
-        (Context::Any, "Everywhere"),
-        (Context::Table, "In the table"),
-        (Context::Detail, "In the detail pane"),
-        (Context::Input, "Typing a search (/ or Ctrl-k)"),
-    ] {
+    for (title, contexts) in sections {
         if !out.is_empty() {
             out.push(Line::default());
         }
         out.push(Line::from(Span::styled(title, theme.heading)));
-        for b in KEYMAP.iter().filter(|b| b.context == ctx) {
+        for b in listed(contexts) {
             let help = text::fit(b.help, width.saturating_sub(key_w + 4)).into_owned();
             out.push(Line::from(vec![
-                Span::styled(format!("  {}", text::pad(b.label, key_w, false)), theme.accent),
+                Span::styled(format!("  {}", text::pad(&b.label(), key_w, false)), theme.accent),
                 Span::raw(format!("  {help}")),
             ]));
         }
@@ -92,10 +114,17 @@ pub fn render(f: &mut Frame, area: Rect, theme: &Theme, scroll: usize) {
         .flex(Flex::Center)
         .areas(r);
     super::clear_area(f, r);
+    let close = keymap::binding(Context::Help, Action::CloseHelp).map_or(&[][..], |b| b.keys);
+    let name = |i: usize| close.get(i).map(ToString::to_string).unwrap_or_default();
     let title = if more || scroll > 0 {
-        " Keys — j/k scroll, Esc closes "
+        format!(
+            " Keys — {}/{} scroll, {} closes ",
+            keymap::key(Context::Help, Action::Down),
+            keymap::key(Context::Help, Action::Up),
+            name(0)
+        )
     } else {
-        " Keys — Esc or ? closes "
+        format!(" Keys — {} or {} closes ", name(0), name(1))
     };
     let block = Block::default()
         .borders(Borders::ALL)

@@ -14,7 +14,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 use super::app::App;
-use super::keymap;
+use super::keymap::{self, Action, Context};
 use super::layout::{self, Areas};
 use crate::text;
 use crate::view::Tab;
@@ -228,9 +228,11 @@ pub fn render(app: &App, f: &mut Frame) {
             (None, p) if p != 0 => Span::styled("  searching…".to_string(), theme.dim),
             _ => Span::styled(
                 format!(
-                    "  {} of {} · Enter keeps · Esc clears",
+                    "  {} of {} · {} keeps · {} clears",
                     st.view.len(),
-                    st.view.total
+                    st.view.total,
+                    keymap::key(Context::Input, Action::Accept),
+                    keymap::key(Context::Input, Action::Cancel)
                 ),
                 theme.dim,
             ),
@@ -243,7 +245,11 @@ pub fn render(app: &App, f: &mut Frame) {
             Span::styled(format!("  {}", app.status), theme.warn)
         } else {
             Span::styled(
-                "  Enter writes · Esc cancels · .txt .md .csv .json".to_string(),
+                format!(
+                    "  {} writes · {} cancels · .txt .md .csv .json",
+                    keymap::key(Context::Export, Action::Accept),
+                    keymap::key(Context::Export, Action::Cancel)
+                ),
                 theme.dim,
             )
         };
@@ -256,16 +262,7 @@ pub fn render(app: &App, f: &mut Frame) {
     // Footer: the keys that matter here, from the keymap, most important first, as many as fit.
     let mut foot = Vec::new();
     let mut used = 1;
-    let keys = match &app.input {
-        // The prompt's own keys: the input context's wording is about searching.
-        Some(super::app::Input::Export(p)) if p.confirm.is_some() => {
-            vec![("y", "overwrite"), ("any key", "keep")]
-        }
-        Some(super::app::Input::Export(_)) => vec![("Enter", "write"), ("Esc", "cancel")],
-        Some(super::app::Input::Palette(_)) => keymap::footer(app.context(), true),
-        _ => keymap::footer(app.context(), false),
-    };
-    for (k, what) in keys {
+    for (k, what) in keymap::footer(app.context()) {
         let piece = format!("{k} {what}");
         let w = text::width(&piece) + 3;
         if used + w > a.footer.width as usize {
@@ -300,8 +297,9 @@ pub fn banner_text(p: &super::reload::Problem, width: usize) -> Vec<(String, boo
     let width = width.max(8);
     let more = p.errors.saturating_sub(p.first.len());
     let mut head = format!(
-        " ⚠ The KB on disk has {}; showing the last good version. Fix and save (or press r).",
-        text::count(p.errors, "error", "errors")
+        " ⚠ The KB on disk has {}; showing the last good version. Fix and save (or press {}).",
+        text::count(p.errors, "error", "errors"),
+        keymap::key(Context::Any, Action::Reload)
     );
     if more > 0 {
         head.push_str(&format!(" {more} more: marketlens check"));
@@ -360,7 +358,13 @@ pub fn loading(f: &mut Frame, label: &str, bytes: Option<u64>, elapsed: std::tim
             elapsed.as_secs_f64()
         )),
         Line::from(""),
-        Line::from("q quits"),
+        Line::from(
+            keymap::footer(Context::Loading)
+                .into_iter()
+                .map(|(k, what)| format!("{k} {what}"))
+                .collect::<Vec<_>>()
+                .join(" · "),
+        ),
     ];
     let y = size.height.saturating_sub(lines.len() as u16) / 2;
     centred(f, lines, y);

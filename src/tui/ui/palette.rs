@@ -12,6 +12,7 @@ use crate::search::describe;
 use crate::search::highlight::Highlighter;
 use crate::text;
 use crate::tui::app::{App, Palette};
+use crate::tui::keymap::{self, Action, Context};
 
 /// The palette's box in a terminal of `size`.
 pub fn area(size: Rect) -> Rect {
@@ -41,7 +42,11 @@ pub fn render(f: &mut Frame, app: &App, p: &Palette, size: Rect, theme: &Theme) 
         .borders(Borders::ALL)
         .border_style(theme.border_focused)
         .title(Span::styled(
-            " Search everything — Enter jumps, Esc closes ",
+            format!(
+                " Search everything — {} jumps, {} closes ",
+                keymap::key(Context::Palette, Action::Accept),
+                keymap::key(Context::Palette, Action::Cancel)
+            ),
             theme.accent,
         ));
     let inner = block.inner(r);
