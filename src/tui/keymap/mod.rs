@@ -3,7 +3,8 @@
 //! handling looks keys up here, and labels are the bindings' keys written by `Key`'s `Display`.
 //!
 //! Adding a binding: one line in `KEYMAP`. `tests::no_key_is_bound_twice_in_one_context` catches
-//! a collision, `tests::help_lists_every_binding_with_its_derived_label` a binding help leaves out.
+//! a collision, `ui::help::tests::help_lists_every_binding_with_its_derived_label` one the `?` overlay leaves
+//! out, `tests::labels_are_derived_from_the_keys_and_read_as_before` a label that changed.
 
 mod key;
 

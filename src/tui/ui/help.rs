@@ -154,3 +154,36 @@ pub fn max_scroll(area: Rect) -> usize {
     let room = (tallest + 2).min(area.height as usize).saturating_sub(2);
     tallest.saturating_sub(room)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The overlay is generated from the table: every binding with help text has its line, keys
+    /// written by `Binding::label`, in a section that lists its context.
+    #[test]
+    fn help_lists_every_binding_with_its_derived_label() {
+        let text: Vec<String> = lines(&Theme::mono(), 200)
+            .iter()
+            .map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect())
+            .collect();
+        let listed_contexts: Vec<Context> = sections().iter().flat_map(|(_, c)| c.iter().copied()).collect();
+        for b in KEYMAP.iter().filter(|b| !b.help.is_empty()) {
+            assert!(
+                listed_contexts.contains(&b.context),
+                "{:?} has help text but its context {:?} has no section",
+                b.action,
+                b.context
+            );
+            let label = b.label();
+            assert!(
+                text.iter().any(|l| {
+                    let l = l.trim_start();
+                    l.starts_with(label.as_str()) && l.trim_end().ends_with(b.help)
+                }),
+                "no help line for {label} ({})",
+                b.help
+            );
+        }
+    }
+}
