@@ -20,7 +20,6 @@ use super::keymap::{self, Action, Context, Key};
 use super::layout::{self, Areas};
 use super::reload::{Problem, Reload};
 pub use super::tabs::{Filter, TabState, tab_states};
-use super::ui;
 use crate::clock;
 use crate::export::{self, Format};
 use crate::kb::Kb;
@@ -329,7 +328,7 @@ pub struct App {
     pub status: String,
     pub quit: bool,
     pub size: Rect,
-    pub theme: ui::theme::Theme,
+    pub theme: super::theme::Theme,
     /// What `update` left to do, oldest first: taken by `run_effects`.
     effects: Vec<Effect>,
     next_request: u64,
@@ -377,7 +376,7 @@ impl App {
             status: String::new(),
             quit: false,
             size: Rect::new(0, 0, width, height),
-            theme: ui::theme::Theme::colour(),
+            theme: super::theme::Theme::colour(),
             effects: Vec::new(),
             next_request: 0,
             export_dir: PathBuf::from("."),
@@ -407,10 +406,9 @@ impl App {
 
     /// Lines the warning banner wants: a reload failed, so the data on screen is not the file's.
     pub fn banner_lines(&self) -> u16 {
-        self.reload
-            .problem
-            .as_ref()
-            .map_or(0, |p| ui::banner_text(p, self.size.width as usize).len() as u16)
+        self.reload.problem.as_ref().map_or(0, |p| {
+            layout::banner_text(p, self.size.width as usize).len() as u16
+        })
     }
 
     pub fn selected_target(&self) -> Option<Target> {
@@ -572,7 +570,7 @@ impl App {
 
     /// The help overlay takes the keyboard: movement keys scroll it, ?/Esc/q close it, Ctrl-c quits.
     fn help_key(&mut self, k: Key) {
-        let max = ui::help::max_scroll(self.size);
+        let max = layout::help::max_scroll(self.size);
         match keymap::action_for(k, Context::Help) {
             Some(Action::CloseHelp) => self.help = false,
             Some(Action::Quit) => self.quit = true,
@@ -1127,7 +1125,7 @@ impl App {
 
     /// Result rows the palette shows at the current size.
     pub fn palette_rows(&self) -> usize {
-        ui::palette::result_rows(self.size)
+        layout::palette_rows(self.size)
     }
 
     pub fn act(&mut self, action: Action) {
@@ -1420,7 +1418,8 @@ impl App {
             }
             MouseEventKind::Down(MouseButton::Left) => {
                 if a.tabs.contains(at) {
-                    if let Some(tab) = ui::tab_at(self, m.column) {
+                    let total = |t: Tab| self.tabs[t.index()].view.total;
+                    if let Some(tab) = layout::tab_at(self.size.width, self.tab, total, m.column) {
                         self.switch_tab(tab);
                         return true;
                     }
@@ -1444,7 +1443,11 @@ impl App {
                     }
                     return false;
                 }
-                if in_detail && let Some(link) = ui::link_at(self, &a, m.row) {
+                let link = |d: &Detail| {
+                    let link = self.current().link;
+                    layout::detail::link_at(d, &a, link, self.focus == Focus::Detail, &self.theme, m.row)
+                };
+                if in_detail && let Some(link) = self.detail().and_then(|d| link(&d)) {
                     self.focus = Focus::Detail;
                     self.current_mut().link = link;
                     return true;
@@ -1572,43 +1575,6 @@ mod tests {
                 "{query}"
             );
         }
-    }
-
-    /// A failed reload's banner showed one cut line per error (`` `procurem… ``) and never the
-    /// hint: now each error wraps, hint included, within a cap.
-    #[test]
-    fn the_reload_banner_wraps_errors_and_shows_their_hints() {
-        use ratatui::{Terminal, backend::TestBackend};
-        let mut a = App::new(crate::kb::load_builtin().kb, "kb".into(), 80, 24);
-        let long = "deals.toml:14:9: error: unknown deal kind `procurement-framework-agreement` \
-                    (help: use one of order, migration, investment, partnership, price-change, \
-                    procurement, joint-venture)";
-        a.reload.problem = Some(Problem {
-            errors: 1,
-            first: vec![long.to_string()],
-        });
-        let banner = ui::banner_text(a.reload.problem.as_ref().unwrap(), 80);
-        assert!(
-            banner.len() >= 3 && banner.len() <= ui::BANNER_MAX_LINES,
-            "{banner:?}"
-        );
-        let body: Vec<&str> = banner[1..].iter().map(|(l, _)| l.trim()).collect();
-        assert_eq!(body.join(" "), long, "the whole error and its hint, wrapped");
-        assert!(banner.iter().all(|(l, _)| crate::text::width(l) <= 80));
-        // And the screen gives the banner those lines.
-        let mut t = Terminal::new(TestBackend::new(80, 24)).unwrap();
-        t.draw(|f| ui::render(&a, f)).unwrap();
-        let screen = format!("{}", t.backend());
-        assert!(
-            screen.contains("joint-venture)") && screen.contains("`procurement-framework-agreement`"),
-            "{screen}"
-        );
-        // Many long errors: the banner stops at its cap.
-        a.reload.problem = Some(Problem {
-            errors: 9,
-            first: vec![long.repeat(3); 3],
-        });
-        assert_eq!(a.banner_lines() as usize, ui::BANNER_MAX_LINES);
     }
 
     /// `3`, `/qqqxj`, Enter, Enter: with no row, Enter says there is nothing selected, not that

@@ -7,6 +7,7 @@ pub mod layout;
 pub mod reload;
 pub mod tabs;
 pub mod terminal;
+pub mod theme;
 pub mod ui;
 pub mod watch;
 
@@ -124,7 +125,7 @@ fn explore(open: Open) -> Result<Exit> {
 
     let size = session.terminal.size()?;
     let mut app = App::with_tabs(index, tabs, label, size.width, size.height);
-    app.theme = ui::theme::Theme::from_env();
+    app.theme = theme::Theme::from_env();
     app.kb_path = path.clone();
 
     let worker = {
@@ -387,10 +388,10 @@ impl TestPanic {
     /// Pass `msg` through, or panic if it is the test key.
     fn check(self, msg: Msg) -> Msg {
         match (self, &msg) {
-            (TestPanic::Key(c), Msg::Key(k)) if k.code == event::KeyCode::Char(c) => {
+            (TestPanic::Key(c), Msg::Key(k)) if keymap::Key::from(*k).code == keymap::Code::Char(c) => {
                 panic!("test panic on key {c:?} ({TEST_PANIC_VAR})");
             }
-            (TestPanic::Stall(c), Msg::Key(k)) if k.code == event::KeyCode::Char(c) => loop {
+            (TestPanic::Stall(c), Msg::Key(k)) if keymap::Key::from(*k).code == keymap::Code::Char(c) => loop {
                 std::thread::park();
             },
             _ => msg,

@@ -6,10 +6,10 @@ use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Row, Table};
 
-use super::theme::Theme;
 use crate::text;
 use crate::tui::app::{App, Focus};
 use crate::tui::keymap::{self, Action, Context};
+use crate::tui::theme::Theme;
 use crate::view::{Align, ColType, Column};
 
 /// Column widths for `avail` columns of room, by each column's [`Width`] policy and `natural`
