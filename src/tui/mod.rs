@@ -391,10 +391,68 @@ impl TestPanic {
             (TestPanic::Key(c), Msg::Key(k)) if keymap::Key::from(*k).code == keymap::Code::Char(c) => {
                 panic!("test panic on key {c:?} ({TEST_PANIC_VAR})");
             }
-            (TestPanic::Stall(c), Msg::Key(k)) if keymap::Key::from(*k).code == keymap::Code::Char(c) => loop {
-                std::thread::park();
-            },
+            (TestPanic::Stall(c), Msg::Key(k)) if keymap::Key::from(*k).code == keymap::Code::Char(c) => {
+                loop {
+                    std::thread::park();
+                }
+            }
             _ => msg,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// The code lines of a source file that name module `m` (`m::…`), comments left out.
+    fn names(text: &str, m: &str) -> Vec<String> {
+        let pat = format!("{m}::");
+        text.lines()
+            .map(str::trim)
+            .filter(|l| !l.starts_with("//"))
+            .filter(|l| {
+                l.match_indices(&pat).any(|(at, _)| {
+                    let before = l[..at].chars().next_back();
+                    before.is_none_or(|c| !c.is_alphanumeric() && c != '_')
+                })
+            })
+            .map(str::to_string)
+            .collect()
+    }
+
+    /// No file-level import cycles in the explorer: `ui` draws `App`, so `app` never uses `ui`;
+    /// what both need (layout, hit-tests, the help overlay's rows, the theme, the key table) sits
+    /// below both and uses neither; `reload` and `tabs` never use `app`.
+    #[test]
+    fn the_tui_modules_import_down_only() {
+        let app = [
+            ("app/mod.rs", include_str!("app/mod.rs")),
+            ("app/effects.rs", include_str!("app/effects.rs")),
+            ("app/exports.rs", include_str!("app/exports.rs")),
+            ("app/input.rs", include_str!("app/input.rs")),
+            ("app/nav.rs", include_str!("app/nav.rs")),
+            ("app/swap.rs", include_str!("app/swap.rs")),
+        ];
+        for (file, text) in app {
+            assert_eq!(names(text, "ui"), Vec::<String>::new(), "{file} uses ui");
+        }
+        let below = [
+            ("layout/mod.rs", include_str!("layout/mod.rs")),
+            ("layout/detail.rs", include_str!("layout/detail.rs")),
+            ("layout/help.rs", include_str!("layout/help.rs")),
+            ("keymap/mod.rs", include_str!("keymap/mod.rs")),
+            ("keymap/key.rs", include_str!("keymap/key.rs")),
+            ("theme.rs", include_str!("theme.rs")),
+            ("reload.rs", include_str!("reload.rs")),
+            ("tabs.rs", include_str!("tabs.rs")),
+        ];
+        for (file, text) in below {
+            for m in ["ui", "app"] {
+                assert_eq!(names(text, m), Vec::<String>::new(), "{file} uses {m}");
+            }
+        }
+        assert!(
+            !names(include_str!("ui/mod.rs"), "app").is_empty(),
+            "the check sees imports"
+        );
     }
 }
