@@ -437,3 +437,47 @@ fn a_fifo_in_place_of_a_kb_file_is_an_error_and_later_reloads_still_run() {
     assert!(a.reload.problem.is_none(), "{:?}", a.reload.problem);
     assert!(a.kb.deal("reload-test-deal").is_some());
 }
+
+/// A reload puts the new index in place before the searches it asks again, drops the searches
+/// still queued for the old index, and asks only the newest load when two were asked at once.
+#[test]
+fn a_swap_tells_the_searches_of_the_new_index_first() {
+    let dir = kb_copy();
+    let mut a = open(dir.path());
+    key(&mut a, KeyCode::Char('/'));
+    typ(&mut a, "aws");
+    a.settle();
+    typ(&mut a, "x"); // A search queued for the old index.
+    a.update(Msg::KbChanged);
+    a.update(Msg::KbChanged);
+    let reloads = a
+        .effects()
+        .iter()
+        .filter(|e| matches!(e, Effect::Reload(_)))
+        .count();
+    assert_eq!(reloads, 1, "{:?}", a.effects());
+    let generation = take_reload(&mut a).unwrap();
+    let (outcome, _) = marketlens::tui::reload::load(dir.path(), &a.kb, &a.sorts());
+    let r = marketlens::tui::reload::Reload {
+        generation,
+        outcome,
+        took: std::time::Duration::ZERO,
+    };
+    assert!(a.update(Msg::Reloaded(Arc::new(r))));
+    let kinds: Vec<&str> = a
+        .effects()
+        .iter()
+        .map(|e| match e {
+            Effect::UseIndex(ix) => {
+                assert!(Arc::ptr_eq(ix, &a.index), "the new index");
+                "use"
+            }
+            Effect::Search(_) => "search",
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(kinds, ["use", "search"], "{:?}", a.effects());
+    a.settle();
+    assert_eq!(a.current().filter.text, "awsx");
+    assert!(a.current().filter.pending == 0 && a.effects().is_empty());
+}

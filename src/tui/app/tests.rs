@@ -210,3 +210,23 @@ fn help_overlay_opens_and_closes() {
     key(&mut a, KeyCode::Esc);
     assert!(!a.help && !a.quit);
 }
+
+/// What is for the terminal comes out of `update` as effects, in order, a suspend once however
+/// many Ctrl-z a burst holds; `settle` hands them back since it has no terminal.
+#[test]
+fn terminal_effects_come_out_in_order_and_once() {
+    let mut a = app();
+    key(&mut a, KeyCode::Char('y'));
+    ctrl(&mut a, 'z');
+    ctrl(&mut a, 'z');
+    a.update(Msg::Suspend);
+    a.update(Msg::Continued);
+    let done = a.settle();
+    let names: Vec<String> = done
+        .iter()
+        .map(|e| format!("{e:?}").split('(').next().unwrap().to_string())
+        .collect();
+    assert_eq!(names, ["Clipboard", "Suspend", "Resume"], "{done:?}");
+    assert!(matches!(&done[0], Effect::Clipboard(t) if t.contains("Vendors")));
+    assert!(a.effects().is_empty() && a.settle().is_empty());
+}
