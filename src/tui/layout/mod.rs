@@ -105,52 +105,6 @@ pub fn areas(size: Rect, with_chart: bool, banner: u16) -> Option<Areas> {
     })
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn areas_tile_the_screen_without_overlap() {
-        for (w, h) in [(40, 12), (80, 24), (120, 40), (300, 100)] {
-            for (chart, banner) in [(false, 0), (true, 0), (false, 4), (true, 9)] {
-                let a = areas(Rect::new(0, 0, w, h), chart, banner).unwrap();
-                let mut parts = vec![a.tabs, a.table, a.detail, a.status, a.footer];
-                parts.extend(a.chart);
-                parts.extend(a.banner);
-                assert!(
-                    a.table.height >= 3,
-                    "{w}x{h}: the table keeps room beside the banner"
-                );
-                for (i, p) in parts.iter().enumerate() {
-                    assert!(p.right() <= w && p.bottom() <= h);
-                    for q in &parts[i + 1..] {
-                        assert!(p.intersection(*q).is_empty(), "{w}x{h}: {p:?} overlaps {q:?}");
-                    }
-                }
-            }
-        }
-        assert!(areas(Rect::new(0, 0, 39, 30), false, 0).is_none());
-        assert!(areas(Rect::new(0, 0, 80, 11), false, 0).is_none());
-        // The smallest screen keeps the body at its minimum and gives the banner the rest.
-        assert_eq!(
-            areas(Rect::new(0, 0, 80, 12), false, 4)
-                .unwrap()
-                .banner
-                .unwrap()
-                .height,
-            3
-        );
-        assert_eq!(
-            areas(Rect::new(0, 0, 80, 30), false, 4)
-                .unwrap()
-                .banner
-                .unwrap()
-                .height,
-            4
-        );
-    }
-}
-
 /// The palette's box in a terminal of `size`.
 pub fn palette_area(size: Rect) -> Rect {
     let w = size.width.saturating_sub(4).min(110);
@@ -264,4 +218,50 @@ pub fn banner_text(p: &crate::tui::reload::Problem, width: usize) -> Vec<(String
         }
     }
     lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn areas_tile_the_screen_without_overlap() {
+        for (w, h) in [(40, 12), (80, 24), (120, 40), (300, 100)] {
+            for (chart, banner) in [(false, 0), (true, 0), (false, 4), (true, 9)] {
+                let a = areas(Rect::new(0, 0, w, h), chart, banner).unwrap();
+                let mut parts = vec![a.tabs, a.table, a.detail, a.status, a.footer];
+                parts.extend(a.chart);
+                parts.extend(a.banner);
+                assert!(
+                    a.table.height >= 3,
+                    "{w}x{h}: the table keeps room beside the banner"
+                );
+                for (i, p) in parts.iter().enumerate() {
+                    assert!(p.right() <= w && p.bottom() <= h);
+                    for q in &parts[i + 1..] {
+                        assert!(p.intersection(*q).is_empty(), "{w}x{h}: {p:?} overlaps {q:?}");
+                    }
+                }
+            }
+        }
+        assert!(areas(Rect::new(0, 0, 39, 30), false, 0).is_none());
+        assert!(areas(Rect::new(0, 0, 80, 11), false, 0).is_none());
+        // The smallest screen keeps the body at its minimum and gives the banner the rest.
+        assert_eq!(
+            areas(Rect::new(0, 0, 80, 12), false, 4)
+                .unwrap()
+                .banner
+                .unwrap()
+                .height,
+            3
+        );
+        assert_eq!(
+            areas(Rect::new(0, 0, 80, 30), false, 4)
+                .unwrap()
+                .banner
+                .unwrap()
+                .height,
+            4
+        );
+    }
 }
