@@ -129,6 +129,7 @@ impl App {
         self.in_place = runner;
         done
     }
+
     /// Run every effect `update` left, and those the answers they bring at once leave in turn,
     /// until none is left. Returns whether the screen must be drawn again.
     pub fn run_effects(&mut self, runner: &mut impl Runner) -> std::io::Result<bool> {
@@ -170,14 +171,17 @@ impl App {
             }
         }
     }
+
     /// The effects waiting to be run, oldest first.
     pub fn effects(&self) -> &[Effect] {
         &self.effects
     }
+
     /// Take the effects waiting to be run (a test that answers them itself).
     pub fn take_effects(&mut self) -> Vec<Effect> {
         std::mem::take(&mut self.effects)
     }
+
     /// Queue a terminal effect unless it is already waiting: two Ctrl-z in one burst stop once.
     pub(super) fn push_once(&mut self, effect: Effect) {
         let same = std::mem::discriminant(&effect);

@@ -19,6 +19,7 @@ impl App {
             confirm: None,
         }));
     }
+
     /// What the current tab's view says about itself in an export.
     pub(super) fn export_meta(&self, date: String) -> export::Meta {
         let st = self.current();
@@ -33,6 +34,7 @@ impl App {
             date,
         }
     }
+
     /// The text of an export, and what it holds ("12 rows", "deal aws-…").
     pub(super) fn export_text(&self, what: &ExportWhat, format: Format) -> Option<(String, String)> {
         match what {
@@ -50,6 +52,7 @@ impl App {
             }
         }
     }
+
     /// Write the export the prompt names. An existing file is replaced only with `overwrite`
     /// (after the user said yes); otherwise the prompt asks. Errors go to the status line.
     pub(super) fn export(&mut self, overwrite: bool) {
@@ -89,6 +92,7 @@ impl App {
             Err(e) => self.status = format!("⚠ {}", crate::text::escape_controls(&e.to_string())),
         }
     }
+
     /// `y`: the current view as plain text, for the event loop to put on the clipboard.
     pub(super) fn copy_view(&mut self) {
         if let Some((text, holds)) = self.export_text(&ExportWhat::View, Format::Txt) {

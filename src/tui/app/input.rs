@@ -193,10 +193,12 @@ impl App {
         }
         true
     }
+
     pub(super) fn next_id(&mut self) -> u64 {
         self.next_request += 1;
         self.next_request
     }
+
     /// The text being typed changed: ask for a search (or, for an empty filter, show everything).
     pub(super) fn query_changed(&mut self) {
         match &self.input {
@@ -216,6 +218,7 @@ impl App {
             Some(Input::Export(_)) | None => {}
         }
     }
+
     /// Ask the worker for `tab`'s filter as it stands.
     pub(super) fn ask_filter(&mut self, tab: Tab) {
         let id = self.next_id();
@@ -228,6 +231,7 @@ impl App {
             rank: Rank::Top(RANKED_ROWS),
         }));
     }
+
     /// Ask the worker for the palette's query as it stands (an empty one clears the results).
     pub(super) fn ask_palette(&mut self) {
         let Some(Input::Palette(p)) = &self.input else {
@@ -254,6 +258,7 @@ impl App {
             }));
         }
     }
+
     /// Drop a tab's filter: every row, the user's sort, and the selection from before the filter
     /// (`restore`) or the one now.
     pub(super) fn show_all(&mut self, tab: Tab, restore: bool) {
@@ -281,6 +286,7 @@ impl App {
             self.scroll_into_view();
         }
     }
+
     pub(super) fn search_done(&mut self, r: Response) -> bool {
         if let Some(Input::Palette(p)) = &mut self.input
             && r.scope == Scope::All
@@ -359,6 +365,7 @@ impl App {
         }
         true
     }
+
     pub(super) fn accept(&mut self) {
         if matches!(self.input, Some(Input::Export(_))) {
             self.export(false);
@@ -391,9 +398,11 @@ impl App {
             Some(Input::Filter(_)) | Some(Input::Export(_)) | None => {}
         }
     }
+
     pub(super) fn record_id(&self, kind: crate::kb::Kind, i: usize) -> String {
         self.kb.id_at(kind, i).unwrap_or_default().to_owned()
     }
+
     pub(super) fn cancel_input(&mut self) {
         match self.input.take() {
             Some(Input::Filter(_)) => self.clear_filter(),
@@ -401,6 +410,7 @@ impl App {
             Some(Input::Palette(_)) | None => {}
         }
     }
+
     pub(super) fn clear_filter(&mut self) {
         let tab = self.tab;
         let st = self.current_mut();
@@ -411,6 +421,7 @@ impl App {
         self.show_all(tab, true);
         self.current_mut().filter.saved = None;
     }
+
     pub(super) fn move_input_selection(&mut self, delta: isize) {
         let rows = self.palette_rows();
         match &mut self.input {
@@ -437,6 +448,7 @@ impl App {
             Some(Input::Export(_)) | None => {}
         }
     }
+
     /// Result rows the palette shows at the current size.
     pub fn palette_rows(&self) -> usize {
         layout::palette_rows(self.size)

@@ -136,11 +136,13 @@ impl App {
         let index = Arc::new(Index::build(kb.clone()));
         App::with_index(index, label, width, height)
     }
+
     /// An explorer over an index built elsewhere (off the UI thread, or shared with a benchmark).
     pub fn with_index(index: Arc<Index>, label: String, width: u16, height: u16) -> App {
         let tabs = tab_states(&index.kb, &[]);
         App::with_tabs(index, tabs, label, width, height)
     }
+
     /// An explorer over an index and tab states built elsewhere (see [`tab_states`]).
     pub fn with_tabs(index: Arc<Index>, tabs: Vec<TabState>, label: String, width: u16, height: u16) -> App {
         let kb = index.kb.clone();
@@ -169,35 +171,43 @@ impl App {
             in_place: InPlace::default(),
         }
     }
+
     pub fn current(&self) -> &TabState {
         &self.tabs[self.tab.index()]
     }
+
     fn current_mut(&mut self) -> &mut TabState {
         &mut self.tabs[self.tab.index()]
     }
+
     pub fn areas(&self) -> Option<Areas> {
         layout::areas(self.size, self.tab == Tab::Trends, self.banner_lines())
     }
+
     /// Each tab's sort, for building tab states in the same order elsewhere.
     pub fn sorts(&self) -> Vec<Option<Sort>> {
         self.tabs.iter().map(|t| t.sort).collect()
     }
+
     /// Lines the warning banner wants: a reload failed, so the data on screen is not the file's.
     pub fn banner_lines(&self) -> u16 {
         self.reload.problem.as_ref().map_or(0, |p| {
             layout::banner_text(p, self.size.width as usize).len() as u16
         })
     }
+
     pub fn selected_target(&self) -> Option<Target> {
         self.current().selected_id().map(|id| Target {
             kind: self.tab.kind(),
             id: id.to_string(),
         })
     }
+
     /// The detail of the selected record (computed on demand: it is small and cheap).
     pub fn detail(&self) -> Option<Detail> {
         self.selected_target().and_then(|t| view::detail(&self.kb, &t))
     }
+
     /// Where keys go now: the key table's context.
     pub fn context(&self) -> Context {
         match &self.input {
@@ -212,6 +222,7 @@ impl App {
             Focus::Detail => Context::Detail,
         }
     }
+
     /// Apply one message. Returns whether anything visible may have changed.
     pub fn update(&mut self, msg: Msg) -> bool {
         match msg {
@@ -248,6 +259,7 @@ impl App {
             }
         }
     }
+
     /// A key: to the help overlay, the text being typed, or the table and detail.
     fn key(&mut self, k: Key) -> bool {
         // The overlay is only drawn (and only takes keys) when the explorer fits on screen.
@@ -268,6 +280,7 @@ impl App {
             None => false,
         }
     }
+
     /// The help overlay takes the keyboard: movement keys scroll it, ?/Esc/q close it, Ctrl-c quits.
     fn help_key(&mut self, k: Key) {
         let max = layout::help::max_scroll(self.size);
@@ -284,6 +297,7 @@ impl App {
             _ => {}
         }
     }
+
     pub fn act(&mut self, action: Action) {
         let page = self.areas().map_or(10, |a| a.table_rows().max(1));
         match action {

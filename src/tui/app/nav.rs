@@ -21,9 +21,11 @@ impl App {
         self.focus = Focus::Table;
         self.scroll_into_view();
     }
+
     pub(super) fn link_count(&self) -> usize {
         self.detail().map_or(0, |d| d.links().len())
     }
+
     pub(super) fn focus_detail(&mut self) {
         let n = self.link_count();
         if n == 0 {
@@ -41,6 +43,7 @@ impl App {
         let st = self.current_mut();
         st.link = st.link.min(n - 1);
     }
+
     pub(super) fn move_by(&mut self, delta: isize) {
         match self.focus {
             Focus::Table => {
@@ -68,6 +71,7 @@ impl App {
             }
         }
     }
+
     /// Keep the selected row on screen, moving the window as little as possible.
     pub(super) fn scroll_into_view(&mut self) {
         let rows = self.areas().map_or(1, |a| a.table_rows().max(1));
@@ -80,6 +84,7 @@ impl App {
         let max_offset = st.view.len().saturating_sub(rows);
         st.offset = st.offset.min(max_offset);
     }
+
     pub(super) fn resort(&mut self, sort: Option<Sort>) {
         let keep = self.current().selected_id().map(str::to_string);
         let st = self.current_mut();
@@ -102,6 +107,7 @@ impl App {
         }
         self.scroll_into_view();
     }
+
     pub(super) fn sort_next(&mut self) {
         let keys = view::sortable_keys(self.tab);
         let next = match self.current().view.sort {
@@ -118,6 +124,7 @@ impl App {
             }));
         }
     }
+
     pub(super) fn sort_reverse(&mut self) {
         let s = self.current().view.sort.unwrap_or(Sort {
             key: view::sortable_keys(self.tab)[0],
@@ -128,12 +135,14 @@ impl App {
             descending: !s.descending,
         }));
     }
+
     pub(super) fn location(&self) -> Location {
         Location {
             tab: self.tab,
             id: self.current().selected_id().map(str::to_string),
         }
     }
+
     /// Show a location: its tab, with its record selected (if it still exists).
     pub(super) fn go_to(&mut self, loc: &Location) {
         self.tab = loc.tab;
@@ -155,6 +164,7 @@ impl App {
         }
         self.scroll_into_view();
     }
+
     pub(super) fn jump_to_selected_link(&mut self) {
         let Some(target) = self
             .detail()
@@ -164,6 +174,7 @@ impl App {
         };
         self.jump(&target);
     }
+
     /// Follow a relation, recording where we came from.
     pub fn jump(&mut self, target: &Target) {
         let here = self.location();
@@ -177,6 +188,7 @@ impl App {
         }
         self.go_to(&to);
     }
+
     pub(super) fn history_step(&mut self, back: bool) {
         let (from, to) = if back {
             (&mut self.back, &mut self.forward)
@@ -199,6 +211,7 @@ impl App {
         push_distinct(to, here);
         self.go_to(&loc);
     }
+
     pub(super) fn mouse(&mut self, m: MouseEvent) -> bool {
         if self.help {
             return false;

@@ -20,6 +20,7 @@ impl App {
         self.effects.push(Effect::Reload(self.reload.asked));
         self.reload.running.get_or_insert_with(std::time::Instant::now);
     }
+
     /// A load finished: on success the new KB replaces the old one, keeping tab, selections,
     /// filters and history where their records still exist; on failure the old KB stays and the
     /// banner says why.
@@ -63,6 +64,7 @@ impl App {
         }
         true
     }
+
     /// Put a new index (and its KB) in place of the old one. Rows are rebuilt; what the user had
     /// chosen — tab, sort, filters, selected records, history — is carried over by record id.
     pub(super) fn swap_index(&mut self, index: Arc<Index>, mut built: Vec<TabState>) {
