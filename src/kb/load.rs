@@ -6,14 +6,13 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use serde::de::DeserializeOwned;
 use serde_spanned::Spanned;
 use toml::de::{DeTable, DeValue, ValueDeserializer};
 
 use super::diag::{Diagnostic, SourceFile};
 use super::hint;
-use super::model::{Deal, Executive, Origin, Series, Source, Vendor};
-use super::{Kb, Kind, validate};
+use super::model::Origin;
+use super::{Kb, Kind, PerKind, Record, validate, with_record};
 use crate::par;
 
 /// The default KB, compiled into the binary so the app runs with no arguments.
@@ -333,16 +332,14 @@ pub fn load_files_with(
             mine
         };
         let before = diags.len();
-        let total = |n: fn(&Piece) -> usize| mine.iter().map(n).sum::<usize>();
-        kb.sources.reserve(total(|p| p.sources.len()));
-        kb.vendors.reserve(total(|p| p.vendors.len()));
-        kb.executives.reserve(total(|p| p.executives.len()));
-        kb.deals.reserve(total(|p| p.deals.len()));
-        kb.series.reserve(total(|p| p.series.len()));
-        let mut base = [0usize; 5];
+        for k in Kind::ALL {
+            let n: usize = mine.iter().map(|p| p.records.count(k)).sum();
+            with_record!(k, R => R::all_mut(&mut kb).reserve(n));
+        }
+        let mut base = PerKind::<usize>::default();
         let mut any = false;
         let split = mine.len() > 1;
-        for p in mine {
+        for mut p in mine {
             if split {
                 broken.shards.entry(fi).or_default().push(validate::Shard {
                     range: p.range.clone(),
@@ -353,26 +350,11 @@ pub fn load_files_with(
             broken.unparsed_files |= p.unparsed;
             broken.ids.extend(p.broken_ids.into_iter().map(String::from));
             diags.extend(p.diags);
-            append(&mut kb.sources, p.sources, base[Kind::Source as usize], |r| {
-                &mut r.origin
-            });
-            append(&mut kb.vendors, p.vendors, base[Kind::Vendor as usize], |r| {
-                &mut r.origin
-            });
-            append(
-                &mut kb.executives,
-                p.executives,
-                base[Kind::Executive as usize],
-                |r| &mut r.origin,
-            );
-            append(&mut kb.deals, p.deals, base[Kind::Deal as usize], |r| {
-                &mut r.origin
-            });
-            append(&mut kb.series, p.series, base[Kind::Series as usize], |r| {
-                &mut r.origin
-            });
-            for (b, n) in base.iter_mut().zip(p.items) {
-                *b += n;
+            for (k, b) in base.iter_mut() {
+                with_record!(k, R => {
+                    append(R::all_mut(&mut kb), std::mem::take(R::all_mut(&mut p.records)), *b)
+                });
+                *b += p.items[k];
             }
         }
         if !any && diags[before..].iter().all(|d| d.file != Some(fi)) {
@@ -413,9 +395,9 @@ pub fn load_files_with(
 }
 
 /// Move a shard's records into the KB, making their per-shard indexes per-file.
-fn append<T>(into: &mut Vec<T>, records: Vec<T>, base: usize, origin: impl Fn(&mut T) -> &mut Origin) {
+fn append<R: Record>(into: &mut Vec<R>, records: Vec<R>, base: usize) {
     for mut r in records {
-        origin(&mut r).index += base;
+        r.origin_mut().index += base;
         into.push(r);
     }
 }
@@ -472,6 +454,16 @@ fn shards(text: &str, shard_bytes: usize) -> Vec<Range<usize>> {
     out
 }
 
+/// The record tables in words: "[[source]], [[vendor]] … and [[series]]".
+fn tables_in_words() -> String {
+    let tables: Vec<String> = Kind::ALL.iter().map(|k| format!("[[{}]]", k.table())).collect();
+    match tables.split_last() {
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+        None => String::new(),
+    }
+}
+
 /// Whether the first line of `text` that is not blank or a comment is a table header.
 fn starts_with_header(text: &str) -> bool {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
@@ -513,13 +505,10 @@ fn record_header(line: &[u8]) -> bool {
 struct Piece<'t> {
     /// Where the piece is in its file.
     range: Range<usize>,
-    sources: Vec<Source>,
-    vendors: Vec<Vendor>,
-    executives: Vec<Executive>,
-    deals: Vec<Deal>,
-    series: Vec<Series>,
-    /// Items per kind, read or not, in `Kind` order: the next shard's indexes start there.
-    items: [usize; 5],
+    /// Its records, in lists per kind (no index).
+    records: Kb,
+    /// Items per kind, read or not: the next shard's indexes start there.
+    items: PerKind<usize>,
     /// Ids of records that failed to read, so references to them are not reported.
     broken_ids: Vec<std::borrow::Cow<'t, str>>,
     diags: Vec<Diagnostic>,
@@ -593,7 +582,7 @@ fn read_piece(fi: usize, text: &str, offset: usize, whole: bool) -> Piece<'_> {
                 .or_else(|| names.iter().copied().find(|n| name.trim_end_matches('s') == *n))
                 .map(|n| format!("did you mean `[[{n}]]`?"));
             p.diags.push(
-                Diagnostic::error(Some(fi), Some(at(key.span())), format!("unknown table `{name}`; a KB file holds [[source]], [[vendor]], [[executive]], [[deal]] and [[series]]"))
+                Diagnostic::error(Some(fi), Some(at(key.span())), format!("unknown table `{name}`; a KB file holds {}", tables_in_words()))
                     .with_help(help),
             );
             continue;
@@ -613,82 +602,22 @@ fn read_piece(fi: usize, text: &str, offset: usize, whole: bool) -> Piece<'_> {
             continue;
         };
         p.any |= !items.is_empty();
-        p.items[kind as usize] = items.len();
-        match kind {
-            Kind::Source => p.sources.reserve(items.len()),
-            Kind::Vendor => p.vendors.reserve(items.len()),
-            Kind::Executive => p.executives.reserve(items.len()),
-            Kind::Deal => p.deals.reserve(items.len()),
-            Kind::Series => p.series.reserve(items.len()),
-        }
-        for (index, item) in items.into_iter().enumerate() {
-            let origin = Origin {
-                file: fi,
-                index,
-                span: at(item.span()),
-            };
-            match kind {
-                Kind::Source => read_record(
-                    item,
-                    origin,
-                    offset,
-                    &mut p.sources,
-                    &mut p.broken_ids,
-                    &mut p.diags,
-                ),
-                Kind::Vendor => read_record(
-                    item,
-                    origin,
-                    offset,
-                    &mut p.vendors,
-                    &mut p.broken_ids,
-                    &mut p.diags,
-                ),
-                Kind::Executive => read_record(
-                    item,
-                    origin,
-                    offset,
-                    &mut p.executives,
-                    &mut p.broken_ids,
-                    &mut p.diags,
-                ),
-                Kind::Deal => read_record(
-                    item,
-                    origin,
-                    offset,
-                    &mut p.deals,
-                    &mut p.broken_ids,
-                    &mut p.diags,
-                ),
-                Kind::Series => read_record(
-                    item,
-                    origin,
-                    offset,
-                    &mut p.series,
-                    &mut p.broken_ids,
-                    &mut p.diags,
-                ),
+        p.items[kind] = items.len();
+        with_record!(kind, R => {
+            let into = R::all_mut(&mut p.records);
+            into.reserve(items.len());
+            for (index, item) in items.into_iter().enumerate() {
+                let origin = Origin {
+                    file: fi,
+                    index,
+                    span: at(item.span()),
+                };
+                read_record(item, origin, offset, into, &mut p.broken_ids, &mut p.diags);
             }
-        }
+        });
     }
     p
 }
-
-/// A record type, with the origin the loader sets.
-trait Record: DeserializeOwned {
-    fn origin_mut(&mut self) -> &mut Origin;
-}
-
-macro_rules! record {
-    ($($t:ty),*) => {$(
-        impl Record for $t {
-            fn origin_mut(&mut self) -> &mut Origin {
-                &mut self.origin
-            }
-        }
-    )*};
-}
-record!(Source, Vendor, Executive, Deal, Series);
 
 fn read_record<'t, T: Record>(
     item: Spanned<DeValue<'t>>,

@@ -12,7 +12,7 @@ use super::diag::{Diagnostic, SourceFile};
 use super::hint::did_you_mean;
 use super::model::{Metric, Origin};
 use super::number::Unit;
-use super::{CompactIds, Kb, Kind};
+use super::{CompactIds, Kb, Kind, PerKind};
 
 /// What the parse could not read, so that validation does not pile on follow-on errors.
 #[derive(Debug, Default)]
@@ -31,8 +31,8 @@ pub struct Broken {
 pub struct Shard {
     /// Byte range in the file.
     pub range: Range<usize>,
-    /// Per kind (in `Kind` order), the file index of the shard's first record of that kind.
-    pub base: [usize; 5],
+    /// Per kind, the file index of the shard's first record of that kind.
+    pub base: PerKind<usize>,
 }
 
 /// Parsed shards kept for `locate`: problems come record by record, so mostly from the same few.
@@ -68,7 +68,7 @@ impl<'a> Ctx<'a> {
             after.checked_sub(1).and_then(|i| shards.get(i))
         });
         let (range, index) = match shard {
-            Some(s) => (s.range.clone(), origin.index.checked_sub(s.base[kind as usize])),
+            Some(s) => (s.range.clone(), origin.index.checked_sub(s.base[kind])),
             None => (0..file.text.len(), Some(origin.index)),
         };
         let key = (origin.file, range.start);
