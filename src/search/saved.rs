@@ -42,11 +42,15 @@ use xxhash_rust::xxh3::Xxh3;
 
 use super::index::{Arena, Ascii, CharBits, Doc, Field, Index, Masks};
 use super::pairs::{self, Pairs};
-use crate::kb::{Kb, Kind};
+use crate::kb::{Kb, Kind, PerKind};
 
 const MAGIC: [u8; 8] = *b"mlindex\0";
 /// Bumped whenever the layout or the meaning of what is saved changes.
 const FORMAT: u32 = 8;
+/// The kinds the header's `by_kind` was laid out for in this `FORMAT`: adding or removing a
+/// kind changes the layout, so bump `FORMAT` with this (the compiler stops here until then).
+const FORMAT_KINDS: usize = 5;
+const _: () = assert!(Kind::COUNT == FORMAT_KINDS, "the kinds changed: bump saved::FORMAT");
 /// Written in the machine's byte order; reads back otherwise on a machine of the other order.
 const ORDER: u32 = 0x0102_0304;
 
@@ -71,8 +75,8 @@ struct Header {
     docs: u64,
     fields: u64,
     arena: u64,
-    /// Start and end doc of each kind.
-    by_kind: [[u32; 2]; 5],
+    /// Start and end doc of each kind, in `Kind::ALL` order.
+    by_kind: [[u32; 2]; Kind::COUNT],
     /// `CharBits::own`, then zeros.
     own_chars: [u32; 192],
 }
@@ -176,10 +180,7 @@ pub fn save(ix: &Index, fingerprint: u128, path: &Path) -> io::Result<()> {
     let Arena::Built(arena) = &ix.arena else {
         return Err(io::Error::other("only a built index is saved"));
     };
-    let mut by_kind = [[0u32; 2]; 5];
-    for (b, r) in by_kind.iter_mut().zip(&ix.by_kind) {
-        *b = [r.start, r.end];
-    }
+    let by_kind = *ix.by_kind.clone().map(|_, r| [r.start, r.end]).as_array();
     let mut header = Header {
         magic: MAGIC,
         format: FORMAT,
@@ -576,7 +577,7 @@ fn read(file: &File, len: u64, kb: Arc<Kb>, fingerprint: u128) -> Result<Index, 
 
     // Docs: each kind's run where the header says, one doc per record of the KB, in order, with
     // field ranges inside the fields.
-    let mut by_kind: [std::ops::Range<u32>; 5] = Default::default();
+    let mut by_kind = PerKind::<std::ops::Range<u32>>::default();
     let mut next = 0u32;
     for kind in Kind::ALL {
         let [start, end] = header.by_kind[kind as usize];
@@ -587,13 +588,13 @@ fn read(file: &File, len: u64, kb: Arc<Kb>, fingerprint: u128) -> Result<Index, 
         if count > 0 {
             next = end;
         }
-        by_kind[kind as usize] = start..end;
+        by_kind[kind] = start..end;
     }
     if next as usize != n_docs {
         return Err(Unusable::Damaged("docs do not match the KB"));
     }
     for kind in Kind::ALL {
-        let r = by_kind[kind as usize].clone();
+        let r = by_kind[kind].clone();
         for (i, d) in docs[r.start as usize..r.end as usize].iter().enumerate() {
             let (names, others) = (d.names(), d.others());
             let ok = d.kind() == kind

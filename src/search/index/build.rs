@@ -60,12 +60,12 @@ impl Index {
             others_at.push(ix.fields.len() as u32);
             ix.append(&b.others);
         }
-        let mut by_kind: [Range<u32>; 5] = Default::default();
+        let mut by_kind = PerKind::<Range<u32>>::default();
         for (k, b) in built.into_iter().enumerate() {
             ix.pairs.put(ix.docs.len(), &b.pairs);
             for d in b.docs {
                 let id = ix.docs.len() as u32;
-                let r = &mut by_kind[d.kind() as usize];
+                let r = &mut by_kind[d.kind()];
                 if r.start == r.end {
                     *r = id..id;
                 }
