@@ -12,8 +12,8 @@
 //! `export::json::Exportable`. A kind that lacks one of them fails to compile.
 //! `docs/architecture.md` ("Adding a record kind") walks through it.
 
-use super::model::{Deal, Executive, Origin, Series, Source, Vendor};
 use super::Kb;
+use super::model::{Deal, Executive, Origin, Series, Source, Vendor};
 
 /// The list of record kinds, handed to the macro `$then`, one line per kind, in [`Kind::ALL`]
 /// order (the order of the index, the saved index and `kind` in exports: never reorder it):
@@ -136,7 +136,10 @@ const _: () = {
     let mut k = 0;
     while k < Kind::COUNT {
         let at = Kind::ALL[k].tab_position();
-        assert!(at < Kind::COUNT && !seen[at], "tab positions must be 0..COUNT, each once");
+        assert!(
+            at < Kind::COUNT && !seen[at],
+            "tab positions must be 0..COUNT, each once"
+        );
         seen[at] = true;
         k += 1;
     }

@@ -582,8 +582,12 @@ fn read_piece(fi: usize, text: &str, offset: usize, whole: bool) -> Piece<'_> {
                 .or_else(|| names.iter().copied().find(|n| name.trim_end_matches('s') == *n))
                 .map(|n| format!("did you mean `[[{n}]]`?"));
             p.diags.push(
-                Diagnostic::error(Some(fi), Some(at(key.span())), format!("unknown table `{name}`; a KB file holds {}", tables_in_words()))
-                    .with_help(help),
+                Diagnostic::error(
+                    Some(fi),
+                    Some(at(key.span())),
+                    format!("unknown table `{name}`; a KB file holds {}", tables_in_words()),
+                )
+                .with_help(help),
             );
             continue;
         };

@@ -14,8 +14,8 @@ pub mod validate;
 use std::hash::BuildHasher as _;
 
 pub use diag::{Diagnostic, Severity, SourceFile};
-pub(crate) use kinds::{for_each_kind, with_record};
 pub use kinds::{Kind, PerKind, Record};
+pub(crate) use kinds::{for_each_kind, with_record};
 pub use load::{Loaded, load_builtin, load_path};
 pub use model::*;
 pub use number::{Currency, Num, Qualifier, Unit};

@@ -50,7 +50,10 @@ const FORMAT: u32 = 8;
 /// The kinds the header's `by_kind` was laid out for in this `FORMAT`: adding or removing a
 /// kind changes the layout, so bump `FORMAT` with this (the compiler stops here until then).
 const FORMAT_KINDS: usize = 5;
-const _: () = assert!(Kind::COUNT == FORMAT_KINDS, "the kinds changed: bump saved::FORMAT");
+const _: () = assert!(
+    Kind::COUNT == FORMAT_KINDS,
+    "the kinds changed: bump saved::FORMAT"
+);
 /// Written in the machine's byte order; reads back otherwise on a machine of the other order.
 const ORDER: u32 = 0x0102_0304;
 

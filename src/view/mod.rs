@@ -7,8 +7,8 @@ pub mod spark;
 
 use std::cmp::Ordering;
 
-pub use columns::{Align, ColType, Column, Width};
 pub use columns::Tabular;
+pub use columns::{Align, ColType, Column, Width};
 pub use detail::{Block, Detail, Target, detail};
 
 use crate::kb::{Kb, Kind, Period, Series, Unit, number, with_record};
