@@ -476,6 +476,7 @@ pub struct Index {
 }
 
 mod build;
+pub(in crate::search) use build::Indexed;
 
 impl Index {
     /// Whether field `i` (which is `f`) has every character of `m`; `wide`: whether `m` has
