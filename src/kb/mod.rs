@@ -310,6 +310,11 @@ impl Kb {
         self.lookup(id).filter(|(k, _)| *k == kind).map(|(_, i)| i)
     }
 
+    /// The record of type `R` with this id.
+    pub fn get<R: Record>(&self, id: &str) -> Option<&R> {
+        self.get_kind(id, R::KIND).map(|i| &R::all(self)[i])
+    }
+
     pub fn vendor(&self, id: &str) -> Option<&Vendor> {
         self.get_kind(id, Kind::Vendor).map(|i| &self.vendors[i])
     }
