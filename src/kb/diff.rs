@@ -25,7 +25,8 @@ impl KindChanges {
 /// Changes per kind, in [`Kind::ALL`] order.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Changes {
-    pub kinds: PerKind<KindChanges>,
+    /// Boxed: it is the size of every kind's lists, and a reload's result carries it around.
+    pub kinds: Box<PerKind<KindChanges>>,
 }
 
 impl Changes {
@@ -71,7 +72,9 @@ impl Changes {
 /// Compare two KBs record by record.
 pub fn diff(old: &Kb, new: &Kb) -> Changes {
     Changes {
-        kinds: PerKind::new(|k| with_record!(k, R => records(R::all(old), R::all(new), R::id))),
+        kinds: Box::new(PerKind::new(
+            |k| with_record!(k, R => records(R::all(old), R::all(new), R::id)),
+        )),
     }
 }
 
@@ -94,7 +97,7 @@ fn records<T: Serialize>(old: &[T], new: &[T], id: impl Fn(&T) -> &str) -> KindC
     }
     out.removed = old
         .iter()
-        .map(|r| id(r))
+        .map(&id)
         .filter(|k| !seen.contains(k))
         .map(str::to_string)
         .collect();
