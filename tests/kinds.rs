@@ -55,6 +55,14 @@ fn every_kind_loads_validates_and_counts_one() {
         assert!(l.kb.name_at(kind, 0).is_some_and(|n| !n.is_empty()), "{kind:?}");
     }
     assert_eq!(l.kb.ids().count(), Kind::COUNT);
+    // Every sample but the source cites it: each is in the source's "Cited by".
+    let citers = &l.kb.relations().source_citers[0];
+    let expected: Vec<(Kind, usize)> = Kind::ALL
+        .into_iter()
+        .filter(|&k| k != Kind::Source)
+        .map(|k| (k, 0))
+        .collect();
+    assert_eq!(citers, &expected);
 }
 
 #[test]
@@ -69,8 +77,10 @@ fn every_kind_is_indexed_and_found_by_id() {
         let id = format!("one-{}", kind.table());
         let r = search::search(&ix, &format!("'{id}"), Scope::Kind(kind), Rank::Top(10)).unwrap();
         assert_eq!(r.hits.len(), 1, "{kind:?} not found by `'{id}`");
-        let r = search::search(&ix, &format!("kind:{}", kind.table()), Scope::All, Rank::Top(10)).unwrap();
-        assert_eq!(r.hits.len(), 1, "kind:{}", kind.table());
+        for word in [kind.table(), kind.plural()] {
+            let r = search::search(&ix, &format!("kind:{word}"), Scope::All, Rank::Top(10)).unwrap();
+            assert_eq!(r.hits.len(), 1, "kind:{word}");
+        }
     }
 }
 

@@ -17,6 +17,7 @@ pub use diag::{Diagnostic, Severity, SourceFile};
 pub use kinds::{Kind, PerKind, Record};
 pub(crate) use kinds::{for_each_kind, with_record};
 pub use load::{Loaded, load_builtin, load_path};
+pub use model::Cites;
 pub use model::*;
 pub use number::{Currency, Num, Qualifier, Unit};
 pub use period::Period;
@@ -233,33 +234,26 @@ impl Kb {
             for v in d.vendors.iter().chain(d.from_vendor.iter()) {
                 add(&mut r.vendor_deals, vendor(v), i);
             }
-            for s in &d.sources {
-                add(&mut r.source_citers, source(s), (Kind::Deal, i));
-            }
         }
         for (i, e) in self.executives.iter().enumerate() {
             let career = e.career.iter().flat_map(|m| m.from.iter().chain(m.to.iter()));
             for v in e.vendor.iter().chain(career) {
                 add(&mut r.vendor_executives, vendor(v), i);
             }
-            let career_sources = e.career.iter().filter_map(|m| m.source.as_ref());
-            for s in e.sources.iter().chain(career_sources) {
-                add(&mut r.source_citers, source(s), (Kind::Executive, i));
-            }
         }
         for (i, s) in self.series.iter().enumerate() {
             if let Some(v) = &s.vendor {
                 add(&mut r.vendor_series, vendor(v), i);
             }
-            let point_sources = s.points.iter().filter_map(|p| p.source.as_ref());
-            for src in s.sources.iter().chain(point_sources) {
-                add(&mut r.source_citers, source(src), (Kind::Series, i));
-            }
         }
-        for (i, v) in self.vendors.iter().enumerate() {
-            for s in &v.sources {
-                add(&mut r.source_citers, source(s), (Kind::Vendor, i));
-            }
+        for kind in Kind::ALL {
+            with_record!(kind, R => {
+                for (i, record) in R::all(self).iter().enumerate() {
+                    for s in record.cited() {
+                        add(&mut r.source_citers, source(s), (kind, i));
+                    }
+                }
+            });
         }
         // Lists were filled kind by kind; keep the documented order (vendors first) and drop the
         // duplicates that non-adjacent repeats left.
