@@ -1,7 +1,7 @@
-//! The record kinds, declared once. [`for_each_kind!`] lists every kind with its record type, its
+//! The record kinds, declared once. `for_each_kind!` lists every kind with its record type, its
 //! list in [`Kb`], the field a person reads as its name, its TOML table, its words and its tab;
-//! `Kind`, `Kind::ALL`, `Kind::COUNT`, the words, the [`Record`] impls and (in `view`) `Tab` are all
-//! expanded from that one list, so they cannot disagree. [`with_record!`] is the one place that
+//! `Kind`, `Kind::ALL`, `Kind::COUNT`, the words, `Kb`'s lists, the [`Record`] impls and (in
+//! `view`) `Tab` are all expanded from that one list, so they cannot disagree. `with_record!` is the one place that
 //! turns a `Kind` value into its record type (an exhaustive `match`: a kind added to the list and
 //! not there fails to compile), and [`PerKind`] is the array of one value per kind that replaces
 //! hand-sized `[_; 5]`s.
@@ -12,8 +12,8 @@
 //! `export::json::Exportable`. A kind that lacks one of them fails to compile.
 //! `docs/architecture.md` ("Adding a record kind") walks through it.
 
-use super::Kb;
 use super::model::{Deal, Executive, Origin, Series, Source, Vendor};
+use super::{IdIndex, Relations};
 
 /// The list of record kinds, handed to the macro `$then`, one line per kind, in [`Kind::ALL`]
 /// order (the order of the index, the saved index and `kind` in exports: never reorder it):
@@ -91,6 +91,15 @@ macro_rules! declare_kinds {
             }
         }
 
+        /// A whole knowledge base, merged from all its files: one list of records per kind (named
+        /// in `for_each_kind!`), with an id index and relations built after loading.
+        #[derive(Clone, Debug, Default)]
+        pub struct Kb {
+            $(pub $list: Vec<$rec>,)*
+            pub(super) index: IdIndex,
+            pub(super) relations: Relations,
+        }
+
         $(
             impl Record for $rec {
                 const KIND: Kind = Kind::$kind;
@@ -145,7 +154,7 @@ const _: () = {
     }
 };
 
-/// What every record type has, whatever its kind: implemented for each by [`for_each_kind!`].
+/// What every record type has, whatever its kind: implemented for each by `for_each_kind!`.
 pub trait Record:
     serde::de::DeserializeOwned + serde::Serialize + Clone + std::fmt::Debug + Send + Sync + 'static
 {
@@ -163,7 +172,7 @@ pub trait Record:
 }
 
 /// Run `$body` with `$R` the record type of the kind `$kind`: the one place that maps a kind
-/// value to its type. Exhaustive, so a kind declared in [`for_each_kind!`] and missing here fails
+/// value to its type. Exhaustive, so a kind declared in `for_each_kind!` and missing here fails
 /// to compile; `tests::with_record_maps_each_kind_to_its_type` checks no two arms are swapped.
 ///
 /// `with_record!(kind, R => R::all(kb).len())`

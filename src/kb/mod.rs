@@ -14,25 +14,13 @@ pub mod validate;
 use std::hash::BuildHasher as _;
 
 pub use diag::{Diagnostic, Severity, SourceFile};
-pub use kinds::{Kind, PerKind, Record};
+pub use kinds::{Kb, Kind, PerKind, Record};
 pub(crate) use kinds::{for_each_kind, with_record};
 pub use load::{Loaded, load_builtin, load_path};
 pub use model::Cites;
 pub use model::*;
 pub use number::{Currency, Num, Qualifier, Unit};
 pub use period::Period;
-
-/// A whole knowledge base, merged from all its files, with an id index built after loading.
-#[derive(Clone, Debug, Default)]
-pub struct Kb {
-    pub sources: Vec<Source>,
-    pub vendors: Vec<Vendor>,
-    pub executives: Vec<Executive>,
-    pub deals: Vec<Deal>,
-    pub series: Vec<Series>,
-    index: IdIndex,
-    relations: Relations,
-}
 
 /// Id → (kind, index) of the first record with that id. It stores no ids, only where the records
 /// are (the ids are read from the records), so building it allocates nothing per record and a 1M-record
