@@ -175,7 +175,8 @@ pub trait Record:
 /// value to its type. Exhaustive, so a kind declared in `for_each_kind!` and missing here fails
 /// to compile; `tests::with_record_maps_each_kind_to_its_type` checks no two arms are swapped.
 ///
-/// `with_record!(kind, R => R::all(kb).len())`
+/// `with_record!(kind, R => R::all(kb).len())` (exported, for tests and benches too).
+#[macro_export]
 macro_rules! with_record {
     ($kind:expr, $R:ident => $body:expr) => {
         match $kind {
@@ -202,7 +203,7 @@ macro_rules! with_record {
         }
     };
 }
-pub(crate) use with_record;
+pub use with_record;
 
 impl Kind {
     pub fn from_table(s: &str) -> Option<Kind> {

@@ -14,8 +14,9 @@ pub mod validate;
 use std::hash::BuildHasher as _;
 
 pub use diag::{Diagnostic, Severity, SourceFile};
+pub(crate) use kinds::for_each_kind;
+pub use kinds::with_record;
 pub use kinds::{Kb, Kind, PerKind, Record};
-pub(crate) use kinds::{for_each_kind, with_record};
 pub use load::{Loaded, load_builtin, load_path};
 pub use model::Cites;
 pub use model::*;
