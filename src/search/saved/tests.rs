@@ -527,11 +527,6 @@ fn pruning_removes_only_our_stale_files() {
     assert!(target.exists());
 }
 
-/// The digest of a small synthetic KB's saved index. When a change to the index (its layout,
-/// or what goes into it) changes this, bump FORMAT and update the digest: an index saved by
-/// the old code must not be read by the new.
-const DIGEST: (u32, u64) = (8, 0x17d1_864f_1b9d_2821);
-
 #[test]
 fn format_is_bumped_when_the_index_changes() {
     let dir = tempfile::tempdir().unwrap();
