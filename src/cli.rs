@@ -705,17 +705,25 @@ fn search_table(rows: &[crate::search::Described], format: Format, scores: bool)
 
 /// One line: what was loaded, per kind.
 pub fn summary(l: &Loaded) -> String {
+    use crate::kb::Kind;
+    use crate::text::count;
     let c = l.kb.counts();
+    // Every kind, in `Kind::ALL` order; executives and series with what they hold.
+    let kinds: Vec<String> = Kind::ALL
+        .into_iter()
+        .map(|k| {
+            let n = count(l.kb.count(k), k.label(), k.plural());
+            match k {
+                Kind::Executive => format!("{n} ({})", count(c.career_moves, "career move", "career moves")),
+                Kind::Series => format!("{n} ({})", count(c.points, "point", "points")),
+                _ => n,
+            }
+        })
+        .collect();
     format!(
-        "{}: {}, {}, {} ({}), {}, {} ({}) in {}; {}",
+        "{}: {} in {}; {}",
         l.label,
-        crate::text::count(c.sources, "source", "sources"),
-        crate::text::count(c.vendors, "vendor", "vendors"),
-        crate::text::count(c.executives, "executive", "executives"),
-        crate::text::count(c.career_moves, "career move", "career moves"),
-        crate::text::count(c.deals, "deal", "deals"),
-        crate::text::count(c.series, "series", "series"),
-        crate::text::count(c.points, "point", "points"),
+        kinds.join(", "),
         crate::text::count(l.files.len(), "file", "files"),
         crate::text::count(
             l.kb.conflicts().len(),
