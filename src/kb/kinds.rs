@@ -7,7 +7,7 @@
 //! hand-sized `[_; 5]`s.
 //!
 //! Each layer keeps what a kind means to it next to the other kinds' parts, as a trait implemented
-//! per record type, which generic code reaches through `with_record!`: `validate::Check`,
+//! per record type, which generic code reaches through `with_record!`: `model::Cites`, `validate::Check`,
 //! `search::index::build::Indexed`, `view::columns::Tabular`, `view::detail::Detailed`,
 //! `export::json::Exportable`. A kind that lacks one of them fails to compile.
 //! `docs/architecture.md` ("Adding a record kind") walks through it.
