@@ -309,3 +309,26 @@ fn prompts_and_overlays_have_their_own_keys() {
         "Shift-↑ is not ↑"
     );
 }
+
+/// Every tab has its number key (the first nine), named after the tab: a kind added to
+/// `for_each_kind!` without its line in `KEYMAP` fails here.
+#[test]
+fn every_tab_has_its_number_key() {
+    use crate::view::Tab;
+    for tab in Tab::ALL.into_iter().filter(|t| t.index() < 9) {
+        let digit = char::from(b'1' + tab.index() as u8);
+        let b = binding_for(ch(digit), Context::Any)
+            .unwrap_or_else(|| panic!("no key `{digit}` for the {} tab", tab.title()));
+        assert_eq!(b.action, Action::GoTab(tab.index()), "key `{digit}`");
+        assert_eq!(b.help, format!("{} tab", tab.title()), "key `{digit}`");
+    }
+    let go_tabs = KEYMAP
+        .iter()
+        .filter(|b| matches!(b.action, Action::GoTab(_)))
+        .count();
+    assert_eq!(
+        go_tabs,
+        Tab::ALL.len().min(9),
+        "a GoTab binding for a tab that does not exist"
+    );
+}
