@@ -4,7 +4,7 @@
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use marketlens::kb::{self, SourceFile};
-use marketlens::tui::app::{App, Msg};
+use marketlens::tui::app::{App, Effect, Msg};
 use marketlens::tui::ui;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -82,7 +82,14 @@ fn bench(c: &mut Criterion) {
             |outcome| {
                 app.update(Msg::KbChanged);
                 let r = marketlens::tui::reload::Reload {
-                    generation: app.reload.outbox.take().unwrap(),
+                    generation: app
+                        .take_effects()
+                        .into_iter()
+                        .find_map(|e| match e {
+                            Effect::Reload(generation) => Some(generation),
+                            _ => None,
+                        })
+                        .unwrap(),
                     outcome,
                     took: std::time::Duration::ZERO,
                 };

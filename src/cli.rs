@@ -133,34 +133,59 @@ pub enum Command {
     Man,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum SearchTab {
-    All,
-    Vendors,
-    Executives,
-    Deals,
-    Trends,
-    Sources,
+/// `--tab` of `search`: `all`, or a tab by its lower-case title (the tabs come from the kinds'
+/// one declaration, `kb::kinds`, so a new kind's tab is accepted without a change here).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SearchTab(pub Option<Tab>);
+
+/// `--tab` of `export`: a tab by its lower-case title.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TabArg(pub Tab);
+
+/// A tab's name on the command line: its title in lower case (`trends`).
+fn tab_arg_name(tab: Tab) -> &'static str {
+    static NAMES: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    let names = NAMES.get_or_init(|| Tab::ALL.iter().map(|t| t.title().to_ascii_lowercase()).collect());
+    names[tab.index()].as_str()
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum TabArg {
-    Vendors,
-    Executives,
-    Deals,
-    Trends,
-    Sources,
+impl clap::ValueEnum for TabArg {
+    fn value_variants<'a>() -> &'a [Self] {
+        const ALL: [TabArg; Tab::ALL.len()] = {
+            let mut all = [TabArg(Tab::ALL[0]); Tab::ALL.len()];
+            let mut i = 0;
+            while i < all.len() {
+                all[i] = TabArg(Tab::ALL[i]);
+                i += 1;
+            }
+            all
+        };
+        &ALL
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Some(clap::builder::PossibleValue::new(tab_arg_name(self.0)))
+    }
 }
 
-impl From<TabArg> for Tab {
-    fn from(t: TabArg) -> Tab {
-        match t {
-            TabArg::Vendors => Tab::Vendors,
-            TabArg::Executives => Tab::Executives,
-            TabArg::Deals => Tab::Deals,
-            TabArg::Trends => Tab::Trends,
-            TabArg::Sources => Tab::Sources,
-        }
+impl clap::ValueEnum for SearchTab {
+    fn value_variants<'a>() -> &'a [Self] {
+        const ALL: [SearchTab; Tab::ALL.len() + 1] = {
+            let mut all = [SearchTab(None); Tab::ALL.len() + 1];
+            let mut i = 0;
+            while i < Tab::ALL.len() {
+                all[i + 1] = SearchTab(Some(Tab::ALL[i]));
+                i += 1;
+            }
+            all
+        };
+        &ALL
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Some(clap::builder::PossibleValue::new(
+            self.0.map_or("all", tab_arg_name),
+        ))
     }
 }
 
@@ -258,7 +283,7 @@ pub fn run() -> ExitCode {
             force,
         }) => {
             let args = ExportArgs {
-                tab: tab.map(Tab::from),
+                tab: tab.map(|t| t.0),
                 query,
                 sort,
                 record,
@@ -533,7 +558,6 @@ struct SearchArgs<'a> {
 }
 
 fn search(path: Option<&std::path::Path>, args: &SearchArgs) -> ExitCode {
-    use crate::kb::Kind;
     use crate::search::{self, Rank, Scope};
     let &SearchArgs {
         query,
@@ -550,13 +574,9 @@ fn search(path: Option<&std::path::Path>, args: &SearchArgs) -> ExitCode {
         Err(code) => return code,
     };
     clock.lap("load");
-    let scope = match tab {
-        SearchTab::All => Scope::All,
-        SearchTab::Vendors => Scope::Kind(Kind::Vendor),
-        SearchTab::Executives => Scope::Kind(Kind::Executive),
-        SearchTab::Deals => Scope::Kind(Kind::Deal),
-        SearchTab::Trends => Scope::Kind(Kind::Series),
-        SearchTab::Sources => Scope::Kind(Kind::Source),
+    let scope = match tab.0 {
+        None => Scope::All,
+        Some(t) => Scope::Kind(t.kind()),
     };
     let kb = std::sync::Arc::new(loaded.kb);
     let (ix, outcome) = search::saved::open_or_build(kb, loaded.fingerprint, cache, SAVE_INDEX_FROM);
@@ -685,17 +705,25 @@ fn search_table(rows: &[crate::search::Described], format: Format, scores: bool)
 
 /// One line: what was loaded, per kind.
 pub fn summary(l: &Loaded) -> String {
+    use crate::kb::Kind;
+    use crate::text::count;
     let c = l.kb.counts();
+    // Every kind, in `Kind::ALL` order; executives and series with what they hold.
+    let kinds: Vec<String> = Kind::ALL
+        .into_iter()
+        .map(|k| {
+            let n = count(l.kb.count(k), k.label(), k.plural());
+            match k {
+                Kind::Executive => format!("{n} ({})", count(c.career_moves, "career move", "career moves")),
+                Kind::Series => format!("{n} ({})", count(c.points, "point", "points")),
+                _ => n,
+            }
+        })
+        .collect();
     format!(
-        "{}: {}, {}, {} ({}), {}, {} ({}) in {}; {}",
+        "{}: {} in {}; {}",
         l.label,
-        crate::text::count(c.sources, "source", "sources"),
-        crate::text::count(c.vendors, "vendor", "vendors"),
-        crate::text::count(c.executives, "executive", "executives"),
-        crate::text::count(c.career_moves, "career move", "career moves"),
-        crate::text::count(c.deals, "deal", "deals"),
-        crate::text::count(c.series, "series", "series"),
-        crate::text::count(c.points, "point", "points"),
+        kinds.join(", "),
         crate::text::count(l.files.len(), "file", "files"),
         crate::text::count(
             l.kb.conflicts().len(),

@@ -7,7 +7,7 @@ use std::io::Read;
 use std::process::{Command, Output, Stdio};
 
 use marketlens::kb;
-use marketlens::tui::app::{App, Msg};
+use marketlens::tui::app::{App, Effect, Msg};
 use marketlens::view::Tab;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
@@ -509,7 +509,14 @@ fn the_explorer_asks_before_overwriting_and_reports_errors() {
     key(&mut app, KeyCode::Char('E'));
     key(&mut app, KeyCode::Enter);
     assert!(app.status.starts_with("exported vendor"), "{}", app.status);
-    key(&mut app, KeyCode::Char('y'));
-    let copied = app.clipboard.take().expect("text for the clipboard");
+    app.update(Msg::Key(KeyEvent::new(KeyCode::Char('y'), KeyModifiers::NONE)));
+    let copied = app
+        .settle()
+        .into_iter()
+        .find_map(|e| match e {
+            Effect::Clipboard(text) => Some(text),
+            _ => None,
+        })
+        .expect("text for the clipboard");
     assert!(copied.contains("Vendors") && !copied.contains('\x1b'));
 }

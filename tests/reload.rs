@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use marketlens::search::Index;
-use marketlens::tui::app::{App, Input, Msg};
+use marketlens::tui::app::{App, Effect, Input, Msg};
 use marketlens::tui::ui;
 use marketlens::view::Tab;
 use ratatui::Terminal;
@@ -250,9 +250,9 @@ fn stale_reload_answers_are_dropped_and_the_built_in_kb_does_not_reload() {
     let dir = kb_copy();
     let mut a = open(dir.path());
     a.update(Msg::KbChanged);
-    let first = a.reload.outbox.take().unwrap();
+    let first = take_reload(&mut a).unwrap();
     a.update(Msg::KbChanged);
-    assert!(a.reload.outbox.unwrap() > first);
+    assert!(asked_reload(&a).unwrap() > first);
     let (outcome, _) = marketlens::tui::reload::load(dir.path(), &a.kb, &[]);
     let old = Arc::new(marketlens::tui::reload::Reload {
         generation: first,
@@ -268,7 +268,23 @@ fn stale_reload_answers_are_dropped_and_the_built_in_kb_does_not_reload() {
     let mut b = App::new(l.kb, l.label, 120, 40);
     key(&mut b, KeyCode::Char('r'));
     assert!(b.status.contains("built-in KB does not change"), "{}", b.status);
-    assert!(b.reload.outbox.is_none());
+    assert!(asked_reload(&b).is_none());
+}
+
+/// The load the app asks for, if it asks for one (left for `settle` to run).
+fn asked_reload(a: &App) -> Option<u64> {
+    a.effects().iter().find_map(|e| match e {
+        Effect::Reload(generation) => Some(*generation),
+        _ => None,
+    })
+}
+
+/// The load the app asks for, taken (the test answers it).
+fn take_reload(a: &mut App) -> Option<u64> {
+    a.take_effects().into_iter().find_map(|e| match e {
+        Effect::Reload(generation) => Some(generation),
+        _ => None,
+    })
 }
 
 /// Wait for the watcher's callback; `false` after `secs` without one.
@@ -394,7 +410,7 @@ fn a_fifo_in_place_of_a_kb_file_is_an_error_and_later_reloads_still_run() {
     // What the explorer's loop does with a change: the request goes to the reload thread.
     let reload = |a: &mut App| {
         a.update(Msg::KbChanged);
-        let generation = a.reload.outbox.take().expect("a reload request");
+        let generation = take_reload(a).expect("a reload request");
         reloader.submit(generation, a.kb.clone(), a.sorts());
         let r = rx
             .recv_timeout(std::time::Duration::from_secs(60))
@@ -420,4 +436,48 @@ fn a_fifo_in_place_of_a_kb_file_is_an_error_and_later_reloads_still_run() {
     reload(&mut a);
     assert!(a.reload.problem.is_none(), "{:?}", a.reload.problem);
     assert!(a.kb.deal("reload-test-deal").is_some());
+}
+
+/// A reload puts the new index in place before the searches it asks again, drops the searches
+/// still queued for the old index, and asks only the newest load when two were asked at once.
+#[test]
+fn a_swap_tells_the_searches_of_the_new_index_first() {
+    let dir = kb_copy();
+    let mut a = open(dir.path());
+    key(&mut a, KeyCode::Char('/'));
+    typ(&mut a, "aws");
+    a.settle();
+    typ(&mut a, "x"); // A search queued for the old index.
+    a.update(Msg::KbChanged);
+    a.update(Msg::KbChanged);
+    let reloads = a
+        .effects()
+        .iter()
+        .filter(|e| matches!(e, Effect::Reload(_)))
+        .count();
+    assert_eq!(reloads, 1, "{:?}", a.effects());
+    let generation = take_reload(&mut a).unwrap();
+    let (outcome, _) = marketlens::tui::reload::load(dir.path(), &a.kb, &a.sorts());
+    let r = marketlens::tui::reload::Reload {
+        generation,
+        outcome,
+        took: std::time::Duration::ZERO,
+    };
+    assert!(a.update(Msg::Reloaded(Arc::new(r))));
+    let kinds: Vec<&str> = a
+        .effects()
+        .iter()
+        .map(|e| match e {
+            Effect::UseIndex(ix) => {
+                assert!(Arc::ptr_eq(ix, &a.index), "the new index");
+                "use"
+            }
+            Effect::Search(_) => "search",
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(kinds, ["use", "search"], "{:?}", a.effects());
+    a.settle();
+    assert_eq!(a.current().filter.text, "awsx");
+    assert!(a.current().filter.pending == 0 && a.effects().is_empty());
 }

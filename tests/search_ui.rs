@@ -1,7 +1,7 @@
 //! Search in the explorer: the `/` filter highlights what matched and Esc gives back the full list
 //! and the selection; the palette jumps across kinds with history; stale answers are dropped.
 
-use marketlens::tui::app::{App, Input, Msg};
+use marketlens::tui::app::{App, Effect, Input, Msg};
 use marketlens::tui::ui;
 use marketlens::view::Tab;
 use ratatui::Terminal;
@@ -213,7 +213,14 @@ fn stale_answers_are_dropped() {
     let mut a = app();
     key(&mut a, KeyCode::Char('/'), KeyModifiers::NONE);
     typ(&mut a, "a");
-    let first = a.outbox.clone();
+    let first: Vec<_> = a
+        .effects()
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Search(req) => Some(req.clone()),
+            _ => None,
+        })
+        .collect();
     typ(&mut a, "ws");
     // Answer only the first request: it is stale (two newer ones are awaited) and changes nothing.
     let ix = a.index.clone();

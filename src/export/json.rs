@@ -8,7 +8,9 @@ use std::io;
 use serde::Serialize;
 use serde_json::ser::{Formatter, PrettyFormatter};
 
-use crate::kb::{Amount, Deal, DealKind, Executive, Kb, Kind, Period, Series, Source, Vendor};
+use crate::kb::{
+    Amount, Deal, DealKind, Executive, Kb, Kind, Period, Record, Series, Source, Vendor, with_record,
+};
 use crate::view::{Detail, View};
 
 /// One exported record: `kind`, the record's own fields in the model's order, `resolved`.
@@ -152,85 +154,111 @@ impl<'a> Resolved<'a> {
     }
 }
 
-#[derive(Serialize)]
-#[serde(untagged)]
+/// One record as exported, or a row whose record is no longer in the KB (a view built from
+/// another KB).
 enum Out<'a> {
-    Source(Exported<'a, &'a Source>),
-    Vendor(Exported<'a, &'a Vendor>),
-    Executive(Exported<'a, &'a Executive>),
-    Deal(Exported<'a, DealOut<'a>>),
-    Series(Exported<'a, &'a Series>),
-    /// A row whose record is no longer in the KB (a view built from another KB).
-    Missing {
-        kind: &'static str,
-        id: &'a str,
-        resolved: Resolved<'a>,
-    },
+    Record { kb: &'a Kb, kind: Kind, index: usize },
+    Missing(Missing<'a>),
 }
 
-fn out<'a>(kb: &'a Kb, kind: Kind, i: usize) -> Out<'a> {
-    let mut r = Resolved::default();
-    let kind_name = kind.label();
-    match kind {
-        Kind::Source => Out::Source(Exported {
-            kind: kind_name,
-            record: &kb.sources[i],
-            resolved: r,
-        }),
-        Kind::Vendor => {
-            let v = &kb.vendors[i];
-            r.maybe_vendor(kb, v.parent.as_ref());
-            r.sources(kb, &v.sources);
-            Out::Vendor(Exported {
-                kind: kind_name,
-                record: v,
-                resolved: r,
-            })
-        }
-        Kind::Executive => {
-            let e = &kb.executives[i];
-            for v in e.vendor.iter() {
-                r.vendor(kb, v);
-            }
-            for m in &e.career {
-                for v in m.from.iter().chain(m.to.iter()) {
-                    r.vendor(kb, v);
+#[derive(Serialize)]
+struct Missing<'a> {
+    kind: &'static str,
+    id: &'a str,
+    resolved: Resolved<'a>,
+}
+
+impl Serialize for Out<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Out::Record { kb, kind, index } => with_record!(*kind, R => {
+                let record = &R::all(kb)[*index];
+                let mut resolved = Resolved::default();
+                record.resolve(kb, &mut resolved);
+                Exported {
+                    kind: kind.label(),
+                    record: record.exported(),
+                    resolved,
                 }
-            }
-            r.sources(kb, &e.sources);
-            r.sources(kb, e.career.iter().filter_map(|m| m.source.as_ref()));
-            Out::Executive(Exported {
-                kind: kind_name,
-                record: e,
-                resolved: r,
-            })
+                .serialize(s)
+            }),
+            Out::Missing(m) => m.serialize(s),
         }
-        Kind::Deal => {
-            let d = &kb.deals[i];
-            for v in d.vendors.iter().chain(d.from_vendor.iter()) {
+    }
+}
+
+/// A kind's JSON export: the record as written out, and what its references resolve to. Every
+/// kind has one (`Out` asks each kind through `with_record!`).
+trait Exportable: Record {
+    /// The record's own fields, in the model's order (the record itself, for most kinds).
+    fn exported(&self) -> impl Serialize + '_;
+    /// Add the vendors and sources it refers to.
+    fn resolve<'a>(&'a self, kb: &'a Kb, r: &mut Resolved<'a>);
+}
+
+impl Exportable for Source {
+    fn exported(&self) -> impl Serialize + '_ {
+        self
+    }
+
+    fn resolve<'a>(&'a self, _: &'a Kb, _: &mut Resolved<'a>) {}
+}
+
+impl Exportable for Vendor {
+    fn exported(&self) -> impl Serialize + '_ {
+        self
+    }
+
+    fn resolve<'a>(&'a self, kb: &'a Kb, r: &mut Resolved<'a>) {
+        r.maybe_vendor(kb, self.parent.as_ref());
+        r.sources(kb, &self.sources);
+    }
+}
+
+impl Exportable for Executive {
+    fn exported(&self) -> impl Serialize + '_ {
+        self
+    }
+
+    fn resolve<'a>(&'a self, kb: &'a Kb, r: &mut Resolved<'a>) {
+        for v in self.vendor.iter() {
+            r.vendor(kb, v);
+        }
+        for m in &self.career {
+            for v in m.from.iter().chain(m.to.iter()) {
                 r.vendor(kb, v);
             }
-            r.maybe_vendor(kb, d.counterparty.as_ref());
-            r.sources(kb, &d.sources);
-            Out::Deal(Exported {
-                kind: kind_name,
-                record: DealOut::new(d),
-                resolved: r,
-            })
         }
-        Kind::Series => {
-            let s = &kb.series[i];
-            for v in s.vendor.iter() {
-                r.vendor(kb, v);
-            }
-            r.sources(kb, &s.sources);
-            r.sources(kb, s.points.iter().filter_map(|p| p.source.as_ref()));
-            Out::Series(Exported {
-                kind: kind_name,
-                record: s,
-                resolved: r,
-            })
+        r.sources(kb, &self.sources);
+        r.sources(kb, self.career.iter().filter_map(|m| m.source.as_ref()));
+    }
+}
+
+impl Exportable for Deal {
+    fn exported(&self) -> impl Serialize + '_ {
+        DealOut::new(self)
+    }
+
+    fn resolve<'a>(&'a self, kb: &'a Kb, r: &mut Resolved<'a>) {
+        for v in self.vendors.iter().chain(self.from_vendor.iter()) {
+            r.vendor(kb, v);
         }
+        r.maybe_vendor(kb, self.counterparty.as_ref());
+        r.sources(kb, &self.sources);
+    }
+}
+
+impl Exportable for Series {
+    fn exported(&self) -> impl Serialize + '_ {
+        self
+    }
+
+    fn resolve<'a>(&'a self, kb: &'a Kb, r: &mut Resolved<'a>) {
+        for v in self.vendor.iter() {
+            r.vendor(kb, v);
+        }
+        r.sources(kb, &self.sources);
+        r.sources(kb, self.points.iter().filter_map(|p| p.source.as_ref()));
     }
 }
 
@@ -240,12 +268,12 @@ fn find<'a>(kb: &'a Kb, kind: Kind, id: &'a str, index: Option<usize>) -> Out<'a
         .filter(|&i| kb.id_at(kind, i) == Some(id))
         .or_else(|| kb.lookup(id).filter(|(k, _)| *k == kind).map(|(_, i)| i));
     match i {
-        Some(i) => out(kb, kind, i),
-        None => Out::Missing {
+        Some(index) => Out::Record { kb, kind, index },
+        None => Out::Missing(Missing {
             kind: kind.label(),
             id,
             resolved: Resolved::default(),
-        },
+        }),
     }
 }
 

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
-use super::{Kb, Kind};
+use super::{Kb, Kind, PerKind, Record, with_record};
 
 /// Ids added, removed and edited, for one kind.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -25,16 +25,17 @@ impl KindChanges {
 /// Changes per kind, in [`Kind::ALL`] order.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Changes {
-    pub kinds: Vec<(Kind, KindChanges)>,
+    /// Boxed: it is the size of every kind's lists, and a reload's result carries it around.
+    pub kinds: Box<PerKind<KindChanges>>,
 }
 
 impl Changes {
     pub fn is_empty(&self) -> bool {
-        self.kinds.iter().all(|(_, c)| c.is_empty())
+        self.kinds.values().all(KindChanges::is_empty)
     }
 
     pub fn of(&self, kind: Kind) -> Option<&KindChanges> {
-        self.kinds.iter().find(|(k, _)| *k == kind).map(|(_, c)| c)
+        Some(&self.kinds[kind])
     }
 
     /// One line for a person: `+2 deals, -1 source, 1 vendor edited`, or `no changes`.
@@ -47,17 +48,17 @@ impl Changes {
             ),
             ("-", |c: &KindChanges| c.removed.len()),
         ] {
-            for (kind, c) in &self.kinds {
+            for (kind, c) in self.kinds.iter() {
                 let n = pick(c);
                 if n > 0 {
-                    parts.push(format!("{sign}{n} {}", noun(*kind, n)));
+                    parts.push(format!("{sign}{n} {}", kind.noun(n)));
                 }
             }
         }
-        for (kind, c) in &self.kinds {
+        for (kind, c) in self.kinds.iter() {
             let n = c.edited.len();
             if n > 0 {
-                parts.push(format!("{n} {} edited", noun(*kind, n)));
+                parts.push(format!("{n} {} edited", kind.noun(n)));
             }
         }
         if parts.is_empty() {
@@ -68,46 +69,25 @@ impl Changes {
     }
 }
 
-fn noun(kind: Kind, n: usize) -> &'static str {
-    match (kind, n == 1) {
-        (Kind::Source, true) => "source",
-        (Kind::Source, false) => "sources",
-        (Kind::Vendor, true) => "vendor",
-        (Kind::Vendor, false) => "vendors",
-        (Kind::Executive, true) => "executive",
-        (Kind::Executive, false) => "executives",
-        (Kind::Deal, true) => "deal",
-        (Kind::Deal, false) => "deals",
-        (Kind::Series, _) => "series",
-    }
-}
-
 /// Compare two KBs record by record.
 pub fn diff(old: &Kb, new: &Kb) -> Changes {
     Changes {
-        kinds: vec![
-            (Kind::Source, records(&old.sources, &new.sources, |r| &r.id)),
-            (Kind::Vendor, records(&old.vendors, &new.vendors, |r| &r.id)),
-            (
-                Kind::Executive,
-                records(&old.executives, &new.executives, |r| &r.id),
-            ),
-            (Kind::Deal, records(&old.deals, &new.deals, |r| &r.id)),
-            (Kind::Series, records(&old.series, &new.series, |r| &r.id)),
-        ],
+        kinds: Box::new(PerKind::new(
+            |k| with_record!(k, R => records(R::all(old), R::all(new), R::id)),
+        )),
     }
 }
 
 /// Records are compared through their serialized form: it covers every field the model has, now
 /// and later, and leaves out `Origin` (not serialized), which is where a record sits, not what
 /// it says.
-fn records<T: Serialize>(old: &[T], new: &[T], id: impl Fn(&T) -> &String) -> KindChanges {
+fn records<T: Serialize>(old: &[T], new: &[T], id: impl Fn(&T) -> &str) -> KindChanges {
     let fingerprint = |r: &T| serde_json::to_string(r).unwrap_or_default();
-    let before: HashMap<&str, &T> = old.iter().map(|r| (id(r).as_str(), r)).collect();
+    let before: HashMap<&str, &T> = old.iter().map(|r| (id(r), r)).collect();
     let mut seen = std::collections::HashSet::new();
     let mut out = KindChanges::default();
     for r in new {
-        let key = id(r).as_str();
+        let key = id(r);
         seen.insert(key);
         match before.get(key) {
             None => out.added.push(key.to_string()),
@@ -117,7 +97,7 @@ fn records<T: Serialize>(old: &[T], new: &[T], id: impl Fn(&T) -> &String) -> Ki
     }
     out.removed = old
         .iter()
-        .map(|r| id(r).as_str())
+        .map(&id)
         .filter(|k| !seen.contains(k))
         .map(str::to_string)
         .collect();

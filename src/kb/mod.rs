@@ -5,6 +5,7 @@ pub mod diag;
 pub mod diff;
 pub mod fx;
 pub mod hint;
+pub mod kinds;
 pub mod load;
 pub mod mentions;
 pub mod model;
@@ -18,69 +19,14 @@ pub mod value;
 use std::hash::BuildHasher as _;
 
 pub use diag::{Diagnostic, Severity, SourceFile};
+pub(crate) use kinds::for_each_kind;
+pub use kinds::with_record;
+pub use kinds::{Kb, Kind, PerKind, Record};
 pub use load::{Loaded, load_builtin, load_path};
+pub use model::Cites;
 pub use model::*;
 pub use number::{Currency, Num, Qualifier, Unit};
 pub use period::Period;
-
-/// The five kinds of record.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Kind {
-    Source,
-    Vendor,
-    Executive,
-    Deal,
-    Series,
-}
-
-impl Kind {
-    pub const ALL: [Kind; 5] = [
-        Kind::Source,
-        Kind::Vendor,
-        Kind::Executive,
-        Kind::Deal,
-        Kind::Series,
-    ];
-
-    /// The TOML table name: `[[vendor]]`.
-    pub fn table(self) -> &'static str {
-        match self {
-            Kind::Source => "source",
-            Kind::Vendor => "vendor",
-            Kind::Executive => "executive",
-            Kind::Deal => "deal",
-            Kind::Series => "series",
-        }
-    }
-
-    pub fn from_table(s: &str) -> Option<Kind> {
-        Kind::ALL.into_iter().find(|k| k.table() == s)
-    }
-
-    /// The one word for a record of this kind, in the explorer, the command line and exports (a
-    /// series record is a "series"; the Trends tab lists them, and `kind:trend` still filters them).
-    pub fn label(self) -> &'static str {
-        match self {
-            Kind::Source => "source",
-            Kind::Vendor => "vendor",
-            Kind::Executive => "executive",
-            Kind::Deal => "deal",
-            Kind::Series => "series",
-        }
-    }
-}
-
-/// A whole knowledge base, merged from all its files, with an id index built after loading.
-#[derive(Clone, Debug, Default)]
-pub struct Kb {
-    pub sources: Vec<Source>,
-    pub vendors: Vec<Vendor>,
-    pub executives: Vec<Executive>,
-    pub deals: Vec<Deal>,
-    pub series: Vec<Series>,
-    index: IdIndex,
-    relations: Relations,
-}
 
 /// Id → (kind, index) of the first record with that id. It stores no ids, only where the records
 /// are (the ids are read from the records), so building it allocates nothing per record and a 1M-record
@@ -166,22 +112,17 @@ pub struct Counts {
 
 impl Kb {
     pub fn is_empty(&self) -> bool {
-        self.sources.is_empty()
-            && self.vendors.is_empty()
-            && self.executives.is_empty()
-            && self.deals.is_empty()
-            && self.series.is_empty()
+        Kind::ALL.iter().all(|&k| self.count(k) == 0)
     }
 
     /// How many records of a kind.
     pub fn count(&self, kind: Kind) -> usize {
-        match kind {
-            Kind::Source => self.sources.len(),
-            Kind::Vendor => self.vendors.len(),
-            Kind::Executive => self.executives.len(),
-            Kind::Deal => self.deals.len(),
-            Kind::Series => self.series.len(),
-        }
+        with_record!(kind, R => R::all(self).len())
+    }
+
+    /// All records, of every kind.
+    pub fn len(&self) -> usize {
+        Kind::ALL.iter().map(|&k| self.count(k)).sum()
     }
 
     pub fn counts(&self) -> Counts {
@@ -205,11 +146,7 @@ impl Kb {
     /// The id index and relations of the records as they are, computed without changing the KB, so
     /// that the loader can build them on one thread while it validates on another.
     pub fn compute_index(&self) -> KbIndex {
-        let n = self.sources.len()
-            + self.vendors.len()
-            + self.executives.len()
-            + self.deals.len()
-            + self.series.len();
+        let n = self.len();
         let mut index = IdIndex {
             table: hashbrown::HashTable::with_capacity(n),
             hasher: Default::default(),
@@ -235,24 +172,12 @@ impl Kb {
     /// The name a person reads for record `i` of a kind: a vendor's, executive's or series'
     /// name, a deal's or source's title. `None` past the end.
     pub fn name_at(&self, kind: Kind, i: usize) -> Option<&str> {
-        match kind {
-            Kind::Source => self.sources.get(i).map(|r| r.title.as_str()),
-            Kind::Vendor => self.vendors.get(i).map(|r| r.name.as_str()),
-            Kind::Executive => self.executives.get(i).map(|r| r.name.as_str()),
-            Kind::Deal => self.deals.get(i).map(|r| r.title.as_str()),
-            Kind::Series => self.series.get(i).map(|r| r.name.as_str()),
-        }
+        with_record!(kind, R => R::all(self).get(i).map(R::name))
     }
 
     /// The id of record `i` of a kind (the one place that reads it). `None` past the end.
     pub fn id_at(&self, kind: Kind, i: usize) -> Option<&str> {
-        match kind {
-            Kind::Source => self.sources.get(i).map(|r| r.id.as_str()),
-            Kind::Vendor => self.vendors.get(i).map(|r| r.id.as_str()),
-            Kind::Executive => self.executives.get(i).map(|r| r.id.as_str()),
-            Kind::Deal => self.deals.get(i).map(|r| r.id.as_str()),
-            Kind::Series => self.series.get(i).map(|r| r.id.as_str()),
-        }
+        with_record!(kind, R => R::all(self).get(i).map(R::id))
     }
 
     /// Look `id` up in an index of these records.
@@ -303,33 +228,26 @@ impl Kb {
             for v in d.vendors.iter().chain(d.from_vendor.iter()) {
                 add(&mut r.vendor_deals, vendor(v), i);
             }
-            for s in &d.sources {
-                add(&mut r.source_citers, source(s), (Kind::Deal, i));
-            }
         }
         for (i, e) in self.executives.iter().enumerate() {
             let career = e.career.iter().flat_map(|m| m.from.iter().chain(m.to.iter()));
             for v in e.vendor.iter().chain(career) {
                 add(&mut r.vendor_executives, vendor(v), i);
             }
-            let career_sources = e.career.iter().filter_map(|m| m.source.as_ref());
-            for s in e.sources.iter().chain(career_sources) {
-                add(&mut r.source_citers, source(s), (Kind::Executive, i));
-            }
         }
         for (i, s) in self.series.iter().enumerate() {
             if let Some(v) = &s.vendor {
                 add(&mut r.vendor_series, vendor(v), i);
             }
-            let point_sources = s.points.iter().filter_map(|p| p.source.as_ref());
-            for src in s.sources.iter().chain(point_sources) {
-                add(&mut r.source_citers, source(src), (Kind::Series, i));
-            }
         }
-        for (i, v) in self.vendors.iter().enumerate() {
-            for s in &v.sources {
-                add(&mut r.source_citers, source(s), (Kind::Vendor, i));
-            }
+        for kind in Kind::ALL {
+            with_record!(kind, R => {
+                for (i, record) in R::all(self).iter().enumerate() {
+                    for s in record.cited() {
+                        add(&mut r.source_citers, source(s), (kind, i));
+                    }
+                }
+            });
         }
         // Lists were filled kind by kind; keep the documented order (vendors first) and drop the
         // duplicates that non-adjacent repeats left.
@@ -364,25 +282,25 @@ impl Kb {
         self.get_kind(id, Kind::Source)
     }
 
-    /// Find any record by id.
     /// Every record's id, kind by kind.
     pub fn ids(&self) -> impl Iterator<Item = &str> {
-        let s = self.sources.iter().map(|r| r.id.as_str());
-        let v = self.vendors.iter().map(|r| r.id.as_str());
-        let e = self.executives.iter().map(|r| r.id.as_str());
-        let d = self.deals.iter().map(|r| r.id.as_str());
-        s.chain(v)
-            .chain(e)
-            .chain(d)
-            .chain(self.series.iter().map(|r| r.id.as_str()))
+        Kind::ALL
+            .into_iter()
+            .flat_map(move |k| (0..self.count(k)).filter_map(move |i| self.id_at(k, i)))
     }
 
+    /// Find any record by id.
     pub fn lookup(&self, id: &str) -> Option<(Kind, usize)> {
         self.find(&self.index, id)
     }
 
     fn get_kind(&self, id: &str, kind: Kind) -> Option<usize> {
         self.lookup(id).filter(|(k, _)| *k == kind).map(|(_, i)| i)
+    }
+
+    /// The record of type `R` with this id.
+    pub fn get<R: Record>(&self, id: &str) -> Option<&R> {
+        self.get_kind(id, R::KIND).map(|i| &R::all(self)[i])
     }
 
     pub fn vendor(&self, id: &str) -> Option<&Vendor> {

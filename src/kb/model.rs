@@ -498,3 +498,42 @@ pub struct Fact {
     #[schemars(skip)]
     pub origin: Origin,
 }
+
+/// The sources a record cites (its own `sources`, and those of its career moves or points): what
+/// a source's "Cited by" lists (`Relations::source_citers`). Every kind says (the relations ask
+/// each kind through `with_record!`).
+pub trait Cites {
+    fn cited(&self) -> impl Iterator<Item = &String>;
+}
+
+impl Cites for Source {
+    fn cited(&self) -> impl Iterator<Item = &String> {
+        std::iter::empty()
+    }
+}
+
+impl Cites for Vendor {
+    fn cited(&self) -> impl Iterator<Item = &String> {
+        self.sources.iter()
+    }
+}
+
+impl Cites for Executive {
+    fn cited(&self) -> impl Iterator<Item = &String> {
+        let career = self.career.iter().filter_map(|m| m.source.as_ref());
+        self.sources.iter().chain(career)
+    }
+}
+
+impl Cites for Deal {
+    fn cited(&self) -> impl Iterator<Item = &String> {
+        self.sources.iter()
+    }
+}
+
+impl Cites for Series {
+    fn cited(&self) -> impl Iterator<Item = &String> {
+        let points = self.points.iter().filter_map(|p| p.source.as_ref());
+        self.sources.iter().chain(points)
+    }
+}

@@ -10,9 +10,9 @@ use toml::de::{DeTable, DeValue};
 
 use super::diag::{Diagnostic, SourceFile};
 use super::hint::did_you_mean;
-use super::model::{Metric, Origin};
+use super::model::{Deal, Executive, Metric, Origin, Series, Source, Vendor};
 use super::number::Unit;
-use super::{CompactIds, Kb, Kind};
+use super::{CompactIds, Kb, Kind, PerKind, Record, with_record};
 
 /// What the parse could not read, so that validation does not pile on follow-on errors.
 #[derive(Debug, Default)]
@@ -31,8 +31,8 @@ pub struct Broken {
 pub struct Shard {
     /// Byte range in the file.
     pub range: Range<usize>,
-    /// Per kind (in `Kind` order), the file index of the shard's first record of that kind.
-    pub base: [usize; 5],
+    /// Per kind, the file index of the shard's first record of that kind.
+    pub base: PerKind<usize>,
 }
 
 /// Parsed shards kept for `locate`: problems come record by record, so mostly from the same few.
@@ -68,7 +68,7 @@ impl<'a> Ctx<'a> {
             after.checked_sub(1).and_then(|i| shards.get(i))
         });
         let (range, index) = match shard {
-            Some(s) => (s.range.clone(), origin.index.checked_sub(s.base[kind as usize])),
+            Some(s) => (s.range.clone(), origin.index.checked_sub(s.base[kind])),
             None => (0..file.text.len(), Some(origin.index)),
         };
         let key = (origin.file, range.start);
@@ -223,95 +223,121 @@ pub fn validate(kb: &Kb, files: &[SourceFile], broken: &Broken, diags: &mut Vec<
         Kind::ALL.iter().map(|&k| kb.count(k)).sum(),
         Default::default(),
     );
-    let all = kb
-        .sources
-        .iter()
-        .map(|r| (Kind::Source, r.id.as_str(), &r.origin))
-        .chain(
-            kb.vendors
-                .iter()
-                .map(|r| (Kind::Vendor, r.id.as_str(), &r.origin)),
-        )
-        .chain(
-            kb.executives
-                .iter()
-                .map(|r| (Kind::Executive, r.id.as_str(), &r.origin)),
-        )
-        .chain(kb.deals.iter().map(|r| (Kind::Deal, r.id.as_str(), &r.origin)))
-        .chain(kb.series.iter().map(|r| (Kind::Series, r.id.as_str(), &r.origin)));
-    for (kind, id, origin) in all {
-        if !valid_id(id) {
-            let help = id_suggestion(id)
-                .map(|s| format!("ids use lower-case ASCII letters, digits and `-`: try `{s}`"));
-            ctx.error(
-                kind,
-                origin,
-                &[K("id")],
-                format!("invalid id `{id}`"),
-                help.or(Some("ids use lower-case ASCII letters, digits and `-`".into())),
-            );
-        }
-        if let Some((first_kind, first)) = seen.get(id) {
-            let at = ctx.where_is(*first_kind, first, &[K("id")]);
-            let span = ctx.locate(kind, origin, &[K("id")]);
-            ctx.diags.push(
-                Diagnostic::error(Some(origin.file), Some(span), format!("duplicate id `{id}`"))
-                    .with_note(Some(format!("first used by a {} at {at}", first_kind.table()))),
-            );
-        } else {
-            seen.insert(id, (kind, origin));
-        }
+    for kind in Kind::ALL {
+        with_record!(kind, R => {
+            for r in R::all(kb) {
+                check_id(&mut ctx, &mut seen, kind, r.id(), r.origin());
+            }
+        });
     }
+    for kind in Kind::ALL {
+        with_record!(kind, R => {
+            for r in R::all(kb) {
+                r.check(&mut ctx, &ids);
+            }
+        });
+    }
+}
 
-    let required = |ctx: &mut Ctx, kind: Kind, origin: &Origin, field: &'static str, value: &str| {
-        if value.trim().is_empty() {
-            ctx.error(
-                kind,
-                origin,
-                &[K(field)],
-                format!("`{field}` must not be empty"),
-                None,
-            );
-        }
-    };
-    let cite = |ctx: &mut Ctx, kind: Kind, origin: &Origin, sources: &[String]| {
-        if sources.is_empty() {
-            ctx.error(
-                kind,
-                origin,
-                &[K("sources")],
-                "a record must cite at least one source".into(),
-                Some("add `sources = [\"<source id>\"]`".into()),
-            );
-        }
-        for (i, s) in sources.iter().enumerate() {
-            ids.check(ctx, Kind::Source, s, kind, origin, &[K("sources"), I(i)]);
-        }
-    };
+/// An id well-formed and not used before (`seen`: ids so far, with where).
+fn check_id<'k>(
+    ctx: &mut Ctx,
+    seen: &mut foldhash::HashMap<&'k str, (Kind, &'k Origin)>,
+    kind: Kind,
+    id: &'k str,
+    origin: &'k Origin,
+) {
+    if !valid_id(id) {
+        let help =
+            id_suggestion(id).map(|s| format!("ids use lower-case ASCII letters, digits and `-`: try `{s}`"));
+        ctx.error(
+            kind,
+            origin,
+            &[K("id")],
+            format!("invalid id `{id}`"),
+            help.or(Some("ids use lower-case ASCII letters, digits and `-`".into())),
+        );
+    }
+    if let Some((first_kind, first)) = seen.get(id) {
+        let at = ctx.where_is(*first_kind, first, &[K("id")]);
+        let span = ctx.locate(kind, origin, &[K("id")]);
+        ctx.diags.push(
+            Diagnostic::error(Some(origin.file), Some(span), format!("duplicate id `{id}`"))
+                .with_note(Some(format!("first used by a {} at {at}", first_kind.table()))),
+        );
+    } else {
+        seen.insert(id, (kind, origin));
+    }
+}
 
-    for s in &kb.sources {
-        required(&mut ctx, Kind::Source, &s.origin, "title", &s.title);
-        required(&mut ctx, Kind::Source, &s.origin, "publisher", &s.publisher);
+/// A text field that must not be empty.
+fn required(ctx: &mut Ctx, kind: Kind, origin: &Origin, field: &'static str, value: &str) {
+    if value.trim().is_empty() {
+        ctx.error(
+            kind,
+            origin,
+            &[K(field)],
+            format!("`{field}` must not be empty"),
+            None,
+        );
     }
-    for v in &kb.vendors {
-        required(&mut ctx, Kind::Vendor, &v.origin, "name", &v.name);
-        cite(&mut ctx, Kind::Vendor, &v.origin, &v.sources);
+}
+
+/// `sources`: at least one, each a source in the KB.
+fn cite(ctx: &mut Ctx, ids: &Ids, kind: Kind, origin: &Origin, sources: &[String]) {
+    if sources.is_empty() {
+        ctx.error(
+            kind,
+            origin,
+            &[K("sources")],
+            "a record must cite at least one source".into(),
+            Some("add `sources = [\"<source id>\"]`".into()),
+        );
     }
-    for e in &kb.executives {
+    for (i, s) in sources.iter().enumerate() {
+        ids.check(ctx, Kind::Source, s, kind, origin, &[K("sources"), I(i)]);
+    }
+}
+
+/// What a kind of record checks of each of its records, beyond what its type reads: every kind
+/// has one (`validate` asks each kind's records through `with_record!`).
+trait Check: Record {
+    fn check(&self, ctx: &mut Ctx, ids: &Ids);
+}
+
+impl Check for Source {
+    fn check(&self, ctx: &mut Ctx, _: &Ids) {
+        let s = self;
+        required(ctx, Kind::Source, &s.origin, "title", &s.title);
+        required(ctx, Kind::Source, &s.origin, "publisher", &s.publisher);
+    }
+}
+
+impl Check for Vendor {
+    fn check(&self, ctx: &mut Ctx, ids: &Ids) {
+        let v = self;
+        required(ctx, Kind::Vendor, &v.origin, "name", &v.name);
+        cite(ctx, ids, Kind::Vendor, &v.origin, &v.sources);
+    }
+}
+
+impl Check for Executive {
+    fn check(&self, ctx: &mut Ctx, ids: &Ids) {
+        let e = self;
         let o = &e.origin;
-        required(&mut ctx, Kind::Executive, o, "name", &e.name);
-        cite(&mut ctx, Kind::Executive, o, &e.sources);
+        required(ctx, Kind::Executive, o, "name", &e.name);
+        cite(ctx, ids, Kind::Executive, o, &e.sources);
         if let Some(v) = &e.vendor {
-            ids.check(&mut ctx, Kind::Vendor, v, Kind::Executive, o, &[K("vendor")]);
+            ids.check(ctx, Kind::Vendor, v, Kind::Executive, o, &[K("vendor")]);
         }
         for (i, m) in e.career.iter().enumerate() {
             let at = |f: &'static str| [K("career"), I(i), K(f)];
-            required(&mut ctx, Kind::Executive, o, "role", &m.role);
+            required(ctx, Kind::Executive, o, "role", &m.role);
             if let Some(v) = &m.from {
-                ids.check(&mut ctx, Kind::Vendor, v, Kind::Executive, o, &at("from"));
+                ids.check(ctx, Kind::Vendor, v, Kind::Executive, o, &at("from"));
             }
             if let Some(v) = &m.to {
-                ids.check(&mut ctx, Kind::Vendor, v, Kind::Executive, o, &at("to"));
+                ids.check(ctx, Kind::Vendor, v, Kind::Executive, o, &at("to"));
             }
             if m.from.is_some() && m.from_org.is_some() {
                 ctx.error(
@@ -332,14 +358,18 @@ pub fn validate(kb: &Kb, files: &[SourceFile], broken: &Broken, diags: &mut Vec<
                 );
             }
             if let Some(src) = &m.source {
-                ids.check(&mut ctx, Kind::Source, src, Kind::Executive, o, &at("source"));
+                ids.check(ctx, Kind::Source, src, Kind::Executive, o, &at("source"));
             }
         }
     }
-    for d in &kb.deals {
+}
+
+impl Check for Deal {
+    fn check(&self, ctx: &mut Ctx, ids: &Ids) {
+        let d = self;
         let o = &d.origin;
-        required(&mut ctx, Kind::Deal, o, "title", &d.title);
-        cite(&mut ctx, Kind::Deal, o, &d.sources);
+        required(ctx, Kind::Deal, o, "title", &d.title);
+        cite(ctx, ids, Kind::Deal, o, &d.sources);
         if d.vendors.is_empty() {
             ctx.error(
                 Kind::Deal,
@@ -350,10 +380,10 @@ pub fn validate(kb: &Kb, files: &[SourceFile], broken: &Broken, diags: &mut Vec<
             );
         }
         for (i, v) in d.vendors.iter().enumerate() {
-            ids.check(&mut ctx, Kind::Vendor, v, Kind::Deal, o, &[K("vendors"), I(i)]);
+            ids.check(ctx, Kind::Vendor, v, Kind::Deal, o, &[K("vendors"), I(i)]);
         }
         if let Some(v) = &d.from_vendor {
-            ids.check(&mut ctx, Kind::Vendor, v, Kind::Deal, o, &[K("from_vendor")]);
+            ids.check(ctx, Kind::Vendor, v, Kind::Deal, o, &[K("from_vendor")]);
         }
         if let Some(a) = &d.amount
             && a.value.lo < 0.0
@@ -367,13 +397,17 @@ pub fn validate(kb: &Kb, files: &[SourceFile], broken: &Broken, diags: &mut Vec<
             );
         }
     }
-    for s in &kb.series {
+}
+
+impl Check for Series {
+    fn check(&self, ctx: &mut Ctx, ids: &Ids) {
+        let s = self;
         let o = &s.origin;
-        required(&mut ctx, Kind::Series, o, "name", &s.name);
-        cite(&mut ctx, Kind::Series, o, &s.sources);
+        required(ctx, Kind::Series, o, "name", &s.name);
+        cite(ctx, ids, Kind::Series, o, &s.sources);
         match (&s.vendor, &s.market) {
-            (Some(v), None) => ids.check(&mut ctx, Kind::Vendor, v, Kind::Series, o, &[K("vendor")]),
-            (None, Some(m)) => required(&mut ctx, Kind::Series, o, "market", m),
+            (Some(v), None) => ids.check(ctx, Kind::Vendor, v, Kind::Series, o, &[K("vendor")]),
+            (None, Some(m)) => required(ctx, Kind::Series, o, "market", m),
             (Some(_), Some(_)) => ctx.error(
                 Kind::Series,
                 o,
@@ -403,7 +437,7 @@ pub fn validate(kb: &Kb, files: &[SourceFile], broken: &Broken, diags: &mut Vec<
         for (i, p) in s.points.iter().enumerate() {
             let at = |f: &'static str| [K("points"), I(i), K(f)];
             if let Some(src) = &p.source {
-                ids.check(&mut ctx, Kind::Source, src, Kind::Series, o, &at("source"));
+                ids.check(ctx, Kind::Source, src, Kind::Series, o, &at("source"));
             } else if s.sources.len() > 1 {
                 ctx.error(
                     Kind::Series,

@@ -361,9 +361,8 @@ fn parse_kind(v: &str) -> Result<KindFilter, String> {
     let l = v.to_ascii_lowercase();
     let record = match l.as_str() {
         "trend" | "trends" => Some(Kind::Series),
-        "vendors" | "executives" | "deals" | "sources" => Kind::from_table(&l[..l.len() - 1]),
         "exec" | "people" | "person" => Some(Kind::Executive),
-        _ => Kind::from_table(&l),
+        _ => Kind::ALL.into_iter().find(|k| k.table() == l || k.plural() == l),
     };
     if let Some(k) = record {
         return Ok(KindFilter::Record(k));

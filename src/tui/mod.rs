@@ -7,6 +7,7 @@ pub mod layout;
 pub mod reload;
 pub mod tabs;
 pub mod terminal;
+pub mod theme;
 pub mod ui;
 pub mod watch;
 
@@ -17,7 +18,7 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, Result, bail};
-use ratatui::crossterm::event::{self, Event, KeyCode, KeyModifiers};
+use ratatui::crossterm::event::{self, Event};
 
 use crate::kb::{Kb, Loaded};
 use crate::search::worker::Worker;
@@ -124,7 +125,7 @@ fn explore(open: Open) -> Result<Exit> {
 
     let size = session.terminal.size()?;
     let mut app = App::with_tabs(index, tabs, label, size.width, size.height);
-    app.theme = ui::theme::Theme::from_env();
+    app.theme = theme::Theme::from_env();
     app.kb_path = path.clone();
 
     let worker = {
@@ -136,7 +137,6 @@ fn explore(open: Open) -> Result<Exit> {
             let _ = tx.send(Ok(Msg::Search(r)));
         })
     };
-    let mut searching = app.index.clone();
     // Following the KB on disk: a watcher for edits, a thread for the loads they cause.
     let mut _watch = None;
     let mut reloader = None;
@@ -147,7 +147,8 @@ fn explore(open: Open) -> Result<Exit> {
         }) {
             Ok(w) => _watch = Some(w),
             Err(e) => {
-                let why = format!("not following edits ({e}); press r to reload");
+                let r = keymap::key(keymap::Context::Any, keymap::Action::Reload);
+                let why = format!("not following edits ({e}); press {r} to reload");
                 app.status = why.clone();
                 app.reload.unwatched = Some(why);
             }
@@ -162,16 +163,17 @@ fn explore(open: Open) -> Result<Exit> {
     }
 
     let mut dirty = true;
-    while !app.quit {
-        if !Arc::ptr_eq(&searching, &app.index) {
-            searching = app.index.clone();
-            worker.set_index(searching.clone());
-        }
-        for req in app.outbox.drain(..) {
-            worker.submit(req);
-        }
-        if let (Some(generation), Some(r)) = (app.reload.outbox.take(), &reloader) {
-            r.submit(generation, app.kb.clone(), app.sorts());
+    loop {
+        // What the last messages asked for: searches, loads, the terminal.
+        let mut live = Live {
+            session: &mut session,
+            worker: &worker,
+            reloader: reloader.as_ref(),
+            suspended: false,
+        };
+        dirty |= app.run_effects(&mut live)?;
+        if app.quit {
+            break;
         }
         if dirty {
             session.terminal.draw(|f| ui::render(&app, f))?;
@@ -195,22 +197,60 @@ fn explore(open: Open) -> Result<Exit> {
                 break;
             }
         }
-        if let Some(text) = app.clipboard.take() {
-            terminal::copy(session.terminal.backend_mut(), &text)?;
-        }
-        if std::mem::take(&mut app.suspend) {
-            // Returns once continued; `resume` leaves the next frame to be drawn whole.
-            session.suspend()?;
-            app.resumed = false;
-            dirty = true;
-        }
-        if std::mem::take(&mut app.resumed) {
-            session.resume()?;
-            dirty = true;
-        }
     }
     session.stop()?;
     Ok(Exit::Quit)
+}
+
+/// The event loop's means to run effects: the search worker, the reload thread, the terminal.
+struct Live<'a> {
+    session: &'a mut terminal::Session,
+    worker: &'a Worker,
+    reloader: Option<&'a Reloader>,
+    /// Suspended during this round: a SIGCONT that came with it needs no second resume.
+    suspended: bool,
+}
+
+impl app::Runner for Live<'_> {
+    fn search(&mut self, _: &Arc<crate::search::Index>, req: crate::search::worker::Request) -> Option<Msg> {
+        self.worker.submit(req);
+        None
+    }
+
+    fn use_index(&mut self, index: Arc<crate::search::Index>) {
+        self.worker.set_index(index);
+    }
+
+    fn reload(
+        &mut self,
+        generation: u64,
+        _: &std::path::Path,
+        kb: &Arc<Kb>,
+        sorts: Vec<Option<crate::view::Sort>>,
+    ) -> Option<Msg> {
+        if let Some(r) = self.reloader {
+            r.submit(generation, kb.clone(), sorts);
+        }
+        None
+    }
+
+    fn clipboard(&mut self, text: String) -> std::io::Result<()> {
+        terminal::copy(self.session.terminal.backend_mut(), &text)
+    }
+
+    fn suspend(&mut self) -> std::io::Result<()> {
+        // Returns once continued; `resume` leaves the next frame to be drawn whole.
+        self.session.suspend()?;
+        self.suspended = true;
+        Ok(())
+    }
+
+    fn resume(&mut self) -> std::io::Result<()> {
+        if self.suspended {
+            return Ok(());
+        }
+        self.session.resume()
+    }
 }
 
 /// The thread that reads the terminal and turns its events into messages.
@@ -280,19 +320,13 @@ fn first_load(
             .terminal
             .draw(|f| ui::loading(f, &label, bytes, elapsed))?;
         match rx.recv_timeout(TICK) {
-            Ok(Ok(Msg::Key(k)))
-                if matches!(k.code, KeyCode::Char('q') | KeyCode::Esc)
-                    || (k.code == KeyCode::Char('c') && k.modifiers.contains(KeyModifiers::CONTROL)) =>
-            {
-                return Ok(FirstLoad::Quit);
-            }
+            Ok(Ok(Msg::Key(k))) => match keymap::action_for(keymap::Key::from(k), keymap::Context::Loading) {
+                Some(keymap::Action::Quit) => return Ok(FirstLoad::Quit),
+                Some(keymap::Action::Suspend) => session.suspend()?,
+                _ => {}
+            },
             Ok(Err(e)) => return Err(e.into()),
             Ok(Ok(Msg::Suspend)) => session.suspend()?,
-            Ok(Ok(Msg::Key(k)))
-                if k.code == KeyCode::Char('z') && k.modifiers.contains(KeyModifiers::CONTROL) =>
-            {
-                session.suspend()?
-            }
             Ok(Ok(Msg::Continued)) => session.resume()?,
             Ok(_) | Err(mpsc::RecvTimeoutError::Timeout) => {}
             Err(mpsc::RecvTimeoutError::Disconnected) => bail!("the input thread stopped"),
@@ -354,13 +388,71 @@ impl TestPanic {
     /// Pass `msg` through, or panic if it is the test key.
     fn check(self, msg: Msg) -> Msg {
         match (self, &msg) {
-            (TestPanic::Key(c), Msg::Key(k)) if k.code == event::KeyCode::Char(c) => {
+            (TestPanic::Key(c), Msg::Key(k)) if keymap::Key::from(*k).code == keymap::Code::Char(c) => {
                 panic!("test panic on key {c:?} ({TEST_PANIC_VAR})");
             }
-            (TestPanic::Stall(c), Msg::Key(k)) if k.code == event::KeyCode::Char(c) => loop {
-                std::thread::park();
-            },
+            (TestPanic::Stall(c), Msg::Key(k)) if keymap::Key::from(*k).code == keymap::Code::Char(c) => {
+                loop {
+                    std::thread::park();
+                }
+            }
             _ => msg,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// The code lines of a source file that name module `m` (`m::…`), comments left out.
+    fn names(text: &str, m: &str) -> Vec<String> {
+        let pat = format!("{m}::");
+        text.lines()
+            .map(str::trim)
+            .filter(|l| !l.starts_with("//"))
+            .filter(|l| {
+                l.match_indices(&pat).any(|(at, _)| {
+                    let before = l[..at].chars().next_back();
+                    before.is_none_or(|c| !c.is_alphanumeric() && c != '_')
+                })
+            })
+            .map(str::to_string)
+            .collect()
+    }
+
+    /// No file-level import cycles in the explorer: `ui` draws `App`, so `app` never uses `ui`;
+    /// what both need (layout, hit-tests, the help overlay's rows, the theme, the key table) sits
+    /// below both and uses neither; `reload` and `tabs` never use `app`.
+    #[test]
+    fn the_tui_modules_import_down_only() {
+        let app = [
+            ("app/mod.rs", include_str!("app/mod.rs")),
+            ("app/effects.rs", include_str!("app/effects.rs")),
+            ("app/exports.rs", include_str!("app/exports.rs")),
+            ("app/input.rs", include_str!("app/input.rs")),
+            ("app/nav.rs", include_str!("app/nav.rs")),
+            ("app/swap.rs", include_str!("app/swap.rs")),
+        ];
+        for (file, text) in app {
+            assert_eq!(names(text, "ui"), Vec::<String>::new(), "{file} uses ui");
+        }
+        let below = [
+            ("layout/mod.rs", include_str!("layout/mod.rs")),
+            ("layout/detail.rs", include_str!("layout/detail.rs")),
+            ("layout/help.rs", include_str!("layout/help.rs")),
+            ("keymap/mod.rs", include_str!("keymap/mod.rs")),
+            ("keymap/key.rs", include_str!("keymap/key.rs")),
+            ("theme.rs", include_str!("theme.rs")),
+            ("reload.rs", include_str!("reload.rs")),
+            ("tabs.rs", include_str!("tabs.rs")),
+        ];
+        for (file, text) in below {
+            for m in ["ui", "app"] {
+                assert_eq!(names(text, m), Vec::<String>::new(), "{file} uses {m}");
+            }
+        }
+        assert!(
+            !names(include_str!("ui/mod.rs"), "app").is_empty(),
+            "the check sees imports"
+        );
     }
 }

@@ -4,7 +4,7 @@
 //! a column is one line in one of the lists below.
 
 use super::{Cell, SortKey, detail, employer, main_series, spark, subject, vendor_name};
-use crate::kb::{Kb, number};
+use crate::kb::{Deal, Executive, Kb, Record, Series, Source, Vendor, number};
 use crate::text::escape_controls as clean;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -143,126 +143,142 @@ const fn shared(
 
 use ColType::{Amount, Number, Period, Sparkline, Text};
 
-pub(super) const VENDOR_COLS: &[Column] = &[
-    shared("name", "Name", [8, 16, 16], 1, |kb, i| {
-        Cell::text(&kb.vendors[i].name)
-    }),
-    shared("english", "English", [8, 22, 22], 1, |kb, i| {
-        Cell::opt(kb.vendors[i].name_en.as_deref())
-    }),
-    fit("region", "Region", Text, [6, 10, 16], |kb, i| {
-        Cell::opt(kb.vendors[i].region.as_deref())
-    }),
-    shared("segments", "Segments", [8, 20, 24], 2, |kb, i| {
-        Cell::text(&kb.vendors[i].segments.join(", "))
-    }),
-    fit("deals", "Deals", Number, [5, 5, 5], |kb, i| {
-        Cell::num(kb.relations().vendor_deals[i].len())
-    }),
-    fit("trend", "Trend", Sparkline, [5, 12, 12], |kb, i| Cell {
-        key: SortKey::Missing,
-        text: main_series(kb, &kb.vendors[i].id)
-            .map(spark::series_spark)
-            .unwrap_or_default(),
-    }),
-];
+/// What a tab shows for a kind of record: its columns, each declared once (key, header, type,
+/// width, cell). Every kind has one (`Tab::columns` asks for it of each kind).
+pub trait Tabular: Record {
+    const COLUMNS: &'static [Column];
+}
 
-pub(super) const EXEC_COLS: &[Column] = &[
-    fit("name", "Name", Text, [6, 10, 10], |kb, i| {
-        Cell::text(&kb.executives[i].name)
-    }),
-    shared("english", "English", [8, 18, 18], 1, |kb, i| {
-        Cell::opt(kb.executives[i].name_en.as_deref())
-    }),
-    shared("vendor", "Vendor", [6, 16, 16], 1, |kb, i| {
-        Cell::text(&employer(kb, &kb.executives[i]))
-    }),
-    shared("title", "Title", [8, 30, 40], 2, |kb, i| {
-        Cell::opt(kb.executives[i].title.as_deref())
-    }),
-    fit("moves", "Moves", Number, [5, 5, 5], |kb, i| {
-        Cell::num(kb.executives[i].career.len())
-    }),
-];
+impl Tabular for Vendor {
+    const COLUMNS: &'static [Column] = &[
+        shared("name", "Name", [8, 16, 16], 1, |kb, i| {
+            Cell::text(&kb.vendors[i].name)
+        }),
+        shared("english", "English", [8, 22, 22], 1, |kb, i| {
+            Cell::opt(kb.vendors[i].name_en.as_deref())
+        }),
+        fit("region", "Region", Text, [6, 10, 16], |kb, i| {
+            Cell::opt(kb.vendors[i].region.as_deref())
+        }),
+        shared("segments", "Segments", [8, 20, 24], 2, |kb, i| {
+            Cell::text(&kb.vendors[i].segments.join(", "))
+        }),
+        fit("deals", "Deals", Number, [5, 5, 5], |kb, i| {
+            Cell::num(kb.relations().vendor_deals[i].len())
+        }),
+        fit("trend", "Trend", Sparkline, [5, 12, 12], |kb, i| Cell {
+            key: SortKey::Missing,
+            text: main_series(kb, &kb.vendors[i].id)
+                .map(spark::series_spark)
+                .unwrap_or_default(),
+        }),
+    ];
+}
 
-pub(super) const DEAL_COLS: &[Column] = &[
-    fit("date", "Date", Period, [7, 10, 10], |kb, i| {
-        Cell::period(kb.deals[i].date)
-    }),
-    shared("vendor", "Vendor", [6, 16, 16], 1, |kb, i| {
-        let vendors: Vec<&str> = kb.deals[i].vendors.iter().map(|v| vendor_name(kb, v)).collect();
-        Cell::text(&vendors.join(", "))
-    }),
-    shared("counterparty", "Counterparty", [8, 20, 24], 1, |kb, i| {
-        Cell::opt(kb.deals[i].counterparty.as_deref())
-    }),
-    fit("kind", "Kind", Text, [6, 12, 20], |kb, i| {
-        Cell::text(kb.deals[i].kind.as_str())
-    }),
-    fit("amount", "Amount", Amount, [7, 10, 16], |kb, i| {
-        match &kb.deals[i].amount {
-            Some(a) => Cell {
-                text: a.human(),
-                key: SortKey::Num(a.value.mid()),
-            },
-            None => Cell::empty(),
-        }
-    }),
-    shared("title", "Title", [10, 40, 60], 3, |kb, i| {
-        Cell::text(&kb.deals[i].title)
-    }),
-];
+impl Tabular for Executive {
+    const COLUMNS: &'static [Column] = &[
+        fit("name", "Name", Text, [6, 10, 10], |kb, i| {
+            Cell::text(&kb.executives[i].name)
+        }),
+        shared("english", "English", [8, 18, 18], 1, |kb, i| {
+            Cell::opt(kb.executives[i].name_en.as_deref())
+        }),
+        shared("vendor", "Vendor", [6, 16, 16], 1, |kb, i| {
+            Cell::text(&employer(kb, &kb.executives[i]))
+        }),
+        shared("title", "Title", [8, 30, 40], 2, |kb, i| {
+            Cell::opt(kb.executives[i].title.as_deref())
+        }),
+        fit("moves", "Moves", Number, [5, 5, 5], |kb, i| {
+            Cell::num(kb.executives[i].career.len())
+        }),
+    ];
+}
 
-pub(super) const TREND_COLS: &[Column] = &[
-    shared("series", "Series", [10, 34, 34], 3, |kb, i| {
-        Cell::text(&kb.series[i].name)
-    }),
-    shared("subject", "Subject", [6, 16, 16], 1, |kb, i| {
-        Cell::text(&subject(kb, &kb.series[i]))
-    }),
-    fit("metric", "Metric", Text, [6, 10, 20], |kb, i| {
-        Cell::text(kb.series[i].metric.as_str())
-    }),
-    fit("latest", "Latest", Amount, [6, 10, 24], |kb, i| {
-        let s = &kb.series[i];
-        // The latest point: the last of those with the greatest period, as a stable sort puts it.
-        match s.points.iter().max_by_key(|p| p.period) {
-            Some(p) => Cell {
-                // The unit of a price ends in free KB text (`CNY/card-hour`).
-                text: clean(&format!(
-                    "{}{}",
-                    p.qualifier.prefix(),
-                    p.value.show(|x| number::human_value(x, &s.unit))
-                ))
-                .into_owned(),
-                key: SortKey::Num(p.value.mid()),
-            },
-            None => Cell::empty(),
-        }
-    }),
-    fit("period", "Period", Period, [6, 9, 12], |kb, i| {
-        Cell::period(kb.series[i].points.iter().map(|p| p.period).max())
-    }),
-    fit("pts", "Pts", Number, [3, 3, 3], |kb, i| {
-        Cell::num(kb.series[i].points.len())
-    }),
-    fit("trend", "Trend", Sparkline, [5, 8, 8], |kb, i| Cell {
-        key: SortKey::Missing,
-        text: spark::series_spark(&kb.series[i]),
-    }),
-];
+impl Tabular for Deal {
+    const COLUMNS: &'static [Column] = &[
+        fit("date", "Date", Period, [7, 10, 10], |kb, i| {
+            Cell::period(kb.deals[i].date)
+        }),
+        shared("vendor", "Vendor", [6, 16, 16], 1, |kb, i| {
+            let vendors: Vec<&str> = kb.deals[i].vendors.iter().map(|v| vendor_name(kb, v)).collect();
+            Cell::text(&vendors.join(", "))
+        }),
+        shared("counterparty", "Counterparty", [8, 20, 24], 1, |kb, i| {
+            Cell::opt(kb.deals[i].counterparty.as_deref())
+        }),
+        fit("kind", "Kind", Text, [6, 12, 20], |kb, i| {
+            Cell::text(kb.deals[i].kind.as_str())
+        }),
+        fit("amount", "Amount", Amount, [7, 10, 16], |kb, i| {
+            match &kb.deals[i].amount {
+                Some(a) => Cell {
+                    text: a.human(),
+                    key: SortKey::Num(a.value.mid()),
+                },
+                None => Cell::empty(),
+            }
+        }),
+        shared("title", "Title", [10, 40, 60], 3, |kb, i| {
+            Cell::text(&kb.deals[i].title)
+        }),
+    ];
+}
 
-pub(super) const SOURCE_COLS: &[Column] = &[
-    fit("date", "Date", Period, [7, 10, 10], |kb, i| {
-        Cell::period(Some(kb.sources[i].date))
-    }),
-    shared("publisher", "Publisher", [6, 14, 14], 1, |kb, i| {
-        Cell::text(&kb.sources[i].publisher)
-    }),
-    shared("title", "Title", [12, 50, 70], 3, |kb, i| {
-        Cell::text(&kb.sources[i].title)
-    }),
-    fit("cited", "Cited", Number, [5, 5, 5], |kb, i| {
-        Cell::num(detail::citing(kb, &kb.sources[i].id).len())
-    }),
-];
+impl Tabular for Series {
+    const COLUMNS: &'static [Column] = &[
+        shared("series", "Series", [10, 34, 34], 3, |kb, i| {
+            Cell::text(&kb.series[i].name)
+        }),
+        shared("subject", "Subject", [6, 16, 16], 1, |kb, i| {
+            Cell::text(&subject(kb, &kb.series[i]))
+        }),
+        fit("metric", "Metric", Text, [6, 10, 20], |kb, i| {
+            Cell::text(kb.series[i].metric.as_str())
+        }),
+        fit("latest", "Latest", Amount, [6, 10, 24], |kb, i| {
+            let s = &kb.series[i];
+            // The latest point: the last of those with the greatest period, as a stable sort puts it.
+            match s.points.iter().max_by_key(|p| p.period) {
+                Some(p) => Cell {
+                    // The unit of a price ends in free KB text (`CNY/card-hour`).
+                    text: clean(&format!(
+                        "{}{}",
+                        p.qualifier.prefix(),
+                        p.value.show(|x| number::human_value(x, &s.unit))
+                    ))
+                    .into_owned(),
+                    key: SortKey::Num(p.value.mid()),
+                },
+                None => Cell::empty(),
+            }
+        }),
+        fit("period", "Period", Period, [6, 9, 12], |kb, i| {
+            Cell::period(kb.series[i].points.iter().map(|p| p.period).max())
+        }),
+        fit("pts", "Pts", Number, [3, 3, 3], |kb, i| {
+            Cell::num(kb.series[i].points.len())
+        }),
+        fit("trend", "Trend", Sparkline, [5, 8, 8], |kb, i| Cell {
+            key: SortKey::Missing,
+            text: spark::series_spark(&kb.series[i]),
+        }),
+    ];
+}
+
+impl Tabular for Source {
+    const COLUMNS: &'static [Column] = &[
+        fit("date", "Date", Period, [7, 10, 10], |kb, i| {
+            Cell::period(Some(kb.sources[i].date))
+        }),
+        shared("publisher", "Publisher", [6, 14, 14], 1, |kb, i| {
+            Cell::text(&kb.sources[i].publisher)
+        }),
+        shared("title", "Title", [12, 50, 70], 3, |kb, i| {
+            Cell::text(&kb.sources[i].title)
+        }),
+        fit("cited", "Cited", Number, [5, 5, 5], |kb, i| {
+            Cell::num(detail::citing(kb, &kb.sources[i].id).len())
+        }),
+    ];
+}

@@ -1,7 +1,7 @@
 //! A record's detail: its fields, its relations (each a jump target), its series as sparklines,
 //! and the sources it cites with their quotes. Pure data; the TUI and export lay it out.
 
-use crate::kb::{Kb, Kind, Series, number};
+use crate::kb::{Deal, Executive, Kb, Kind, Record, Series, Source, Vendor, number, with_record};
 use crate::text::escape_controls as clean;
 
 use super::{employer, human_point, spark, subject, vendor_name};
@@ -156,220 +156,245 @@ fn spark_block(s: &Series) -> Block {
 /// The detail of a record, or `None` when no record has that kind and id.
 pub fn detail(kb: &Kb, target: &Target) -> Option<Detail> {
     let mut b = Vec::new();
-    let title;
-    match target.kind {
-        Kind::Vendor => {
-            let v = kb.vendor(&target.id)?;
-            title = match &v.name_en {
-                Some(en) => format!("{} · {en}", v.name),
-                None => v.name.clone(),
-            };
-            field(&mut b, "Aliases", Some(&v.aliases.join(", ")));
-            field(&mut b, "Parent", v.parent.as_deref());
-            field(&mut b, "Region", v.region.as_deref());
-            field(&mut b, "Segments", Some(&v.segments.join(", ")));
-            text(&mut b, v.summary.as_deref());
-            let vi = kb.vendor_index(&v.id)?;
-            let rel = kb.relations();
-            let execs: Vec<_> = rel.vendor_executives[vi]
-                .iter()
-                .map(|&i| &kb.executives[i])
-                .collect();
-            if !execs.is_empty() {
-                b.push(Block::Heading(format!("Executives ({})", execs.len())));
-                for e in execs {
-                    let note = if e.vendor.as_deref() == Some(&v.id) {
-                        e.title.clone().unwrap_or_default()
-                    } else {
-                        format!("formerly · now {}", employer(kb, e))
-                    };
-                    b.push(link(Kind::Executive, &e.id, &e.name, note));
-                }
-            }
-            let deals: Vec<_> = rel.vendor_deals[vi].iter().map(|&i| &kb.deals[i]).collect();
-            if !deals.is_empty() {
-                b.push(Block::Heading(format!("Deals ({})", deals.len())));
-                for d in deals {
-                    let mut note = vec![d.kind.as_str().to_string()];
-                    note.extend(d.date.map(|p| p.to_string()));
-                    note.extend(d.amount.as_ref().map(|a| a.human()));
-                    if d.from_vendor.as_deref() == Some(&v.id) {
-                        note.push("customer left".into());
-                    }
-                    b.push(link(Kind::Deal, &d.id, &d.title, note.join(" · ")));
-                }
-            }
-            let series: Vec<_> = rel.vendor_series[vi].iter().map(|&i| &kb.series[i]).collect();
-            if !series.is_empty() {
-                b.push(Block::Heading(format!("Series ({})", series.len())));
-                b.extend(series.into_iter().map(spark_block));
-            }
-            sources(kb, &mut b, &v.sources, v.quote.as_deref());
-        }
-        Kind::Executive => {
-            let e = kb.executive(&target.id)?;
-            title = match &e.name_en {
-                Some(en) => format!("{} · {en}", e.name),
-                None => e.name.clone(),
-            };
-            match &e.vendor {
-                Some(v) => b.push(vendor_link(
-                    kb,
-                    v,
-                    e.title.as_deref().unwrap_or("current employer"),
-                )),
-                None => field(&mut b, "Organisation", e.org.as_deref()),
-            }
-            if e.vendor.is_none() {
-                field(&mut b, "Title", e.title.as_deref());
-            }
-            text(&mut b, e.summary.as_deref());
-            if !e.career.is_empty() {
-                b.push(Block::Heading(format!("Career ({})", e.career.len())));
-                let mut moves: Vec<_> = e.career.iter().collect();
-                moves.sort_by_key(|m| m.date);
-                for m in moves {
-                    let from = m
-                        .from
-                        .as_deref()
-                        .map(|v| vendor_name(kb, v))
-                        .or(m.from_org.as_deref());
-                    let to =
-                        m.to.as_deref()
-                            .map(|v| vendor_name(kb, v))
-                            .or(m.to_org.as_deref());
-                    let when = m.date.map_or("undated".to_string(), |d| d.to_string());
-                    let path = match (from, to) {
-                        (Some(f), Some(t)) => format!("{f} → {t}"),
-                        (Some(f), None) => format!("left {f}"),
-                        (None, Some(t)) => format!("→ {t}"),
-                        (None, None) => String::new(),
-                    };
-                    let mut line = format!("{when}  {path}  {}", m.role);
-                    if let Some(n) = &m.note {
-                        line.push_str(&format!(" ({n})"));
-                    }
-                    b.push(Block::Text(clean(line.trim()).into_owned()));
-                    if let Some(q) = &m.quote {
-                        b.push(Block::Quote {
-                            text: clean(q).into_owned(),
-                            source: String::new(),
-                        });
-                    }
-                }
-                let mut seen = Vec::new();
-                for m in &e.career {
-                    for v in [&m.from, &m.to].into_iter().flatten() {
-                        if !seen.contains(v) && e.vendor.as_ref() != Some(v) {
-                            seen.push(v.clone());
-                        }
-                    }
-                }
-                for v in &seen {
-                    b.push(vendor_link(kb, v, "in career"));
-                }
-            }
-            sources(kb, &mut b, &e.sources, e.quote.as_deref());
-        }
-        Kind::Deal => {
-            let d = kb.deal(&target.id)?;
-            title = d.title.clone();
-            field(&mut b, "Kind", Some(d.kind.as_str()));
-            field(&mut b, "Date", d.date.map(|p| p.to_string()).as_deref());
-            if let Some(a) = &d.amount {
-                let exact = format!(
-                    "{} ({} {} {})",
-                    a.human(),
-                    a.qualifier.word().replace('-', " "),
-                    a.value.show(number::grouped),
-                    a.currency
-                );
-                field(&mut b, "Amount", Some(&exact));
-            }
-            field(&mut b, "Counterparty", d.counterparty.as_deref());
-            text(&mut b, d.summary.as_deref());
-            b.push(Block::Heading(format!(
-                "Vendors ({})",
-                d.vendors.len() + d.from_vendor.iter().count()
-            )));
-            for v in &d.vendors {
-                b.push(vendor_link(kb, v, "vendor"));
-            }
-            if let Some(v) = &d.from_vendor {
-                b.push(vendor_link(kb, v, "migrated away from"));
-            }
-            sources(kb, &mut b, &d.sources, d.quote.as_deref());
-        }
-        Kind::Series => {
-            let s = kb.series_by_id(&target.id)?;
-            title = s.name.clone();
-            match &s.vendor {
-                Some(v) => b.push(vendor_link(kb, v, "vendor")),
-                None => field(&mut b, "Market", Some(&subject(kb, s))),
-            }
-            field(&mut b, "Metric", Some(s.metric.as_str()));
-            field(&mut b, "Unit", Some(&s.unit.to_string()));
-            field(&mut b, "Report", s.report.as_deref());
-            text(&mut b, s.summary.as_deref());
-            let mut sp = spark_block(s);
-            if let Block::Spark { target, .. } = &mut sp {
-                *target = None;
-            }
-            b.push(sp);
-            b.push(Block::Heading(format!("Points ({})", s.points.len())));
-            let rows = s
-                .sorted_points()
-                .into_iter()
-                .map(|p| {
-                    let src = p
-                        .source
-                        .as_deref()
-                        .or(s.sources.first().map(String::as_str))
-                        .unwrap_or("");
-                    let value = human_point(&s.unit, p);
-                    let mut origin = src.to_string();
-                    if let Some(n) = &p.note {
-                        origin.push_str(&format!(" · {n}"));
-                    }
-                    [
-                        p.period.to_string(),
-                        clean(&value).into_owned(),
-                        clean(&origin).into_owned(),
-                    ]
-                })
-                .collect();
-            b.push(Block::Points(rows));
-            for p in s.sorted_points() {
-                if let Some(q) = &p.quote {
-                    b.push(Block::Quote {
-                        text: clean(q).into_owned(),
-                        source: p.period.to_string(),
-                    });
-                }
-            }
-            sources(kb, &mut b, &s.sources, None);
-        }
-        Kind::Source => {
-            let s = kb.source(&target.id)?;
-            title = s.title.clone();
-            field(&mut b, "Publisher", Some(&s.publisher));
-            field(&mut b, "Authors", Some(&s.authors.join(", ")));
-            field(&mut b, "Date", Some(&s.date.to_string()));
-            field(&mut b, "Seed file", s.seed.as_deref());
-            field(&mut b, "URL", s.url.as_deref());
-            text(&mut b, s.summary.as_deref());
-            let cited = citing(kb, &s.id);
-            b.push(Block::Heading(format!("Cited by ({})", cited.len())));
-            for (kind, id, label) in cited {
-                b.push(link(kind, id, label, kind.table().to_string()));
-            }
-        }
-    }
+    let title = with_record!(target.kind, R => kb.get::<R>(&target.id)?.detail(kb, &mut b)?);
     Some(Detail {
         target: target.clone(),
         title: clean(&title).into_owned(),
         blocks: b,
     })
+}
+
+/// A kind's detail: what the right-hand pane and `export --record` show of one record. Every
+/// kind has one (`detail` asks each kind through `with_record!`).
+pub trait Detailed: Record {
+    /// Append the record's blocks and give its title (`None` if the KB lacks what it needs).
+    fn detail(&self, kb: &Kb, b: &mut Vec<Block>) -> Option<String>;
+}
+
+impl Detailed for Vendor {
+    fn detail(&self, kb: &Kb, b: &mut Vec<Block>) -> Option<String> {
+        let v = self;
+        let title = match &v.name_en {
+            Some(en) => format!("{} · {en}", v.name),
+            None => v.name.clone(),
+        };
+        field(b, "Aliases", Some(&v.aliases.join(", ")));
+        field(b, "Parent", v.parent.as_deref());
+        field(b, "Region", v.region.as_deref());
+        field(b, "Segments", Some(&v.segments.join(", ")));
+        text(b, v.summary.as_deref());
+        let vi = kb.vendor_index(&v.id)?;
+        let rel = kb.relations();
+        let execs: Vec<_> = rel.vendor_executives[vi]
+            .iter()
+            .map(|&i| &kb.executives[i])
+            .collect();
+        if !execs.is_empty() {
+            b.push(Block::Heading(format!("Executives ({})", execs.len())));
+            for e in execs {
+                let note = if e.vendor.as_deref() == Some(&v.id) {
+                    e.title.clone().unwrap_or_default()
+                } else {
+                    format!("formerly · now {}", employer(kb, e))
+                };
+                b.push(link(Kind::Executive, &e.id, &e.name, note));
+            }
+        }
+        let deals: Vec<_> = rel.vendor_deals[vi].iter().map(|&i| &kb.deals[i]).collect();
+        if !deals.is_empty() {
+            b.push(Block::Heading(format!("Deals ({})", deals.len())));
+            for d in deals {
+                let mut note = vec![d.kind.as_str().to_string()];
+                note.extend(d.date.map(|p| p.to_string()));
+                note.extend(d.amount.as_ref().map(|a| a.human()));
+                if d.from_vendor.as_deref() == Some(&v.id) {
+                    note.push("customer left".into());
+                }
+                b.push(link(Kind::Deal, &d.id, &d.title, note.join(" · ")));
+            }
+        }
+        let series: Vec<_> = rel.vendor_series[vi].iter().map(|&i| &kb.series[i]).collect();
+        if !series.is_empty() {
+            b.push(Block::Heading(format!("Series ({})", series.len())));
+            b.extend(series.into_iter().map(spark_block));
+        }
+        sources(kb, b, &v.sources, v.quote.as_deref());
+        Some(title)
+    }
+}
+
+impl Detailed for Executive {
+    fn detail(&self, kb: &Kb, b: &mut Vec<Block>) -> Option<String> {
+        let e = self;
+        let title = match &e.name_en {
+            Some(en) => format!("{} · {en}", e.name),
+            None => e.name.clone(),
+        };
+        match &e.vendor {
+            Some(v) => b.push(vendor_link(
+                kb,
+                v,
+                e.title.as_deref().unwrap_or("current employer"),
+            )),
+            None => field(b, "Organisation", e.org.as_deref()),
+        }
+        if e.vendor.is_none() {
+            field(b, "Title", e.title.as_deref());
+        }
+        text(b, e.summary.as_deref());
+        if !e.career.is_empty() {
+            b.push(Block::Heading(format!("Career ({})", e.career.len())));
+            let mut moves: Vec<_> = e.career.iter().collect();
+            moves.sort_by_key(|m| m.date);
+            for m in moves {
+                let from = m
+                    .from
+                    .as_deref()
+                    .map(|v| vendor_name(kb, v))
+                    .or(m.from_org.as_deref());
+                let to =
+                    m.to.as_deref()
+                        .map(|v| vendor_name(kb, v))
+                        .or(m.to_org.as_deref());
+                let when = m.date.map_or("undated".to_string(), |d| d.to_string());
+                let path = match (from, to) {
+                    (Some(f), Some(t)) => format!("{f} → {t}"),
+                    (Some(f), None) => format!("left {f}"),
+                    (None, Some(t)) => format!("→ {t}"),
+                    (None, None) => String::new(),
+                };
+                let mut line = format!("{when}  {path}  {}", m.role);
+                if let Some(n) = &m.note {
+                    line.push_str(&format!(" ({n})"));
+                }
+                b.push(Block::Text(clean(line.trim()).into_owned()));
+                if let Some(q) = &m.quote {
+                    b.push(Block::Quote {
+                        text: clean(q).into_owned(),
+                        source: String::new(),
+                    });
+                }
+            }
+            let mut seen = Vec::new();
+            for m in &e.career {
+                for v in [&m.from, &m.to].into_iter().flatten() {
+                    if !seen.contains(v) && e.vendor.as_ref() != Some(v) {
+                        seen.push(v.clone());
+                    }
+                }
+            }
+            for v in &seen {
+                b.push(vendor_link(kb, v, "in career"));
+            }
+        }
+        sources(kb, b, &e.sources, e.quote.as_deref());
+        Some(title)
+    }
+}
+
+impl Detailed for Deal {
+    fn detail(&self, kb: &Kb, b: &mut Vec<Block>) -> Option<String> {
+        let d = self;
+        let title = d.title.clone();
+        field(b, "Kind", Some(d.kind.as_str()));
+        field(b, "Date", d.date.map(|p| p.to_string()).as_deref());
+        if let Some(a) = &d.amount {
+            let exact = format!(
+                "{} ({} {} {})",
+                a.human(),
+                a.qualifier.word().replace('-', " "),
+                a.value.show(number::grouped),
+                a.currency
+            );
+            field(b, "Amount", Some(&exact));
+        }
+        field(b, "Counterparty", d.counterparty.as_deref());
+        text(b, d.summary.as_deref());
+        b.push(Block::Heading(format!(
+            "Vendors ({})",
+            d.vendors.len() + d.from_vendor.iter().count()
+        )));
+        for v in &d.vendors {
+            b.push(vendor_link(kb, v, "vendor"));
+        }
+        if let Some(v) = &d.from_vendor {
+            b.push(vendor_link(kb, v, "migrated away from"));
+        }
+        sources(kb, b, &d.sources, d.quote.as_deref());
+        Some(title)
+    }
+}
+
+impl Detailed for Series {
+    fn detail(&self, kb: &Kb, b: &mut Vec<Block>) -> Option<String> {
+        let s = self;
+        let title = s.name.clone();
+        match &s.vendor {
+            Some(v) => b.push(vendor_link(kb, v, "vendor")),
+            None => field(b, "Market", Some(&subject(kb, s))),
+        }
+        field(b, "Metric", Some(s.metric.as_str()));
+        field(b, "Unit", Some(&s.unit.to_string()));
+        field(b, "Report", s.report.as_deref());
+        text(b, s.summary.as_deref());
+        let mut sp = spark_block(s);
+        if let Block::Spark { target, .. } = &mut sp {
+            *target = None;
+        }
+        b.push(sp);
+        b.push(Block::Heading(format!("Points ({})", s.points.len())));
+        let rows = s
+            .sorted_points()
+            .into_iter()
+            .map(|p| {
+                let src = p
+                    .source
+                    .as_deref()
+                    .or(s.sources.first().map(String::as_str))
+                    .unwrap_or("");
+                let value = human_point(&s.unit, p);
+                let mut origin = src.to_string();
+                if let Some(n) = &p.note {
+                    origin.push_str(&format!(" · {n}"));
+                }
+                [
+                    p.period.to_string(),
+                    clean(&value).into_owned(),
+                    clean(&origin).into_owned(),
+                ]
+            })
+            .collect();
+        b.push(Block::Points(rows));
+        for p in s.sorted_points() {
+            if let Some(q) = &p.quote {
+                b.push(Block::Quote {
+                    text: clean(q).into_owned(),
+                    source: p.period.to_string(),
+                });
+            }
+        }
+        sources(kb, b, &s.sources, None);
+        Some(title)
+    }
+}
+
+impl Detailed for Source {
+    fn detail(&self, kb: &Kb, b: &mut Vec<Block>) -> Option<String> {
+        let s = self;
+        let title = s.title.clone();
+        field(b, "Publisher", Some(&s.publisher));
+        field(b, "Authors", Some(&s.authors.join(", ")));
+        field(b, "Date", Some(&s.date.to_string()));
+        field(b, "Seed file", s.seed.as_deref());
+        field(b, "URL", s.url.as_deref());
+        text(b, s.summary.as_deref());
+        let cited = citing(kb, &s.id);
+        b.push(Block::Heading(format!("Cited by ({})", cited.len())));
+        for (kind, id, label) in cited {
+            b.push(link(kind, id, label, kind.table().to_string()));
+        }
+        Some(title)
+    }
 }
 
 #[cfg(test)]

@@ -7,61 +7,51 @@ pub mod spark;
 
 use std::cmp::Ordering;
 
+pub use columns::Tabular;
 pub use columns::{Align, ColType, Column, Width};
-use columns::{DEAL_COLS, EXEC_COLS, SOURCE_COLS, TREND_COLS, VENDOR_COLS};
 pub use detail::{Block, Detail, Target, detail};
 
-use crate::kb::{Kb, Kind, Period, Series, Unit, number};
+use crate::kb::{Kb, Kind, Period, Series, Unit, number, with_record};
 use crate::text::escape_controls as clean;
 
-/// The five tabs of the explorer, in order.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Tab {
-    Vendors,
-    Executives,
-    Deals,
-    Trends,
-    Sources,
+macro_rules! declare_tabs {
+    ($($kind:ident: $rec:ident, $list:ident, $name:ident, $table:literal, $singular:literal,
+        $plural:literal, $tab:ident, $title:literal, $at:literal;)*) => {
+        /// The tabs of the explorer, one per kind of record (declared with the kinds, in
+        /// `kb::kinds`).
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum Tab {
+            $($tab,)*
+        }
+
+        impl Tab {
+            /// Every tab, in the order the explorer shows them.
+            pub const ALL: [Tab; Kind::COUNT] = {
+                let mut all = [$(Tab::$tab,)*];
+                $(all[$at] = Tab::$tab;)*
+                all
+            };
+
+            /// The kind of record a tab lists.
+            pub const fn kind(self) -> Kind {
+                match self {
+                    $(Tab::$tab => Kind::$kind,)*
+                }
+            }
+
+            pub const fn for_kind(kind: Kind) -> Tab {
+                match kind {
+                    $(Kind::$kind => Tab::$tab,)*
+                }
+            }
+        }
+    };
 }
+crate::kb::for_each_kind!(declare_tabs);
 
 impl Tab {
-    pub const ALL: [Tab; 5] = [
-        Tab::Vendors,
-        Tab::Executives,
-        Tab::Deals,
-        Tab::Trends,
-        Tab::Sources,
-    ];
-
     pub fn title(self) -> &'static str {
-        match self {
-            Tab::Vendors => "Vendors",
-            Tab::Executives => "Executives",
-            Tab::Deals => "Deals",
-            Tab::Trends => "Trends",
-            Tab::Sources => "Sources",
-        }
-    }
-
-    /// The kind of record a tab lists.
-    pub fn kind(self) -> Kind {
-        match self {
-            Tab::Vendors => Kind::Vendor,
-            Tab::Executives => Kind::Executive,
-            Tab::Deals => Kind::Deal,
-            Tab::Trends => Kind::Series,
-            Tab::Sources => Kind::Source,
-        }
-    }
-
-    pub fn for_kind(kind: Kind) -> Tab {
-        match kind {
-            Kind::Vendor => Tab::Vendors,
-            Kind::Executive => Tab::Executives,
-            Kind::Deal => Tab::Deals,
-            Kind::Series => Tab::Trends,
-            Kind::Source => Tab::Sources,
-        }
+        self.kind().tab_title()
     }
 
     pub fn index(self) -> usize {
@@ -79,13 +69,7 @@ impl Tab {
     }
 
     pub fn columns(self) -> &'static [Column] {
-        match self {
-            Tab::Vendors => VENDOR_COLS,
-            Tab::Executives => EXEC_COLS,
-            Tab::Deals => DEAL_COLS,
-            Tab::Trends => TREND_COLS,
-            Tab::Sources => SOURCE_COLS,
-        }
+        with_record!(self.kind(), R => R::COLUMNS)
     }
 
     /// Position of the column with this key (`"amount"`), if the tab has one.
@@ -94,13 +78,7 @@ impl Tab {
     }
 
     pub fn record_count(self, kb: &Kb) -> usize {
-        match self {
-            Tab::Vendors => kb.vendors.len(),
-            Tab::Executives => kb.executives.len(),
-            Tab::Deals => kb.deals.len(),
-            Tab::Trends => kb.series.len(),
-            Tab::Sources => kb.sources.len(),
-        }
+        kb.count(self.kind())
     }
 
     /// Order a tab opens in: newest deals first, sources by date; others in KB order.

@@ -2,6 +2,9 @@
 //! amounts and values) and applied to docs.
 
 use super::*;
+use crate::kb::Record;
+use crate::kb::with_record;
+use crate::search::index::Indexed;
 
 /// A filter resolved against one KB.
 pub(super) enum Check {
@@ -113,11 +116,6 @@ pub(super) fn source_docs(ix: &Index, s: &str) -> Result<Vec<bool>, String> {
     Ok(allowed)
 }
 
-#[inline]
-pub(super) fn overlaps(a: Period, b: Period) -> bool {
-    a.within(b) || b.within(a)
-}
-
 impl Check {
     #[inline]
     pub(super) fn holds(&self, ix: &Index, id: u32, doc: &Doc) -> bool {
@@ -127,16 +125,7 @@ impl Check {
             Check::RecordKind(k) => doc.kind() == *k,
             Check::DealKind(k) => doc.kind() == Kind::Deal && kb.deals[i].kind == *k,
             Check::Docs(allowed) => allowed[id as usize],
-            Check::Period(p) => match doc.kind() {
-                Kind::Deal => kb.deals[i].date.is_some_and(|d| overlaps(d, *p)),
-                Kind::Source => overlaps(kb.sources[i].date, *p),
-                Kind::Series => kb.series[i].points.iter().any(|pt| overlaps(pt.period, *p)),
-                Kind::Executive => kb.executives[i]
-                    .career
-                    .iter()
-                    .any(|m| m.date.is_some_and(|d| overlaps(d, *p))),
-                Kind::Vendor => false,
-            },
+            Check::Period(p) => with_record!(doc.kind(), R => <R as Record>::all(kb)[i].in_period(*p)),
             Check::Metric(m) => doc.kind() == Kind::Series && kb.series[i].metric == *m,
             Check::Amount(c, v, cur) => {
                 doc.kind() == Kind::Deal

@@ -254,7 +254,7 @@ pub fn run(
 ) -> Option<Results> {
     let range = match scope {
         Scope::All => 0..ix.docs.len() as u32,
-        Scope::Kind(k) => ix.by_kind[k as usize].clone(),
+        Scope::Kind(k) => ix.by_kind[k].clone(),
     };
     let all: Vec<u32>;
     let candidates: &[u32] = match within {

@@ -3,6 +3,7 @@
 //! from the text (`Index::set_wide`).
 
 use super::*;
+use crate::kb::{Deal, Executive, Period, Record, Series, Source, Vendor, with_record};
 
 /// Records indexed per unit of work when building in parallel.
 pub(super) const BUILD_CHUNK: usize = 4096;
@@ -60,12 +61,12 @@ impl Index {
             others_at.push(ix.fields.len() as u32);
             ix.append(&b.others);
         }
-        let mut by_kind: [Range<u32>; 5] = Default::default();
+        let mut by_kind = PerKind::<Range<u32>>::default();
         for (k, b) in built.into_iter().enumerate() {
             ix.pairs.put(ix.docs.len(), &b.pairs);
             for d in b.docs {
                 let id = ix.docs.len() as u32;
-                let r = &mut by_kind[d.kind() as usize];
+                let r = &mut by_kind[d.kind()];
                 if r.start == r.end {
                     *r = id..id;
                 }
@@ -173,7 +174,7 @@ pub(super) struct Part {
 }
 
 /// Indexes a run of records into its own parts; `Index::join` puts the runs together.
-pub(super) struct Builder {
+pub(in crate::search) struct Builder {
     pub(super) names: Part,
     pub(super) others: Part,
     /// Field ranges are within this builder's parts.
@@ -372,114 +373,172 @@ pub(super) fn vendor_names<'a>(kb: &Kb, out: &mut String, ids: impl Iterator<Ite
     }
 }
 
+/// Whether two periods overlap (one lies within the other).
+#[inline]
+fn overlaps(a: Period, b: Period) -> bool {
+    a.within(b) || b.within(a)
+}
+
 /// Index records `range` of one kind.
 pub(super) fn add_kind(b: &mut Builder, kb: &Kb, kind: Kind, range: Range<usize>) {
-    use std::fmt::Write;
-    match kind {
-        Kind::Vendor => {
-            for (i, v) in kb.vendors[range.clone()].iter().enumerate() {
-                b.name(Tier::Name, FieldName::Name, &v.name);
-                if let Some(en) = &v.name_en {
-                    b.name(Tier::Name, FieldName::NameEn, en);
+    with_record!(kind, R => {
+        for (i, r) in R::all(kb)[range.clone()].iter().enumerate() {
+            r.index(b, kb);
+            b.finish(kind, range.start + i);
+        }
+    });
+}
+
+/// What a search finds in a record of a kind: its fields (names first), and the periods it
+/// covers for `year:` and `period:`. Every kind has one (`add_kind` and the period filter ask
+/// each kind through `with_record!`).
+pub(in crate::search) trait Indexed: Record {
+    /// Add the record's fields to the doc being built (`Builder::finish` closes it).
+    fn index(&self, b: &mut Builder, kb: &Kb);
+    /// Whether the record covers some of period `p`.
+    fn in_period(&self, p: Period) -> bool;
+}
+
+impl Indexed for Vendor {
+    #[inline]
+    fn index(&self, b: &mut Builder, _: &Kb) {
+        let v = self;
+        b.name(Tier::Name, FieldName::Name, &v.name);
+        if let Some(en) = &v.name_en {
+            b.name(Tier::Name, FieldName::NameEn, en);
+        }
+        for a in &v.aliases {
+            b.name(Tier::Alias, FieldName::Alias, a);
+        }
+        b.other(FieldName::Id, &v.id);
+        b.opt(FieldName::Parent, v.parent.as_deref());
+        b.opt(FieldName::Region, v.region.as_deref());
+        b.composed(FieldName::Segments, |o| o.push_str(&v.segments.join(", ")));
+        b.opt(FieldName::Summary, v.summary.as_deref());
+        b.opt(FieldName::Quote, v.quote.as_deref());
+    }
+
+    #[inline]
+    fn in_period(&self, _: Period) -> bool {
+        false
+    }
+}
+
+impl Indexed for Executive {
+    #[inline]
+    fn index(&self, b: &mut Builder, kb: &Kb) {
+        use std::fmt::Write;
+        let e = self;
+        b.name(Tier::Name, FieldName::Name, &e.name);
+        if let Some(en) = &e.name_en {
+            b.name(Tier::Name, FieldName::NameEn, en);
+        }
+        b.other(FieldName::Id, &e.id);
+        b.opt(FieldName::Role, e.title.as_deref());
+        b.composed(FieldName::Vendor, |o| vendor_names(kb, o, e.vendor.iter()));
+        b.opt(FieldName::Org, e.org.as_deref());
+        b.composed(FieldName::Career, |o| {
+            for m in &e.career {
+                o.push_str(&m.role);
+                o.push(' ');
+                let ids = m.from.iter().chain(m.to.iter());
+                let orgs = m.from_org.iter().chain(m.to_org.iter());
+                vendor_names(kb, o, ids.chain(orgs));
+                o.push(' ');
+            }
+        });
+        b.composed(FieldName::Date, |o| {
+            for d in e.career.iter().filter_map(|m| m.date) {
+                if !o.is_empty() {
+                    o.push(' ');
                 }
-                for a in &v.aliases {
-                    b.name(Tier::Alias, FieldName::Alias, a);
+                let _ = write!(o, "{d}");
+            }
+        });
+        b.opt(FieldName::Summary, e.summary.as_deref());
+        b.opt(FieldName::Quote, e.quote.as_deref());
+    }
+
+    #[inline]
+    fn in_period(&self, p: Period) -> bool {
+        self.career.iter().any(|m| m.date.is_some_and(|d| overlaps(d, p)))
+    }
+}
+
+impl Indexed for Deal {
+    #[inline]
+    fn index(&self, b: &mut Builder, kb: &Kb) {
+        use std::fmt::Write;
+        let d = self;
+        b.name(Tier::Name, FieldName::Title, &d.title);
+        b.other(FieldName::Id, &d.id);
+        b.opt(FieldName::Counterparty, d.counterparty.as_deref());
+        b.composed(FieldName::Vendor, |o| {
+            vendor_names(kb, o, d.vendors.iter().chain(d.from_vendor.iter()))
+        });
+        b.composed(FieldName::Kind, |o| {
+            let _ = write!(o, "{} {}", d.kind.as_str(), d.kind.zh());
+        });
+        if let Some(p) = d.date {
+            b.composed(FieldName::Date, |o| {
+                let _ = write!(o, "{p}");
+            });
+        }
+        b.opt(FieldName::Summary, d.summary.as_deref());
+        b.opt(FieldName::Quote, d.quote.as_deref());
+    }
+
+    #[inline]
+    fn in_period(&self, p: Period) -> bool {
+        self.date.is_some_and(|d| overlaps(d, p))
+    }
+}
+
+impl Indexed for Series {
+    #[inline]
+    fn index(&self, b: &mut Builder, kb: &Kb) {
+        use std::fmt::Write;
+        let s = self;
+        b.name(Tier::Name, FieldName::Name, &s.name);
+        b.other(FieldName::Id, &s.id);
+        b.composed(FieldName::Vendor, |o| vendor_names(kb, o, s.vendor.iter()));
+        b.opt(FieldName::Market, s.market.as_deref());
+        b.other(FieldName::Metric, s.metric.as_str());
+        b.opt(FieldName::Report, s.report.as_deref());
+        b.composed(FieldName::Periods, |o| {
+            for p in s.sorted_points() {
+                if !o.is_empty() {
+                    o.push(' ');
                 }
-                b.other(FieldName::Id, &v.id);
-                b.opt(FieldName::Parent, v.parent.as_deref());
-                b.opt(FieldName::Region, v.region.as_deref());
-                b.composed(FieldName::Segments, |o| o.push_str(&v.segments.join(", ")));
-                b.opt(FieldName::Summary, v.summary.as_deref());
-                b.opt(FieldName::Quote, v.quote.as_deref());
-                b.finish(kind, range.start + i);
+                let _ = write!(o, "{}", p.period);
             }
-        }
-        Kind::Executive => {
-            for (i, e) in kb.executives[range.clone()].iter().enumerate() {
-                b.name(Tier::Name, FieldName::Name, &e.name);
-                if let Some(en) = &e.name_en {
-                    b.name(Tier::Name, FieldName::NameEn, en);
-                }
-                b.other(FieldName::Id, &e.id);
-                b.opt(FieldName::Role, e.title.as_deref());
-                b.composed(FieldName::Vendor, |o| vendor_names(kb, o, e.vendor.iter()));
-                b.opt(FieldName::Org, e.org.as_deref());
-                b.composed(FieldName::Career, |o| {
-                    for m in &e.career {
-                        o.push_str(&m.role);
-                        o.push(' ');
-                        let ids = m.from.iter().chain(m.to.iter());
-                        let orgs = m.from_org.iter().chain(m.to_org.iter());
-                        vendor_names(kb, o, ids.chain(orgs));
-                        o.push(' ');
-                    }
-                });
-                b.composed(FieldName::Date, |o| {
-                    for d in e.career.iter().filter_map(|m| m.date) {
-                        if !o.is_empty() {
-                            o.push(' ');
-                        }
-                        let _ = write!(o, "{d}");
-                    }
-                });
-                b.opt(FieldName::Summary, e.summary.as_deref());
-                b.opt(FieldName::Quote, e.quote.as_deref());
-                b.finish(kind, range.start + i);
-            }
-        }
-        Kind::Deal => {
-            for (i, d) in kb.deals[range.clone()].iter().enumerate() {
-                b.name(Tier::Name, FieldName::Title, &d.title);
-                b.other(FieldName::Id, &d.id);
-                b.opt(FieldName::Counterparty, d.counterparty.as_deref());
-                b.composed(FieldName::Vendor, |o| {
-                    vendor_names(kb, o, d.vendors.iter().chain(d.from_vendor.iter()))
-                });
-                b.composed(FieldName::Kind, |o| {
-                    let _ = write!(o, "{} {}", d.kind.as_str(), d.kind.zh());
-                });
-                if let Some(p) = d.date {
-                    b.composed(FieldName::Date, |o| {
-                        let _ = write!(o, "{p}");
-                    });
-                }
-                b.opt(FieldName::Summary, d.summary.as_deref());
-                b.opt(FieldName::Quote, d.quote.as_deref());
-                b.finish(kind, range.start + i);
-            }
-        }
-        Kind::Series => {
-            for (i, s) in kb.series[range.clone()].iter().enumerate() {
-                b.name(Tier::Name, FieldName::Name, &s.name);
-                b.other(FieldName::Id, &s.id);
-                b.composed(FieldName::Vendor, |o| vendor_names(kb, o, s.vendor.iter()));
-                b.opt(FieldName::Market, s.market.as_deref());
-                b.other(FieldName::Metric, s.metric.as_str());
-                b.opt(FieldName::Report, s.report.as_deref());
-                b.composed(FieldName::Periods, |o| {
-                    for p in s.sorted_points() {
-                        if !o.is_empty() {
-                            o.push(' ');
-                        }
-                        let _ = write!(o, "{}", p.period);
-                    }
-                });
-                b.opt(FieldName::Summary, s.summary.as_deref());
-                b.finish(kind, range.start + i);
-            }
-        }
-        Kind::Source => {
-            for (i, s) in kb.sources[range.clone()].iter().enumerate() {
-                b.name(Tier::Name, FieldName::Title, &s.title);
-                b.name(Tier::Alias, FieldName::Publisher, &s.publisher);
-                b.other(FieldName::Id, &s.id);
-                b.composed(FieldName::Authors, |o| o.push_str(&s.authors.join(", ")));
-                b.composed(FieldName::Date, |o| {
-                    let _ = write!(o, "{}", s.date);
-                });
-                b.opt(FieldName::Summary, s.summary.as_deref());
-                b.finish(kind, range.start + i);
-            }
-        }
+        });
+        b.opt(FieldName::Summary, s.summary.as_deref());
+    }
+
+    #[inline]
+    fn in_period(&self, p: Period) -> bool {
+        self.points.iter().any(|pt| overlaps(pt.period, p))
+    }
+}
+
+impl Indexed for Source {
+    #[inline]
+    fn index(&self, b: &mut Builder, _: &Kb) {
+        use std::fmt::Write;
+        let s = self;
+        b.name(Tier::Name, FieldName::Title, &s.title);
+        b.name(Tier::Alias, FieldName::Publisher, &s.publisher);
+        b.other(FieldName::Id, &s.id);
+        b.composed(FieldName::Authors, |o| o.push_str(&s.authors.join(", ")));
+        b.composed(FieldName::Date, |o| {
+            let _ = write!(o, "{}", s.date);
+        });
+        b.opt(FieldName::Summary, s.summary.as_deref());
+    }
+
+    #[inline]
+    fn in_period(&self, p: Period) -> bool {
+        overlaps(self.date, p)
     }
 }

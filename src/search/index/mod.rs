@@ -12,7 +12,7 @@ use super::pairs::Rule;
 use super::pairs::{DocPairs, Pairs};
 use super::pinyin;
 pub use super::store::Store;
-use crate::kb::{Kb, Kind};
+use crate::kb::{Kb, Kind, PerKind};
 use crate::text::escape_controls;
 
 /// How much a match in a field counts: names first, then aliases, then the pinyin of either, and
@@ -467,8 +467,8 @@ pub struct Index {
     pub docs: Store<Doc>,
     /// One per doc: the union of its fields' masks.
     pub doc_masks: Masks,
-    /// Docs of each kind are contiguous: `by_kind[kind as usize]` is their range.
-    pub by_kind: [Range<u32>; 5],
+    /// Docs of each kind are contiguous: `by_kind[kind]` is their range.
+    pub by_kind: PerKind<Range<u32>>,
     /// Per pair of letters, the docs where it matches as a term.
     pub pairs: Pairs,
     /// Which wide mask bits the characters of this index set.
@@ -476,6 +476,7 @@ pub struct Index {
 }
 
 mod build;
+pub(in crate::search) use build::Indexed;
 
 impl Index {
     /// Whether field `i` (which is `f`) has every character of `m`; `wide`: whether `m` has
@@ -505,7 +506,7 @@ impl Index {
 
     /// The doc of a record, by kind and index in its kind's list.
     pub fn doc_of(&self, kind: Kind, index: usize) -> Option<u32> {
-        let r = &self.by_kind[kind as usize];
+        let r = &self.by_kind[kind];
         let d = r.start + index as u32;
         (d < r.end).then_some(d)
     }
@@ -576,7 +577,7 @@ mod tests {
         assert_eq!(one.doc_masks.wide, two.doc_masks.wide);
         assert_eq!(one.by_kind, two.by_kind);
         for kind in Kind::ALL {
-            let r = &two.by_kind[kind as usize];
+            let r = &two.by_kind[kind];
             assert_eq!(r.len(), kb.count(kind));
             assert!(
                 two.docs[r.start as usize..r.end as usize]

@@ -15,10 +15,10 @@ use ratatui::text::Span;
 use ratatui::widgets::canvas::{Canvas, Line as CanvasLine, Points};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
-use super::theme::Theme;
 use crate::kb::number::human_value;
 use crate::text;
 use crate::tui::app::App;
+use crate::tui::theme::Theme;
 use crate::view::spark;
 
 /// Rows between two y ticks, at least: a label per row would be unreadable.

@@ -5,7 +5,6 @@ pub mod detail;
 pub mod help;
 pub mod palette;
 pub mod table;
-pub mod theme;
 
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Rect};
@@ -14,92 +13,11 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 use super::app::App;
-use super::keymap;
-use super::layout::{self, Areas};
+use super::keymap::{self, Action, Context};
+use super::layout;
+use super::theme::Theme;
 use crate::text;
 use crate::view::Tab;
-
-const BRAND: &str = " marketlens ";
-
-/// Tab titles with their columns on the tab bar: `(tab, title, x, width)`. Narrow terminals drop
-/// the name of the app, then the counts, then shorten the titles, so all five tabs stay visible.
-pub fn tab_titles(app: &App) -> (bool, Vec<(Tab, String, u16, u16)>) {
-    let width = app.size.width as usize;
-    let title = |t: Tab, level: u8| match level {
-        0 | 1 => format!(
-            " {} {} ({}) ",
-            t.index() + 1,
-            t.title(),
-            app.tabs[t.index()].view.total
-        ),
-        2 => format!(" {} {} ", t.index() + 1, t.title()),
-        3 => format!(" {} {} ", t.index() + 1, text::fit(t.title(), 4)),
-        _ if t == app.tab => format!(" {} {} ", t.index() + 1, t.title()),
-        _ => format!(" {} ", t.index() + 1),
-    };
-    let mut level = 0;
-    loop {
-        let brand = level == 0;
-        let total: usize = Tab::ALL
-            .iter()
-            .map(|t| text::width(&title(*t, level)) + 1)
-            .sum::<usize>()
-            + if brand { text::width(BRAND) + 1 } else { 0 };
-        if total <= width || level == 4 {
-            let mut x = if brand { text::width(BRAND) as u16 + 1 } else { 0 };
-            let tabs = Tab::ALL
-                .iter()
-                .map(|t| {
-                    let s = title(*t, level);
-                    let w = text::width(&s) as u16;
-                    let out = (*t, s, x, w);
-                    x += w + 1;
-                    out
-                })
-                .collect();
-            return (brand, tabs);
-        }
-        level += 1;
-    }
-}
-
-/// The tab under column `x` of the tab bar.
-pub fn tab_at(app: &App, x: u16) -> Option<Tab> {
-    tab_titles(app)
-        .1
-        .into_iter()
-        .find(|(_, _, start, w)| x >= *start && x < start + w)
-        .map(|(t, ..)| t)
-}
-
-/// The relation drawn on screen row `y` of the detail pane, if any.
-pub fn link_at(app: &App, a: &Areas, y: u16) -> Option<usize> {
-    let inner = a.detail_inner();
-    if y < inner.y || y >= inner.bottom() {
-        return None;
-    }
-    let d = app.detail()?;
-    let focused = app.focus == super::app::Focus::Detail;
-    let laid = detail::lay_out(
-        &d,
-        inner.width as usize,
-        inner.height as usize,
-        app.current().link,
-        focused,
-        &app.theme,
-    );
-    let row = laid.scroll + (y - inner.y) as usize;
-    laid.link_rows
-        .iter()
-        .position(|r| *r == row || *r + 1 == row && is_spark_row(&laid, *r))
-}
-
-fn is_spark_row(laid: &detail::Laid, row: usize) -> bool {
-    // A sparkline relation takes two lines (name, then the line itself); both are clickable.
-    laid.lines
-        .get(row + 1)
-        .is_some_and(|l| l.spans.len() == 3 && l.spans[0].content == "    ")
-}
 
 /// Blank an area for an overlay. A wide character just left of it would spill one column into the
 /// overlay (over its border), so that character is blanked too.
@@ -154,12 +72,7 @@ pub fn highlighted(
 }
 
 /// A text field with a visible cursor (reverse video), for the filter and the palette.
-pub fn edit_line(
-    prompt: &str,
-    e: &super::app::LineEdit,
-    width: usize,
-    theme: &super::ui::theme::Theme,
-) -> Line<'static> {
+pub fn edit_line(prompt: &str, e: &super::app::LineEdit, width: usize, theme: &Theme) -> Line<'static> {
     let chars: Vec<char> = e.text.chars().collect();
     // Keep the cursor on screen: drop characters from the left while the line is too wide.
     let room = width.saturating_sub(text::width(prompt) + 1).max(1);
@@ -196,10 +109,10 @@ pub fn render(app: &App, f: &mut Frame) {
     };
 
     // Tab bar.
-    let (brand, titles) = tab_titles(app);
+    let (brand, titles) = layout::tab_titles(app.size.width, app.tab, |t| app.tabs[t.index()].view.total);
     let mut spans = Vec::new();
     if brand {
-        spans.extend([Span::styled(BRAND, theme.heading), Span::raw(" ")]);
+        spans.extend([Span::styled(layout::BRAND, theme.heading), Span::raw(" ")]);
     }
     for (t, title, _, _) in titles {
         spans.push(Span::styled(
@@ -228,9 +141,11 @@ pub fn render(app: &App, f: &mut Frame) {
             (None, p) if p != 0 => Span::styled("  searching…".to_string(), theme.dim),
             _ => Span::styled(
                 format!(
-                    "  {} of {} · Enter keeps · Esc clears",
+                    "  {} of {} · {} keeps · {} clears",
                     st.view.len(),
-                    st.view.total
+                    st.view.total,
+                    keymap::key(Context::Input, Action::Accept),
+                    keymap::key(Context::Input, Action::Cancel)
                 ),
                 theme.dim,
             ),
@@ -243,7 +158,11 @@ pub fn render(app: &App, f: &mut Frame) {
             Span::styled(format!("  {}", app.status), theme.warn)
         } else {
             Span::styled(
-                "  Enter writes · Esc cancels · .txt .md .csv .json".to_string(),
+                format!(
+                    "  {} writes · {} cancels · .txt .md .csv .json",
+                    keymap::key(Context::Export, Action::Accept),
+                    keymap::key(Context::Export, Action::Cancel)
+                ),
                 theme.dim,
             )
         };
@@ -256,16 +175,7 @@ pub fn render(app: &App, f: &mut Frame) {
     // Footer: the keys that matter here, from the keymap, most important first, as many as fit.
     let mut foot = Vec::new();
     let mut used = 1;
-    let keys = match &app.input {
-        // The prompt's own keys: the input context's wording is about searching.
-        Some(super::app::Input::Export(p)) if p.confirm.is_some() => {
-            vec![("y", "overwrite"), ("any key", "keep")]
-        }
-        Some(super::app::Input::Export(_)) => vec![("Enter", "write"), ("Esc", "cancel")],
-        Some(super::app::Input::Palette(_)) => keymap::footer(app.context(), true),
-        _ => keymap::footer(app.context(), false),
-    };
-    for (k, what) in keys {
+    for (k, what) in keymap::footer(app.context()) {
         let piece = format!("{k} {what}");
         let w = text::width(&piece) + 3;
         if used + w > a.footer.width as usize {
@@ -288,52 +198,9 @@ pub fn render(app: &App, f: &mut Frame) {
     }
 }
 
-/// Most lines the reload banner takes, heading included: the data stays on screen under it.
-pub const BANNER_MAX_LINES: usize = 7;
-/// Most lines one error of the banner takes; a longer one ends in `…`.
-const BANNER_ERROR_LINES: usize = 3;
-
-/// The reload banner's lines at `width`: the heading, then each error wrapped (hint included)
-/// under an indent, at most [`BANNER_ERROR_LINES`] each and [`BANNER_MAX_LINES`] in all; and
-/// whether each is the heading. `App::banner_lines` sizes the banner with it.
-pub fn banner_text(p: &super::reload::Problem, width: usize) -> Vec<(String, bool)> {
-    let width = width.max(8);
-    let more = p.errors.saturating_sub(p.first.len());
-    let mut head = format!(
-        " ⚠ The KB on disk has {}; showing the last good version. Fix and save (or press r).",
-        text::count(p.errors, "error", "errors")
-    );
-    if more > 0 {
-        head.push_str(&format!(" {more} more: marketlens check"));
-    }
-    let mut lines = vec![(text::fit(&head, width).into_owned(), true)];
-    const INDENT: &str = "   ";
-    for e in &p.first {
-        // Headlines name files and quote messages: escape anything from the KB.
-        let e = text::escape_controls(e);
-        let mut wrapped = text::wrap(&e, width - INDENT.len());
-        if wrapped.len() > BANNER_ERROR_LINES {
-            wrapped.truncate(BANNER_ERROR_LINES);
-            let last = &mut wrapped[BANNER_ERROR_LINES - 1];
-            // Room for the ellipsis: `fit` cuts and marks the cut.
-            *last = text::fit(&format!("{last} …"), width - INDENT.len()).into_owned();
-            if !last.ends_with('…') {
-                last.push('…');
-            }
-        }
-        for w in wrapped {
-            if lines.len() == BANNER_MAX_LINES {
-                return lines;
-            }
-            lines.push((format!("{INDENT}{w}"), false));
-        }
-    }
-    lines
-}
-
 /// A failed reload: what is wrong with the file, over the last good data.
-fn render_banner(f: &mut Frame, area: Rect, p: &super::reload::Problem, theme: &theme::Theme) {
-    let lines: Vec<Line> = banner_text(p, area.width as usize)
+fn render_banner(f: &mut Frame, area: Rect, p: &super::reload::Problem, theme: &Theme) {
+    let lines: Vec<Line> = layout::banner_text(p, area.width as usize)
         .into_iter()
         .map(|(l, head)| Line::styled(l, if head { theme.warn } else { theme.accent }))
         .collect();
@@ -360,7 +227,13 @@ pub fn loading(f: &mut Frame, label: &str, bytes: Option<u64>, elapsed: std::tim
             elapsed.as_secs_f64()
         )),
         Line::from(""),
-        Line::from("q quits"),
+        Line::from(
+            keymap::footer(Context::Loading)
+                .into_iter()
+                .map(|(k, what)| format!("{k} {what}"))
+                .collect::<Vec<_>>()
+                .join(" · "),
+        ),
     ];
     let y = size.height.saturating_sub(lines.len() as u16) / 2;
     centred(f, lines, y);
@@ -422,4 +295,143 @@ fn render_status(app: &App, f: &mut Frame, area: Rect) {
         )),
         area,
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tui::app::Msg;
+    use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use ratatui::{Terminal, backend::TestBackend};
+
+    fn screen(a: &App) -> String {
+        let mut t = Terminal::new(TestBackend::new(a.size.width, a.size.height)).unwrap();
+        t.draw(|f| render(a, f)).unwrap();
+        let buf = t.backend().buffer();
+        let mut out = String::new();
+        for y in 0..buf.area.height {
+            for x in 0..buf.area.width {
+                out.push_str(buf[(x, y)].symbol());
+            }
+            out.push('\n');
+        }
+        out
+    }
+
+    fn press(a: &mut App, code: KeyCode, mods: KeyModifiers) {
+        a.update(Msg::Key(KeyEvent::new(code, mods)));
+        a.settle();
+    }
+
+    fn typ(a: &mut App, s: &str) {
+        for c in s.chars() {
+            press(a, KeyCode::Char(c), KeyModifiers::NONE);
+        }
+    }
+
+    fn has(s: &str, want: &str) {
+        assert!(s.contains(want), "{want:?} not on screen:\n{s}");
+    }
+
+    /// The keys named by prompts, titles, footers and messages come from the key table now; they
+    /// read exactly as the hand-written words did.
+    #[test]
+    fn hints_read_as_before() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut a = App::new(crate::kb::load_builtin().kb, "built-in".into(), 120, 40);
+        a.export_dir = dir.path().to_path_buf();
+        let none = KeyModifiers::NONE;
+
+        press(&mut a, KeyCode::Char('/'), none);
+        has(&screen(&a), " · Enter keeps · Esc clears");
+        typ(&mut a, "qqqxj");
+        has(&screen(&a), "(no records match the filter; Esc clears it)");
+        press(&mut a, KeyCode::Enter, none);
+        press(&mut a, KeyCode::Enter, none);
+        assert_eq!(
+            a.status,
+            "nothing selected: no row matches the filter (Esc clears it)"
+        );
+        press(&mut a, KeyCode::Esc, none);
+
+        press(&mut a, KeyCode::Char('k'), KeyModifiers::CONTROL);
+        let s = screen(&a);
+        has(&s, " Search everything — Enter jumps, Esc closes ");
+        has(&s, " Enter jump · Esc close · ↓/Ctrl-n next");
+        press(&mut a, KeyCode::Esc, none);
+
+        for _ in 0..2 {
+            press(&mut a, KeyCode::Char('e'), none);
+            press(&mut a, KeyCode::Char('u'), KeyModifiers::CONTROL);
+            typ(&mut a, "x.md");
+            let s = screen(&a);
+            has(&s, "Enter writes · Esc cancels · .txt .md .csv .json");
+            has(&s, " Enter write · Esc cancel");
+            press(&mut a, KeyCode::Enter, none);
+        }
+        let s = screen(&a);
+        has(&s, "x.md exists: y overwrites it, any other key keeps it");
+        has(&s, " y overwrite · any key keep");
+        press(&mut a, KeyCode::Char('n'), none);
+        assert_eq!(a.status, "not overwritten; edit the name, or Esc");
+        press(&mut a, KeyCode::Esc, none);
+
+        press(&mut a, KeyCode::Char('?'), none);
+        has(&screen(&a), " Keys — Esc or ? closes ");
+        has(&screen(&a), "Typing a search (/ or Ctrl-k)");
+        a.update(Msg::Resize(80, 24));
+        has(&screen(&a), " Keys — j/k scroll, Esc closes ");
+
+        let mut t = Terminal::new(TestBackend::new(60, 10)).unwrap();
+        t.draw(|f| loading(f, "kb.toml", None, std::time::Duration::ZERO))
+            .unwrap();
+        has(&format!("{}", t.backend()), "q quits");
+
+        let p = crate::tui::reload::Problem {
+            errors: 1,
+            first: vec!["bad".into()],
+        };
+        assert!(
+            layout::banner_text(&p, 200)[0]
+                .0
+                .ends_with("Fix and save (or press r).")
+        );
+    }
+
+    /// A failed reload's banner showed one cut line per error (`` `procurem… ``) and never the
+    /// hint: now each error wraps, hint included, within a cap.
+    #[test]
+    fn the_reload_banner_wraps_errors_and_shows_their_hints() {
+        use ratatui::{Terminal, backend::TestBackend};
+        let mut a = App::new(crate::kb::load_builtin().kb, "kb".into(), 80, 24);
+        let long = "deals.toml:14:9: error: unknown deal kind `procurement-framework-agreement` \
+                    (help: use one of order, migration, investment, partnership, price-change, \
+                    procurement, joint-venture)";
+        a.reload.problem = Some(crate::tui::reload::Problem {
+            errors: 1,
+            first: vec![long.to_string()],
+        });
+        let banner = layout::banner_text(a.reload.problem.as_ref().unwrap(), 80);
+        assert!(
+            banner.len() >= 3 && banner.len() <= layout::BANNER_MAX_LINES,
+            "{banner:?}"
+        );
+        let body: Vec<&str> = banner[1..].iter().map(|(l, _)| l.trim()).collect();
+        assert_eq!(body.join(" "), long, "the whole error and its hint, wrapped");
+        assert!(banner.iter().all(|(l, _)| crate::text::width(l) <= 80));
+        // And the screen gives the banner those lines.
+        let mut t = Terminal::new(TestBackend::new(80, 24)).unwrap();
+        t.draw(|f| render(&a, f)).unwrap();
+        let screen = format!("{}", t.backend());
+        assert!(
+            screen.contains("joint-venture)") && screen.contains("`procurement-framework-agreement`"),
+            "{screen}"
+        );
+        // Many long errors: the banner stops at its cap.
+        a.reload.problem = Some(crate::tui::reload::Problem {
+            errors: 9,
+            first: vec![long.repeat(3); 3],
+        });
+        assert_eq!(a.banner_lines() as usize, layout::BANNER_MAX_LINES);
+    }
 }

@@ -2,37 +2,21 @@
 //! across every kind with the field each matched in, matched characters highlighted.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
-use super::theme::Theme;
 use crate::search::describe;
 use crate::search::highlight::Highlighter;
 use crate::text;
 use crate::tui::app::{App, Palette};
-
-/// The palette's box in a terminal of `size`.
-pub fn area(size: Rect) -> Rect {
-    let w = size.width.saturating_sub(4).min(110);
-    let h = size.height.saturating_sub(4).min(26);
-    let [r] = Layout::horizontal([Constraint::Length(w)])
-        .flex(Flex::Center)
-        .areas(size);
-    let [r] = Layout::vertical([Constraint::Length(h)])
-        .flex(Flex::Center)
-        .areas(r);
-    r
-}
-
-/// Result rows that fit: the box minus its borders, the query line and the message line.
-pub fn result_rows(size: Rect) -> usize {
-    (area(size).height as usize).saturating_sub(4).max(1)
-}
+use crate::tui::keymap::{self, Action, Context};
+use crate::tui::layout;
+use crate::tui::theme::Theme;
 
 pub fn render(f: &mut Frame, app: &App, p: &Palette, size: Rect, theme: &Theme) {
-    let r = area(size);
+    let r = layout::palette_area(size);
     if r.width < 20 || r.height < 5 {
         return;
     }
@@ -41,7 +25,11 @@ pub fn render(f: &mut Frame, app: &App, p: &Palette, size: Rect, theme: &Theme) 
         .borders(Borders::ALL)
         .border_style(theme.border_focused)
         .title(Span::styled(
-            " Search everything — Enter jumps, Esc closes ",
+            format!(
+                " Search everything — {} jumps, {} closes ",
+                keymap::key(Context::Palette, Action::Accept),
+                keymap::key(Context::Palette, Action::Cancel)
+            ),
             theme.accent,
         ));
     let inner = block.inner(r);
@@ -71,7 +59,13 @@ pub fn render(f: &mut Frame, app: &App, p: &Palette, size: Rect, theme: &Theme) 
         let kind_w = 10;
         let name_w = (width.saturating_sub(kind_w + 1) * 11 / 20).max(8);
         let rest_w = width.saturating_sub(kind_w + 1 + name_w + 2);
-        for (i, h) in res.hits.iter().enumerate().skip(p.offset).take(result_rows(size)) {
+        for (i, h) in res
+            .hits
+            .iter()
+            .enumerate()
+            .skip(p.offset)
+            .take(layout::palette_rows(size))
+        {
             let d = describe(ix, h);
             let base = if i == p.selected {
                 theme.selected

@@ -6,9 +6,10 @@ use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Row, Table};
 
-use super::theme::Theme;
 use crate::text;
 use crate::tui::app::{App, Focus};
+use crate::tui::keymap::{self, Action, Context};
+use crate::tui::theme::Theme;
 use crate::view::{Align, ColType, Column};
 
 /// Column widths for `avail` columns of room, by each column's [`Width`] policy and `natural`
@@ -193,12 +194,13 @@ pub fn render(f: &mut Frame, app: &App, area: Rect, theme: &Theme) {
         // On the line under the header, across the whole table: a table row would cut it to
         // the first column's width.
         let msg = if st.filter.is_active() {
-            "(no records match the filter; Esc clears it)"
+            let esc = keymap::key(Context::Table, Action::ClearFilter);
+            format!("(no records match the filter; {esc} clears it)")
         } else {
-            "(no records)"
+            "(no records)".to_string()
         };
         let line = Rect::new(inner.x, inner.y + 1, inner.width, 1);
-        let fitted = text::fit(msg, inner.width as usize).into_owned();
+        let fitted = text::fit(&msg, inner.width as usize).into_owned();
         f.render_widget(Line::styled(fitted, theme.dim), line);
     }
 }

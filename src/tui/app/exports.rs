@@ -1,0 +1,103 @@
+//! `e`, `E` and `y`: the current view or a record written to a file, or put on the clipboard.
+
+use super::{App, Effect, ExportPrompt, ExportWhat, Input, LineEdit};
+use crate::export::{self, Format};
+use crate::tui::keymap::{self, Action, Context};
+use crate::view;
+
+impl App {
+    /// Open the export prompt with a default file name.
+    pub(super) fn start_export(&mut self, what: ExportWhat) {
+        let name = match &what {
+            ExportWhat::View => self.tab.title().to_lowercase(),
+            ExportWhat::Record(t) => t.id.clone(),
+        };
+        let name = export::default_name(&name, &(self.clock)().file, Format::Md);
+        self.input = Some(Input::Export(ExportPrompt {
+            edit: LineEdit::new(&name),
+            what,
+            confirm: None,
+        }));
+    }
+
+    /// What the current tab's view says about itself in an export.
+    pub(super) fn export_meta(&self, date: String) -> export::Meta {
+        let st = self.current();
+        export::Meta {
+            kb: self.label.clone(),
+            query: if st.filter.is_active() {
+                st.filter.text.clone()
+            } else {
+                String::new()
+            },
+            sort: st.view.sort_label(),
+            date,
+        }
+    }
+
+    /// The text of an export, and what it holds ("12 rows", "deal aws-…").
+    pub(super) fn export_text(&self, what: &ExportWhat, format: Format) -> Option<(String, String)> {
+        match what {
+            ExportWhat::View => {
+                let st = self.current();
+                let meta = self.export_meta((self.clock)().date);
+                let n = st.view.len();
+                let rows = format!("{n} {}", if n == 1 { "row" } else { "rows" });
+                Some((export::view(&self.kb, &st.view, &meta, format), rows))
+            }
+            ExportWhat::Record(t) => {
+                let d = view::detail(&self.kb, t)?;
+                let what = format!("{} {}", t.kind.label(), t.id);
+                Some((export::record(&self.kb, &d, format), what))
+            }
+        }
+    }
+
+    /// Write the export the prompt names. An existing file is replaced only with `overwrite`
+    /// (after the user said yes); otherwise the prompt asks. Errors go to the status line.
+    pub(super) fn export(&mut self, overwrite: bool) {
+        let Some(Input::Export(p)) = &self.input else {
+            return;
+        };
+        let name = p.edit.text.trim().to_string();
+        let what = p.what.clone();
+        if name.is_empty() {
+            self.status = "type a file name".into();
+            return;
+        }
+        let path = self.export_dir.join(&name);
+        let Some(format) = Format::from_path(&path) else {
+            self.status = "unknown format: name the file .txt, .md, .csv or .json".into();
+            return;
+        };
+        let Some((text, holds)) = self.export_text(&what, format) else {
+            self.input = None;
+            self.status = "nothing selected to export".into();
+            return;
+        };
+        let shown = crate::text::escape_controls(&path.display().to_string()).into_owned();
+        match export::write_file(&path, text.as_bytes(), overwrite) {
+            Ok(()) => {
+                self.input = None;
+                self.status = format!("exported {holds} to {shown}");
+            }
+            Err(export::WriteError::Exists(_)) => {
+                if let Some(Input::Export(p)) = &mut self.input {
+                    p.confirm = Some(path);
+                }
+                let yes = keymap::key(Context::Confirm, Action::Overwrite);
+                self.status = format!("{shown} exists: {yes} overwrites it, any other key keeps it");
+            }
+            // Keep the prompt so the name can be fixed.
+            Err(e) => self.status = format!("⚠ {}", crate::text::escape_controls(&e.to_string())),
+        }
+    }
+
+    /// `y`: the current view as plain text, for the event loop to put on the clipboard.
+    pub(super) fn copy_view(&mut self) {
+        if let Some((text, holds)) = self.export_text(&ExportWhat::View, Format::Txt) {
+            self.effects.push(Effect::Clipboard(text));
+            self.status = format!("copied {holds} as text (the terminal must allow OSC 52)");
+        }
+    }
+}

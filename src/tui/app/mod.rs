@@ -1,0 +1,367 @@
+//! The explorer's state and `update`: every input becomes a message, and `update` is the only
+//! place state changes. No terminal here, so all of it is testable as plain data.
+//!
+//! Keys arrive as crossterm events and are turned into our own [`Key`] once, at the top of
+//! `update`; from there on the key table (`keymap`) decides what they do.
+//!
+//! What `update` cannot do itself (search, load the KB again, write to the terminal) it leaves as
+//! [`Effect`]s, run by [`App::run_effects`] with a [`Runner`]: the event loop's runner hands them
+//! to the worker, the reload thread and the terminal, `settle`'s runs them in place (tests and
+//! benchmarks). Answers come back as messages carrying the request's id or generation; answers
+//! no longer awaited (the user typed on, or pressed Esc, or a newer load was asked) are dropped.
+//!
+//! This file holds the state, `update` and the key dispatch; `effects.rs` the effects and their
+//! runners, `input.rs` typing (the filter, the palette, the export prompt's name) and search
+//! answers, `exports.rs` exports and the clipboard, `nav.rs` moving, sorting, history and the
+//! mouse, `swap.rs` putting a reloaded KB in place; tests are in `tests.rs`.
+
+mod effects;
+mod exports;
+mod input;
+mod nav;
+mod swap;
+#[cfg(test)]
+mod tests;
+
+use effects::InPlace;
+pub use effects::{Effect, Runner};
+pub use input::{ExportPrompt, ExportWhat, LineEdit, Palette};
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use ratatui::crossterm::event::{KeyEvent, MouseEvent};
+use ratatui::layout::Rect;
+
+use super::keymap::{self, Action, Context, Key};
+use super::layout::{self, Areas};
+use super::reload::{Problem, Reload};
+pub use super::tabs::{Filter, TabState, tab_states};
+use crate::clock;
+use crate::kb::Kb;
+use crate::search::Index;
+use crate::search::worker::Response;
+use crate::view::{self, Detail, Sort, Tab, Target};
+
+#[derive(Clone, Debug)]
+pub enum Msg {
+    Key(KeyEvent),
+    Mouse(MouseEvent),
+    Resize(u16, u16),
+    /// A search finished on the worker.
+    Search(Response),
+    /// The KB's files changed on disk (the watcher has let a burst of events settle).
+    KbChanged,
+    /// A load asked for by [`App::reload`] finished.
+    Reloaded(Arc<Reload>),
+    /// Time passed (the event loop ticks while a load runs, to animate its progress).
+    Tick,
+    /// SIGTSTP from outside (`kill -TSTP`): stop like Ctrl-z does.
+    Suspend,
+    /// SIGCONT: the process was stopped and goes on; the terminal may have been changed meanwhile.
+    Continued,
+}
+
+/// Following the KB on disk.
+#[derive(Clone, Debug, Default)]
+pub struct ReloadState {
+    /// The newest load asked for; answers to older ones are dropped.
+    pub asked: u64,
+    /// A load is running: since when (the status line shows its progress).
+    pub running: Option<std::time::Instant>,
+    /// The last load failed: the banner shows why, over the last good KB, until one succeeds.
+    pub problem: Option<Problem>,
+    /// Why edits are not followed automatically (the watcher could not start), if so.
+    pub unwatched: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Focus {
+    Table,
+    Detail,
+}
+
+/// A place in history: a tab and the record selected there.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Location {
+    pub tab: Tab,
+    pub id: Option<String>,
+}
+/// What the keyboard is typing into, if anything.
+#[derive(Clone, Debug)]
+pub enum Input {
+    /// The current tab's filter (its text lives in the tab's `Filter`).
+    Filter(LineEdit),
+    Palette(Palette),
+    Export(ExportPrompt),
+}
+
+pub struct App {
+    pub kb: Arc<Kb>,
+    pub index: Arc<Index>,
+    /// "built-in" or the KB path.
+    pub label: String,
+    pub tab: Tab,
+    pub tabs: Vec<TabState>,
+    pub focus: Focus,
+    pub input: Option<Input>,
+    pub help: bool,
+    /// First line of the help overlay shown, when it is taller than the screen.
+    pub help_scroll: usize,
+    pub back: Vec<Location>,
+    pub forward: Vec<Location>,
+    pub status: String,
+    pub quit: bool,
+    pub size: Rect,
+    pub theme: super::theme::Theme,
+    /// What `update` left to do, oldest first: taken by `run_effects`.
+    effects: Vec<Effect>,
+    next_request: u64,
+    /// Where exports with a relative name go (the working directory by default).
+    pub export_dir: PathBuf,
+    /// The time exports are stamped with (tests fix it).
+    pub clock: fn() -> clock::Stamp,
+    /// The KB's file or directory, when it has one to reload from (not the built-in KB).
+    pub kb_path: Option<PathBuf>,
+    pub reload: ReloadState,
+    /// `settle`'s runner, kept between calls as the worker keeps its searcher (and, like the
+    /// worker's, started afresh for a new index), so tests see the same narrowing from one query
+    /// to the next.
+    in_place: InPlace,
+}
+
+impl App {
+    pub fn new(kb: Kb, label: String, width: u16, height: u16) -> App {
+        let kb = Arc::new(kb);
+        let index = Arc::new(Index::build(kb.clone()));
+        App::with_index(index, label, width, height)
+    }
+
+    /// An explorer over an index built elsewhere (off the UI thread, or shared with a benchmark).
+    pub fn with_index(index: Arc<Index>, label: String, width: u16, height: u16) -> App {
+        let tabs = tab_states(&index.kb, &[]);
+        App::with_tabs(index, tabs, label, width, height)
+    }
+
+    /// An explorer over an index and tab states built elsewhere (see [`tab_states`]).
+    pub fn with_tabs(index: Arc<Index>, tabs: Vec<TabState>, label: String, width: u16, height: u16) -> App {
+        let kb = index.kb.clone();
+        App {
+            kb,
+            index,
+            label,
+            tab: Tab::Vendors,
+            tabs,
+            focus: Focus::Table,
+            input: None,
+            help: false,
+            help_scroll: 0,
+            back: Vec::new(),
+            forward: Vec::new(),
+            status: String::new(),
+            quit: false,
+            size: Rect::new(0, 0, width, height),
+            theme: super::theme::Theme::colour(),
+            effects: Vec::new(),
+            next_request: 0,
+            export_dir: PathBuf::from("."),
+            clock: clock::now,
+            kb_path: None,
+            reload: ReloadState::default(),
+            in_place: InPlace::default(),
+        }
+    }
+
+    pub fn current(&self) -> &TabState {
+        &self.tabs[self.tab.index()]
+    }
+
+    fn current_mut(&mut self) -> &mut TabState {
+        &mut self.tabs[self.tab.index()]
+    }
+
+    pub fn areas(&self) -> Option<Areas> {
+        layout::areas(self.size, self.tab == Tab::Trends, self.banner_lines())
+    }
+
+    /// Each tab's sort, for building tab states in the same order elsewhere.
+    pub fn sorts(&self) -> Vec<Option<Sort>> {
+        self.tabs.iter().map(|t| t.sort).collect()
+    }
+
+    /// Lines the warning banner wants: a reload failed, so the data on screen is not the file's.
+    pub fn banner_lines(&self) -> u16 {
+        self.reload.problem.as_ref().map_or(0, |p| {
+            layout::banner_text(p, self.size.width as usize).len() as u16
+        })
+    }
+
+    pub fn selected_target(&self) -> Option<Target> {
+        self.current().selected_id().map(|id| Target {
+            kind: self.tab.kind(),
+            id: id.to_string(),
+        })
+    }
+
+    /// The detail of the selected record (computed on demand: it is small and cheap).
+    pub fn detail(&self) -> Option<Detail> {
+        self.selected_target().and_then(|t| view::detail(&self.kb, &t))
+    }
+
+    /// Where keys go now: the key table's context.
+    pub fn context(&self) -> Context {
+        match &self.input {
+            Some(Input::Filter(_)) => return Context::Input,
+            Some(Input::Palette(_)) => return Context::Palette,
+            Some(Input::Export(p)) if p.confirm.is_some() => return Context::Confirm,
+            Some(Input::Export(_)) => return Context::Export,
+            None => {}
+        }
+        match self.focus {
+            Focus::Table => Context::Table,
+            Focus::Detail => Context::Detail,
+        }
+    }
+
+    /// Apply one message. Returns whether anything visible may have changed.
+    pub fn update(&mut self, msg: Msg) -> bool {
+        match msg {
+            Msg::Resize(w, h) => {
+                self.size = Rect::new(0, 0, w, h);
+                self.scroll_into_view();
+                true
+            }
+            Msg::Search(r) => self.search_done(r),
+            Msg::KbChanged => {
+                self.reload();
+                true
+            }
+            Msg::Reloaded(r) => self.reloaded(&r),
+            Msg::Tick => self.reload.running.is_some(),
+            Msg::Suspend => {
+                self.push_once(Effect::Suspend);
+                false
+            }
+            Msg::Continued => {
+                self.push_once(Effect::Resume);
+                true
+            }
+            Msg::Key(k) => self.key(Key::from(k)),
+            Msg::Mouse(m) => {
+                if self.input.is_some() {
+                    return false;
+                }
+                let changed = self.mouse(m);
+                if changed {
+                    self.status.clear();
+                }
+                changed
+            }
+        }
+    }
+
+    /// A key: to the help overlay, the text being typed, or the table and detail.
+    fn key(&mut self, k: Key) -> bool {
+        // The overlay is only drawn (and only takes keys) when the explorer fits on screen.
+        if self.help && self.areas().is_some() {
+            self.help_key(k);
+            return true;
+        }
+        self.help = false;
+        if self.input.is_some() {
+            return self.input_key(k);
+        }
+        match keymap::action_for(k, self.context()) {
+            Some(a) => {
+                self.status.clear();
+                self.act(a);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// The help overlay takes the keyboard: movement keys scroll it, ?/Esc/q close it, Ctrl-c quits.
+    fn help_key(&mut self, k: Key) {
+        let max = layout::help::max_scroll(self.size);
+        match keymap::action_for(k, Context::Help) {
+            Some(Action::CloseHelp) => self.help = false,
+            Some(Action::Quit) => self.quit = true,
+            Some(Action::Suspend) => self.push_once(Effect::Suspend),
+            Some(Action::Down) => self.help_scroll = (self.help_scroll + 1).min(max),
+            Some(Action::Up) => self.help_scroll = self.help_scroll.saturating_sub(1),
+            Some(Action::PageDown | Action::HalfDown) => self.help_scroll = (self.help_scroll + 10).min(max),
+            Some(Action::PageUp | Action::HalfUp) => self.help_scroll = self.help_scroll.saturating_sub(10),
+            Some(Action::Top) => self.help_scroll = 0,
+            Some(Action::Bottom) => self.help_scroll = max,
+            _ => {}
+        }
+    }
+
+    pub fn act(&mut self, action: Action) {
+        let page = self.areas().map_or(10, |a| a.table_rows().max(1));
+        match action {
+            Action::Quit => self.quit = true,
+            Action::Suspend => self.push_once(Effect::Suspend),
+            Action::Help => {
+                self.help = self.areas().is_some();
+                self.help_scroll = 0;
+            }
+            Action::NextTab => self.switch_tab(Tab::ALL[(self.tab.index() + 1) % Tab::ALL.len()]),
+            Action::PrevTab => {
+                self.switch_tab(Tab::ALL[(self.tab.index() + Tab::ALL.len() - 1) % Tab::ALL.len()])
+            }
+            Action::GoTab(i) => self.switch_tab(Tab::ALL[i.min(Tab::ALL.len() - 1)]),
+            Action::Down => self.move_by(1),
+            Action::Up => self.move_by(-1),
+            Action::PageDown => self.move_by(page as isize),
+            Action::PageUp => self.move_by(-(page as isize)),
+            Action::HalfDown => self.move_by((page / 2).max(1) as isize),
+            Action::HalfUp => self.move_by(-((page / 2).max(1) as isize)),
+            Action::Top => self.move_by(isize::MIN / 2),
+            Action::Bottom => self.move_by(isize::MAX / 2),
+            Action::SortNext => self.sort_next(),
+            Action::SortReverse => self.sort_reverse(),
+            Action::Enter => match self.focus {
+                Focus::Table => self.focus_detail(),
+                Focus::Detail => self.jump_to_selected_link(),
+            },
+            Action::FocusDetail => self.focus_detail(),
+            Action::FocusTable => self.focus = Focus::Table,
+            Action::Back => self.history_step(true),
+            Action::Forward => self.history_step(false),
+            Action::Filter => {
+                self.focus = Focus::Table;
+                let st = self.current_mut();
+                if st.filter.saved.is_none() {
+                    st.filter.saved = Some((st.selected_id().map(str::to_string), st.offset));
+                }
+                self.input = Some(Input::Filter(LineEdit::new(&self.current().filter.text)));
+            }
+            Action::Palette => self.input = Some(Input::Palette(Palette::default())),
+            Action::ClearFilter => self.clear_filter(),
+            Action::Export => self.start_export(ExportWhat::View),
+            Action::ExportRecord => match self.selected_target() {
+                Some(t) => self.start_export(ExportWhat::Record(t)),
+                None => self.status = "no record selected".into(),
+            },
+            Action::Copy => self.copy_view(),
+            Action::Reload => self.reload(),
+            // Editing actions only arrive while typing (see `input_key`).
+            Action::Accept
+            | Action::Cancel
+            | Action::DeleteBack
+            | Action::DeleteForward
+            | Action::DeleteWord
+            | Action::ClearLine
+            | Action::CursorLeft
+            | Action::CursorRight
+            | Action::CursorStart
+            | Action::CursorEnd
+            // The overlay's and the overwrite question's own (see `help_key`, `input_key`).
+            | Action::CloseHelp
+            | Action::Overwrite
+            | Action::Keep => {}
+        }
+    }
+}

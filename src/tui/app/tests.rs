@@ -1,0 +1,232 @@
+//! `App` driven by messages, as the event loop drives it.
+
+use super::*;
+use ratatui::crossterm::event::{KeyCode, KeyModifiers};
+
+fn app() -> App {
+    App::new(crate::kb::load_builtin().kb, "built-in".into(), 120, 40)
+}
+
+fn key(app: &mut App, code: KeyCode) {
+    app.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+}
+
+#[test]
+fn tabs_switch_by_number_and_tab_key() {
+    let mut a = app();
+    key(&mut a, KeyCode::Char('3'));
+    assert_eq!(a.tab, Tab::Deals);
+    key(&mut a, KeyCode::Tab);
+    assert_eq!(a.tab, Tab::Trends);
+    key(&mut a, KeyCode::BackTab);
+    key(&mut a, KeyCode::BackTab);
+    assert_eq!(a.tab, Tab::Executives);
+}
+
+#[test]
+fn selection_stays_in_bounds() {
+    let mut a = app();
+    key(&mut a, KeyCode::Char('k'));
+    assert_eq!(a.current().selected, 0);
+    key(&mut a, KeyCode::Char('G'));
+    assert_eq!(a.current().selected, a.current().view.len() - 1);
+    key(&mut a, KeyCode::Char('j'));
+    assert_eq!(a.current().selected, a.current().view.len() - 1);
+    key(&mut a, KeyCode::Char('g'));
+    assert_eq!(a.current().selected, 0);
+}
+
+fn ctrl(app: &mut App, c: char) {
+    app.update(Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)));
+}
+
+fn type_str(app: &mut App, text: &str) {
+    for c in text.chars() {
+        key(app, KeyCode::Char(c));
+    }
+}
+
+/// Ctrl-k alyys Enter, 1, Ctrl-k crs Enter, then Backspace twice: each Backspace goes somewhere.
+#[test]
+fn two_jumps_from_one_place_leave_one_history_entry() {
+    let mut a = app();
+    for (tab, query) in [(None, "alyys"), (Some('1'), "crs")] {
+        if let Some(t) = tab {
+            key(&mut a, KeyCode::Char(t));
+        }
+        ctrl(&mut a, 'k');
+        type_str(&mut a, query);
+        a.settle();
+        key(&mut a, KeyCode::Enter);
+    }
+    assert_eq!(
+        a.location().id.as_deref(),
+        Some("chu-ruisong"),
+        "{:?}",
+        a.location()
+    );
+    let consecutive = a.back.windows(2).filter(|w| w[0] == w[1]).count();
+    assert_eq!(consecutive, 0, "no duplicate consecutive entries: {:?}", a.back);
+    let mut seen = vec![a.location()];
+    while !a.back.is_empty() {
+        key(&mut a, KeyCode::Backspace);
+        assert_ne!(Some(&a.location()), seen.last(), "Backspace moved: {seen:?}");
+        seen.push(a.location());
+    }
+}
+
+/// The `/` filter gives the same rows whether the query is pasted (one search at the end) or
+/// typed slowly (a search after every character, each narrowing from the one before).
+#[test]
+fn typed_and_pasted_filters_agree() {
+    for query in [
+        r#"amount>=10亿 vendor:"aws"#,
+        "amount>=10亿 vendor:",
+        "vendor:aws amount>=10亿",
+        "year:2025 aws",
+        "kind:migration !tencent",
+    ] {
+        let mut pasted = app();
+        key(&mut pasted, KeyCode::Char('3'));
+        key(&mut pasted, KeyCode::Char('/'));
+        type_str(&mut pasted, query);
+        // The worker skips to the newest request: a paste is one search.
+        let newest = pasted.effects.pop().expect("a search");
+        pasted.effects = vec![newest];
+        pasted.settle();
+        let mut typed = app();
+        key(&mut typed, KeyCode::Char('3'));
+        key(&mut typed, KeyCode::Char('/'));
+        for c in query.chars() {
+            key(&mut typed, KeyCode::Char(c));
+            typed.settle();
+        }
+        let ids = |a: &App| {
+            let v = &a.current().view;
+            (0..v.len())
+                .map(|i| v.get(i).map(|r| r.id.clone()))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(ids(&typed), ids(&pasted), "{query}: typed vs pasted");
+        assert_eq!(
+            typed.current().filter.error.as_ref().map(|e| e.to_string()),
+            pasted.current().filter.error.as_ref().map(|e| e.to_string()),
+            "{query}"
+        );
+    }
+}
+
+/// `3`, `/qqqxj`, Enter, Enter: with no row, Enter says there is nothing selected, not that
+/// "this record" has no relations.
+#[test]
+fn enter_with_no_row_says_nothing_is_selected() {
+    let mut a = app();
+    key(&mut a, KeyCode::Char('3'));
+    key(&mut a, KeyCode::Char('/'));
+    type_str(&mut a, "qqqxj");
+    a.settle();
+    key(&mut a, KeyCode::Enter);
+    assert!(a.current().view.is_empty(), "nothing matches qqqxj");
+    key(&mut a, KeyCode::Enter);
+    assert!(
+        a.status.contains("nothing selected")
+            && a.status.contains("filter")
+            && !a.status.contains("this record"),
+        "{}",
+        a.status
+    );
+}
+
+#[test]
+fn jump_to_an_executive_and_back_and_forward() {
+    let mut a = app();
+    let aws = a.current().view.position("aws").unwrap();
+    a.current_mut().selected = aws;
+    key(&mut a, KeyCode::Enter);
+    assert_eq!(a.focus, Focus::Detail);
+    let links = a
+        .detail()
+        .unwrap()
+        .links()
+        .into_iter()
+        .cloned()
+        .collect::<Vec<_>>();
+    let chu = links.iter().position(|t| t.id == "chu-ruisong").unwrap();
+    for _ in 0..chu {
+        key(&mut a, KeyCode::Char('j'));
+    }
+    key(&mut a, KeyCode::Enter);
+    assert_eq!(a.tab, Tab::Executives);
+    assert_eq!(a.current().selected_id(), Some("chu-ruisong"));
+    key(&mut a, KeyCode::Backspace);
+    assert_eq!((a.tab, a.current().selected_id()), (Tab::Vendors, Some("aws")));
+    a.update(Msg::Key(KeyEvent::new(KeyCode::Right, KeyModifiers::ALT)));
+    assert_eq!(
+        (a.tab, a.current().selected_id()),
+        (Tab::Executives, Some("chu-ruisong"))
+    );
+    key(&mut a, KeyCode::Backspace);
+    key(&mut a, KeyCode::Backspace);
+    assert_eq!(a.status, "no earlier place in history");
+}
+
+#[test]
+fn sorting_keeps_the_selected_record() {
+    let mut a = app();
+    key(&mut a, KeyCode::Char('3'));
+    key(&mut a, KeyCode::Char('j'));
+    key(&mut a, KeyCode::Char('j'));
+    let id = a.current().selected_id().unwrap().to_string();
+    key(&mut a, KeyCode::Char('s'));
+    key(&mut a, KeyCode::Char('S'));
+    assert_eq!(a.current().selected_id(), Some(id.as_str()));
+    assert!(a.status.starts_with("sorted by"), "{}", a.status);
+}
+
+#[test]
+fn help_never_hides_keys_when_the_terminal_is_too_small() {
+    let mut a = App::new(crate::kb::load_builtin().kb, "built-in".into(), 30, 8);
+    key(&mut a, KeyCode::Char('?'));
+    assert!(!a.help);
+    key(&mut a, KeyCode::Char('q'));
+    assert!(a.quit);
+    let mut a = app();
+    key(&mut a, KeyCode::Char('?'));
+    a.update(Msg::Resize(30, 8));
+    key(&mut a, KeyCode::Char('q'));
+    assert!(a.quit, "q quits even though help was open before the shrink");
+}
+
+#[test]
+fn help_overlay_opens_and_closes() {
+    let mut a = app();
+    key(&mut a, KeyCode::Char('?'));
+    assert!(a.help);
+    key(&mut a, KeyCode::Char('j'));
+    assert!(
+        a.help && a.current().selected == 0,
+        "keys do not leak through the overlay"
+    );
+    key(&mut a, KeyCode::Esc);
+    assert!(!a.help && !a.quit);
+}
+
+/// What is for the terminal comes out of `update` as effects, in order, a suspend once however
+/// many Ctrl-z a burst holds; `settle` hands them back since it has no terminal.
+#[test]
+fn terminal_effects_come_out_in_order_and_once() {
+    let mut a = app();
+    key(&mut a, KeyCode::Char('y'));
+    ctrl(&mut a, 'z');
+    ctrl(&mut a, 'z');
+    a.update(Msg::Suspend);
+    a.update(Msg::Continued);
+    let done = a.settle();
+    let names: Vec<String> = done
+        .iter()
+        .map(|e| format!("{e:?}").split('(').next().unwrap().to_string())
+        .collect();
+    assert_eq!(names, ["Clipboard", "Suspend", "Resume"], "{done:?}");
+    assert!(matches!(&done[0], Effect::Clipboard(t) if t.contains("Vendors")));
+    assert!(a.effects().is_empty() && a.settle().is_empty());
+}

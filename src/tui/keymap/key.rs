@@ -1,0 +1,238 @@
+//! The explorer's own key type. crossterm's `KeyEvent` is converted into a [`Key`] once, where a
+//! message enters `App::update` (and on the loading screen); the key table, `App` and everything
+//! after work on `Key`. `Display` writes a key as help and the footer show it (`Ctrl-k`, `Esc`,
+//! `?`, `Alt-←`) and `FromStr` reads that text back, so bindings could be read from a config
+//! file into the same table without touching `App` (a test round-trips every key in the table).
+
+use std::fmt;
+use std::str::FromStr;
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+/// A key without its modifiers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Code {
+    /// A printable character; Shift is part of it (`G`, `?`).
+    Char(char),
+    F(u8),
+    Enter,
+    Esc,
+    Tab,
+    /// Shift-Tab (terminals send it as a key of its own).
+    BackTab,
+    Backspace,
+    Delete,
+    Insert,
+    Up,
+    Down,
+    Left,
+    Right,
+    Home,
+    End,
+    PageUp,
+    PageDown,
+    /// In a binding only: any key the context binds to nothing else (the overwrite question's
+    /// "any key keeps it"). No key pressed is `Any`.
+    Any,
+    /// A key the explorer has no name for (media keys, a lone modifier): never bound.
+    Other,
+}
+
+/// Ctrl, Alt and Shift, as bits.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Mods(u8);
+
+impl Mods {
+    pub const NONE: Mods = Mods(0);
+    pub const CTRL: Mods = Mods(1);
+    pub const ALT: Mods = Mods(2);
+    pub const SHIFT: Mods = Mods(4);
+
+    pub const fn contains(self, m: Mods) -> bool {
+        self.0 & m.0 == m.0
+    }
+
+    pub const fn with(self, m: Mods) -> Mods {
+        Mods(self.0 | m.0)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Key {
+    pub code: Code,
+    pub mods: Mods,
+}
+
+impl Key {
+    pub const fn new(code: Code, mods: Mods) -> Key {
+        Key { code, mods }
+    }
+
+    /// The character this key types into a text field, if it types one (no Ctrl, no Alt).
+    pub fn typed(self) -> Option<char> {
+        match self.code {
+            Code::Char(c) if !self.mods.contains(Mods::CTRL) && !self.mods.contains(Mods::ALT) => Some(c),
+            _ => None,
+        }
+    }
+}
+
+/// A printable key, unmodified.
+pub const fn ch(c: char) -> Key {
+    Key::new(Code::Char(c), Mods::NONE)
+}
+
+/// Ctrl and a character.
+pub const fn ctrl(c: char) -> Key {
+    Key::new(Code::Char(c), Mods::CTRL)
+}
+
+/// Alt and a key.
+pub const fn alt(code: Code) -> Key {
+    Key::new(code, Mods::ALT)
+}
+
+/// A named key, unmodified.
+pub const fn plain(code: Code) -> Key {
+    Key::new(code, Mods::NONE)
+}
+
+impl From<KeyEvent> for Key {
+    /// Shift is part of the character for printable keys (`G`, `S`, `?`), and of Shift-Tab, so
+    /// it is dropped there; elsewhere it stays (Shift-↑ is not ↑).
+    fn from(k: KeyEvent) -> Key {
+        let mut mods = Mods::NONE;
+        if k.modifiers.contains(KeyModifiers::CONTROL) {
+            mods = mods.with(Mods::CTRL);
+        }
+        if k.modifiers.contains(KeyModifiers::ALT) {
+            mods = mods.with(Mods::ALT);
+        }
+        let code = match k.code {
+            KeyCode::Char(c) => Code::Char(c),
+            KeyCode::F(n) => Code::F(n),
+            KeyCode::Enter => Code::Enter,
+            KeyCode::Esc => Code::Esc,
+            KeyCode::Tab => Code::Tab,
+            KeyCode::BackTab => Code::BackTab,
+            KeyCode::Backspace => Code::Backspace,
+            KeyCode::Delete => Code::Delete,
+            KeyCode::Insert => Code::Insert,
+            KeyCode::Up => Code::Up,
+            KeyCode::Down => Code::Down,
+            KeyCode::Left => Code::Left,
+            KeyCode::Right => Code::Right,
+            KeyCode::Home => Code::Home,
+            KeyCode::End => Code::End,
+            KeyCode::PageUp => Code::PageUp,
+            KeyCode::PageDown => Code::PageDown,
+            _ => Code::Other,
+        };
+        if k.modifiers.contains(KeyModifiers::SHIFT) && !matches!(code, Code::Char(_) | Code::BackTab) {
+            mods = mods.with(Mods::SHIFT);
+        }
+        Key { code, mods }
+    }
+}
+
+/// Names of the keys that are not characters, as shown on screen; `FromStr` reads them back.
+const NAMES: &[(Code, &str)] = &[
+    (Code::Enter, "Enter"),
+    (Code::Esc, "Esc"),
+    (Code::Tab, "Tab"),
+    (Code::BackTab, "Shift-Tab"),
+    (Code::Backspace, "Backspace"),
+    (Code::Delete, "Del"),
+    (Code::Insert, "Ins"),
+    (Code::Up, "↑"),
+    (Code::Down, "↓"),
+    (Code::Left, "←"),
+    (Code::Right, "→"),
+    (Code::Home, "Home"),
+    (Code::End, "End"),
+    (Code::PageUp, "PgUp"),
+    (Code::PageDown, "PgDn"),
+    (Code::Any, "any key"),
+];
+
+const PREFIXES: &[(Mods, &str)] = &[
+    (Mods::CTRL, "Ctrl-"),
+    (Mods::ALT, "Alt-"),
+    (Mods::SHIFT, "Shift-"),
+];
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Code::Char(c) => write!(f, "{c}"),
+            Code::F(n) => write!(f, "F{n}"),
+            Code::Other => f.write_str("(unnamed key)"),
+            code => f.write_str(NAMES.iter().find(|(c, _)| c == code).map_or("?", |(_, n)| n)),
+        }
+    }
+}
+
+impl fmt::Display for Key {
+    /// `Ctrl-k`, `Alt-←`, `Shift-↑`, `Esc`, `?`: as help and the footer show keys.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (m, prefix) in PREFIXES {
+            if self.mods.contains(*m) {
+                f.write_str(prefix)?;
+            }
+        }
+        write!(f, "{}", self.code)
+    }
+}
+
+/// A key written in a way `FromStr` does not read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BadKey(pub String);
+
+impl fmt::Display for BadKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "unknown key `{}`: expected a character, F1-F24, a key name (Enter, Esc, Tab, Shift-Tab, \
+             Backspace, Del, Ins, ↑, ↓, ←, →, Home, End, PgUp, PgDn), optionally after Ctrl-, Alt- or Shift-",
+            crate::text::escape_controls(&self.0)
+        )
+    }
+}
+
+impl std::error::Error for BadKey {}
+
+impl FromStr for Key {
+    type Err = BadKey;
+
+    /// Reads what `Display` writes.
+    fn from_str(s: &str) -> Result<Key, BadKey> {
+        let bad = || BadKey(s.to_string());
+        if let Some((code, _)) = NAMES.iter().find(|(_, n)| *n == s) {
+            return Ok(plain(*code));
+        }
+        let mut chars = s.chars();
+        if let (Some(c), None) = (chars.next(), chars.next()) {
+            return Ok(ch(c));
+        }
+        if let Some(n) = s.strip_prefix('F').and_then(|n| n.parse::<u8>().ok())
+            && (1..=24).contains(&n)
+        {
+            return Ok(plain(Code::F(n)));
+        }
+        for (m, prefix) in PREFIXES {
+            if let Some(rest) = s.strip_prefix(prefix)
+                && !rest.is_empty()
+            {
+                let inner: Key = rest.parse().map_err(|_| bad())?;
+                let shifted_char = *m == Mods::SHIFT && matches!(inner.code, Code::Char(_));
+                if inner.code == Code::Any || inner.mods.contains(*m) || shifted_char {
+                    return Err(bad());
+                }
+                let key = Key::new(inner.code, inner.mods.with(*m));
+                // One spelling per key: modifiers in the order `Display` writes them.
+                return if key.to_string() == s { Ok(key) } else { Err(bad()) };
+            }
+        }
+        Err(bad())
+    }
+}

@@ -1,0 +1,560 @@
+//! The one key table. Every key the explorer reacts to and every key it names on screen (the
+//! footer, the `?` overlay, prompts, titles, the loading screen) comes from [`KEYMAP`]: input
+//! handling looks keys up here, and labels are the bindings' keys written by `Key`'s `Display`.
+//!
+//! Adding a binding: one line in `KEYMAP`. `tests::no_key_is_bound_twice_in_one_context` catches
+//! a collision, `ui::help::tests::help_lists_every_binding_with_its_derived_label` one the `?` overlay leaves
+//! out, `tests::labels_are_derived_from_the_keys_and_read_as_before` a label that changed.
+
+mod key;
+
+pub use key::{BadKey, Code, Key, Mods, alt, ch, ctrl, plain};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Action {
+    Quit,
+    NextTab,
+    PrevTab,
+    GoTab(usize),
+    Down,
+    Up,
+    Top,
+    Bottom,
+    PageDown,
+    PageUp,
+    HalfDown,
+    HalfUp,
+    SortNext,
+    SortReverse,
+    /// In the table: move into the relations; in the detail: jump to the selected relation.
+    Enter,
+    FocusDetail,
+    FocusTable,
+    Back,
+    Forward,
+    Help,
+    /// `/`: filter the current tab as you type.
+    Filter,
+    /// Ctrl-k / `:`: search every kind and jump.
+    Palette,
+    /// Esc in the table: drop the tab's filter.
+    ClearFilter,
+    /// `e`: write the current view to a file.
+    Export,
+    /// `E`: write the selected record's detail to a file.
+    ExportRecord,
+    /// `y`: copy the current view as text to the clipboard (OSC 52).
+    Copy,
+    /// `r`: load the KB from disk again now.
+    Reload,
+    /// Ctrl-z: leave the screen as it was and stop, like any job (`fg` brings it back).
+    Suspend,
+    // While typing a query:
+    Accept,
+    Cancel,
+    DeleteBack,
+    DeleteForward,
+    DeleteWord,
+    ClearLine,
+    CursorLeft,
+    CursorRight,
+    CursorStart,
+    CursorEnd,
+    /// The `?` overlay: close it.
+    CloseHelp,
+    /// The overwrite question: yes, replace the file.
+    Overwrite,
+    /// The overwrite question: no (any other key).
+    Keep,
+}
+
+/// Where a binding applies. A context also takes the bindings of those it falls back to
+/// ([`Context::falls_back_to`]); its own win.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Context {
+    /// The table and the detail pane alike.
+    Any,
+    Table,
+    Detail,
+    /// Typing the `/` filter: only these (and `Edit`) apply, other keys type.
+    Input,
+    /// Typing in the Ctrl-k palette: as `Input`, with its own words for Enter and Esc.
+    Palette,
+    /// Editing a line of text, under `Input`, `Palette` and `Export`.
+    Edit,
+    /// The export prompt's file name.
+    Export,
+    /// The export file exists: overwrite it?
+    Confirm,
+    /// The `?` overlay is open: it scrolls with the table's movement keys.
+    Help,
+    /// The screen shown while the KB given on the command line loads.
+    Loading,
+}
+
+impl Context {
+    /// The contexts whose bindings also apply here, after this one's own.
+    pub const fn falls_back_to(self) -> &'static [Context] {
+        match self {
+            Context::Table | Context::Detail => &[Context::Any],
+            Context::Input | Context::Export => &[Context::Edit],
+            Context::Palette => &[Context::Input, Context::Edit],
+            Context::Help => &[Context::Table, Context::Any],
+            Context::Any | Context::Edit | Context::Confirm | Context::Loading => &[],
+        }
+    }
+
+    /// This context, then those it falls back to.
+    fn chain(self) -> impl Iterator<Item = Context> {
+        std::iter::once(self).chain(self.falls_back_to().iter().copied())
+    }
+}
+
+pub struct Binding {
+    /// Its keys: the first `shown` are named in help and the footer, the rest are quiet aliases.
+    pub keys: &'static [Key],
+    pub shown: usize,
+    pub action: Action,
+    pub context: Context,
+    /// Its line in the `?` overlay; empty when the overlay leaves it out.
+    pub help: &'static str,
+    /// Its brief wording in the footer for its context; empty when it is not shown there.
+    pub footer: &'static str,
+    /// How much it matters in the footer, 0 most: a narrow footer keeps the most important hints
+    /// (and shows them in this order), dropping the others.
+    pub importance: u8,
+}
+
+impl Binding {
+    /// How help and the footer write its keys: the shown ones, joined by `/` (`j/↓`, `Ctrl-k/:`).
+    pub fn label(&self) -> String {
+        let shown: Vec<String> = self.keys[..self.shown].iter().map(Key::to_string).collect();
+        shown.join("/")
+    }
+}
+
+macro_rules! b {
+    ([$($shown:expr),*], [$($quiet:expr),*], $action:expr, $ctx:ident, $help:expr, $footer:expr) => {
+        b!([$($shown),*], [$($quiet),*], $action, $ctx, $help, $footer, u8::MAX)
+    };
+    ([$($shown:expr),*], [$($quiet:expr),*], $action:expr, $ctx:ident, $help:expr, $footer:expr, $importance:expr) => {
+        Binding {
+            keys: &[$($shown,)* $($quiet,)*],
+            shown: [$(stringify!($shown)),*].len(),
+            action: $action,
+            context: Context::$ctx,
+            help: $help,
+            footer: $footer,
+            importance: $importance,
+        }
+    };
+}
+
+pub const KEYMAP: &[Binding] = &[
+    b!(
+        [ch('j'), plain(Code::Down)],
+        [],
+        Action::Down,
+        Any,
+        "next row / next relation",
+        "down",
+        4
+    ),
+    b!(
+        [ch('k'), plain(Code::Up)],
+        [],
+        Action::Up,
+        Any,
+        "previous row / previous relation",
+        "up",
+        4
+    ),
+    b!(
+        [ch('g'), plain(Code::Home)],
+        [],
+        Action::Top,
+        Any,
+        "first row",
+        ""
+    ),
+    b!(
+        [ch('G'), plain(Code::End)],
+        [],
+        Action::Bottom,
+        Any,
+        "last row",
+        ""
+    ),
+    b!(
+        [plain(Code::PageDown)],
+        [],
+        Action::PageDown,
+        Any,
+        "page down",
+        ""
+    ),
+    b!([plain(Code::PageUp)], [], Action::PageUp, Any, "page up", ""),
+    b!([ctrl('d')], [], Action::HalfDown, Any, "half a page down", ""),
+    b!([ctrl('u')], [], Action::HalfUp, Any, "half a page up", ""),
+    b!(
+        [plain(Code::Enter)],
+        [],
+        Action::Enter,
+        Table,
+        "show the record's relations",
+        "relations",
+        2
+    ),
+    b!(
+        [plain(Code::Enter)],
+        [],
+        Action::Enter,
+        Detail,
+        "jump to the selected relation",
+        "jump",
+        2
+    ),
+    b!(
+        [ch('l'), plain(Code::Right)],
+        [],
+        Action::FocusDetail,
+        Table,
+        "move into the detail pane",
+        ""
+    ),
+    b!(
+        [plain(Code::Esc), ch('h'), plain(Code::Left)],
+        [],
+        Action::FocusTable,
+        Detail,
+        "back to the table",
+        "table",
+        2
+    ),
+    b!(
+        [plain(Code::Backspace), alt(Code::Left)],
+        [],
+        Action::Back,
+        Any,
+        "go back (history)",
+        "back",
+        3
+    ),
+    b!(
+        [alt(Code::Right)],
+        [],
+        Action::Forward,
+        Any,
+        "go forward (history)",
+        ""
+    ),
+    b!([plain(Code::Tab)], [], Action::NextTab, Any, "next tab", ""),
+    b!(
+        [plain(Code::BackTab)],
+        [],
+        Action::PrevTab,
+        Any,
+        "previous tab",
+        ""
+    ),
+    b!([ch('1')], [], Action::GoTab(0), Any, "Vendors tab", ""),
+    b!([ch('2')], [], Action::GoTab(1), Any, "Executives tab", ""),
+    b!([ch('3')], [], Action::GoTab(2), Any, "Deals tab", ""),
+    b!([ch('4')], [], Action::GoTab(3), Any, "Trends tab", ""),
+    b!([ch('5')], [], Action::GoTab(4), Any, "Sources tab", ""),
+    b!(
+        [ch('s')],
+        [],
+        Action::SortNext,
+        Any,
+        "sort by the next column",
+        "sort",
+        6
+    ),
+    b!([ch('S')], [], Action::SortReverse, Any, "reverse the sort", ""),
+    b!(
+        [ch('/')],
+        [],
+        Action::Filter,
+        Any,
+        "filter this tab as you type",
+        "filter",
+        1
+    ),
+    b!(
+        [ctrl('k'), ch(':')],
+        [],
+        Action::Palette,
+        Any,
+        "search everything, jump to a record",
+        "search",
+        1
+    ),
+    b!(
+        [ch('e')],
+        [],
+        Action::Export,
+        Any,
+        "export this view to a file",
+        "export",
+        6
+    ),
+    b!(
+        [ch('E')],
+        [],
+        Action::ExportRecord,
+        Any,
+        "export the selected record",
+        ""
+    ),
+    b!(
+        [ch('y')],
+        [],
+        Action::Copy,
+        Any,
+        "copy this view as text (OSC 52)",
+        ""
+    ),
+    b!(
+        [ch('r')],
+        [],
+        Action::Reload,
+        Any,
+        "reload the KB from disk (edits are followed anyway)",
+        ""
+    ),
+    b!(
+        [plain(Code::Esc)],
+        [],
+        Action::ClearFilter,
+        Table,
+        "clear the tab's filter",
+        ""
+    ),
+    b!(
+        [plain(Code::Enter)],
+        [],
+        Action::Accept,
+        Input,
+        "keep the filter / jump to the result",
+        "keep",
+        0
+    ),
+    b!(
+        [plain(Code::Esc)],
+        [],
+        Action::Cancel,
+        Input,
+        "clear filter, restore selection",
+        "clear",
+        0
+    ),
+    b!(
+        [plain(Code::Down), ctrl('n')],
+        [ctrl('j')],
+        Action::Down,
+        Input,
+        "next result",
+        "next",
+        1
+    ),
+    b!(
+        [plain(Code::Up), ctrl('p')],
+        [],
+        Action::Up,
+        Input,
+        "previous result",
+        ""
+    ),
+    b!(
+        [plain(Code::PageDown)],
+        [],
+        Action::PageDown,
+        Input,
+        "page of results down",
+        ""
+    ),
+    b!(
+        [plain(Code::PageUp)],
+        [],
+        Action::PageUp,
+        Input,
+        "page of results up",
+        ""
+    ),
+    b!(
+        [plain(Code::Backspace)],
+        [],
+        Action::DeleteBack,
+        Edit,
+        "delete the character before",
+        ""
+    ),
+    b!(
+        [plain(Code::Delete)],
+        [ctrl('d')],
+        Action::DeleteForward,
+        Edit,
+        "delete the character under",
+        ""
+    ),
+    b!(
+        [ctrl('w')],
+        [alt(Code::Backspace)],
+        Action::DeleteWord,
+        Edit,
+        "delete the word before",
+        ""
+    ),
+    b!([ctrl('u')], [], Action::ClearLine, Edit, "clear the query", ""),
+    b!(
+        [plain(Code::Left)],
+        [ctrl('b')],
+        Action::CursorLeft,
+        Edit,
+        "cursor left",
+        ""
+    ),
+    b!(
+        [plain(Code::Right)],
+        [ctrl('f')],
+        Action::CursorRight,
+        Edit,
+        "cursor right",
+        ""
+    ),
+    b!(
+        [plain(Code::Home), ctrl('a')],
+        [],
+        Action::CursorStart,
+        Edit,
+        "cursor to the start",
+        ""
+    ),
+    b!(
+        [plain(Code::End), ctrl('e')],
+        [],
+        Action::CursorEnd,
+        Edit,
+        "cursor to the end",
+        ""
+    ),
+    b!(
+        [ch('?')],
+        [plain(Code::F(1))],
+        Action::Help,
+        Any,
+        "this help (Esc closes)",
+        "help",
+        0
+    ),
+    b!([ctrl('z')], [], Action::Suspend, Any, "suspend (fg resumes)", ""),
+    b!([ch('q'), ctrl('c')], [], Action::Quit, Any, "quit", "quit", 0),
+    // Not in the overlay: while typing, Ctrl-c still quits and Ctrl-z still suspends.
+    b!([ctrl('c')], [], Action::Quit, Edit, "", ""),
+    b!([ctrl('z')], [], Action::Suspend, Edit, "", ""),
+    // The palette's own words for Enter and Esc; its other keys are the filter's.
+    b!([plain(Code::Enter)], [], Action::Accept, Palette, "", "jump", 0),
+    b!([plain(Code::Esc)], [], Action::Cancel, Palette, "", "close", 0),
+    // The export prompt (its name is edited with the `Edit` keys).
+    b!([plain(Code::Enter)], [], Action::Accept, Export, "", "write", 0),
+    b!([plain(Code::Esc)], [], Action::Cancel, Export, "", "cancel", 0),
+    // The file exists: only an explicit yes overwrites it.
+    b!(
+        [ch('y')],
+        [ch('Y')],
+        Action::Overwrite,
+        Confirm,
+        "",
+        "overwrite",
+        0
+    ),
+    b!([ctrl('c')], [], Action::Quit, Confirm, "", ""),
+    b!([ctrl('z')], [], Action::Suspend, Confirm, "", ""),
+    b!([plain(Code::Any)], [], Action::Keep, Confirm, "", "keep", 0),
+    // The `?` overlay: these close it; the table's movement keys scroll it.
+    b!(
+        [plain(Code::Esc), ch('?')],
+        [ch('q'), plain(Code::F(1))],
+        Action::CloseHelp,
+        Help,
+        "",
+        ""
+    ),
+    // While the KB loads.
+    b!(
+        [ch('q')],
+        [plain(Code::Esc), ctrl('c')],
+        Action::Quit,
+        Loading,
+        "",
+        "quits"
+    ),
+    b!([ctrl('z')], [], Action::Suspend, Loading, "", ""),
+];
+
+/// The footer's entry for the tab number keys, which the table lists one by one (`1-5 tabs`):
+/// its wording and importance; its label is the first and last `GoTab` key.
+const TABS_FOOTER: (&str, u8) = ("tabs", 5);
+
+/// The binding a key triggers in a context, if any: the context's own bindings first, then those
+/// of the contexts it falls back to, then the context's `any key` binding.
+pub fn binding_for(key: Key, ctx: Context) -> Option<&'static Binding> {
+    ctx.chain()
+        .find_map(|c| KEYMAP.iter().find(|b| b.context == c && b.keys.contains(&key)))
+        .or_else(|| {
+            KEYMAP
+                .iter()
+                .find(|b| b.context == ctx && b.keys.contains(&plain(Code::Any)))
+        })
+}
+
+/// The action a key triggers in a context, if any. While typing (`Input`, `Palette`, `Export`)
+/// only the typing bindings apply, so every other key types.
+pub fn action_for(key: Key, ctx: Context) -> Option<Action> {
+    binding_for(key, ctx).map(|b| b.action)
+}
+
+/// The binding for `action` in `ctx` (or a context it falls back to).
+pub fn binding(ctx: Context, action: Action) -> Option<&'static Binding> {
+    ctx.chain()
+        .find_map(|c| KEYMAP.iter().find(|b| b.context == c && b.action == action))
+}
+
+/// The first key of `action` in `ctx`, as prompts and titles name it (`Esc`, `Enter`, `r`).
+/// Every call names a pair the table binds; `tests::keys_named_on_screen_are_bound` checks them.
+pub fn key(ctx: Context, action: Action) -> Key {
+    binding(ctx, action).map_or(plain(Code::Other), |b| b.keys[0])
+}
+
+/// (keys, what) pairs for the footer in a context, most important first; the footer shows as
+/// many as fit, in this order. A context's own binding for an action hides a fallback's.
+pub fn footer(ctx: Context) -> Vec<(String, &'static str)> {
+    let mut v: Vec<(u8, usize, String, &str)> = Vec::new();
+    for c in ctx.chain() {
+        for (at, b) in KEYMAP.iter().enumerate() {
+            if b.context != c || b.footer.is_empty() {
+                continue;
+            }
+            let hidden = c != ctx && binding(ctx, b.action).is_some_and(|own| own.context != c);
+            if !hidden {
+                v.push((b.importance, at, b.label(), b.footer));
+            }
+        }
+    }
+    if ctx.chain().any(|c| c == Context::Any) {
+        let tabs: Vec<&Binding> = KEYMAP
+            .iter()
+            .filter(|b| b.context == Context::Any && matches!(b.action, Action::GoTab(_)))
+            .collect();
+        if let (Some(first), Some(last)) = (tabs.first(), tabs.last()) {
+            let label = format!("{}-{}", first.keys[0], last.keys[0]);
+            v.push((TABS_FOOTER.1, KEYMAP.len(), label, TABS_FOOTER.0));
+        }
+    }
+    v.sort_by_key(|(importance, at, _, _)| (*importance, *at)); // Table order within one importance.
+    v.into_iter().map(|(_, _, k, w)| (k, w)).collect()
+}
+
+#[cfg(test)]
+mod tests;
