@@ -80,6 +80,21 @@ const GOOD: &[(&str, Counts)] = &[
         },
     ),
     (
+        // A vendor's share of a named market (format 2 allows `vendor` and `market` together).
+        "share_of_a_market.toml",
+        Counts {
+            sources: 1,
+            vendors: 1,
+            executives: 0,
+            career_moves: 0,
+            deals: 0,
+            series: 1,
+            points: 1,
+            files: 1,
+            conflicts: 0,
+        },
+    ),
+    (
         // The default KB of format 1, frozen: it must keep loading clean.
         "v1-default-kb",
         Counts {

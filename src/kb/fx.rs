@@ -22,6 +22,9 @@ pub struct Fx {
     pub sources: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quote: Option<String>,
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub origin: super::model::Origin,
 }
 
 /// Why a `pair` is not usable.
@@ -115,6 +118,7 @@ mod tests {
             period: period.map(|p| p.parse().unwrap()),
             sources: vec!["s".into()],
             quote: None,
+            origin: Default::default(),
         }
     }
 

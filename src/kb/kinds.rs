@@ -96,6 +96,10 @@ macro_rules! declare_kinds {
         #[derive(Clone, Debug, Default)]
         pub struct Kb {
             $(pub $list: Vec<$rec>,)*
+            /// The `[[fx]]` exchange rates (not a kind: no tab, no id).
+            pub fx: Vec<super::fx::Fx>,
+            /// Each loaded file's `format` (1 when it says none), by file index.
+            pub formats: Vec<u8>,
             pub(super) index: IdIndex,
             pub(super) relations: Relations,
         }

@@ -21,8 +21,49 @@ const MAX_ROUNDS: usize = 256;
 pub struct Peeled<T> {
     /// The record, if it read with no error at all.
     pub record: Option<T>,
+    /// For a record that did not read: what it reads as without its bad fields (required ones
+    /// filled with a placeholder, see [`placeholder`]), so the rest of it can still be checked
+    /// (its references, its ranges). It never enters the KB.
+    pub partial: Option<T>,
     /// Every error, in the order of the text.
     pub errors: Vec<toml::de::Error>,
+}
+
+/// A stand-in for a required field taken out, as TOML text: a value of the right type that says
+/// nothing (`kind = "other"`, `sources = []`), so the record reads and its other fields are
+/// checked. Problems the stand-in itself would cause are dropped by the caller (they sit on the
+/// line of the error that took the field out).
+fn placeholder(field: &str) -> Option<&'static str> {
+    Some(match field {
+        "kind" | "metric" | "topic" => "x = \"other\"",
+        "unit" => "x = \"count\"",
+        "date" | "period" => "x = 2000",
+        "id" | "title" | "name" | "publisher" | "text" | "role" | "pair" => "x = \"\"",
+        "sources" | "vendors" | "subject" | "points" => "x = []",
+        "rate" | "value" => "x = 0",
+        _ => return None,
+    })
+}
+
+/// Puts `field`'s placeholder into the root table; false if there is none.
+fn fill(value: &mut Spanned<DeValue<'_>>, field: &str) -> bool {
+    let Some(text) = placeholder(field) else {
+        return false;
+    };
+    let Ok(doc) = toml::de::DeTable::parse(text) else {
+        return false;
+    };
+    let Some((_, v)) = doc.into_inner().into_iter().next() else {
+        return false;
+    };
+    let at = value.span();
+    let DeValue::Table(t) = value.get_mut() else {
+        return false;
+    };
+    let key: Spanned<std::borrow::Cow<'_, str>> =
+        Spanned::new(at.clone(), std::borrow::Cow::Owned(field.to_string()));
+    t.insert(key, Spanned::new(at, v.into_inner()));
+    true
 }
 
 /// Reads `item` as a `T`, collecting every error (see the module comment).
@@ -31,6 +72,7 @@ pub fn read<T: DeserializeOwned>(item: Spanned<DeValue<'_>>) -> Peeled<T> {
         Ok(r) => {
             return Peeled {
                 record: Some(r),
+                partial: None,
                 errors: Vec::new(),
             };
         }
@@ -43,6 +85,7 @@ pub fn read<T: DeserializeOwned>(item: Spanned<DeValue<'_>>) -> Peeled<T> {
     // for one of them is its own doing.
     let mut removed: Vec<(Range<usize>, String)> = Vec::new();
     let mut next = Some(first);
+    let mut partial = None;
     for _ in 0..MAX_ROUNDS {
         let Some(e) = next.take() else { break };
         let span = e.span();
@@ -55,10 +98,11 @@ pub fn read<T: DeserializeOwned>(item: Spanned<DeValue<'_>>) -> Peeled<T> {
                 {
                     errors.push(e);
                 }
-                // A table without a required field: take the whole table out, unless it is the
-                // record itself.
+                // A table without a required field: take the whole table out; the record itself
+                // gets a placeholder for it.
                 match span {
                     Some(s) if s != root && remove_table(&mut value, &s) => {}
+                    _ if fill(&mut value, &field) => {}
                     _ => break,
                 }
             }
@@ -71,12 +115,19 @@ pub fn read<T: DeserializeOwned>(item: Spanned<DeValue<'_>>) -> Peeled<T> {
             }
         }
         match T::deserialize(ValueDeserializer::from(value.clone())) {
-            Ok(_) => break,
+            Ok(r) => {
+                partial = Some(r);
+                break;
+            }
             Err(e) => next = Some(e),
         }
     }
     errors.sort_by_key(|e| e.span().map_or(usize::MAX, |s| s.start));
-    Peeled { record: None, errors }
+    Peeled {
+        record: None,
+        partial,
+        errors,
+    }
 }
 
 /// `missing field `x`` → `x`.
@@ -248,6 +299,34 @@ points = [
         assert!(got[1].starts_with("11: ") && got[1].contains("many"), "{got:#?}");
         assert!(got[2].starts_with("12: missing field `value`"), "{got:#?}");
         assert!(got[3].starts_with("13: unknown field `colour`"), "{got:#?}");
+    }
+
+    #[test]
+    fn a_bad_required_field_gets_a_placeholder_so_the_rest_is_read() {
+        let text = r#"
+[[deal]]
+id = "d1"
+title = "x"
+kind = "ordr"
+vendors = ["nope"]
+status = "rumor"
+sources = ["s"]
+"#;
+        let got = errors::<Deal>(text, "deal");
+        assert_eq!(got.len(), 2, "{got:#?}");
+        assert!(
+            got[0].starts_with("5: unknown variant `ordr`")
+                && got[1].starts_with("7: unknown variant `rumor`")
+        );
+        let doc = DeTable::parse(text).unwrap();
+        let DeValue::Array(a) = doc.get_ref().get("deal").unwrap().get_ref().clone() else {
+            panic!()
+        };
+        let partial = read::<Deal>(a[0].clone())
+            .partial
+            .expect("the rest of the deal reads");
+        assert_eq!(partial.vendors, ["nope"]);
+        assert_eq!(partial.kind, crate::kb::model::DealKind::Other);
     }
 
     #[test]

@@ -10,8 +10,9 @@ use toml::de::{DeTable, DeValue};
 
 use super::diag::{Diagnostic, SourceFile};
 use super::hint::did_you_mean;
-use super::model::{Deal, Executive, Metric, Origin, Series, Source, Vendor};
+use super::model::{Deal, DealKind, Executive, Metric, Origin, Series, Source, Vendor};
 use super::number::Unit;
+use super::terms::Direction;
 use super::{CompactIds, Kb, Kind, PerKind, Record, with_record};
 
 /// What the parse could not read, so that validation does not pile on follow-on errors.
@@ -23,6 +24,11 @@ pub struct Broken {
     pub unparsed_files: bool,
     /// The shards of the files that were read in shards, in file order.
     pub shards: HashMap<usize, Vec<Shard>>,
+    /// Records that did not read, as far as they read without their bad fields (`peel`): their
+    /// other fields are checked too, so one run reports every problem; they are not in the KB.
+    pub partials: Kb,
+    /// Where each partial record's reading errors are: (file, record start, error start).
+    pub partial_errors: Vec<(usize, usize, usize)>,
 }
 
 /// A piece of a file that was read on its own (see `load::shards`): the records in it read exactly
@@ -114,6 +120,12 @@ impl<'a> Ctx<'a> {
             .push(Diagnostic::error(Some(origin.file), Some(span), msg).with_help(help));
     }
 
+    fn warning(&mut self, kind: Kind, origin: &Origin, path: &[Seg], msg: String, help: Option<String>) {
+        let span = self.locate(kind, origin, path);
+        self.diags
+            .push(Diagnostic::warning(Some(origin.file), Some(span), msg).with_help(help));
+    }
+
     fn where_is(&mut self, kind: Kind, origin: &Origin, path: &[Seg]) -> String {
         let span = self.locate(kind, origin, path);
         let f = &self.files[origin.file];
@@ -160,17 +172,33 @@ struct Ids<'k> {
     /// The suggestion for each dangling id seen: a big KB may name a removed vendor thousands of
     /// times, and each suggestion compares the id with every id of its kind.
     suggestions: RefCell<foldhash::HashMap<(Kind, String), Option<String>>>,
+    /// Series ids, made at the first deal that links a series.
+    series: OnceCell<HashSet<&'k str>>,
 }
 
 impl<'k> Ids<'k> {
     fn check(&self, ctx: &mut Ctx, what: Kind, id: &str, kind: Kind, origin: &Origin, path: &[Seg]) {
+        if let Some(help) = self.missing(what, id) {
+            ctx.error(
+                kind,
+                origin,
+                path,
+                format!("no {} with id `{id}`", what.table()),
+                help,
+            );
+        }
+    }
+
+    /// `None` when `id` names a `what` (a source or a vendor) or cannot be checked; otherwise the
+    /// "did you mean" hint, if any.
+    fn missing(&self, what: Kind, id: &str) -> Option<Option<String>> {
         let (set, slot) = if what == Kind::Source {
             (&self.sources, 0)
         } else {
             (&self.vendors, 1)
         };
         if self.skip_refs || set.get(id).is_some() || self.broken.contains(id) {
-            return;
+            return None;
         }
         let help = self
             .suggestions
@@ -189,13 +217,20 @@ impl<'k> Ids<'k> {
                 did_you_mean(id, sorted).map(|c| format!("did you mean `{c}`?"))
             })
             .clone();
-        ctx.error(
-            kind,
-            origin,
-            path,
-            format!("no {} with id `{id}`", what.table()),
-            help,
-        );
+        Some(help)
+    }
+
+    /// Whether `id` names a series (for a deal's `series`), or cannot be checked.
+    fn has_series(&self, id: &str) -> bool {
+        let set = self
+            .series
+            .get_or_init(|| self.kb.series.iter().map(|s| s.id.as_str()).collect());
+        self.skip_refs || set.contains(id) || self.broken.contains(id)
+    }
+
+    /// The format the file of a record is written in (`format = 2`; 1 when it says none).
+    fn format(&self, origin: &Origin) -> u8 {
+        self.kb.formats.get(origin.file).copied().unwrap_or(1)
     }
 }
 
@@ -216,6 +251,7 @@ pub fn validate(kb: &Kb, files: &[SourceFile], broken: &Broken, diags: &mut Vec<
         skip_refs: broken.unparsed_files,
         sorted: Default::default(),
         suggestions: Default::default(),
+        series: Default::default(),
     };
 
     // Ids: well-formed, and unique across the whole KB (so any record can be named by id alone).
@@ -237,6 +273,65 @@ pub fn validate(kb: &Kb, files: &[SourceFile], broken: &Broken, diags: &mut Vec<
             }
         });
     }
+    // Records that did not read: the rest of them, so one run reports every problem. A problem
+    // on the line of a reading error is that error's echo (a placeholder, a field taken out).
+    let mut reading_errors = broken.partial_errors.clone();
+    reading_errors.sort_unstable();
+    for kind in Kind::ALL {
+        with_record!(kind, R => {
+            for r in R::all(&broken.partials) {
+                let o = r.origin();
+                let from = reading_errors.partition_point(|&(f, at, _)| (f, at) < (o.file, o.span.start));
+                let to = reading_errors.partition_point(|&(f, at, _)| (f, at) <= (o.file, o.span.start));
+                let files = ctx.files;
+                let lines: Vec<usize> = reading_errors[from..to]
+                    .iter()
+                    .filter_map(|&(f, _, at)| ctx.lines.line_col(files, f, at).map(|(l, _)| l))
+                    .collect();
+                let before = ctx.diags.len();
+                r.check(&mut ctx, &ids);
+                let new = ctx.diags.split_off(before);
+                for d in new {
+                    let line = d.span.as_ref().and_then(|s| ctx.lines.line_col(files, o.file, s.start)).map(|(l, _)| l);
+                    if !line.is_some_and(|l| lines.contains(&l)) {
+                        ctx.diags.push(d);
+                    }
+                }
+            }
+        });
+    }
+    // `[[fx]]` rates (pair and rate were checked as they were read): the sources they cite.
+    for f in &kb.fx {
+        let o = &f.origin;
+        if f.sources.is_empty() {
+            ctx.diags.push(
+                Diagnostic::error(
+                    Some(o.file),
+                    Some(o.span.clone()),
+                    "a rate must cite at least one source",
+                )
+                .with_help(Some("add `sources = [\"<source id>\"]`".into())),
+            );
+        }
+        for id in &f.sources {
+            if let Some(help) = ids.missing(Kind::Source, id) {
+                ctx.diags.push(
+                    Diagnostic::error(
+                        Some(o.file),
+                        Some(o.span.clone()),
+                        format!("no source with id `{id}`"),
+                    )
+                    .with_help(help),
+                );
+            }
+        }
+    }
+}
+
+/// Whether a reference is written as an id (`alibaba`) rather than as a name (`阿里巴巴`): a field
+/// that takes either (`parent`, `report`, `publisher`) must then resolve.
+pub(crate) fn looks_like_id(s: &str) -> bool {
+    valid_id(s) && s.bytes().any(|b| b.is_ascii_lowercase())
 }
 
 /// An id well-formed and not used before (`seen`: ids so far, with where).
@@ -318,6 +413,33 @@ impl Check for Vendor {
         let v = self;
         required(ctx, Kind::Vendor, &v.origin, "name", &v.name);
         cite(ctx, ids, Kind::Vendor, &v.origin, &v.sources);
+        // A parent written as an id must be a vendor; a name (`阿里巴巴`) stays text.
+        if let Some(p) = &v.parent
+            && looks_like_id(p)
+        {
+            if *p == v.id {
+                ctx.error(
+                    Kind::Vendor,
+                    &v.origin,
+                    &[K("parent")],
+                    "a vendor cannot be its own parent".into(),
+                    None,
+                );
+            } else {
+                ids.check(ctx, Kind::Vendor, p, Kind::Vendor, &v.origin, &[K("parent")]);
+            }
+        }
+        if let Some(m) = v.fiscal_year_end
+            && !(1..=12).contains(&m)
+        {
+            ctx.error(
+                Kind::Vendor,
+                &v.origin,
+                &[K("fiscal_year_end")],
+                format!("`fiscal_year_end` is the month the fiscal year ends, 1–12 (got {m})"),
+                Some("Microsoft's year ends on 30 June: `fiscal_year_end = 6`".into()),
+            );
+        }
     }
 }
 
@@ -385,6 +507,45 @@ impl Check for Deal {
         if let Some(v) = &d.from_vendor {
             ids.check(ctx, Kind::Vendor, v, Kind::Deal, o, &[K("from_vendor")]);
         }
+        if let Some(id) = &d.series
+            && !ids.has_series(id)
+        {
+            ctx.error(
+                Kind::Deal,
+                o,
+                &[K("series")],
+                format!("no series with id `{id}`"),
+                None,
+            );
+        }
+        if (d.change.is_some() || d.direction.is_some()) && d.kind != DealKind::PriceChange {
+            let field = if d.change.is_some() { "change" } else { "direction" };
+            ctx.error(
+                Kind::Deal,
+                o,
+                &[K(field)],
+                format!(
+                    "`{field}` is for a price change, and this deal's kind is `{}`",
+                    d.kind.as_str()
+                ),
+                Some("write `kind = \"price-change\"`, or drop the field".into()),
+            );
+        }
+        if let (Some(c), Some(dir)) = (&d.change, d.direction) {
+            let agrees = match dir {
+                Direction::Up => c.lo > 0.0,
+                Direction::Down => c.hi < 0.0,
+            };
+            if !agrees {
+                ctx.error(
+                    Kind::Deal,
+                    o,
+                    &[K("direction")],
+                    format!("`direction = \"{}\"` disagrees with the change of {}", dir.as_str(), c.show(|x| format!("{x:+}%"))),
+                    Some("a rise is a positive change (`+15%`), a cut a negative one (`-10%`); the direction can be left out when the change is given".into()),
+                );
+            }
+        }
         if let Some(a) = &d.amount
             && a.value.lo < 0.0
         {
@@ -406,15 +567,14 @@ impl Check for Series {
         required(ctx, Kind::Series, o, "name", &s.name);
         cite(ctx, ids, Kind::Series, o, &s.sources);
         match (&s.vendor, &s.market) {
-            (Some(v), None) => ids.check(ctx, Kind::Vendor, v, Kind::Series, o, &[K("vendor")]),
+            (Some(v), m) => {
+                ids.check(ctx, Kind::Vendor, v, Kind::Series, o, &[K("vendor")]);
+                // With a vendor, `market` says which market its share or rank is of.
+                if let Some(m) = m {
+                    required(ctx, Kind::Series, o, "market", m);
+                }
+            }
             (None, Some(m)) => required(ctx, Kind::Series, o, "market", m),
-            (Some(_), Some(_)) => ctx.error(
-                Kind::Series,
-                o,
-                &[K("market")],
-                "a series is either a vendor's (`vendor`) or a market's (`market`), not both".into(),
-                None,
-            ),
             (None, None) => ctx.error(
                 Kind::Series,
                 o,
@@ -422,6 +582,26 @@ impl Check for Series {
                 "a series needs `vendor = \"<vendor id>\"` or `market = \"<market name>\"`".into(),
                 None,
             ),
+        }
+        if ids.format(o) >= 2 && s.metric == Metric::MarketShare {
+            if s.market.is_none() {
+                ctx.warning(
+                    Kind::Series,
+                    o,
+                    &[K("metric")],
+                    "a market share without a market: share of which market?".into(),
+                    Some("add `market = \"<market>\"`, e.g. `market = \"中国公有云IaaS\"`".into()),
+                );
+            }
+            if s.basis.is_none() {
+                ctx.warning(
+                    Kind::Series,
+                    o,
+                    &[K("metric")],
+                    "a market share without a basis: measured by what?".into(),
+                    Some("add `basis = \"revenue\"` (or `token-calls`, …; `not-stated` when the source does not say)".into()),
+                );
+            }
         }
         if s.points.is_empty() {
             ctx.error(

@@ -319,6 +319,7 @@ pub fn load_files_with(
     let threads = if units.len() > 1 { par::cores() } else { 1 };
     let pieces = par::map_units(&units, threads, read).unwrap_or_default();
     let mut pieces = pieces.into_iter();
+    kb.formats = vec![1; files.len()];
     let mut fingerprint = xxhash_rust::xxh3::Xxh3Default::new();
     for (fi, f) in files.iter().enumerate() {
         let mine: Vec<Piece> = pieces.by_ref().take(shards_of[fi]).collect();
@@ -354,13 +355,19 @@ pub fn load_files_with(
                     base,
                 });
             }
-            any |= p.any;
+            any |= p.any || !p.fx.is_empty();
+            if let Some(f) = p.format {
+                kb.formats[fi] = f;
+            }
+            kb.fx.append(&mut p.fx);
             broken.unparsed_files |= p.unparsed;
+            broken.partial_errors.append(&mut p.partial_errors);
             broken.ids.extend(p.broken_ids.into_iter().map(String::from));
             diags.extend(p.diags);
             for (k, b) in base.iter_mut() {
                 with_record!(k, R => {
-                    append(R::all_mut(&mut kb), std::mem::take(R::all_mut(&mut p.records)), *b)
+                    append(R::all_mut(&mut kb), std::mem::take(R::all_mut(&mut p.records)), *b);
+                    append(R::all_mut(&mut broken.partials), std::mem::take(R::all_mut(&mut p.partials)), *b);
                 });
                 *b += p.items[k];
             }

@@ -7,6 +7,7 @@ use serde_spanned::Spanned;
 use toml::de::{DeTable, DeValue};
 
 use crate::kb::diag::Diagnostic;
+use crate::kb::fx::{self, Fx};
 use crate::kb::hint;
 use crate::kb::model::Origin;
 use crate::kb::{Kb, Kind, PerKind, Record, with_record};
@@ -29,6 +30,10 @@ pub(super) struct Piece<'t> {
     pub(super) range: Range<usize>,
     /// Its records, in lists per kind (no index).
     pub(super) records: Kb,
+    /// Records that did not read, as far as they read (see `peel`): checked, never loaded.
+    pub(super) partials: Kb,
+    /// Where each partial record's reading errors are: (file, record start, error start).
+    pub(super) partial_errors: Vec<(usize, usize, usize)>,
     /// Items per kind, read or not: the next shard's indexes start there.
     pub(super) items: PerKind<usize>,
     /// Ids of records that failed to read, so references to them are not reported.
@@ -42,6 +47,10 @@ pub(super) struct Piece<'t> {
     pub(super) fallback: bool,
     /// xxh3 of the shard's bytes.
     pub(super) hash: u64,
+    /// The file's `format = N`, if this piece holds it.
+    pub(super) format: Option<u8>,
+    /// Its `[[fx]]` rates that read.
+    pub(super) fx: Vec<Fx>,
 }
 
 /// Read the records of `text`, which starts at byte `offset` of file `fi`. `whole`: `text` is the
@@ -86,6 +95,14 @@ pub(super) fn read_piece(fi: usize, text: &str, offset: usize, whole: bool) -> P
     }
     for (key, value) in table.into_inner() {
         let name: &str = key.get_ref();
+        if name == "format" {
+            p.format = read_format(fi, &value, at(value.span()), &mut p.diags);
+            continue;
+        }
+        if name == "fx" {
+            read_fx(fi, value, offset, &mut p);
+            continue;
+        }
         let Some(kind) = Kind::from_table(name) else {
             if !whole {
                 p.fallback = true;
@@ -138,7 +155,8 @@ pub(super) fn read_piece(fi: usize, text: &str, offset: usize, whole: bool) -> P
                     index,
                     span: at(item.span()),
                 };
-                read_record(item, origin, offset, into, &mut p.broken_ids, &mut p.diags);
+                let partials = (R::all_mut(&mut p.partials), &mut p.partial_errors);
+                read_record(item, origin, offset, into, partials, &mut p.broken_ids, &mut p.diags);
             }
         });
     }
@@ -150,6 +168,7 @@ fn read_record<'t, T: Record>(
     origin: Origin,
     offset: usize,
     into: &mut Vec<T>,
+    (partials, partial_errors): (&mut Vec<T>, &mut Vec<(usize, usize, usize)>),
     broken_ids: &mut Vec<std::borrow::Cow<'t, str>>,
     diags: &mut Vec<Diagnostic>,
 ) {
@@ -179,6 +198,101 @@ fn read_record<'t, T: Record>(
             for e in &peeled.errors {
                 diags.push(toml_diag(origin.file, e, offset, origin.span.clone()));
             }
+            if let Some(mut r) = peeled.partial {
+                for d in &diags[diags.len() - peeled.errors.len()..] {
+                    if let Some(s) = &d.span {
+                        partial_errors.push((origin.file, origin.span.start, s.start));
+                    }
+                }
+                *r.origin_mut() = origin;
+                partials.push(r);
+            }
+        }
+    }
+}
+
+/// The formats this version reads (`format = 2` at the top of a file; none means 1).
+pub const FORMATS: [u8; 2] = [1, 2];
+
+/// `format = N`: which version of the format the file is written in.
+fn read_format(
+    fi: usize,
+    value: &Spanned<DeValue<'_>>,
+    span: Range<usize>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<u8> {
+    let n = match value.get_ref() {
+        DeValue::Integer(i) => i.as_str().parse::<u8>().ok(),
+        _ => None,
+    };
+    match n {
+        Some(n) if FORMATS.contains(&n) => Some(n),
+        _ => {
+            let shown = crate::text::escape_controls(value.get_ref().type_str());
+            let msg = match value.get_ref() {
+                DeValue::Integer(i) => format!(
+                    "unknown format `{}`: this version of marketlens reads formats 1 and 2",
+                    crate::text::escape_controls(i.as_str())
+                ),
+                _ => format!("`format` must be a number such as `format = 2`, found {shown}"),
+            };
+            diags.push(Diagnostic::error(Some(fi), Some(span), msg));
+            None
+        }
+    }
+}
+
+/// `[[fx]]` rates: each read on its own, its pair and rate checked here where the spans are.
+fn read_fx(fi: usize, value: Spanned<DeValue<'_>>, offset: usize, p: &mut Piece<'_>) {
+    let at = |s: Range<usize>| s.start + offset..s.end + offset;
+    let span = at(value.span());
+    let DeValue::Array(items) = value.into_inner() else {
+        p.diags.push(Diagnostic::error(
+            Some(fi),
+            Some(span),
+            "`fx` must be an array of tables: write each rate under its own `[[fx]]` header".to_string(),
+        ));
+        return;
+    };
+    for (index, item) in items.into_iter().enumerate() {
+        let whole = at(item.span());
+        let field = |name: &str| match item.get_ref() {
+            DeValue::Table(t) => t
+                .iter()
+                .find(|(k, _)| k.get_ref() == name)
+                .map(|(_, v)| at(v.span())),
+            _ => None,
+        };
+        let (pair_at, rate_at) = (field("pair"), field("rate"));
+        let peeled = crate::kb::peel::read::<Fx>(item);
+        for e in &peeled.errors {
+            p.diags.push(toml_diag(fi, e, offset, whole.clone()));
+        }
+        let Some(mut f) = peeled.record else { continue };
+        let mut ok = true;
+        if let Err(msg) = fx::parse_pair(&f.pair) {
+            p.diags.push(Diagnostic::error(
+                Some(fi),
+                pair_at.or(Some(whole.clone())),
+                crate::text::escape_controls(&msg).into_owned(),
+            ));
+            ok = false;
+        }
+        if !(f.rate.is_finite() && f.rate > 0.0) {
+            p.diags.push(Diagnostic::error(
+                Some(fi),
+                rate_at.or(Some(whole.clone())),
+                format!("a rate must be a positive number (got {})", f.rate),
+            ));
+            ok = false;
+        }
+        if ok {
+            f.origin = Origin {
+                file: fi,
+                index,
+                span: whole,
+            };
+            p.fx.push(f);
         }
     }
 }
