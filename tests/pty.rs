@@ -322,7 +322,15 @@ fn switches_tabs_by_number_tab_and_shift_tab() {
     t.send(TAB);
     t.wait_status("Sources 1/5");
     t.send(TAB);
+    t.wait_status("Facts no rows");
+    t.send(TAB);
+    t.wait_status("Reports no rows");
+    t.send(TAB);
     t.wait_status("Vendors 1/16");
+    t.send(SHIFT_TAB);
+    t.wait_status("Reports no rows");
+    t.send(SHIFT_TAB);
+    t.wait_status("Facts no rows");
     t.send(SHIFT_TAB);
     t.wait_status("Sources 1/5");
     t.send(SHIFT_TAB);
@@ -992,6 +1000,8 @@ fn hostile_kb_text_reaches_the_terminal_inert() {
         ('3', "Deals"),
         ('4', "Trends"),
         ('5', "Sources"),
+        ('6', "Facts"),
+        ('7', "Reports"),
     ] {
         t.send(&n.to_string());
         t.wait_status(&format!("{name} 1/2"));
@@ -1034,6 +1044,8 @@ fn hostile_kb_text_reaches_the_terminal_inert() {
         "SRC1-TITLE",
         "S2-NAME",
         "V2-NAME",
+        "F1-TEXT",
+        "R1-TITLE",
     ] {
         assert!(all.contains(field), "{field} was never on screen:\n{all}");
     }
