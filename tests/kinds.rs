@@ -251,10 +251,7 @@ fn headings(d: &view::Detail) -> Vec<String> {
 }
 
 fn target(kind: Kind, id: &str) -> Target {
-    Target {
-        kind,
-        id: id.into(),
-    }
+    Target { kind, id: id.into() }
 }
 
 #[test]
@@ -310,16 +307,19 @@ fn a_report_lists_the_series_citing_it_and_a_fact_what_it_names() {
             "{label}: {value} not in {fields:?}"
         );
     }
-    assert!(d.blocks.contains(&view::Block::Text(
-        "inferred: the article says last year".into()
-    )));
+    assert!(
+        d.blocks
+            .contains(&view::Block::Text("inferred: the article says last year".into()))
+    );
 
     // The vendor and the executive it names list it under "Facts".
     for (kind, id) in [(Kind::Vendor, "acme"), (Kind::Executive, "boss")] {
         let d = view::detail(&kb, &target(kind, id)).unwrap();
         assert!(headings(&d).contains(&"Facts (1)".to_string()), "{id}: {d:?}");
         assert!(
-            d.links().iter().any(|t| t.kind == Kind::Fact && t.id == "acme-first"),
+            d.links()
+                .iter()
+                .any(|t| t.kind == Kind::Fact && t.id == "acme-first"),
             "{id}"
         );
     }

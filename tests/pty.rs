@@ -507,7 +507,10 @@ fn re_lays_out_on_resize() {
         assert!(tabs.contains(&format!("{n} ")), "tab {n} missing: {tabs:?}");
     }
     // At 80 columns every title is whole (packed, without the column between them).
-    assert!(tabs.contains("1 Vendors") && tabs.contains("7 Reports"), "{tabs:?}");
+    assert!(
+        tabs.contains("1 Vendors") && tabs.contains("7 Reports"),
+        "{tabs:?}"
+    );
 
     t.resize(30, 8);
     t.wait_for("the too-small message", |s| s.contains("Terminal too small"));
@@ -748,7 +751,10 @@ fn suspends_and_resumes(suspend: impl Fn(&mut Tui)) {
     // The alternate screen comes back empty: only a full redraw shows the explorer again.
     t.wait_for_lines("the explorer redrawn after SIGCONT", |l| {
         // At 100 columns the tab bar has every title, without counts.
-        l[0].contains("1 Vendors") && l[0].contains("7 Reports") && l[1].starts_with("┌ Vendors") && l[28].contains("Vendors 2/16")
+        l[0].contains("1 Vendors")
+            && l[0].contains("7 Reports")
+            && l[1].starts_with("┌ Vendors")
+            && l[28].contains("Vendors 2/16")
     });
     assert_engaged(&t);
     // And it still takes keys, in raw mode.

@@ -340,7 +340,15 @@ mod tests {
         let titles: Vec<&str> = tabs.iter().map(|k| k.tab_title()).collect();
         assert_eq!(
             titles,
-            ["Vendors", "Executives", "Deals", "Trends", "Sources", "Facts", "Reports"]
+            [
+                "Vendors",
+                "Executives",
+                "Deals",
+                "Trends",
+                "Sources",
+                "Facts",
+                "Reports"
+            ]
         );
         assert_eq!(Kind::Fact.noun(2), "facts");
         assert_eq!(Kind::Report.noun(1), "report");

@@ -254,7 +254,10 @@ impl Kb {
         if !self.reports.is_empty() {
             let reports = only(Kind::Report, &mut self.reports.iter().map(|r| r.id.as_str()));
             for (i, s) in self.series.iter().enumerate() {
-                let named = s.report.iter().chain(s.points.iter().filter_map(|p| p.report.as_ref()));
+                let named = s
+                    .report
+                    .iter()
+                    .chain(s.points.iter().filter_map(|p| p.report.as_ref()));
                 for rid in named {
                     add(&mut r.report_series, reports.get(rid), i);
                 }

@@ -521,7 +521,15 @@ impl Check for Series {
 
 /// A text field that may be written as a record id (`publisher = "omdia"`) or as plain text
 /// (`publisher = "IDC"`): written as an id, it must be one of a record of kind `what`.
-fn id_or_text(ctx: &mut Ctx, ids: &Ids, what: Kind, text: &str, kind: Kind, origin: &Origin, field: &'static str) {
+fn id_or_text(
+    ctx: &mut Ctx,
+    ids: &Ids,
+    what: Kind,
+    text: &str,
+    kind: Kind,
+    origin: &Origin,
+    field: &'static str,
+) {
     if valid_id(text) {
         ids.check(ctx, what, text, kind, origin, &[K(field)]);
     }

@@ -135,7 +135,10 @@ pub const FILTERS: &[(&str, &str)] = &[
         "source:leiphone (records citing a source, by id or title)",
     ),
     ("metric", "metric:revenue, metric:growth, metric:market-share …"),
-    ("topic", "topic:ranking, topic:rivalry, topic:排名 … (facts of a topic)"),
+    (
+        "topic",
+        "topic:ranking, topic:rivalry, topic:排名 … (facts of a topic)",
+    ),
     ("amount", "amount>=10亿, amount>1e9, amount>$1B (deal amounts)"),
     ("value", "value>30, value>=50% (any data point of a series)"),
 ];

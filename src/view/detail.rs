@@ -97,7 +97,12 @@ fn vendor_link(kb: &Kb, id: &str, note: &str) -> Block {
 /// A link to the record with this id, whatever its kind (a plain line if none has it).
 fn record_link(kb: &Kb, id: &str, note: &str) -> Block {
     match kb.lookup(id) {
-        Some((kind, _)) => link(kind, id, record_name(kb, id), format!("{} · {note}", kind.label())),
+        Some((kind, _)) => link(
+            kind,
+            id,
+            record_name(kb, id),
+            format!("{} · {note}", kind.label()),
+        ),
         None => Block::Field {
             label: clean(note).into_owned(),
             value: clean(id).into_owned(),

@@ -588,7 +588,10 @@ impl Indexed for Report {
 
     #[inline]
     fn in_period(&self, p: Period) -> bool {
-        self.period.iter().chain(self.date.iter()).any(|&d| overlaps(d, p))
+        self.period
+            .iter()
+            .chain(self.date.iter())
+            .any(|&d| overlaps(d, p))
     }
 }
 

@@ -245,10 +245,16 @@ mod tests {
             }
             // 80 columns keep every full title (without the column between them); 120 the counts.
             if width >= 80 {
-                assert!(tabs.iter().all(|(t, s, ..)| s.contains(t.title())), "{width}: {tabs:?}");
+                assert!(
+                    tabs.iter().all(|(t, s, ..)| s.contains(t.title())),
+                    "{width}: {tabs:?}"
+                );
             }
             if width >= 120 {
-                assert!(tabs.iter().all(|(_, s, ..)| s.contains("(16)")), "{width}: {tabs:?}");
+                assert!(
+                    tabs.iter().all(|(_, s, ..)| s.contains("(16)")),
+                    "{width}: {tabs:?}"
+                );
             }
             assert_eq!(brand, width >= 200, "{width}");
         }
