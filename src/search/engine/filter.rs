@@ -1,5 +1,5 @@
-//! Query filters resolved against one KB (`kind:`, `vendor:`, `source:`, `period:`, `metric:`, `topic:`,
-//! amounts and values) and applied to docs.
+//! Query filters resolved against one KB (`kind:`, `vendor:`, `source:`, `period:`, `metric:`,
+//! `topic:`, amounts and values) and applied to docs.
 
 use super::*;
 use crate::kb::Record;
