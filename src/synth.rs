@@ -266,6 +266,8 @@ fn parse(text: &str, piece: usize) -> crate::kb::Kb {
         kb.executives.extend(f.executive);
         kb.deals.extend(f.deal);
         kb.series.extend(f.series);
+        kb.reports.extend(f.report);
+        kb.facts.extend(f.fact);
     }
     fn number<T>(v: &mut [T], origin: impl Fn(&mut T) -> &mut crate::kb::model::Origin) {
         for (index, r) in v.iter_mut().enumerate() {
@@ -281,6 +283,8 @@ fn parse(text: &str, piece: usize) -> crate::kb::Kb {
     number(&mut kb.executives, |r| &mut r.origin);
     number(&mut kb.deals, |r| &mut r.origin);
     number(&mut kb.series, |r| &mut r.origin);
+    number(&mut kb.reports, |r| &mut r.origin);
+    number(&mut kb.facts, |r| &mut r.origin);
     kb.build_index();
     kb
 }

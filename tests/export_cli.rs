@@ -157,7 +157,15 @@ fn hostile_kb_reaches_no_output_raw() {
         o
     };
     let formats = ["txt", "md", "csv", "json"];
-    for tab in ["vendors", "executives", "deals", "trends", "sources"] {
+    for tab in [
+        "vendors",
+        "executives",
+        "deals",
+        "trends",
+        "sources",
+        "facts",
+        "reports",
+    ] {
         for f in formats {
             let o = run(&["export", "--tab", tab, "--format", f], &format!("{tab} {f}"));
             assert!(stdout(&o).contains("PWNED"), "{tab} {f}: {}", stdout(&o));
@@ -173,7 +181,7 @@ fn hostile_kb_reaches_no_output_raw() {
     }
     for id in [
         "src-1", "src-2", "vendor-1", "vendor-2", "exec-1", "exec-2", "deal-1", "deal-2", "series-1",
-        "series-2",
+        "series-2", "report-1", "report-2", "fact-1", "fact-2",
     ] {
         for f in formats {
             let o = run(&["export", "--record", id, "--format", f], &format!("{id} {f}"));

@@ -28,6 +28,12 @@ fn sample(kind: Kind) -> &'static str {
         Kind::Series => {
             "[[series]]\nid = \"one-series\"\nname = \"Revenue\"\nvendor = \"one-vendor\"\nmetric = \"revenue\"\nunit = \"%\"\nsources = [\"one-source\"]\n[[series.points]]\nperiod = \"2025\"\nvalue = 1\n"
         }
+        Kind::Report => {
+            "[[report]]\nid = \"one-report\"\npublisher = \"one-vendor\"\ntitle = \"Market study\"\nperiod = \"2025-H1\"\nsources = [\"one-source\"]\n"
+        }
+        Kind::Fact => {
+            "[[fact]]\nid = \"one-fact\"\ntopic = \"ranking\"\nsubject = [\"one-vendor\"]\ntext = \"Vendor One leads\"\nrank = 1\nsources = [\"one-source\"]\n"
+        }
     }
 }
 
@@ -120,4 +126,221 @@ fn every_kind_has_one_tab_with_a_row_a_detail_and_an_export() {
         let rows = export::view(&kb, &v, &export::Meta::default(), Format::Json);
         assert!(rows.contains(&target.id), "{rows}");
     }
+}
+
+/// A report with the series citing it, and a fact naming a vendor, an executive and a report.
+const RELATED: &str = r#"
+[[source]]
+id = "s"
+title = "An article"
+publisher = "Press"
+date = "2025-03"
+
+[[vendor]]
+id = "acme"
+name = "Acme Cloud"
+sources = ["s"]
+
+[[vendor]]
+id = "idc"
+name = "IDC"
+role = "analyst"
+sources = ["s"]
+
+[[executive]]
+id = "boss"
+name = "Boss One"
+vendor = "acme"
+sources = ["s"]
+
+[[series]]
+id = "acme-share"
+name = "Acme share"
+vendor = "acme"
+metric = "market-share"
+unit = "%"
+report = "idc-2025h1"
+sources = ["s"]
+[[series.points]]
+period = "2025-H1"
+value = 30
+
+[[series]]
+id = "acme-revenue"
+name = "Acme revenue"
+vendor = "acme"
+metric = "revenue"
+unit = "CNY"
+sources = ["s"]
+[[series.points]]
+period = "2025"
+value = "10亿"
+report = "idc-2025h1"
+[[series.points]]
+period = "2024"
+value = "8亿"
+
+[[series]]
+id = "other-share"
+name = "Other share"
+vendor = "acme"
+metric = "market-share"
+unit = "%"
+report = "IDC"
+sources = ["s"]
+[[series.points]]
+period = "2025-H1"
+value = 5
+
+[[report]]
+id = "idc-2025h1"
+publisher = "idc"
+title = "China cloud, 1H25"
+period = "2025-H1"
+sources = ["s"]
+
+[[report]]
+id = "untitled"
+publisher = "Some Bank"
+sources = ["s"]
+
+[[fact]]
+id = "acme-first"
+topic = "ranking"
+subject = ["acme"]
+object = ["boss"]
+text = "Acme is first"
+report = "idc-2025h1"
+rank = 1
+value = "70"
+unit = "%"
+qualifier = "over"
+period = "2025"
+inferred = "the article says last year"
+status = "rumour"
+sources = ["s"]
+"#;
+
+fn related() -> marketlens::kb::Kb {
+    let l = kb::load::load_files(
+        "related".into(),
+        vec![SourceFile {
+            name: "related.toml".into(),
+            text: RELATED.into(),
+        }],
+        Vec::new(),
+    );
+    assert!(l.diagnostics.is_empty(), "{}", l.render_diagnostics());
+    l.kb
+}
+
+fn cells(kb: &marketlens::kb::Kb, tab: Tab, id: &str) -> Vec<String> {
+    let v = view::rows(kb, &ViewSpec::new(tab));
+    let row = v.rows.iter().find(|r| r.id == id).expect("a row");
+    row.cells.iter().map(|c| c.text.clone()).collect()
+}
+
+fn headings(d: &view::Detail) -> Vec<String> {
+    d.blocks
+        .iter()
+        .filter_map(|b| match b {
+            view::Block::Heading(h) => Some(h.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+fn target(kind: Kind, id: &str) -> Target {
+    Target { kind, id: id.into() }
+}
+
+#[test]
+fn a_report_lists_the_series_citing_it_and_a_fact_what_it_names() {
+    let kb = related();
+    // Reports: publisher resolved to its name, the series citing it (by the series' report or a
+    // point's), counted and listed as jump targets; a report without a title is named by its id.
+    assert_eq!(
+        cells(&kb, Tab::Reports, "idc-2025h1"),
+        ["IDC", "China cloud, 1H25", "2025-H1", "2"]
+    );
+    assert_eq!(cells(&kb, Tab::Reports, "untitled"), ["Some Bank", "", "", "0"]);
+    assert_eq!(kb.name_at(Kind::Report, 1), Some("untitled"));
+    let d = view::detail(&kb, &target(Kind::Report, "idc-2025h1")).unwrap();
+    assert!(headings(&d).contains(&"Figures (2)".to_string()), "{d:?}");
+    let links: Vec<&str> = d.links().iter().map(|t| t.id.as_str()).collect();
+    for id in ["idc", "acme-share", "acme-revenue", "acme-first", "s"] {
+        assert!(links.contains(&id), "report detail lacks {id}: {links:?}");
+    }
+    assert!(!links.contains(&"other-share"), "{links:?}");
+
+    // Facts: topic, subject names, statement, market, period, status.
+    assert_eq!(
+        cells(&kb, Tab::Facts, "acme-first"),
+        ["ranking", "Acme Cloud", "Acme is first", "", "2025", "rumour"]
+    );
+    let d = view::detail(&kb, &target(Kind::Fact, "acme-first")).unwrap();
+    let links: Vec<(Kind, &str)> = d.links().iter().map(|t| (t.kind, t.id.as_str())).collect();
+    for l in [
+        (Kind::Vendor, "acme"),
+        (Kind::Executive, "boss"),
+        (Kind::Report, "idc-2025h1"),
+        (Kind::Source, "s"),
+    ] {
+        assert!(links.contains(&l), "fact detail lacks {l:?}: {links:?}");
+    }
+    let fields: Vec<(String, String)> = d
+        .blocks
+        .iter()
+        .filter_map(|b| match b {
+            view::Block::Field { label, value } => Some((label.clone(), value.clone())),
+            _ => None,
+        })
+        .collect();
+    for (label, value) in [
+        ("Rank", "#1"),
+        ("Value", ">70%"),
+        ("Status", "rumour"),
+        ("Period", "2025"),
+    ] {
+        assert!(
+            fields.contains(&(label.into(), value.into())),
+            "{label}: {value} not in {fields:?}"
+        );
+    }
+    assert!(
+        d.blocks
+            .contains(&view::Block::Text("inferred: the article says last year".into()))
+    );
+
+    // The vendor and the executive it names list it under "Facts".
+    for (kind, id) in [(Kind::Vendor, "acme"), (Kind::Executive, "boss")] {
+        let d = view::detail(&kb, &target(kind, id)).unwrap();
+        assert!(headings(&d).contains(&"Facts (1)".to_string()), "{id}: {d:?}");
+        assert!(
+            d.links()
+                .iter()
+                .any(|t| t.kind == Kind::Fact && t.id == "acme-first"),
+            "{id}"
+        );
+    }
+    // An unrelated vendor lists none.
+    let d = view::detail(&kb, &target(Kind::Vendor, "idc")).unwrap();
+    assert!(!headings(&d).iter().any(|h| h.starts_with("Facts")), "{d:?}");
+
+    // vendor: finds the facts naming a vendor and the reports it publishes.
+    let ix = search::Index::build(Arc::new(kb));
+    let ids = |q: &str| -> Vec<String> {
+        let r = search::search(&ix, q, Scope::All, Rank::All).unwrap();
+        r.hits.iter().map(|h| search::describe(&ix, h).id).collect()
+    };
+    assert!(ids("vendor:acme").contains(&"acme-first".to_string()));
+    assert!(ids("vendor:idc").contains(&"idc-2025h1".to_string()));
+    assert!(!ids("vendor:idc").contains(&"acme-first".to_string()));
+    // A fact is found by its subject's name, a report by its publisher's.
+    assert!(ids("kind:fact Acme Cloud").contains(&"acme-first".to_string()));
+    assert!(ids("kind:report IDC").contains(&"idc-2025h1".to_string()));
+    // topic: selects facts of that topic, by its word or its Chinese word.
+    assert_eq!(ids("topic:ranking"), ["acme-first"]);
+    assert_eq!(ids("topic:排名"), ["acme-first"]);
+    assert!(ids("topic:rivalry").is_empty());
 }

@@ -322,7 +322,15 @@ fn switches_tabs_by_number_tab_and_shift_tab() {
     t.send(TAB);
     t.wait_status("Sources 1/5");
     t.send(TAB);
+    t.wait_status("Facts no rows");
+    t.send(TAB);
+    t.wait_status("Reports no rows");
+    t.send(TAB);
     t.wait_status("Vendors 1/16");
+    t.send(SHIFT_TAB);
+    t.wait_status("Reports no rows");
+    t.send(SHIFT_TAB);
+    t.wait_status("Facts no rows");
     t.send(SHIFT_TAB);
     t.wait_status("Sources 1/5");
     t.send(SHIFT_TAB);
@@ -483,7 +491,8 @@ fn help_overlay_opens_and_closes() {
 #[test]
 fn re_lays_out_on_resize() {
     let mut t = Tui::start(120, 40);
-    assert!(t.lines()[0].contains(" marketlens "));
+    // At 120 columns the seven tabs keep their counts (the app's name needs 127).
+    assert!(t.lines()[0].contains("1 Vendors (16)") && t.lines()[0].contains("7 Reports (0)"));
 
     t.resize(80, 24);
     t.wait_for_lines("the layout for 80x24", |l| {
@@ -494,9 +503,14 @@ fn re_lays_out_on_resize() {
             && l[22].contains("Vendors 1/16")
     });
     let tabs = &t.lines()[0];
-    for n in 1..=5 {
+    for n in 1..=7 {
         assert!(tabs.contains(&format!("{n} ")), "tab {n} missing: {tabs:?}");
     }
+    // At 80 columns every title is whole (packed, without the column between them).
+    assert!(
+        tabs.contains("1 Vendors") && tabs.contains("7 Reports"),
+        "{tabs:?}"
+    );
 
     t.resize(30, 8);
     t.wait_for("the too-small message", |s| s.contains("Terminal too small"));
@@ -736,7 +750,11 @@ fn suspends_and_resumes(suspend: impl Fn(&mut Tui)) {
     wait_stopped(&t, false);
     // The alternate screen comes back empty: only a full redraw shows the explorer again.
     t.wait_for_lines("the explorer redrawn after SIGCONT", |l| {
-        l[0].contains("1 Vendors (16)") && l[1].starts_with("┌ Vendors") && l[28].contains("Vendors 2/16")
+        // At 100 columns the tab bar has every title, without counts.
+        l[0].contains("1 Vendors")
+            && l[0].contains("7 Reports")
+            && l[1].starts_with("┌ Vendors")
+            && l[28].contains("Vendors 2/16")
     });
     assert_engaged(&t);
     // And it still takes keys, in raw mode.
@@ -992,6 +1010,8 @@ fn hostile_kb_text_reaches_the_terminal_inert() {
         ('3', "Deals"),
         ('4', "Trends"),
         ('5', "Sources"),
+        ('6', "Facts"),
+        ('7', "Reports"),
     ] {
         t.send(&n.to_string());
         t.wait_status(&format!("{name} 1/2"));
@@ -1034,6 +1054,8 @@ fn hostile_kb_text_reaches_the_terminal_inert() {
         "SRC1-TITLE",
         "S2-NAME",
         "V2-NAME",
+        "F1-TEXT",
+        "R1-TITLE",
     ] {
         assert!(all.contains(field), "{field} was never on screen:\n{all}");
     }

@@ -177,6 +177,12 @@ fn filters_and_numbers() {
                 .any(|v| v == "aws"),
             Kind::Executive => kb.relations().vendor_executives[kb.vendor_index("aws").unwrap()].contains(&i),
             Kind::Series => kb.series[i].vendor.as_deref() == Some("aws"),
+            Kind::Report => kb.reports[i].publisher == "aws",
+            Kind::Fact => kb.facts[i]
+                .subject
+                .iter()
+                .chain(&kb.facts[i].object)
+                .any(|v| v == "aws"),
             Kind::Source => false,
         };
         assert!(related, "{id}");

@@ -79,10 +79,19 @@ fn man_page_has_every_command_and_flag() {
 #[test]
 fn bash_completion_offers_tabs_formats_sort_keys_and_ids() {
     let script = stdout_of(&["completions", "bash"]);
-    for tab in ["all", "vendors", "executives", "deals", "trends", "sources"] {
+    for tab in [
+        "all",
+        "vendors",
+        "executives",
+        "deals",
+        "trends",
+        "sources",
+        "facts",
+        "reports",
+    ] {
         assert!(script.contains(tab), "no tab {tab}");
     }
-    let tabs = "\"vendors executives deals trends sources\"";
+    let tabs = "\"vendors executives deals trends sources facts reports\"";
     assert!(script.contains(tabs), "export --tab values: {tabs}");
     assert!(script.contains("\"txt md csv json\""), "--format values");
     let sort = script
@@ -116,7 +125,7 @@ fn zsh_and_fish_completions_call_back_for_record_ids() {
         .expect("zsh helper defined");
     let call = zsh.rfind("compdef _marketlens marketlens").expect("compdef");
     assert!(helper < call, "the helper is defined before the script registers");
-    assert!(zsh.contains("(all vendors executives deals trends sources)"));
+    assert!(zsh.contains("(all vendors executives deals trends sources facts reports)"));
     // A bare `:` in a value's message breaks `_arguments` (it ran `desc]` as a command).
     assert!(
         !zsh.contains(":COLUMN[:desc]:"),

@@ -36,6 +36,8 @@ fn each_tab() {
             ('3', "deals"),
             ('4', "trends"),
             ('5', "sources"),
+            ('6', "facts"),
+            ('7', "reports"),
         ] {
             let mut a = app(w, h);
             keys(&mut a, &[KeyCode::Char(n)]);

@@ -41,7 +41,9 @@ fuzz_target!(|data: &[u8]| {
         .chain(kb.vendors.iter().map(|r| (Kind::Vendor, &r.id)))
         .chain(kb.executives.iter().map(|r| (Kind::Executive, &r.id)))
         .chain(kb.deals.iter().map(|r| (Kind::Deal, &r.id)))
-        .chain(kb.series.iter().map(|r| (Kind::Series, &r.id)));
+        .chain(kb.series.iter().map(|r| (Kind::Series, &r.id)))
+        .chain(kb.reports.iter().map(|r| (Kind::Report, &r.id)))
+        .chain(kb.facts.iter().map(|r| (Kind::Fact, &r.id)));
     for (kind, id) in targets.take(64) {
         let target = Target { kind, id: id.clone() };
         if let Some(d) = view::detail(kb, &target) {

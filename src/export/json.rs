@@ -9,7 +9,8 @@ use serde::Serialize;
 use serde_json::ser::{Formatter, PrettyFormatter};
 
 use crate::kb::{
-    Amount, Deal, DealKind, Executive, Kb, Kind, Period, Record, Series, Source, Vendor, with_record,
+    Amount, Deal, DealKind, Executive, Fact, Kb, Kind, Period, Record, Report, Series, Source, Vendor,
+    with_record,
 };
 use crate::view::{Detail, View};
 
@@ -259,6 +260,32 @@ impl Exportable for Series {
         }
         r.sources(kb, &self.sources);
         r.sources(kb, self.points.iter().filter_map(|p| p.source.as_ref()));
+    }
+}
+
+impl Exportable for Report {
+    fn exported(&self) -> impl Serialize + '_ {
+        self
+    }
+
+    fn resolve<'a>(&'a self, kb: &'a Kb, r: &mut Resolved<'a>) {
+        r.maybe_vendor(kb, Some(&self.publisher));
+        r.sources(kb, &self.sources);
+    }
+}
+
+impl Exportable for Fact {
+    fn exported(&self) -> impl Serialize + '_ {
+        self
+    }
+
+    /// The vendors among its subjects and objects (an executive or other record named there is
+    /// in the record itself, by id).
+    fn resolve<'a>(&'a self, kb: &'a Kb, r: &mut Resolved<'a>) {
+        for id in self.subject.iter().chain(&self.object) {
+            r.maybe_vendor(kb, Some(id));
+        }
+        r.sources(kb, &self.sources);
     }
 }
 

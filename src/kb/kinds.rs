@@ -12,13 +12,14 @@
 //! `export::json::Exportable`. A kind that lacks one of them fails to compile.
 //! `docs/architecture.md` ("Adding a record kind") walks through it.
 
-use super::model::{Deal, Executive, Origin, Series, Source, Vendor};
+use super::model::{Deal, Executive, Fact, Origin, Report, Series, Source, Vendor};
 use super::{IdIndex, Relations};
 
 /// The list of record kinds, handed to the macro `$then`, one line per kind, in [`Kind::ALL`]
 /// order (the order of the index, the saved index and `kind` in exports: never reorder it):
 ///
-/// `Kind variant: record type, list in Kb, name field, "table", "singular", "plural", Tab
+/// `Kind variant: record type, list in Kb, name field (a `String`, or an `Option<String>` that
+/// falls back to the id), "table", "singular", "plural", Tab
 /// variant, "tab title", tab position;`
 macro_rules! for_each_kind {
     ($then:ident) => {
@@ -28,6 +29,8 @@ macro_rules! for_each_kind {
             Executive: Executive, executives, name, "executive", "executive", "executives", Executives, "Executives", 1;
             Deal: Deal, deals, title, "deal", "deal", "deals", Deals, "Deals", 2;
             Series: Series, series, name, "series", "series", "series", Trends, "Trends", 3;
+            Report: Report, reports, title, "report", "report", "reports", Reports, "Reports", 6;
+            Fact: Fact, facts, text, "fact", "fact", "facts", Facts, "Facts", 5;
         }
     };
 }
@@ -125,7 +128,7 @@ macro_rules! declare_kinds {
 
                 #[inline]
                 fn name(&self) -> &str {
-                    &self.$name
+                    NameField::or_id(&self.$name, &self.id)
                 }
 
                 #[inline]
@@ -158,6 +161,26 @@ const _: () = {
     }
 };
 
+/// A record's name field: a text, or an optional text that falls back to the record's id (a
+/// report without a title is named by its id).
+trait NameField {
+    fn or_id<'a>(&'a self, id: &'a str) -> &'a str;
+}
+
+impl NameField for String {
+    #[inline]
+    fn or_id<'a>(&'a self, _: &'a str) -> &'a str {
+        self
+    }
+}
+
+impl NameField for Option<String> {
+    #[inline]
+    fn or_id<'a>(&'a self, id: &'a str) -> &'a str {
+        self.as_deref().unwrap_or(id)
+    }
+}
+
 /// What every record type has, whatever its kind: implemented for each by `for_each_kind!`.
 pub trait Record:
     serde::de::DeserializeOwned + serde::Serialize + Clone + std::fmt::Debug + Send + Sync + 'static
@@ -168,7 +191,7 @@ pub trait Record:
     fn all_mut(kb: &mut Kb) -> &mut Vec<Self>;
     fn id(&self) -> &str;
     /// What a person reads as its name: a vendor's, executive's or series' name, a deal's or
-    /// source's title.
+    /// source's title, a report's title (its id when it has none), a fact's text.
     fn name(&self) -> &str;
     /// Where the loader read it.
     fn origin(&self) -> &Origin;
@@ -202,6 +225,14 @@ macro_rules! with_record {
             }
             $crate::kb::Kind::Series => {
                 type $R = $crate::kb::Series;
+                $body
+            }
+            $crate::kb::Kind::Report => {
+                type $R = $crate::kb::Report;
+                $body
+            }
+            $crate::kb::Kind::Fact => {
+                type $R = $crate::kb::Fact;
                 $body
             }
         }
@@ -311,6 +342,19 @@ mod tests {
         let mut tabs: Vec<Kind> = Kind::ALL.to_vec();
         tabs.sort_by_key(|k| k.tab_position());
         let titles: Vec<&str> = tabs.iter().map(|k| k.tab_title()).collect();
-        assert_eq!(titles, ["Vendors", "Executives", "Deals", "Trends", "Sources"]);
+        assert_eq!(
+            titles,
+            [
+                "Vendors",
+                "Executives",
+                "Deals",
+                "Trends",
+                "Sources",
+                "Facts",
+                "Reports"
+            ]
+        );
+        assert_eq!(Kind::Fact.noun(2), "facts");
+        assert_eq!(Kind::Report.noun(1), "report");
     }
 }

@@ -96,6 +96,13 @@ pub struct Relations {
     pub vendor_series: Vec<Vec<usize>>,
     /// Per source: every record citing it, in kind order.
     pub source_citers: Vec<Vec<(Kind, usize)>>,
+    /// Per report: the series whose figures come from it (the series' `report` or a point's).
+    pub report_series: Vec<Vec<usize>>,
+    /// Per vendor: the reports it publishes (empty when the KB has no reports).
+    pub vendor_reports: Vec<Vec<usize>>,
+    /// Per record named as a fact's subject or object: those facts, in KB order. Sparse: only
+    /// records some fact names are in it.
+    pub fact_mentions: foldhash::HashMap<(Kind, usize), Vec<usize>>,
 }
 
 /// Record counts per kind, for summaries.
@@ -200,6 +207,9 @@ impl Kb {
             vendor_executives: vec![Vec::new(); self.vendors.len()],
             vendor_series: vec![Vec::new(); self.vendors.len()],
             source_citers: vec![Vec::new(); self.sources.len()],
+            report_series: vec![Vec::new(); self.reports.len()],
+            vendor_reports: Vec::new(),
+            fact_mentions: Default::default(),
         };
         // References name vendors and sources only: look them up in maps of those alone (what
         // `get_kind` answers: ids whose first record is of that kind), a fraction of the whole
@@ -240,6 +250,33 @@ impl Kb {
                 add(&mut r.vendor_series, vendor(v), i);
             }
         }
+        // Reports and facts: a KB without them (every format-1 KB) pays nothing here.
+        if !self.reports.is_empty() {
+            let reports = only(Kind::Report, &mut self.reports.iter().map(|r| r.id.as_str()));
+            for (i, s) in self.series.iter().enumerate() {
+                let named = s
+                    .report
+                    .iter()
+                    .chain(s.points.iter().filter_map(|p| p.report.as_ref()));
+                for rid in named {
+                    add(&mut r.report_series, reports.get(rid), i);
+                }
+            }
+            r.vendor_reports = vec![Vec::new(); self.vendors.len()];
+            for (i, rep) in self.reports.iter().enumerate() {
+                add(&mut r.vendor_reports, vendor(&rep.publisher), i);
+            }
+        }
+        for (i, f) in self.facts.iter().enumerate() {
+            for id in f.subject.iter().chain(&f.object) {
+                if let Some(at) = self.find(index, id) {
+                    let list = r.fact_mentions.entry(at).or_default();
+                    if list.last() != Some(&i) {
+                        list.push(i);
+                    }
+                }
+            }
+        }
         for kind in Kind::ALL {
             with_record!(kind, R => {
                 for (i, record) in R::all(self).iter().enumerate() {
@@ -259,6 +296,7 @@ impl Kb {
             &mut r.vendor_deals,
             &mut r.vendor_executives,
             &mut r.vendor_series,
+            &mut r.report_series,
         ] {
             for list in lists.iter_mut() {
                 list.sort_unstable();
@@ -270,6 +308,24 @@ impl Kb {
 
     pub fn relations(&self) -> &Relations {
         &self.relations
+    }
+
+    /// The facts naming record `i` of `kind` as their subject or object, in KB order.
+    pub fn facts_naming(&self, kind: Kind, i: usize) -> &[usize] {
+        self.relations
+            .fact_mentions
+            .get(&(kind, i))
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+    }
+
+    /// The reports vendor `i` publishes, in KB order.
+    pub fn reports_by(&self, vendor: usize) -> &[usize] {
+        self.relations
+            .vendor_reports
+            .get(vendor)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
     }
 
     /// Index of a vendor by id.

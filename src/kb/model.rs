@@ -24,7 +24,7 @@ pub struct Origin {
 #[serde(deny_unknown_fields)]
 #[schemars(
     title = "marketlens knowledge base",
-    description = "A marketlens KB file: sources, vendors, executives, deals and series. See docs/kb-format.md."
+    description = "A marketlens KB file: sources, vendors, executives, deals, series, reports and facts. See docs/kb-format.md."
 )]
 pub struct KbFile {
     #[serde(default)]
@@ -37,6 +37,10 @@ pub struct KbFile {
     pub deal: Vec<Deal>,
     #[serde(default)]
     pub series: Vec<Series>,
+    #[serde(default)]
+    pub report: Vec<Report>,
+    #[serde(default)]
+    pub fact: Vec<Fact>,
 }
 
 /// An article or report that facts are taken from.
@@ -535,5 +539,17 @@ impl Cites for Series {
     fn cited(&self) -> impl Iterator<Item = &String> {
         let points = self.points.iter().filter_map(|p| p.source.as_ref());
         self.sources.iter().chain(points)
+    }
+}
+
+impl Cites for Report {
+    fn cited(&self) -> impl Iterator<Item = &String> {
+        self.sources.iter()
+    }
+}
+
+impl Cites for Fact {
+    fn cited(&self) -> impl Iterator<Item = &String> {
+        self.sources.iter()
     }
 }

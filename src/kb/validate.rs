@@ -10,7 +10,7 @@ use toml::de::{DeTable, DeValue};
 
 use super::diag::{Diagnostic, SourceFile};
 use super::hint::did_you_mean;
-use super::model::{Deal, DealKind, Executive, Metric, Origin, Series, Source, Vendor};
+use super::model::{Deal, DealKind, Executive, Fact, Metric, Origin, Report, Series, Source, Vendor};
 use super::number::Unit;
 use super::terms::Direction;
 use super::{CompactIds, Kb, Kind, PerKind, Record, with_record};
@@ -165,50 +165,83 @@ struct Ids<'k> {
     kb: &'k Kb,
     sources: CompactIds,
     vendors: CompactIds,
+    reports: CompactIds,
+    /// Every record's id, whatever its kind, made at the first reference that may name any
+    /// record (a fact's subject): a KB without facts never builds it.
+    any: OnceCell<CompactIds>,
     broken: &'k HashSet<String>,
     skip_refs: bool,
-    /// Per kind (sources, vendors), the ids sorted, made at the first dangling reference.
-    sorted: [OnceCell<Vec<&'k str>>; 2],
+    /// Per slot (`Ids::slot`), the ids sorted, made at the first dangling reference.
+    sorted: [OnceCell<Vec<&'k str>>; 4],
     /// The suggestion for each dangling id seen: a big KB may name a removed vendor thousands of
     /// times, and each suggestion compares the id with every id of its kind.
-    suggestions: RefCell<foldhash::HashMap<(Kind, String), Option<String>>>,
+    suggestions: RefCell<foldhash::HashMap<(usize, String), Option<String>>>,
     /// Series ids, made at the first deal that links a series.
     series: OnceCell<HashSet<&'k str>>,
 }
 
+/// What a reference may name: a record of one kind, or of any kind.
+#[derive(Clone, Copy)]
+enum Refers {
+    To(Kind),
+    Any,
+}
+
 impl<'k> Ids<'k> {
     fn check(&self, ctx: &mut Ctx, what: Kind, id: &str, kind: Kind, origin: &Origin, path: &[Seg]) {
-        if let Some(help) = self.missing(what, id) {
-            ctx.error(
-                kind,
-                origin,
-                path,
-                format!("no {} with id `{id}`", what.table()),
-                help,
-            );
+        self.resolve(ctx, Refers::To(what), id, kind, origin, path);
+    }
+
+    /// A reference that may name a record of any kind.
+    fn check_any(&self, ctx: &mut Ctx, id: &str, kind: Kind, origin: &Origin, path: &[Seg]) {
+        self.resolve(ctx, Refers::Any, id, kind, origin, path);
+    }
+
+    /// Where a reference's ids are looked up: its set and its slot in `sorted`.
+    fn slot(&self, to: Refers) -> (&CompactIds, usize) {
+        match to {
+            Refers::To(Kind::Source) => (&self.sources, 0),
+            Refers::To(Kind::Report) => (&self.reports, 2),
+            Refers::To(_) => (&self.vendors, 1),
+            Refers::Any => (
+                self.any
+                    .get_or_init(|| CompactIds::new(self.kb.ids().map(|id| (id, 0)))),
+                3,
+            ),
         }
     }
 
-    /// `None` when `id` names a `what` (a source or a vendor) or cannot be checked; otherwise the
-    /// "did you mean" hint, if any.
-    fn missing(&self, what: Kind, id: &str) -> Option<Option<String>> {
-        let (set, slot) = if what == Kind::Source {
-            (&self.sources, 0)
-        } else {
-            (&self.vendors, 1)
-        };
-        if self.skip_refs || set.get(id).is_some() || self.broken.contains(id) {
+    fn resolve(&self, ctx: &mut Ctx, to: Refers, id: &str, kind: Kind, origin: &Origin, path: &[Seg]) {
+        if let Some(help) = self.missing(to, id) {
+            let what = match to {
+                Refers::To(k) => k.table(),
+                Refers::Any => "record",
+            };
+            ctx.error(kind, origin, path, format!("no {what} with id `{id}`"), help);
+        }
+    }
+
+    /// `None` when `id` names what `to` asks for, or cannot be checked; otherwise the "did you
+    /// mean" hint, if any.
+    fn missing(&self, to: Refers, id: &str) -> Option<Option<String>> {
+        if self.skip_refs || self.broken.contains(id) {
+            return None;
+        }
+        let (set, slot) = self.slot(to);
+        if set.get(id).is_some() {
             return None;
         }
         let help = self
             .suggestions
             .borrow_mut()
-            .entry((what, id.to_string()))
+            .entry((slot, id.to_string()))
             .or_insert_with(|| {
                 let sorted = self.sorted[slot].get_or_init(|| {
-                    let mut v: Vec<&str> = match what {
-                        Kind::Source => self.kb.sources.iter().map(|r| r.id.as_str()).collect(),
-                        _ => self.kb.vendors.iter().map(|r| r.id.as_str()).collect(),
+                    let mut v: Vec<&str> = match to {
+                        Refers::To(Kind::Source) => self.kb.sources.iter().map(|r| r.id.as_str()).collect(),
+                        Refers::To(Kind::Report) => self.kb.reports.iter().map(|r| r.id.as_str()).collect(),
+                        Refers::To(_) => self.kb.vendors.iter().map(|r| r.id.as_str()).collect(),
+                        Refers::Any => self.kb.ids().collect(),
                     };
                     v.sort_unstable();
                     v.dedup();
@@ -247,6 +280,8 @@ pub fn validate(kb: &Kb, files: &[SourceFile], broken: &Broken, diags: &mut Vec<
         kb,
         sources: CompactIds::new(kb.sources.iter().enumerate().map(|(i, s)| (s.id.as_str(), i))),
         vendors: CompactIds::new(kb.vendors.iter().enumerate().map(|(i, v)| (v.id.as_str(), i))),
+        reports: CompactIds::new(kb.reports.iter().enumerate().map(|(i, r)| (r.id.as_str(), i))),
+        any: OnceCell::new(),
         broken: &broken.ids,
         skip_refs: broken.unparsed_files,
         sorted: Default::default(),
@@ -314,7 +349,7 @@ pub fn validate(kb: &Kb, files: &[SourceFile], broken: &Broken, diags: &mut Vec<
             );
         }
         for id in &f.sources {
-            if let Some(help) = ids.missing(Kind::Source, id) {
+            if let Some(help) = ids.missing(Refers::To(Kind::Source), id) {
                 ctx.diags.push(
                     Diagnostic::error(
                         Some(o.file),
@@ -413,8 +448,10 @@ impl Check for Vendor {
         let v = self;
         required(ctx, Kind::Vendor, &v.origin, "name", &v.name);
         cite(ctx, ids, Kind::Vendor, &v.origin, &v.sources);
-        // A parent written as an id must be a vendor; a name (`阿里巴巴`) stays text.
+        // In format 2 a parent written as an id must be a vendor; a name (`阿里巴巴`) stays text,
+        // as every parent does in format 1.
         if let Some(p) = &v.parent
+            && ids.format(&v.origin) >= 2
             && looks_like_id(p)
         {
             if *p == v.id {
@@ -583,6 +620,24 @@ impl Check for Series {
                 None,
             ),
         }
+        // In format 2 a report written as an id must be a `[[report]]`; in format 1 it is text.
+        if ids.format(o) >= 2 {
+            if let Some(r) = s.report.as_deref().filter(|r| looks_like_id(r)) {
+                ids.check(ctx, Kind::Report, r, Kind::Series, o, &[K("report")]);
+            }
+            for (i, p) in s.points.iter().enumerate() {
+                if let Some(r) = p.report.as_deref().filter(|r| looks_like_id(r)) {
+                    ids.check(
+                        ctx,
+                        Kind::Report,
+                        r,
+                        Kind::Series,
+                        o,
+                        &[K("points"), I(i), K("report")],
+                    );
+                }
+            }
+        }
         if ids.format(o) >= 2 && s.metric == Metric::MarketShare {
             if s.market.is_none() {
                 ctx.warning(
@@ -661,6 +716,80 @@ impl Check for Series {
                 );
             }
         }
+    }
+}
+
+/// A text field that may be written as a record id (`publisher = "omdia"`) or as plain text
+/// (`publisher = "IDC"`): written as an id, it must be one of a record of kind `what`.
+fn id_or_text(
+    ctx: &mut Ctx,
+    ids: &Ids,
+    what: Kind,
+    text: &str,
+    kind: Kind,
+    origin: &Origin,
+    field: &'static str,
+) {
+    if valid_id(text) {
+        ids.check(ctx, what, text, kind, origin, &[K(field)]);
+    }
+}
+
+impl Check for Report {
+    fn check(&self, ctx: &mut Ctx, ids: &Ids) {
+        let r = self;
+        let o = &r.origin;
+        required(ctx, Kind::Report, o, "publisher", &r.publisher);
+        id_or_text(ctx, ids, Kind::Vendor, &r.publisher, Kind::Report, o, "publisher");
+        if let Some(t) = &r.title {
+            required(ctx, Kind::Report, o, "title", t);
+        }
+        cite(ctx, ids, Kind::Report, o, &r.sources);
+    }
+}
+
+impl Check for Fact {
+    fn check(&self, ctx: &mut Ctx, ids: &Ids) {
+        let f = self;
+        let o = &f.origin;
+        required(ctx, Kind::Fact, o, "text", &f.text);
+        if f.subject.is_empty() {
+            ctx.error(
+                Kind::Fact,
+                o,
+                &[K("subject")],
+                "a fact names at least one subject".into(),
+                Some("add `subject = [\"<id of a vendor, executive …>\"]`".into()),
+            );
+        }
+        for (i, id) in f.subject.iter().enumerate() {
+            ids.check_any(ctx, id, Kind::Fact, o, &[K("subject"), I(i)]);
+        }
+        for (i, id) in f.object.iter().enumerate() {
+            ids.check_any(ctx, id, Kind::Fact, o, &[K("object"), I(i)]);
+        }
+        if f.value.is_some() && f.unit.is_none() {
+            ctx.error(
+                Kind::Fact,
+                o,
+                &[K("value")],
+                "a fact's `value` needs its `unit`".into(),
+                Some("add `unit = \"%\"` (or the unit the figure is in)".into()),
+            );
+        }
+        if f.rank == Some(0) {
+            ctx.error(
+                Kind::Fact,
+                o,
+                &[K("rank")],
+                "a rank counts from 1 (1 = first)".into(),
+                None,
+            );
+        }
+        if let Some(r) = &f.report {
+            id_or_text(ctx, ids, Kind::Report, r, Kind::Fact, o, "report");
+        }
+        cite(ctx, ids, Kind::Fact, o, &f.sources);
     }
 }
 

@@ -6,6 +6,7 @@
 use std::fmt;
 
 use crate::kb::number::{Currency, Num, Unit};
+use crate::kb::terms::Topic;
 use crate::kb::{DealKind, Kind, Metric, Period};
 
 /// A parsed query. An empty query matches everything.
@@ -53,6 +54,8 @@ pub enum FilterKind {
     /// Records with a date or data point within (or around) this period.
     Period(Period),
     Metric(Metric),
+    /// Facts of a topic.
+    Topic(Topic),
     /// Deal amounts; with a currency, only amounts in it.
     Amount(Cmp, f64, Option<Currency>),
     /// Series values (any point); with a unit, only series in it.
@@ -71,6 +74,7 @@ impl fmt::Display for Filter {
             FilterKind::Source(s) => write!(f, "source:{s}"),
             FilterKind::Period(p) => write!(f, "period:{p}"),
             FilterKind::Metric(m) => write!(f, "metric:{}", m.as_str()),
+            FilterKind::Topic(t) => write!(f, "topic:{}", t.as_str()),
             FilterKind::Amount(c, v, cur) => {
                 write!(f, "amount{}{}", c.as_str(), crate::kb::number::trim_num(*v))?;
                 cur.map_or(Ok(()), |c| write!(f, " {}", c.code()))
@@ -122,7 +126,7 @@ pub const FILTERS: &[(&str, &str)] = &[
     ),
     (
         "vendor",
-        "vendor:aws, vendor:阿里云 (the vendor and its people, deals and series)",
+        "vendor:aws, vendor:阿里云 (the vendor and its people, deals, series, reports and facts)",
     ),
     ("year", "year:2025"),
     ("period", "period:2025-Q2, period:2025-H1, period:2025-09"),
@@ -131,6 +135,10 @@ pub const FILTERS: &[(&str, &str)] = &[
         "source:leiphone (records citing a source, by id or title)",
     ),
     ("metric", "metric:revenue, metric:growth, metric:market-share …"),
+    (
+        "topic",
+        "topic:ranking, topic:rivalry, topic:排名 … (facts of a topic)",
+    ),
     ("amount", "amount>=10亿, amount>1e9, amount>$1B (deal amounts)"),
     ("value", "value>30, value>=50% (any data point of a series)"),
 ];
@@ -328,6 +336,7 @@ fn parse_filter(text: &str) -> Result<Option<FilterKind>, (usize, String)> {
         }
         "period" => FilterKind::Period(value.parse().map_err(|e| at(format!("{e}")))?),
         "metric" => FilterKind::Metric(parse_metric(value).map_err(at)?),
+        "topic" => FilterKind::Topic(parse_topic(value).map_err(at)?),
         "amount" => {
             let (v, cur) = parse_money(value).map_err(at)?;
             FilterKind::Amount(op.unwrap_or(Cmp::Eq), v, cur)
@@ -404,6 +413,17 @@ fn parse_metric(v: &str) -> Result<Metric, String> {
             .map(|h| format!("did you mean `metric:{h}`? "))
             .unwrap_or_default();
         format!("unknown metric `{v}`; {hint}metrics are {}", names.join(", "))
+    })
+}
+
+/// A fact topic by its word or its Chinese word (`topic:ranking`, `topic:排名`).
+fn parse_topic(v: &str) -> Result<Topic, String> {
+    Topic::from_word(v).ok_or_else(|| {
+        let names: Vec<&str> = Topic::ALL.iter().map(|t| t.as_str()).collect();
+        let hint = crate::kb::hint::did_you_mean(&v.to_ascii_lowercase(), &names)
+            .map(|h| format!("did you mean `topic:{h}`? "))
+            .unwrap_or_default();
+        format!("unknown topic `{v}`; {hint}topics are {}", names.join(", "))
     })
 }
 
@@ -569,6 +589,8 @@ mod tests {
             filter("metric:market-share"),
             FilterKind::Metric(Metric::MarketShare)
         );
+        assert_eq!(filter("topic:ranking"), FilterKind::Topic(Topic::Ranking));
+        assert_eq!(filter("topic:竞争"), FilterKind::Topic(Topic::Rivalry));
         assert_eq!(filter("amount>=10亿"), FilterKind::Amount(Cmp::Ge, 1e9, None));
         assert_eq!(filter("amount:>1e9"), FilterKind::Amount(Cmp::Gt, 1e9, None));
         assert_eq!(
@@ -651,6 +673,11 @@ mod tests {
             error("metric:revenu")
                 .message
                 .contains("did you mean `metric:revenue`")
+        );
+        assert!(
+            error("topic:rankng")
+                .message
+                .contains("did you mean `topic:ranking`")
         );
         assert_eq!(error("aws !").column, 4);
         assert_eq!(

@@ -3,8 +3,8 @@
 //! A tab's table, its sort keys, its export headers and the TUI's widths all come from here; adding
 //! a column is one line in one of the lists below.
 
-use super::{Cell, SortKey, detail, employer, main_series, spark, subject, vendor_name};
-use crate::kb::{Deal, Executive, Kb, Record, Series, Source, Vendor, number};
+use super::{Cell, SortKey, detail, employer, main_series, record_name, spark, subject, vendor_name};
+use crate::kb::{Deal, Executive, Fact, Kb, Record, Report, Series, Source, Vendor, number};
 use crate::text::escape_controls as clean;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -279,6 +279,48 @@ impl Tabular for Source {
         }),
         fit("cited", "Cited", Number, [5, 5, 5], |kb, i| {
             Cell::num(detail::citing(kb, &kb.sources[i].id).len())
+        }),
+    ];
+}
+
+impl Tabular for Report {
+    const COLUMNS: &'static [Column] = &[
+        shared("publisher", "Publisher", [6, 14, 16], 1, |kb, i| {
+            Cell::text(vendor_name(kb, &kb.reports[i].publisher))
+        }),
+        shared("title", "Title", [10, 40, 60], 3, |kb, i| {
+            Cell::opt(kb.reports[i].title.as_deref())
+        }),
+        fit("period", "Period", Period, [6, 9, 12], |kb, i| {
+            Cell::period(kb.reports[i].period)
+        }),
+        fit("series", "Series", Number, [6, 6, 6], |kb, i| {
+            Cell::num(kb.relations().report_series.get(i).map_or(0, Vec::len))
+        }),
+    ];
+}
+
+impl Tabular for Fact {
+    const COLUMNS: &'static [Column] = &[
+        fit("topic", "Topic", Text, [5, 13, 13], |kb, i| {
+            Cell::text(kb.facts[i].topic.as_str())
+        }),
+        shared("subject", "Subject", [6, 16, 24], 1, |kb, i| {
+            let names: Vec<&str> = kb.facts[i].subject.iter().map(|id| record_name(kb, id)).collect();
+            Cell::text(&names.join(", "))
+        }),
+        shared("statement", "Statement", [10, 40, 70], 3, |kb, i| {
+            Cell::text(&kb.facts[i].text)
+        }),
+        shared("market", "Market", [6, 12, 16], 1, |kb, i| {
+            Cell::opt(kb.facts[i].market.as_deref())
+        }),
+        fit("period", "Period", Period, [6, 9, 12], |kb, i| {
+            Cell::period(kb.facts[i].period)
+        }),
+        fit("status", "Status", Text, [6, 8, 9], |kb, i| {
+            let s = kb.facts[i].status;
+            Cell::text(if s.is_actual() { "" } else { s.as_str() })
         }),
     ];
 }

@@ -1,10 +1,12 @@
 //! A record's detail: its fields, its relations (each a jump target), its series as sparklines,
 //! and the sources it cites with their quotes. Pure data; the TUI and export lay it out.
 
-use crate::kb::{Deal, Executive, Kb, Kind, Record, Series, Source, Vendor, number, with_record};
+use crate::kb::{
+    Deal, Executive, Fact, Kb, Kind, Record, Report, Series, Source, Vendor, number, with_record,
+};
 use crate::text::escape_controls as clean;
 
-use super::{employer, human_point, spark, subject, vendor_name};
+use super::{employer, fact_value, human_point, record_name, spark, subject, vendor_name};
 
 /// A record to jump to.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -90,6 +92,47 @@ fn link(kind: Kind, id: &str, label: &str, note: String) -> Block {
 
 fn vendor_link(kb: &Kb, id: &str, note: &str) -> Block {
     link(Kind::Vendor, id, vendor_name(kb, id), note.to_string())
+}
+
+/// A link to the record with this id, whatever its kind (a plain line if none has it).
+fn record_link(kb: &Kb, id: &str, note: &str) -> Block {
+    match kb.lookup(id) {
+        Some((kind, _)) => link(
+            kind,
+            id,
+            record_name(kb, id),
+            format!("{} · {note}", kind.label()),
+        ),
+        None => Block::Field {
+            label: clean(note).into_owned(),
+            value: clean(id).into_owned(),
+        },
+    }
+}
+
+/// The "Facts" section of a record's detail: the facts naming it as subject or object.
+fn facts_section(kb: &Kb, b: &mut Vec<Block>, kind: Kind, id: &str) {
+    let Some((_, i)) = kb.lookup(id).filter(|(k, _)| *k == kind) else {
+        return;
+    };
+    let facts = kb.facts_naming(kind, i);
+    if facts.is_empty() {
+        return;
+    }
+    b.push(Block::Heading(format!("Facts ({})", facts.len())));
+    for &fi in facts {
+        let f = &kb.facts[fi];
+        let role = if f.subject.iter().any(|s| s == id) {
+            "subject"
+        } else {
+            "object"
+        };
+        let mut note = vec![f.topic.as_str(), role];
+        if !f.status.is_actual() {
+            note.push(f.status.as_str());
+        }
+        b.push(link(Kind::Fact, &f.id, &f.text, note.join(" · ")));
+    }
 }
 
 /// Records that cite a source, as (kind, id, label).
@@ -218,6 +261,7 @@ impl Detailed for Vendor {
             b.push(Block::Heading(format!("Series ({})", series.len())));
             b.extend(series.into_iter().map(spark_block));
         }
+        facts_section(kb, b, Kind::Vendor, &v.id);
         sources(kb, b, &v.sources, v.quote.as_deref());
         Some(title)
     }
@@ -287,6 +331,7 @@ impl Detailed for Executive {
                 b.push(vendor_link(kb, v, "in career"));
             }
         }
+        facts_section(kb, b, Kind::Executive, &e.id);
         sources(kb, b, &e.sources, e.quote.as_deref());
         Some(title)
     }
@@ -320,6 +365,7 @@ impl Detailed for Deal {
         if let Some(v) = &d.from_vendor {
             b.push(vendor_link(kb, v, "migrated away from"));
         }
+        facts_section(kb, b, Kind::Deal, &d.id);
         sources(kb, b, &d.sources, d.quote.as_deref());
         Some(title)
     }
@@ -373,6 +419,7 @@ impl Detailed for Series {
                 });
             }
         }
+        facts_section(kb, b, Kind::Series, &s.id);
         sources(kb, b, &s.sources, None);
         Some(title)
     }
@@ -393,6 +440,80 @@ impl Detailed for Source {
         for (kind, id, label) in cited {
             b.push(link(kind, id, label, kind.table().to_string()));
         }
+        Some(title)
+    }
+}
+
+impl Detailed for Report {
+    fn detail(&self, kb: &Kb, b: &mut Vec<Block>) -> Option<String> {
+        let r = self;
+        let title = r.name().to_string();
+        match kb.vendor(&r.publisher) {
+            Some(_) => b.push(vendor_link(kb, &r.publisher, "publisher")),
+            None => field(b, "Publisher", Some(&r.publisher)),
+        }
+        field(b, "Period", r.period.map(|p| p.to_string()).as_deref());
+        field(b, "Published", r.date.map(|p| p.to_string()).as_deref());
+        text(b, r.summary.as_deref());
+        let ri = kb.lookup(&r.id).filter(|(k, _)| *k == Kind::Report)?.1;
+        let series = &kb.relations().report_series[ri];
+        if !series.is_empty() {
+            b.push(Block::Heading(format!("Figures ({})", series.len())));
+            b.extend(series.iter().map(|&i| spark_block(&kb.series[i])));
+        }
+        let facts: Vec<&Fact> = kb
+            .facts
+            .iter()
+            .filter(|f| f.report.as_deref() == Some(r.id.as_str()))
+            .collect();
+        if !facts.is_empty() {
+            b.push(Block::Heading(format!("Facts from it ({})", facts.len())));
+            for f in facts {
+                b.push(link(Kind::Fact, &f.id, &f.text, f.topic.as_str().to_string()));
+            }
+        }
+        facts_section(kb, b, Kind::Report, &r.id);
+        sources(kb, b, &r.sources, r.quote.as_deref());
+        Some(title)
+    }
+}
+
+impl Detailed for Fact {
+    fn detail(&self, kb: &Kb, b: &mut Vec<Block>) -> Option<String> {
+        let f = self;
+        let title = f.text.clone();
+        field(b, "Topic", Some(f.topic.as_str()));
+        b.push(Block::Heading(format!("Subject ({})", f.subject.len())));
+        for id in &f.subject {
+            b.push(record_link(kb, id, "subject"));
+        }
+        if !f.object.is_empty() {
+            b.push(Block::Heading(format!("Object ({})", f.object.len())));
+            for id in &f.object {
+                b.push(record_link(kb, id, "object"));
+            }
+        }
+        text(b, Some(&f.text));
+        field(b, "Market", f.market.as_deref());
+        field(b, "Basis", f.basis.as_deref());
+        if let Some(r) = &f.report {
+            match kb.get::<Report>(r) {
+                Some(rep) => b.push(link(Kind::Report, r, rep.name(), "report".into())),
+                None => field(b, "Report", Some(r)),
+            }
+        }
+        field(b, "Rank", f.rank.map(|r| format!("#{r}")).as_deref());
+        field(b, "Value", fact_value(f).as_deref());
+        field(b, "Period", f.period.map(|p| p.to_string()).as_deref());
+        if let Some(why) = &f.inferred {
+            b.push(Block::Text(clean(&format!("inferred: {why}")).into_owned()));
+        }
+        if !f.status.is_actual() {
+            field(b, "Status", Some(f.status.as_str()));
+        }
+        text(b, f.note.as_deref());
+        facts_section(kb, b, Kind::Fact, &f.id);
+        sources(kb, b, &f.sources, f.quote.as_deref());
         Some(title)
     }
 }

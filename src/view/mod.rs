@@ -370,6 +370,26 @@ pub(crate) fn vendor_name<'k>(kb: &'k Kb, id: &'k str) -> &'k str {
     kb.vendor(id).map_or(id, |v| v.name.as_str())
 }
 
+/// The name of the record with this id, whatever its kind; the id itself if none has it.
+pub(crate) fn record_name<'k>(kb: &'k Kb, id: &'k str) -> &'k str {
+    kb.lookup(id)
+        .and_then(|(kind, i)| kb.name_at(kind, i))
+        .unwrap_or(id)
+}
+
+/// A fact's figure as shown: qualifier, value (a range as a range) and unit: `>70%`.
+pub(crate) fn fact_value(f: &crate::kb::Fact) -> Option<String> {
+    let v = f.value.as_ref()?;
+    Some(match &f.unit {
+        Some(unit) => format!(
+            "{}{}",
+            f.qualifier.prefix(),
+            v.show(|x| number::human_value(x, unit))
+        ),
+        None => format!("{}{v}", f.qualifier.prefix()),
+    })
+}
+
 /// Where an executive works now: the vendor's name, else the organisation.
 pub(crate) fn employer(kb: &Kb, e: &crate::kb::Executive) -> String {
     match (&e.vendor, &e.org) {

@@ -1,5 +1,5 @@
 //! Query filters resolved against one KB (`kind:`, `vendor:`, `source:`, `period:`, `metric:`,
-//! amounts and values) and applied to docs.
+//! `topic:`, amounts and values) and applied to docs.
 
 use super::*;
 use crate::kb::Record;
@@ -14,6 +14,7 @@ pub(super) enum Check {
     Docs(Vec<bool>),
     Period(Period),
     Metric(crate::kb::Metric),
+    Topic(crate::kb::terms::Topic),
     Amount(Cmp, f64, Option<crate::kb::Currency>),
     Value(Cmp, f64, Option<Unit>),
 }
@@ -76,6 +77,10 @@ pub(super) fn vendor_docs(ix: &Index, v: &str) -> Result<Vec<bool>, String> {
             .iter()
             .for_each(|&i| allow(Kind::Executive, i));
         rel.vendor_series[vi].iter().for_each(|&i| allow(Kind::Series, i));
+        kb.reports_by(vi).iter().for_each(|&i| allow(Kind::Report, i));
+        kb.facts_naming(Kind::Vendor, vi)
+            .iter()
+            .for_each(|&i| allow(Kind::Fact, i));
     }
     Ok(allowed)
 }
@@ -127,6 +132,7 @@ impl Check {
             Check::Docs(allowed) => allowed[id as usize],
             Check::Period(p) => with_record!(doc.kind(), R => <R as Record>::all(kb)[i].in_period(*p)),
             Check::Metric(m) => doc.kind() == Kind::Series && kb.series[i].metric == *m,
+            Check::Topic(t) => doc.kind() == Kind::Fact && kb.facts[i].topic == *t,
             Check::Amount(c, v, cur) => {
                 doc.kind() == Kind::Deal
                     && kb.deals[i]

@@ -102,6 +102,7 @@ pub fn compile(ix: &Index, query: &Query) -> Result<Compiled, QueryError> {
             FilterKind::Source(s) => Check::Docs(source_docs(ix, s).map_err(err)?),
             FilterKind::Period(p) => Check::Period(*p),
             FilterKind::Metric(m) => Check::Metric(*m),
+            FilterKind::Topic(t) => Check::Topic(*t),
             FilterKind::Amount(c, v, cur) => Check::Amount(*c, *v, *cur),
             FilterKind::Value(c, v, u) => Check::Value(*c, *v, u.clone()),
         };

@@ -3,7 +3,7 @@
 //! from the text (`Index::set_wide`).
 
 use super::*;
-use crate::kb::{Deal, Executive, Period, Record, Series, Source, Vendor, with_record};
+use crate::kb::{Deal, Executive, Fact, Period, Record, Report, Series, Source, Vendor, with_record};
 
 /// Records indexed per unit of work when building in parallel.
 pub(super) const BUILD_CHUNK: usize = 4096;
@@ -540,5 +540,87 @@ impl Indexed for Source {
     #[inline]
     fn in_period(&self, p: Period) -> bool {
         overlaps(self.date, p)
+    }
+}
+
+/// Append the names of the records `ids` name, whatever their kind (a vendor as in
+/// [`vendor_names`], another record by its name and id); an id naming nothing as it is.
+fn record_names<'a>(kb: &Kb, out: &mut String, ids: impl Iterator<Item = &'a String>) {
+    for (n, id) in ids.enumerate() {
+        if n > 0 {
+            out.push_str(", ");
+        }
+        match kb.lookup(id) {
+            Some((Kind::Vendor, _)) => vendor_names(kb, out, std::iter::once(id)),
+            Some((kind, i)) => {
+                out.push_str(kb.name_at(kind, i).unwrap_or_default());
+                out.push_str(" / ");
+                out.push_str(id);
+            }
+            None => out.push_str(id),
+        }
+    }
+}
+
+impl Indexed for Report {
+    #[inline]
+    fn index(&self, b: &mut Builder, kb: &Kb) {
+        use std::fmt::Write;
+        let r = self;
+        if let Some(t) = &r.title {
+            b.name(Tier::Name, FieldName::Title, t);
+        }
+        b.other(FieldName::Id, &r.id);
+        b.composed(FieldName::Publisher, |o| {
+            vendor_names(kb, o, std::iter::once(&r.publisher))
+        });
+        b.composed(FieldName::Date, |o| {
+            for p in r.period.iter().chain(r.date.iter()) {
+                if !o.is_empty() {
+                    o.push(' ');
+                }
+                let _ = write!(o, "{p}");
+            }
+        });
+        b.opt(FieldName::Summary, r.summary.as_deref());
+        b.opt(FieldName::Quote, r.quote.as_deref());
+    }
+
+    #[inline]
+    fn in_period(&self, p: Period) -> bool {
+        self.period
+            .iter()
+            .chain(self.date.iter())
+            .any(|&d| overlaps(d, p))
+    }
+}
+
+impl Indexed for Fact {
+    #[inline]
+    fn index(&self, b: &mut Builder, kb: &Kb) {
+        use std::fmt::Write;
+        let f = self;
+        b.name(Tier::Name, FieldName::Title, &f.text);
+        b.other(FieldName::Id, &f.id);
+        b.composed(FieldName::Subject, |o| {
+            record_names(kb, o, f.subject.iter().chain(&f.object))
+        });
+        b.opt(FieldName::Market, f.market.as_deref());
+        b.composed(FieldName::Topic, |o| {
+            let _ = write!(o, "{} {}", f.topic.as_str(), f.topic.zh());
+        });
+        b.opt(FieldName::Report, f.report.as_deref());
+        if let Some(p) = f.period {
+            b.composed(FieldName::Date, |o| {
+                let _ = write!(o, "{p}");
+            });
+        }
+        b.opt(FieldName::Summary, f.note.as_deref());
+        b.opt(FieldName::Quote, f.quote.as_deref());
+    }
+
+    #[inline]
+    fn in_period(&self, p: Period) -> bool {
+        self.period.is_some_and(|d| overlaps(d, p))
     }
 }

@@ -59,10 +59,14 @@ pub enum FieldName {
     Periods,
     Summary,
     Quote,
+    /// A fact's subjects and objects, by name.
+    Subject,
+    /// A fact's topic.
+    Topic,
 }
 
 impl FieldName {
-    const ALL: [FieldName; 25] = [
+    const ALL: [FieldName; 27] = [
         FieldName::Name,
         FieldName::NameEn,
         FieldName::Title,
@@ -88,6 +92,8 @@ impl FieldName {
         FieldName::Periods,
         FieldName::Summary,
         FieldName::Quote,
+        FieldName::Subject,
+        FieldName::Topic,
     ];
 
     pub fn label(self) -> &'static str {
@@ -117,6 +123,8 @@ impl FieldName {
             FieldName::Periods => "periods",
             FieldName::Summary => "summary",
             FieldName::Quote => "quote",
+            FieldName::Subject => "subject",
+            FieldName::Topic => "topic",
         }
     }
 }

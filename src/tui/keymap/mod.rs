@@ -262,6 +262,8 @@ pub const KEYMAP: &[Binding] = &[
     b!([ch('3')], [], Action::GoTab(2), Any, "Deals tab", ""),
     b!([ch('4')], [], Action::GoTab(3), Any, "Trends tab", ""),
     b!([ch('5')], [], Action::GoTab(4), Any, "Sources tab", ""),
+    b!([ch('6')], [], Action::GoTab(5), Any, "Facts tab", ""),
+    b!([ch('7')], [], Action::GoTab(6), Any, "Reports tab", ""),
     b!(
         [ch('s')],
         [],
@@ -493,7 +495,7 @@ pub const KEYMAP: &[Binding] = &[
     b!([ctrl('z')], [], Action::Suspend, Loading, "", ""),
 ];
 
-/// The footer's entry for the tab number keys, which the table lists one by one (`1-5 tabs`):
+/// The footer's entry for the tab number keys, which the table lists one by one (`1-7 tabs`):
 /// its wording and importance; its label is the first and last `GoTab` key.
 const TABS_FOOTER: (&str, u8) = ("tabs", 5);
 

@@ -178,6 +178,8 @@ fn labels_are_derived_from_the_keys_and_read_as_before() {
         "3",
         "4",
         "5",
+        "6",
+        "7",
         "s",
         "S",
         "/",
@@ -215,7 +217,7 @@ fn labels_are_derived_from_the_keys_and_read_as_before() {
         let keys: Vec<String> = b.keys[..b.shown].iter().map(|k| k.to_string()).collect();
         assert_eq!(b.label(), keys.join("/"));
     }
-    assert!(strs(&footer(Context::Table)).contains(&("1-5", "tabs")));
+    assert!(strs(&footer(Context::Table)).contains(&("1-7", "tabs")));
     assert_eq!(
         strs(&footer(Context::Export)),
         [("Enter", "write"), ("Esc", "cancel")]

@@ -127,7 +127,8 @@ pub const BRAND: &str = " marketlens ";
 
 /// Tab titles with their columns on the tab bar: `(tab, title, x, width)`, for a terminal `width`
 /// wide, `current` the tab shown and `total(t)` tab `t`'s record count. Narrow terminals drop the
-/// name of the app, then the counts, then shorten the titles, so all five tabs stay visible.
+/// name of the app, then the counts, then the column between titles (each title keeps its own
+/// spaces), then shorten the titles, so every tab stays visible.
 pub fn tab_titles(
     width: u16,
     current: Tab,
@@ -136,20 +137,22 @@ pub fn tab_titles(
     let width = width as usize;
     let title = |t: Tab, level: u8| match level {
         0 | 1 => format!(" {} {} ({}) ", t.index() + 1, t.title(), total(t)),
-        2 => format!(" {} {} ", t.index() + 1, t.title()),
-        3 => format!(" {} {} ", t.index() + 1, text::fit(t.title(), 4)),
+        2 | 3 => format!(" {} {} ", t.index() + 1, t.title()),
+        4 => format!(" {} {} ", t.index() + 1, text::fit(t.title(), 4)),
         _ if t == current => format!(" {} {} ", t.index() + 1, t.title()),
         _ => format!(" {} ", t.index() + 1),
     };
+    // Columns between two titles.
+    let gap = |level: u8| usize::from(level != 3);
     let mut level = 0;
     loop {
         let brand = level == 0;
         let total: usize = Tab::ALL
             .iter()
-            .map(|t| text::width(&title(*t, level)) + 1)
+            .map(|t| text::width(&title(*t, level)) + gap(level))
             .sum::<usize>()
             + if brand { text::width(BRAND) + 1 } else { 0 };
-        if total <= width || level == 4 {
+        if total <= width || level == 5 {
             let mut x = if brand { text::width(BRAND) as u16 + 1 } else { 0 };
             let tabs = Tab::ALL
                 .iter()
@@ -157,7 +160,7 @@ pub fn tab_titles(
                     let s = title(*t, level);
                     let w = text::width(&s) as u16;
                     let out = (*t, s, x, w);
-                    x += w + 1;
+                    x += w + gap(level) as u16;
                     out
                 })
                 .collect();
@@ -223,6 +226,39 @@ pub fn banner_text(p: &crate::tui::reload::Problem, width: usize) -> Vec<(String
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_tab_stays_on_the_tab_bar_with_its_title_where_it_fits() {
+        let total = |_: Tab| 16;
+        for width in [40u16, 60, 80, 100, 120, 200] {
+            let (brand, tabs) = tab_titles(width, Tab::Vendors, total);
+            assert_eq!(tabs.len(), Tab::ALL.len(), "{width}");
+            let end = tabs.last().map(|(_, _, x, w)| x + w).unwrap();
+            assert!(end <= width, "{width}: the bar ends at {end}");
+            for (t, title, x, w) in &tabs {
+                assert!(title.contains(&(t.index() + 1).to_string()), "{width}: {title}");
+                assert_eq!(tab_at(width, Tab::Vendors, total, *x), Some(*t));
+                assert_eq!(tab_at(width, Tab::Vendors, total, x + w - 1), Some(*t));
+            }
+            for pair in tabs.windows(2) {
+                assert!(pair[0].2 + pair[0].3 <= pair[1].2, "{width}: titles overlap");
+            }
+            // 80 columns keep every full title (without the column between them); 120 the counts.
+            if width >= 80 {
+                assert!(
+                    tabs.iter().all(|(t, s, ..)| s.contains(t.title())),
+                    "{width}: {tabs:?}"
+                );
+            }
+            if width >= 120 {
+                assert!(
+                    tabs.iter().all(|(_, s, ..)| s.contains("(16)")),
+                    "{width}: {tabs:?}"
+                );
+            }
+            assert_eq!(brand, width >= 200, "{width}");
+        }
+    }
 
     #[test]
     fn areas_tile_the_screen_without_overlap() {

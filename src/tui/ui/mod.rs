@@ -114,12 +114,17 @@ pub fn render(app: &App, f: &mut Frame) {
     if brand {
         spans.extend([Span::styled(layout::BRAND, theme.heading), Span::raw(" ")]);
     }
-    for (t, title, _, _) in titles {
+    // Each title at the column `tab_titles` gives it (which the mouse finds it by).
+    let mut at = spans.iter().map(|s| text::width(&s.content)).sum::<usize>();
+    for (t, title, x, w) in titles {
+        if usize::from(x) > at {
+            spans.push(Span::raw(" ".repeat(usize::from(x) - at)));
+        }
         spans.push(Span::styled(
             title,
             if t == app.tab { theme.tab_active } else { theme.dim },
         ));
-        spans.push(Span::raw(" "));
+        at = usize::from(x) + usize::from(w);
     }
     f.render_widget(Paragraph::new(Line::from(spans)), a.tabs);
     if let (Some(area), Some(p)) = (a.banner, &app.reload.problem) {
