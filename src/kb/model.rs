@@ -56,6 +56,9 @@ pub struct Source {
     pub authors: Vec<String>,
     /// Publication date.
     pub date: Period,
+    /// Why the date was inferred, when the source itself does not give one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inferred: Option<String>,
     /// File name of the archived copy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seed: Option<String>,
@@ -443,6 +446,9 @@ pub struct Report {
     /// When it was published, if stated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<Period>,
+    /// Why the period or date was inferred, when the source does not state it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inferred: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
     pub sources: Vec<String>,

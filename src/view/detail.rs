@@ -432,6 +432,7 @@ impl Detailed for Source {
         field(b, "Publisher", Some(&s.publisher));
         field(b, "Authors", Some(&s.authors.join(", ")));
         field(b, "Date", Some(&s.date.to_string()));
+        field(b, "Inferred", s.inferred.as_deref());
         field(b, "Seed file", s.seed.as_deref());
         field(b, "URL", s.url.as_deref());
         text(b, s.summary.as_deref());
@@ -454,6 +455,7 @@ impl Detailed for Report {
         }
         field(b, "Period", r.period.map(|p| p.to_string()).as_deref());
         field(b, "Published", r.date.map(|p| p.to_string()).as_deref());
+        field(b, "Inferred", r.inferred.as_deref());
         text(b, r.summary.as_deref());
         let ri = kb.lookup(&r.id).filter(|(k, _)| *k == Kind::Report)?.1;
         let series = &kb.relations().report_series[ri];
