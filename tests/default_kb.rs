@@ -49,7 +49,10 @@ fn seeds() -> Option<std::path::PathBuf> {
     if seeds.is_dir() {
         Some(seeds)
     } else {
-        eprintln!("seed articles not found at {}: quote check not run", seeds.display());
+        eprintln!(
+            "seed articles not found at {}: quote check not run",
+            seeds.display()
+        );
         None
     }
 }
@@ -108,7 +111,11 @@ fn quotes_not_in_their_sources(kb: &kb::Kb, seeds: &std::path::Path) -> Vec<Stri
 fn quotes_are_verbatim_in_their_sources() {
     let Some(seeds) = seeds() else { return };
     let missing = quotes_not_in_their_sources(&kb::load_builtin().kb, &seeds);
-    assert!(missing.is_empty(), "quotes not found verbatim:\n{}", missing.join("\n"));
+    assert!(
+        missing.is_empty(),
+        "quotes not found verbatim:\n{}",
+        missing.join("\n")
+    );
 }
 
 /// The default KB re-extracted in format 2 (issue 18), staged in `assets/kb-v2/` until it
@@ -119,14 +126,29 @@ fn staged_v2_kb_checks_clean_and_quotes_are_verbatim() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/kb-v2");
     let l = kb::load_path(&dir);
     assert!(l.diagnostics.is_empty(), "{}", l.render_diagnostics());
-    assert!(l.kb.formats.iter().all(|&f| f == 2), "every staged file says format = 2");
+    assert!(
+        l.kb.formats.iter().all(|&f| f == 2),
+        "every staged file says format = 2"
+    );
     let k = &l.kb;
     assert_eq!(
-        (k.sources.len(), k.vendors.len(), k.executives.len(), k.deals.len(), k.series.len(), k.reports.len(), k.facts.len()),
+        (
+            k.sources.len(),
+            k.vendors.len(),
+            k.executives.len(),
+            k.deals.len(),
+            k.series.len(),
+            k.reports.len(),
+            k.facts.len()
+        ),
         (5, 55, 19, 84, 86, 15, 236)
     );
     if let Some(seeds) = seeds() {
         let missing = quotes_not_in_their_sources(k, &seeds);
-        assert!(missing.is_empty(), "quotes not found verbatim:\n{}", missing.join("\n"));
+        assert!(
+            missing.is_empty(),
+            "quotes not found verbatim:\n{}",
+            missing.join("\n")
+        );
     }
 }

@@ -4,7 +4,7 @@
 //! a column is one line in one of the lists below.
 
 use super::{Cell, SortKey, detail, employer, main_series, record_name, spark, subject, vendor_name};
-use crate::kb::{Deal, Executive, Fact, Kb, Record, Report, Series, Source, Vendor, number};
+use crate::kb::{Deal, Executive, Fact, Kb, Record, Report, Series, Source, Vendor};
 use crate::text::escape_controls as clean;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -197,8 +197,8 @@ impl Tabular for Executive {
 
 impl Tabular for Deal {
     const COLUMNS: &'static [Column] = &[
-        fit("date", "Date", Period, [7, 10, 10], |kb, i| {
-            Cell::period(kb.deals[i].date)
+        fit("date", "Date", Period, [7, 10, 11], |kb, i| {
+            Cell::period_inferred(kb.deals[i].date, kb.deals[i].inferred.is_some())
         }),
         shared("vendor", "Vendor", [6, 16, 16], 1, |kb, i| {
             let vendors: Vec<&str> = kb.deals[i].vendors.iter().map(|v| vendor_name(kb, v)).collect();
@@ -207,8 +207,9 @@ impl Tabular for Deal {
         shared("counterparty", "Counterparty", [8, 20, 24], 1, |kb, i| {
             Cell::opt(kb.deals[i].counterparty.as_deref())
         }),
-        fit("kind", "Kind", Text, [6, 12, 20], |kb, i| {
-            Cell::text(kb.deals[i].kind.as_str())
+        fit("kind", "Kind", Text, [6, 12, 24], |kb, i| {
+            let d = &kb.deals[i];
+            Cell::text(&super::with_status(d.kind.as_str().to_string(), d.status))
         }),
         fit("amount", "Amount", Amount, [7, 10, 16], |kb, i| {
             match &kb.deals[i].amount {
@@ -242,19 +243,19 @@ impl Tabular for Series {
             match s.points.iter().max_by_key(|p| p.period) {
                 Some(p) => Cell {
                     // The unit of a price ends in free KB text (`CNY/card-hour`).
-                    text: clean(&format!(
-                        "{}{}",
-                        p.qualifier.prefix(),
-                        p.value.show(|x| number::human_value(x, &s.unit))
-                    ))
-                    .into_owned(),
+                    text: clean(&super::human_point(&s.unit, p)).into_owned(),
                     key: SortKey::Num(p.value.mid()),
                 },
                 None => Cell::empty(),
             }
         }),
-        fit("period", "Period", Period, [6, 9, 12], |kb, i| {
-            Cell::period(kb.series[i].points.iter().map(|p| p.period).max())
+        fit("period", "Period", Period, [6, 9, 17], |kb, i| {
+            // The latest point's period, as `Latest` shows its value.
+            let latest = kb.series[i].points.iter().max_by_key(|p| p.period);
+            Cell::period_inferred(
+                latest.map(|p| p.period),
+                latest.is_some_and(|p| p.inferred.is_some()),
+            )
         }),
         fit("pts", "Pts", Number, [3, 3, 3], |kb, i| {
             Cell::num(kb.series[i].points.len())

@@ -214,6 +214,12 @@ pub trait Detailed: Record {
     fn detail(&self, kb: &Kb, b: &mut Vec<Block>) -> Option<String>;
 }
 
+/// `FY2025`'s months for a fiscal year that ends in month `end`: `2024-07 – 2025-06`.
+fn fiscal_span(end: u8) -> String {
+    let ((a, b), (c, d)) = crate::kb::Period::FiscalYear(2025).span(Some(end));
+    format!("{a}-{b:02} – {c}-{d:02}")
+}
+
 impl Detailed for Vendor {
     fn detail(&self, kb: &Kb, b: &mut Vec<Block>) -> Option<String> {
         let v = self;
@@ -222,7 +228,22 @@ impl Detailed for Vendor {
             None => v.name.clone(),
         };
         field(b, "Aliases", Some(&v.aliases.join(", ")));
-        field(b, "Parent", v.parent.as_deref());
+        if !v.role.is_cloud() {
+            field(b, "Role", Some(v.role.as_str()));
+        }
+        // A parent written as an id shows as the parent's name.
+        let parent = v
+            .parent
+            .as_deref()
+            .map(|p| kb.vendor(p).map_or(p, |pv| pv.name.as_str()));
+        field(b, "Parent", parent);
+        if let Some(m) = v.fiscal_year_end {
+            field(
+                b,
+                "Fiscal year",
+                Some(&format!("ends in month {m}: FY2025 is {}", fiscal_span(m))),
+            );
+        }
         field(b, "Region", v.region.as_deref());
         field(b, "Segments", Some(&v.segments.join(", ")));
         text(b, v.summary.as_deref());
@@ -300,14 +321,20 @@ impl Detailed for Executive {
                     m.to.as_deref()
                         .map(|v| vendor_name(kb, v))
                         .or(m.to_org.as_deref());
-                let when = m.date.map_or("undated".to_string(), |d| d.to_string());
+                let mut when = m.date.map_or("undated".to_string(), |d| d.to_string());
+                if m.date.is_some() && m.inferred.is_some() {
+                    when.push('*');
+                }
                 let path = match (from, to) {
                     (Some(f), Some(t)) => format!("{f} → {t}"),
                     (Some(f), None) => format!("left {f}"),
                     (None, Some(t)) => format!("→ {t}"),
                     (None, None) => String::new(),
                 };
-                let mut line = format!("{when}  {path}  {}", m.role);
+                let mut line = crate::view::with_status(format!("{when}  {path}  {}", m.role), m.status);
+                if let Some(why) = &m.inferred {
+                    line.push_str(&format!(" (date inferred: {why})"));
+                }
                 if let Some(n) = &m.note {
                     line.push_str(&format!(" ({n})"));
                 }
@@ -342,7 +369,17 @@ impl Detailed for Deal {
         let d = self;
         let title = d.title.clone();
         field(b, "Kind", Some(d.kind.as_str()));
+        if !d.status.is_actual() {
+            field(b, "Status", Some(d.status.as_str()));
+        }
         field(b, "Date", d.date.map(|p| p.to_string()).as_deref());
+        field(b, "Inferred", d.inferred.as_deref());
+        if let Some(c) = &d.change {
+            field(b, "Change", Some(&c.show(|x| format!("{x:+}%"))));
+        } else if let Some(dir) = d.direction {
+            field(b, "Change", Some(&format!("{} {}", dir.cue(), dir.as_str())));
+        }
+        field(b, "Product", d.product.as_deref());
         if let Some(a) = &d.amount {
             let exact = format!(
                 "{} ({} {} {})",
@@ -376,12 +413,22 @@ impl Detailed for Series {
         let s = self;
         let title = s.name.clone();
         match &s.vendor {
-            Some(v) => b.push(vendor_link(kb, v, "vendor")),
+            Some(v) => {
+                b.push(vendor_link(kb, v, "vendor"));
+                field(b, "Market", s.market.as_deref());
+            }
             None => field(b, "Market", Some(&subject(kb, s))),
         }
+        field(b, "Segment", s.segment.as_deref());
         field(b, "Metric", Some(s.metric.as_str()));
+        field(b, "Basis", s.basis.as_deref());
         field(b, "Unit", Some(&s.unit.to_string()));
-        field(b, "Report", s.report.as_deref());
+        let report = s.report.as_deref().map(|r| {
+            kb.get::<crate::kb::Report>(r)
+                .and_then(|rep| rep.title.as_deref())
+                .unwrap_or(r)
+        });
+        field(b, "Report", report);
         text(b, s.summary.as_deref());
         let mut sp = spark_block(s);
         if let Block::Spark { target, .. } = &mut sp {
@@ -400,14 +447,20 @@ impl Detailed for Series {
                     .unwrap_or("");
                 let value = human_point(&s.unit, p);
                 let mut origin = src.to_string();
+                if let Some(r) = &p.report {
+                    origin.push_str(&format!(" · report {r}"));
+                }
+                if let Some(why) = &p.inferred {
+                    origin.push_str(&format!(" · period inferred: {why}"));
+                }
                 if let Some(n) = &p.note {
                     origin.push_str(&format!(" · {n}"));
                 }
-                [
-                    p.period.to_string(),
-                    clean(&value).into_owned(),
-                    clean(&origin).into_owned(),
-                ]
+                let mut period = p.period.to_string();
+                if p.inferred.is_some() {
+                    period.push('*');
+                }
+                [period, clean(&value).into_owned(), clean(&origin).into_owned()]
             })
             .collect();
         b.push(Block::Points(rows));

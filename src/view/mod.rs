@@ -153,6 +153,15 @@ impl Cell {
         }
     }
 
+    /// A period, with `*` after it when it was inferred (not stated by the source).
+    fn period_inferred(p: Option<Period>, inferred: bool) -> Cell {
+        let mut c = Cell::period(p);
+        if inferred && p.is_some() {
+            c.text.push('*');
+        }
+        c
+    }
+
     fn period(p: Option<Period>) -> Cell {
         match p {
             Some(p) => Cell {
@@ -426,13 +435,25 @@ pub fn main_series<'k>(kb: &'k Kb, vendor: &str) -> Option<&'k Series> {
         .min_by_key(|s| (std::cmp::Reverse(s.points.len()), rank(s)))
 }
 
-/// A value in a series' unit for display.
+/// A value in a series' unit for display, with its status cue when it is not a plain fact
+/// (`100–180亿元 target`, `~20–30亿元 est`).
 pub fn human_point(unit: &Unit, p: &crate::kb::Point) -> String {
-    format!(
+    let value = format!(
         "{}{}",
         p.qualifier.prefix(),
         p.value.show(|x| number::human_value(x, unit))
-    )
+    );
+    with_status(value, p.status)
+}
+
+/// `text` followed by the status's cue, if it has one.
+pub fn with_status(mut text: String, status: crate::kb::terms::Status) -> String {
+    let cue = status.cue();
+    if !cue.is_empty() {
+        text.push(' ');
+        text.push_str(cue);
+    }
+    text
 }
 
 #[cfg(test)]
