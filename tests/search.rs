@@ -422,3 +422,63 @@ fn scattered_letters_do_not_match() {
     assert_eq!(ids(&ix, "hsyq").first().map(String::as_str), Some("volcengine"));
     assert!(ids(&ix, "alcld").contains(&"aliyun".to_string()));
 }
+
+/// `status:` and `role:` select by the format-2 fields, in English or Chinese, and match exactly
+/// the records whose data say so (checked against the staged format-2 KB's own fields).
+#[test]
+fn status_and_role_filters_select_what_the_data_say() {
+    let l = marketlens::kb::load_path(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/kb-v2"));
+    assert!(l.is_ok(), "{}", l.render_diagnostics());
+    let kb = l.kb.clone();
+    let ix = Index::build(Arc::new(l.kb));
+    let all = |q: &str| -> Vec<String> {
+        let r = search::search(&ix, q, Scope::All, Rank::All).unwrap_or_else(|e| panic!("{q}: {e}"));
+        let mut v: Vec<String> = r.hits.iter().map(|h| describe(&ix, h).id).collect();
+        v.sort();
+        v
+    };
+    let mut want: Vec<String> = kb
+        .vendors
+        .iter()
+        .filter(|v| v.role.as_str() == "analyst")
+        .map(|v| v.id.clone())
+        .collect();
+    want.sort();
+    assert!(!want.is_empty());
+    assert_eq!(all("role:analyst"), want);
+    assert_eq!(all("role:研究机构"), want);
+    let mut targets: Vec<String> = kb
+        .deals
+        .iter()
+        .filter(|d| d.status.as_str() == "target")
+        .map(|d| d.id.clone())
+        .chain(
+            kb.facts
+                .iter()
+                .filter(|f| f.status.as_str() == "target")
+                .map(|f| f.id.clone()),
+        )
+        .chain(
+            kb.series
+                .iter()
+                .filter(|s| s.points.iter().any(|p| p.status.as_str() == "target"))
+                .map(|s| s.id.clone()),
+        )
+        .chain(
+            kb.executives
+                .iter()
+                .filter(|e| e.career.iter().any(|m| m.status.as_str() == "target"))
+                .map(|e| e.id.clone()),
+        )
+        .collect();
+    targets.sort();
+    assert!(targets.len() > 10, "{targets:?}");
+    assert_eq!(all("status:target"), targets);
+    assert_eq!(all("status:目标"), targets);
+    assert!(
+        search::search(&ix, "status:rumor", Scope::All, Rank::All)
+            .unwrap_err()
+            .to_string()
+            .contains("did you mean `status:rumour`?")
+    );
+}

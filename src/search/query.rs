@@ -6,7 +6,7 @@
 use std::fmt;
 
 use crate::kb::number::{Currency, Num, Unit};
-use crate::kb::terms::Topic;
+use crate::kb::terms::{Role, Status, Topic};
 use crate::kb::{DealKind, Kind, Metric, Period};
 
 /// A parsed query. An empty query matches everything.
@@ -56,6 +56,11 @@ pub enum FilterKind {
     Metric(Metric),
     /// Facts of a topic.
     Topic(Topic),
+    /// Records with a figure, deal, move or fact of this status (`status:actual`: one that is
+    /// stated as fact).
+    Status(Status),
+    /// Organisations of this role.
+    Role(Role),
     /// Deal amounts; with a currency, only amounts in it.
     Amount(Cmp, f64, Option<Currency>),
     /// Series values (any point); with a unit, only series in it.
@@ -75,6 +80,8 @@ impl fmt::Display for Filter {
             FilterKind::Period(p) => write!(f, "period:{p}"),
             FilterKind::Metric(m) => write!(f, "metric:{}", m.as_str()),
             FilterKind::Topic(t) => write!(f, "topic:{}", t.as_str()),
+            FilterKind::Status(st) => write!(f, "status:{}", st.as_str()),
+            FilterKind::Role(r) => write!(f, "role:{}", r.as_str()),
             FilterKind::Amount(c, v, cur) => {
                 write!(f, "amount{}{}", c.as_str(), crate::kb::number::trim_num(*v))?;
                 cur.map_or(Ok(()), |c| write!(f, " {}", c.code()))
@@ -139,6 +146,11 @@ pub const FILTERS: &[(&str, &str)] = &[
         "topic",
         "topic:ranking, topic:rivalry, topic:排名 … (facts of a topic)",
     ),
+    (
+        "status",
+        "status:target, status:estimate, status:rumour … (figures, deals, moves, facts)",
+    ),
+    ("role", "role:group, role:analyst, role:cloud … (organisations)"),
     ("amount", "amount>=10亿, amount>1e9, amount>$1B (deal amounts)"),
     ("value", "value>30, value>=50% (any data point of a series)"),
 ];
@@ -337,6 +349,12 @@ fn parse_filter(text: &str) -> Result<Option<FilterKind>, (usize, String)> {
         "period" => FilterKind::Period(value.parse().map_err(|e| at(format!("{e}")))?),
         "metric" => FilterKind::Metric(parse_metric(value).map_err(at)?),
         "topic" => FilterKind::Topic(parse_topic(value).map_err(at)?),
+        "status" => FilterKind::Status(
+            parse_word("status", value, Status::ALL, Status::as_str, Status::from_word).map_err(at)?,
+        ),
+        "role" => {
+            FilterKind::Role(parse_word("role", value, Role::ALL, Role::as_str, Role::from_word).map_err(at)?)
+        }
         "amount" => {
             let (v, cur) = parse_money(value).map_err(at)?;
             FilterKind::Amount(op.unwrap_or(Cmp::Eq), v, cur)
@@ -418,12 +436,24 @@ fn parse_metric(v: &str) -> Result<Metric, String> {
 
 /// A fact topic by its word or its Chinese word (`topic:ranking`, `topic:排名`).
 fn parse_topic(v: &str) -> Result<Topic, String> {
-    Topic::from_word(v).ok_or_else(|| {
-        let names: Vec<&str> = Topic::ALL.iter().map(|t| t.as_str()).collect();
+    parse_word("topic", v, Topic::ALL, Topic::as_str, Topic::from_word)
+}
+
+/// A word of one of the model's vocabularies (`topic:`, `status:`, `role:`), in English or
+/// Chinese, with a "did you mean" on a typo.
+fn parse_word<T: Copy>(
+    filter: &str,
+    v: &str,
+    all: &[T],
+    word: fn(T) -> &'static str,
+    from_word: fn(&str) -> Option<T>,
+) -> Result<T, String> {
+    from_word(v).ok_or_else(|| {
+        let names: Vec<&str> = all.iter().map(|t| word(*t)).collect();
         let hint = crate::kb::hint::did_you_mean(&v.to_ascii_lowercase(), &names)
-            .map(|h| format!("did you mean `topic:{h}`? "))
+            .map(|h| format!("did you mean `{filter}:{h}`? "))
             .unwrap_or_default();
-        format!("unknown topic `{v}`; {hint}topics are {}", names.join(", "))
+        format!("unknown {filter} `{v}`; {hint}{filter}s are {}", names.join(", "))
     })
 }
 
@@ -591,6 +621,9 @@ mod tests {
         );
         assert_eq!(filter("topic:ranking"), FilterKind::Topic(Topic::Ranking));
         assert_eq!(filter("topic:竞争"), FilterKind::Topic(Topic::Rivalry));
+        assert_eq!(filter("status:target"), FilterKind::Status(Status::Target));
+        assert_eq!(filter("status:传言"), FilterKind::Status(Status::Rumour));
+        assert_eq!(filter("role:group"), FilterKind::Role(Role::Group));
         assert_eq!(filter("amount>=10亿"), FilterKind::Amount(Cmp::Ge, 1e9, None));
         assert_eq!(filter("amount:>1e9"), FilterKind::Amount(Cmp::Gt, 1e9, None));
         assert_eq!(

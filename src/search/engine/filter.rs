@@ -1,5 +1,5 @@
 //! Query filters resolved against one KB (`kind:`, `vendor:`, `source:`, `period:`, `metric:`,
-//! `topic:`, amounts and values) and applied to docs.
+//! `topic:`, `status:`, `role:`, amounts and values) and applied to docs.
 
 use super::*;
 use crate::kb::Record;
@@ -15,6 +15,8 @@ pub(super) enum Check {
     Period(Period),
     Metric(crate::kb::Metric),
     Topic(crate::kb::terms::Topic),
+    Status(crate::kb::terms::Status),
+    Role(crate::kb::terms::Role),
     Amount(Cmp, f64, Option<crate::kb::Currency>),
     Value(Cmp, f64, Option<Unit>),
 }
@@ -133,6 +135,14 @@ impl Check {
             Check::Period(p) => with_record!(doc.kind(), R => <R as Record>::all(kb)[i].in_period(*p)),
             Check::Metric(m) => doc.kind() == Kind::Series && kb.series[i].metric == *m,
             Check::Topic(t) => doc.kind() == Kind::Fact && kb.facts[i].topic == *t,
+            Check::Status(st) => match doc.kind() {
+                Kind::Deal => kb.deals[i].status == *st,
+                Kind::Fact => kb.facts[i].status == *st,
+                Kind::Series => kb.series[i].points.iter().any(|p| p.status == *st),
+                Kind::Executive => kb.executives[i].career.iter().any(|m| m.status == *st),
+                _ => false,
+            },
+            Check::Role(r) => doc.kind() == Kind::Vendor && kb.vendors[i].role == *r,
             Check::Amount(c, v, cur) => {
                 doc.kind() == Kind::Deal
                     && kb.deals[i]

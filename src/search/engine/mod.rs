@@ -103,6 +103,8 @@ pub fn compile(ix: &Index, query: &Query) -> Result<Compiled, QueryError> {
             FilterKind::Period(p) => Check::Period(*p),
             FilterKind::Metric(m) => Check::Metric(*m),
             FilterKind::Topic(t) => Check::Topic(*t),
+            FilterKind::Status(st) => Check::Status(*st),
+            FilterKind::Role(r) => Check::Role(*r),
             FilterKind::Amount(c, v, cur) => Check::Amount(*c, *v, *cur),
             FilterKind::Value(c, v, u) => Check::Value(*c, *v, u.clone()),
         };
