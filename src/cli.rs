@@ -733,6 +733,57 @@ pub fn summary(l: &Loaded) -> String {
     )
 }
 
+/// A second line when anything carries a status other than `actual`: how many figures (series
+/// points), deals, career moves and facts there are of each status, and how many series name
+/// their market. `None` for a KB that states everything as plain fact (every format-1 KB).
+pub fn status_summary(kb: &crate::kb::Kb) -> Option<String> {
+    use crate::kb::terms::Status;
+    let statuses = kb
+        .series
+        .iter()
+        .flat_map(|s| s.points.iter().map(|p| p.status))
+        .chain(kb.deals.iter().map(|d| d.status))
+        .chain(
+            kb.executives
+                .iter()
+                .flat_map(|e| e.career.iter().map(|m| m.status)),
+        )
+        .chain(kb.facts.iter().map(|f| f.status));
+    let mut per = [0usize; Status::ALL.len()];
+    for st in statuses {
+        per[Status::ALL.iter().position(|s| *s == st).unwrap_or(0)] += 1;
+    }
+    if per.iter().skip(1).all(|n| *n == 0) {
+        return None;
+    }
+    let parts: Vec<String> = Status::ALL
+        .iter()
+        .zip(per)
+        .filter(|(_, n)| *n > 0)
+        .map(|(s, n)| format!("{n} {}", s.as_str()))
+        .collect();
+    let with_market = kb.series.iter().filter(|s| s.market.is_some()).count();
+    let inferred = kb
+        .series
+        .iter()
+        .flat_map(|s| &s.points)
+        .filter(|p| p.inferred.is_some())
+        .count()
+        + kb.deals.iter().filter(|d| d.inferred.is_some()).count()
+        + kb.executives
+            .iter()
+            .flat_map(|e| &e.career)
+            .filter(|m| m.inferred.is_some())
+            .count()
+        + kb.facts.iter().filter(|f| f.inferred.is_some()).count();
+    Some(format!(
+        "by status (points, deals, career moves, facts): {}; {} with a market; {} with an inferred date",
+        parts.join(", "),
+        crate::text::count(with_market, "series", "series"),
+        inferred
+    ))
+}
+
 fn check(path: Option<&std::path::Path>, timings: bool, all: bool) -> ExitCode {
     let mut clock = Phases::start();
     // Never freed: the process ends after the report, and freeing a big KB record by record costs
@@ -766,8 +817,12 @@ fn report(loaded: &Loaded, all: bool) -> ExitCode {
         return ExitCode::from(1);
     }
     let mut out = std::io::stdout().lock();
-    let written =
-        writeln!(out, "{}", crate::text::escape_controls(&summary(loaded))).and_then(|()| out.flush());
+    let written = writeln!(out, "{}", crate::text::escape_controls(&summary(loaded)))
+        .and_then(|()| match status_summary(&loaded.kb) {
+            Some(line) => writeln!(out, "{line}"),
+            None => Ok(()),
+        })
+        .and_then(|()| out.flush());
     drop(out);
     if written
         .as_ref()

@@ -32,6 +32,27 @@ fn check_of_the_built_in_kb_is_clean_and_summarises_counts() {
     }
 }
 
+/// A format-2 KB with statuses gets a second summary line counting them (the staged
+/// re-extraction: counted by hand from its files with `grep -c 'status = "target"'` …).
+#[test]
+fn check_counts_statuses_when_a_kb_has_them() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/assets/kb-v2");
+    let o = marketlens(&["check", dir]);
+    assert!(o.status.success(), "stderr: {}", stderr(&o));
+    let out = stdout(&o);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 2, "{out}");
+    assert!(lines[0].contains("15 reports, 236 facts"), "{out}");
+    assert!(
+        lines[1].starts_with("by status (points, deals, career moves, facts): "),
+        "{out}"
+    );
+    assert!(
+        lines[1].contains(" target") && lines[1].contains(" rumour") && lines[1].contains(" with a market"),
+        "{out}"
+    );
+}
+
 #[test]
 fn check_reports_problems_on_stderr_and_exits_1() {
     let dir = tempfile::tempdir().unwrap();
