@@ -194,6 +194,24 @@ impl Tui {
         self.wait_for_lines(what, |_| pred(&self.screen()));
     }
 
+    /// Poll until the emulated screen has left the alternate screen and shows the cursor, as the
+    /// app's last bytes say; a stopped app has written them all, but the reader thread may not
+    /// have fed them to the emulator yet (under load). Gives up after `TIMEOUT`, leaving the
+    /// precise checks to `assert_modes_left`.
+    fn wait_screen_left(&self) {
+        let deadline = Instant::now() + TIMEOUT;
+        while Instant::now() < deadline {
+            {
+                let p = lock(&self.parser);
+                let s = p.screen();
+                if !s.alternate_screen() && !s.hide_cursor() {
+                    return;
+                }
+            }
+            thread::sleep(POLL);
+        }
+    }
+
     /// Like `wait_for`, with the screen as rows.
     fn wait_for_lines(&self, what: &str, pred: impl Fn(&[String]) -> bool) {
         let deadline = Instant::now() + TIMEOUT;
@@ -744,6 +762,7 @@ fn suspends_and_resumes(suspend: impl Fn(&mut Tui)) {
         (true, true),
         "(ICANON, ECHO) are back on while stopped"
     );
+    t.wait_screen_left();
     assert_modes_left(&t, before, "on suspend");
 
     kill(&t, libc::SIGCONT);
