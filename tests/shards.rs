@@ -297,3 +297,16 @@ fn the_files_of_a_directory_are_read_in_shards_each_with_its_own_positions() {
         "{heads:?}"
     );
 }
+
+/// A format-2 file starts with `format = 2`: it is still read in shards (the line cannot combine
+/// with a header elsewhere), to the same records and problems, and knows its format.
+#[test]
+fn a_format_2_file_reads_the_same_in_shards_and_keeps_its_format() {
+    let mut text = String::from("# a big KB\nformat = 2 # the newer format\n\n");
+    text.push_str(&marketlens::synth::generate(3_000, 5));
+    text.push_str("[[vendor]]\nid = \"late\"\nname = 2\nsources = [\"src-1\"]\n");
+    assert_same(&text, kb::load::SHARD_BYTES);
+    let l = load(&text, kb::load::SHARD_BYTES);
+    assert_eq!(l.kb.formats, [2]);
+    assert_eq!(l.error_count(), 1, "{}", l.render_diagnostics());
+}

@@ -57,12 +57,20 @@ pub(super) fn shards(text: &str, shard_bytes: usize) -> Vec<Range<usize>> {
     out
 }
 
-/// Whether the first line of `text` that is not blank or a comment is a table header.
+/// Whether the first line of `text` that is not blank, a comment or the `format = N` line is a
+/// table header. (`format = N` is a plain value: it cannot combine with a header in another shard.)
 fn starts_with_header(text: &str) -> bool {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let format_line = |l: &str| {
+        l.strip_prefix("format")
+            .map(|r| r.trim_start_matches([' ', '\t']))
+            .and_then(|r| r.strip_prefix('='))
+            .map(|r| r.split('#').next().unwrap_or("").trim())
+            .is_some_and(|v| !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()))
+    };
     text.lines()
         .map(|l| l.trim_start_matches([' ', '\t']))
-        .find(|l| !(l.is_empty() || l == &"\r" || l.starts_with('#')))
+        .find(|l| !(l.is_empty() || l == &"\r" || l.starts_with('#') || format_line(l)))
         .is_some_and(|l| l.starts_with('['))
 }
 
@@ -90,4 +98,19 @@ fn record_header(line: &[u8]) -> bool {
     };
     let rest = &rest[skip(rest)..];
     rest.is_empty() || rest == b"\r" || rest.starts_with(b"#")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_leading_format_line_still_lets_a_file_be_cut() {
+        assert!(starts_with_header("format = 2\n\n[[vendor]]\n"));
+        assert!(starts_with_header("# KB\nformat=2 # v2\n[[source]]\n"));
+        assert!(!starts_with_header("format = \"2\"\n[[vendor]]\n"));
+        assert!(!starts_with_header("format = 2\nother = 1\n[[vendor]]\n"));
+        let text = format!("format = 2\n{}", "[[vendor]]\nid = \"v\"\n".repeat(200));
+        assert!(shards(&text, 100).len() > 1);
+    }
 }
