@@ -68,16 +68,21 @@ fn fill(value: &mut Spanned<DeValue<'_>>, field: &str) -> bool {
 
 /// Reads `item` as a `T`, collecting every error (see the module comment).
 pub fn read<T: DeserializeOwned>(item: Spanned<DeValue<'_>>) -> Peeled<T> {
-    let first = match T::deserialize(ValueDeserializer::from(item.clone())) {
-        Ok(r) => {
-            return Peeled {
-                record: Some(r),
-                partial: None,
-                errors: Vec::new(),
-            };
-        }
-        Err(e) => e,
-    };
+    // One copy for the peeling, made only here: the loader's fast path (`read_after`) makes none.
+    match T::deserialize(ValueDeserializer::from(item.clone())) {
+        Ok(r) => Peeled {
+            record: Some(r),
+            partial: None,
+            errors: Vec::new(),
+        },
+        Err(first) => read_after(first, item),
+    }
+}
+
+/// The rest of [`read`] for a record whose first reading failed with `first`: `item` is the
+/// record as parsed (the loader parses the piece again for it, so that records that read cost no
+/// copy).
+pub fn read_after<T: DeserializeOwned>(first: toml::de::Error, item: Spanned<DeValue<'_>>) -> Peeled<T> {
     let root = item.span();
     let mut value = item;
     let mut errors = Vec::new();

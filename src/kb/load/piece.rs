@@ -4,7 +4,7 @@
 use std::ops::Range;
 
 use serde_spanned::Spanned;
-use toml::de::{DeTable, DeValue};
+use toml::de::{DeTable, DeValue, ValueDeserializer};
 
 use crate::kb::diag::Diagnostic;
 use crate::kb::fx::{self, Fx};
@@ -63,6 +63,7 @@ pub(super) fn read_piece(fi: usize, text: &str, offset: usize, whole: bool) -> P
     };
     let at = |s: Range<usize>| s.start + offset..s.end + offset;
     let (table, errors) = DeTable::parse_recoverable(text);
+    let mut again = Again { text, parsed: None };
     if !errors.is_empty() {
         if !whole {
             p.fallback = true;
@@ -156,16 +157,40 @@ pub(super) fn read_piece(fi: usize, text: &str, offset: usize, whole: bool) -> P
                     span: at(item.span()),
                 };
                 let partials = (R::all_mut(&mut p.partials), &mut p.partial_errors);
-                read_record(item, origin, offset, into, partials, &mut p.broken_ids, &mut p.diags);
+                read_record(&mut again, (item, origin), offset, into, partials, &mut p.broken_ids, &mut p.diags);
             }
         });
     }
     p
 }
 
+/// The piece parsed a second time, at the first record that fails to read: the records as
+/// parsed, for peeling (the first parse's records are consumed as they are read).
+struct Again<'t> {
+    text: &'t str,
+    parsed: Option<Option<DeTable<'t>>>,
+}
+
+impl<'t> Again<'t> {
+    fn item(&mut self, table: &str, index: usize) -> Option<Spanned<DeValue<'t>>> {
+        let text = self.text;
+        let parsed = self
+            .parsed
+            .get_or_insert_with(|| DeTable::parse(text).ok().map(Spanned::into_inner))
+            .as_ref()?;
+        let items = parsed
+            .iter()
+            .find(|(k, _)| k.get_ref() == table)?
+            .1
+            .get_ref()
+            .as_array()?;
+        items.get(index).cloned()
+    }
+}
+
 fn read_record<'t, T: Record>(
-    item: Spanned<DeValue<'t>>,
-    origin: Origin,
+    again: &mut Again<'t>,
+    (item, origin): (Spanned<DeValue<'t>>, Origin),
     offset: usize,
     into: &mut Vec<T>,
     (partials, partial_errors): (&mut Vec<T>, &mut Vec<(usize, usize, usize)>),
@@ -186,8 +211,24 @@ fn read_record<'t, T: Record>(
         Some(DeValue::String(s)) => Some(s.clone()),
         _ => None,
     };
-    // Every bad field of the record is reported, not only the first (see `peel`).
-    let peeled = crate::kb::peel::read::<T>(item);
+    // Every bad field of the record is reported, not only the first (see `peel`). The record is
+    // consumed by its first reading; only one that fails is fetched again, from a second parse of
+    // the piece made at its first failure.
+    let peeled = match T::deserialize(ValueDeserializer::from(item)) {
+        Ok(r) => crate::kb::peel::Peeled {
+            record: Some(r),
+            partial: None,
+            errors: Vec::new(),
+        },
+        Err(first) => match again.item(T::KIND.table(), origin.index) {
+            Some(pristine) => crate::kb::peel::read_after::<T>(first, pristine),
+            None => crate::kb::peel::Peeled {
+                record: None,
+                partial: None,
+                errors: vec![first],
+            },
+        },
+    };
     match peeled.record {
         Some(mut r) => {
             *r.origin_mut() = origin;
