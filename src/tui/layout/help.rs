@@ -16,6 +16,7 @@ const SYNTAX: &[(&str, &str)] = &[
     ("kind:deal", "or vendor, series…, a deal kind"),
     ("vendor:aws", "a vendor, its people, deals, series"),
     ("year:2025", "also period:, source:, metric:"),
+    ("status:target", "also role:, topic: (format 2)"),
     ("amount>=10亿", "deal amounts: > >= < <= =, $1B"),
     ("value>30", "a series point above 30; 50%"),
 ];
