@@ -475,6 +475,23 @@ fn status_and_role_filters_select_what_the_data_say() {
     assert!(targets.len() > 10, "{targets:?}");
     assert_eq!(all("status:target"), targets);
     assert_eq!(all("status:目标"), targets);
+    // direction: by `direction`, else the sign of `change`.
+    let went = |d: &marketlens::kb::Deal, up: bool| {
+        d.direction
+            .map(|x| x.as_str() == if up { "up" } else { "down" })
+            .unwrap_or_else(|| d.change.is_some_and(|c| if up { c.lo > 0.0 } else { c.hi < 0.0 }))
+    };
+    for (q, up) in [("direction:up", true), ("direction:降价", false)] {
+        let mut want: Vec<String> = kb
+            .deals
+            .iter()
+            .filter(|d| went(d, up))
+            .map(|d| d.id.clone())
+            .collect();
+        want.sort();
+        assert!(!want.is_empty(), "{q}");
+        assert_eq!(all(q), want, "{q}");
+    }
     assert!(
         search::search(&ix, "status:rumor", Scope::All, Rank::All)
             .unwrap_err()

@@ -270,6 +270,23 @@ pub struct Amount {
     pub qualifier: Qualifier,
 }
 
+impl Deal {
+    /// Which way a price change went: its `direction`, else the sign of its `change` (a range
+    /// across zero says neither).
+    pub fn went(&self) -> Option<Direction> {
+        self.direction.or_else(|| {
+            let c = self.change?;
+            if c.lo > 0.0 {
+                Some(Direction::Up)
+            } else if c.hi < 0.0 {
+                Some(Direction::Down)
+            } else {
+                None
+            }
+        })
+    }
+}
+
 impl Amount {
     /// `>10亿元`, `~$1.5B`, `20–30亿元`.
     pub fn human(&self) -> String {

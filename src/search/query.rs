@@ -6,7 +6,7 @@
 use std::fmt;
 
 use crate::kb::number::{Currency, Num, Unit};
-use crate::kb::terms::{Role, Status, Topic};
+use crate::kb::terms::{Direction, Role, Status, Topic};
 use crate::kb::{DealKind, Kind, Metric, Period};
 
 /// A parsed query. An empty query matches everything.
@@ -61,6 +61,8 @@ pub enum FilterKind {
     Status(Status),
     /// Organisations of this role.
     Role(Role),
+    /// Price changes that went this way (by `direction`, or by the sign of `change`).
+    Direction(Direction),
     /// Deal amounts; with a currency, only amounts in it.
     Amount(Cmp, f64, Option<Currency>),
     /// Series values (any point); with a unit, only series in it.
@@ -82,6 +84,7 @@ impl fmt::Display for Filter {
             FilterKind::Topic(t) => write!(f, "topic:{}", t.as_str()),
             FilterKind::Status(st) => write!(f, "status:{}", st.as_str()),
             FilterKind::Role(r) => write!(f, "role:{}", r.as_str()),
+            FilterKind::Direction(d) => write!(f, "direction:{}", d.as_str()),
             FilterKind::Amount(c, v, cur) => {
                 write!(f, "amount{}{}", c.as_str(), crate::kb::number::trim_num(*v))?;
                 cur.map_or(Ok(()), |c| write!(f, " {}", c.code()))
@@ -151,6 +154,10 @@ pub const FILTERS: &[(&str, &str)] = &[
         "status:target, status:estimate, status:rumour … (figures, deals, moves, facts)",
     ),
     ("role", "role:group, role:analyst, role:cloud … (organisations)"),
+    (
+        "direction",
+        "direction:up, direction:down, direction:涨价 (price changes)",
+    ),
     ("amount", "amount>=10亿, amount>1e9, amount>$1B (deal amounts)"),
     ("value", "value>30, value>=50% (any data point of a series)"),
 ];
@@ -355,6 +362,16 @@ fn parse_filter(text: &str) -> Result<Option<FilterKind>, (usize, String)> {
         "role" => {
             FilterKind::Role(parse_word("role", value, Role::ALL, Role::as_str, Role::from_word).map_err(at)?)
         }
+        "direction" => FilterKind::Direction(
+            parse_word(
+                "direction",
+                value,
+                Direction::ALL,
+                Direction::as_str,
+                Direction::from_word,
+            )
+            .map_err(at)?,
+        ),
         "amount" => {
             let (v, cur) = parse_money(value).map_err(at)?;
             FilterKind::Amount(op.unwrap_or(Cmp::Eq), v, cur)
@@ -624,6 +641,7 @@ mod tests {
         assert_eq!(filter("status:target"), FilterKind::Status(Status::Target));
         assert_eq!(filter("status:传言"), FilterKind::Status(Status::Rumour));
         assert_eq!(filter("role:group"), FilterKind::Role(Role::Group));
+        assert_eq!(filter("direction:降价"), FilterKind::Direction(Direction::Down));
         assert_eq!(filter("amount>=10亿"), FilterKind::Amount(Cmp::Ge, 1e9, None));
         assert_eq!(filter("amount:>1e9"), FilterKind::Amount(Cmp::Gt, 1e9, None));
         assert_eq!(

@@ -1,5 +1,5 @@
 //! Query filters resolved against one KB (`kind:`, `vendor:`, `source:`, `period:`, `metric:`,
-//! `topic:`, `status:`, `role:`, amounts and values) and applied to docs.
+//! `topic:`, `status:`, `role:`, `direction:`, amounts and values) and applied to docs.
 
 use super::*;
 use crate::kb::Record;
@@ -17,6 +17,7 @@ pub(super) enum Check {
     Topic(crate::kb::terms::Topic),
     Status(crate::kb::terms::Status),
     Role(crate::kb::terms::Role),
+    Direction(crate::kb::terms::Direction),
     Amount(Cmp, f64, Option<crate::kb::Currency>),
     Value(Cmp, f64, Option<Unit>),
 }
@@ -143,6 +144,7 @@ impl Check {
                 _ => false,
             },
             Check::Role(r) => doc.kind() == Kind::Vendor && kb.vendors[i].role == *r,
+            Check::Direction(dir) => doc.kind() == Kind::Deal && kb.deals[i].went() == Some(*dir),
             Check::Amount(c, v, cur) => {
                 doc.kind() == Kind::Deal
                     && kb.deals[i]
