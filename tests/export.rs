@@ -306,7 +306,13 @@ fn record_csv_has_field_value_pairs_and_points() {
     assert!(recs.iter().any(|r| &r[0] == "ID" && r[1] == s.id));
     for p in &s.points {
         let period = p.period.to_string();
-        assert!(recs.iter().any(|r| r[0] == period), "no row for point {period}");
+        // An inferred period carries its cue, `*`.
+        let label = if p.inferred.is_some() {
+            format!("{period}*")
+        } else {
+            period.clone()
+        };
+        assert!(recs.iter().any(|r| r[0] == label), "no row for point {label}");
     }
 }
 

@@ -153,7 +153,7 @@ impl Tui {
     /// Start at `cols`×`rows` and wait for the first frame of the Vendors tab.
     fn start(cols: u16, rows: u16) -> Tui {
         let t = Tui::spawn(cols, rows);
-        t.wait_for("the first frame", |s| s.contains("Vendors 1/16"));
+        t.wait_for("the first frame", |s| s.contains("Vendors 1/55"));
         t
     }
 
@@ -317,9 +317,9 @@ fn starts_on_vendors_and_quits_cleanly() {
     let mut t = Tui::spawn(120, 40);
     // Whole conditions are waited for: a frame may arrive in several reads.
     t.wait_for_lines("the Vendors tab with 阿里云", |l| {
-        l[0].contains("1 Vendors (16)")
+        l[0].contains("1 Vendors (55)")
             && l.iter().any(|r| r.contains("阿里云"))
-            && l[38].contains("built-in · Vendors 1/16")
+            && l[38].contains("built-in · Vendors 1/55")
     });
     let status = t.quit();
     assert!(status.success(), "exit status {status:?}");
@@ -330,33 +330,33 @@ fn starts_on_vendors_and_quits_cleanly() {
 fn switches_tabs_by_number_tab_and_shift_tab() {
     let mut t = Tui::start(120, 40);
     t.send("3");
-    t.wait_status("Deals 1/27");
+    t.wait_status("Deals 1/84");
     t.wait_for_lines("the Deals table header", |l| {
-        l[2].contains("Date") && l[2].contains("Amount") && l[0].contains("3 Deals (27)")
+        l[2].contains("Date") && l[2].contains("Amount") && l[0].contains("3 Deals (84)")
     });
 
     t.send("4");
-    t.wait_status("Trends 1/61");
+    t.wait_status("Trends 1/86");
     t.send(TAB);
     t.wait_status("Sources 1/5");
     t.send(TAB);
-    t.wait_status("Facts no rows");
+    t.wait_status("Facts 1/236");
     t.send(TAB);
-    t.wait_status("Reports no rows");
+    t.wait_status("Reports 1/15");
     t.send(TAB);
-    t.wait_status("Vendors 1/16");
+    t.wait_status("Vendors 1/55");
     t.send(SHIFT_TAB);
-    t.wait_status("Reports no rows");
+    t.wait_status("Reports 1/15");
     t.send(SHIFT_TAB);
-    t.wait_status("Facts no rows");
+    t.wait_status("Facts 1/236");
     t.send(SHIFT_TAB);
     t.wait_status("Sources 1/5");
     t.send(SHIFT_TAB);
-    t.wait_status("Trends 1/61");
+    t.wait_status("Trends 1/86");
     t.send("2");
-    t.wait_status("Executives 1/16");
+    t.wait_status("Executives 1/19");
     t.send("1");
-    t.wait_status("Vendors 1/16");
+    t.wait_status("Vendors 1/55");
 }
 
 /// The line of the detail pane holding the relation marker, if the pane is focused.
@@ -372,10 +372,10 @@ fn follows_a_relation_and_walks_history() {
     // Move down until the detail pane shows AWS (亚马逊云科技); remember its row.
     let mut row = 1;
     while !t.lines()[1].contains("┌ 亚马逊云科技 ·") {
-        assert!(row < 16, "AWS not found in the Vendors table");
+        assert!(row < 55, "AWS not found in the Vendors table");
         t.send("j");
         row += 1;
-        t.wait_status(&format!("Vendors {row}/16"));
+        t.wait_status(&format!("Vendors {row}/55"));
     }
 
     t.send(ENTER);
@@ -402,7 +402,7 @@ fn follows_a_relation_and_walks_history() {
 
     t.send(BACKSPACE);
     t.wait_for_lines("back on Vendors with AWS selected", |l| {
-        l[1].contains("┌ 亚马逊云科技 ·") && l[usize::from(t.rows) - 2].contains(&format!("Vendors {row}/16"))
+        l[1].contains("┌ 亚马逊云科技 ·") && l[usize::from(t.rows) - 2].contains(&format!("Vendors {row}/55"))
     });
 
     t.send(ALT_RIGHT);
@@ -419,16 +419,16 @@ fn types_a_filter_and_jumps_from_the_palette() {
     });
     // On Vendors nothing is called crs by name: the rows shrink to what matches anywhere.
     t.send(ESC);
-    t.wait_status("Vendors 1/16");
+    t.wait_status("Vendors 1/55");
     t.send("2/");
     t.send("churuisong");
     t.wait_for_lines("储瑞松 first", |l| {
-        l[3].contains("储瑞松") && l[1].contains("Executives 1/16 · /churuisong")
+        l[3].contains("储瑞松") && l[1].contains("Executives 1/19 · /churuisong")
     });
     t.send(ENTER);
     t.wait_status("Executives 1/1 · /churuisong");
     t.send(ESC);
-    t.wait_status("Executives 1/16");
+    t.wait_status("Executives 1/19");
     // The palette: Ctrl-k, type, Enter jumps across tabs; Backspace comes back.
     t.send("1\x0b");
     t.wait_for("the palette", |s| s.contains("Search everything"));
@@ -439,7 +439,7 @@ fn types_a_filter_and_jumps_from_the_palette() {
         l[1].contains("T3出行全量迁至腾讯云") && l[usize::from(t.rows) - 2].contains("Deals ")
     });
     t.send(BACKSPACE);
-    t.wait_status("Vendors 1/16");
+    t.wait_status("Vendors 1/55");
 }
 
 #[test]
@@ -450,7 +450,7 @@ fn exports_the_view_to_a_file_and_copies_it_with_osc52() {
         l[usize::from(t.rows) - 2].contains("export to: marketlens-deals-")
     });
     t.send(ENTER);
-    t.wait_status("exported 27 rows to ./marketlens-deals-");
+    t.wait_status("exported 84 rows to ./marketlens-deals-");
     let files: Vec<String> = std::fs::read_dir(t._dir.path())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
@@ -478,7 +478,7 @@ fn exports_the_view_to_a_file_and_copies_it_with_osc52() {
     );
     // `y`: OSC 52 with the view as base64 text.
     t.send("y");
-    t.wait_status("copied 27 rows");
+    t.wait_status("copied 84 rows");
     let raw = String::from_utf8_lossy(&t.raw()).into_owned();
     assert!(raw.contains("\x1b]52;c;"), "no OSC 52 sequence");
     let clip = lock(&t.parser).callbacks().clipboard.clone();
@@ -501,7 +501,7 @@ fn help_overlay_opens_and_closes() {
     t.wait_for("the help overlay to close", |s| !s.contains("Keys — Esc"));
     // The Esc was a plain Esc, and keys reach the table again.
     t.send("j");
-    t.wait_status("Vendors 2/16");
+    t.wait_status("Vendors 2/55");
     let status = t.quit();
     assert!(status.success(), "exit status {status:?}");
 }
@@ -510,7 +510,7 @@ fn help_overlay_opens_and_closes() {
 fn re_lays_out_on_resize() {
     let mut t = Tui::start(120, 40);
     // At 120 columns the seven tabs keep their counts (the app's name needs 127).
-    assert!(t.lines()[0].contains("1 Vendors (16)") && t.lines()[0].contains("7 Reports (0)"));
+    assert!(t.lines()[0].contains("1 Vendors (55)") && t.lines()[0].contains("7 Reports (15)"));
 
     t.resize(80, 24);
     t.wait_for_lines("the layout for 80x24", |l| {
@@ -518,7 +518,7 @@ fn re_lays_out_on_resize() {
         top.starts_with("┌ Vendors")
             && top.ends_with('┐')
             && top.chars().count() == 80
-            && l[22].contains("Vendors 1/16")
+            && l[22].contains("Vendors 1/55")
     });
     let tabs = &t.lines()[0];
     for n in 1..=7 {
@@ -539,7 +539,7 @@ fn re_lays_out_on_resize() {
         top.starts_with("┌ Vendors")
             && top.ends_with('┐')
             && top.chars().count() == 100
-            && l[28].contains("Vendors 1/16")
+            && l[28].contains("Vendors 1/55")
             && !l.iter().any(|r| r.contains("Terminal too small"))
     });
     let status = t.quit();
@@ -664,12 +664,12 @@ fn restores_the_terminal_on_sighup_and_sigint() {
 #[test]
 fn restores_the_terminal_on_sigterm_when_the_ui_thread_hangs() {
     let mut t = Tui::spawn_with(100, 30, &[], &[("MARKETLENS_TEST_PANIC", "stall:!")]);
-    t.wait_for("the first frame", |s| s.contains("Vendors 1/16"));
+    t.wait_for("the first frame", |s| s.contains("Vendors 1/55"));
     t.send("j");
-    t.wait_status("Vendors 2/16");
+    t.wait_status("Vendors 2/55");
     t.send("!j");
     thread::sleep(Duration::from_millis(200));
-    assert!(t.lines()[28].contains("Vendors 2/16"), "the UI hangs on `!`");
+    assert!(t.lines()[28].contains("Vendors 2/55"), "the UI hangs on `!`");
     assert_engaged(&t);
     let start = Instant::now();
     kill(&t, libc::SIGTERM);
@@ -686,7 +686,7 @@ fn restores_the_terminal_on_sigterm_when_the_ui_thread_hangs() {
 #[test]
 fn restores_the_terminal_on_a_panic_in_the_ui_thread() {
     let mut t = Tui::spawn_with(100, 30, &[], &[("MARKETLENS_TEST_PANIC", "!")]);
-    t.wait_for("the first frame", |s| s.contains("Vendors 1/16"));
+    t.wait_for("the first frame", |s| s.contains("Vendors 1/55"));
     assert_engaged(&t);
     t.send("j!");
     let status = t.wait_exit(Duration::from_secs(5));
@@ -703,7 +703,7 @@ fn restores_the_terminal_on_a_panic_in_the_ui_thread() {
 #[test]
 fn restores_the_terminal_and_exits_on_a_panic_in_the_search_worker() {
     let mut t = Tui::spawn_with(100, 30, &[], &[("MARKETLENS_TEST_PANIC", "worker")]);
-    t.wait_for("the first frame", |s| s.contains("Vendors 1/16"));
+    t.wait_for("the first frame", |s| s.contains("Vendors 1/55"));
     assert_engaged(&t);
     // The palette searches on the worker as soon as something is typed.
     t.send("\x0bali");
@@ -751,7 +751,7 @@ fn wait_stopped(t: &Tui, stopped: bool) {
 fn suspends_and_resumes(suspend: impl Fn(&mut Tui)) {
     let mut t = Tui::start(100, 30);
     t.send("j");
-    t.wait_status("Vendors 2/16");
+    t.wait_status("Vendors 2/55");
     assert_engaged(&t);
     let before = t.raw().len();
 
@@ -773,12 +773,12 @@ fn suspends_and_resumes(suspend: impl Fn(&mut Tui)) {
         l[0].contains("1 Vendors")
             && l[0].contains("7 Reports")
             && l[1].starts_with("┌ Vendors")
-            && l[28].contains("Vendors 2/16")
+            && l[28].contains("Vendors 2/55")
     });
     assert_engaged(&t);
     // And it still takes keys, in raw mode.
     t.send("j");
-    t.wait_status("Vendors 3/16");
+    t.wait_status("Vendors 3/55");
     let status = t.quit();
     assert!(status.success(), "exit status {status:?}");
     assert_restored(&mut t);
@@ -841,7 +841,7 @@ fn exits_when_the_terminal_closes_without_a_sighup() {
         })
     };
     let deadline = Instant::now() + TIMEOUT;
-    while !String::from_utf8_lossy(&lock(&seen)).contains("Vendors 1/16") {
+    while !String::from_utf8_lossy(&lock(&seen)).contains("Vendors 1/55") {
         assert!(Instant::now() < deadline, "no first frame within {TIMEOUT:?}");
         thread::sleep(POLL);
     }
@@ -924,14 +924,14 @@ fn follows_edits_to_the_kb_and_keeps_the_last_good_one_when_an_edit_breaks_it() 
     let original = std::fs::read_to_string(&deals).expect("deals.toml");
     let dir = kb.path().to_str().expect("a UTF-8 temporary path").to_string();
     let mut t = Tui::spawn_with(120, 35, &["--kb", &dir], &[]);
-    t.wait_for("the first frame", |s| s.contains("Vendors 1/16"));
+    t.wait_for("the first frame", |s| s.contains("Vendors 1/55"));
     t.send("3");
-    t.wait_for("the Deals tab", |s| s.contains("Deals 1/27"));
+    t.wait_for("the Deals tab", |s| s.contains("Deals 1/84"));
 
     // A new deal, written in place: the tab grows and the status line says what changed.
     std::fs::write(&deals, format!("{original}{NEW_DEAL}")).expect("write");
     t.wait_status("+1 deal");
-    t.wait_for("28 deals", |s| s.contains("Deals 1/28"));
+    t.wait_for("85 deals", |s| s.contains("Deals 1/85"));
 
     // A broken edit: the banner names the file, line and column; the last good data stays.
     let broken = format!("{original}{NEW_DEAL}bogus = 1\n");
@@ -942,7 +942,7 @@ fn follows_edits_to_the_kb_and_keeps_the_last_good_one_when_an_edit_breaks_it() 
         s.contains(&format!("deals.toml:{line}:1: error: unknown field `bogus`"))
     });
     assert!(
-        t.screen().contains("Deals 1/28"),
+        t.screen().contains("Deals 1/85"),
         "the last good KB stays:\n{}",
         t.screen()
     );
@@ -952,7 +952,7 @@ fn follows_edits_to_the_kb_and_keeps_the_last_good_one_when_an_edit_breaks_it() 
     std::fs::write(&tmp, &original).expect("write");
     std::fs::rename(&tmp, &deals).expect("rename");
     t.wait_status("errors fixed");
-    t.wait_for("27 deals again", |s| s.contains("Deals 1/27"));
+    t.wait_for("84 deals again", |s| s.contains("Deals 1/84"));
     assert!(!t.screen().contains("The KB on disk has"), "{}", t.screen());
 
     // `r` reloads on demand.

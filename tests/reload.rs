@@ -88,12 +88,12 @@ fn a_good_edit_replaces_the_kb_and_keeps_tab_selection_sort_and_history() {
 
     // A new deal at the top of the file shifts every row of the natural order.
     let deals = dir.path().join("deals.toml");
-    edit(&deals, |t| format!("{NEW_DEAL}\n{t}"));
+    edit(&deals, |t| common::prepend(&t, NEW_DEAL));
     changed(&mut a);
 
     assert!(a.status.contains("+1 deal"), "{}", a.status);
     assert_eq!(a.tab, Tab::Deals);
-    assert_eq!(a.current().view.len(), 28);
+    assert_eq!(a.current().view.len(), 85);
     assert_eq!(a.current().sort, sort, "the sort is kept");
     assert_eq!(
         a.current().selected_id(),
@@ -115,7 +115,7 @@ fn a_good_edit_replaces_the_kb_and_keeps_tab_selection_sort_and_history() {
 fn removing_records_others_cite_is_an_error_and_the_kb_stays_whole() {
     let dir = kb_copy();
     let mut a = open(dir.path());
-    let vendors = dir.path().join("vendors.toml");
+    let vendors = dir.path().join("entities.toml");
     let text = std::fs::read_to_string(&vendors).unwrap();
     let first_only = text
         .split("\n[[vendor]]")
@@ -128,8 +128,8 @@ fn removing_records_others_cite_is_an_error_and_the_kb_stays_whole() {
         a.reload.problem.is_some(),
         "deals and executives cite the removed vendors"
     );
-    assert_eq!(a.kb.vendors.len(), 16, "the last good KB stays");
-    assert_eq!(a.current().view.len(), 16);
+    assert_eq!(a.kb.vendors.len(), 55, "the last good KB stays");
+    assert_eq!(a.current().view.len(), 55);
 }
 
 #[test]
@@ -189,11 +189,11 @@ fn a_broken_edit_keeps_the_last_good_kb_and_shows_a_banner_until_fixed() {
             .any(|e| e.contains(&format!("deals.toml:{line}:1: error: unknown field `bogus`"))),
         "{p:?}"
     );
-    assert_eq!(a.current().view.len(), 27, "the last good KB stays");
+    assert_eq!(a.current().view.len(), 84, "the last good KB stays");
     let s = screen(&a);
     assert!(s.contains("The KB on disk has 2 errors"), "{s}");
     assert!(s.contains(&format!("deals.toml:{line}:1")), "{s}");
-    assert!(s.contains("Deals 1/27"), "{s}");
+    assert!(s.contains("Deals 1/84"), "{s}");
 
     // Keys still work on the old data while it is broken.
     key(&mut a, KeyCode::Char('j'));
@@ -203,7 +203,7 @@ fn a_broken_edit_keeps_the_last_good_kb_and_shows_a_banner_until_fixed() {
     changed(&mut a);
     assert!(a.reload.problem.is_none());
     assert!(a.status.contains("errors fixed"), "{}", a.status);
-    assert_eq!(a.current().view.len(), 28);
+    assert_eq!(a.current().view.len(), 85);
     assert!(!screen(&a).contains("The KB on disk has"));
 }
 
@@ -375,7 +375,12 @@ fn the_watch_follows_a_file_kb_whose_folder_is_deleted_and_made_again() {
     let folder = parent.path().join("sub");
     std::fs::create_dir(&folder).unwrap();
     let kb = folder.join("kb.toml");
-    let all: String = default_files().into_iter().map(|(_, t)| t + "\n").collect();
+    // One file of all the default files: one `format = 2` line, before every table.
+    let all: String = default_files()
+        .into_iter()
+        .map(|(_, t)| common::without_format_line(&t) + "\n")
+        .collect();
+    let all = format!("format = 2\n{all}");
     follows_a_folder_made_again(&kb, &folder, |with_deal| {
         let text = if with_deal {
             format!("{all}{NEW_DEAL}")
@@ -429,7 +434,7 @@ fn a_fifo_in_place_of_a_kb_file_is_an_error_and_later_reloads_still_run() {
             .ends_with("deals.toml: error: cannot read file: it is a FIFO (named pipe), not a regular file")),
         "{p:?}"
     );
-    assert_eq!(a.kb.deals.len(), 27, "the last good KB stays");
+    assert_eq!(a.kb.deals.len(), 84, "the last good KB stays");
 
     std::fs::remove_file(&deals).unwrap();
     std::fs::write(&deals, format!("{good}{NEW_DEAL}")).unwrap();

@@ -67,10 +67,17 @@ pub(super) fn neutralise(cell: &str) -> Option<String> {
         || cell
             .trim_start_matches(|c: char| c.is_whitespace())
             .starts_with(['=', '+', '-', '@']);
-    if !starts_risky || plain_number(cell) {
+    if !starts_risky || plain_number(cell) || plain_range(cell) {
         return None;
     }
     Some(format!("'{}", clean_lines(cell)))
+}
+
+/// `-12..-10%`, `-3..5`: two plain numbers joined by `..` (a range of format 2), data as well.
+fn plain_range(s: &str) -> bool {
+    let s = s.strip_suffix('%').unwrap_or(s);
+    s.split_once("..")
+        .is_some_and(|(lo, hi)| plain_number(lo) && plain_number(hi))
 }
 
 /// `-12`, `+3.5`, `7`, `-0.5%`: an optional sign, digits, an optional fraction and percent sign.
@@ -152,11 +159,12 @@ mod tests {
              \"a=b\",\"'-\"\n\
              a=b,-1\n"
         );
-        for n in ["-12", "+3.5", "7", "-0.5%", "12.0"] {
+        for n in ["-12", "+3.5", "7", "-0.5%", "12.0", "-12..-10%", "-3..5"] {
             assert_eq!(neutralise(n), None, "{n}");
         }
         for f in [
-            "-", "-.5", "-1.", "-1e5", "--1", "-1,000", "- 1", "-1 ", "-0x10", "-١",
+            "-", "-.5", "-1.", "-1e5", "--1", "-1,000", "- 1", "-1 ", "-0x10", "-١", "-1..", "-1..=2",
+            "-1...2", "-1..2..3",
         ] {
             assert!(neutralise(f).is_some(), "{f}");
         }

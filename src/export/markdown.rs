@@ -6,12 +6,17 @@ use super::{Meta, clean_line, rows_phrase};
 
 /// Inline text made literal: one line, no control characters, and every character that could
 /// start markup backslash-escaped (`|` would end a table cell, `<` start raw HTML, `[` a link,
-/// `` ` `` a code span where escapes stop working; `*`/`_` emphasis).
+/// `` ` `` a code span where escapes stop working; `*`/`_` emphasis). A lone `*` or `_` in the text
+/// is left as it is: emphasis needs an opener and a closer of the same character, so one alone is
+/// literal (the inferred cue, `2025-Q4*`, reads as written).
 pub(super) fn inline(s: &str) -> String {
     let s = clean_line(s);
     let mut out = String::with_capacity(s.len() + 4);
+    let pairs = |d: char| s.chars().filter(|&c| c == d).count() > 1;
+    let (stars, unders) = (pairs('*'), pairs('_'));
     for c in s.chars() {
-        if matches!(c, '\\' | '|' | '`' | '*' | '_' | '[' | ']' | '<') {
+        let emphasis = (c == '*' && stars) || (c == '_' && unders);
+        if emphasis || matches!(c, '\\' | '|' | '`' | '[' | ']' | '<') {
             out.push('\\');
         }
         out.push(c);
@@ -29,7 +34,7 @@ fn paragraph(s: &str) -> String {
 fn guard_start(s: String) -> String {
     let digits = s.chars().take_while(char::is_ascii_digit).count();
     match s.chars().next() {
-        Some('#' | '>' | '-' | '+' | '=') => format!("\\{s}"),
+        Some('#' | '>' | '-' | '+' | '=' | '*') => format!("\\{s}"),
         Some(_) if digits > 0 && matches!(s[digits..].chars().next(), Some('.' | ')')) => {
             format!("{}\\{}", &s[..digits], &s[digits..])
         }
@@ -173,12 +178,18 @@ mod tests {
         assert_eq!(inline("l1\nl2\tt"), "l1 l2 t");
         assert_eq!(inline("\x1b[31m"), "\\\\u{1b}\\[31m");
         assert_eq!(inline(">10亿美元"), ">10亿美元");
+        // Emphasis needs two delimiters: a pair is escaped, a lone cue is not.
+        assert_eq!(inline("*bold*"), "\\*bold\\*");
+        assert_eq!(inline("a_b_c"), "a\\_b\\_c");
+        assert_eq!(inline("2025-Q4*"), "2025-Q4*");
+        assert_eq!(inline("snake_case"), "snake_case");
     }
 
     #[test]
     fn paragraphs_cannot_become_blocks() {
         assert_eq!(paragraph("# not a heading"), "\\# not a heading");
         assert_eq!(paragraph("- not a list"), "\\- not a list");
+        assert_eq!(paragraph("* not a list"), "\\* not a list");
         assert_eq!(paragraph("1. not a list"), "1\\. not a list");
         assert_eq!(paragraph("2025-Q1  joined"), "2025-Q1  joined");
     }

@@ -160,6 +160,10 @@ impl Tabular for Vendor {
         fit("region", "Region", Text, [6, 10, 16], |kb, i| {
             Cell::opt(kb.vendors[i].region.as_deref())
         }),
+        // What the organisation is (format 2): cloud, group, analyst, customer, chipmaker, other.
+        fit("role", "Role", Text, [5, 9, 9], |kb, i| {
+            Cell::text(kb.vendors[i].role.as_str())
+        }),
         shared("segments", "Segments", [8, 20, 24], 2, |kb, i| {
             Cell::text(&kb.vendors[i].segments.join(", "))
         }),
@@ -197,7 +201,7 @@ impl Tabular for Executive {
 
 impl Tabular for Deal {
     const COLUMNS: &'static [Column] = &[
-        fit("date", "Date", Period, [7, 10, 11], |kb, i| {
+        fit("date", "Date", Period, [7, 11, 17], |kb, i| {
             Cell::period_inferred(kb.deals[i].date, kb.deals[i].inferred.is_some())
         }),
         shared("vendor", "Vendor", [6, 16, 16], 1, |kb, i| {
@@ -292,7 +296,7 @@ impl Tabular for Report {
         shared("title", "Title", [10, 40, 60], 3, |kb, i| {
             Cell::opt(kb.reports[i].title.as_deref())
         }),
-        fit("period", "Period", Period, [6, 9, 12], |kb, i| {
+        fit("period", "Period", Period, [6, 9, 17], |kb, i| {
             Cell::period(kb.reports[i].period)
         }),
         fit("series", "Series", Number, [6, 6, 6], |kb, i| {
@@ -316,7 +320,7 @@ impl Tabular for Fact {
         shared("market", "Market", [6, 12, 16], 1, |kb, i| {
             Cell::opt(kb.facts[i].market.as_deref())
         }),
-        fit("period", "Period", Period, [6, 9, 12], |kb, i| {
+        fit("period", "Period", Period, [6, 9, 17], |kb, i| {
             Cell::period(kb.facts[i].period)
         }),
         fit("status", "Status", Text, [6, 8, 9], |kb, i| {

@@ -54,6 +54,27 @@ date = "2025-Q3"
 sources = ["leiphone-2025-09-11"]
 "#;
 
+/// `records` put at the top of a KB file `text`, after its `format = N` line if it has one (that
+/// line must come before any table).
+pub fn prepend(text: &str, records: &str) -> String {
+    match text.lines().position(|l| l.trim_start().starts_with("format")) {
+        Some(i) => {
+            let mut lines: Vec<&str> = text.lines().collect();
+            lines.insert(i + 1, records);
+            lines.join("\n") + "\n"
+        }
+        None => format!("{records}\n{text}"),
+    }
+}
+
+/// A KB file's text without its `format = N` line, to join several files into one.
+pub fn without_format_line(text: &str) -> String {
+    text.lines()
+        .filter(|l| !l.trim_start().starts_with("format"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// Waits for `child`, killing it and failing the test if it runs past `limit`, so that a hang
 /// fails fast instead of stalling the run.
 pub fn wait_within(child: &mut Child, limit: Duration, what: &str) -> ExitStatus {

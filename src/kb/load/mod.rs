@@ -22,14 +22,10 @@ use shards::shards;
 
 /// The default KB, compiled into the binary so the app runs with no arguments.
 pub const BUILT_IN: &[(&str, &str)] = &[
-    ("sources.toml", include_str!("../../../assets/kb/sources.toml")),
-    ("vendors.toml", include_str!("../../../assets/kb/vendors.toml")),
-    (
-        "executives.toml",
-        include_str!("../../../assets/kb/executives.toml"),
-    ),
-    ("deals.toml", include_str!("../../../assets/kb/deals.toml")),
+    ("entities.toml", include_str!("../../../assets/kb/entities.toml")),
     ("series.toml", include_str!("../../../assets/kb/series.toml")),
+    ("deals.toml", include_str!("../../../assets/kb/deals.toml")),
+    ("facts.toml", include_str!("../../../assets/kb/facts.toml")),
 ];
 
 /// Display label of the built-in KB in messages and the status line.
