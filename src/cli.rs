@@ -576,7 +576,7 @@ fn search(path: Option<&std::path::Path>, args: &SearchArgs) -> ExitCode {
     clock.lap("load");
     let scope = match tab.0 {
         None => Scope::All,
-        Some(t) => Scope::Kind(t.kind()),
+        Some(t) => t.scope(),
     };
     let kb = std::sync::Arc::new(loaded.kb);
     let (ix, outcome) = search::saved::open_or_build(kb, loaded.fingerprint, cache, SAVE_INDEX_FROM);

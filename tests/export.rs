@@ -260,6 +260,7 @@ fn hand_view(cells: &[[&str; 6]]) -> View {
         .enumerate()
         .map(|(i, r)| Row {
             id: format!("deal-{i}"),
+            kind: Kind::Deal,
             index: i,
             cells: r
                 .iter()
@@ -391,7 +392,7 @@ fn record_json_has_every_field_of_the_model_kind_first_resolved_last() {
         marketlens::with_record!(kind, R => serde_json::to_value(&<R as kb::Record>::all(&kb)[i])).unwrap()
     };
     for tab in Tab::ALL {
-        let kind = tab.kind();
+        let Some(kind) = tab.kind() else { continue };
         for row in query(&kb, tab, "", None).rows {
             let d = detail(&kb, kind, &row.id);
             let text = export::record(&kb, &d, Format::Json);
@@ -550,7 +551,11 @@ fn hostile_kb_text_reaches_no_output_raw() {
     let mut records = 0;
     for tab in Tab::ALL {
         let v = view::rows(&kb, &ViewSpec::new(tab));
-        assert_eq!(v.rows.len(), 2, "{tab:?}");
+        // Two records of each kind; the analysis views (Compare, Timeline) draw on them.
+        assert!(!v.rows.is_empty(), "{tab:?}");
+        if tab.kind().is_some() {
+            assert_eq!(v.rows.len(), 2, "{tab:?}");
+        }
         for f in Format::ALL {
             let out = export::view(&kb, &v, &Meta::default(), f);
             assert_inert(&out, f.extension());
@@ -559,15 +564,18 @@ fn hostile_kb_text_reaches_no_output_raw() {
                 "{f}: the text is kept, made inert: {out}"
             );
         }
+        if tab.kind().is_none() {
+            continue;
+        }
         for row in &v.rows {
-            let d = detail(&kb, tab.kind(), &row.id);
+            let d = detail(&kb, row.kind, &row.id);
             for f in Format::ALL {
                 assert_inert(&export::record(&kb, &d, f), f.extension());
             }
             records += 1;
         }
     }
-    assert_eq!(records, 2 * Tab::ALL.len());
+    assert_eq!(records, 2 * Kind::COUNT);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -91,7 +91,7 @@ fn bash_completion_offers_tabs_formats_sort_keys_and_ids() {
     ] {
         assert!(script.contains(tab), "no tab {tab}");
     }
-    let tabs = "\"vendors executives deals trends sources facts reports\"";
+    let tabs = "\"vendors executives deals trends sources compare timeline facts reports\"";
     assert!(script.contains(tabs), "export --tab values: {tabs}");
     assert!(script.contains("\"txt md csv json\""), "--format values");
     let sort = script
@@ -125,7 +125,7 @@ fn zsh_and_fish_completions_call_back_for_record_ids() {
         .expect("zsh helper defined");
     let call = zsh.rfind("compdef _marketlens marketlens").expect("compdef");
     assert!(helper < call, "the helper is defined before the script registers");
-    assert!(zsh.contains("(all vendors executives deals trends sources facts reports)"));
+    assert!(zsh.contains("(all vendors executives deals trends sources compare timeline facts reports)"));
     // A bare `:` in a value's message breaks `_arguments` (it ran `desc]` as a command).
     assert!(
         !zsh.contains(":COLUMN[:desc]:"),

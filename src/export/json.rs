@@ -358,12 +358,30 @@ fn pretty<T: Serialize>(v: &T) -> String {
 }
 
 pub(super) fn view(kb: &Kb, view: &View) -> String {
-    let kind = view.tab.kind();
+    if view.tab.kind().is_none() {
+        return pretty(&analysis_rows(view));
+    }
     let records: Vec<Out> = view
         .shown()
-        .map(|r| find(kb, kind, &r.id, Some(r.index)))
+        .map(|r| find(kb, r.kind, &r.id, Some(r.index)))
         .collect();
     pretty(&records)
+}
+
+/// An analysis view's rows (several per record, or records of several kinds): each row as an
+/// object of its columns by key, after the `kind` and `id` of the record it comes from.
+fn analysis_rows(view: &View) -> Vec<serde_json::Map<String, serde_json::Value>> {
+    view.shown()
+        .map(|r| {
+            let mut o = serde_json::Map::new();
+            o.insert("kind".into(), r.kind.label().into());
+            o.insert("id".into(), r.id.clone().into());
+            for (c, cell) in view.columns.iter().zip(&r.cells) {
+                o.insert(c.key.into(), cell.text.clone().into());
+            }
+            o
+        })
+        .collect()
 }
 
 pub(super) fn record(kb: &Kb, d: &Detail) -> String {

@@ -83,6 +83,19 @@ impl TabState {
         }
     }
 
+    /// An analysis view's rows built again from the records its query selected (every record
+    /// when `None`), in the tab's sort; the count without a query is kept for the title.
+    pub fn rebuild(&mut self, kb: &Kb, records: Option<&[(crate::kb::Kind, usize)]>) {
+        let total = self.view.total.max(self.view.rows.len());
+        let tab = self.view.tab;
+        self.view = view::analysis::build(kb, tab, records);
+        if records.is_some() {
+            self.view.total = total;
+        }
+        self.view.arrange(None, self.sort);
+        self.natural = natural_widths(&self.view);
+    }
+
     pub fn selected_id(&self) -> Option<&str> {
         self.view.get(self.selected).map(|r| r.id.as_str())
     }

@@ -374,11 +374,7 @@ impl Detailed for Deal {
         }
         field(b, "Date", d.date.map(|p| p.to_string()).as_deref());
         field(b, "Inferred", d.inferred.as_deref());
-        if let Some(c) = &d.change {
-            field(b, "Change", Some(&c.show(|x| format!("{x:+}%"))));
-        } else if let Some(dir) = d.direction {
-            field(b, "Change", Some(&format!("{} {}", dir.cue(), dir.as_str())));
-        }
+        field(b, "Change", super::change_text(d).as_deref());
         field(b, "Product", d.product.as_deref());
         if let Some(a) = &d.amount {
             let exact = format!(
@@ -587,7 +583,7 @@ mod tests {
         for tab in super::super::Tab::ALL {
             for row in super::super::rows(&kb, &super::super::ViewSpec::new(tab)).rows {
                 let t = Target {
-                    kind: tab.kind(),
+                    kind: row.kind,
                     id: row.id.clone(),
                 };
                 let d = detail(&kb, &t).unwrap_or_else(|| panic!("no detail for {t:?}"));

@@ -1,6 +1,7 @@
 //! The one definition of what a tab shows: its columns, its rows for a given sort, and a record's
 //! detail with its relations. The TUI and export both call this; neither computes rows itself.
 
+pub mod analysis;
 mod columns;
 mod detail;
 pub mod spark;
@@ -17,25 +18,35 @@ use crate::text::escape_controls as clean;
 macro_rules! declare_tabs {
     ($($kind:ident: $rec:ident, $list:ident, $name:ident, $table:literal, $singular:literal,
         $plural:literal, $tab:ident, $title:literal, $at:literal;)*) => {
-        /// The tabs of the explorer, one per kind of record (declared with the kinds, in
-        /// `kb::kinds`).
+        /// The tabs of the explorer: one per kind of record (declared with the kinds, in
+        /// `kb::kinds`), and the analysis views, whose rows are built from records of several
+        /// kinds (`Compare`, `Timeline`; see [`analysis`]).
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
         pub enum Tab {
             $($tab,)*
+            Compare,
+            Timeline,
         }
 
         impl Tab {
-            /// Every tab, in the order the explorer shows them.
-            pub const ALL: [Tab; Kind::COUNT] = {
-                let mut all = [$(Tab::$tab,)*];
+            /// How many tabs there are.
+            pub const COUNT: usize = Kind::COUNT + 2;
+
+            /// Every tab, in the order the explorer shows them (positions from the kinds' list;
+            /// the analysis views at 5 and 6, keys `6` and `7`).
+            pub const ALL: [Tab; Tab::COUNT] = {
+                let mut all = [$(Tab::$tab,)* Tab::Compare, Tab::Timeline];
                 $(all[$at] = Tab::$tab;)*
+                all[5] = Tab::Compare;
+                all[6] = Tab::Timeline;
                 all
             };
 
-            /// The kind of record a tab lists.
-            pub const fn kind(self) -> Kind {
+            /// The kind of record a tab lists; `None` for an analysis view.
+            pub const fn kind(self) -> Option<Kind> {
                 match self {
-                    $(Tab::$tab => Kind::$kind,)*
+                    $(Tab::$tab => Some(Kind::$kind),)*
+                    Tab::Compare | Tab::Timeline => None,
                 }
             }
 
@@ -49,9 +60,35 @@ macro_rules! declare_tabs {
 }
 crate::kb::for_each_kind!(declare_tabs);
 
+// Every tab is in `Tab::ALL` once: two kinds given one position, or a kind given an analysis
+// view's, would leave a tab out (checked when compiling).
+const _: () = {
+    let mut seen = [false; Tab::COUNT];
+    let mut i = 0;
+    while i < Tab::COUNT {
+        let t = Tab::ALL[i] as usize;
+        assert!(!seen[t], "tab positions must be 0..Tab::COUNT, each once");
+        seen[t] = true;
+        i += 1;
+    }
+};
+
 impl Tab {
     pub fn title(self) -> &'static str {
-        self.kind().tab_title()
+        match self {
+            Tab::Compare => "Compare",
+            Tab::Timeline => "Timeline",
+            t => t.kind().map_or("", Kind::tab_title),
+        }
+    }
+
+    /// What the tab's query searches: its kind's records, or for an analysis view the records of
+    /// every kind it draws on (filtered to those kinds when its rows are built).
+    pub fn scope(self) -> crate::search::Scope {
+        match self.kind() {
+            Some(k) => crate::search::Scope::Kind(k),
+            None => crate::search::Scope::All,
+        }
     }
 
     pub fn index(self) -> usize {
@@ -63,13 +100,16 @@ impl Tab {
         let s = s.to_ascii_lowercase();
         Tab::ALL.into_iter().find(|t| {
             t.title().eq_ignore_ascii_case(&s)
-                || t.kind().table() == s
+                || t.kind().is_some_and(|k| k.table() == s)
                 || (s == "metrics" && *t == Tab::Trends)
         })
     }
 
     pub fn columns(self) -> &'static [Column] {
-        with_record!(self.kind(), R => R::COLUMNS)
+        match self.kind() {
+            Some(kind) => with_record!(kind, R => R::COLUMNS),
+            None => analysis::columns(self),
+        }
     }
 
     /// Position of the column with this key (`"amount"`), if the tab has one.
@@ -77,8 +117,12 @@ impl Tab {
         self.columns().iter().position(|c| c.key == key)
     }
 
+    /// Records of the tab's kind; for an analysis view, the rows it has with no query.
     pub fn record_count(self, kb: &Kb) -> usize {
-        kb.count(self.kind())
+        match self.kind() {
+            Some(kind) => kb.count(kind),
+            None => analysis::build(kb, self, None).total,
+        }
     }
 
     /// Order a tab opens in: newest deals first, sources by date; others in KB order.
@@ -180,6 +224,9 @@ impl Cell {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Row {
     pub id: String,
+    /// The kind of the record the row shows (a record tab's kind; in an analysis view, the kind
+    /// of the record the row comes from).
+    pub kind: Kind,
     /// Index of the record in its kind's list in the KB.
     pub index: usize,
     pub cells: Vec<Cell>,
@@ -312,9 +359,22 @@ pub fn query_view(ix: &crate::search::Index, spec: &ViewSpec) -> Result<View, cr
         v.arrange(None, spec.sort);
         return Ok(v);
     }
-    let scope = crate::search::Scope::Kind(spec.tab.kind());
+    let scope = spec.tab.scope();
     let q = crate::search::query::parse(&spec.query)?;
     let r = crate::search::search(ix, &spec.query, scope, crate::search::Rank::Top(RANKED_ROWS))?;
+    if spec.tab.kind().is_none() {
+        let records: Vec<(Kind, usize)> = r
+            .hits
+            .iter()
+            .map(|h| {
+                let d = &ix.docs[h.doc as usize];
+                (d.kind(), d.index as usize)
+            })
+            .collect();
+        let mut v = analysis::build(&ix.kb, spec.tab, Some(&records));
+        v.arrange(None, spec.sort);
+        return Ok(v);
+    }
     let rows: Vec<usize> = r
         .hits
         .iter()
@@ -326,10 +386,14 @@ pub fn query_view(ix: &crate::search::Index, spec: &ViewSpec) -> Result<View, cr
 
 /// Every row of a tab, in KB order, unarranged: each column's cell function over each record.
 pub fn table(kb: &Kb, tab: Tab) -> View {
+    let Some(kind) = tab.kind() else {
+        return analysis::build(kb, tab, None);
+    };
     let columns = tab.columns();
     let rows: Vec<Row> = (0..tab.record_count(kb))
         .map(|i| Row {
-            id: kb.id_at(tab.kind(), i).unwrap_or_default().to_string(),
+            id: kb.id_at(kind, i).unwrap_or_default().to_string(),
+            kind,
             index: i,
             cells: columns.iter().map(|c| (c.cell)(kb, i)).collect(),
         })
@@ -340,7 +404,7 @@ pub fn table(kb: &Kb, tab: Tab) -> View {
         columns,
         rows,
         order,
-        total: tab.record_count(kb),
+        total: kb.count(kind),
         sort: None,
     }
 }
@@ -446,6 +510,16 @@ pub fn human_point(unit: &Unit, p: &crate::kb::Point) -> String {
     with_status(value, p.status)
 }
 
+/// How much a price change moved the price: its `change` (`+15%`, `-12..-10%`), else its direction
+/// (`↑ up`); `None` for a deal that is not a change.
+pub(crate) fn change_text(d: &crate::kb::Deal) -> Option<String> {
+    match (&d.change, d.direction) {
+        (Some(c), _) => Some(c.show(|x| format!("{x:+}%"))),
+        (None, Some(dir)) => Some(format!("{} {}", dir.cue(), dir.as_str())),
+        (None, None) => None,
+    }
+}
+
 /// `text` followed by the status's cue, if it has one.
 pub fn with_status(mut text: String, status: crate::kb::terms::Status) -> String {
     let cue = status.cue();
@@ -518,6 +592,7 @@ mod tests {
             .enumerate()
             .map(|(i, p)| Row {
                 id: i.to_string(),
+                kind: Kind::Deal,
                 index: i,
                 cells: vec![Cell::period(Some(p.parse().unwrap()))],
             })

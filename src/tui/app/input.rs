@@ -227,7 +227,7 @@ impl App {
         self.effects.push(Effect::Search(Request {
             id,
             text: st.filter.text.clone(),
-            scope: Scope::Kind(tab.kind()),
+            scope: tab.scope(),
             rank: Rank::Top(RANKED_ROWS),
         }));
     }
@@ -277,7 +277,11 @@ impl App {
         st.filter.took = None;
         st.filter.matches = None;
         st.filter.why.clear();
-        st.view.arrange(None, st.sort);
+        if tab.kind().is_some() {
+            st.view.arrange(None, st.sort);
+        } else {
+            st.rebuild(&self.kb, None);
+        }
         let (id, offset) = keep.unwrap_or((None, 0));
         st.selected = id.and_then(|id| st.view.position(&id)).unwrap_or(0);
         st.offset = offset;
@@ -313,15 +317,36 @@ impl App {
             }
             return true;
         }
-        let Some(tab) = Tab::ALL.into_iter().find(|t| {
-            r.scope == Scope::Kind(t.kind()) && self.tabs[t.index()].filter.pending == r.id && r.id != 0
-        }) else {
+        let Some(tab) = Tab::ALL
+            .into_iter()
+            .find(|t| r.scope == t.scope() && self.tabs[t.index()].filter.pending == r.id && r.id != 0)
+        else {
             return false; // Stale: a newer request is awaited, or the filter was cleared.
         };
         let ix = self.index.clone();
         let st = &mut self.tabs[tab.index()];
         st.filter.pending = 0;
         match r.outcome {
+            Ok((q, res)) if tab.kind().is_none() => {
+                // An analysis view: its rows are built from the records matched.
+                let records: Vec<(crate::kb::Kind, usize)> = res
+                    .hits
+                    .iter()
+                    .map(|h| {
+                        let d = &ix.docs[h.doc as usize];
+                        (d.kind(), d.index as usize)
+                    })
+                    .collect();
+                st.rebuild(&ix.kb, Some(&records));
+                st.filter.why.clear();
+                st.filter.matches = None;
+                st.filter.applied = Some(q);
+                st.filter.error = None;
+                st.filter.took = Some(r.took);
+                st.selected = 0;
+                st.offset = 0;
+                st.link = 0;
+            }
             Ok((q, res)) => {
                 let rows: Vec<usize> = res
                     .hits
@@ -348,7 +373,11 @@ impl App {
             // rows must depend on the text alone, so a pasted query and one typed slowly (whose
             // last good prefix may have matched nothing) show the same.
             Err(e) => {
-                st.view.arrange(None, st.sort);
+                if tab.kind().is_some() {
+                    st.view.arrange(None, st.sort);
+                } else {
+                    st.rebuild(&ix.kb, None);
+                }
                 st.filter.matches = None;
                 st.filter.why.clear();
                 st.filter.applied = None;

@@ -197,9 +197,10 @@ impl App {
     }
 
     pub fn selected_target(&self) -> Option<Target> {
-        self.current().selected_id().map(|id| Target {
-            kind: self.tab.kind(),
-            id: id.to_string(),
+        let st = self.current();
+        st.view.get(st.selected).map(|r| Target {
+            kind: r.kind,
+            id: r.id.clone(),
         })
     }
 

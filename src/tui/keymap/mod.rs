@@ -262,8 +262,10 @@ pub const KEYMAP: &[Binding] = &[
     b!([ch('3')], [], Action::GoTab(2), Any, "Deals tab", ""),
     b!([ch('4')], [], Action::GoTab(3), Any, "Trends tab", ""),
     b!([ch('5')], [], Action::GoTab(4), Any, "Sources tab", ""),
-    b!([ch('6')], [], Action::GoTab(5), Any, "Facts tab", ""),
-    b!([ch('7')], [], Action::GoTab(6), Any, "Reports tab", ""),
+    b!([ch('6')], [], Action::GoTab(5), Any, "Compare tab", ""),
+    b!([ch('7')], [], Action::GoTab(6), Any, "Timeline tab", ""),
+    b!([ch('8')], [], Action::GoTab(7), Any, "Facts tab", ""),
+    b!([ch('9')], [], Action::GoTab(8), Any, "Reports tab", ""),
     b!(
         [ch('s')],
         [],
@@ -495,9 +497,20 @@ pub const KEYMAP: &[Binding] = &[
     b!([ctrl('z')], [], Action::Suspend, Loading, "", ""),
 ];
 
-/// The footer's entry for the tab number keys, which the table lists one by one (`1-7 tabs`):
+/// The footer's entry for the tab number keys, which the table lists one by one (`1-9 tabs`):
 /// its wording and importance; its label is the first and last `GoTab` key.
 const TABS_FOOTER: (&str, u8) = ("tabs", 5);
+
+/// The tab number keys as one label, the first and last `GoTab` key (`1-9`), for the footer and
+/// the help overlay, which list them together.
+pub fn tab_keys() -> Option<String> {
+    let mut tabs = KEYMAP
+        .iter()
+        .filter(|b| b.context == Context::Any && matches!(b.action, Action::GoTab(_)));
+    let first = tabs.next()?;
+    let last = tabs.next_back().unwrap_or(first);
+    Some(format!("{}-{}", first.keys[0], last.keys[0]))
+}
 
 /// The binding a key triggers in a context, if any: the context's own bindings first, then those
 /// of the contexts it falls back to, then the context's `any key` binding.
@@ -544,15 +557,10 @@ pub fn footer(ctx: Context) -> Vec<(String, &'static str)> {
             }
         }
     }
-    if ctx.chain().any(|c| c == Context::Any) {
-        let tabs: Vec<&Binding> = KEYMAP
-            .iter()
-            .filter(|b| b.context == Context::Any && matches!(b.action, Action::GoTab(_)))
-            .collect();
-        if let (Some(first), Some(last)) = (tabs.first(), tabs.last()) {
-            let label = format!("{}-{}", first.keys[0], last.keys[0]);
-            v.push((TABS_FOOTER.1, KEYMAP.len(), label, TABS_FOOTER.0));
-        }
+    if ctx.chain().any(|c| c == Context::Any)
+        && let Some(label) = tab_keys()
+    {
+        v.push((TABS_FOOTER.1, KEYMAP.len(), label, TABS_FOOTER.0));
     }
     v.sort_by_key(|(importance, at, _, _)| (*importance, *at)); // Table order within one importance.
     v.into_iter().map(|(_, _, k, w)| (k, w)).collect()

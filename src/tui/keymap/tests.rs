@@ -180,6 +180,8 @@ fn labels_are_derived_from_the_keys_and_read_as_before() {
         "5",
         "6",
         "7",
+        "8",
+        "9",
         "s",
         "S",
         "/",
@@ -217,7 +219,7 @@ fn labels_are_derived_from_the_keys_and_read_as_before() {
         let keys: Vec<String> = b.keys[..b.shown].iter().map(|k| k.to_string()).collect();
         assert_eq!(b.label(), keys.join("/"));
     }
-    assert!(strs(&footer(Context::Table)).contains(&("1-7", "tabs")));
+    assert!(strs(&footer(Context::Table)).contains(&("1-9", "tabs")));
     assert_eq!(
         strs(&footer(Context::Export)),
         [("Enter", "write"), ("Esc", "cancel")]

@@ -21,6 +21,9 @@ const SYNTAX: &[(&str, &str)] = &[
     ("value>30", "a series point above 30; 50%"),
 ];
 
+/// What the tab number keys do, on their one line of the overlay.
+pub const TABS_HELP: &str = "go to tab 1-9, numbered on the tab bar";
+
 /// The overlay's sections: a title and the contexts whose bindings it lists, in table order.
 /// Bindings with no help text (a prompt's own keys) are left out.
 pub fn sections() -> [(String, &'static [Context]); 4] {
@@ -64,7 +67,18 @@ pub fn rows() -> Vec<Row> {
             out.push(Row::Blank);
         }
         out.push(Row::Heading(title));
-        out.extend(listed(contexts).map(|b| Row::Entry(b.label(), b.help)));
+        // The tab number keys, one line for all of them.
+        let mut tabs_listed = false;
+        for b in listed(contexts) {
+            if matches!(b.action, Action::GoTab(_)) {
+                if !tabs_listed && let Some(label) = keymap::tab_keys() {
+                    out.push(Row::Entry(label, TABS_HELP));
+                }
+                tabs_listed = true;
+            } else {
+                out.push(Row::Entry(b.label(), b.help));
+            }
+        }
     }
     out.push(Row::Blank);
     out.push(Row::Heading("Search syntax (docs/search.md)".into()));

@@ -128,7 +128,8 @@ pub const BRAND: &str = " marketlens ";
 /// Tab titles with their columns on the tab bar: `(tab, title, x, width)`, for a terminal `width`
 /// wide, `current` the tab shown and `total(t)` tab `t`'s record count. Narrow terminals drop the
 /// name of the app, then the counts, then the column between titles (each title keeps its own
-/// spaces), then shorten the titles, so every tab stays visible.
+/// spaces), then shorten the titles, then show only the current one's with the others' numbers
+/// (spaced, then packed), so every tab stays visible.
 pub fn tab_titles(
     width: u16,
     current: Tab,
@@ -142,17 +143,19 @@ pub fn tab_titles(
         _ if t == current => format!(" {} {} ", t.index() + 1, t.title()),
         _ => format!(" {} ", t.index() + 1),
     };
-    // Columns between two titles.
-    let gap = |level: u8| usize::from(level != 3);
+    // Columns between two titles (none at the last level: numbers only, packed).
+    let gap = |level: u8| usize::from(level != 3 && level != 6);
     let mut level = 0;
     loop {
         let brand = level == 0;
+        // The titles, and a gap between each two (none after the last).
         let total: usize = Tab::ALL
             .iter()
             .map(|t| text::width(&title(*t, level)) + gap(level))
             .sum::<usize>()
+            - gap(level)
             + if brand { text::width(BRAND) + 1 } else { 0 };
-        if total <= width || level == 5 {
+        if total <= width || level == 6 {
             let mut x = if brand { text::width(BRAND) as u16 + 1 } else { 0 };
             let tabs = Tab::ALL
                 .iter()
@@ -243,14 +246,15 @@ mod tests {
             for pair in tabs.windows(2) {
                 assert!(pair[0].2 + pair[0].3 <= pair[1].2, "{width}: titles overlap");
             }
-            // 80 columns keep every full title (without the column between them); 120 the counts.
-            if width >= 80 {
+            // 100 columns keep every full title (without the column between them); 200 the counts
+            // and the app's name.
+            if width >= 100 {
                 assert!(
                     tabs.iter().all(|(t, s, ..)| s.contains(t.title())),
                     "{width}: {tabs:?}"
                 );
             }
-            if width >= 120 {
+            if width >= 200 {
                 assert!(
                     tabs.iter().all(|(_, s, ..)| s.contains("(16)")),
                     "{width}: {tabs:?}"

@@ -1,0 +1,259 @@
+//! The analysis views: tabs whose rows are not one record each but are built from the records a
+//! query selects, of several kinds. `Timeline` lists dated events (career moves, deals) in time
+//! order; `Compare` lists the figures of the selected series side by side. Each row still points
+//! at the record it comes from ([`Row::kind`], [`Row::index`]), so the detail pane, relations and
+//! exports work on it as on any tab, and the rows sort, export and group like any other view.
+
+use super::columns::{ColType, Column, Width};
+use super::{Cell, Row, SortKey, Tab, View, human_point, subject, vendor_name, with_status};
+use crate::kb::{Kb, Kind, Period};
+
+/// A column whose cells the view builds itself (the record tabs' columns make theirs from a
+/// record; an analysis row is not one record, so its cells come from [`build`]).
+const fn col(key: &'static str, name: &'static str, ty: ColType, w: [u16; 3], share: u8) -> Column {
+    Column {
+        key,
+        name,
+        ty,
+        align: ty.align(),
+        width: Width {
+            min: w[0],
+            ideal: w[1],
+            max: w[2],
+            share,
+        },
+        cell: built_by_the_view,
+    }
+}
+
+/// The cell function of an analysis column: never called, the view builds the cells.
+fn built_by_the_view(_: &Kb, _: usize) -> Cell {
+    Cell::empty()
+}
+
+pub const TIMELINE: &[Column] = &[
+    col("date", "Date", ColType::Period, [7, 11, 17], 0),
+    col("event", "Event", ColType::Text, [5, 12, 16], 0),
+    col("who", "Who", ColType::Text, [6, 14, 24], 1),
+    col("from", "From", ColType::Text, [4, 12, 20], 1),
+    col("to", "To", ColType::Text, [4, 12, 20], 1),
+    col("what", "What", ColType::Text, [8, 30, 80], 3),
+];
+
+pub const COMPARE: &[Column] = &[
+    col("subject", "Subject", ColType::Text, [6, 12, 20], 1),
+    col("metric", "Metric", ColType::Text, [6, 12, 14], 0),
+    col("market", "Market", ColType::Text, [6, 10, 16], 1),
+    col("basis", "Basis", ColType::Text, [5, 8, 14], 1),
+    col("report", "Report", ColType::Text, [6, 10, 20], 1),
+    col("period", "Period", ColType::Period, [6, 9, 17], 0),
+    col("value", "Value", ColType::Amount, [6, 12, 22], 0),
+    col("series", "Series", ColType::Text, [8, 20, 60], 2),
+];
+
+/// The columns of an analysis tab.
+pub fn columns(tab: Tab) -> &'static [Column] {
+    match tab {
+        Tab::Timeline => TIMELINE,
+        Tab::Compare => COMPARE,
+        _ => &[],
+    }
+}
+
+/// The kinds of record an analysis tab draws on (what its query searches).
+pub fn kinds(tab: Tab) -> &'static [Kind] {
+    match tab {
+        Tab::Timeline => &[Kind::Executive, Kind::Deal],
+        Tab::Compare => &[Kind::Series],
+        _ => &[],
+    }
+}
+
+/// The rows of an analysis tab from the records `matches` selects (every record when `None`),
+/// in the view's own order (time for the timeline, subject then period for figures).
+pub fn build(kb: &Kb, tab: Tab, matches: Option<&[(Kind, usize)]>) -> View {
+    let wanted = |kind: Kind| -> Vec<usize> {
+        match matches {
+            None => (0..kb.count(kind)).collect(),
+            Some(m) => {
+                let mut v: Vec<usize> = m.iter().filter(|(k, _)| *k == kind).map(|&(_, i)| i).collect();
+                v.sort_unstable();
+                v.dedup();
+                v
+            }
+        }
+    };
+    let mut rows = match tab {
+        Tab::Timeline => timeline(kb, &wanted(Kind::Executive), &wanted(Kind::Deal)),
+        Tab::Compare => figures(kb, &wanted(Kind::Series)),
+        _ => Vec::new(),
+    };
+    if tab == Tab::Timeline {
+        // Time order; events on the same period keep the KB's order.
+        rows.sort_by(|a, b| match (&a.cells[0].key, &b.cells[0].key) {
+            (SortKey::Period(x), SortKey::Period(y)) => x.cmp(y),
+            _ => std::cmp::Ordering::Equal,
+        });
+    }
+    let order = (0..rows.len()).collect();
+    View {
+        tab,
+        columns: columns(tab),
+        total: rows.len(),
+        rows,
+        order,
+        sort: None,
+    }
+}
+
+fn text(s: &str) -> Cell {
+    Cell::text(s)
+}
+
+/// Career moves and deals with a date, one row each.
+fn timeline(kb: &Kb, executives: &[usize], deals: &[usize]) -> Vec<Row> {
+    let org = |vendor: &Option<String>, org: &Option<String>| -> String {
+        match (vendor, org) {
+            (Some(v), _) => vendor_name(kb, v).to_string(),
+            (None, Some(o)) => o.clone(),
+            (None, None) => String::new(),
+        }
+    };
+    let mut rows = Vec::new();
+    for &i in executives {
+        let e = &kb.executives[i];
+        for m in &e.career {
+            let Some(date) = m.date else { continue };
+            rows.push(Row {
+                id: e.id.clone(),
+                kind: Kind::Executive,
+                index: i,
+                cells: vec![
+                    Cell::period_inferred(Some(date), m.inferred.is_some()),
+                    text(&with_status("move".into(), m.status)),
+                    text(&e.name),
+                    text(&org(&m.from, &m.from_org)),
+                    text(&org(&m.to, &m.to_org)),
+                    text(&m.role),
+                ],
+            });
+        }
+    }
+    for &i in deals {
+        let d = &kb.deals[i];
+        let Some(date) = d.date else { continue };
+        let vendors: Vec<&str> = d.vendors.iter().map(|v| vendor_name(kb, v)).collect();
+        let mut event = d.kind.as_str().to_string();
+        if let Some(c) = super::change_text(d) {
+            event = format!("{event} {c}");
+        }
+        rows.push(Row {
+            id: d.id.clone(),
+            kind: Kind::Deal,
+            index: i,
+            cells: vec![
+                Cell::period_inferred(Some(date), d.inferred.is_some()),
+                text(&with_status(event, d.status)),
+                text(&vendors.join(", ")),
+                text(d.from_vendor.as_deref().map_or("", |v| vendor_name(kb, v))),
+                text(d.counterparty.as_deref().unwrap_or("")),
+                text(&d.title),
+            ],
+        });
+    }
+    rows
+}
+
+/// One row per figure (series point) of the selected series.
+fn figures(kb: &Kb, series: &[usize]) -> Vec<Row> {
+    let mut rows = Vec::new();
+    for &i in series {
+        let s = &kb.series[i];
+        let report = s.report.as_deref().map_or("", |r| super::record_name(kb, r));
+        for p in &s.points {
+            let value = Cell {
+                text: crate::text::escape_controls(&human_point(&s.unit, p)).into_owned(),
+                key: SortKey::Num(p.value.mid()),
+            };
+            rows.push(Row {
+                id: s.id.clone(),
+                kind: Kind::Series,
+                index: i,
+                cells: vec![
+                    text(&subject(kb, s)),
+                    text(s.metric.as_str()),
+                    text(s.market.as_deref().unwrap_or("")),
+                    text(s.basis.as_deref().unwrap_or("")),
+                    text(report),
+                    Cell::period_inferred(Some(p.period), p.inferred.is_some()),
+                    value,
+                    text(&s.name),
+                ],
+            });
+        }
+    }
+    rows
+}
+
+/// The period an analysis row is placed at, for tests and callers that group by time.
+pub fn row_period(row: &Row) -> Option<Period> {
+    row.cells.iter().find_map(|c| match c.key {
+        SortKey::Period(p) => Some(p),
+        _ => None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kb() -> Kb {
+        crate::kb::load_builtin().kb
+    }
+
+    #[test]
+    fn the_timeline_lists_every_dated_move_and_deal_in_time_order() {
+        let kb = kb();
+        let v = build(&kb, Tab::Timeline, None);
+        let moves = kb
+            .executives
+            .iter()
+            .flat_map(|e| &e.career)
+            .filter(|m| m.date.is_some())
+            .count();
+        let deals = kb.deals.iter().filter(|d| d.date.is_some()).count();
+        assert!(moves > 0 && deals > 0);
+        assert_eq!(v.len(), moves + deals);
+        let periods: Vec<Period> = v.shown().filter_map(row_period).collect();
+        assert_eq!(periods.len(), v.len());
+        assert!(periods.windows(2).all(|w| w[0] <= w[1]), "time order");
+        // Each row opens the record it comes from.
+        for r in v.shown() {
+            assert_eq!(kb.id_at(r.kind, r.index), Some(r.id.as_str()));
+        }
+    }
+
+    #[test]
+    fn a_selection_keeps_only_its_records_events() {
+        let kb = kb();
+        let (_, tian) = kb.lookup("tian-zhuo").expect("田灼 is in the built-in KB");
+        let v = build(&kb, Tab::Timeline, Some(&[(Kind::Executive, tian)]));
+        assert!(!v.is_empty());
+        assert!(
+            v.shown()
+                .all(|r| r.id == "tian-zhuo" && r.cells[1].text.starts_with("move"))
+        );
+    }
+
+    #[test]
+    fn figures_carry_market_report_and_status() {
+        let kb = kb();
+        let v = build(&kb, Tab::Compare, None);
+        let points: usize = kb.series.iter().map(|s| s.points.len()).sum();
+        assert_eq!(v.len(), points);
+        let market = COMPARE.iter().position(|c| c.key == "market").unwrap();
+        assert!(v.shown().any(|r| !r.cells[market].text.is_empty()));
+        let value = COMPARE.iter().position(|c| c.key == "value").unwrap();
+        assert!(v.shown().any(|r| r.cells[value].text.ends_with(" target")));
+    }
+}
