@@ -5,7 +5,7 @@
 //! exports work on it as on any tab, and the rows sort, export and group like any other view.
 
 use super::columns::{ColType, Column, Width};
-use super::{Cell, Row, SortKey, Tab, View, human_point, subject, vendor_name, with_status};
+use super::{Cell, Row, SortKey, Tab, View};
 use crate::kb::{Kb, Kind, Period};
 
 /// A column whose cells the view builds itself (the record tabs' columns make theirs from a
@@ -84,8 +84,8 @@ pub fn build(kb: &Kb, tab: Tab, matches: Option<&[(Kind, usize)]>) -> View {
         }
     };
     let mut rows = match tab {
-        Tab::Timeline => timeline(kb, &wanted(Kind::Executive), &wanted(Kind::Deal)),
-        Tab::Compare => figures(kb, &wanted(Kind::Series)),
+        Tab::Timeline => timeline::rows(kb, &wanted(Kind::Executive), &wanted(Kind::Deal)),
+        Tab::Compare => compare::rows(kb, &wanted(Kind::Series)),
         _ => Vec::new(),
     };
     if tab == Tab::Timeline {
@@ -110,90 +110,8 @@ fn text(s: &str) -> Cell {
     Cell::text(s)
 }
 
-/// Career moves and deals with a date, one row each.
-fn timeline(kb: &Kb, executives: &[usize], deals: &[usize]) -> Vec<Row> {
-    let org = |vendor: &Option<String>, org: &Option<String>| -> String {
-        match (vendor, org) {
-            (Some(v), _) => vendor_name(kb, v).to_string(),
-            (None, Some(o)) => o.clone(),
-            (None, None) => String::new(),
-        }
-    };
-    let mut rows = Vec::new();
-    for &i in executives {
-        let e = &kb.executives[i];
-        for m in &e.career {
-            let Some(date) = m.date else { continue };
-            rows.push(Row {
-                id: e.id.clone(),
-                kind: Kind::Executive,
-                index: i,
-                cells: vec![
-                    Cell::period_inferred(Some(date), m.inferred.is_some()),
-                    text(&with_status("move".into(), m.status)),
-                    text(&e.name),
-                    text(&org(&m.from, &m.from_org)),
-                    text(&org(&m.to, &m.to_org)),
-                    text(&m.role),
-                ],
-            });
-        }
-    }
-    for &i in deals {
-        let d = &kb.deals[i];
-        let Some(date) = d.date else { continue };
-        let vendors: Vec<&str> = d.vendors.iter().map(|v| vendor_name(kb, v)).collect();
-        let mut event = d.kind.as_str().to_string();
-        if let Some(c) = super::change_text(d) {
-            event = format!("{event} {c}");
-        }
-        rows.push(Row {
-            id: d.id.clone(),
-            kind: Kind::Deal,
-            index: i,
-            cells: vec![
-                Cell::period_inferred(Some(date), d.inferred.is_some()),
-                text(&with_status(event, d.status)),
-                text(&vendors.join(", ")),
-                text(d.from_vendor.as_deref().map_or("", |v| vendor_name(kb, v))),
-                text(d.counterparty.as_deref().unwrap_or("")),
-                text(&d.title),
-            ],
-        });
-    }
-    rows
-}
-
-/// One row per figure (series point) of the selected series.
-fn figures(kb: &Kb, series: &[usize]) -> Vec<Row> {
-    let mut rows = Vec::new();
-    for &i in series {
-        let s = &kb.series[i];
-        let report = s.report.as_deref().map_or("", |r| super::record_name(kb, r));
-        for p in &s.points {
-            let value = Cell {
-                text: crate::text::escape_controls(&human_point(&s.unit, p)).into_owned(),
-                key: SortKey::Num(p.value.mid()),
-            };
-            rows.push(Row {
-                id: s.id.clone(),
-                kind: Kind::Series,
-                index: i,
-                cells: vec![
-                    text(&subject(kb, s)),
-                    text(s.metric.as_str()),
-                    text(s.market.as_deref().unwrap_or("")),
-                    text(s.basis.as_deref().unwrap_or("")),
-                    text(report),
-                    Cell::period_inferred(Some(p.period), p.inferred.is_some()),
-                    value,
-                    text(&s.name),
-                ],
-            });
-        }
-    }
-    rows
-}
+mod compare;
+mod timeline;
 
 /// The period an analysis row is placed at, for tests and callers that group by time.
 pub fn row_period(row: &Row) -> Option<Period> {
