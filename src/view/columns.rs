@@ -187,7 +187,7 @@ impl Tabular for Executive {
             Cell::text(&employer(kb, &kb.executives[i]))
         }),
         shared("title", "Title", [8, 30, 40], 2, |kb, i| {
-            Cell::opt(kb.executives[i].title.as_deref())
+            Cell::opt(super::now(kb, &kb.executives[i]).1)
         }),
         fit("moves", "Moves", Number, [5, 5, 5], |kb, i| {
             Cell::num(kb.executives[i].career.len())
@@ -242,8 +242,14 @@ impl Tabular for Series {
             // The latest point: the last of those with the greatest period, as a stable sort puts it.
             match s.points.iter().max_by_key(|p| p.period) {
                 Some(p) => Cell {
-                    // The unit of a price ends in free KB text (`CNY/card-hour`).
-                    text: clean(&super::human_point(&s.unit, p)).into_owned(),
+                    // The unit of a price ends in free KB text (`CNY/card-hour`); `old` after a
+                    // figure known only from a source more than two years older than the KB's
+                    // newest (`kb::asof`).
+                    text: clean(&super::with_stale(
+                        super::human_point(&s.unit, p),
+                        kb.point_as_of(s, p).is_some_and(|a| a.stale),
+                    ))
+                    .into_owned(),
                     key: SortKey::Num(p.value.mid()),
                 },
                 None => Cell::empty(),

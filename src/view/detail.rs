@@ -2,7 +2,7 @@
 //! and the sources it cites with their quotes. Pure data; the TUI and export lay it out.
 
 use crate::kb::{
-    Deal, Executive, Fact, Kb, Kind, Record, Report, Series, Source, Vendor, number, with_record,
+    Current, Deal, Executive, Fact, Kb, Kind, Record, Report, Series, Source, Vendor, number, with_record,
 };
 use crate::text::escape_controls as clean;
 
@@ -295,16 +295,53 @@ impl Detailed for Executive {
             Some(en) => format!("{} · {en}", e.name),
             None => e.name.clone(),
         };
-        match &e.vendor {
-            Some(v) => b.push(vendor_link(
-                kb,
-                v,
-                e.title.as_deref().unwrap_or("current employer"),
-            )),
-            None => field(b, "Organisation", e.org.as_deref()),
-        }
-        if e.vendor.is_none() {
-            field(b, "Title", e.title.as_deref());
+        match crate::kb::current_title(kb, e) {
+            Current::Title { as_of } => {
+                match &e.vendor {
+                    Some(v) => b.push(vendor_link(
+                        kb,
+                        v,
+                        e.title.as_deref().unwrap_or("current employer"),
+                    )),
+                    None => field(b, "Organisation", e.org.as_deref()),
+                }
+                if e.vendor.is_none() {
+                    field(b, "Title", e.title.as_deref());
+                }
+                field(b, "As of", as_of.map(|a| a.show()).as_deref());
+            }
+            // A dated move newer than the title's source: its role is current, since its date.
+            Current::Move {
+                career: m,
+                date,
+                stale,
+                title_as_of,
+            } => {
+                match (&m.to, &m.to_org) {
+                    (Some(v), _) => b.push(vendor_link(kb, v, &m.role)),
+                    (None, Some(o)) => {
+                        field(b, "Organisation", Some(o));
+                        field(b, "Title", Some(&m.role));
+                    }
+                    (None, None) => {
+                        let (left, _) = super::now(kb, e);
+                        field(b, "Now", Some(&format!("{left} (was {})", m.role)));
+                    }
+                }
+                let mut when = format!("{date} (career move");
+                if let Some(src) = m.source.as_deref().and_then(|id| kb.source(id)) {
+                    when.push_str(&format!(", {}", src.publisher));
+                }
+                when.push(')');
+                field(b, "As of", Some(&super::with_stale(when, stale)));
+                if let Some(t) = &e.title {
+                    let was = match title_as_of {
+                        Some(a) => format!("{t}, as of {}", a.show()),
+                        None => t.clone(),
+                    };
+                    field(b, "Earlier title", Some(&was));
+                }
+            }
         }
         text(b, e.summary.as_deref());
         if !e.career.is_empty() {
@@ -429,6 +466,9 @@ impl Detailed for Series {
                 .unwrap_or(r)
         });
         field(b, "Report", report);
+        // When the latest figure was known; `old` when that is more than two years before the
+        // KB's newest source.
+        field(b, "As of", kb.series_as_of(s).map(|a| a.show()).as_deref());
         text(b, s.summary.as_deref());
         let mut sp = spark_block(s);
         if let Block::Spark { target, .. } = &mut sp {
@@ -445,7 +485,8 @@ impl Detailed for Series {
                     .as_deref()
                     .or(s.sources.first().map(String::as_str))
                     .unwrap_or("");
-                let value = human_point(&s.unit, p);
+                let stale = kb.point_as_of(s, p).is_some_and(|a| a.stale);
+                let value = super::with_stale(human_point(&s.unit, p), stale);
                 let mut origin = src.to_string();
                 if let Some(r) = &p.report {
                     origin.push_str(&format!(" · report {r}"));

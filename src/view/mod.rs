@@ -399,12 +399,36 @@ pub(crate) fn fact_value(f: &crate::kb::Fact) -> Option<String> {
     })
 }
 
-/// Where an executive works now: the vendor's name, else the organisation.
+/// Where an executive works now: the vendor's name, else the organisation (as [`now`] says).
 pub(crate) fn employer(kb: &Kb, e: &crate::kb::Executive) -> String {
-    match (&e.vendor, &e.org) {
-        (Some(v), _) => vendor_name(kb, v).to_string(),
-        (None, Some(o)) => o.clone(),
-        (None, None) => String::new(),
+    now(kb, e).0
+}
+
+/// Where an executive works now and as what: the record's vendor (or organisation) and title,
+/// unless a dated career move newer than the title's source says otherwise
+/// (`kb::current_title`): then the move's destination and role (`left 阿里云` for a departure
+/// to nowhere named).
+pub(crate) fn now<'k>(kb: &'k Kb, e: &'k crate::kb::Executive) -> (String, Option<&'k str>) {
+    use crate::kb::Current;
+    match crate::kb::current_title(kb, e) {
+        Current::Move { career: m, .. } => {
+            let to = m.to.as_deref().map(|v| vendor_name(kb, v)).or(m.to_org.as_deref());
+            match to {
+                Some(t) => (t.to_string(), Some(m.role.as_str())),
+                None => {
+                    let from = m.from.as_deref().map(|v| vendor_name(kb, v)).or(m.from_org.as_deref());
+                    (from.map_or(String::new(), |f| format!("left {f}")), Some(m.role.as_str()))
+                }
+            }
+        }
+        Current::Title { .. } => {
+            let employer = match (&e.vendor, &e.org) {
+                (Some(v), _) => vendor_name(kb, v).to_string(),
+                (None, Some(o)) => o.clone(),
+                (None, None) => String::new(),
+            };
+            (employer, e.title.as_deref())
+        }
     }
 }
 
@@ -444,6 +468,15 @@ pub fn human_point(unit: &Unit, p: &crate::kb::Point) -> String {
         p.value.show(|x| number::human_value(x, unit))
     );
     with_status(value, p.status)
+}
+
+/// `text` followed by the stale cue (`old`) when `stale`.
+pub fn with_stale(mut text: String, stale: bool) -> String {
+    if stale {
+        text.push(' ');
+        text.push_str(crate::kb::asof::STALE_CUE);
+    }
+    text
 }
 
 /// `text` followed by the status's cue, if it has one.
