@@ -72,6 +72,12 @@ impl Tab {
         with_record!(self.kind(), R => R::COLUMNS)
     }
 
+    /// The columns a CSV export adds after the table's: format-2 fields and as-of
+    /// (`Tabular::EXPORTED`).
+    pub fn export_columns(self) -> &'static [Column] {
+        with_record!(self.kind(), R => R::EXPORTED)
+    }
+
     /// Position of the column with this key (`"amount"`), if the tab has one.
     pub fn column(self, key: &str) -> Option<usize> {
         self.columns().iter().position(|c| c.key == key)
@@ -579,6 +585,13 @@ mod tests {
             }
             if let Some(s) = tab.default_sort() {
                 assert!(Sort::by(tab, s.key, s.descending) == Some(s), "{tab:?}");
+            }
+            // A CSV export's added columns: keys as headers, none repeating a table column's.
+            let mut keys: Vec<&str> = cols.iter().map(|c| c.key).collect();
+            for c in tab.export_columns() {
+                assert_eq!(c.key, c.name.to_lowercase(), "{tab:?}");
+                assert!(!keys.contains(&c.key), "{tab:?}: `{}` twice", c.key);
+                keys.push(c.key);
             }
         }
         assert_eq!(
