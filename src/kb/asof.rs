@@ -85,13 +85,11 @@ impl Kb {
 
     /// As of the newest of these sources (ids not in the KB are passed over).
     pub fn as_of<'k, 'a>(&'k self, ids: impl IntoIterator<Item = &'a String>) -> Option<AsOf<'k>> {
-        // The first of equally dated sources wins: `max_by_key` keeps the last, so reverse.
-        let ids: Vec<&String> = ids.into_iter().collect();
+        // The first of equally dated sources wins.
         let source = ids
             .into_iter()
-            .rev()
             .filter_map(|id| self.source(id))
-            .max_by_key(|s| s.date)?;
+            .reduce(|a, b| if b.date > a.date { b } else { a })?;
         Some(self.dated(source.date, source))
     }
 
