@@ -776,8 +776,14 @@ fn csv_rows(kb: &Arc<Kb>, tab: Tab) -> Vec<(String, std::collections::BTreeMap<S
 fn csv_and_json_carry_the_v2_fields_and_as_of() {
     let kb = as_of_kb();
     let get = |rows: &[(String, std::collections::BTreeMap<String, String>)], id: &str, col: &str| {
-        let (_, cells) = rows.iter().find(|(i, _)| i == id).unwrap_or_else(|| panic!("no row {id}"));
-        cells.get(col).unwrap_or_else(|| panic!("no column {col} in {cells:?}")).clone()
+        let (_, cells) = rows
+            .iter()
+            .find(|(i, _)| i == id)
+            .unwrap_or_else(|| panic!("no row {id}"));
+        cells
+            .get(col)
+            .unwrap_or_else(|| panic!("no column {col} in {cells:?}"))
+            .clone()
     };
     let trends = csv_rows(&kb, Tab::Trends);
     for (id, col, want) in [
@@ -819,9 +825,15 @@ fn csv_and_json_carry_the_v2_fields_and_as_of() {
     assert_eq!(get(&vendors, "idc", "Role"), "analyst");
     assert_eq!(get(&vendors, "yun", "Role"), "cloud");
     let sources = csv_rows(&kb, Tab::Sources);
-    assert_eq!(get(&sources, "netease-2025", "Inferred"), "文中只写“年底”,取发布月");
+    assert_eq!(
+        get(&sources, "netease-2025", "Inferred"),
+        "文中只写“年底”,取发布月"
+    );
     let reports = csv_rows(&kb, Tab::Reports);
-    assert_eq!(get(&reports, "idc-cloud-2025", "Inferred"), "文中“上半年”,年份取自文章");
+    assert_eq!(
+        get(&reports, "idc-cloud-2025", "Inferred"),
+        "文中“上半年”,年份取自文章"
+    );
 
     // JSON: the records as written (status, inferred … when set) and a derived `as_of`.
     let json = |tab: Tab| -> serde_json::Value {
@@ -829,7 +841,12 @@ fn csv_and_json_carry_the_v2_fields_and_as_of() {
         serde_json::from_str(&export::view(&kb, &v, &meta(&v, ""), Format::Json)).unwrap()
     };
     let find = |all: &serde_json::Value, id: &str| -> serde_json::Value {
-        all.as_array().unwrap().iter().find(|r| r["id"] == id).unwrap().clone()
+        all.as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["id"] == id)
+            .unwrap()
+            .clone()
     };
     let series = json(Tab::Trends);
     let years = find(&series, "yun-years");

@@ -549,7 +549,9 @@ fn inferred_filter_selects_records_with_an_inferred_date() {
         assert_eq!(not_yes.len(), no.len() + kb.vendors.len(), "{dir}");
     }
     // Every kind that carries `inferred` is found by it in the fixture.
-    let l = marketlens::kb::load_path(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/good/as_of.toml"));
+    let l = marketlens::kb::load_path(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/good/as_of.toml"),
+    );
     let ix = Index::build(Arc::new(l.kb));
     let r = search::search(&ix, "inferred:yes", Scope::All, Rank::All).unwrap();
     let mut kinds: Vec<&str> = r

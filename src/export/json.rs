@@ -272,8 +272,13 @@ impl Exportable for Executive {
     fn as_of<'a>(&'a self, kb: &'a Kb) -> Option<Option<AsOfOut<'a>>> {
         Some(match crate::kb::current_title(kb, self) {
             crate::kb::Current::Title { as_of } => AsOfOut::new(as_of),
-            crate::kb::Current::Move { career, date, stale, .. } => {
-                let source = career.source.as_deref().or(self.sources.first().map(String::as_str));
+            crate::kb::Current::Move {
+                career, date, stale, ..
+            } => {
+                let source = career
+                    .source
+                    .as_deref()
+                    .or(self.sources.first().map(String::as_str));
                 source.map(|source| AsOfOut { date, source, stale })
             }
         })

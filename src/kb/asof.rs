@@ -253,7 +253,10 @@ points = [{{ period = "2025", value = "3亿", source = "old" }}]
         assert_eq!(kb.newest_source_date(), Some(p("2025-12-29")));
         let s = &kb.series[0];
         let old = kb.point_as_of(s, &s.points[0]).unwrap();
-        assert_eq!((old.date, old.source.id.as_str(), old.stale), (p("2022-06-19"), "old", true));
+        assert_eq!(
+            (old.date, old.source.id.as_str(), old.stale),
+            (p("2022-06-19"), "old", true)
+        );
         assert_eq!(old.show(), "2022-06-19 (财联社) · old");
         let mid = kb.point_as_of(s, &s.points[1]).unwrap();
         assert_eq!((mid.source.id.as_str(), mid.stale), ("mid", false));

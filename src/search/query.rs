@@ -667,7 +667,10 @@ mod tests {
         assert_eq!(filter("inferred:No"), FilterKind::Inferred(false));
         assert_eq!(filter("inferred:是"), FilterKind::Inferred(true));
         assert_eq!(filter("inferred:false"), FilterKind::Inferred(false));
-        assert_eq!(parse("!inferred:y").unwrap().filters[0].to_string(), "!inferred:yes");
+        assert_eq!(
+            parse("!inferred:y").unwrap().filters[0].to_string(),
+            "!inferred:yes"
+        );
         assert_eq!(filter("amount>=10亿"), FilterKind::Amount(Cmp::Ge, 1e9, None));
         assert_eq!(filter("amount:>1e9"), FilterKind::Amount(Cmp::Gt, 1e9, None));
         assert_eq!(

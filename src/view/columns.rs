@@ -234,7 +234,11 @@ impl Tabular for Executive {
             Cell::period(title_as_of(kb, &kb.executives[i]).0)
         }),
         fit("stale", "Stale", Text, [3, 5, 5], |kb, i| {
-            Cell::opt(title_as_of(kb, &kb.executives[i]).1.map(|s| if s { "yes" } else { "no" }))
+            Cell::opt(
+                title_as_of(kb, &kb.executives[i])
+                    .1
+                    .map(|s| if s { "yes" } else { "no" }),
+            )
         }),
     ];
 }
@@ -269,7 +273,9 @@ impl Tabular for Deal {
         }),
     ];
     const EXPORTED: &'static [Column] = &[
-        fit("status", "Status", Text, [6, 8, 9], |kb, i| status_cell(kb.deals[i].status)),
+        fit("status", "Status", Text, [6, 8, 9], |kb, i| {
+            status_cell(kb.deals[i].status)
+        }),
         shared("inferred", "Inferred", [8, 20, 40], 1, |kb, i| {
             Cell::opt(kb.deals[i].inferred.as_deref())
         }),
@@ -342,11 +348,17 @@ impl Tabular for Series {
         }),
         shared("report", "Report", [6, 16, 24], 1, |kb, i| {
             let s = &kb.series[i];
-            Cell::opt(latest(s).and_then(|p| p.report.as_deref()).or(s.report.as_deref()))
+            Cell::opt(
+                latest(s)
+                    .and_then(|p| p.report.as_deref())
+                    .or(s.report.as_deref()),
+            )
         }),
-        fit("status", "Status", Text, [6, 8, 9], |kb, i| match latest(&kb.series[i]) {
-            Some(p) => status_cell(p.status),
-            None => Cell::empty(),
+        fit("status", "Status", Text, [6, 8, 9], |kb, i| {
+            match latest(&kb.series[i]) {
+                Some(p) => status_cell(p.status),
+                None => Cell::empty(),
+            }
         }),
         shared("inferred", "Inferred", [8, 20, 40], 1, |kb, i| {
             Cell::opt(latest(&kb.series[i]).and_then(|p| p.inferred.as_deref()))

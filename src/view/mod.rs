@@ -418,12 +418,22 @@ pub(crate) fn now<'k>(kb: &'k Kb, e: &'k crate::kb::Executive) -> (String, Optio
     use crate::kb::Current;
     match crate::kb::current_title(kb, e) {
         Current::Move { career: m, .. } => {
-            let to = m.to.as_deref().map(|v| vendor_name(kb, v)).or(m.to_org.as_deref());
+            let to =
+                m.to.as_deref()
+                    .map(|v| vendor_name(kb, v))
+                    .or(m.to_org.as_deref());
             match to {
                 Some(t) => (t.to_string(), Some(m.role.as_str())),
                 None => {
-                    let from = m.from.as_deref().map(|v| vendor_name(kb, v)).or(m.from_org.as_deref());
-                    (from.map_or(String::new(), |f| format!("left {f}")), Some(m.role.as_str()))
+                    let from = m
+                        .from
+                        .as_deref()
+                        .map(|v| vendor_name(kb, v))
+                        .or(m.from_org.as_deref());
+                    (
+                        from.map_or(String::new(), |f| format!("left {f}")),
+                        Some(m.role.as_str()),
+                    )
                 }
             }
         }

@@ -134,9 +134,9 @@ mod tests {
         for st in crate::kb::terms::Status::ALL {
             let cue = st.cue();
             // A cue that is its word (`target`) may be named in the text instead.
-            let named = CUES.iter().any(|(_, what)| {
-                cue == st.as_str() && what.split([' ', ',', ';']).any(|w| w == cue)
-            });
+            let named = CUES
+                .iter()
+                .any(|(_, what)| cue == st.as_str() && what.split([' ', ',', ';']).any(|w| w == cue));
             assert!(
                 cue.is_empty() || keys.contains(&cue) || named,
                 "status cue `{cue}` not in the legend"
