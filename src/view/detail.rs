@@ -257,7 +257,8 @@ impl Detailed for Vendor {
             b.push(Block::Heading(format!("Executives ({})", execs.len())));
             for e in execs {
                 let note = if e.vendor.as_deref() == Some(&v.id) {
-                    e.title.clone().unwrap_or_default()
+                    // The current title (a newer dated move's role, if any).
+                    super::now(kb, e).1.unwrap_or_default().to_string()
                 } else {
                     format!("formerly · now {}", employer(kb, e))
                 };
