@@ -256,7 +256,13 @@ impl Detailed for Vendor {
         if !execs.is_empty() {
             b.push(Block::Heading(format!("Executives ({})", execs.len())));
             for e in execs {
-                let note = if e.vendor.as_deref() == Some(&v.id) {
+                // A dated move newer than the title's source, to elsewhere, makes this a former
+                // employer even when the record's `vendor` still names it.
+                let moved_away = matches!(
+                    crate::kb::current_title(kb, e),
+                    Current::Move { career, .. } if career.to.as_deref() != Some(v.id.as_str())
+                );
+                let note = if e.vendor.as_deref() == Some(&v.id) && !moved_away {
                     // The current title (a newer dated move's role, if any).
                     super::now(kb, e).1.unwrap_or_default().to_string()
                 } else {
@@ -684,6 +690,48 @@ mod tests {
             .unwrap();
         let publisher = &kb.source(&single.sources[0]).unwrap().publisher;
         assert_eq!(quote_source(Kind::Deal, &single.id).as_ref(), Some(publisher));
+    }
+
+    /// As-of (`tests/fixtures/good/as_of.toml`): 张某's title is as of 2025-09-11, but a dated move
+    /// of 2025-11 took him elsewhere: his vendor's detail lists him as a former employee, his own
+    /// detail shows the move's role as current.
+    #[test]
+    fn a_newer_move_is_current_everywhere() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/good/as_of.toml");
+        let l = crate::kb::load_path(&path);
+        assert!(l.is_ok(), "{}", l.render_diagnostics());
+        let kb = l.kb;
+        let at = |kind, id: &str| detail(&kb, &Target { kind, id: id.into() }).unwrap().blocks;
+        let notes: Vec<(String, String)> = at(Kind::Vendor, "yun")
+            .into_iter()
+            .filter_map(|b| match b {
+                Block::Link { label, note, target } if target.kind == Kind::Executive => Some((label, note)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            notes,
+            [
+                ("张某".to_string(), "formerly · now 某基金".to_string()),
+                ("李某".to_string(), "某云CTO".to_string())
+            ]
+        );
+        let fields: Vec<(String, String)> = at(Kind::Executive, "zhang")
+            .into_iter()
+            .filter_map(|b| match b {
+                Block::Field { label, value } => Some((label, value)),
+                _ => None,
+            })
+            .collect();
+        let field = |l: &str| fields.iter().find(|(k, _)| k == l).map(|(_, v)| v.as_str());
+        assert_eq!(field("Organisation"), Some("某基金"));
+        assert_eq!(field("Title"), Some("合伙人"));
+        assert_eq!(field("As of"), Some("2025-11 (career move, 网易号)"));
+        let li = at(Kind::Executive, "li");
+        assert!(li.contains(&Block::Field {
+            label: "As of".into(),
+            value: "2022-06-19 (财联社) · old".into()
+        }));
     }
 
     #[test]
