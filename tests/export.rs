@@ -878,3 +878,56 @@ fn csv_and_json_carry_the_v2_fields_and_as_of() {
     };
     assert!(text.find("\"as_of\"").unwrap() < text.find("\"resolved\"").unwrap());
 }
+
+/// The CSV export's own columns go through the same formula guard as the table's: text from the
+/// KB that a spreadsheet would run (`=…`, `@…`) gets a `'` before it.
+#[test]
+fn added_csv_columns_are_guarded_against_formulas() {
+    let toml = r#"
+[[source]]
+id = "s"
+title = "t"
+publisher = "p"
+date = 2025-09-11
+
+[[vendor]]
+id = "v"
+name = "V"
+sources = ["s"]
+
+[[deal]]
+id = "d"
+title = "D"
+kind = "order"
+vendors = ["v"]
+date = "2025-Q3"
+inferred = "=HYPERLINK(\"http://x\",\"y\")"
+sources = ["s"]
+
+[[series]]
+id = "x"
+name = "X"
+vendor = "v"
+market = "@SUM(A1)"
+basis = "+cmd"
+metric = "market-share"
+unit = "%"
+sources = ["s"]
+points = [{ period = "2025", value = 10 }]
+"#;
+    let l = kb::load::load_files(
+        "t".into(),
+        vec![SourceFile {
+            name: "t.toml".into(),
+            text: toml.into(),
+        }],
+        Vec::new(),
+    );
+    assert!(l.is_ok(), "{}", l.render_diagnostics());
+    let kb = Arc::new(l.kb);
+    let deals = csv_rows(&kb, Tab::Deals);
+    assert_eq!(deals[0].1["Inferred"], "'=HYPERLINK(\"http://x\",\"y\")");
+    let trends = csv_rows(&kb, Tab::Trends);
+    assert_eq!(trends[0].1["Market"], "'@SUM(A1)");
+    assert_eq!(trends[0].1["Basis"], "'+cmd");
+}
