@@ -241,12 +241,19 @@ fn csv_round_trips_through_a_reader() {
         let out = export::view(&kb, &v, &meta(&v, ""), Format::Csv);
         let mut r = csv::Reader::from_reader(out.as_bytes());
         let header: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
-        let names: Vec<&str> = v.columns.iter().map(|c| c.name).collect();
+        // The table's columns, then the export's own (status, as-of …), in that order.
+        let names: Vec<&str> = v
+            .columns
+            .iter()
+            .chain(tab.export_columns())
+            .map(|c| c.name)
+            .collect();
         assert_eq!(header, names);
         let records: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
         assert_eq!(records.len(), v.len(), "{tab:?}");
         for (rec, row) in records.iter().zip(v.shown()) {
-            let cells: Vec<&str> = row.cells.iter().map(|c| c.text.as_str()).collect();
+            let extra = tab.export_columns().iter().map(|c| (c.cell)(&kb, row.index).text);
+            let cells: Vec<String> = row.cells.iter().map(|c| c.text.clone()).chain(extra).collect();
             assert_eq!(rec.iter().collect::<Vec<_>>(), cells);
         }
     }
@@ -289,7 +296,9 @@ fn csv_quotes_commas_quotes_and_newlines() {
     let mut r = csv::Reader::from_reader(out.as_bytes());
     let recs: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
     assert_eq!(recs.len(), 1);
-    assert_eq!(recs[0].len(), 6);
+    // The export's own columns are empty for a row whose record is not in the KB.
+    assert_eq!(recs[0].len(), 6 + Tab::Deals.export_columns().len());
+    assert!(recs[0].iter().skip(6).all(str::is_empty), "{:?}", recs[0]);
     assert_eq!(&recs[0][1], tricky);
     // A formula is made inert for spreadsheets (see `delimited::neutralise`).
     assert_eq!(&recs[0][5], "'=1+1");
@@ -746,4 +755,193 @@ fn write_file_permissions_are_those_of_a_normal_file() {
     export::write_file(&new, b"y", true).unwrap();
     assert_eq!(mode(&new), 0o640);
     assert_eq!(std::fs::read(&new).unwrap(), b"y");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Format-2 fields and as-of as columns
+
+fn as_of_kb() -> Arc<Kb> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/good/as_of.toml");
+    let l = kb::load_path(&path);
+    assert!(l.is_ok(), "{}", l.render_diagnostics());
+    Arc::new(l.kb)
+}
+
+/// A CSV export, read back: header → cell, per record id (its first column's text is not an id,
+/// so rows are matched through the view's order).
+fn csv_rows(kb: &Arc<Kb>, tab: Tab) -> Vec<(String, std::collections::BTreeMap<String, String>)> {
+    let v = query(kb, tab, "", None);
+    let out = export::view(kb, &v, &meta(&v, ""), Format::Csv);
+    let mut r = csv::Reader::from_reader(out.as_bytes());
+    let header: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
+    r.records()
+        .map(Result::unwrap)
+        .zip(v.shown())
+        .map(|(rec, row)| {
+            let cells = header.iter().cloned().zip(rec.iter().map(String::from)).collect();
+            (row.id.clone(), cells)
+        })
+        .collect()
+}
+
+/// CSV carries status, inferred, market, basis, segment, report, role and as-of (with `Stale`) as
+/// columns where the kind has them, read back by name; JSON carries `as_of`.
+#[test]
+fn csv_and_json_carry_the_v2_fields_and_as_of() {
+    let kb = as_of_kb();
+    let get = |rows: &[(String, std::collections::BTreeMap<String, String>)], id: &str, col: &str| {
+        let (_, cells) = rows
+            .iter()
+            .find(|(i, _)| i == id)
+            .unwrap_or_else(|| panic!("no row {id}"));
+        cells
+            .get(col)
+            .unwrap_or_else(|| panic!("no column {col} in {cells:?}"))
+            .clone()
+    };
+    let trends = csv_rows(&kb, Tab::Trends);
+    for (id, col, want) in [
+        ("yun-revenue", "Status", "estimate"),
+        ("yun-revenue", "Inferred", "文中“三季度”,年份取自文章"),
+        ("yun-revenue", "As-of", "2025-09-11"),
+        ("yun-revenue", "Stale", "no"),
+        ("yun-revenue", "Basis", "revenue"),
+        ("yun-revenue", "Market", ""),
+        ("yun-years", "Status", "actual"),
+        ("yun-years", "Latest", "13 old"),
+        ("yun-years", "As-of", "2022-06-19"),
+        ("yun-years", "Stale", "yes"),
+        ("yun-share", "Market", "中国公有云"),
+        ("yun-share", "Basis", "iaas-revenue"),
+        ("yun-share", "Segment", "IaaS"),
+        ("yun-share", "Report", "idc-cloud-2025"),
+    ] {
+        assert_eq!(get(&trends, id, col), want, "{id} {col}");
+    }
+    let deals = csv_rows(&kb, Tab::Deals);
+    for (id, col, want) in [
+        ("yun-order", "Status", "rumour"),
+        ("yun-order", "Inferred", "文中“近期”,取文章季度"),
+        ("yun-order", "As-of", "2025-12"),
+        ("yun-cut", "Status", "actual"),
+        ("yun-cut", "Inferred", ""),
+        ("yun-cut", "As-of", "2025-09-11"),
+    ] {
+        assert_eq!(get(&deals, id, col), want, "{id} {col}");
+    }
+    let execs = csv_rows(&kb, Tab::Executives);
+    // 张某's move (2025-11) is newer than the source of his title: it is current.
+    assert_eq!(get(&execs, "zhang", "Title"), "合伙人");
+    assert_eq!(get(&execs, "zhang", "As-of"), "2025-11");
+    assert_eq!(get(&execs, "li", "As-of"), "2022-06-19");
+    assert_eq!(get(&execs, "li", "Stale"), "yes");
+    let vendors = csv_rows(&kb, Tab::Vendors);
+    assert_eq!(get(&vendors, "idc", "Role"), "analyst");
+    assert_eq!(get(&vendors, "yun", "Role"), "cloud");
+    let sources = csv_rows(&kb, Tab::Sources);
+    assert_eq!(
+        get(&sources, "netease-2025", "Inferred"),
+        "文中只写“年底”,取发布月"
+    );
+    let reports = csv_rows(&kb, Tab::Reports);
+    assert_eq!(
+        get(&reports, "idc-cloud-2025", "Inferred"),
+        "文中“上半年”,年份取自文章"
+    );
+
+    // JSON: the records as written (status, inferred … when set) and a derived `as_of`.
+    let json = |tab: Tab| -> serde_json::Value {
+        let v = query(&kb, tab, "", None);
+        serde_json::from_str(&export::view(&kb, &v, &meta(&v, ""), Format::Json)).unwrap()
+    };
+    let find = |all: &serde_json::Value, id: &str| -> serde_json::Value {
+        all.as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["id"] == id)
+            .unwrap()
+            .clone()
+    };
+    let series = json(Tab::Trends);
+    let years = find(&series, "yun-years");
+    assert_eq!(
+        years["as_of"],
+        serde_json::json!({"date": "2022-06-19", "source": "cls-2022", "stale": true})
+    );
+    let share = find(&series, "yun-share");
+    assert_eq!(share["market"], "中国公有云");
+    assert_eq!(share["basis"], "iaas-revenue");
+    assert_eq!(share["segment"], "IaaS");
+    assert_eq!(share["report"], "idc-cloud-2025");
+    let revenue = find(&series, "yun-revenue");
+    assert_eq!(revenue["points"][2]["status"], "estimate");
+    assert_eq!(revenue["as_of"]["date"], "2025-09-11");
+    let order = find(&json(Tab::Deals), "yun-order");
+    assert_eq!(order["status"], "rumour");
+    assert_eq!(order["as_of"]["source"], "netease-2025");
+    let zhang = find(&json(Tab::Executives), "zhang");
+    assert_eq!(
+        zhang["as_of"],
+        serde_json::json!({"date": "2025-11", "source": "netease-2025", "stale": false})
+    );
+    // Kinds with no figure or title have no `as_of`; its place is before `resolved`.
+    assert!(find(&json(Tab::Vendors), "yun").get("as_of").is_none());
+    let text = {
+        let v = query(&kb, Tab::Deals, "", None);
+        export::view(&kb, &v, &meta(&v, ""), Format::Json)
+    };
+    assert!(text.find("\"as_of\"").unwrap() < text.find("\"resolved\"").unwrap());
+}
+
+/// The CSV export's own columns go through the same formula guard as the table's: text from the
+/// KB that a spreadsheet would run (`=…`, `@…`) gets a `'` before it.
+#[test]
+fn added_csv_columns_are_guarded_against_formulas() {
+    let toml = r#"
+[[source]]
+id = "s"
+title = "t"
+publisher = "p"
+date = 2025-09-11
+
+[[vendor]]
+id = "v"
+name = "V"
+sources = ["s"]
+
+[[deal]]
+id = "d"
+title = "D"
+kind = "order"
+vendors = ["v"]
+date = "2025-Q3"
+inferred = "=HYPERLINK(\"http://x\",\"y\")"
+sources = ["s"]
+
+[[series]]
+id = "x"
+name = "X"
+vendor = "v"
+market = "@SUM(A1)"
+basis = "+cmd"
+metric = "market-share"
+unit = "%"
+sources = ["s"]
+points = [{ period = "2025", value = 10 }]
+"#;
+    let l = kb::load::load_files(
+        "t".into(),
+        vec![SourceFile {
+            name: "t.toml".into(),
+            text: toml.into(),
+        }],
+        Vec::new(),
+    );
+    assert!(l.is_ok(), "{}", l.render_diagnostics());
+    let kb = Arc::new(l.kb);
+    let deals = csv_rows(&kb, Tab::Deals);
+    assert_eq!(deals[0].1["Inferred"], "'=HYPERLINK(\"http://x\",\"y\")");
+    let trends = csv_rows(&kb, Tab::Trends);
+    assert_eq!(trends[0].1["Market"], "'@SUM(A1)");
+    assert_eq!(trends[0].1["Basis"], "'+cmd");
 }

@@ -88,6 +88,23 @@ const GOOD: &[(&str, Counts)] = &[
         },
     ),
     (
+        // As-of and inferred dates: a 2022 source in a 2025 KB, a move newer than a title.
+        "as_of.toml",
+        Counts {
+            sources: 3,
+            vendors: 2,
+            executives: 2,
+            career_moves: 2,
+            deals: 2,
+            series: 3,
+            points: 5,
+            reports: 1,
+            facts: 0,
+            files: 1,
+            conflicts: 0,
+        },
+    ),
+    (
         // A vendor's share of a named market (format 2 allows `vendor` and `market` together).
         "share_of_a_market.toml",
         Counts {

@@ -505,3 +505,79 @@ fn status_and_role_filters_select_what_the_data_say() {
             .contains("did you mean `status:rumour`?")
     );
 }
+
+/// `inferred:yes` selects exactly the records with an inferred period or date: series with such a
+/// point, deals, executives with such a career move, sources, reports and facts; `inferred:no`
+/// the others of those kinds (never a vendor: nothing of it is dated).
+#[test]
+fn inferred_filter_selects_records_with_an_inferred_date() {
+    // The staged format-2 KB while it is staged (`assets/kb-v2`), else the built-in one it becomes.
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let v2 = if root.join("assets/kb-v2").exists() {
+        "assets/kb-v2"
+    } else {
+        "assets/kb"
+    };
+    for dir in [v2, "tests/fixtures/good/as_of.toml"] {
+        let l = marketlens::kb::load_path(&root.join(dir));
+        assert!(l.is_ok(), "{}", l.render_diagnostics());
+        let kb = l.kb.clone();
+        let ix = Index::build(Arc::new(l.kb));
+        let all = |q: &str| -> Vec<String> {
+            let r = search::search(&ix, q, Scope::All, Rank::All).unwrap_or_else(|e| panic!("{q}: {e}"));
+            let mut v: Vec<String> = r.hits.iter().map(|h| describe(&ix, h).id).collect();
+            v.sort();
+            v
+        };
+        let mut yes = Vec::new();
+        let mut no = Vec::new();
+        let mut put = |id: &String, inferred: bool| {
+            if inferred { &mut yes } else { &mut no }.push(id.clone());
+        };
+        for s in &kb.series {
+            put(&s.id, s.points.iter().any(|p| p.inferred.is_some()));
+        }
+        for d in &kb.deals {
+            put(&d.id, d.inferred.is_some());
+        }
+        for e in &kb.executives {
+            put(&e.id, e.career.iter().any(|m| m.inferred.is_some()));
+        }
+        for s in &kb.sources {
+            put(&s.id, s.inferred.is_some());
+        }
+        for r in &kb.reports {
+            put(&r.id, r.inferred.is_some());
+        }
+        for f in &kb.facts {
+            put(&f.id, f.inferred.is_some());
+        }
+        yes.sort();
+        no.sort();
+        assert!(!yes.is_empty() && !no.is_empty(), "{dir}");
+        assert_eq!(all("inferred:yes"), yes, "{dir}");
+        assert_eq!(all("inferred:no"), no, "{dir}");
+        // `!inferred:yes` also keeps the vendors.
+        let not_yes = all("!inferred:yes");
+        assert_eq!(not_yes.len(), no.len() + kb.vendors.len(), "{dir}");
+    }
+    // Every kind that carries `inferred` is found by it in the fixture.
+    let l = marketlens::kb::load_path(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/good/as_of.toml"),
+    );
+    let ix = Index::build(Arc::new(l.kb));
+    let r = search::search(&ix, "inferred:yes", Scope::All, Rank::All).unwrap();
+    let mut kinds: Vec<&str> = r
+        .hits
+        .iter()
+        .map(|h| ix.docs[h.doc as usize].kind().table())
+        .collect();
+    kinds.sort();
+    kinds.dedup();
+    assert_eq!(
+        kinds,
+        ["deal", "executive", "report", "series", "source"],
+        "{:?}",
+        r.hits.iter().map(|h| describe(&ix, h).id).collect::<Vec<_>>()
+    );
+}

@@ -218,3 +218,39 @@ fn columns_that_fit_their_content_are_not_cut_when_room_is_spare() {
         }
     }
 }
+
+fn app_on(path: &str, w: u16, h: u16) -> App {
+    let l = marketlens::kb::load_path(std::path::Path::new(path));
+    assert!(l.is_ok(), "{}", l.render_diagnostics());
+    App::new(l.kb, l.label, w, h)
+}
+
+/// As-of (issue 18): the Trends table marks a latest figure known only from a source more than two
+/// years older than the KB's newest with `old`; a series' detail says when its latest figure was
+/// known (and `old`), per point too; an executive whose dated move is newer than the title's source
+/// shows the move's role as current, with its date, and the superseded title with its as-of.
+#[test]
+fn as_of_and_stale_cues_in_trends_and_details() {
+    for (w, h) in SIZES {
+        let mut a = app_on("tests/fixtures/good/as_of.toml", w, h);
+        keys(&mut a, &[KeyCode::Char('4')]);
+        let trends = screen(&a);
+        insta::assert_snapshot!(format!("as_of_trends_{w}x{h}"), trends);
+        keys(&mut a, &[KeyCode::Char('j')]);
+        let series = screen(&a);
+        insta::assert_snapshot!(format!("as_of_stale_series_{w}x{h}"), series);
+        keys(&mut a, &[KeyCode::Char('2')]);
+        let exec = screen(&a);
+        insta::assert_snapshot!(format!("as_of_executive_{w}x{h}"), exec);
+        if w == 120 {
+            let line = |s: &str, want: &str| {
+                assert!(s.lines().any(|l| l.contains(want)), "no `{want}` in\n{s}");
+            };
+            line(&trends, "13 old");
+            line(&trends, "170亿元 est");
+            line(&series, "As of: 2022-06-19 (财联社) · old");
+            line(&exec, "As of: 2025-11 (career move, 网易号)");
+            line(&exec, "某云总裁, as of 2025-09-11 (雷峰网)");
+        }
+    }
+}

@@ -1,6 +1,7 @@
 //! CSV (RFC 4180 quoting by the `csv` crate): a header of column names and one record per row;
 //! for a record's detail, `field,value` pairs.
 
+use crate::kb::Kb;
 use crate::view::{Block, Detail, View};
 
 use super::clean_lines;
@@ -91,13 +92,32 @@ fn plain_number(s: &str) -> bool {
         && frac.bytes().all(|b| b.is_ascii_digit())
 }
 
-pub(super) fn view(view: &View) -> String {
-    let header = view.columns.iter().map(|c| c.name.to_string()).collect();
+/// The table's columns, then the tab's export columns (`Tab::export_columns`: status, inferred,
+/// market, basis, segment, report, role, as-of … as the kind has them), always, so a script finds
+/// them by name in any KB and the table's columns keep their positions.
+pub(super) fn view(kb: &Kb, view: &View) -> String {
+    let extra = view.tab.export_columns();
+    let header = view
+        .columns
+        .iter()
+        .chain(extra)
+        .map(|c| c.name.to_string())
+        .collect();
     let n = view.columns.len();
     let rows = view.shown().map(|r| {
-        (0..n)
+        let mut cells: Vec<String> = (0..n)
             .map(|i| r.cells.get(i).map_or(String::new(), |c| c.text.clone()))
-            .collect()
+            .collect();
+        // The row's record in this KB (a view built from another KB leaves them empty).
+        let here = kb.id_at(r.kind, r.index) == Some(r.id.as_str());
+        cells.extend(extra.iter().map(|c| {
+            if here {
+                (c.cell)(kb, r.index).text
+            } else {
+                String::new()
+            }
+        }));
+        cells
     });
     write(std::iter::once(header).chain(rows))
 }

@@ -14,13 +14,35 @@ use crate::kb::{
 };
 use crate::view::{Detail, View};
 
-/// One exported record: `kind`, the record's own fields in the model's order, `resolved`.
+/// One exported record: `kind`, the record's own fields in the model's order, `as_of` for the
+/// kinds that hold figures or titles (`null` when none of its sources is in the KB), `resolved`.
 #[derive(Serialize)]
 struct Exported<'a, R> {
     kind: &'static str,
     #[serde(flatten)]
     record: R,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    as_of: Option<Option<AsOfOut<'a>>>,
     resolved: Resolved<'a>,
+}
+
+/// When a record's figure or title was known (`kb::asof`): the date and id of the source, and
+/// whether it is more than two years older than the KB's newest source.
+#[derive(Serialize)]
+struct AsOfOut<'a> {
+    date: Period,
+    source: &'a str,
+    stale: bool,
+}
+
+impl<'a> AsOfOut<'a> {
+    fn new(a: Option<crate::kb::AsOf<'a>>) -> Option<AsOfOut<'a>> {
+        a.map(|a| AsOfOut {
+            date: a.date,
+            source: &a.source.id,
+            stale: a.stale,
+        })
+    }
 }
 
 /// A deal as exported: the model's fields in the model's order, except that the deal's own `kind`
@@ -179,6 +201,7 @@ impl Serialize for Out<'_> {
                 Exported {
                     kind: kind.label(),
                     record: record.exported(),
+                    as_of: record.as_of(kb),
                     resolved,
                 }
                 .serialize(s)
@@ -195,6 +218,9 @@ trait Exportable: Record {
     fn exported(&self) -> impl Serialize + '_;
     /// Add the vendors and sources it refers to.
     fn resolve<'a>(&'a self, kb: &'a Kb, r: &mut Resolved<'a>);
+    /// When its figure or title was known: `None` for kinds that hold neither (no `as_of` key),
+    /// `Some(None)` when none of its sources is in the KB (`"as_of": null`).
+    fn as_of<'a>(&'a self, kb: &'a Kb) -> Option<Option<AsOfOut<'a>>>;
 }
 
 impl Exportable for Source {
@@ -203,6 +229,10 @@ impl Exportable for Source {
     }
 
     fn resolve<'a>(&'a self, _: &'a Kb, _: &mut Resolved<'a>) {}
+
+    fn as_of<'a>(&'a self, _: &'a Kb) -> Option<Option<AsOfOut<'a>>> {
+        None
+    }
 }
 
 impl Exportable for Vendor {
@@ -213,6 +243,10 @@ impl Exportable for Vendor {
     fn resolve<'a>(&'a self, kb: &'a Kb, r: &mut Resolved<'a>) {
         r.maybe_vendor(kb, self.parent.as_ref());
         r.sources(kb, &self.sources);
+    }
+
+    fn as_of<'a>(&'a self, _: &'a Kb) -> Option<Option<AsOfOut<'a>>> {
+        None
     }
 }
 
@@ -233,6 +267,22 @@ impl Exportable for Executive {
         r.sources(kb, &self.sources);
         r.sources(kb, self.career.iter().filter_map(|m| m.source.as_ref()));
     }
+
+    /// The title's (or a newer dated move's) as-of, as the detail shows it.
+    fn as_of<'a>(&'a self, kb: &'a Kb) -> Option<Option<AsOfOut<'a>>> {
+        Some(match crate::kb::current_title(kb, self) {
+            crate::kb::Current::Title { as_of } => AsOfOut::new(as_of),
+            crate::kb::Current::Move {
+                career, date, stale, ..
+            } => {
+                let source = career
+                    .source
+                    .as_deref()
+                    .or(self.sources.first().map(String::as_str));
+                source.map(|source| AsOfOut { date, source, stale })
+            }
+        })
+    }
 }
 
 impl Exportable for Deal {
@@ -246,6 +296,10 @@ impl Exportable for Deal {
         }
         r.maybe_vendor(kb, self.counterparty.as_ref());
         r.sources(kb, &self.sources);
+    }
+
+    fn as_of<'a>(&'a self, kb: &'a Kb) -> Option<Option<AsOfOut<'a>>> {
+        Some(AsOfOut::new(kb.as_of(&self.sources)))
     }
 }
 
@@ -261,6 +315,11 @@ impl Exportable for Series {
         r.sources(kb, &self.sources);
         r.sources(kb, self.points.iter().filter_map(|p| p.source.as_ref()));
     }
+
+    /// The latest point's, as the Trends table's `Latest` and a CSV export's `As-of`.
+    fn as_of<'a>(&'a self, kb: &'a Kb) -> Option<Option<AsOfOut<'a>>> {
+        Some(AsOfOut::new(kb.series_as_of(self)))
+    }
 }
 
 impl Exportable for Report {
@@ -271,6 +330,10 @@ impl Exportable for Report {
     fn resolve<'a>(&'a self, kb: &'a Kb, r: &mut Resolved<'a>) {
         r.maybe_vendor(kb, Some(&self.publisher));
         r.sources(kb, &self.sources);
+    }
+
+    fn as_of<'a>(&'a self, _: &'a Kb) -> Option<Option<AsOfOut<'a>>> {
+        None
     }
 }
 
@@ -286,6 +349,10 @@ impl Exportable for Fact {
             r.maybe_vendor(kb, Some(id));
         }
         r.sources(kb, &self.sources);
+    }
+
+    fn as_of<'a>(&'a self, kb: &'a Kb) -> Option<Option<AsOfOut<'a>>> {
+        Some(AsOfOut::new(kb.as_of(&self.sources)))
     }
 }
 

@@ -82,7 +82,7 @@ pub fn view(kb: &Kb, view: &View, meta: &Meta, format: Format) -> String {
     match format {
         Format::Txt => plain::view(view, meta),
         Format::Md => markdown::view(view, meta),
-        Format::Csv => delimited::view(view),
+        Format::Csv => delimited::view(kb, view),
         Format::Json => json::view(kb, view),
     }
 }

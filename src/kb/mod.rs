@@ -1,6 +1,7 @@
 //! The knowledge base: model, loading (one file, a directory, or the built-in copy), validation and
 //! diagnostics. No terminal code and no dependency on the rest of the crate but `text` and `par`.
 
+pub mod asof;
 pub mod diag;
 pub mod diff;
 pub mod fx;
@@ -18,6 +19,7 @@ pub mod value;
 
 use std::hash::BuildHasher as _;
 
+pub use asof::{AsOf, Current, current_title};
 pub use diag::{Diagnostic, Severity, SourceFile};
 pub(crate) use kinds::for_each_kind;
 pub use kinds::with_record;
@@ -103,6 +105,9 @@ pub struct Relations {
     /// Per record named as a fact's subject or object: those facts, in KB order. Sparse: only
     /// records some fact names are in it.
     pub fact_mentions: foldhash::HashMap<(Kind, usize), Vec<usize>>,
+    /// The date of the newest source (by when it starts): what a figure's as-of is measured
+    /// against (`asof`).
+    pub newest_source: Option<Period>,
 }
 
 /// Record counts per kind, for summaries.
@@ -210,6 +215,7 @@ impl Kb {
             report_series: vec![Vec::new(); self.reports.len()],
             vendor_reports: Vec::new(),
             fact_mentions: Default::default(),
+            newest_source: self.sources.iter().map(|s| s.date).max(),
         };
         // References name vendors and sources only: look them up in maps of those alone (what
         // `get_kind` answers: ids whose first record is of that kind), a fraction of the whole

@@ -63,6 +63,10 @@ pub enum FilterKind {
     Role(Role),
     /// Price changes that went this way (by `direction`, or by the sign of `change`).
     Direction(Direction),
+    /// `inferred:yes`: records with a period or date that was inferred, not stated (a point of a
+    /// series, a deal, a career move of an executive, a source, a report, a fact);
+    /// `inferred:no`: records of those kinds with none.
+    Inferred(bool),
     /// Deal amounts; with a currency, only amounts in it.
     Amount(Cmp, f64, Option<Currency>),
     /// Series values (any point); with a unit, only series in it.
@@ -85,6 +89,7 @@ impl fmt::Display for Filter {
             FilterKind::Status(st) => write!(f, "status:{}", st.as_str()),
             FilterKind::Role(r) => write!(f, "role:{}", r.as_str()),
             FilterKind::Direction(d) => write!(f, "direction:{}", d.as_str()),
+            FilterKind::Inferred(yes) => write!(f, "inferred:{}", if *yes { "yes" } else { "no" }),
             FilterKind::Amount(c, v, cur) => {
                 write!(f, "amount{}{}", c.as_str(), crate::kb::number::trim_num(*v))?;
                 cur.map_or(Ok(()), |c| write!(f, " {}", c.code()))
@@ -157,6 +162,10 @@ pub const FILTERS: &[(&str, &str)] = &[
     (
         "direction",
         "direction:up, direction:down, direction:涨价 (price changes)",
+    ),
+    (
+        "inferred",
+        "inferred:yes, inferred:no (a period or date inferred, not stated)",
     ),
     ("amount", "amount>=10亿, amount>1e9, amount>$1B (deal amounts)"),
     ("value", "value>30, value>=50% (any data point of a series)"),
@@ -372,6 +381,7 @@ fn parse_filter(text: &str) -> Result<Option<FilterKind>, (usize, String)> {
             )
             .map_err(at)?,
         ),
+        "inferred" => FilterKind::Inferred(parse_yes_no("inferred", value).map_err(at)?),
         "amount" => {
             let (v, cur) = parse_money(value).map_err(at)?;
             FilterKind::Amount(op.unwrap_or(Cmp::Eq), v, cur)
@@ -472,6 +482,17 @@ fn parse_word<T: Copy>(
             .unwrap_or_default();
         format!("unknown {filter} `{v}`; {hint}{filter}s are {}", names.join(", "))
     })
+}
+
+/// `yes`/`no` (also `true`/`false`, `y`/`n`, `是`/`否`), case-insensitive.
+fn parse_yes_no(filter: &str, v: &str) -> Result<bool, String> {
+    match v.trim().to_ascii_lowercase().as_str() {
+        "yes" | "y" | "true" | "是" => Ok(true),
+        "no" | "n" | "false" | "否" => Ok(false),
+        _ => Err(format!(
+            "`{filter}` takes yes or no, not `{v}`: {filter}:yes or {filter}:no"
+        )),
+    }
 }
 
 const MONEY_FORMS: &str = "expected an amount such as 10亿, 1e9, 1.5B, $1B or 10亿元";
@@ -642,6 +663,14 @@ mod tests {
         assert_eq!(filter("status:传言"), FilterKind::Status(Status::Rumour));
         assert_eq!(filter("role:group"), FilterKind::Role(Role::Group));
         assert_eq!(filter("direction:降价"), FilterKind::Direction(Direction::Down));
+        assert_eq!(filter("inferred:yes"), FilterKind::Inferred(true));
+        assert_eq!(filter("inferred:No"), FilterKind::Inferred(false));
+        assert_eq!(filter("inferred:是"), FilterKind::Inferred(true));
+        assert_eq!(filter("inferred:false"), FilterKind::Inferred(false));
+        assert_eq!(
+            parse("!inferred:y").unwrap().filters[0].to_string(),
+            "!inferred:yes"
+        );
         assert_eq!(filter("amount>=10亿"), FilterKind::Amount(Cmp::Ge, 1e9, None));
         assert_eq!(filter("amount:>1e9"), FilterKind::Amount(Cmp::Gt, 1e9, None));
         assert_eq!(
@@ -729,6 +758,16 @@ mod tests {
             error("topic:rankng")
                 .message
                 .contains("did you mean `topic:ranking`")
+        );
+        let e = error("inferred:yse");
+        assert_eq!(e.column, 9);
+        assert!(e.message.contains("takes yes or no"), "{e}");
+        assert!(e.message.ends_with("inferred:yes or inferred:no"), "{e}");
+        assert!(error("inferred:").message.contains("needs a value"));
+        assert!(
+            error("inferred>1")
+                .message
+                .contains("comparisons work on amount and value")
         );
         assert_eq!(error("aws !").column, 4);
         assert_eq!(

@@ -147,6 +147,39 @@ use ColType::{Amount, Number, Period, Sparkline, Text};
 /// width, cell). Every kind has one (`Tab::columns` asks for it of each kind).
 pub trait Tabular: Record {
     const COLUMNS: &'static [Column];
+    /// Columns a CSV export adds after the table's (`Tab::export_columns`): the format-2 fields
+    /// and the as-of a kind has, so scripts find them by name in every KB (empty when the KB does
+    /// not use them). Their keys never repeat a table column's.
+    const EXPORTED: &'static [Column];
+}
+
+/// The status word of a figure, deal or fact, `actual` included (exports spell it out).
+fn status_cell(st: crate::kb::terms::Status) -> Cell {
+    Cell::text(st.as_str())
+}
+
+/// When something was known (`kb::asof`): the source's date.
+fn as_of_cell(a: Option<crate::kb::AsOf>) -> Cell {
+    Cell::period(a.map(|a| a.date))
+}
+
+/// `yes` when known only from a source more than two years older than the KB's newest, `no`
+/// when not, empty when nothing says when it was known.
+fn stale_cell(a: Option<crate::kb::AsOf>) -> Cell {
+    Cell::opt(a.map(|a| if a.stale { "yes" } else { "no" }))
+}
+
+/// The latest point of a series (the last of those with the greatest period), as `Latest` shows.
+fn latest(s: &Series) -> Option<&crate::kb::Point> {
+    s.points.iter().max_by_key(|p| p.period)
+}
+
+/// An executive's title or current role, as of when (`kb::current_title`).
+fn title_as_of<'k>(kb: &'k Kb, e: &'k crate::kb::Executive) -> (Option<crate::kb::Period>, Option<bool>) {
+    match crate::kb::current_title(kb, e) {
+        crate::kb::Current::Title { as_of } => (as_of.map(|a| a.date), as_of.map(|a| a.stale)),
+        crate::kb::Current::Move { date, stale, .. } => (Some(date), Some(stale)),
+    }
 }
 
 impl Tabular for Vendor {
@@ -177,6 +210,8 @@ impl Tabular for Vendor {
                 .unwrap_or_default(),
         }),
     ];
+    // Role is a table column already.
+    const EXPORTED: &'static [Column] = &[];
 }
 
 impl Tabular for Executive {
@@ -191,10 +226,22 @@ impl Tabular for Executive {
             Cell::text(&employer(kb, &kb.executives[i]))
         }),
         shared("title", "Title", [8, 30, 40], 2, |kb, i| {
-            Cell::opt(kb.executives[i].title.as_deref())
+            Cell::opt(super::now(kb, &kb.executives[i]).1)
         }),
         fit("moves", "Moves", Number, [5, 5, 5], |kb, i| {
             Cell::num(kb.executives[i].career.len())
+        }),
+    ];
+    const EXPORTED: &'static [Column] = &[
+        fit("as-of", "As-of", Period, [7, 10, 10], |kb, i| {
+            Cell::period(title_as_of(kb, &kb.executives[i]).0)
+        }),
+        fit("stale", "Stale", Text, [3, 5, 5], |kb, i| {
+            Cell::opt(
+                title_as_of(kb, &kb.executives[i])
+                    .1
+                    .map(|s| if s { "yes" } else { "no" }),
+            )
         }),
     ];
 }
@@ -228,6 +275,20 @@ impl Tabular for Deal {
             Cell::text(&kb.deals[i].title)
         }),
     ];
+    const EXPORTED: &'static [Column] = &[
+        fit("status", "Status", Text, [6, 8, 9], |kb, i| {
+            status_cell(kb.deals[i].status)
+        }),
+        shared("inferred", "Inferred", [8, 20, 40], 1, |kb, i| {
+            Cell::opt(kb.deals[i].inferred.as_deref())
+        }),
+        fit("as-of", "As-of", Period, [7, 10, 10], |kb, i| {
+            as_of_cell(kb.as_of(&kb.deals[i].sources))
+        }),
+        fit("stale", "Stale", Text, [3, 5, 5], |kb, i| {
+            stale_cell(kb.as_of(&kb.deals[i].sources))
+        }),
+    ];
 }
 
 impl Tabular for Series {
@@ -246,8 +307,14 @@ impl Tabular for Series {
             // The latest point: the last of those with the greatest period, as a stable sort puts it.
             match s.points.iter().max_by_key(|p| p.period) {
                 Some(p) => Cell {
-                    // The unit of a price ends in free KB text (`CNY/card-hour`).
-                    text: clean(&super::human_point(&s.unit, p)).into_owned(),
+                    // The unit of a price ends in free KB text (`CNY/card-hour`); `old` after a
+                    // figure known only from a source more than two years older than the KB's
+                    // newest (`kb::asof`).
+                    text: clean(&super::with_stale(
+                        super::human_point(&s.unit, p),
+                        kb.point_as_of(s, p).is_some_and(|a| a.stale),
+                    ))
+                    .into_owned(),
                     key: SortKey::Num(p.value.mid()),
                 },
                 None => Cell::empty(),
@@ -269,6 +336,43 @@ impl Tabular for Series {
             text: spark::series_spark(&kb.series[i]),
         }),
     ];
+    /// The series' market, basis and segment; then, of its latest point (the one `Latest`
+    /// shows), the report (the point's, else the series'), status, why its period was inferred
+    /// and when it was known.
+    const EXPORTED: &'static [Column] = &[
+        shared("market", "Market", [6, 12, 16], 1, |kb, i| {
+            Cell::opt(kb.series[i].market.as_deref())
+        }),
+        fit("basis", "Basis", Text, [5, 12, 16], |kb, i| {
+            Cell::opt(kb.series[i].basis.as_deref())
+        }),
+        shared("segment", "Segment", [6, 12, 16], 1, |kb, i| {
+            Cell::opt(kb.series[i].segment.as_deref())
+        }),
+        shared("report", "Report", [6, 16, 24], 1, |kb, i| {
+            let s = &kb.series[i];
+            Cell::opt(
+                latest(s)
+                    .and_then(|p| p.report.as_deref())
+                    .or(s.report.as_deref()),
+            )
+        }),
+        fit("status", "Status", Text, [6, 8, 9], |kb, i| {
+            match latest(&kb.series[i]) {
+                Some(p) => status_cell(p.status),
+                None => Cell::empty(),
+            }
+        }),
+        shared("inferred", "Inferred", [8, 20, 40], 1, |kb, i| {
+            Cell::opt(latest(&kb.series[i]).and_then(|p| p.inferred.as_deref()))
+        }),
+        fit("as-of", "As-of", Period, [7, 10, 10], |kb, i| {
+            as_of_cell(kb.series_as_of(&kb.series[i]))
+        }),
+        fit("stale", "Stale", Text, [3, 5, 5], |kb, i| {
+            stale_cell(kb.series_as_of(&kb.series[i]))
+        }),
+    ];
 }
 
 impl Tabular for Source {
@@ -286,6 +390,9 @@ impl Tabular for Source {
             Cell::num(detail::citing(kb, &kb.sources[i].id).len())
         }),
     ];
+    const EXPORTED: &'static [Column] = &[shared("inferred", "Inferred", [8, 20, 40], 1, |kb, i| {
+        Cell::opt(kb.sources[i].inferred.as_deref())
+    })];
 }
 
 impl Tabular for Report {
@@ -303,6 +410,9 @@ impl Tabular for Report {
             Cell::num(kb.relations().report_series.get(i).map_or(0, Vec::len))
         }),
     ];
+    const EXPORTED: &'static [Column] = &[shared("inferred", "Inferred", [8, 20, 40], 1, |kb, i| {
+        Cell::opt(kb.reports[i].inferred.as_deref())
+    })];
 }
 
 impl Tabular for Fact {
@@ -326,6 +436,23 @@ impl Tabular for Fact {
         fit("status", "Status", Text, [6, 8, 9], |kb, i| {
             let s = kb.facts[i].status;
             Cell::text(if s.is_actual() { "" } else { s.as_str() })
+        }),
+    ];
+    const EXPORTED: &'static [Column] = &[
+        fit("basis", "Basis", Text, [5, 12, 16], |kb, i| {
+            Cell::opt(kb.facts[i].basis.as_deref())
+        }),
+        shared("report", "Report", [6, 16, 24], 1, |kb, i| {
+            Cell::opt(kb.facts[i].report.as_deref())
+        }),
+        shared("inferred", "Inferred", [8, 20, 40], 1, |kb, i| {
+            Cell::opt(kb.facts[i].inferred.as_deref())
+        }),
+        fit("as-of", "As-of", Period, [7, 10, 10], |kb, i| {
+            as_of_cell(kb.as_of(&kb.facts[i].sources))
+        }),
+        fit("stale", "Stale", Text, [3, 5, 5], |kb, i| {
+            stale_cell(kb.as_of(&kb.facts[i].sources))
         }),
     ];
 }

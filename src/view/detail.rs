@@ -2,7 +2,7 @@
 //! and the sources it cites with their quotes. Pure data; the TUI and export lay it out.
 
 use crate::kb::{
-    Deal, Executive, Fact, Kb, Kind, Record, Report, Series, Source, Vendor, number, with_record,
+    Current, Deal, Executive, Fact, Kb, Kind, Record, Report, Series, Source, Vendor, number, with_record,
 };
 use crate::text::escape_controls as clean;
 
@@ -256,8 +256,15 @@ impl Detailed for Vendor {
         if !execs.is_empty() {
             b.push(Block::Heading(format!("Executives ({})", execs.len())));
             for e in execs {
-                let note = if e.vendor.as_deref() == Some(&v.id) {
-                    e.title.clone().unwrap_or_default()
+                // A dated move newer than the title's source, to elsewhere, makes this a former
+                // employer even when the record's `vendor` still names it.
+                let moved_away = matches!(
+                    crate::kb::current_title(kb, e),
+                    Current::Move { career, .. } if career.to.as_deref() != Some(v.id.as_str())
+                );
+                let note = if e.vendor.as_deref() == Some(&v.id) && !moved_away {
+                    // The current title (a newer dated move's role, if any).
+                    super::now(kb, e).1.unwrap_or_default().to_string()
                 } else {
                     format!("formerly · now {}", employer(kb, e))
                 };
@@ -295,16 +302,53 @@ impl Detailed for Executive {
             Some(en) => format!("{} · {en}", e.name),
             None => e.name.clone(),
         };
-        match &e.vendor {
-            Some(v) => b.push(vendor_link(
-                kb,
-                v,
-                e.title.as_deref().unwrap_or("current employer"),
-            )),
-            None => field(b, "Organisation", e.org.as_deref()),
-        }
-        if e.vendor.is_none() {
-            field(b, "Title", e.title.as_deref());
+        match crate::kb::current_title(kb, e) {
+            Current::Title { as_of } => {
+                match &e.vendor {
+                    Some(v) => b.push(vendor_link(
+                        kb,
+                        v,
+                        e.title.as_deref().unwrap_or("current employer"),
+                    )),
+                    None => field(b, "Organisation", e.org.as_deref()),
+                }
+                if e.vendor.is_none() {
+                    field(b, "Title", e.title.as_deref());
+                }
+                field(b, "As of", as_of.map(|a| a.show()).as_deref());
+            }
+            // A dated move newer than the title's source: its role is current, since its date.
+            Current::Move {
+                career: m,
+                date,
+                stale,
+                title_as_of,
+            } => {
+                match (&m.to, &m.to_org) {
+                    (Some(v), _) => b.push(vendor_link(kb, v, &m.role)),
+                    (None, Some(o)) => {
+                        field(b, "Organisation", Some(o));
+                        field(b, "Title", Some(&m.role));
+                    }
+                    (None, None) => {
+                        let (left, _) = super::now(kb, e);
+                        field(b, "Now", Some(&format!("{left} (was {})", m.role)));
+                    }
+                }
+                let mut when = format!("{date} (career move");
+                if let Some(src) = m.source.as_deref().and_then(|id| kb.source(id)) {
+                    when.push_str(&format!(", {}", src.publisher));
+                }
+                when.push(')');
+                field(b, "As of", Some(&super::with_stale(when, stale)));
+                if let Some(t) = &e.title {
+                    let was = match title_as_of {
+                        Some(a) => format!("{t}, as of {}", a.show()),
+                        None => t.clone(),
+                    };
+                    field(b, "Earlier title", Some(&was));
+                }
+            }
         }
         text(b, e.summary.as_deref());
         if !e.career.is_empty() {
@@ -425,6 +469,9 @@ impl Detailed for Series {
                 .unwrap_or(r)
         });
         field(b, "Report", report);
+        // When the latest figure was known; `old` when that is more than two years before the
+        // KB's newest source.
+        field(b, "As of", kb.series_as_of(s).map(|a| a.show()).as_deref());
         text(b, s.summary.as_deref());
         let mut sp = spark_block(s);
         if let Block::Spark { target, .. } = &mut sp {
@@ -441,7 +488,8 @@ impl Detailed for Series {
                     .as_deref()
                     .or(s.sources.first().map(String::as_str))
                     .unwrap_or("");
-                let value = human_point(&s.unit, p);
+                let stale = kb.point_as_of(s, p).is_some_and(|a| a.stale);
+                let value = super::with_stale(human_point(&s.unit, p), stale);
                 let mut origin = src.to_string();
                 if let Some(r) = &p.report {
                     origin.push_str(&format!(" · report {r}"));
@@ -638,6 +686,48 @@ mod tests {
             .unwrap();
         let publisher = &kb.source(&single.sources[0]).unwrap().publisher;
         assert_eq!(quote_source(Kind::Deal, &single.id).as_ref(), Some(publisher));
+    }
+
+    /// As-of (`tests/fixtures/good/as_of.toml`): 张某's title is as of 2025-09-11, but a dated move
+    /// of 2025-11 took him elsewhere: his vendor's detail lists him as a former employee, his own
+    /// detail shows the move's role as current.
+    #[test]
+    fn a_newer_move_is_current_everywhere() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/good/as_of.toml");
+        let l = crate::kb::load_path(&path);
+        assert!(l.is_ok(), "{}", l.render_diagnostics());
+        let kb = l.kb;
+        let at = |kind, id: &str| detail(&kb, &Target { kind, id: id.into() }).unwrap().blocks;
+        let notes: Vec<(String, String)> = at(Kind::Vendor, "yun")
+            .into_iter()
+            .filter_map(|b| match b {
+                Block::Link { label, note, target } if target.kind == Kind::Executive => Some((label, note)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            notes,
+            [
+                ("张某".to_string(), "formerly · now 某基金".to_string()),
+                ("李某".to_string(), "某云CTO".to_string())
+            ]
+        );
+        let fields: Vec<(String, String)> = at(Kind::Executive, "zhang")
+            .into_iter()
+            .filter_map(|b| match b {
+                Block::Field { label, value } => Some((label, value)),
+                _ => None,
+            })
+            .collect();
+        let field = |l: &str| fields.iter().find(|(k, _)| k == l).map(|(_, v)| v.as_str());
+        assert_eq!(field("Organisation"), Some("某基金"));
+        assert_eq!(field("Title"), Some("合伙人"));
+        assert_eq!(field("As of"), Some("2025-11 (career move, 网易号)"));
+        let li = at(Kind::Executive, "li");
+        assert!(li.contains(&Block::Field {
+            label: "As of".into(),
+            value: "2022-06-19 (财联社) · old".into()
+        }));
     }
 
     #[test]

@@ -112,6 +112,15 @@ impl Tab {
         }
     }
 
+    /// The columns a CSV export adds after the table's: format-2 fields and as-of
+    /// (`Tabular::EXPORTED`).
+    pub fn export_columns(self) -> &'static [Column] {
+        match self.kind() {
+            Some(kind) => with_record!(kind, R => R::EXPORTED),
+            None => &[],
+        }
+    }
+
     /// Position of the column with this key (`"amount"`), if the tab has one.
     pub fn column(self, key: &str) -> Option<usize> {
         self.columns().iter().position(|c| c.key == key)
@@ -463,12 +472,46 @@ pub(crate) fn fact_value(f: &crate::kb::Fact) -> Option<String> {
     })
 }
 
-/// Where an executive works now: the vendor's name, else the organisation.
+/// Where an executive works now: the vendor's name, else the organisation (as [`now`] says).
 pub(crate) fn employer(kb: &Kb, e: &crate::kb::Executive) -> String {
-    match (&e.vendor, &e.org) {
-        (Some(v), _) => vendor_name(kb, v).to_string(),
-        (None, Some(o)) => o.clone(),
-        (None, None) => String::new(),
+    now(kb, e).0
+}
+
+/// Where an executive works now and as what: the record's vendor (or organisation) and title,
+/// unless a dated career move newer than the title's source says otherwise
+/// (`kb::current_title`): then the move's destination and role (`left 阿里云` for a departure
+/// to nowhere named).
+pub(crate) fn now<'k>(kb: &'k Kb, e: &'k crate::kb::Executive) -> (String, Option<&'k str>) {
+    use crate::kb::Current;
+    match crate::kb::current_title(kb, e) {
+        Current::Move { career: m, .. } => {
+            let to =
+                m.to.as_deref()
+                    .map(|v| vendor_name(kb, v))
+                    .or(m.to_org.as_deref());
+            match to {
+                Some(t) => (t.to_string(), Some(m.role.as_str())),
+                None => {
+                    let from = m
+                        .from
+                        .as_deref()
+                        .map(|v| vendor_name(kb, v))
+                        .or(m.from_org.as_deref());
+                    (
+                        from.map_or(String::new(), |f| format!("left {f}")),
+                        Some(m.role.as_str()),
+                    )
+                }
+            }
+        }
+        Current::Title { .. } => {
+            let employer = match (&e.vendor, &e.org) {
+                (Some(v), _) => vendor_name(kb, v).to_string(),
+                (None, Some(o)) => o.clone(),
+                (None, None) => String::new(),
+            };
+            (employer, e.title.as_deref())
+        }
     }
 }
 
@@ -518,6 +561,15 @@ pub(crate) fn change_text(d: &crate::kb::Deal) -> Option<String> {
         (None, Some(dir)) => Some(format!("{} {}", dir.cue(), dir.as_str())),
         (None, None) => None,
     }
+}
+
+/// `text` followed by the stale cue (`old`) when `stale`.
+pub fn with_stale(mut text: String, stale: bool) -> String {
+    if stale {
+        text.push(' ');
+        text.push_str(crate::kb::asof::STALE_CUE);
+    }
+    text
 }
 
 /// `text` followed by the status's cue, if it has one.
@@ -621,6 +673,13 @@ mod tests {
             }
             if let Some(s) = tab.default_sort() {
                 assert!(Sort::by(tab, s.key, s.descending) == Some(s), "{tab:?}");
+            }
+            // A CSV export's added columns: keys as headers, none repeating a table column's.
+            let mut keys: Vec<&str> = cols.iter().map(|c| c.key).collect();
+            for c in tab.export_columns() {
+                assert_eq!(c.key, c.name.to_lowercase(), "{tab:?}");
+                assert!(!keys.contains(&c.key), "{tab:?}: `{}` twice", c.key);
+                keys.push(c.key);
             }
         }
         assert_eq!(

@@ -1,5 +1,6 @@
 //! Query filters resolved against one KB (`kind:`, `vendor:`, `source:`, `period:`, `metric:`,
-//! `topic:`, `status:`, `role:`, `direction:`, amounts and values) and applied to docs.
+//! `topic:`, `status:`, `role:`, `direction:`, `inferred:`, amounts and values) and applied to
+//! docs.
 
 use super::*;
 use crate::kb::Record;
@@ -18,6 +19,7 @@ pub(super) enum Check {
     Status(crate::kb::terms::Status),
     Role(crate::kb::terms::Role),
     Direction(crate::kb::terms::Direction),
+    Inferred(bool),
     Amount(Cmp, f64, Option<crate::kb::Currency>),
     Value(Cmp, f64, Option<Unit>),
 }
@@ -145,6 +147,19 @@ impl Check {
             },
             Check::Role(r) => doc.kind() == Kind::Vendor && kb.vendors[i].role == *r,
             Check::Direction(dir) => doc.kind() == Kind::Deal && kb.deals[i].went() == Some(*dir),
+            Check::Inferred(yes) => {
+                let inferred = match doc.kind() {
+                    Kind::Series => kb.series[i].points.iter().any(|p| p.inferred.is_some()),
+                    Kind::Deal => kb.deals[i].inferred.is_some(),
+                    Kind::Executive => kb.executives[i].career.iter().any(|m| m.inferred.is_some()),
+                    Kind::Source => kb.sources[i].inferred.is_some(),
+                    Kind::Report => kb.reports[i].inferred.is_some(),
+                    Kind::Fact => kb.facts[i].inferred.is_some(),
+                    // Nothing of a vendor is dated: neither yes nor no.
+                    Kind::Vendor => return false,
+                };
+                inferred == *yes
+            }
             Check::Amount(c, v, cur) => {
                 doc.kind() == Kind::Deal
                     && kb.deals[i]

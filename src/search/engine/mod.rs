@@ -106,6 +106,7 @@ pub fn compile(ix: &Index, query: &Query) -> Result<Compiled, QueryError> {
             FilterKind::Status(st) => Check::Status(*st),
             FilterKind::Role(r) => Check::Role(*r),
             FilterKind::Direction(d) => Check::Direction(*d),
+            FilterKind::Inferred(yes) => Check::Inferred(*yes),
             FilterKind::Amount(c, v, cur) => Check::Amount(*c, *v, *cur),
             FilterKind::Value(c, v, u) => Check::Value(*c, *v, u.clone()),
         };

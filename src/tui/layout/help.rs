@@ -16,13 +16,22 @@ const SYNTAX: &[(&str, &str)] = &[
     ("kind:deal", "or vendor, series…, a deal kind"),
     ("vendor:aws", "a vendor, its people, deals, series"),
     ("year:2025", "also period:, source:, metric:"),
-    ("status:target", "also role:, topic: (format 2)"),
+    ("status:target", "also role:, topic:, inferred:yes"),
     ("amount>=10亿", "deal amounts: > >= < <= =, $1B"),
     ("value>30", "a series point above 30; 50%"),
 ];
 
 /// What the tab number keys do, on their one line of the overlay.
 pub const TABS_HELP: &str = "go to tab 1-9, numbered on the tab bar";
+
+/// The cues tables and details put after a value or a date (`docs/usage.md`, "Reading the
+/// figures"); every status cue is here (`every_cue_is_in_the_legend`).
+const CUES: &[(&str, &str)] = &[
+    ("2025-Q3*", "inferred, not stated (detail: why)"),
+    ("est fcst guid", "estimate, forecast, guidance"),
+    ("view", "opinion; also target, plan, rumour"),
+    ("old", "as of >2 years before newest source"),
+];
 
 /// The overlay's sections: a title and the contexts whose bindings it lists, in table order.
 /// Bindings with no help text (a prompt's own keys) are left out.
@@ -84,6 +93,9 @@ pub fn rows() -> Vec<Row> {
     out.push(Row::Heading("Search syntax (docs/search.md)".into()));
     out.extend(SYNTAX.iter().map(|(what, how)| Row::Entry(what.to_string(), how)));
     out.push(Row::Blank);
+    out.push(Row::Heading("Cues after a value or date".into()));
+    // No blank before the mouse note: the overlay fits 120×40 without scrolling.
+    out.extend(CUES.iter().map(|(cue, means)| Row::Entry(cue.to_string(), means)));
     out.push(Row::Note("Mouse: click a tab, row or relation; wheel scrolls."));
     out
 }
@@ -99,11 +111,15 @@ pub fn key_width() -> usize {
 
 /// Where `rows` split into two columns in `area` (the first row of the right column), or `None`
 /// for one column: two when one does not fit the height and the terminal is wide enough; the
-/// cut is at a blank row near the middle, so no section is cut in two.
+/// cut is at the blank row that makes the taller column shortest (the first of equals), so no
+/// section is cut in two.
 pub fn split(rows: &[Row], area: Rect) -> Option<usize> {
     if rows.len() as u16 + 2 > area.height && area.width >= 84 {
-        let mid = rows.len() / 2;
-        let cut = (mid..rows.len()).find(|i| rows[*i] == Row::Blank).unwrap_or(mid);
+        let n = rows.len();
+        let cut = (0..n)
+            .filter(|&i| rows[i] == Row::Blank)
+            .min_by_key(|&i| (i + 1).max(n - i - 1))
+            .unwrap_or(n / 2);
         Some(cut + 1)
     } else {
         None
@@ -119,4 +135,33 @@ pub fn max_scroll(area: Rect) -> usize {
     };
     let room = (tallest + 2).min(area.height as usize).saturating_sub(2);
     tallest.saturating_sub(room)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The legend names every cue a table can show: each status's, the stale one and `*`.
+    #[test]
+    fn every_cue_is_in_the_legend() {
+        let keys: Vec<&str> = CUES.iter().flat_map(|(k, _)| k.split_whitespace()).collect();
+        for st in crate::kb::terms::Status::ALL {
+            let cue = st.cue();
+            // A cue that is its word (`target`) may be named in the text instead.
+            let named = CUES
+                .iter()
+                .any(|(_, what)| cue == st.as_str() && what.split([' ', ',', ';']).any(|w| w == cue));
+            assert!(
+                cue.is_empty() || keys.contains(&cue) || named,
+                "status cue `{cue}` not in the legend"
+            );
+        }
+        assert!(keys.contains(&crate::kb::asof::STALE_CUE));
+        assert!(CUES.iter().any(|(k, _)| k.ends_with('*')));
+        // Each fits the keys column and the text its share of a two-column overlay at 120.
+        for (k, what) in CUES.iter().chain(SYNTAX) {
+            assert!(text::width(k) <= key_width(), "{k}");
+            assert!(text::width(what) <= 36, "{what}");
+        }
+    }
 }
