@@ -215,7 +215,7 @@ impl Tabular for Deal {
             match &kb.deals[i].amount {
                 Some(a) => Cell {
                     text: a.human(),
-                    key: SortKey::Num(a.value.mid()),
+                    key: SortKey::Money(a.value.mid(), a.currency, kb.deals[i].date),
                 },
                 None => Cell::empty(),
             }

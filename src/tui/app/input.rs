@@ -277,6 +277,7 @@ impl App {
         st.filter.took = None;
         st.filter.matches = None;
         st.filter.why.clear();
+        st.filter.notes.clear();
         st.view.arrange(None, st.sort);
         let (id, offset) = keep.unwrap_or((None, 0));
         st.selected = id.and_then(|id| st.view.position(&id)).unwrap_or(0);
@@ -333,6 +334,7 @@ impl App {
                 st.filter.matches = Some((rows, q.ranks()));
                 st.filter.applied = Some(q);
                 st.filter.error = None;
+                st.filter.notes = res.notes.clone();
                 st.filter.took = Some(r.took);
                 // Best match first while typing; after a reload, the record that was selected.
                 match st.filter.keep.take().and_then(|id| st.view.position(&id)) {
@@ -351,6 +353,7 @@ impl App {
                 st.view.arrange(None, st.sort);
                 st.filter.matches = None;
                 st.filter.why.clear();
+                st.filter.notes.clear();
                 st.filter.applied = None;
                 st.filter.took = None;
                 st.filter.keep = None;
