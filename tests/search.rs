@@ -628,8 +628,7 @@ fn the_amount_sort_converts_currencies_and_puts_amounts_with_no_rate_after_by_cu
         ["usd-5", "cny-30", "cny-20-30", "usd-2", "cny-10", "no-amount"]
     );
     let ix = currencies(false);
-    let label =
-        "Amount, descending (in CNY; 2 amounts with no rate to CNY sort after, by currency (2 in USD))";
+    let label = "Amount, descending (in CNY; then, with no rate to CNY, 2 amounts in USD)";
     assert_eq!(
         order(&ix, true),
         (

@@ -456,7 +456,8 @@ impl Detailed for Series {
                 if let Some(n) = &p.note {
                     origin.push_str(&format!(" · {n}"));
                 }
-                let mut period = p.period.to_string();
+                // A fiscal year with its months when the vendor says when its year ends.
+                let mut period = s.describe_period(p.period);
                 if p.inferred.is_some() {
                     period.push('*');
                 }

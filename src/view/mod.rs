@@ -102,7 +102,8 @@ impl Tab {
 pub enum SortKey {
     Text(String),
     Num(f64),
-    Period(Period),
+    /// Where a period sorts (a fiscal year at its real span when its vendor's year end is known).
+    Period(crate::kb::period::PeriodKey),
     /// An amount of money (the middle of a range), its currency, and when (the record's date),
     /// to pick the exchange rate: amounts in different currencies compare only once converted
     /// ([`View::arrange`]).
@@ -172,7 +173,7 @@ impl Cell {
         match p {
             Some(p) => Cell {
                 text: p.to_string(),
-                key: SortKey::Period(p),
+                key: SortKey::Period(p.key_in(None)),
             },
             None => Cell {
                 text: String::new(),
@@ -429,18 +430,17 @@ fn money_order(
             codes.join(", ")
         ));
     }
-    if !out.is_empty() {
-        let groups: Vec<String> = out
-            .counts()
-            .iter()
-            .map(|(c, n)| format!("{n} in {}", c.code()))
-            .collect();
-        note.push_str(&format!(
-            "; {} with no rate to {} sort after, by currency ({})",
-            crate::text::count(out.total(), "amount", "amounts"),
-            to.code(),
-            groups.join(", ")
-        ));
+    if let Some(((c0, n0), rest)) = out.counts().split_first() {
+        // `then, with no rate to CNY, 2 amounts in USD, 1 in EUR`: each group after the last.
+        let mut groups = format!(
+            "{} in {}",
+            crate::text::count(*n0, "amount", "amounts"),
+            c0.code()
+        );
+        for (c, n) in rest {
+            groups.push_str(&format!(", {n} in {}", c.code()));
+        }
+        note.push_str(&format!("; then, with no rate to {}, {groups}", to.code()));
     }
     Some(note)
 }
