@@ -205,20 +205,21 @@ impl Kb {
     /// Give each series the month its vendor's fiscal year ends, or its parent's (a parent
     /// written as an id). Cheap when no vendor declares one: nothing to look up.
     fn resolve_fiscal_years(&mut self) {
-        let declared = self.vendors.iter().any(|v| v.fiscal_year_end.is_some());
-        let mut ends = Vec::with_capacity(if declared { self.series.len() } else { 0 });
-        for s in &self.series {
-            let end = declared
-                .then(|| {
-                    let v = self.vendor(s.vendor.as_deref()?)?;
-                    v.fiscal_year_end
-                        .or_else(|| self.vendor(v.parent.as_deref()?)?.fiscal_year_end)
-                })
-                .flatten();
-            ends.push(end);
+        if !self.vendors.iter().any(|v| v.fiscal_year_end.is_some()) {
+            self.series.iter_mut().for_each(|s| s.fy_end = None);
+            return;
         }
-        for (i, s) in self.series.iter_mut().enumerate() {
-            s.fy_end = ends.get(i).copied().flatten();
+        let ends: Vec<Option<u8>> = self
+            .series
+            .iter()
+            .map(|s| {
+                let v = self.vendor(s.vendor.as_deref()?)?;
+                v.fiscal_year_end
+                    .or_else(|| self.vendor(v.parent.as_deref()?)?.fiscal_year_end)
+            })
+            .collect();
+        for (s, end) in self.series.iter_mut().zip(ends) {
+            s.fy_end = end;
         }
     }
 
