@@ -352,4 +352,10 @@ fn amounts_in_another_currency_with_no_rate_are_left_out_and_the_status_line_say
         screen.contains("amounts in USD; then, with no rate to USD, 1 amount in CNY"),
         "{screen}"
     );
+    // The palette says it under its query line.
+    key(&mut a, KeyCode::Char('k'), KeyModifiers::CONTROL);
+    typ(&mut a, "amount>=10亿");
+    a.settle();
+    let screen = format!("{}", draw(&a).backend());
+    assert!(screen.contains(&format!("1 match · ⚠ {note}")), "{screen}");
 }

@@ -311,7 +311,9 @@ impl View {
         if let Some(s) = self.sort
             && let Some(column) = self.tab.column(s.key)
         {
-            self.sort_note = money_order(&self.rows, &mut self.order, column, s.descending, &self.rates);
+            if self.columns[column].ty == ColType::Amount {
+                self.sort_note = money_order(&self.rows, &mut self.order, column, s.descending, &self.rates);
+            }
             if self.sort_note.is_none() {
                 sort_order(&self.rows, &mut self.order, column, s.descending);
             }
