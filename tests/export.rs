@@ -798,6 +798,16 @@ fn a_march_years_fy2025_sorts_at_its_real_span_and_the_detail_says_so() {
     assert_eq!(rows, ["2024-Q1", "FY2025 (Apr 2024 – Mar 2025)", "2024-Q3"]);
     let text = export::record(&kb, &d, Format::Txt);
     assert!(text.contains("FY2025 (Apr 2024 – Mar 2025)"), "{text}");
+    // The unit says whose year end its figures take.
+    let d = detail(&kb, Kind::Vendor, "unit-m");
+    assert!(
+        d.blocks.contains(&view::Block::Field {
+            label: "Fiscal year".into(),
+            value: "三月集团's, ends in month 3: FY2025 is 2024-04 – 2025-03".into()
+        }),
+        "{:?}",
+        d.blocks
+    );
 
     // Without a declared end, FY2025 sorts just after calendar 2025, as in format 1.
     let kb = fiscal_years(false);
