@@ -509,6 +509,14 @@ fn export_cmd(path: Option<&std::path::Path>, a: &ExportArgs) -> ExitCode {
                 Err(e) => return bad_query(&a.query, &e),
             }
         };
+        // How the query and the sort applied (deals left out of an amount comparison, amounts in
+        // several currencies): on stderr, so the export itself stays the rows.
+        for note in &v.notes {
+            eprintln!("note: {note}");
+        }
+        if let Some(note) = &v.sort_note {
+            eprintln!("note: amounts sorted {note}");
+        }
         let meta = export::Meta {
             kb: loaded.label.clone(),
             query: a.query.clone(),
@@ -593,6 +601,9 @@ fn search(path: Option<&std::path::Path>, args: &SearchArgs) -> ExitCode {
         Ok(r) => r,
         Err(e) => return bad_query(query, &e),
     };
+    for note in &results.notes {
+        eprintln!("note: {note}");
+    }
     clock.lap("search");
     let shown = if limit == 0 {
         results.hits.len()

@@ -35,11 +35,9 @@ fn meta(v: &View, q: &str) -> Meta {
     Meta {
         kb: "built-in KB".into(),
         query: q.into(),
-        sort: v.sort.map(|s| {
-            let dir = if s.descending { "descending" } else { "ascending" };
-            let name = v.columns.iter().find(|c| c.key == s.key).unwrap().name;
-            format!("{name}, {dir}")
-        }),
+        // As the explorer and the command line write it (with a note on amounts in several
+        // currencies).
+        sort: v.sort_label(),
         date: "2025-11-22 15:30".into(),
     }
 }
@@ -285,6 +283,9 @@ fn hand_view(cells: &[[&str; 6]]) -> View {
         total: rows.len(),
         rows,
         sort: None,
+        sort_note: None,
+        notes: Vec::new(),
+        rates: Default::default(),
     }
 }
 
@@ -944,4 +945,101 @@ points = [{ period = "2025", value = 10 }]
     let trends = csv_rows(&kb, Tab::Trends);
     assert_eq!(trends[0].1["Market"], "'@SUM(A1)");
     assert_eq!(trends[0].1["Basis"], "'+cmd");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fiscal years
+
+/// `tests/fixtures/good/fiscal_years.toml`; `declared: false` forgets every `fiscal_year_end`.
+fn fiscal_years(declared: bool) -> Arc<Kb> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/good/fiscal_years.toml");
+    let l = kb::load_path(&path);
+    assert!(l.is_ok(), "{}", l.render_diagnostics());
+    let mut kb = l.kb;
+    if !declared {
+        kb.vendors.iter_mut().for_each(|v| v.fiscal_year_end = None);
+        kb.build_index();
+    }
+    Arc::new(kb)
+}
+
+#[test]
+fn a_march_years_fy2025_sorts_at_its_real_span_and_the_detail_says_so() {
+    let by_period = |kb: &Arc<Kb>| -> Vec<String> {
+        query(kb, Tab::Trends, "", Sort::by(Tab::Trends, "period", false))
+            .shown()
+            .map(|r| r.id.clone())
+            .collect()
+    };
+    let kb = fiscal_years(true);
+    // FY2025 of a March year (the group's, and its unit's through `parent`) starts 2024-04;
+    // a June year's starts 2024-07, with 2024-H2 but wider; both before calendar 2025-Q2.
+    assert_eq!(
+        by_period(&kb),
+        [
+            "group-m-revenue",
+            "june-co-revenue",
+            "cal-co-h2",
+            "unit-m-revenue",
+            "cal-co-revenue"
+        ]
+    );
+    let unit = kb.series_by_id("unit-m-revenue").unwrap();
+    assert_eq!(unit.fy_end, Some(3), "inherited from the parent group");
+    let order: Vec<String> = unit
+        .sorted_points()
+        .iter()
+        .map(|p| p.period.to_string())
+        .collect();
+    assert_eq!(order, ["2024-Q1", "FY2025", "2024-Q3"]);
+    // The calendar vendor's FY2025 is its calendar year: before its 2025-Q2, which is latest.
+    let cal = kb.series_by_id("cal-co-revenue").unwrap();
+    assert_eq!(cal.fy_end, None);
+    assert_eq!(cal.latest().unwrap().period.to_string(), "2025-Q2");
+    let d = detail(&kb, Kind::Series, "unit-m-revenue");
+    let rows: Vec<&str> = d
+        .blocks
+        .iter()
+        .filter_map(|b| match b {
+            view::Block::Points(rows) => Some(rows),
+            _ => None,
+        })
+        .flatten()
+        .map(|r| r[0].as_str())
+        .collect();
+    assert_eq!(rows, ["2024-Q1", "FY2025 (Apr 2024 – Mar 2025)", "2024-Q3"]);
+    let text = export::record(&kb, &d, Format::Txt);
+    assert!(text.contains("FY2025 (Apr 2024 – Mar 2025)"), "{text}");
+    // The unit says whose year end its figures take.
+    let d = detail(&kb, Kind::Vendor, "unit-m");
+    assert!(
+        d.blocks.contains(&view::Block::Field {
+            label: "Fiscal year".into(),
+            value: "三月集团's, ends in month 3: FY2025 is 2024-04 – 2025-03".into()
+        }),
+        "{:?}",
+        d.blocks
+    );
+
+    // Without a declared end, FY2025 sorts just after calendar 2025, as in format 1.
+    let kb = fiscal_years(false);
+    assert_eq!(
+        by_period(&kb),
+        [
+            "cal-co-h2",
+            "unit-m-revenue",
+            "group-m-revenue",
+            "june-co-revenue",
+            "cal-co-revenue"
+        ]
+    );
+    let unit = kb.series_by_id("unit-m-revenue").unwrap();
+    let order: Vec<String> = unit
+        .sorted_points()
+        .iter()
+        .map(|p| p.period.to_string())
+        .collect();
+    assert_eq!(order, ["2024-Q1", "2024-Q3", "FY2025"]);
+    let d = detail(&kb, Kind::Series, "unit-m-revenue");
+    assert!(!format!("{d:?}").contains("Apr 2024"));
 }

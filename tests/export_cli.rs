@@ -536,3 +536,39 @@ fn the_explorer_asks_before_overwriting_and_reports_errors() {
         .expect("text for the clipboard");
     assert!(copied.contains("Vendors") && !copied.contains('\x1b'));
 }
+
+/// The built-in KB has yuan and dollar deals and no exchange rate: `export --query` and `search`
+/// say on stderr which deals an amount filter left out, and `--sort amount` how it ordered the
+/// two currencies; stdout holds only the rows.
+#[test]
+fn amounts_left_out_for_want_of_a_rate_are_named_on_stderr() {
+    let note =
+        "note: 5 deals in USD left out of amount>=10亿元: no USD/CNY rate in this KB — add an [[fx]] table\n";
+    let o = marketlens(&["export", "--tab", "deals", "--query", "amount>=10亿"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stderr(&o), note);
+    assert!(
+        stdout(&o).contains("3800亿元") && !stdout(&o).contains("note"),
+        "{}",
+        stdout(&o)
+    );
+    let o = marketlens(&["search", "amount>=10亿"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stderr(&o), note);
+    let o = marketlens(&[
+        "export",
+        "--tab",
+        "deals",
+        "--sort",
+        "amount:desc",
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(
+        stderr(&o),
+        "note: amounts sorted in USD; then, with no rate to USD, 1 amount in CNY\n"
+    );
+    // One currency: nothing to say.
+    let o = marketlens(&["export", "--tab", "deals", "--query", "aws", "--sort", "amount"]);
+    assert_eq!(stderr(&o), "");
+}

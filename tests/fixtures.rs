@@ -40,6 +40,38 @@ struct Counts {
 /// Every good fixture with the counts `check` must report (counted by hand from the files).
 const GOOD: &[(&str, Counts)] = &[
     (
+        "fiscal_years.toml",
+        Counts {
+            sources: 1,
+            vendors: 4,
+            executives: 0,
+            career_moves: 0,
+            deals: 0,
+            series: 5,
+            points: 8,
+            reports: 0,
+            facts: 0,
+            files: 1,
+            conflicts: 0,
+        },
+    ),
+    (
+        "currencies.toml",
+        Counts {
+            sources: 1,
+            vendors: 2,
+            executives: 0,
+            career_moves: 0,
+            deals: 6,
+            series: 0,
+            points: 0,
+            reports: 0,
+            facts: 0,
+            files: 1,
+            conflicts: 0,
+        },
+    ),
+    (
         "hostile.toml",
         Counts {
             sources: 2,

@@ -157,17 +157,43 @@ fn filters_and_numbers() {
             .map(|h| describe(&ix, h).id)
             .collect()
     };
-    // amount>=10亿 in any currency: every deal whose stated amount is at least 1e9.
+    // amount>=10亿 is in yuan (a bare Chinese magnitude): every CNY deal of at least 1e9. The
+    // default KB states no exchange rate, so the deals in other currencies are left out, and the
+    // search says how many and why.
     let big = ids("amount>=10亿");
     let want: Vec<&str> = kb
         .deals
         .iter()
-        .filter(|d| d.amount.as_ref().is_some_and(|a| a.value.hi >= 1e9))
+        .filter(|d| {
+            d.amount
+                .as_ref()
+                .is_some_and(|a| a.currency == marketlens::kb::Currency::CNY && a.value.hi >= 1e9)
+        })
         .map(|d| d.id.as_str())
         .collect();
     assert!(!want.is_empty());
     assert_eq!(big.len(), want.len(), "{big:?}");
-    assert!(ids("amount>$1B").len() <= want.len());
+    let usd = kb
+        .deals
+        .iter()
+        .filter(|d| {
+            d.amount
+                .as_ref()
+                .is_some_and(|a| a.currency == marketlens::kb::Currency::USD)
+        })
+        .count();
+    assert!(usd > 0 && kb.fx.is_empty());
+    let notes = search::search(&ix, "amount>=10亿", Scope::All, Rank::All)
+        .unwrap()
+        .notes;
+    assert_eq!(
+        notes,
+        [format!(
+            "{usd} deals in USD left out of amount>=10亿元: no USD/CNY rate in this KB — add an [[fx]] table"
+        )]
+    );
+    assert!(ids("amount>$1B").iter().all(|id| kb.deal(id).unwrap().amount.as_ref().unwrap().currency
+        == marketlens::kb::Currency::USD));
     // vendor:aws: AWS itself, its people, deals and series — nothing else.
     for id in ids("vendor:aws") {
         let (kind, i) = kb.lookup(&id).unwrap();
@@ -580,4 +606,131 @@ fn inferred_filter_selects_records_with_an_inferred_date() {
         "{:?}",
         r.hits.iter().map(|h| describe(&ix, h).id).collect::<Vec<_>>()
     );
+}
+
+/// The fixture with deals in CNY and USD and one `[[fx]]` rate (USD/CNY 7.1), and the same KB
+/// without the rate.
+fn currencies(with_rate: bool) -> Index {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/good/currencies.toml");
+    let loaded = marketlens::kb::load_path(&path);
+    assert!(loaded.is_ok(), "{}", loaded.render_diagnostics());
+    let mut kb = loaded.kb;
+    assert_eq!(kb.fx.len(), 1);
+    if !with_rate {
+        kb.fx.clear();
+    }
+    Index::build(Arc::new(kb))
+}
+
+fn found(ix: &Index, q: &str) -> (Vec<String>, Vec<String>) {
+    let r = search::search(ix, q, Scope::All, Rank::All).unwrap_or_else(|e| panic!("{q}: {e}"));
+    let mut ids: Vec<String> = r.hits.iter().map(|h| describe(ix, h).id).collect();
+    ids.sort();
+    (ids, r.notes)
+}
+
+#[test]
+fn amount_filters_convert_through_the_kbs_rate_or_leave_out_and_say_so() {
+    let ix = currencies(true);
+    // 5亿 USD is 35.5亿 CNY at 7.1; 2亿 USD is 14.2亿; the 20–30亿 range meets >=25亿.
+    assert_eq!(
+        found(&ix, "amount>=25亿"),
+        (vec!["cny-20-30".into(), "cny-30".into(), "usd-5".into()], vec![])
+    );
+    // In dollars: 30亿元 (and the top of 20–30亿元) is $422.5M at 7.1.
+    assert_eq!(
+        found(&ix, "amount>$400M"),
+        (vec!["cny-20-30".into(), "cny-30".into(), "usd-5".into()], vec![])
+    );
+    // The negation keeps what converts and fails the comparison, and deals without an amount.
+    assert_eq!(
+        found(&ix, "kind:deal !amount>=25亿").0,
+        ["cny-10", "no-amount", "usd-2"]
+    );
+
+    let ix = currencies(false);
+    let note = "2 deals in USD left out of amount>=25亿元: no USD/CNY rate in this KB — add an [[fx]] table";
+    assert_eq!(
+        found(&ix, "amount>=25亿"),
+        (vec!["cny-20-30".into(), "cny-30".into()], vec![note.to_string()])
+    );
+    // Left out of the negation too: never compared raw, never kept unseen.
+    let (ids, notes) = found(&ix, "kind:deal !amount>=25亿");
+    assert_eq!(ids, ["cny-10", "no-amount"]);
+    assert!(
+        notes[0].starts_with("2 deals in USD left out of !amount>=25亿元"),
+        "{notes:?}"
+    );
+    // `1e9` names no currency: the KB's most common (CNY, 3 deals to 2).
+    assert_eq!(
+        found(&ix, "amount>=2.5e9").1,
+        ["2 deals in USD left out of amount>=25亿元: no USD/CNY rate in this KB — add an [[fx]] table"]
+    );
+    // A query in dollars leaves out the yuan deals.
+    assert_eq!(
+        found(&ix, "amount>$100M"),
+        (
+            vec!["usd-2".into(), "usd-5".into()],
+            vec![
+                "3 deals in CNY left out of amount>$100M: no CNY/USD rate in this KB — add an [[fx]] table"
+                    .into()
+            ]
+        )
+    );
+}
+
+#[test]
+fn the_amount_sort_converts_currencies_and_puts_amounts_with_no_rate_after_by_currency() {
+    use marketlens::view::{self, Sort, Tab, ViewSpec};
+    let order = |ix: &Index, descending: bool| {
+        let spec = ViewSpec {
+            tab: Tab::Deals,
+            query: String::new(),
+            sort: Some(Sort {
+                key: "amount",
+                descending,
+            }),
+        };
+        let v = view::rows(&ix.kb, &spec);
+        let ids: Vec<String> = v.shown().map(|r| r.id.clone()).collect();
+        (ids, v.sort_label().unwrap())
+    };
+    let ix = currencies(true);
+    assert_eq!(
+        order(&ix, false),
+        (
+            ["cny-10", "usd-2", "cny-20-30", "cny-30", "usd-5", "no-amount"]
+                .map(String::from)
+                .to_vec(),
+            "Amount, ascending (in CNY, USD converted through the KB's rates)".to_string()
+        )
+    );
+    assert_eq!(
+        order(&ix, true).0,
+        ["usd-5", "cny-30", "cny-20-30", "usd-2", "cny-10", "no-amount"]
+    );
+    let ix = currencies(false);
+    let label = "Amount, descending (in CNY; then, with no rate to CNY, 2 amounts in USD)";
+    assert_eq!(
+        order(&ix, true),
+        (
+            ["cny-30", "cny-20-30", "cny-10", "usd-5", "usd-2", "no-amount"]
+                .map(String::from)
+                .to_vec(),
+            label.to_string()
+        )
+    );
+    assert_eq!(
+        order(&ix, false).0,
+        ["cny-10", "cny-20-30", "cny-30", "usd-2", "usd-5", "no-amount"]
+    );
+    // Rows in one currency sort as before, with nothing to say.
+    let spec = ViewSpec {
+        tab: Tab::Deals,
+        query: "vendor:yun-a".into(),
+        sort: Sort::by(Tab::Deals, "amount", true),
+    };
+    let v = view::query_view(&ix, &spec).unwrap();
+    assert_eq!(v.sort_label().as_deref(), Some("Amount, descending"));
+    assert!(v.sort_note.is_none() && v.notes.is_empty());
 }

@@ -315,3 +315,52 @@ fn an_empty_filtered_table_says_why_in_full() {
         "{screen}"
     );
 }
+
+/// The built-in KB has deals in yuan and in dollars and no exchange rate: an amount filter leaves
+/// the dollar deals out and says so while typing and after, and the Amount sort says how it
+/// ordered the two currencies.
+#[test]
+fn amounts_in_another_currency_with_no_rate_are_left_out_and_the_status_line_says_so() {
+    let mut a = app();
+    key(&mut a, KeyCode::Char('3'), KeyModifiers::NONE);
+    key(&mut a, KeyCode::Char('/'), KeyModifiers::NONE);
+    typ(&mut a, "amount>=10亿");
+    a.settle();
+    let note = "5 deals in USD left out of amount>=10亿元";
+    assert_eq!(a.current().filter.notes.len(), 1);
+    assert!(
+        a.current().filter.notes[0].starts_with(note),
+        "{:?}",
+        a.current().filter.notes
+    );
+    let screen = format!("{}", draw(&a).backend());
+    let (shown, total) = (a.current().view.len(), a.current().view.total);
+    assert!(shown >= 1 && shown < total);
+    assert!(
+        screen.contains(&format!("{shown} of {total} · ⚠ {note}")),
+        "{screen}"
+    );
+    key(&mut a, KeyCode::Enter, KeyModifiers::NONE);
+    let screen = format!("{}", draw(&a).backend());
+    assert!(screen.contains(&format!("/amount>=10亿 · ⚠ {note}")), "{screen}");
+    // Esc drops the filter and its note.
+    key(&mut a, KeyCode::Esc, KeyModifiers::NONE);
+    assert!(a.current().filter.notes.is_empty());
+    assert!(!format!("{}", draw(&a).backend()).contains("left out"));
+    // Date → vendor → counterparty → kind → amount.
+    for _ in 0..4 {
+        key(&mut a, KeyCode::Char('s'), KeyModifiers::NONE);
+    }
+    assert_eq!(a.current().view.sort.map(|s| s.key), Some("amount"));
+    let screen = format!("{}", draw(&a).backend());
+    assert!(
+        screen.contains("amounts in USD; then, with no rate to USD, 1 amount in CNY"),
+        "{screen}"
+    );
+    // The palette says it under its query line.
+    key(&mut a, KeyCode::Char('k'), KeyModifiers::CONTROL);
+    typ(&mut a, "amount>=10亿");
+    a.settle();
+    let screen = format!("{}", draw(&a).backend());
+    assert!(screen.contains(&format!("1 match · ⚠ {note}")), "{screen}");
+}

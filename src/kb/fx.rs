@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::number::Currency;
 use super::period::Period;
+use super::value::Value;
 
 /// `[[fx]] pair = "USD/CNY", rate = 7.1`: one unit of the first currency is `rate` of the second.
 #[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
@@ -47,7 +48,7 @@ pub fn parse_pair(pair: &str) -> Result<(Currency, Currency), String> {
 }
 
 /// The usable rates of a KB.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Rates {
     rates: Vec<(Currency, Currency, f64, Option<Period>)>,
 }
@@ -107,6 +108,90 @@ impl Rates {
     }
 }
 
+impl Rates {
+    /// A figure (one number or a range) in `from` expressed in `to`: both ends through the same
+    /// rate as [`Rates::convert`] picks. `None` when the KB states no rate between the two.
+    pub fn value_in(&self, v: Value, from: Currency, to: Currency, at: Option<Period>) -> Option<Value> {
+        let f = self.convert(1.0, from, to, at)?;
+        Some(Value {
+            lo: v.lo * f,
+            hi: v.hi * f,
+        })
+    }
+}
+
+impl super::Kb {
+    /// The KB's exchange rates, ready to convert.
+    pub fn rates(&self) -> Rates {
+        Rates::new(&self.fx)
+    }
+}
+
+/// The currency most of these amounts are in (ties: the one listed first in [`Currency::ALL`],
+/// CNY before USD); `None` for no amounts.
+pub fn most_common(currencies: impl IntoIterator<Item = Currency>) -> Option<Currency> {
+    let mut n = [0usize; Currency::ALL.len()];
+    let mut any = false;
+    for c in currencies {
+        n[Currency::ALL.iter().position(|x| *x == c).unwrap_or(0)] += 1;
+        any = true;
+    }
+    let best = (0..n.len()).max_by_key(|&i| (n[i], std::cmp::Reverse(i)))?;
+    any.then_some(Currency::ALL[best])
+}
+
+/// Records left out of a comparison in `to` for want of a rate, counted by their currency, in
+/// [`Currency::ALL`]'s order.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LeftOut {
+    counts: Vec<(Currency, usize)>,
+}
+
+impl LeftOut {
+    pub fn add(&mut self, c: Currency) {
+        match self.counts.iter_mut().find(|(x, _)| *x == c) {
+            Some((_, n)) => *n += 1,
+            None => {
+                self.counts.push((c, 1));
+                self.counts.sort_by_key(|(x, _)| *x);
+            }
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.counts.is_empty()
+    }
+
+    /// Each currency left out and how many records are in it.
+    pub fn counts(&self) -> &[(Currency, usize)] {
+        &self.counts
+    }
+
+    pub fn total(&self) -> usize {
+        self.counts.iter().map(|(_, n)| n).sum()
+    }
+
+    /// `3 deals in USD left out of amount>=25亿元: no USD/CNY rate in this KB — add an [[fx]]
+    /// table`; `what` says what they were left out of.
+    pub fn note(&self, to: Currency, what: &str) -> Option<String> {
+        let ((c0, n0), rest) = self.counts.split_first()?;
+        let mut who = format!("{} in {}", crate::text::count(*n0, "deal", "deals"), c0.code());
+        for (i, (c, n)) in rest.iter().enumerate() {
+            who.push_str(if i + 1 == rest.len() { " and " } else { ", " });
+            who.push_str(&format!("{n} in {}", c.code()));
+        }
+        let pairs: Vec<String> = self
+            .counts
+            .iter()
+            .map(|(c, _)| format!("{}/{}", c.code(), to.code()))
+            .collect();
+        Some(format!(
+            "{who} left out of {what}: no {} rate in this KB — add an [[fx]] table",
+            pairs.join(" or ")
+        ))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -151,6 +236,33 @@ mod tests {
         let r = Rates::new(&[fx("USD/CNY", 7.0, None)]);
         assert_eq!(r.convert(1.0, Currency::EUR, Currency::CNY, None), None);
         assert!(Rates::new(&[fx("USD/CNY", -1.0, None), fx("USD/XXX", 2.0, None)]).is_empty());
+    }
+
+    #[test]
+    fn a_range_converts_at_both_ends_and_the_left_out_are_counted_by_currency() {
+        let r = Rates::new(&[fx("USD/CNY", 7.0, None)]);
+        let v = Value { lo: 1.0, hi: 2.0 };
+        assert_eq!(
+            r.value_in(v, Currency::USD, Currency::CNY, None),
+            Some(Value { lo: 7.0, hi: 14.0 })
+        );
+        assert_eq!(r.value_in(v, Currency::EUR, Currency::CNY, None), None);
+        let mut out = LeftOut::default();
+        assert_eq!(out.note(Currency::CNY, "x"), None);
+        for c in [Currency::USD, Currency::EUR, Currency::USD] {
+            out.add(c);
+        }
+        assert_eq!(out.total(), 3);
+        assert_eq!(
+            out.note(Currency::CNY, "amount>=25亿元").unwrap(),
+            "2 deals in USD and 1 in EUR left out of amount>=25亿元: no USD/CNY or EUR/CNY rate in this KB — add an [[fx]] table"
+        );
+        assert_eq!(
+            most_common([Currency::USD, Currency::CNY, Currency::USD]),
+            Some(Currency::USD)
+        );
+        assert_eq!(most_common([Currency::USD, Currency::CNY]), Some(Currency::CNY));
+        assert_eq!(most_common([]), None);
     }
 
     #[test]

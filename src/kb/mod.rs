@@ -204,6 +204,28 @@ impl Kb {
     pub fn set_index(&mut self, index: KbIndex) {
         self.index = index.index;
         self.relations = index.relations;
+        self.resolve_fiscal_years();
+    }
+
+    /// Give each series the month its vendor's fiscal year ends, or its parent's (a parent
+    /// written as an id). Cheap when no vendor declares one: nothing to look up.
+    fn resolve_fiscal_years(&mut self) {
+        if !self.vendors.iter().any(|v| v.fiscal_year_end.is_some()) {
+            self.series.iter_mut().for_each(|s| s.fy_end = None);
+            return;
+        }
+        let ends: Vec<Option<u8>> = self
+            .series
+            .iter()
+            .map(|s| {
+                let v = self.vendor(s.vendor.as_deref()?)?;
+                v.fiscal_year_end
+                    .or_else(|| self.vendor(v.parent.as_deref()?)?.fiscal_year_end)
+            })
+            .collect();
+        for (s, end) in self.series.iter_mut().zip(ends) {
+            s.fy_end = end;
+        }
     }
 
     fn build_relations(&self, index: &IdIndex) -> Relations {

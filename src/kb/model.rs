@@ -408,6 +408,12 @@ pub struct Series {
     #[serde(skip)]
     #[schemars(skip)]
     pub origin: Origin,
+    /// The month its `FY` periods end: its vendor's `fiscal_year_end`, else the vendor's parent's
+    /// (derived when the KB's index is set, [`super::Kb::set_index`]; `None` until then and for
+    /// a vendor that declares none).
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub fy_end: Option<u8>,
 }
 
 /// One dated value of a series.
@@ -438,11 +444,27 @@ pub struct Point {
 }
 
 impl Series {
-    /// Points in period order (stable for conflicting points of the same period).
+    /// Points in period order (stable for conflicting points of the same period), a fiscal year
+    /// at its real span when the vendor declares when its year ends.
     pub fn sorted_points(&self) -> Vec<&Point> {
         let mut v: Vec<&Point> = self.points.iter().collect();
-        v.sort_by_key(|p| p.period);
+        v.sort_by_key(|p| self.when(p.period));
         v
+    }
+
+    /// The latest point: the last of those with the greatest period, as a stable sort puts it.
+    pub fn latest(&self) -> Option<&Point> {
+        self.points.iter().max_by_key(|p| self.when(p.period))
+    }
+
+    /// Where one of its periods sorts ([`Period::key_in`] with its fiscal year's end).
+    pub fn when(&self, p: Period) -> super::period::PeriodKey {
+        p.key_in(self.fy_end)
+    }
+
+    /// A period of this series as the detail shows it: `FY2025 (Apr 2024 – Mar 2025)`.
+    pub fn describe_period(&self, p: Period) -> String {
+        p.describe_in(self.fy_end)
     }
 }
 

@@ -119,6 +119,33 @@ impl Period {
         }
     }
 
+    /// Where the period sorts when its fiscal years end in month `fy_end` (a series' vendor's
+    /// `fiscal_year_end`): a fiscal year at its real span, so `FY2025` ending in March sorts at
+    /// 2024-04, before 2024-H2 and long before 2025-Q2; among periods that start in the same
+    /// month, the wider first, as [`Period`]'s order does. Without an end (or with December)
+    /// this is that order: FY2025 just after 2025.
+    pub fn key_in(self, fy_end: Option<u8>) -> PeriodKey {
+        PeriodKey(match (self, fy_end) {
+            (Period::FiscalYear(_), Some(1..=11)) => {
+                let ((y, m), _) = self.span(fy_end);
+                (y, m, 1, 2, 0)
+            }
+            _ => self.sort_key(),
+        })
+    }
+
+    /// `FY2025 (Apr 2024 – Mar 2025)` for a fiscal year whose end is known and not December;
+    /// the period as written otherwise.
+    pub fn describe_in(self, fy_end: Option<u8>) -> String {
+        match (self, fy_end) {
+            (Period::FiscalYear(_), Some(1..=11)) => {
+                let ((a, b), (c, d)) = self.span(fy_end);
+                format!("{self} ({} {a} – {} {c})", month_abbr(b), month_abbr(d))
+            }
+            _ => self.to_string(),
+        }
+    }
+
     /// Whether this period lies within `other` (a day within its month, quarter, half and year).
     pub fn within(self, other: Period) -> bool {
         if self == other {
@@ -142,6 +169,19 @@ impl Period {
             Period::Day(..) | Period::Span(..) => false,
         }
     }
+}
+
+/// A period's place in time order, fiscal years placed by their real span
+/// ([`Period::key_in`]); compare keys of periods from different series to order them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct PeriodKey((u16, u8, u8, u8, u16));
+
+/// `Jan` … `Dec`.
+pub fn month_abbr(m: u8) -> &'static str {
+    const NAMES: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    NAMES[(m.clamp(1, 12) - 1) as usize]
 }
 
 impl Ord for Period {
@@ -480,6 +520,52 @@ mod tests {
         assert!(p("2025..2027").within(p("2025..2030")));
         assert!(!p("2031").within(p("2025..2030")));
         assert!(!p("2025..2030").within(p("2025")));
+    }
+
+    #[test]
+    fn a_fiscal_year_with_a_declared_end_sorts_and_reads_at_its_real_span() {
+        let sorted = |fy: Option<u8>| {
+            let mut v: Vec<Period> = [
+                "2025-Q2", "2024-H2", "FY2025", "2025", "2024-Q1", "2024-04", "2024",
+            ]
+            .iter()
+            .map(|s| p(s))
+            .collect();
+            v.sort_by_key(|x| x.key_in(fy));
+            v.iter().map(|x| x.to_string()).collect::<Vec<_>>()
+        };
+        // March year end: FY2025 is 2024-04 … 2025-03, so it starts with 2024-04 (wider first).
+        assert_eq!(
+            sorted(Some(3)),
+            [
+                "2024", "2024-Q1", "FY2025", "2024-04", "2024-H2", "2025", "2025-Q2"
+            ]
+        );
+        // June: 2024-07 … 2025-06, the start of 2024-H2 (the fiscal year is the wider).
+        assert_eq!(
+            sorted(Some(6)),
+            [
+                "2024", "2024-Q1", "2024-04", "FY2025", "2024-H2", "2025", "2025-Q2"
+            ]
+        );
+        // No end declared, or December: as today, just after its calendar year.
+        for fy in [None, Some(12)] {
+            assert_eq!(
+                sorted(fy),
+                [
+                    "2024", "2024-Q1", "2024-04", "2024-H2", "2025", "FY2025", "2025-Q2"
+                ]
+            );
+        }
+        // Keys of two series compare: a March-year FY2025 before a calendar 2025-Q2.
+        assert!(p("FY2025").key_in(Some(3)) < p("2025-Q2").key_in(None));
+        assert!(p("FY2025").key_in(Some(3)) < p("2025").key_in(None));
+        assert_eq!(p("FY2025").describe_in(Some(3)), "FY2025 (Apr 2024 – Mar 2025)");
+        assert_eq!(p("FY2025").describe_in(Some(6)), "FY2025 (Jul 2024 – Jun 2025)");
+        assert_eq!(p("FY2025").describe_in(Some(1)), "FY2025 (Feb 2024 – Jan 2025)");
+        assert_eq!(p("FY2025").describe_in(None), "FY2025");
+        assert_eq!(p("FY2025").describe_in(Some(12)), "FY2025");
+        assert_eq!(p("2025-Q2").describe_in(Some(3)), "2025-Q2");
     }
 
     #[test]

@@ -497,7 +497,8 @@ fn parse_yes_no(filter: &str, v: &str) -> Result<bool, String> {
 
 const MONEY_FORMS: &str = "expected an amount such as 10亿, 1e9, 1.5B, $1B or 10亿元";
 
-/// `10亿`, `1e9`, `$1.5B`, `10亿元`, `5M USD`: the value in currency units, and the currency if named.
+/// `10亿`, `1e9`, `$1.5B`, `10亿元`, `5M USD`: the value in currency units, and the currency if named
+/// (yuan for a bare Chinese magnitude: `10亿`).
 fn parse_money(v: &str) -> Result<(f64, Option<Currency>), String> {
     let mut s = v.trim();
     let mut cur = None;
@@ -545,6 +546,11 @@ fn parse_money(v: &str) -> Result<(f64, Option<Currency>), String> {
     }
     if s.is_empty() {
         return Err(MONEY_FORMS.into());
+    }
+    // A Chinese magnitude with no currency is yuan, as in Chinese writing (`25亿` is 25亿元);
+    // `25亿美元` names its currency.
+    if cur.is_none() && (s.ends_with('亿') || s.ends_with('万')) {
+        cur = Some(Currency::CNY);
     }
     let n: Num = magnitude_case(s)
         .parse()
@@ -671,7 +677,11 @@ mod tests {
             parse("!inferred:y").unwrap().filters[0].to_string(),
             "!inferred:yes"
         );
-        assert_eq!(filter("amount>=10亿"), FilterKind::Amount(Cmp::Ge, 1e9, None));
+        assert_eq!(
+            filter("amount>=10亿"),
+            FilterKind::Amount(Cmp::Ge, 1e9, Some(Currency::CNY)),
+            "a bare Chinese magnitude is yuan"
+        );
         assert_eq!(filter("amount:>1e9"), FilterKind::Amount(Cmp::Gt, 1e9, None));
         assert_eq!(
             filter("amount>$1B"),

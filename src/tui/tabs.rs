@@ -28,6 +28,9 @@ pub struct Filter {
     /// For each ranked matching row (by index into the view's rows), its hit: which field it
     /// matched in, for rows whose cells do not show the match.
     pub why: std::collections::HashMap<usize, crate::search::Hit>,
+    /// What the last answer said about how the query applied (`Results::notes`): shown on the
+    /// status line.
+    pub notes: Vec<String>,
 }
 
 impl Filter {

@@ -266,7 +266,7 @@ impl Tabular for Deal {
             match &kb.deals[i].amount {
                 Some(a) => Cell {
                     text: a.human(),
-                    key: SortKey::Num(a.value.mid()),
+                    key: SortKey::Money(a.value.mid(), a.currency, kb.deals[i].date),
                 },
                 None => Cell::empty(),
             }
@@ -304,8 +304,7 @@ impl Tabular for Series {
         }),
         fit("latest", "Latest", Amount, [6, 10, 24], |kb, i| {
             let s = &kb.series[i];
-            // The latest point: the last of those with the greatest period, as a stable sort puts it.
-            match s.points.iter().max_by_key(|p| p.period) {
+            match s.latest() {
                 Some(p) => Cell {
                     // The unit of a price ends in free KB text (`CNY/card-hour`); `old` after a
                     // figure known only from a source more than two years older than the KB's
@@ -321,12 +320,18 @@ impl Tabular for Series {
             }
         }),
         fit("period", "Period", Period, [6, 9, 17], |kb, i| {
-            // The latest point's period, as `Latest` shows its value.
-            let latest = kb.series[i].points.iter().max_by_key(|p| p.period);
-            Cell::period_inferred(
+            // The latest point's period, as `Latest` shows its value; a fiscal year sorts at its
+            // real span.
+            let s = &kb.series[i];
+            let latest = s.latest();
+            let mut c = Cell::period_inferred(
                 latest.map(|p| p.period),
                 latest.is_some_and(|p| p.inferred.is_some()),
-            )
+            );
+            if let Some(p) = latest {
+                c.key = SortKey::Period(s.when(p.period));
+            }
+            c
         }),
         fit("pts", "Pts", Number, [3, 3, 3], |kb, i| {
             Cell::num(kb.series[i].points.len())

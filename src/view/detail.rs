@@ -243,6 +243,22 @@ impl Detailed for Vendor {
                 "Fiscal year",
                 Some(&format!("ends in month {m}: FY2025 is {}", fiscal_span(m))),
             );
+        } else if let Some((pv, m)) = v
+            .parent
+            .as_deref()
+            .and_then(|p| kb.vendor(p))
+            .and_then(|pv| Some((pv, pv.fiscal_year_end?)))
+        {
+            // Its series' FY periods take the parent's year end; say whose.
+            field(
+                b,
+                "Fiscal year",
+                Some(&format!(
+                    "{}'s, ends in month {m}: FY2025 is {}",
+                    pv.name,
+                    fiscal_span(m)
+                )),
+            );
         }
         field(b, "Region", v.region.as_deref());
         field(b, "Segments", Some(&v.segments.join(", ")));
@@ -500,7 +516,8 @@ impl Detailed for Series {
                 if let Some(n) = &p.note {
                     origin.push_str(&format!(" · {n}"));
                 }
-                let mut period = p.period.to_string();
+                // A fiscal year with its months when the vendor says when its year ends.
+                let mut period = s.describe_period(p.period);
                 if p.inferred.is_some() {
                     period.push('*');
                 }

@@ -155,7 +155,12 @@ impl Tab {
 pub enum SortKey {
     Text(String),
     Num(f64),
-    Period(Period),
+    /// Where a period sorts (a fiscal year at its real span when its vendor's year end is known).
+    Period(crate::kb::period::PeriodKey),
+    /// An amount of money (the middle of a range), its currency, and when (the record's date),
+    /// to pick the exchange rate: amounts in different currencies compare only once converted
+    /// ([`View::arrange`]).
+    Money(f64, crate::kb::Currency, Option<Period>),
     Missing,
 }
 
@@ -164,6 +169,8 @@ impl SortKey {
         match (self, other) {
             (SortKey::Num(a), SortKey::Num(b)) => a.total_cmp(b),
             (SortKey::Period(a), SortKey::Period(b)) => a.cmp(b),
+            // One currency (a column in several is sorted by `money_order`).
+            (SortKey::Money(a, ..), SortKey::Money(b, ..)) => a.total_cmp(b),
             (SortKey::Text(a), SortKey::Text(b)) => a.cmp(b),
             _ => Ordering::Equal,
         }
@@ -219,7 +226,7 @@ impl Cell {
         match p {
             Some(p) => Cell {
                 text: p.to_string(),
-                key: SortKey::Period(p),
+                key: SortKey::Period(p.key_in(None)),
             },
             None => Cell {
                 text: String::new(),
@@ -297,6 +304,13 @@ pub struct View {
     pub total: usize,
     /// The sort in effect (`None`: best match first, or KB order).
     pub sort: Option<Sort>,
+    /// How the sort treated amounts in several currencies (which currency they were converted
+    /// to, which could not be); `None` when there was nothing to say.
+    pub sort_note: Option<String>,
+    /// What the query's search said about how it applied (`Results::notes`), for `query_view`.
+    pub notes: Vec<String>,
+    /// The KB's exchange rates, for sorting amounts in several currencies.
+    pub rates: crate::kb::fx::Rates,
 }
 
 impl View {
@@ -335,7 +349,10 @@ impl View {
                 .iter()
                 .find(|c| c.key == s.key)
                 .map_or(s.key, |c| c.name);
-            format!("{name}, {dir}")
+            match &self.sort_note {
+                Some(n) => format!("{name}, {dir} ({n})"),
+                None => format!("{name}, {dir}"),
+            }
         })
     }
 
@@ -346,10 +363,16 @@ impl View {
             None => (0..self.rows.len()).collect(),
         };
         self.sort = sort.or(if ranked { None } else { self.tab.default_sort() });
+        self.sort_note = None;
         if let Some(s) = self.sort
             && let Some(column) = self.tab.column(s.key)
         {
-            sort_order(&self.rows, &mut self.order, column, s.descending);
+            if self.columns[column].ty == ColType::Amount {
+                self.sort_note = money_order(&self.rows, &mut self.order, column, s.descending, &self.rates);
+            }
+            if self.sort_note.is_none() {
+                sort_order(&self.rows, &mut self.order, column, s.descending);
+            }
         }
     }
 }
@@ -390,6 +413,7 @@ pub fn query_view(ix: &crate::search::Index, spec: &ViewSpec) -> Result<View, cr
         .map(|h| ix.docs[h.doc as usize].index as usize)
         .collect();
     v.arrange(Some((&rows, q.ranks())), spec.sort);
+    v.notes = r.notes;
     Ok(v)
 }
 
@@ -415,7 +439,85 @@ pub fn table(kb: &Kb, tab: Tab) -> View {
         order,
         total: kb.count(kind),
         sort: None,
+        sort_note: None,
+        notes: Vec::new(),
+        rates: kb.rates(),
     }
+}
+
+/// Sort the shown rows by a column of amounts in more than one currency: each converted to the
+/// currency most of them are in, through the KB's rates (nearest in time to the row's date);
+/// amounts that have no rate come after all the converted ones (in either direction), grouped by
+/// currency (in `Currency::ALL`'s order), each group in the sort's direction; empty cells last.
+/// Never compares raw numbers across currencies. Returns the note that says so, or `None` (and
+/// leaves `order` alone) when the column holds no amounts in two currencies.
+fn money_order(
+    rows: &[Row],
+    order: &mut [usize],
+    column: usize,
+    descending: bool,
+    rates: &crate::kb::fx::Rates,
+) -> Option<String> {
+    use crate::kb::Currency;
+    let money = |i: usize| match rows[i].cells.get(column).map(|c| &c.key) {
+        Some(SortKey::Money(v, c, at)) => Some((*v, *c, *at)),
+        _ => None,
+    };
+    let mut shown = order.iter().filter_map(|&i| money(i).map(|m| m.1));
+    let first = shown.next()?;
+    if shown.all(|c| c == first) {
+        return None;
+    }
+    let to = crate::kb::fx::most_common(order.iter().filter_map(|&i| money(i).map(|m| m.1)))?;
+    // (group, value): group 0 converted; then one group per currency with no rate; empty last.
+    let mut out = crate::kb::fx::LeftOut::default();
+    let mut keys: Vec<(usize, f64)> = vec![(usize::MAX, 0.0); rows.len()];
+    for &i in order.iter() {
+        if let Some((v, c, at)) = money(i) {
+            keys[i] = match rates.convert(v, c, to, at) {
+                Some(x) => (0, x),
+                None => {
+                    out.add(c);
+                    (1 + Currency::ALL.iter().position(|x| *x == c).unwrap_or(0), v)
+                }
+            };
+        }
+    }
+    order.sort_by(|&a, &b| {
+        let (ka, kb) = (keys[a], keys[b]);
+        ka.0.cmp(&kb.0).then_with(|| {
+            let o = ka.1.total_cmp(&kb.1);
+            if descending { o.reverse() } else { o }
+        })
+    });
+    let mut converted: Vec<Currency> = order
+        .iter()
+        .filter_map(|&i| money(i).map(|m| m.1))
+        .filter(|c| *c != to && !out.counts().iter().any(|(x, _)| x == c))
+        .collect();
+    converted.sort_unstable();
+    converted.dedup();
+    let mut note = format!("in {}", to.code());
+    if !converted.is_empty() {
+        let codes: Vec<&str> = converted.iter().map(|c| c.code()).collect();
+        note.push_str(&format!(
+            ", {} converted through the KB's rates",
+            codes.join(", ")
+        ));
+    }
+    if let Some(((c0, n0), rest)) = out.counts().split_first() {
+        // `then, with no rate to CNY, 2 amounts in USD, 1 in EUR`: each group after the last.
+        let mut groups = format!(
+            "{} in {}",
+            crate::text::count(*n0, "amount", "amounts"),
+            c0.code()
+        );
+        for (c, n) in rest {
+            groups.push_str(&format!(", {n} in {}", c.code()));
+        }
+        note.push_str(&format!("; then, with no rate to {}, {groups}", to.code()));
+    }
+    Some(note)
 }
 
 /// Stable sort of display positions by the cells at `column`; empty cells stay last in either
@@ -624,16 +726,38 @@ mod tests {
                 .position(|k| **k == SortKey::Missing)
                 .unwrap_or(keys.len());
             assert!(keys[first_missing..].iter().all(|k| **k == SortKey::Missing));
-            let nums: Vec<f64> = keys[..first_missing]
+            // The built-in KB states no exchange rate: the most common currency first, then
+            // each other currency as a group, each in the sort's direction.
+            let money: Vec<(f64, crate::kb::Currency)> = keys[..first_missing]
                 .iter()
-                .map(|k| if let SortKey::Num(n) = k { *n } else { f64::NAN })
+                .map(|k| match k {
+                    SortKey::Money(n, c, _) => (*n, *c),
+                    _ => panic!("{k:?}"),
+                })
                 .collect();
-            assert!(nums.len() >= 2);
-            assert!(
-                nums.windows(2)
-                    .all(|w| if descending { w[0] >= w[1] } else { w[0] <= w[1] }),
-                "{nums:?}"
+            assert!(money.len() >= 2);
+            let mut groups: Vec<crate::kb::Currency> = money.iter().map(|m| m.1).collect();
+            groups.dedup();
+            let mut distinct = groups.clone();
+            distinct.sort();
+            distinct.dedup();
+            assert_eq!(
+                groups.len(),
+                distinct.len(),
+                "a currency's amounts are together: {money:?}"
             );
+            assert!(
+                money
+                    .windows(2)
+                    .filter(|w| w[0].1 == w[1].1)
+                    .all(|w| if descending {
+                        w[0].0 >= w[1].0
+                    } else {
+                        w[0].0 <= w[1].0
+                    }),
+                "{money:?}"
+            );
+            assert_eq!(v.sort_note.is_some(), distinct.len() > 1);
         }
     }
 

@@ -20,7 +20,9 @@ pub(super) enum Check {
     Role(crate::kb::terms::Role),
     Direction(crate::kb::terms::Direction),
     Inferred(bool),
-    Amount(Cmp, f64, Option<crate::kb::Currency>),
+    /// Deal amounts compared in one currency: an amount in another converts through the KB's
+    /// rates; one that cannot is left out (`Money::compare` says `None`).
+    Amount(Cmp, f64, Money),
     Value(Cmp, f64, Option<Unit>),
 }
 
@@ -126,7 +128,74 @@ pub(super) fn source_docs(ix: &Index, s: &str) -> Result<Vec<bool>, String> {
     Ok(allowed)
 }
 
+/// The currency an amount filter compares in, and the rates that bring other currencies to it.
+pub(super) struct Money {
+    /// `None`: the KB has no amounts.
+    pub(super) to: Option<crate::kb::Currency>,
+    pub(super) rates: crate::kb::fx::Rates,
+}
+
+impl Money {
+    /// The filter's currency (the KB's most common deal currency when the query names none), and
+    /// how many deals it leaves out for want of a rate, as a note for the user.
+    pub(super) fn new(
+        kb: &crate::kb::Kb,
+        named: Option<crate::kb::Currency>,
+        what: impl Fn(crate::kb::Currency) -> String,
+    ) -> (Money, Option<String>) {
+        let amounts = || kb.deals.iter().filter_map(|d| d.amount.as_ref().map(|a| (d, a)));
+        let to = named.or_else(|| crate::kb::fx::most_common(amounts().map(|(_, a)| a.currency)));
+        let money = Money {
+            to,
+            rates: kb.rates(),
+        };
+        let mut out = crate::kb::fx::LeftOut::default();
+        if let Some(to) = to {
+            for (d, a) in amounts() {
+                if a.currency != to && money.rates.convert(1.0, a.currency, to, d.date).is_none() {
+                    out.add(a.currency);
+                }
+            }
+        }
+        let note = to.and_then(|to| out.note(to, &what(to)));
+        (money, note)
+    }
+
+    /// Whether the deal's amount meets `cmp x` in the filter's currency; `false` for a deal with
+    /// no amount; `None` when its amount is in a currency with no rate to the filter's (left
+    /// out: neither kept by the filter nor by its negation).
+    #[inline]
+    pub(super) fn compare(&self, d: &crate::kb::Deal, cmp: Cmp, x: f64) -> Option<bool> {
+        let Some(a) = &d.amount else {
+            return Some(false);
+        };
+        let to = self.to?;
+        let v = if a.currency == to {
+            a.value
+        } else {
+            self.rates.value_in(a.value, a.currency, to, d.date)?
+        };
+        Some(v.meets(cmp, x))
+    }
+}
+
 impl Check {
+    /// Whether the doc fails this check (`negated`: a `!filter`). A deal whose amount cannot be
+    /// compared fails an amount filter either way.
+    #[inline]
+    pub(super) fn rejects(&self, ix: &Index, id: u32, doc: &Doc, negated: bool) -> bool {
+        if let Check::Amount(c, v, money) = self {
+            if doc.kind() != Kind::Deal {
+                return !negated;
+            }
+            return match money.compare(&ix.kb.deals[doc.index as usize], *c, *v) {
+                Some(b) => b == negated,
+                None => true,
+            };
+        }
+        self.holds(ix, id, doc) == negated
+    }
+
     #[inline]
     pub(super) fn holds(&self, ix: &Index, id: u32, doc: &Doc) -> bool {
         let kb = &ix.kb;
@@ -160,12 +229,8 @@ impl Check {
                 };
                 inferred == *yes
             }
-            Check::Amount(c, v, cur) => {
-                doc.kind() == Kind::Deal
-                    && kb.deals[i]
-                        .amount
-                        .as_ref()
-                        .is_some_and(|a| cur.is_none_or(|cur| a.currency == cur) && a.value.meets(*c, *v))
+            Check::Amount(c, v, money) => {
+                doc.kind() == Kind::Deal && money.compare(&kb.deals[i], *c, *v) == Some(true)
             }
             Check::Value(c, v, unit) => {
                 doc.kind() == Kind::Series && {

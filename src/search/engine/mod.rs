@@ -80,6 +80,9 @@ pub struct Results {
     pub ranked: usize,
     /// Doc ids of all matches, ascending: the candidates when the query only grows.
     pub matched: Vec<u32>,
+    /// What the user should know about how the query was applied, e.g. deals left out of an
+    /// amount comparison for want of an exchange rate. Plain text, safe to show.
+    pub notes: Vec<String>,
 }
 
 /// A query compiled against an index: terms prepared, filters resolved.
@@ -88,11 +91,14 @@ pub struct Compiled {
     pub positive: Vec<Prepared>,
     negative: Vec<Prepared>,
     checks: Vec<(bool, Check)>,
+    /// Carried into [`Results::notes`].
+    pub notes: Vec<String>,
 }
 
 /// Resolve a parsed query against the index. Fails when a filter names nothing in this KB.
 pub fn compile(ix: &Index, query: &Query) -> Result<Compiled, QueryError> {
     let mut checks = Vec::new();
+    let mut notes = Vec::new();
     for f in &query.filters {
         let err = |message: String| QueryError::new(f.column, message);
         let check = match &f.kind {
@@ -107,7 +113,19 @@ pub fn compile(ix: &Index, query: &Query) -> Result<Compiled, QueryError> {
             FilterKind::Role(r) => Check::Role(*r),
             FilterKind::Direction(d) => Check::Direction(*d),
             FilterKind::Inferred(yes) => Check::Inferred(*yes),
-            FilterKind::Amount(c, v, cur) => Check::Amount(*c, *v, *cur),
+            FilterKind::Amount(c, v, cur) => {
+                let neg = if f.negated { "!" } else { "" };
+                let what = |to| {
+                    format!(
+                        "{neg}amount{}{}",
+                        c.as_str(),
+                        crate::kb::number::human_money(*v, to)
+                    )
+                };
+                let (money, note) = Money::new(&ix.kb, *cur, what);
+                notes.extend(note);
+                Check::Amount(*c, *v, money)
+            }
             FilterKind::Value(c, v, u) => Check::Value(*c, *v, u.clone()),
         };
         checks.push((f.negated, check));
@@ -122,6 +140,7 @@ pub fn compile(ix: &Index, query: &Query) -> Result<Compiled, QueryError> {
             .map(|t| Prepared::new(t, &ix.chars))
             .collect(),
         checks,
+        notes,
     })
 }
 

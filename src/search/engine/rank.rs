@@ -26,7 +26,7 @@ impl Compiled {
     pub(super) fn bound(&self, ix: &Index, id: u32, threshold: i32) -> Option<Cand> {
         let doc = &ix.docs[id as usize];
         for (neg, c) in &self.checks {
-            if c.holds(ix, id, doc) == *neg {
+            if c.rejects(ix, id, doc, *neg) {
                 return None;
             }
         }
@@ -305,6 +305,7 @@ pub fn run(
             hits,
             ranked: 0,
             matched: ids,
+            notes: q.notes.clone(),
         });
     }
     // Pass 2: score in order of bound until nothing unscored can enter the top k.
@@ -375,5 +376,6 @@ pub fn run(
         hits: ranked,
         ranked: n_ranked,
         matched: ids,
+        notes: q.notes.clone(),
     })
 }

@@ -277,6 +277,7 @@ impl App {
         st.filter.took = None;
         st.filter.matches = None;
         st.filter.why.clear();
+        st.filter.notes.clear();
         if tab.kind().is_some() {
             st.view.arrange(None, st.sort);
         } else {
@@ -338,6 +339,7 @@ impl App {
                     })
                     .collect();
                 st.rebuild(&ix.kb, Some(&records));
+                st.filter.notes = res.notes.clone();
                 st.filter.why.clear();
                 st.filter.matches = None;
                 st.filter.applied = Some(q);
@@ -358,6 +360,7 @@ impl App {
                 st.filter.matches = Some((rows, q.ranks()));
                 st.filter.applied = Some(q);
                 st.filter.error = None;
+                st.filter.notes = res.notes.clone();
                 st.filter.took = Some(r.took);
                 // Best match first while typing; after a reload, the record that was selected.
                 match st.filter.keep.take().and_then(|id| st.view.position(&id)) {
@@ -380,6 +383,7 @@ impl App {
                 }
                 st.filter.matches = None;
                 st.filter.why.clear();
+                st.filter.notes.clear();
                 st.filter.applied = None;
                 st.filter.took = None;
                 st.filter.keep = None;

@@ -144,6 +144,15 @@ pub fn render(app: &App, f: &mut Frame) {
         let note = match (&st.filter.error, st.filter.pending) {
             (Some(err), _) => Span::styled(format!("  ⚠ {err}"), theme.warn),
             (None, p) if p != 0 => Span::styled("  searching…".to_string(), theme.dim),
+            _ if !st.filter.notes.is_empty() => Span::styled(
+                format!(
+                    "  {} of {} · ⚠ {}",
+                    st.view.len(),
+                    st.view.total,
+                    st.filter.notes.join(" · ")
+                ),
+                theme.warn,
+            ),
             _ => Span::styled(
                 format!(
                     "  {} of {} · {} keeps · {} clears",
@@ -278,6 +287,12 @@ fn render_status(app: &App, f: &mut Frame, area: Rect) {
     );
     if st.filter.is_active() {
         status.push_str(&format!(" · /{}", text::escape_controls(&st.filter.text)));
+    }
+    for note in &st.filter.notes {
+        status.push_str(&format!(" · ⚠ {note}"));
+    }
+    if let Some(note) = &st.view.sort_note {
+        status.push_str(&format!(" · amounts {note}"));
     }
     if !app.back.is_empty() {
         status.push_str(&format!(" · history {}", app.back.len()));

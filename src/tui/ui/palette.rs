@@ -41,6 +41,19 @@ pub fn render(f: &mut Frame, app: &App, p: &Palette, size: Rect, theme: &Theme) 
     lines.push(match (&p.error, p.pending, &p.results) {
         (Some(e), _, _) => Line::styled(text::fit(&format!("⚠ {e}"), width).into_owned(), theme.warn),
         (None, id, _) if id != 0 => Line::styled("searching…", theme.dim),
+        // What the search said about how it applied (deals left out of an amount comparison).
+        (None, _, Some(r)) if !r.notes.is_empty() => Line::styled(
+            text::fit(
+                &format!(
+                    "{total} match{} · ⚠ {}",
+                    if total == 1 { "" } else { "es" },
+                    r.notes.join(" · ")
+                ),
+                width,
+            )
+            .into_owned(),
+            theme.warn,
+        ),
         (None, _, Some(_)) => Line::styled(
             format!("{total} match{}", if total == 1 { "" } else { "es" }),
             theme.dim,

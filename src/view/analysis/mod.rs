@@ -6,7 +6,8 @@
 
 use super::columns::{ColType, Column, Width};
 use super::{Cell, Row, SortKey, Tab, View};
-use crate::kb::{Kb, Kind, Period};
+use crate::kb::period::PeriodKey;
+use crate::kb::{Kb, Kind};
 
 /// A column whose cells the view builds itself (the record tabs' columns make theirs from a
 /// record; an analysis row is not one record, so its cells come from [`build`]).
@@ -103,6 +104,9 @@ pub fn build(kb: &Kb, tab: Tab, matches: Option<&[(Kind, usize)]>) -> View {
         rows,
         order,
         sort: None,
+        sort_note: None,
+        notes: Vec::new(),
+        rates: kb.rates(),
     }
 }
 
@@ -113,8 +117,8 @@ fn text(s: &str) -> Cell {
 mod compare;
 mod timeline;
 
-/// The period an analysis row is placed at, for tests and callers that group by time.
-pub fn row_period(row: &Row) -> Option<Period> {
+/// Where in time an analysis row is placed, for tests and callers that group by time.
+pub fn row_period(row: &Row) -> Option<PeriodKey> {
     row.cells.iter().find_map(|c| match c.key {
         SortKey::Period(p) => Some(p),
         _ => None,
@@ -142,7 +146,7 @@ mod tests {
         let deals = kb.deals.iter().filter(|d| d.date.is_some()).count();
         assert!(moves > 0 && deals > 0);
         assert_eq!(v.len(), moves + deals);
-        let periods: Vec<Period> = v.shown().filter_map(row_period).collect();
+        let periods: Vec<PeriodKey> = v.shown().filter_map(row_period).collect();
         assert_eq!(periods.len(), v.len());
         assert!(periods.windows(2).all(|w| w[0] <= w[1]), "time order");
         // Each row opens the record it comes from.
