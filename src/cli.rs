@@ -117,6 +117,10 @@ pub enum Command {
         /// Replace --out if it exists (only ever a regular file: never a device, FIFO or socket)
         #[arg(long, requires = "out")]
         force: bool,
+        /// Start a CSV export with a byte-order mark, so spreadsheet tools (Excel) read it as
+        /// UTF-8
+        #[arg(long)]
+        bom: bool,
     },
     /// Print the JSON Schema of the KB format (for editors and TOML language servers)
     Schema,
@@ -281,6 +285,7 @@ pub fn run() -> ExitCode {
             format,
             out: file,
             force,
+            bom,
         }) => {
             let args = ExportArgs {
                 tab: tab.map(|t| t.0),
@@ -290,6 +295,7 @@ pub fn run() -> ExitCode {
                 format: format.map(Format::from),
                 out: file,
                 force,
+                bom,
             };
             return export_cmd(cli.kb.as_deref(), &args);
         }
@@ -410,6 +416,7 @@ struct ExportArgs {
     format: Option<Format>,
     out: Option<PathBuf>,
     force: bool,
+    bom: bool,
 }
 
 /// `--sort COLUMN[:desc]` for a tab: the column by name (any case), among those that sort.
@@ -526,6 +533,11 @@ fn export_cmd(path: Option<&std::path::Path>, a: &ExportArgs) -> ExitCode {
         let n = v.len();
         let holds = format!("{n} {}", if n == 1 { "row" } else { "rows" });
         (export::view(&kb, &v, &meta, format), holds)
+    };
+    let text = match (a.bom, format) {
+        (false, _) => text,
+        (true, Format::Csv) => format!("\u{feff}{text}"),
+        (true, f) => return usage(format!("--bom is for CSV exports, not {f}")),
     };
     match &a.out {
         None => {

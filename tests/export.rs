@@ -245,6 +245,7 @@ fn csv_round_trips_through_a_reader() {
             .iter()
             .chain(tab.export_columns())
             .map(|c| c.name)
+            .chain(["Record", "ID", "Sources"])
             .collect();
         assert_eq!(header, names);
         let records: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
@@ -252,7 +253,9 @@ fn csv_round_trips_through_a_reader() {
         for (rec, row) in records.iter().zip(v.shown()) {
             let extra = tab.export_columns().iter().map(|c| (c.cell)(&kb, row.index).text);
             let cells: Vec<String> = row.cells.iter().map(|c| c.text.clone()).chain(extra).collect();
-            assert_eq!(rec.iter().collect::<Vec<_>>(), cells);
+            let n = cells.len();
+            assert_eq!(rec.iter().take(n).collect::<Vec<_>>(), cells);
+            assert_eq!((&rec[n], &rec[n + 1]), (row.kind.label(), row.id.as_str()));
         }
     }
 }
@@ -298,8 +301,16 @@ fn csv_quotes_commas_quotes_and_newlines() {
     let recs: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
     assert_eq!(recs.len(), 1);
     // The export's own columns are empty for a row whose record is not in the KB.
-    assert_eq!(recs[0].len(), 6 + Tab::Deals.export_columns().len());
-    assert!(recs[0].iter().skip(6).all(str::is_empty), "{:?}", recs[0]);
+    let extra = Tab::Deals.export_columns().len();
+    assert_eq!(recs[0].len(), 6 + extra + 3);
+    assert!(
+        recs[0].iter().skip(6).take(extra).all(str::is_empty),
+        "{:?}",
+        recs[0]
+    );
+    // Its kind and id are the row's; the sources it cites are not known.
+    let tail: Vec<&str> = recs[0].iter().skip(6 + extra).collect();
+    assert_eq!(tail, ["deal", "deal-0", ""]);
     assert_eq!(&recs[0][1], tricky);
     // A formula is made inert for spreadsheets (see `delimited::neutralise`).
     assert_eq!(&recs[0][5], "'=1+1");
@@ -1042,4 +1053,65 @@ fn a_march_years_fy2025_sorts_at_its_real_span_and_the_detail_says_so() {
     assert_eq!(order, ["2024-Q1", "2024-Q3", "FY2025"]);
     let d = detail(&kb, Kind::Series, "unit-m-revenue");
     assert!(!format!("{d:?}").contains("Apr 2024"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Machine-usable columns
+
+/// CSV carries numbers a script can use beside the display text: a deal's amount (middle, low and
+/// high ends, qualifier, currency), a series' latest value and unit, the first and last day of the
+/// date or period, and for every row the record's kind, id and cited source ids, all of which
+/// resolve in the KB.
+#[test]
+fn csv_has_machine_usable_numbers_days_ids_and_sources() {
+    let kb = builtin();
+    for (tab, value) in [(Tab::Deals, "Amount"), (Tab::Trends, "Latest")] {
+        let v = query(&kb, tab, "", None);
+        let out = export::view(&kb, &v, &meta(&v, ""), Format::Csv);
+        let mut r = csv::Reader::from_reader(out.as_bytes());
+        let header: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
+        let at = |name: &str| {
+            header
+                .iter()
+                .position(|h| h == name)
+                .unwrap_or_else(|| panic!("{name}"))
+        };
+        let (mid, lo, hi) = (
+            at(&format!("{value} value")),
+            at(&format!("{value} low")),
+            at(&format!("{value} high")),
+        );
+        let (start, end) = match tab {
+            Tab::Deals => (at("Date start"), at("Date end")),
+            _ => (at("Period start"), at("Period end")),
+        };
+        let (kind, id, sources) = (at("Record"), at("ID"), at("Sources"));
+        let mut numbers = 0;
+        for rec in r.records().map(Result::unwrap) {
+            if !rec[mid].is_empty() {
+                let n = |i: usize| -> f64 { rec[i].parse().unwrap_or_else(|e| panic!("{:?}: {e}", &rec[i])) };
+                assert!(n(lo) <= n(mid) && n(mid) <= n(hi), "{rec:?}");
+                numbers += 1;
+            }
+            if !rec[start].is_empty() {
+                let day = |s: &str| {
+                    assert!(
+                        s.len() == 10 && s.as_bytes()[4] == b'-' && s.as_bytes()[7] == b'-',
+                        "{s}"
+                    );
+                    s.to_string()
+                };
+                assert!(day(&rec[start]) <= day(&rec[end]), "{rec:?}");
+            }
+            let (k, i) = kb.lookup(&rec[id]).unwrap_or_else(|| panic!("id {}", &rec[id]));
+            assert_eq!(k.label(), &rec[kind]);
+            assert_eq!(Tab::for_kind(k), tab);
+            let _ = i;
+            assert!(!rec[sources].is_empty(), "{rec:?}");
+            for s in rec[sources].split(' ') {
+                assert!(kb.source(s).is_some(), "source {s}");
+            }
+        }
+        assert!(numbers > 5, "{tab:?}: {numbers} rows with a number");
+    }
 }

@@ -572,3 +572,21 @@ fn amounts_left_out_for_want_of_a_rate_are_named_on_stderr() {
     let o = marketlens(&["export", "--tab", "deals", "--query", "aws", "--sort", "amount"]);
     assert_eq!(stderr(&o), "");
 }
+
+/// `--bom` starts a CSV export with a UTF-8 byte-order mark (for spreadsheet tools); other
+/// formats refuse it rather than write a mark that does not belong there.
+#[test]
+fn bom_starts_a_csv_export_and_is_refused_elsewhere() {
+    let o = marketlens(&["export", "--tab", "deals", "--format", "csv", "--bom"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(o.stdout.starts_with("\u{feff}Date,".as_bytes()));
+    let plain = marketlens(&["export", "--tab", "deals", "--format", "csv"]);
+    assert_eq!(&o.stdout[3..], plain.stdout.as_slice());
+    let md = marketlens(&["export", "--tab", "deals", "--format", "md", "--bom"]);
+    assert_eq!(md.status.code(), Some(1), "{}", stderr(&md));
+    assert!(
+        stderr(&md).contains("--bom is for CSV exports"),
+        "{}",
+        stderr(&md)
+    );
+}

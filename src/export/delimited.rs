@@ -102,6 +102,7 @@ pub(super) fn view(kb: &Kb, view: &View) -> String {
         .iter()
         .chain(extra)
         .map(|c| c.name.to_string())
+        .chain(["Record", "ID", "Sources"].map(String::from))
         .collect();
     let n = view.columns.len();
     let rows = view.shown().map(|r| {
@@ -117,9 +118,31 @@ pub(super) fn view(kb: &Kb, view: &View) -> String {
                 String::new()
             }
         }));
+        // The record the row shows (an analysis row: the one it comes from), by kind and id, and
+        // the ids of the sources it cites (a source cites none), space-separated.
+        cells.push(r.kind.label().to_string());
+        cells.push(r.id.clone());
+        cells.push(if here {
+            cited(kb, r.kind, r.index)
+        } else {
+            String::new()
+        });
         cells
     });
     write(std::iter::once(header).chain(rows))
+}
+
+fn cited(kb: &Kb, kind: crate::kb::Kind, i: usize) -> String {
+    use crate::kb::{Cites, Record};
+    crate::kb::with_record!(kind, R => {
+        let mut ids: Vec<&str> = Vec::new();
+        for id in <R as Record>::all(kb)[i].cited() {
+            if !ids.contains(&id.as_str()) {
+                ids.push(id);
+            }
+        }
+        ids.join(" ")
+    })
 }
 
 /// `field,value` rows: Type, ID and Title, then the detail's fields (labelled as the detail labels

@@ -169,6 +169,65 @@ fn stale_cell(a: Option<crate::kb::AsOf>) -> Cell {
     Cell::opt(a.map(|a| if a.stale { "yes" } else { "no" }))
 }
 
+/// A plain number for scripts and spreadsheets (`380000000000`, `35.8`), not the display form.
+fn number_cell(v: Option<f64>) -> Cell {
+    match v {
+        Some(v) => Cell {
+            text: format!("{v}"),
+            key: SortKey::Num(v),
+        },
+        None => Cell::empty(),
+    }
+}
+
+/// The first or last day a period covers, as `YYYY-MM-DD` (a fiscal year by `fy_end`).
+fn day_cell(p: Option<crate::kb::Period>, fy_end: Option<u8>, last: bool) -> Cell {
+    let Some(p) = p else { return Cell::empty() };
+    let ((y, m), (ey, em)) = p.span(fy_end);
+    let text = match (p, last) {
+        (crate::kb::Period::Day(y, m, d), _) => format!("{y:04}-{m:02}-{d:02}"),
+        (_, false) => format!("{y:04}-{m:02}-01"),
+        (_, true) => format!("{ey:04}-{em:02}-{:02}", days_in_month(ey, em)),
+    };
+    Cell::text(&text)
+}
+
+/// Days in a month of the Gregorian calendar.
+fn days_in_month(y: u16, m: u8) -> u8 {
+    match m {
+        4 | 6 | 9 | 11 => 30,
+        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+        2 => 28,
+        _ => 31,
+    }
+}
+
+/// The machine-usable columns of a value (CSV exports): its middle, low and high ends as plain
+/// numbers, and its qualifier as a word (`over`, `about` …; empty when exact).
+macro_rules! value_columns {
+    ($name:literal, $value:expr) => {
+        [
+            fit("value", concat!($name, " value"), Number, [5, 8, 12], |kb, i| {
+                number_cell($value(kb, i).map(|(v, _): (crate::kb::value::Value, _)| v.mid()))
+            }),
+            fit("low", concat!($name, " low"), Number, [5, 8, 12], |kb, i| {
+                number_cell($value(kb, i).map(|(v, _): (crate::kb::value::Value, _)| v.lo))
+            }),
+            fit("high", concat!($name, " high"), Number, [5, 8, 12], |kb, i| {
+                number_cell($value(kb, i).map(|(v, _): (crate::kb::value::Value, _)| v.hi))
+            }),
+            fit("qualifier", "Qualifier", Text, [5, 8, 12], |kb, i| {
+                Cell::opt(
+                    $value(kb, i)
+                        .map(|(_, q): (_, crate::kb::number::Qualifier)| q)
+                        .filter(|q| !q.is_exact())
+                        .map(|q| q.word()),
+                )
+            }),
+        ]
+    };
+}
+
 /// The latest point of a series (the last of those with the greatest period), as `Latest` shows.
 fn latest(s: &Series) -> Option<&crate::kb::Point> {
     s.points.iter().max_by_key(|p| p.period)
@@ -246,6 +305,18 @@ impl Tabular for Executive {
     ];
 }
 
+/// A deal's amount, for its machine-usable columns.
+fn deal_amount(kb: &Kb, i: usize) -> Option<(crate::kb::value::Value, crate::kb::number::Qualifier)> {
+    kb.deals[i].amount.as_ref().map(|a| (a.value, a.qualifier))
+}
+const DEAL_AMOUNT: [Column; 4] = value_columns!("Amount", deal_amount);
+
+/// A series' latest point, for its machine-usable columns.
+fn latest_value(kb: &Kb, i: usize) -> Option<(crate::kb::value::Value, crate::kb::number::Qualifier)> {
+    latest(&kb.series[i]).map(|p| (p.value, p.qualifier))
+}
+const LATEST_VALUE: [Column; 4] = value_columns!("Latest", latest_value);
+
 impl Tabular for Deal {
     const COLUMNS: &'static [Column] = &[
         fit("date", "Date", Period, [7, 11, 17], |kb, i| {
@@ -287,6 +358,25 @@ impl Tabular for Deal {
         }),
         fit("stale", "Stale", Text, [3, 5, 5], |kb, i| {
             stale_cell(kb.as_of(&kb.deals[i].sources))
+        }),
+        DEAL_AMOUNT[0],
+        DEAL_AMOUNT[1],
+        DEAL_AMOUNT[2],
+        DEAL_AMOUNT[3],
+        fit("currency", "Currency", Text, [3, 3, 3], |kb, i| {
+            Cell::opt(
+                kb.deals[i]
+                    .amount
+                    .as_ref()
+                    .map(|a| a.currency.to_string())
+                    .as_deref(),
+            )
+        }),
+        fit("start", "Date start", Period, [10, 10, 10], |kb, i| {
+            day_cell(kb.deals[i].date, None, false)
+        }),
+        fit("end", "Date end", Period, [10, 10, 10], |kb, i| {
+            day_cell(kb.deals[i].date, None, true)
         }),
     ];
 }
@@ -376,6 +466,21 @@ impl Tabular for Series {
         }),
         fit("stale", "Stale", Text, [3, 5, 5], |kb, i| {
             stale_cell(kb.series_as_of(&kb.series[i]))
+        }),
+        LATEST_VALUE[0],
+        LATEST_VALUE[1],
+        LATEST_VALUE[2],
+        LATEST_VALUE[3],
+        fit("unit", "Unit", Text, [3, 6, 12], |kb, i| {
+            Cell::text(&kb.series[i].unit.to_string())
+        }),
+        fit("start", "Period start", Period, [10, 10, 10], |kb, i| {
+            let s = &kb.series[i];
+            day_cell(latest(s).map(|p| p.period), s.fy_end, false)
+        }),
+        fit("end", "Period end", Period, [10, 10, 10], |kb, i| {
+            let s = &kb.series[i];
+            day_cell(latest(s).map(|p| p.period), s.fy_end, true)
         }),
     ];
 }
