@@ -2,7 +2,8 @@
 //! and the sources it cites with their quotes. Pure data; the TUI and export lay it out.
 
 use crate::kb::{
-    Deal, Executive, Fact, Kb, Kind, Record, Report, Series, Source, Vendor, number, with_record,
+    Deal, Executive, Fact, Kb, Kind, Record, Report, Series, Source, Vendor, mentions, number,
+    with_record,
 };
 use crate::text::escape_controls as clean;
 
@@ -146,9 +147,84 @@ pub fn citing<'k>(kb: &'k Kb, source: &str) -> Vec<(Kind, &'k str, &'k str)> {
         .collect()
 }
 
+/// The heading that starts a detail's sources section.
+const SOURCES: &str = "Sources (";
+
+/// What the "Mentioned in" section says while the mentions are still being found (the explorer
+/// finds them on a thread after each load).
+pub const MENTIONS_PENDING: &str = "looking for the records that name it…";
+
+/// The "Mentioned in" section, before the sources: the records whose title, summary, note,
+/// quote or fact text names this record by one of its names (`kb::mentions`). Records already
+/// linked above (a deal listed under its vendor's "Deals") are not repeated, only counted; a
+/// name found in too many records to list says so. No section for a record with no name to be
+/// named by, or that no record names.
+fn mentioned_in(kb: &Kb, b: &mut Vec<Block>, target: &Target) {
+    let Some((kind, i)) = kb.lookup(&target.id).filter(|(k, _)| *k == target.kind) else {
+        return;
+    };
+    if !mentions::has_names(kb, kind, i) {
+        return;
+    }
+    let mut section = Vec::new();
+    match kb.mentions_known() {
+        None => {
+            section.push(Block::Heading("Mentioned in".into()));
+            section.push(Block::Text(MENTIONS_PENDING.into()));
+        }
+        Some(m) => {
+            let named = m.of(kind, i);
+            let linked: std::collections::HashSet<(Kind, &str)> = b
+                .iter()
+                .filter_map(|x| match x {
+                    Block::Link { target, .. } | Block::Spark { target: Some(target), .. } => {
+                        Some((target.kind, target.id.as_str()))
+                    }
+                    _ => None,
+                })
+                .collect();
+            let mut shown = Vec::new();
+            let mut already = 0;
+            for &(k, j) in &named.by {
+                let (Some(id), Some(name)) = (kb.id_at(k, j), kb.name_at(k, j)) else {
+                    continue;
+                };
+                if linked.contains(&(k, id)) {
+                    already += 1;
+                } else {
+                    shown.push(link(k, id, name, k.label().to_string()));
+                }
+            }
+            if shown.is_empty() && already == 0 && named.too_common.is_empty() {
+                return;
+            }
+            section.push(Block::Heading(format!("Mentioned in ({})", shown.len())));
+            section.extend(shown);
+            if already > 0 {
+                section.push(Block::Text(format!(
+                    "{} named above too",
+                    crate::text::count(already, "record", "records")
+                )));
+            }
+            for (name, n) in &named.too_common {
+                section.push(Block::Text(clean(&format!(
+                    "“{name}” is named in {} records; not listed",
+                    number::grouped(*n as f64)
+                ))
+                .into_owned()));
+            }
+        }
+    }
+    let at = b
+        .iter()
+        .position(|x| matches!(x, Block::Heading(h) if h.starts_with(SOURCES)))
+        .unwrap_or(b.len());
+    b.splice(at..at, section);
+}
+
 /// The sources section: each cited source as a link, followed by the record's quote from it.
 fn sources(kb: &Kb, blocks: &mut Vec<Block>, ids: &[String], quote: Option<&str>) {
-    blocks.push(Block::Heading(format!("Sources ({})", ids.len())));
+    blocks.push(Block::Heading(format!("{SOURCES}{})", ids.len())));
     for id in ids {
         let (label, note) = match kb.source(id) {
             Some(s) => (s.title.as_str(), format!("{} · {}", s.publisher, s.date)),
@@ -200,6 +276,7 @@ fn spark_block(s: &Series) -> Block {
 pub fn detail(kb: &Kb, target: &Target) -> Option<Detail> {
     let mut b = Vec::new();
     let title = with_record!(target.kind, R => kb.get::<R>(&target.id)?.detail(kb, &mut b)?);
+    mentioned_in(kb, &mut b, target);
     Some(Detail {
         target: target.clone(),
         title: clean(&title).into_owned(),
