@@ -482,8 +482,6 @@ fn export_cmd(path: Option<&std::path::Path>, a: &ExportArgs) -> ExitCode {
             ));
         };
         let target = view::Target { kind, id: id.clone() };
-        // Its "Mentioned in" section: the whole KB's texts are scanned once, here.
-        kb.mentions();
         let Some(detail) = view::detail(&kb, &target) else {
             return usage(format!(
                 "no record has the id `{}`",

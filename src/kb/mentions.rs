@@ -484,4 +484,144 @@ mod tests {
         let texts = [(5, "Azure and Azure again")];
         assert_eq!(find(names, texts), [(5, 0), (5, 1)]);
     }
+
+    /// Every record's names and texts, numbered as the index numbers records.
+    fn numbered(kb: &Kb) -> (Vec<(u32, &str)>, Vec<(u32, &str)>) {
+        let (mut names, mut texts) = (Vec::new(), Vec::new());
+        let mut g = 0u32;
+        for kind in Kind::ALL {
+            for i in 0..kb.count(kind) {
+                names_of(kb, kind, i, &mut |n| names.push((g, n)));
+                texts_of(kb, kind, i, &mut |t| texts.push((g, t)));
+                g += 1;
+            }
+        }
+        (names, texts)
+    }
+
+    /// The index's answer for every record, as `find` gives it: (naming record, named record).
+    fn pairs_of(kb: &Kb, m: &Mentions) -> Vec<(u32, u32)> {
+        let mut out = Vec::new();
+        let mut g = 0u32;
+        let number = |kind: Kind, i: usize| {
+            let k = Kind::ALL.iter().position(|x| *x == kind).unwrap();
+            Kind::ALL[..k].iter().map(|&x| kb.count(x)).sum::<usize>() as u32 + i as u32
+        };
+        for kind in Kind::ALL {
+            for i in 0..kb.count(kind) {
+                let named = m.of(kind, i);
+                assert!(named.too_common.is_empty());
+                out.extend(named.by.iter().map(|&(k, j)| (number(k, j), g)));
+                g += 1;
+            }
+        }
+        out.sort_unstable();
+        out
+    }
+
+    fn kb_of(toml: &str) -> Kb {
+        let l = crate::kb::load::load_bytes("test.toml", toml.as_bytes().to_vec());
+        assert!(l.is_ok(), "{}", l.render_diagnostics());
+        l.kb
+    }
+
+    #[test]
+    fn the_index_agrees_with_find_on_the_default_kbs() {
+        let mut kbs = vec![crate::kb::load_builtin().kb];
+        let v2 = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/kb-v2");
+        if v2.is_dir() {
+            kbs.push(crate::kb::load_path(&v2).kb);
+        }
+        for kb in &kbs {
+            let m = Mentions::build(kb, &|| false).unwrap();
+            let (names, texts) = numbered(kb);
+            let expected = find(names, texts);
+            assert!(expected.len() > 10, "the default KB names its records: {expected:?}");
+            assert_eq!(pairs_of(kb, &m), expected);
+        }
+    }
+
+    const FIXTURE: &str = r#"
+[[source]]
+id = "s"
+title = "Notes on Foo Cloud"
+publisher = "p"
+date = 2025-01-01
+
+[[vendor]]
+id = "foo"
+name = "Foo Cloud"
+aliases = ["FooC", "云"]
+summary = "Foo Cloud and FooC name themselves; Bar is a rival."
+sources = ["s"]
+
+[[vendor]]
+id = "bar"
+name = "Bar"
+name_en = "帕尔云"
+sources = ["s"]
+
+[[executive]]
+id = "wang"
+name = "王五"
+vendor = "bar"
+summary = "Left FOOC for 帕尔云; not a foocloud."
+sources = ["s"]
+
+[[deal]]
+id = "d"
+title = "王五 signs"
+kind = "order"
+vendors = ["bar"]
+summary = "A deal with foo cloud, 云 and BarX."
+sources = ["s"]
+"#;
+
+    #[test]
+    fn records_are_named_by_name_alias_and_english_name_and_never_by_themselves() {
+        let kb = kb_of(FIXTURE);
+        let m = Mentions::build(&kb, &|| false).unwrap();
+        let ids = |kind: Kind, id: &str| -> Vec<String> {
+            let i = kb.lookup(id).unwrap().1;
+            m.of(kind, i)
+                .by
+                .iter()
+                .map(|&(k, j)| kb.id_at(k, j).unwrap().to_string())
+                .collect()
+        };
+        // foo: by the source's title, the executive (alias, any case) and the deal (name, any
+        // case); not by its own summary, not by `foocloud` (no word) nor `云` (too short).
+        assert_eq!(ids(Kind::Vendor, "foo"), ["s", "wang", "d"]);
+        // bar: by foo's summary (a word) and wang's summary (its English name); not by `BarX`.
+        assert_eq!(ids(Kind::Vendor, "bar"), ["foo", "wang"]);
+        assert_eq!(ids(Kind::Executive, "wang"), ["d"]);
+        assert!(ids(Kind::Deal, "d").is_empty(), "a deal's title is not a name");
+    }
+
+    #[test]
+    fn a_name_in_too_many_records_keeps_only_its_count() {
+        let mut toml = FIXTURE.to_string();
+        for i in 0..=MAX_LISTED {
+            toml.push_str(&format!(
+                "\n[[deal]]\nid = \"x{i}\"\ntitle = \"x\"\nkind = \"order\"\nvendors = [\"foo\"]\nsummary = \"Bar wins\"\nsources = [\"s\"]\n"
+            ));
+        }
+        let kb = kb_of(&toml);
+        let m = Mentions::build(&kb, &|| false).unwrap();
+        let bar = m.of(Kind::Vendor, kb.vendor_index("bar").unwrap());
+        // `Bar` is in foo's summary and the 1,001 deals: too common; `帕尔云` is listed.
+        assert_eq!(bar.too_common, [("Bar".to_string(), MAX_LISTED + 2)]);
+        let wang = (Kind::Executive, kb.lookup("wang").unwrap().1);
+        assert_eq!(bar.by, [wang]);
+        assert!(m.bytes() < 64 * 1024, "{} bytes", m.bytes());
+    }
+
+    #[test]
+    fn a_cancelled_build_stops_and_a_kb_without_names_has_none() {
+        let kb = kb_of(FIXTURE);
+        assert!(Mentions::build(&kb, &|| true).is_none());
+        let empty = Mentions::build(&Kb::default(), &|| false).unwrap();
+        assert_eq!(empty.of(Kind::Vendor, 0), Named::default());
+        assert!(has_names(&kb, Kind::Vendor, 0) && !has_names(&kb, Kind::Deal, 0));
+    }
 }

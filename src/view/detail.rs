@@ -272,8 +272,18 @@ fn spark_block(s: &Series) -> Block {
     }
 }
 
-/// The detail of a record, or `None` when no record has that kind and id.
+/// The detail of a record, or `None` when no record has that kind and id. Its "Mentioned in"
+/// section needs the KB's mentions, found here on first use (a scan of every record's text: the
+/// command line's `export --record`); the explorer uses [`detail_known`] instead.
 pub fn detail(kb: &Kb, target: &Target) -> Option<Detail> {
+    kb.mentions();
+    detail_known(kb, target)
+}
+
+/// The detail of a record as far as it is known now: never finds mentions itself, so the
+/// explorer, which finds them on a thread after each load, never waits for them; until they are
+/// found the "Mentioned in" section says so ([`MENTIONS_PENDING`]).
+pub fn detail_known(kb: &Kb, target: &Target) -> Option<Detail> {
     let mut b = Vec::new();
     let title = with_record!(target.kind, R => kb.get::<R>(&target.id)?.detail(kb, &mut b)?);
     mentioned_in(kb, &mut b, target);

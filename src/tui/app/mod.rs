@@ -210,9 +210,28 @@ impl App {
         })
     }
 
-    /// The detail of the selected record (computed on demand: it is small and cheap).
+    /// The detail of the selected record (computed on demand: it is small and cheap; its
+    /// mentions as far as found, never waited for).
     pub fn detail(&self) -> Option<Detail> {
-        self.selected_target().and_then(|t| view::detail(&self.kb, &t))
+        self.selected_target().and_then(|t| view::detail_known(&self.kb, &t))
+    }
+
+    /// The shown KB's mentions were found: the detail gains its "Mentioned in" links, placed
+    /// before the sources, so the selected relation is kept by target, not by position.
+    fn mentions_found(&mut self, m: Arc<crate::kb::mentions::Mentions>) -> bool {
+        let chosen = self
+            .detail()
+            .and_then(|d| d.links().get(self.current().link).map(|t| (*t).clone()));
+        if !self.kb.set_mentions(m) {
+            return false;
+        }
+        if let Some(t) = chosen
+            && let Some(at) = self.detail().and_then(|d| d.links().iter().position(|l| **l == t))
+        {
+            self.current_mut().link = at;
+        }
+        self.scroll_into_view();
+        true
     }
 
     /// Where keys go now: the key table's context.
@@ -245,7 +264,7 @@ impl App {
             }
             Msg::Reloaded(r) => self.reloaded(&r),
             // Found in a KB since replaced: dropped (the new KB's are on their way).
-            Msg::Mentions(generation, m) => generation == self.mentions_asked && self.kb.set_mentions(m),
+            Msg::Mentions(generation, m) => generation == self.mentions_asked && self.mentions_found(m),
             Msg::Tick => self.reload.running.is_some(),
             Msg::Suspend => {
                 self.push_once(Effect::Suspend);
