@@ -202,7 +202,7 @@ fn mentioned_in(kb: &Kb, b: &mut Vec<Block>, target: &Target) {
             section.extend(shown);
             if already > 0 {
                 section.push(Block::Text(format!(
-                    "{} named above too",
+                    "also {} linked above",
                     crate::text::count(already, "record", "records")
                 )));
             }
@@ -743,5 +743,92 @@ mod tests {
             )
             .is_none()
         );
+    }
+
+    /// The default KB (format 1) and, while it is staged beside it, the format-2 one.
+    fn default_kbs() -> Vec<Kb> {
+        let mut kbs = vec![kb()];
+        let v2 = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/kb-v2");
+        if v2.is_dir() {
+            let l = crate::kb::load_path(&v2);
+            assert!(l.is_ok(), "{}", l.render_diagnostics());
+            kbs.push(l.kb);
+        }
+        kbs
+    }
+
+    #[test]
+    fn chu_ruisong_is_mentioned_in_the_deals_whose_summaries_name_him() {
+        for kb in default_kbs() {
+            let e = kb.executives.iter().find(|e| e.name == "储瑞松").expect("储瑞松");
+            let t = Target {
+                kind: Kind::Executive,
+                id: e.id.clone(),
+            };
+            // Before the mentions are found, the section says it is looking.
+            let pending = detail_known(&kb, &t).unwrap();
+            assert!(pending.blocks.contains(&Block::Text(MENTIONS_PENDING.into())));
+            let d = detail(&kb, &t).unwrap();
+            let heading = d
+                .blocks
+                .iter()
+                .position(|b| matches!(b, Block::Heading(h) if h.starts_with("Mentioned in (")))
+                .expect("a Mentioned in section");
+            let sources = d
+                .blocks
+                .iter()
+                .position(|b| matches!(b, Block::Heading(h) if h.starts_with(SOURCES)))
+                .unwrap();
+            assert!(heading < sources, "mentions come before the sources");
+            let naming: Vec<&Deal> = kb
+                .deals
+                .iter()
+                .filter(|d| d.summary.as_deref().is_some_and(|s| s.contains("储瑞松")))
+                .collect();
+            assert!(!naming.is_empty(), "a deal's summary names 储瑞松");
+            let listed: Vec<&Target> = d.blocks[heading..sources]
+                .iter()
+                .filter_map(|b| match b {
+                    Block::Link { target, .. } => Some(target),
+                    _ => None,
+                })
+                .collect();
+            for deal in naming {
+                assert!(
+                    listed.iter().any(|l| l.kind == Kind::Deal && l.id == deal.id),
+                    "{} names 储瑞松 but is not listed: {listed:?}",
+                    deal.id
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn records_linked_above_are_counted_not_repeated() {
+        for kb in default_kbs() {
+            kb.mentions();
+            // A vendor named in the summary of a deal that already lists it as a vendor.
+            let (v, deal) = kb
+                .deals
+                .iter()
+                .find_map(|d| {
+                    let v = kb.vendor(d.vendors.first()?)?;
+                    d.summary.as_deref()?.contains(v.name.as_str()).then_some((v, d))
+                })
+                .expect("a deal whose summary names its vendor");
+            let t = Target {
+                kind: Kind::Vendor,
+                id: v.id.clone(),
+            };
+            let d = detail(&kb, &t).unwrap();
+            let links = d.links();
+            let times = links.iter().filter(|l| l.kind == Kind::Deal && l.id == deal.id).count();
+            assert_eq!(times, 1, "{} is linked once from {}", deal.id, v.id);
+            assert!(
+                d.blocks.iter().any(|b| matches!(b, Block::Text(t) if t.ends_with("linked above"))),
+                "{:?}",
+                d.blocks
+            );
+        }
     }
 }
