@@ -18,7 +18,11 @@ fn main() {
     let t = Instant::now();
     let loaded = kb::load_path(std::path::Path::new(&path));
     let kb = loaded.kb;
-    println!("load     {:8.1} ms, {} records", t.elapsed().as_secs_f64() * 1e3, kb.len());
+    println!(
+        "load     {:8.1} ms, {} records",
+        t.elapsed().as_secs_f64() * 1e3,
+        kb.len()
+    );
     for _ in 0..repeats {
         let t = Instant::now();
         let m = mentions::Mentions::build(&kb, &|| false).expect("not cancelled");

@@ -544,10 +544,16 @@ fn a_record_export_lists_the_records_that_mention_it() {
         let o = marketlens(&["export", "--record", &who.id, "--format", format]);
         assert!(o.status.success(), "{}", stderr(&o));
         let out = stdout(&o);
-        let at = out.find("Mentioned in (").unwrap_or_else(|| panic!("{format}: {out}"));
+        let at = out
+            .find("Mentioned in (")
+            .unwrap_or_else(|| panic!("{format}: {out}"));
         assert!(out[at..].contains(&deal.title), "{format}: {out}");
     }
     // CSV has no headings: the deal is a related record's row.
     let o = marketlens(&["export", "--record", &who.id, "--format", "csv"]);
-    assert!(stdout(&o).contains(&format!("Deal,{}", deal.title)), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains(&format!("Deal,{}", deal.title)),
+        "{}",
+        stdout(&o)
+    );
 }

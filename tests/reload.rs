@@ -538,7 +538,10 @@ fn mentions_found_in_a_kb_since_replaced_are_dropped() {
         "{:?}",
         a.effects()
     );
-    assert!(!a.update(Msg::Mentions(0, stale)), "the old KB's mentions are dropped");
+    assert!(
+        !a.update(Msg::Mentions(0, stale)),
+        "the old KB's mentions are dropped"
+    );
     assert!(a.kb.mentions_known().is_none());
     let foo = Target {
         kind: Kind::Vendor,

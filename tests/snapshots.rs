@@ -87,7 +87,13 @@ fn executive_detail_lists_the_records_that_mention_him() {
         let d = a.detail().unwrap();
         let before = d.blocks[..first]
             .iter()
-            .filter(|b| matches!(b, marketlens::view::Block::Link { .. } | marketlens::view::Block::Spark { target: Some(_), .. }))
+            .filter(|b| {
+                matches!(
+                    b,
+                    marketlens::view::Block::Link { .. }
+                        | marketlens::view::Block::Spark { target: Some(_), .. }
+                )
+            })
             .count();
         assert!(before < links);
         keys(&mut a, &[KeyCode::Enter]);

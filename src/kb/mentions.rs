@@ -418,7 +418,8 @@ impl Mentions {
         for &p in self.names.get(g) {
             let p = p as usize;
             if self.count[p] as usize > MAX_LISTED {
-                out.too_common.push((self.name(p).to_string(), self.count[p] as usize));
+                out.too_common
+                    .push((self.name(p).to_string(), self.count[p] as usize));
             } else {
                 by.extend(self.named_by.get(p).iter().filter(|&&x| x as usize != g));
             }
@@ -485,8 +486,11 @@ mod tests {
         assert_eq!(find(names, texts), [(5, 0), (5, 1)]);
     }
 
+    /// Numbered strings: (record number, text).
+    type Numbered<'k> = Vec<(u32, &'k str)>;
+
     /// Every record's names and texts, numbered as the index numbers records.
-    fn numbered(kb: &Kb) -> (Vec<(u32, &str)>, Vec<(u32, &str)>) {
+    fn numbered(kb: &Kb) -> (Numbered<'_>, Numbered<'_>) {
         let (mut names, mut texts) = (Vec::new(), Vec::new());
         let mut g = 0u32;
         for kind in Kind::ALL {
@@ -536,7 +540,10 @@ mod tests {
             let m = Mentions::build(kb, &|| false).unwrap();
             let (names, texts) = numbered(kb);
             let expected = find(names, texts);
-            assert!(expected.len() > 10, "the default KB names its records: {expected:?}");
+            assert!(
+                expected.len() > 10,
+                "the default KB names its records: {expected:?}"
+            );
             assert_eq!(pairs_of(kb, &m), expected);
         }
     }

@@ -247,13 +247,15 @@ impl app::Runner for Live<'_> {
         let (kb, latest, tx) = (kb.clone(), self.mentions_latest.clone(), self.tx.clone());
         // A thread per KB shown (one at start, one per reload); it stops at its next unit of
         // work once a newer KB is asked for, and frees nothing the UI thread needs.
-        let spawned = std::thread::Builder::new().name("mentions".into()).spawn(move || {
-            crate::par::lower_priority();
-            let stale = || latest.load(Ordering::Relaxed) != generation;
-            if let Some(m) = crate::kb::mentions::Mentions::build(&kb, &stale) {
-                let _ = tx.send(Ok(Msg::Mentions(generation, Arc::new(m))));
-            }
-        });
+        let spawned = std::thread::Builder::new()
+            .name("mentions".into())
+            .spawn(move || {
+                crate::par::lower_priority();
+                let stale = || latest.load(Ordering::Relaxed) != generation;
+                if let Some(m) = crate::kb::mentions::Mentions::build(&kb, &stale) {
+                    let _ = tx.send(Ok(Msg::Mentions(generation, Arc::new(m))));
+                }
+            });
         // Without a thread the section keeps saying it is looking: better than a stalled frame.
         drop(spawned);
         None

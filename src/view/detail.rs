@@ -2,8 +2,7 @@
 //! and the sources it cites with their quotes. Pure data; the TUI and export lay it out.
 
 use crate::kb::{
-    Deal, Executive, Fact, Kb, Kind, Record, Report, Series, Source, Vendor, mentions, number,
-    with_record,
+    Deal, Executive, Fact, Kb, Kind, Record, Report, Series, Source, Vendor, mentions, number, with_record,
 };
 use crate::text::escape_controls as clean;
 
@@ -177,9 +176,10 @@ fn mentioned_in(kb: &Kb, b: &mut Vec<Block>, target: &Target) {
             let linked: std::collections::HashSet<(Kind, &str)> = b
                 .iter()
                 .filter_map(|x| match x {
-                    Block::Link { target, .. } | Block::Spark { target: Some(target), .. } => {
-                        Some((target.kind, target.id.as_str()))
-                    }
+                    Block::Link { target, .. }
+                    | Block::Spark {
+                        target: Some(target), ..
+                    } => Some((target.kind, target.id.as_str())),
                     _ => None,
                 })
                 .collect();
@@ -207,11 +207,13 @@ fn mentioned_in(kb: &Kb, b: &mut Vec<Block>, target: &Target) {
                 )));
             }
             for (name, n) in &named.too_common {
-                section.push(Block::Text(clean(&format!(
-                    "“{name}” is named in {} records; not listed",
-                    number::grouped(*n as f64)
-                ))
-                .into_owned()));
+                section.push(Block::Text(
+                    clean(&format!(
+                        "“{name}” is named in {} records; not listed",
+                        number::grouped(*n as f64)
+                    ))
+                    .into_owned(),
+                ));
             }
         }
     }
@@ -822,10 +824,15 @@ mod tests {
             };
             let d = detail(&kb, &t).unwrap();
             let links = d.links();
-            let times = links.iter().filter(|l| l.kind == Kind::Deal && l.id == deal.id).count();
+            let times = links
+                .iter()
+                .filter(|l| l.kind == Kind::Deal && l.id == deal.id)
+                .count();
             assert_eq!(times, 1, "{} is linked once from {}", deal.id, v.id);
             assert!(
-                d.blocks.iter().any(|b| matches!(b, Block::Text(t) if t.ends_with("linked above"))),
+                d.blocks
+                    .iter()
+                    .any(|b| matches!(b, Block::Text(t) if t.ends_with("linked above"))),
                 "{:?}",
                 d.blocks
             );

@@ -213,7 +213,8 @@ impl App {
     /// The detail of the selected record (computed on demand: it is small and cheap; its
     /// mentions as far as found, never waited for).
     pub fn detail(&self) -> Option<Detail> {
-        self.selected_target().and_then(|t| view::detail_known(&self.kb, &t))
+        self.selected_target()
+            .and_then(|t| view::detail_known(&self.kb, &t))
     }
 
     /// The shown KB's mentions were found: the detail gains its "Mentioned in" links, placed
@@ -226,7 +227,9 @@ impl App {
             return false;
         }
         if let Some(t) = chosen
-            && let Some(at) = self.detail().and_then(|d| d.links().iter().position(|l| **l == t))
+            && let Some(at) = self
+                .detail()
+                .and_then(|d| d.links().iter().position(|l| **l == t))
         {
             self.current_mut().link = at;
         }
