@@ -473,10 +473,11 @@ fn a_swap_tells_the_searches_of_the_new_index_first() {
                 "use"
             }
             Effect::Search(_) => "search",
+            Effect::Mentions(_) => "mentions",
             other => panic!("{other:?}"),
         })
         .collect();
-    assert_eq!(kinds, ["use", "search"], "{:?}", a.effects());
+    assert_eq!(kinds, ["use", "mentions", "search"], "{:?}", a.effects());
     a.settle();
     assert_eq!(a.current().filter.text, "awsx");
     assert!(a.current().filter.pending == 0 && a.effects().is_empty());
