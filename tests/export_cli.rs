@@ -590,3 +590,32 @@ fn bom_starts_a_csv_export_and_is_refused_elsewhere() {
         stderr(&md)
     );
 }
+
+/// `export --record` shows the detail the explorer shows, "Mentioned in" included: 储瑞松 is
+/// named in a deal's summary.
+#[test]
+fn a_record_export_lists_the_records_that_mention_it() {
+    let kb = kb::load_builtin().kb;
+    let who = kb.executives.iter().find(|e| e.name == "储瑞松").unwrap();
+    let deal = kb
+        .deals
+        .iter()
+        .find(|d| d.summary.as_deref().is_some_and(|s| s.contains("储瑞松")))
+        .expect("a deal naming 储瑞松");
+    for format in ["txt", "md"] {
+        let o = marketlens(&["export", "--record", &who.id, "--format", format]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let out = stdout(&o);
+        let at = out
+            .find("Mentioned in (")
+            .unwrap_or_else(|| panic!("{format}: {out}"));
+        assert!(out[at..].contains(&deal.title), "{format}: {out}");
+    }
+    // CSV has no headings: the deal is a related record's row.
+    let o = marketlens(&["export", "--record", &who.id, "--format", "csv"]);
+    assert!(
+        stdout(&o).contains(&format!("Deal,{}", deal.title)),
+        "{}",
+        stdout(&o)
+    );
+}

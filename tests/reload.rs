@@ -478,11 +478,93 @@ fn a_swap_tells_the_searches_of_the_new_index_first() {
                 "use"
             }
             Effect::Search(_) => "search",
+            Effect::Mentions(_) => "mentions",
             other => panic!("{other:?}"),
         })
         .collect();
-    assert_eq!(kinds, ["use", "search"], "{:?}", a.effects());
+    assert_eq!(kinds, ["use", "mentions", "search"], "{:?}", a.effects());
     a.settle();
     assert_eq!(a.current().filter.text, "awsx");
     assert!(a.current().filter.pending == 0 && a.effects().is_empty());
+}
+
+/// A small KB in which deal number 0 or 1 names vendor `foo` in its summary.
+fn mentions_kb(deals: &[(&str, &str)]) -> String {
+    let mut s = String::from(
+        "[[source]]\nid = \"s\"\ntitle = \"t\"\npublisher = \"p\"\ndate = 2025-01-01\n\n\
+         [[vendor]]\nid = \"foo\"\nname = \"Foo Cloud\"\nsources = [\"s\"]\n\n\
+         [[vendor]]\nid = \"bar\"\nname = \"Bar Corp\"\nsources = [\"s\"]\n",
+    );
+    for (id, summary) in deals {
+        s.push_str(&format!(
+            "\n[[deal]]\nid = \"{id}\"\ntitle = \"{id}\"\nkind = \"order\"\nvendors = [\"bar\"]\nsummary = \"{summary}\"\nsources = [\"s\"]\n"
+        ));
+    }
+    s
+}
+
+#[test]
+fn mentions_found_in_a_kb_since_replaced_are_dropped() {
+    use marketlens::kb::Kind;
+    use marketlens::kb::mentions::Mentions;
+    use marketlens::view::{Block, Target, detail_known};
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("kb.toml");
+    std::fs::write(&file, mentions_kb(&[("d-a", "Foo Cloud wins")])).unwrap();
+    let mut a = open(&file);
+    // The explorer asks for the first KB's mentions at once; this test answers late.
+    let asked: Vec<u64> = a
+        .take_effects()
+        .into_iter()
+        .filter_map(|e| match e {
+            Effect::Mentions(g) => Some(g),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(asked, [0]);
+    let stale = Arc::new(Mentions::build(&a.kb, &|| false).unwrap());
+    // The KB changes before the answer comes: deal 0 no longer names foo, deal 1 does.
+    std::fs::write(
+        &file,
+        mentions_kb(&[("d-new", "nothing here"), ("d-b", "Foo Cloud again")]),
+    )
+    .unwrap();
+    a.update(Msg::KbChanged);
+    let generation = take_reload(&mut a).unwrap();
+    let (outcome, _) = marketlens::tui::reload::load(&file, &a.kb, &a.sorts());
+    a.update(Msg::Reloaded(Arc::new(marketlens::tui::reload::Reload {
+        generation,
+        outcome,
+        took: std::time::Duration::ZERO,
+    })));
+    assert!(a.kb.deal("d-new").is_some(), "the new KB is in place");
+    assert!(
+        a.effects().iter().any(|e| matches!(e, Effect::Mentions(1)))
+            && !a.effects().iter().any(|e| matches!(e, Effect::Mentions(0))),
+        "{:?}",
+        a.effects()
+    );
+    assert!(
+        !a.update(Msg::Mentions(0, stale)),
+        "the old KB's mentions are dropped"
+    );
+    assert!(a.kb.mentions_known().is_none());
+    let foo = Target {
+        kind: Kind::Vendor,
+        id: "foo".into(),
+    };
+    let mentioned = |a: &App| -> Vec<String> {
+        detail_known(&a.kb, &foo)
+            .unwrap()
+            .blocks
+            .iter()
+            .filter_map(|b| match b {
+                Block::Link { target, .. } if target.kind == Kind::Deal => Some(target.id.clone()),
+                _ => None,
+            })
+            .collect()
+    };
+    assert!(mentioned(&a).is_empty(), "still looking: nothing listed yet");
+    a.settle();
+    assert_eq!(mentioned(&a), ["d-b"], "the new KB's own mentions");
 }

@@ -10,7 +10,10 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 fn app(w: u16, h: u16) -> App {
     let l = marketlens::kb::load_builtin();
-    App::new(l.kb, l.label, w, h)
+    let mut a = App::new(l.kb, l.label, w, h);
+    // The mentions the explorer finds on a thread, found here.
+    a.settle();
+    a
 }
 
 fn keys(app: &mut App, keys: &[KeyCode]) {
@@ -62,6 +65,48 @@ fn vendor_detail_with_relations_and_sparklines() {
         let mut a = app(w, h);
         keys(&mut a, &[KeyCode::Enter, KeyCode::Char('j')]);
         insta::assert_snapshot!(format!("vendor_detail_{w}x{h}"), screen(&a));
+    }
+}
+
+#[test]
+fn executive_detail_lists_the_records_that_mention_him() {
+    for (w, h) in SIZES {
+        // 储瑞松: a deal's summary names him; Enter focuses the detail, `j` walks to that link.
+        let mut a = app(w, h);
+        keys(&mut a, &[KeyCode::Char('2')]);
+        let at = a.current().view.position("chu-ruisong").expect("储瑞松's row");
+        keys(&mut a, &vec![KeyCode::Char('j'); at]);
+        let links = a.detail().expect("a detail").links().len();
+        let first = a
+            .detail()
+            .unwrap()
+            .blocks
+            .iter()
+            .position(|b| matches!(b, marketlens::view::Block::Heading(h) if h.starts_with("Mentioned in (")))
+            .expect("a Mentioned in section");
+        let d = a.detail().unwrap();
+        let before = d.blocks[..first]
+            .iter()
+            .filter(|b| {
+                matches!(
+                    b,
+                    marketlens::view::Block::Link { .. }
+                        | marketlens::view::Block::Spark { target: Some(_), .. }
+                )
+            })
+            .count();
+        assert!(before < links);
+        keys(&mut a, &[KeyCode::Enter]);
+        keys(&mut a, &vec![KeyCode::Char('j'); before]);
+        let screen = screen(&a);
+        assert!(screen.contains("Mentioned in"), "{screen}");
+        insta::assert_snapshot!(format!("executive_mentions_{w}x{h}"), screen);
+        // The mention is followed like any relation, and back returns.
+        let target = a.detail().unwrap().links()[before].clone();
+        keys(&mut a, &[KeyCode::Enter]);
+        assert_eq!(a.selected_target(), Some(target));
+        keys(&mut a, &[KeyCode::Backspace]);
+        assert_eq!(a.current().selected_id(), Some("chu-ruisong"));
     }
 }
 

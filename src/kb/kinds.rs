@@ -105,6 +105,9 @@ macro_rules! declare_kinds {
             pub formats: Vec<u8>,
             pub(super) index: IdIndex,
             pub(super) relations: Relations,
+            /// Which records' text names which records: built once, when first asked
+            /// (`Kb::mentions`) or handed in from a thread (`Kb::set_mentions`).
+            pub(super) mentions: std::sync::OnceLock<std::sync::Arc<super::mentions::Mentions>>,
         }
 
         $(

@@ -163,12 +163,15 @@ fn explore(open: Open) -> Result<Exit> {
     }
 
     let mut dirty = true;
+    let mentions_latest = Arc::new(std::sync::atomic::AtomicU64::new(0));
     loop {
         // What the last messages asked for: searches, loads, the terminal.
         let mut live = Live {
             session: &mut session,
             worker: &worker,
             reloader: reloader.as_ref(),
+            tx: &tx,
+            mentions_latest: &mentions_latest,
             suspended: false,
         };
         dirty |= app.run_effects(&mut live)?;
@@ -207,6 +210,10 @@ struct Live<'a> {
     session: &'a mut terminal::Session,
     worker: &'a Worker,
     reloader: Option<&'a Reloader>,
+    /// Where the threads finding mentions send their answers.
+    tx: &'a mpsc::Sender<Result<Msg, std::io::Error>>,
+    /// The newest generation whose mentions were asked for: older ones stop.
+    mentions_latest: &'a Arc<std::sync::atomic::AtomicU64>,
     /// Suspended during this round: a SIGCONT that came with it needs no second resume.
     suspended: bool,
 }
@@ -231,6 +238,26 @@ impl app::Runner for Live<'_> {
         if let Some(r) = self.reloader {
             r.submit(generation, kb.clone(), sorts);
         }
+        None
+    }
+
+    fn mentions(&mut self, generation: u64, kb: &Arc<Kb>) -> Option<Msg> {
+        use std::sync::atomic::Ordering;
+        self.mentions_latest.store(generation, Ordering::Relaxed);
+        let (kb, latest, tx) = (kb.clone(), self.mentions_latest.clone(), self.tx.clone());
+        // A thread per KB shown (one at start, one per reload); it stops at its next unit of
+        // work once a newer KB is asked for, and frees nothing the UI thread needs.
+        let spawned = std::thread::Builder::new()
+            .name("mentions".into())
+            .spawn(move || {
+                crate::par::lower_priority();
+                let stale = || latest.load(Ordering::Relaxed) != generation;
+                if let Some(m) = crate::kb::mentions::Mentions::build(&kb, &stale) {
+                    let _ = tx.send(Ok(Msg::Mentions(generation, Arc::new(m))));
+                }
+            });
+        // Without a thread the section keeps saying it is looking: better than a stalled frame.
+        drop(spawned);
         None
     }
 

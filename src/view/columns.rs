@@ -205,17 +205,29 @@ fn days_in_month(y: u16, m: u8) -> u8 {
 /// The machine-usable columns of a value (CSV exports): its middle, low and high ends as plain
 /// numbers, and its qualifier as a word (`over`, `about` …; empty when exact).
 macro_rules! value_columns {
-    ($name:literal, $value:expr) => {
+    ($name:literal, $key:literal, $value:expr) => {
         [
-            fit("value", concat!($name, " value"), Number, [5, 8, 12], |kb, i| {
-                number_cell($value(kb, i).map(|(v, _): (crate::kb::value::Value, _)| v.mid()))
-            }),
-            fit("low", concat!($name, " low"), Number, [5, 8, 12], |kb, i| {
-                number_cell($value(kb, i).map(|(v, _): (crate::kb::value::Value, _)| v.lo))
-            }),
-            fit("high", concat!($name, " high"), Number, [5, 8, 12], |kb, i| {
-                number_cell($value(kb, i).map(|(v, _): (crate::kb::value::Value, _)| v.hi))
-            }),
+            fit(
+                concat!($key, " value"),
+                concat!($name, " value"),
+                Number,
+                [5, 8, 12],
+                |kb, i| number_cell($value(kb, i).map(|(v, _): (crate::kb::value::Value, _)| v.mid())),
+            ),
+            fit(
+                concat!($key, " low"),
+                concat!($name, " low"),
+                Number,
+                [5, 8, 12],
+                |kb, i| number_cell($value(kb, i).map(|(v, _): (crate::kb::value::Value, _)| v.lo)),
+            ),
+            fit(
+                concat!($key, " high"),
+                concat!($name, " high"),
+                Number,
+                [5, 8, 12],
+                |kb, i| number_cell($value(kb, i).map(|(v, _): (crate::kb::value::Value, _)| v.hi)),
+            ),
             fit("qualifier", "Qualifier", Text, [5, 8, 12], |kb, i| {
                 Cell::opt(
                     $value(kb, i)
@@ -309,13 +321,13 @@ impl Tabular for Executive {
 fn deal_amount(kb: &Kb, i: usize) -> Option<(crate::kb::value::Value, crate::kb::number::Qualifier)> {
     kb.deals[i].amount.as_ref().map(|a| (a.value, a.qualifier))
 }
-const DEAL_AMOUNT: [Column; 4] = value_columns!("Amount", deal_amount);
+const DEAL_AMOUNT: [Column; 4] = value_columns!("Amount", "amount", deal_amount);
 
 /// A series' latest point, for its machine-usable columns.
 fn latest_value(kb: &Kb, i: usize) -> Option<(crate::kb::value::Value, crate::kb::number::Qualifier)> {
     latest(&kb.series[i]).map(|p| (p.value, p.qualifier))
 }
-const LATEST_VALUE: [Column; 4] = value_columns!("Latest", latest_value);
+const LATEST_VALUE: [Column; 4] = value_columns!("Latest", "latest", latest_value);
 
 impl Tabular for Deal {
     const COLUMNS: &'static [Column] = &[
@@ -372,10 +384,10 @@ impl Tabular for Deal {
                     .as_deref(),
             )
         }),
-        fit("start", "Date start", Period, [10, 10, 10], |kb, i| {
+        fit("date start", "Date start", Period, [10, 10, 10], |kb, i| {
             day_cell(kb.deals[i].date, None, false)
         }),
-        fit("end", "Date end", Period, [10, 10, 10], |kb, i| {
+        fit("date end", "Date end", Period, [10, 10, 10], |kb, i| {
             day_cell(kb.deals[i].date, None, true)
         }),
     ];
@@ -474,11 +486,11 @@ impl Tabular for Series {
         fit("unit", "Unit", Text, [3, 6, 12], |kb, i| {
             Cell::text(&kb.series[i].unit.to_string())
         }),
-        fit("start", "Period start", Period, [10, 10, 10], |kb, i| {
+        fit("period start", "Period start", Period, [10, 10, 10], |kb, i| {
             let s = &kb.series[i];
             day_cell(latest(s).map(|p| p.period), s.fy_end, false)
         }),
-        fit("end", "Period end", Period, [10, 10, 10], |kb, i| {
+        fit("period end", "Period end", Period, [10, 10, 10], |kb, i| {
             let s = &kb.series[i];
             day_cell(latest(s).map(|p| p.period), s.fy_end, true)
         }),

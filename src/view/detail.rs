@@ -2,7 +2,8 @@
 //! and the sources it cites with their quotes. Pure data; the TUI and export lay it out.
 
 use crate::kb::{
-    Current, Deal, Executive, Fact, Kb, Kind, Record, Report, Series, Source, Vendor, number, with_record,
+    Current, Deal, Executive, Fact, Kb, Kind, Record, Report, Series, Source, Vendor, mentions, number,
+    with_record,
 };
 use crate::text::escape_controls as clean;
 
@@ -146,9 +147,87 @@ pub fn citing<'k>(kb: &'k Kb, source: &str) -> Vec<(Kind, &'k str, &'k str)> {
         .collect()
 }
 
+/// The heading that starts a detail's sources section.
+const SOURCES: &str = "Sources (";
+
+/// What the "Mentioned in" section says while the mentions are still being found (the explorer
+/// finds them on a thread after each load).
+pub const MENTIONS_PENDING: &str = "looking for the records that name it…";
+
+/// The "Mentioned in" section, before the sources: the records whose title, summary, note,
+/// quote or fact text names this record by one of its names (`kb::mentions`). Records already
+/// linked above (a deal listed under its vendor's "Deals") are not repeated, only counted; a
+/// name found in too many records to list says so. No section for a record with no name to be
+/// named by, or that no record names.
+fn mentioned_in(kb: &Kb, b: &mut Vec<Block>, target: &Target) {
+    let Some((kind, i)) = kb.lookup(&target.id).filter(|(k, _)| *k == target.kind) else {
+        return;
+    };
+    if !mentions::has_names(kb, kind, i) {
+        return;
+    }
+    let mut section = Vec::new();
+    match kb.mentions_known() {
+        None => {
+            section.push(Block::Heading("Mentioned in".into()));
+            section.push(Block::Text(MENTIONS_PENDING.into()));
+        }
+        Some(m) => {
+            let named = m.of(kind, i);
+            let linked: std::collections::HashSet<(Kind, &str)> = b
+                .iter()
+                .filter_map(|x| match x {
+                    Block::Link { target, .. }
+                    | Block::Spark {
+                        target: Some(target), ..
+                    } => Some((target.kind, target.id.as_str())),
+                    _ => None,
+                })
+                .collect();
+            let mut shown = Vec::new();
+            let mut already = 0;
+            for &(k, j) in &named.by {
+                let (Some(id), Some(name)) = (kb.id_at(k, j), kb.name_at(k, j)) else {
+                    continue;
+                };
+                if linked.contains(&(k, id)) {
+                    already += 1;
+                } else {
+                    shown.push(link(k, id, name, k.label().to_string()));
+                }
+            }
+            if shown.is_empty() && already == 0 && named.too_common.is_empty() {
+                return;
+            }
+            section.push(Block::Heading(format!("Mentioned in ({})", shown.len())));
+            section.extend(shown);
+            if already > 0 {
+                section.push(Block::Text(format!(
+                    "also {} linked above",
+                    crate::text::count(already, "record", "records")
+                )));
+            }
+            for (name, n) in &named.too_common {
+                section.push(Block::Text(
+                    clean(&format!(
+                        "“{name}” is named in {} records; not listed",
+                        number::grouped(*n as f64)
+                    ))
+                    .into_owned(),
+                ));
+            }
+        }
+    }
+    let at = b
+        .iter()
+        .position(|x| matches!(x, Block::Heading(h) if h.starts_with(SOURCES)))
+        .unwrap_or(b.len());
+    b.splice(at..at, section);
+}
+
 /// The sources section: each cited source as a link, followed by the record's quote from it.
 fn sources(kb: &Kb, blocks: &mut Vec<Block>, ids: &[String], quote: Option<&str>) {
-    blocks.push(Block::Heading(format!("Sources ({})", ids.len())));
+    blocks.push(Block::Heading(format!("{SOURCES}{})", ids.len())));
     for id in ids {
         let (label, note) = match kb.source(id) {
             Some(s) => (s.title.as_str(), format!("{} · {}", s.publisher, s.date)),
@@ -196,10 +275,21 @@ fn spark_block(s: &Series) -> Block {
     }
 }
 
-/// The detail of a record, or `None` when no record has that kind and id.
+/// The detail of a record, or `None` when no record has that kind and id. Its "Mentioned in"
+/// section needs the KB's mentions, found here on first use (a scan of every record's text: the
+/// command line's `export --record`); the explorer uses [`detail_known`] instead.
 pub fn detail(kb: &Kb, target: &Target) -> Option<Detail> {
+    kb.mentions();
+    detail_known(kb, target)
+}
+
+/// The detail of a record as far as it is known now: never finds mentions itself, so the
+/// explorer, which finds them on a thread after each load, never waits for them; until they are
+/// found the "Mentioned in" section says so ([`MENTIONS_PENDING`]).
+pub fn detail_known(kb: &Kb, target: &Target) -> Option<Detail> {
     let mut b = Vec::new();
     let title = with_record!(target.kind, R => kb.get::<R>(&target.id)?.detail(kb, &mut b)?);
+    mentioned_in(kb, &mut b, target);
     Some(Detail {
         target: target.clone(),
         title: clean(&title).into_owned(),
@@ -759,5 +849,97 @@ mod tests {
             )
             .is_none()
         );
+    }
+
+    /// The default KB (format 1) and, while it is staged beside it, the format-2 one.
+    fn default_kbs() -> Vec<Kb> {
+        let mut kbs = vec![kb()];
+        let v2 = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/kb-v2");
+        if v2.is_dir() {
+            let l = crate::kb::load_path(&v2);
+            assert!(l.is_ok(), "{}", l.render_diagnostics());
+            kbs.push(l.kb);
+        }
+        kbs
+    }
+
+    #[test]
+    fn chu_ruisong_is_mentioned_in_the_deals_whose_summaries_name_him() {
+        for kb in default_kbs() {
+            let e = kb.executives.iter().find(|e| e.name == "储瑞松").expect("储瑞松");
+            let t = Target {
+                kind: Kind::Executive,
+                id: e.id.clone(),
+            };
+            // Before the mentions are found, the section says it is looking.
+            let pending = detail_known(&kb, &t).unwrap();
+            assert!(pending.blocks.contains(&Block::Text(MENTIONS_PENDING.into())));
+            let d = detail(&kb, &t).unwrap();
+            let heading = d
+                .blocks
+                .iter()
+                .position(|b| matches!(b, Block::Heading(h) if h.starts_with("Mentioned in (")))
+                .expect("a Mentioned in section");
+            let sources = d
+                .blocks
+                .iter()
+                .position(|b| matches!(b, Block::Heading(h) if h.starts_with(SOURCES)))
+                .unwrap();
+            assert!(heading < sources, "mentions come before the sources");
+            let naming: Vec<&Deal> = kb
+                .deals
+                .iter()
+                .filter(|d| d.summary.as_deref().is_some_and(|s| s.contains("储瑞松")))
+                .collect();
+            assert!(!naming.is_empty(), "a deal's summary names 储瑞松");
+            let listed: Vec<&Target> = d.blocks[heading..sources]
+                .iter()
+                .filter_map(|b| match b {
+                    Block::Link { target, .. } => Some(target),
+                    _ => None,
+                })
+                .collect();
+            for deal in naming {
+                assert!(
+                    listed.iter().any(|l| l.kind == Kind::Deal && l.id == deal.id),
+                    "{} names 储瑞松 but is not listed: {listed:?}",
+                    deal.id
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn records_linked_above_are_counted_not_repeated() {
+        for kb in default_kbs() {
+            kb.mentions();
+            // A vendor named in the summary of a deal that already lists it as a vendor.
+            let (v, deal) = kb
+                .deals
+                .iter()
+                .find_map(|d| {
+                    let v = kb.vendor(d.vendors.first()?)?;
+                    d.summary.as_deref()?.contains(v.name.as_str()).then_some((v, d))
+                })
+                .expect("a deal whose summary names its vendor");
+            let t = Target {
+                kind: Kind::Vendor,
+                id: v.id.clone(),
+            };
+            let d = detail(&kb, &t).unwrap();
+            let links = d.links();
+            let times = links
+                .iter()
+                .filter(|l| l.kind == Kind::Deal && l.id == deal.id)
+                .count();
+            assert_eq!(times, 1, "{} is linked once from {}", deal.id, v.id);
+            assert!(
+                d.blocks
+                    .iter()
+                    .any(|b| matches!(b, Block::Text(t) if t.ends_with("linked above"))),
+                "{:?}",
+                d.blocks
+            );
+        }
     }
 }

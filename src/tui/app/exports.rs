@@ -46,7 +46,9 @@ impl App {
                 Some((export::view(&self.kb, &st.view, &meta, format), rows))
             }
             ExportWhat::Record(t) => {
-                let d = view::detail(&self.kb, t)?;
+                // What the pane shows: mentions still being found are said to be so, not
+                // waited for on this thread.
+                let d = view::detail_known(&self.kb, t)?;
                 let what = format!("{} {}", t.kind.label(), t.id);
                 Some((export::record(&self.kb, &d, format), what))
             }

@@ -54,6 +54,8 @@ pub enum Msg {
     KbChanged,
     /// A load asked for by [`App::reload`] finished.
     Reloaded(Arc<Reload>),
+    /// The mentions of the KB of this generation were found (`Effect::Mentions`).
+    Mentions(u64, Arc<crate::kb::mentions::Mentions>),
     /// Time passed (the event loop ticks while a load runs, to animate its progress).
     Tick,
     /// SIGTSTP from outside (`kill -TSTP`): stop like Ctrl-z does.
@@ -124,6 +126,9 @@ pub struct App {
     /// The KB's file or directory, when it has one to reload from (not the built-in KB).
     pub kb_path: Option<PathBuf>,
     pub reload: ReloadState,
+    /// The generation of the KB shown, for its mentions: one more at each KB put in place, so
+    /// mentions found in a KB replaced meanwhile are dropped.
+    pub mentions_asked: u64,
     /// `settle`'s runner, kept between calls as the worker keeps its searcher (and, like the
     /// worker's, started afresh for a new index), so tests see the same narrowing from one query
     /// to the next.
@@ -162,12 +167,14 @@ impl App {
             quit: false,
             size: Rect::new(0, 0, width, height),
             theme: super::theme::Theme::colour(),
-            effects: Vec::new(),
+            // The detail shows "Mentioned in" once they are found, off the UI thread.
+            effects: vec![Effect::Mentions(0)],
             next_request: 0,
             export_dir: PathBuf::from("."),
             clock: clock::now,
             kb_path: None,
             reload: ReloadState::default(),
+            mentions_asked: 0,
             in_place: InPlace::default(),
         }
     }
@@ -204,9 +211,31 @@ impl App {
         })
     }
 
-    /// The detail of the selected record (computed on demand: it is small and cheap).
+    /// The detail of the selected record (computed on demand: it is small and cheap; its
+    /// mentions as far as found, never waited for).
     pub fn detail(&self) -> Option<Detail> {
-        self.selected_target().and_then(|t| view::detail(&self.kb, &t))
+        self.selected_target()
+            .and_then(|t| view::detail_known(&self.kb, &t))
+    }
+
+    /// The shown KB's mentions were found: the detail gains its "Mentioned in" links, placed
+    /// before the sources, so the selected relation is kept by target, not by position.
+    fn mentions_found(&mut self, m: Arc<crate::kb::mentions::Mentions>) -> bool {
+        let chosen = self
+            .detail()
+            .and_then(|d| d.links().get(self.current().link).map(|t| (*t).clone()));
+        if !self.kb.set_mentions(m) {
+            return false;
+        }
+        if let Some(t) = chosen
+            && let Some(at) = self
+                .detail()
+                .and_then(|d| d.links().iter().position(|l| **l == t))
+        {
+            self.current_mut().link = at;
+        }
+        self.scroll_into_view();
+        true
     }
 
     /// Where keys go now: the key table's context.
@@ -238,6 +267,8 @@ impl App {
                 true
             }
             Msg::Reloaded(r) => self.reloaded(&r),
+            // Found in a KB since replaced: dropped (the new KB's are on their way).
+            Msg::Mentions(generation, m) => generation == self.mentions_asked && self.mentions_found(m),
             Msg::Tick => self.reload.running.is_some(),
             Msg::Suspend => {
                 self.push_once(Effect::Suspend);

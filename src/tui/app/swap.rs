@@ -79,6 +79,10 @@ impl App {
         // because every awaited request is asked again below, under a new id, of the new index.
         self.effects.retain(|e| !matches!(e, Effect::Search(_)));
         self.effects.push(Effect::UseIndex(self.index.clone()));
+        // The new KB's mentions: found afresh; any still being found are of the old one.
+        self.mentions_asked += 1;
+        self.effects.retain(|e| !matches!(e, Effect::Mentions(_)));
+        self.effects.push(Effect::Mentions(self.mentions_asked));
         let old = std::mem::take(&mut self.tabs);
         let mut trash = Vec::with_capacity(old.len());
         for ((t, was), mut st) in Tab::ALL.into_iter().zip(old).zip(built) {
