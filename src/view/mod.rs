@@ -3,6 +3,7 @@
 
 mod columns;
 mod detail;
+pub mod group;
 pub mod spark;
 
 use std::cmp::Ordering;
