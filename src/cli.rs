@@ -105,6 +105,11 @@ pub enum Command {
             hide_possible_values = true
         )]
         sort: Option<String>,
+        /// Group the rows by a column instead (key or header, any case: `kind`, `vendor`): the
+        /// explorer's `F` table of each value, its count, share, sum and mean of the numeric
+        /// column, and a bar
+        #[arg(long, value_name = "COLUMN", conflicts_with = "record")]
+        group_by: Option<String>,
         /// One record's detail instead, by id
         #[arg(long, value_name = "ID", value_hint = clap::ValueHint::Other)]
         record: Option<String>,
@@ -277,6 +282,7 @@ pub fn run() -> ExitCode {
             tab,
             query,
             sort,
+            group_by,
             record,
             format,
             out: file,
@@ -286,6 +292,7 @@ pub fn run() -> ExitCode {
                 tab: tab.map(|t| t.0),
                 query,
                 sort,
+                group_by,
                 record,
                 format: format.map(Format::from),
                 out: file,
@@ -406,6 +413,7 @@ struct ExportArgs {
     tab: Option<Tab>,
     query: String,
     sort: Option<String>,
+    group_by: Option<String>,
     record: Option<String>,
     format: Option<Format>,
     out: Option<PathBuf>,
@@ -465,6 +473,13 @@ fn export_cmd(path: Option<&std::path::Path>, a: &ExportArgs) -> ExitCode {
         },
         _ => None,
     };
+    let group_by = match (a.tab, &a.group_by) {
+        (Some(tab), Some(c)) => match view::group::resolve(tab, tab.columns(), c) {
+            Ok(i) => Some(i),
+            Err(msg) => return usage(msg),
+        },
+        _ => None,
+    };
     let loaded = match load_valid(path, "use") {
         Ok(l) => l,
         Err(code) => return code,
@@ -515,9 +530,18 @@ fn export_cmd(path: Option<&std::path::Path>, a: &ExportArgs) -> ExitCode {
             sort: v.sort_label(),
             date: crate::clock::now().date,
         };
-        let n = v.len();
-        let holds = format!("{n} {}", if n == 1 { "row" } else { "rows" });
-        (export::view(&kb, &v, &meta, format), holds)
+        match group_by {
+            Some(by) => {
+                let g = view::group::group(&kb, &v, by);
+                let holds = crate::text::count(g.groups.len(), "group", "groups");
+                (export::grouped(&g, &meta, format), holds)
+            }
+            None => {
+                let n = v.len();
+                let holds = format!("{n} {}", if n == 1 { "row" } else { "rows" });
+                (export::view(&kb, &v, &meta, format), holds)
+            }
+        }
     };
     match &a.out {
         None => {

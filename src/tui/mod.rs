@@ -169,6 +169,7 @@ fn explore(open: Open) -> Result<Exit> {
             session: &mut session,
             worker: &worker,
             reloader: reloader.as_ref(),
+            tx: &tx,
             suspended: false,
         };
         dirty |= app.run_effects(&mut live)?;
@@ -207,6 +208,8 @@ struct Live<'a> {
     session: &'a mut terminal::Session,
     worker: &'a Worker,
     reloader: Option<&'a Reloader>,
+    /// Where answers from threads started here (groupings) go.
+    tx: &'a mpsc::Sender<Result<Msg, std::io::Error>>,
     /// Suspended during this round: a SIGCONT that came with it needs no second resume.
     suspended: bool,
 }
@@ -232,6 +235,23 @@ impl app::Runner for Live<'_> {
             r.submit(generation, kb.clone(), sorts);
         }
         None
+    }
+
+    fn group(&mut self, kb: &Arc<Kb>, job: app::GroupJob) -> Option<Msg> {
+        // Off the UI thread: at 100k rows it takes tens of milliseconds. An answer no longer
+        // awaited is dropped by its id.
+        let job = Arc::new(job);
+        let (kb2, job2, tx) = (kb.clone(), job.clone(), self.tx.clone());
+        let spawned = std::thread::Builder::new()
+            .name("group".into())
+            .spawn(move || {
+                let _ = tx.send(Ok(job2.run(&kb2)));
+            });
+        match spawned {
+            Ok(_) => None,
+            // No thread to be had: build it here rather than never.
+            Err(_) => Some(job.run(kb)),
+        }
     }
 
     fn clipboard(&mut self, text: String) -> std::io::Result<()> {

@@ -277,7 +277,8 @@ impl App {
         st.filter.took = None;
         st.filter.matches = None;
         st.filter.why.clear();
-        st.view.arrange(None, st.sort);
+        let sort = st.sort;
+        st.arrange(None, sort);
         let (id, offset) = keep.unwrap_or((None, 0));
         st.selected = id.and_then(|id| st.view.position(&id)).unwrap_or(0);
         st.offset = offset;
@@ -329,7 +330,8 @@ impl App {
                     .map(|h| ix.docs[h.doc as usize].index as usize)
                     .collect();
                 st.filter.why = rows.iter().copied().zip(res.hits.iter().copied()).collect();
-                st.view.arrange(Some((&rows, q.ranks())), st.sort);
+                let sort = st.sort;
+                st.arrange(Some((&rows, q.ranks())), sort);
                 st.filter.matches = Some((rows, q.ranks()));
                 st.filter.applied = Some(q);
                 st.filter.error = None;
@@ -348,7 +350,8 @@ impl App {
             // rows must depend on the text alone, so a pasted query and one typed slowly (whose
             // last good prefix may have matched nothing) show the same.
             Err(e) => {
-                st.view.arrange(None, st.sort);
+                let sort = st.sort;
+        st.arrange(None, sort);
                 st.filter.matches = None;
                 st.filter.why.clear();
                 st.filter.applied = None;
@@ -359,6 +362,10 @@ impl App {
                 st.offset = 0;
                 st.link = 0;
             }
+        }
+        // A grouped table counts the rows the query now shows.
+        if let Some(by) = self.tabs[tab.index()].grouped.as_ref().map(|g| g.by) {
+            self.ask_group(tab, by);
         }
         if self.tab == tab {
             self.scroll_into_view();

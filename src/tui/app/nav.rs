@@ -88,12 +88,8 @@ impl App {
     pub(super) fn resort(&mut self, sort: Option<Sort>) {
         let keep = self.current().selected_id().map(str::to_string);
         let st = self.current_mut();
-        let matches = st
-            .filter
-            .matches
-            .as_ref()
-            .map(|(m, ranked)| (m.as_slice(), *ranked));
-        st.view.arrange(matches, sort);
+        let matches = st.filter.matches.clone();
+        st.arrange(matches.as_ref().map(|(m, ranked)| (m.as_slice(), *ranked)), sort);
         st.sort = sort;
         st.selected = keep.and_then(|id| st.view.position(&id)).unwrap_or(0);
         if let Some(s) = sort {

@@ -23,7 +23,7 @@ const SYNTAX: &[(&str, &str)] = &[
 
 /// The overlay's sections: a title and the contexts whose bindings it lists, in table order.
 /// Bindings with no help text (a prompt's own keys) are left out.
-pub fn sections() -> [(String, &'static [Context]); 4] {
+pub fn sections() -> [(String, &'static [Context]); 5] {
     [
         ("Everywhere".into(), &[Context::Any]),
         ("In the table".into(), &[Context::Table]),
@@ -35,6 +35,13 @@ pub fn sections() -> [(String, &'static [Context]); 4] {
                 keymap::key(Context::Any, Action::Palette)
             ),
             &[Context::Input, Context::Edit],
+        ),
+        (
+            format!(
+                "Grouping ({})",
+                keymap::key(Context::Table, Action::GroupBy)
+            ),
+            &[Context::Columns, Context::Grouped],
         ),
     ]
 }

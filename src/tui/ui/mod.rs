@@ -3,6 +3,7 @@
 pub mod chart;
 pub mod detail;
 pub mod help;
+pub mod grouped;
 pub mod palette;
 pub mod table;
 
@@ -197,6 +198,9 @@ pub fn render(app: &App, f: &mut Frame) {
 
     if let Some(super::app::Input::Palette(p)) = &app.input {
         palette::render(f, app, p, size, theme);
+    }
+    if let Some(c) = &app.chooser {
+        grouped::chooser(f, app, c, size, theme);
     }
     if app.help {
         help::render(f, size, theme, app.help_scroll);

@@ -76,6 +76,9 @@ pub fn widths(cols: &[Column], natural: &[usize], avail: usize) -> Vec<usize> {
 
 pub fn render(f: &mut Frame, app: &App, area: Rect, theme: &Theme) {
     let st = app.current();
+    if let Some(g) = &st.grouped {
+        return super::grouped::render(f, app, g, area, theme);
+    }
     let focused = app.focus == Focus::Table;
     let title = if st.filter.is_active() {
         let q = text::fit(&text::escape_controls(&st.filter.text), 24).into_owned();
