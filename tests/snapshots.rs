@@ -218,3 +218,20 @@ fn columns_that_fit_their_content_are_not_cut_when_room_is_spare() {
         }
     }
 }
+
+/// `F` on Deals: the column chooser, then the deals grouped by Kind with their bars; Enter on a
+/// group filters the tab to it.
+#[test]
+fn deals_grouped_by_kind() {
+    for (w, h) in SIZES {
+        let mut a = app(w, h);
+        keys(&mut a, &[KeyCode::Char('3'), KeyCode::Char('F')]);
+        keys(&mut a, &[KeyCode::Char('j'); 3]);
+        insta::assert_snapshot!(format!("group_chooser_{w}x{h}"), screen(&a));
+        keys(&mut a, &[KeyCode::Enter]);
+        a.settle();
+        insta::assert_snapshot!(format!("deals_by_kind_{w}x{h}"), screen(&a));
+        keys(&mut a, &[KeyCode::Char('j'), KeyCode::Enter]);
+        insta::assert_snapshot!(format!("deals_by_kind_picked_{w}x{h}"), screen(&a));
+    }
+}
