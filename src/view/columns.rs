@@ -70,9 +70,10 @@ pub struct Column {
     pub cell: fn(&Kb, usize) -> Cell,
     /// Its cells hold a `, `-joined list (a deal's vendors): group-by counts a row under each item.
     pub list: bool,
-    /// For an `Amount` column: the unit of record `i`'s value (its currency) and when it held,
-    /// so sums never add raw numbers of different currencies. `None` for other columns.
-    pub unit: Option<fn(&Kb, usize) -> Option<(Unit, Option<When>)>>,
+    /// For an `Amount` column: record `i`'s value (the number it sorts by), its unit (the
+    /// currency) and when it held, so sums never add raw numbers of different currencies.
+    /// `None` for other columns.
+    pub unit: Option<fn(&Kb, usize) -> Option<(f64, Unit, Option<When>)>>,
 }
 
 impl Column {
@@ -88,7 +89,7 @@ impl Column {
     }
 
     /// This `Amount` column, with the unit of its values.
-    const fn in_unit(mut self, unit: fn(&Kb, usize) -> Option<(Unit, Option<When>)>) -> Column {
+    const fn in_unit(mut self, unit: fn(&Kb, usize) -> Option<(f64, Unit, Option<When>)>) -> Column {
         self.unit = Some(unit);
         self
     }
@@ -249,7 +250,9 @@ impl Tabular for Deal {
         })
         .in_unit(|kb, i| {
             let d = &kb.deals[i];
-            d.amount.as_ref().map(|a| (Unit::Money(a.currency), d.date))
+            d.amount
+                .as_ref()
+                .map(|a| (a.value.mid(), Unit::Money(a.currency), d.date))
         }),
         shared("title", "Title", [10, 40, 60], 3, |kb, i| {
             Cell::text(&kb.deals[i].title)
@@ -283,7 +286,7 @@ impl Tabular for Series {
         .in_unit(|kb, i| {
             let s = &kb.series[i];
             let p = s.points.iter().max_by_key(|p| p.period)?;
-            Some((s.unit.clone(), Some(p.period)))
+            Some((p.value.mid(), s.unit.clone(), Some(p.period)))
         }),
         fit("period", "Period", Period, [6, 9, 17], |kb, i| {
             // The latest point's period, as `Latest` shows its value.

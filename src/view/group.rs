@@ -284,23 +284,33 @@ pub fn values<'a>(column: &Column, text: &'a str) -> Vec<&'a str> {
     items
 }
 
-/// The value of a numeric cell of `column` for record `index`, in its unit: a `Number` column's
-/// count, an `Amount` column's value in the unit its [`Column::unit`] states. `Err(())`: a value
-/// there is, but with no unit to add it in (left out and counted).
-fn measure(kb: &Kb, column: &Column, index: usize, cell: &Cell) -> Result<Option<Measure>, ()> {
-    let SortKey::Num(value) = cell.key else {
-        return Ok(None);
-    };
+/// The value of the numeric `column` for record `index`, in its unit: a `Number` column's count
+/// (from its cell, `num`), an `Amount` column's value in the unit its [`Column::unit`] states.
+/// `Err(())`: a value there is, but with no unit to add it in (left out and counted).
+fn measure(
+    kb: &Kb,
+    column: &Column,
+    index: usize,
+    num: impl FnOnce() -> Option<f64>,
+) -> Result<Option<Measure>, ()> {
     if column.ty == ColType::Number {
-        return Ok(Some(Measure {
+        return Ok(num().map(|value| Measure {
             value,
             unit: Unit::Count,
             at: None,
         }));
     }
-    match column.unit.and_then(|u| u(kb, index)) {
-        Some((unit, at)) => Ok(Some(Measure { value, unit, at })),
-        None => Err(()),
+    match column.unit {
+        Some(f) => Ok(f(kb, index).map(|(value, unit, at)| Measure { value, unit, at })),
+        None if num().is_some() => Err(()),
+        None => Ok(None),
+    }
+}
+
+fn num(cell: &Cell) -> Option<f64> {
+    match cell.key {
+        SortKey::Num(v) => Some(v),
+        _ => None,
     }
 }
 
@@ -314,17 +324,19 @@ pub fn group(kb: &Kb, view: &View, by: usize) -> Grouping {
         by,
         m,
         view.shown().map(|r| {
-            (
-                Cow::Borrowed(&r.cells[by]),
-                m.map(|m| (r.index, Cow::Borrowed(&r.cells[m]))),
-            )
+            let value = match m {
+                Some(m) => measure(kb, &view.columns[m], r.index, || num(&r.cells[m])),
+                None => Ok(None),
+            };
+            (Cow::Borrowed(&r.cells[by]), value)
         }),
     )
 }
 
 /// As [`group`], for the records `rows` (indices into the tab's kind, in display order), their
 /// cells made afresh from the KB: what the explorer runs off the UI thread, which has no copy of
-/// the tab's view to hand over.
+/// the tab's view to hand over. Only the grouped column's cells are made, and the numeric
+/// column's only where it is a count.
 pub fn group_records(kb: &Kb, tab: Tab, rows: &[usize], by: usize) -> Grouping {
     let columns = tab.columns();
     let m = measure_column(columns, by);
@@ -335,10 +347,11 @@ pub fn group_records(kb: &Kb, tab: Tab, rows: &[usize], by: usize) -> Grouping {
         by,
         m,
         rows.iter().map(|&i| {
-            (
-                Cow::Owned((columns[by].cell)(kb, i)),
-                m.map(|m| (i, Cow::Owned((columns[m].cell)(kb, i)))),
-            )
+            let value = match m {
+                Some(m) => measure(kb, &columns[m], i, || num(&(columns[m].cell)(kb, i))),
+                None => Ok(None),
+            };
+            (Cow::Owned((columns[by].cell)(kb, i)), value)
         }),
     )
 }
@@ -358,19 +371,15 @@ fn build<'a>(
     columns: &[Column],
     by: usize,
     m: Option<usize>,
-    rows: impl Iterator<Item = (Cow<'a, Cell>, Option<(usize, Cow<'a, Cell>)>)>,
+    rows: impl Iterator<Item = (Cow<'a, Cell>, Result<Option<Measure>, ()>)>,
 ) -> Grouping {
     let column = &columns[by];
-    let mut at: HashMap<String, usize> = HashMap::new();
+    let mut at: foldhash::HashMap<String, usize> = foldhash::HashMap::default();
     let mut tallies: Vec<(String, Tally)> = Vec::new();
     let mut n = 0;
-    for (cell, num) in rows {
+    for (cell, value) in rows {
         n += 1;
-        let value = num.and_then(|(i, c)| match measure(kb, &columns[m?], i, &c) {
-            Ok(v) => v.map(Ok),
-            Err(()) => Some(Err(())),
-        });
-        for v in values(column, &cell.text) {
+        let mut tally = |v: &str| {
             let slot = match at.get(v) {
                 Some(&s) => s,
                 None => {
@@ -382,10 +391,15 @@ fn build<'a>(
             let t = &mut tallies[slot].1;
             t.count += 1;
             match &value {
-                Some(Ok(v)) => t.values.push(v.clone()),
-                Some(Err(())) => t.left_out += 1,
-                None => {}
+                Ok(Some(v)) => t.values.push(v.clone()),
+                Err(()) => t.left_out += 1,
+                Ok(None) => {}
             }
+        };
+        if column.list {
+            values(column, &cell.text).into_iter().for_each(tally);
+        } else {
+            tally(&cell.text);
         }
     }
     let rates = Rates::new(&kb.fx);
@@ -402,12 +416,14 @@ fn build<'a>(
             }
         })
         .collect();
-    groups.sort_by(|a, b| {
-        b.count
-            .cmp(&a.count)
-            .then_with(|| a.value.is_empty().cmp(&b.value.is_empty()))
-            .then_with(|| a.value.to_lowercase().cmp(&b.value.to_lowercase()))
-            .then_with(|| a.value.cmp(&b.value))
+    // Each value in lower case once, not per comparison (there may be 50,000 groups).
+    groups.sort_by_cached_key(|g| {
+        (
+            std::cmp::Reverse(g.count),
+            g.value.is_empty(),
+            g.value.to_lowercase(),
+            g.value.clone(),
+        )
     });
     Grouping {
         tab,
@@ -659,10 +675,16 @@ mod tests {
     fn every_amount_column_states_its_unit() {
         let kb = kb();
         for tab in Tab::ALL {
-            for c in tab.columns() {
-                assert_eq!(c.ty == ColType::Amount, c.unit.is_some(), "{tab:?} {}", c.key);
-            }
             let v = view_rows(&kb, &ViewSpec::new(tab));
+            for (ci, c) in tab.columns().iter().enumerate() {
+                assert_eq!(c.ty == ColType::Amount, c.unit.is_some(), "{tab:?} {}", c.key);
+                // The value summed is the one the cell sorts by, row for row.
+                if let Some(f) = c.unit {
+                    for r in &v.rows {
+                        assert_eq!(f(&kb, r.index).map(|m| m.0), num(&r.cells[ci]), "{tab:?} {}", r.id);
+                    }
+                }
+            }
             for (by, _) in groupable(v.columns) {
                 let left: usize = group(&kb, &v, by).groups.iter().map(|g| g.left_out).sum();
                 if kb.fx.is_empty() {
