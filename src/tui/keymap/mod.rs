@@ -96,7 +96,7 @@ pub enum Context {
     Help,
     /// The screen shown while the KB given on the command line loads.
     Loading,
-    /// The column chooser `F` opens.
+    /// The column chooser `F` opens (its footer names these; the overlay leaves them out).
     Columns,
     /// The table shows the tab's rows grouped by a column: as `Any`, with its own Enter and Esc.
     Grouped,
@@ -348,7 +348,7 @@ pub const KEYMAP: &[Binding] = &[
         [],
         Action::GroupBy,
         Table,
-        "group the rows by a column (counts, sums, bars)",
+        "group the rows by a column",
         "group",
         6
     ),
@@ -358,7 +358,7 @@ pub const KEYMAP: &[Binding] = &[
         [],
         Action::Accept,
         Columns,
-        "group by the column",
+        "",
         "group",
         0
     ),
@@ -367,7 +367,7 @@ pub const KEYMAP: &[Binding] = &[
         [ch('q')],
         Action::Cancel,
         Columns,
-        "close the chooser",
+        "",
         "cancel",
         0
     ),
@@ -376,7 +376,7 @@ pub const KEYMAP: &[Binding] = &[
         [ctrl('n')],
         Action::Down,
         Columns,
-        "next column",
+        "",
         "down",
         1
     ),
@@ -385,7 +385,7 @@ pub const KEYMAP: &[Binding] = &[
         [ctrl('p')],
         Action::Up,
         Columns,
-        "previous column",
+        "",
         "up",
         1
     ),
@@ -405,7 +405,7 @@ pub const KEYMAP: &[Binding] = &[
         [],
         Action::Ungroup,
         Grouped,
-        "back to the table, unfiltered by group",
+        "back to the table as it was",
         "table",
         0
     ),

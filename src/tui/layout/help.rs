@@ -38,10 +38,10 @@ pub fn sections() -> [(String, &'static [Context]); 5] {
         ),
         (
             format!(
-                "Grouping ({})",
+                "Grouped by a column ({})",
                 keymap::key(Context::Table, Action::GroupBy)
             ),
-            &[Context::Columns, Context::Grouped],
+            &[Context::Grouped],
         ),
     ]
 }
