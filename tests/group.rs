@@ -30,7 +30,15 @@ fn export(args: &[&str]) -> String {
 
 #[test]
 fn csv_reads_back_with_a_row_per_group_and_counts_that_add_up() {
-    let out = export(&["export", "--tab", "deals", "--group-by", "kind", "--format", "csv"]);
+    let out = export(&[
+        "export",
+        "--tab",
+        "deals",
+        "--group-by",
+        "kind",
+        "--format",
+        "csv",
+    ]);
     let mut r = csv::Reader::from_reader(out.as_bytes());
     let headers: Vec<String> = r.headers().unwrap().iter().map(str::to_string).collect();
     assert_eq!(
@@ -41,13 +49,27 @@ fn csv_reads_back_with_a_row_per_group_and_counts_that_add_up() {
     let counts: Vec<usize> = rows.iter().map(|r| r[1].parse().unwrap()).collect();
     let deals = kb::load_builtin().kb.deals.len();
     assert_eq!(counts.iter().sum::<usize>(), deals);
-    assert!(counts.windows(2).all(|w| w[0] >= w[1]), "sorted by count: {counts:?}");
-    assert!(rows.iter().all(|r| !r[0].is_empty() && !r[5].is_empty()), "a value and a bar each");
+    assert!(
+        counts.windows(2).all(|w| w[0] >= w[1]),
+        "sorted by count: {counts:?}"
+    );
+    assert!(
+        rows.iter().all(|r| !r[0].is_empty() && !r[5].is_empty()),
+        "a value and a bar each"
+    );
 }
 
 #[test]
 fn json_parses_with_numbers_and_a_null_for_empty_cells() {
-    let out = export(&["export", "--tab", "deals", "--group-by", "Counterparty", "--format", "json"]);
+    let out = export(&[
+        "export",
+        "--tab",
+        "deals",
+        "--group-by",
+        "Counterparty",
+        "--format",
+        "json",
+    ]);
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["tab"], "deals");
     assert_eq!(v["by"], "counterparty");
@@ -68,8 +90,19 @@ fn json_parses_with_numbers_and_a_null_for_empty_cells() {
 
 #[test]
 fn markdown_table_is_well_formed() {
-    let out = export(&["export", "--tab", "deals", "--group-by", "vendor", "--format", "md"]);
-    assert!(out.starts_with("# marketlens · Deals grouped by Vendor · "), "{out}");
+    let out = export(&[
+        "export",
+        "--tab",
+        "deals",
+        "--group-by",
+        "vendor",
+        "--format",
+        "md",
+    ]);
+    assert!(
+        out.starts_with("# marketlens · Deals grouped by Vendor · "),
+        "{out}"
+    );
     let table: Vec<&str> = out.lines().filter(|l| l.starts_with('|')).collect();
     assert!(table.len() > 3, "{out}");
     // Cells split on unescaped pipes: every line has the header's number of cells.
@@ -90,7 +123,10 @@ fn markdown_table_is_well_formed() {
     };
     let width = cells(table[0]);
     assert_eq!(width, 6, "{}", table[0]);
-    assert!(table.iter().all(|l| l.ends_with(" |") && cells(l) == width), "{out}");
+    assert!(
+        table.iter().all(|l| l.ends_with(" |") && cells(l) == width),
+        "{out}"
+    );
     assert_eq!(table[1], "| --- | --: | --: | --: | --: | --- |");
     assert!(out.contains("counts once under each"), "the list note: {out}");
 }
@@ -99,7 +135,10 @@ fn markdown_table_is_well_formed() {
 fn text_export_has_the_title_and_aligned_columns() {
     let out = export(&["export", "--tab", "deals", "--group-by", "kind", "--query", "aws"]);
     let first = out.lines().next().unwrap();
-    assert!(first.starts_with("Deals grouped by Kind · ") && first.ends_with("(query: aws)"), "{first}");
+    assert!(
+        first.starts_with("Deals grouped by Kind · ") && first.ends_with("(query: aws)"),
+        "{first}"
+    );
     let rule = out.lines().find(|l| l.starts_with("---")).unwrap();
     assert_eq!(rule.split("  ").count(), 6, "{rule}");
 }
@@ -109,7 +148,10 @@ fn a_column_that_is_not_there_says_which_are() {
     let o = marketlens(&["export", "--tab", "deals", "--group-by", "knid"]);
     assert_eq!(o.status.code(), Some(1));
     let e = stderr(&o);
-    assert!(e.contains("did you mean `kind`?") && e.contains("columns: date, vendor"), "{e}");
+    assert!(
+        e.contains("did you mean `kind`?") && e.contains("columns: date, vendor"),
+        "{e}"
+    );
     assert_eq!(stdout(&o), "");
 }
 
@@ -157,7 +199,15 @@ fn the_explorer_and_the_command_line_export_the_same_grouping() {
         assert!(app.status.starts_with("exported"), "{}", app.status);
         let tui = std::fs::read_to_string(dir.path().join(&name)).unwrap();
         let cli = export(&[
-            "export", "--tab", "deals", "--query", "aws", "--group-by", "vendor", "--format", ext,
+            "export",
+            "--tab",
+            "deals",
+            "--query",
+            "aws",
+            "--group-by",
+            "vendor",
+            "--format",
+            ext,
         ]);
         assert_eq!(tui, cli, "{ext}: the explorer and the command line differ");
     }

@@ -242,11 +242,9 @@ impl app::Runner for Live<'_> {
         // awaited is dropped by its id.
         let job = Arc::new(job);
         let (kb2, job2, tx) = (kb.clone(), job.clone(), self.tx.clone());
-        let spawned = std::thread::Builder::new()
-            .name("group".into())
-            .spawn(move || {
-                let _ = tx.send(Ok(job2.run(&kb2)));
-            });
+        let spawned = std::thread::Builder::new().name("group".into()).spawn(move || {
+            let _ = tx.send(Ok(job2.run(&kb2)));
+        });
         match spawned {
             Ok(_) => None,
             // No thread to be had: build it here rather than never.

@@ -55,6 +55,10 @@ pub struct Width {
     pub share: u8,
 }
 
+/// An `Amount` column's value for record `i`: the number its cell sorts by, its unit and when it
+/// held.
+pub type ValueFn = fn(&Kb, usize) -> Option<(f64, Unit, Option<When>)>;
+
 /// A table column. Compared by key: two columns are the same column when their keys are.
 #[derive(Clone, Copy)]
 pub struct Column {
@@ -73,7 +77,7 @@ pub struct Column {
     /// For an `Amount` column: record `i`'s value (the number it sorts by), its unit (the
     /// currency) and when it held, so sums never add raw numbers of different currencies.
     /// `None` for other columns.
-    pub unit: Option<fn(&Kb, usize) -> Option<(f64, Unit, Option<When>)>>,
+    pub unit: Option<ValueFn>,
 }
 
 impl Column {
@@ -89,7 +93,7 @@ impl Column {
     }
 
     /// This `Amount` column, with the unit of its values.
-    const fn in_unit(mut self, unit: fn(&Kb, usize) -> Option<(f64, Unit, Option<When>)>) -> Column {
+    const fn in_unit(mut self, unit: ValueFn) -> Column {
         self.unit = Some(unit);
         self
     }

@@ -47,7 +47,11 @@ pub struct Total {
 
 impl Total {
     pub fn mean(&self) -> f64 {
-        if self.n == 0 { 0.0 } else { self.sum / self.n as f64 }
+        if self.n == 0 {
+            0.0
+        } else {
+            self.sum / self.n as f64
+        }
     }
 }
 
@@ -233,7 +237,10 @@ fn show(v: f64, unit: &Unit) -> String {
 
 /// Columns a tab can be grouped by: all but sparklines.
 pub fn groupable(columns: &[Column]) -> impl Iterator<Item = (usize, &Column)> {
-    columns.iter().enumerate().filter(|(_, c)| c.ty != ColType::Sparkline)
+    columns
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.ty != ColType::Sparkline)
 }
 
 /// The column to group by, by key or header (any case): its position, or an error naming the
@@ -274,7 +281,11 @@ pub fn values<'a>(column: &Column, text: &'a str) -> Vec<&'a str> {
     if !column.list {
         return vec![text];
     }
-    let mut items: Vec<&str> = text.split(", ").map(str::trim).filter(|s| !s.is_empty()).collect();
+    let mut items: Vec<&str> = text
+        .split(", ")
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect();
     if items.is_empty() {
         return vec![""];
     }
@@ -475,11 +486,15 @@ fn totals(values: &[Measure], to: Option<Currency>, rates: &Rates) -> (Vec<Total
                 t.sum += value;
                 t.n += 1;
             }
-            None => totals.push(Total { unit, sum: value, n: 1 }),
+            None => totals.push(Total {
+                unit,
+                sum: value,
+                n: 1,
+            }),
         }
     }
     // The unit most values are in first; first seen first among equals (a stable sort).
-    totals.sort_by(|a, b| b.n.cmp(&a.n));
+    totals.sort_by_key(|t| std::cmp::Reverse(t.n));
     (totals, lost)
 }
 
@@ -591,7 +606,14 @@ mod tests {
         let got: Vec<(&str, usize)> = g.groups.iter().map(|g| (g.label(), g.count)).collect();
         assert_eq!(got, [("腾讯云", 2), ("阿里云", 2)]);
         let ali = &g.groups[1];
-        assert_eq!(ali.totals, [Total { unit: Unit::Money(Currency::CNY), sum: 15.0, n: 2 }]);
+        assert_eq!(
+            ali.totals,
+            [Total {
+                unit: Unit::Money(Currency::CNY),
+                sum: 15.0,
+                n: 2
+            }]
+        );
         assert!(g.notes().iter().any(|n| n.contains("counts once under each")));
     }
 
@@ -611,9 +633,21 @@ mod tests {
         assert_eq!(
             g.groups[0].totals,
             [
-                Total { unit: Unit::Money(Currency::CNY), sum: 150.0, n: 2 },
-                Total { unit: Unit::Money(Currency::USD), sum: 7.0, n: 1 },
-                Total { unit: Unit::Money(Currency::EUR), sum: 1.0, n: 1 },
+                Total {
+                    unit: Unit::Money(Currency::CNY),
+                    sum: 150.0,
+                    n: 2
+                },
+                Total {
+                    unit: Unit::Money(Currency::USD),
+                    sum: 7.0,
+                    n: 1
+                },
+                Total {
+                    unit: Unit::Money(Currency::EUR),
+                    sum: 1.0,
+                    n: 1
+                },
             ]
         );
         assert_eq!(g.cells(0, 4)[3], "150元 + $7 + €1");
@@ -631,12 +665,19 @@ mod tests {
         assert_eq!(g.currency, Some(Currency::CNY));
         assert_eq!(
             g.groups[0].totals,
-            [Total { unit: Unit::Money(Currency::CNY), sum: 199.0, n: 3 }]
+            [Total {
+                unit: Unit::Money(Currency::CNY),
+                sum: 199.0,
+                n: 3
+            }]
         );
         assert_eq!(g.groups[0].left_out, 1, "no EUR rate");
         let notes = g.notes().join("\n");
         assert!(notes.contains("sums in CNY"), "{notes}");
-        assert!(notes.contains("1 value left out of the sums (no rate to CNY)"), "{notes}");
+        assert!(
+            notes.contains("1 value left out of the sums (no rate to CNY)"),
+            "{notes}"
+        );
     }
 
     #[test]
@@ -681,7 +722,12 @@ mod tests {
                 // The value summed is the one the cell sorts by, row for row.
                 if let Some(f) = c.unit {
                     for r in &v.rows {
-                        assert_eq!(f(&kb, r.index).map(|m| m.0), num(&r.cells[ci]), "{tab:?} {}", r.id);
+                        assert_eq!(
+                            f(&kb, r.index).map(|m| m.0),
+                            num(&r.cells[ci]),
+                            "{tab:?} {}",
+                            r.id
+                        );
                     }
                 }
             }
@@ -708,7 +754,10 @@ mod tests {
     #[test]
     fn columns_resolve_by_key_or_header_with_a_hint() {
         let cols = Tab::Deals.columns();
-        assert_eq!(resolve(Tab::Deals, cols, "KIND"), Ok(Tab::Deals.column("kind").unwrap()));
+        assert_eq!(
+            resolve(Tab::Deals, cols, "KIND"),
+            Ok(Tab::Deals.column("kind").unwrap())
+        );
         let e = resolve(Tab::Deals, cols, "knid").unwrap_err();
         assert!(e.contains("did you mean `kind`?"), "{e}");
         assert!(e.contains("columns: date, vendor"), "{e}");

@@ -113,7 +113,11 @@ impl App {
 
     /// A grouping came: shown if it is the one awaited.
     pub(super) fn grouped_done(&mut self, id: u64, tab: Tab, table: Arc<(Grouping, Vec<usize>)>) -> bool {
-        let Some(g) = self.tabs[tab.index()].grouped.as_mut().filter(|g| g.pending == id && id != 0) else {
+        let Some(g) = self.tabs[tab.index()]
+            .grouped
+            .as_mut()
+            .filter(|g| g.pending == id && id != 0)
+        else {
             return false; // Stale, or the user went back to the table.
         };
         g.pending = 0;
@@ -141,7 +145,9 @@ impl App {
         if n == 0 {
             return;
         }
-        g.selected = (g.selected as isize).saturating_add(delta).clamp(0, n as isize - 1) as usize;
+        g.selected = (g.selected as isize)
+            .saturating_add(delta)
+            .clamp(0, n as isize - 1) as usize;
         if g.selected < g.offset {
             g.offset = g.selected;
         } else if g.selected >= g.offset + rows {

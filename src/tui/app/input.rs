@@ -351,7 +351,7 @@ impl App {
             // last good prefix may have matched nothing) show the same.
             Err(e) => {
                 let sort = st.sort;
-        st.arrange(None, sort);
+                st.arrange(None, sort);
                 st.filter.matches = None;
                 st.filter.why.clear();
                 st.filter.applied = None;

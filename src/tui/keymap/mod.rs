@@ -353,15 +353,7 @@ pub const KEYMAP: &[Binding] = &[
         6
     ),
     // The column chooser `F` opens.
-    b!(
-        [plain(Code::Enter)],
-        [],
-        Action::Accept,
-        Columns,
-        "",
-        "group",
-        0
-    ),
+    b!([plain(Code::Enter)], [], Action::Accept, Columns, "", "group", 0),
     b!(
         [plain(Code::Esc)],
         [ch('q')],

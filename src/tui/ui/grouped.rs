@@ -60,34 +60,35 @@ pub fn render(f: &mut Frame, app: &App, g: &Grouped, area: Rect, theme: &Theme) 
     let bar_at = headings.len() - 1;
     // Which heading each shown column is: all but the dropped numeric ones, then the bar.
     let shown: Vec<usize> = (0..w.len() - 1).chain([bar_at]).collect();
-    let header = Row::new(shown.iter().zip(&w).map(|(&h, &width)| {
-        Cell::from(text::pad(&headings[h].name, width, headings[h].right))
-    }))
+    let header = Row::new(
+        shown
+            .iter()
+            .zip(&w)
+            .map(|(&h, &width)| Cell::from(text::pad(&headings[h].name, width, headings[h].right))),
+    )
     .style(theme.heading);
     let rows_visible = area.height.saturating_sub(3) as usize;
     let bar_w = *w.last().unwrap_or(&1);
-    let rows = (g.offset..grouping.groups.len())
-        .take(rows_visible)
-        .map(|i| {
-            let cells = grouping.cells(i, bar_w);
-            let row = Row::new(shown.iter().zip(&w).map(|(&h, &width)| {
-                let t = text::escape_controls(&cells[h]).into_owned();
-                if h == bar_at {
-                    Cell::from(Span::styled(t, theme.spark))
-                } else {
-                    Cell::from(text::pad(&t, width, headings[h].right))
-                }
-            }));
-            if i == g.selected {
-                row.style(if focused {
-                    theme.selected
-                } else {
-                    theme.selected_unfocused
-                })
+    let rows = (g.offset..grouping.groups.len()).take(rows_visible).map(|i| {
+        let cells = grouping.cells(i, bar_w);
+        let row = Row::new(shown.iter().zip(&w).map(|(&h, &width)| {
+            let t = text::escape_controls(&cells[h]).into_owned();
+            if h == bar_at {
+                Cell::from(Span::styled(t, theme.spark))
             } else {
-                row
+                Cell::from(text::pad(&t, width, headings[h].right))
             }
-        });
+        }));
+        if i == g.selected {
+            row.style(if focused {
+                theme.selected
+            } else {
+                theme.selected_unfocused
+            })
+        } else {
+            row
+        }
+    });
     let constraints: Vec<Constraint> = w.iter().map(|x| Constraint::Length(*x as u16)).collect();
     let t = Table::new(rows, constraints)
         .header(header)

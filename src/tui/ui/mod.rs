@@ -2,8 +2,8 @@
 
 pub mod chart;
 pub mod detail;
-pub mod help;
 pub mod grouped;
+pub mod help;
 pub mod palette;
 pub mod table;
 
