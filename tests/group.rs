@@ -243,3 +243,41 @@ fn enter_on_a_group_filters_the_tab_to_its_rows_and_esc_returns() {
     assert!(!app.grouped_now());
     assert_eq!(app.current().view.len(), all);
 }
+
+/// While grouped, keys and the mouse move among the groups, not the hidden rows; `s` and `l`
+/// say to return first.
+#[test]
+fn the_grouped_table_takes_the_moves() {
+    use ratatui::crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
+    let l = kb::load_builtin();
+    let mut app = App::new(l.kb, l.label, 120, 40);
+    key(&mut app, KeyCode::Char('3'));
+    key(&mut app, KeyCode::Char('F'));
+    key(&mut app, KeyCode::Enter); // by Date, the column Deals is sorted by
+    assert_eq!(app.grouping().unwrap().by.key, "date");
+    let group_sel = |a: &App| a.current().grouped.as_ref().unwrap().selected;
+    key(&mut app, KeyCode::Char('j'));
+    key(&mut app, KeyCode::Char('j'));
+    assert_eq!(group_sel(&app), 2);
+    assert_eq!(app.current().selected, 0, "the table's selection stays");
+    let mouse = |kind, row| {
+        Msg::Mouse(MouseEvent {
+            kind,
+            column: 5,
+            row,
+            modifiers: KeyModifiers::NONE,
+        })
+    };
+    app.update(mouse(MouseEventKind::ScrollDown, 5));
+    assert_eq!(group_sel(&app), 5);
+    app.update(mouse(MouseEventKind::Down(MouseButton::Left), 4));
+    assert_eq!(group_sel(&app), 1, "row 4 is the second group under the header");
+    assert_eq!(app.current().selected, 0);
+    key(&mut app, KeyCode::Char('s'));
+    assert!(
+        app.status.contains("Esc returns to the table first"),
+        "{}",
+        app.status
+    );
+    assert!(app.grouped_now());
+}
