@@ -14,7 +14,6 @@
 //!   per unit.
 //! - Groups are sorted by count, largest first, then by value; [`NONE`] last among equals.
 
-use std::borrow::Cow;
 use std::collections::HashMap;
 
 use super::{Cell, ColType, Column, SortKey, Tab, View};
@@ -339,7 +338,7 @@ pub fn group(kb: &Kb, view: &View, by: usize) -> Grouping {
                 Some(m) => measure(kb, &view.columns[m], r.index, || num(&r.cells[m])),
                 None => Ok(None),
             };
-            (Cow::Borrowed(&r.cells[by]), value)
+            (&r.cells[by], value)
         }),
     )
 }
@@ -380,7 +379,7 @@ pub fn group_records(kb: &Kb, tab: Tab, rows: &[usize], by: usize) -> Grouping {
         columns,
         by,
         m,
-        made.into_iter().flatten().map(|(c, v)| (Cow::Owned(c), v)),
+        made.iter().flatten().map(|(c, v)| (c, v.clone())),
     )
 }
 
@@ -402,23 +401,20 @@ fn build<'a>(
     columns: &[Column],
     by: usize,
     m: Option<usize>,
-    rows: impl Iterator<Item = (Cow<'a, Cell>, Result<Option<Measure>, ()>)>,
+    rows: impl Iterator<Item = (&'a Cell, Result<Option<Measure>, ()>)>,
 ) -> Grouping {
     let column = &columns[by];
-    let mut at: foldhash::HashMap<String, usize> = foldhash::HashMap::default();
-    let mut tallies: Vec<(String, Tally)> = Vec::new();
+    // Values borrowed from the cells while counting: one string made per group, at the end.
+    let mut at: foldhash::HashMap<&'a str, usize> = foldhash::HashMap::default();
+    let mut tallies: Vec<(&'a str, Tally)> = Vec::new();
     let mut n = 0;
     for (cell, value) in rows {
         n += 1;
-        let mut tally = |v: &str| {
-            let slot = match at.get(v) {
-                Some(&s) => s,
-                None => {
-                    at.insert(v.to_string(), tallies.len());
-                    tallies.push((v.to_string(), Tally::default()));
-                    tallies.len() - 1
-                }
-            };
+        let mut tally = |v: &'a str| {
+            let slot = *at.entry(v).or_insert_with(|| {
+                tallies.push((v, Tally::default()));
+                tallies.len() - 1
+            });
             let t = &mut tallies[slot].1;
             t.count += 1;
             match &value {
@@ -430,32 +426,29 @@ fn build<'a>(
         if column.list {
             values(column, &cell.text).into_iter().for_each(tally);
         } else {
-            tally(&cell.text);
+            tally(cell.text.as_str());
         }
     }
     let rates = Rates::new(&kb.fx);
     let currency = (!rates.is_empty()).then(|| main_currency(&tallies)).flatten();
-    let mut groups: Vec<Group> = tallies
+    // Each value in lower case once, not per comparison (there may be 50,000 groups).
+    let mut keyed: Vec<(std::cmp::Reverse<usize>, bool, String, &str, Tally)> = tallies
         .into_iter()
-        .map(|(value, t)| {
+        .map(|(v, t)| (std::cmp::Reverse(t.count), v.is_empty(), v.to_lowercase(), v, t))
+        .collect();
+    keyed.sort_unstable_by(|a, b| (a.0, a.1, &a.2, a.3).cmp(&(b.0, b.1, &b.2, b.3)));
+    let groups: Vec<Group> = keyed
+        .into_iter()
+        .map(|(_, _, _, value, t)| {
             let (totals, lost) = totals(&t.values, currency, &rates);
             Group {
-                value,
+                value: value.to_string(),
                 count: t.count,
                 totals,
                 left_out: t.left_out + lost,
             }
         })
         .collect();
-    // Each value in lower case once, not per comparison (there may be 50,000 groups).
-    groups.sort_by_cached_key(|g| {
-        (
-            std::cmp::Reverse(g.count),
-            g.value.is_empty(),
-            g.value.to_lowercase(),
-            g.value.clone(),
-        )
-    });
     Grouping {
         tab,
         by: *column,
@@ -468,7 +461,7 @@ fn build<'a>(
 
 /// The currency most money values are in (the first in `Currency`'s order among equals), if
 /// there are values in more than one.
-fn main_currency(tallies: &[(String, Tally)]) -> Option<Currency> {
+fn main_currency(tallies: &[(&str, Tally)]) -> Option<Currency> {
     let mut counts: HashMap<Currency, usize> = HashMap::new();
     for (_, t) in tallies {
         for v in &t.values {
