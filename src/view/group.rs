@@ -280,17 +280,16 @@ pub fn values<'a>(column: &Column, text: &'a str) -> Vec<&'a str> {
     if !column.list {
         return vec![text];
     }
-    let mut items: Vec<&str> = text
-        .split(", ")
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .collect();
-    if items.is_empty() {
-        return vec![""];
+    // A list naming one item twice counts it once (lists are short: a linear check).
+    let mut items: Vec<&str> = Vec::new();
+    for item in text.split(", ").map(str::trim).filter(|s| !s.is_empty()) {
+        if !items.contains(&item) {
+            items.push(item);
+        }
     }
-    // A list naming one item twice counts it once.
-    let mut seen = std::collections::HashSet::new();
-    items.retain(|s| seen.insert(*s));
+    if items.is_empty() {
+        items.push("");
+    }
     items
 }
 
