@@ -105,6 +105,11 @@ pub enum Command {
             hide_possible_values = true
         )]
         sort: Option<String>,
+        /// Group the rows by a column instead (key or header, any case: `kind`, `vendor`): the
+        /// explorer's `F` table of each value, its count, share, sum and mean of the numeric
+        /// column, and a bar
+        #[arg(long, value_name = "COLUMN", conflicts_with = "record")]
+        group_by: Option<String>,
         /// One record's detail instead, by id
         #[arg(long, value_name = "ID", value_hint = clap::ValueHint::Other)]
         record: Option<String>,
@@ -281,6 +286,7 @@ pub fn run() -> ExitCode {
             tab,
             query,
             sort,
+            group_by,
             record,
             format,
             out: file,
@@ -291,6 +297,7 @@ pub fn run() -> ExitCode {
                 tab: tab.map(|t| t.0),
                 query,
                 sort,
+                group_by,
                 record,
                 format: format.map(Format::from),
                 out: file,
@@ -412,6 +419,7 @@ struct ExportArgs {
     tab: Option<Tab>,
     query: String,
     sort: Option<String>,
+    group_by: Option<String>,
     record: Option<String>,
     format: Option<Format>,
     out: Option<PathBuf>,
@@ -468,6 +476,13 @@ fn export_cmd(path: Option<&std::path::Path>, a: &ExportArgs) -> ExitCode {
     let sort = match (a.tab, &a.sort) {
         (Some(tab), Some(s)) => match parse_sort(tab, s) {
             Ok(s) => Some(s),
+            Err(msg) => return usage(msg),
+        },
+        _ => None,
+    };
+    let group_by = match (a.tab, &a.group_by) {
+        (Some(tab), Some(c)) => match view::group::resolve(tab, tab.columns(), c) {
+            Ok(i) => Some(i),
             Err(msg) => return usage(msg),
         },
         _ => None,
@@ -530,9 +545,18 @@ fn export_cmd(path: Option<&std::path::Path>, a: &ExportArgs) -> ExitCode {
             sort: v.sort_label(),
             date: crate::clock::now().date,
         };
-        let n = v.len();
-        let holds = format!("{n} {}", if n == 1 { "row" } else { "rows" });
-        (export::view(&kb, &v, &meta, format), holds)
+        match group_by {
+            Some(by) => {
+                let g = view::group::group(&kb, &v, by);
+                let holds = crate::text::count(g.groups.len(), "group", "groups");
+                (export::grouped(&g, &meta, format), holds)
+            }
+            None => {
+                let n = v.len();
+                let holds = format!("{n} {}", if n == 1 { "row" } else { "rows" });
+                (export::view(&kb, &v, &meta, format), holds)
+            }
+        }
     };
     let text = match (a.bom, format) {
         (false, _) => text,

@@ -1110,3 +1110,26 @@ fn hostile_kb_text_reaches_the_terminal_inert() {
     assert!(ev.clipboard.is_empty(), "clipboard written: {:?}", ev.clipboard);
     assert_eq!(ev.bells, 0, "the bell rang");
 }
+
+/// `F` on Deals, the chooser down to Kind, Enter: the grouped table, built on its thread;
+/// Enter on the second group filters the tab to it; Esc shows every deal again.
+#[test]
+fn groups_deals_by_kind_and_filters_to_a_group() {
+    let mut t = Tui::start(120, 40);
+    t.send("3");
+    t.wait_status("Deals 1/84");
+    t.send("F");
+    t.wait_for("the column chooser", |s| s.contains("Group Deals by"));
+    t.send("jjj\r");
+    t.wait_for("the deals grouped by kind", |s| {
+        s.contains("Deals grouped by Kind") && s.contains("Count") && s.contains("█")
+    });
+    t.send("j\r");
+    t.wait_for_lines("the tab filtered to the group", |l| {
+        l[1].contains("Deals 11/84") && l[1].contains("Kind = other")
+    });
+    t.send(ESC);
+    t.wait_for_lines("every deal again", |l| l[1].contains("Deals 84/84"));
+    let status = t.quit();
+    assert!(status.success(), "exit status {status:?}");
+}

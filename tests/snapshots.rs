@@ -299,3 +299,20 @@ fn as_of_and_stale_cues_in_trends_and_details() {
         }
     }
 }
+
+/// `F` on Deals: the column chooser, then the deals grouped by Kind with their bars; Enter on a
+/// group filters the tab to it.
+#[test]
+fn deals_grouped_by_kind() {
+    for (w, h) in SIZES {
+        let mut a = app(w, h);
+        keys(&mut a, &[KeyCode::Char('3'), KeyCode::Char('F')]);
+        keys(&mut a, &[KeyCode::Char('j'); 3]);
+        insta::assert_snapshot!(format!("group_chooser_{w}x{h}"), screen(&a));
+        keys(&mut a, &[KeyCode::Enter]);
+        a.settle();
+        insta::assert_snapshot!(format!("deals_by_kind_{w}x{h}"), screen(&a));
+        keys(&mut a, &[KeyCode::Char('j'), KeyCode::Enter]);
+        insta::assert_snapshot!(format!("deals_by_kind_picked_{w}x{h}"), screen(&a));
+    }
+}

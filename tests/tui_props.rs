@@ -14,8 +14,8 @@ fn msg() -> impl Strategy<Value = Msg> {
     let code = prop_oneof![
         // Not `e`/`E`: the export prompt's Enter would write files into the working directory.
         prop::sample::select(vec![
-            'j', 'k', 'g', 'G', 's', 'S', 'h', 'l', '?', '1', '2', '3', '4', '5', 'x', '/', ':', 'n', 'a',
-            '云', '❤', '\u{301}', ' ', '\'', '!', 'q'
+            'j', 'k', 'g', 'G', 's', 'S', 'F', 'h', 'l', '?', '1', '2', '3', '4', '5', 'x', '/', ':', 'n',
+            'a', '云', '❤', '\u{301}', ' ', '\'', '!', 'q'
         ])
         .prop_map(KeyCode::Char),
         prop::sample::select(vec![
@@ -53,6 +53,13 @@ fn check_invariants(a: &App) {
     for st in &a.tabs {
         assert!(st.view.rows.is_empty() || st.selected < st.view.rows.len());
         assert!(st.offset <= st.selected || st.view.rows.is_empty());
+        // A grouped table (`F`) keeps its selection on a group, on screen.
+        if let Some(g) = &st.grouped
+            && let Some(t) = &g.table
+        {
+            assert!(t.0.groups.is_empty() || g.selected < t.0.groups.len());
+            assert!(g.offset <= g.selected || t.0.groups.is_empty());
+        }
     }
     // History may name a record that a filter hides now (going there clears the filter), but
     // never one the tab does not have.

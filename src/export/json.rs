@@ -416,7 +416,7 @@ impl Formatter for Inert {
     }
 }
 
-fn pretty<T: Serialize>(v: &T) -> String {
+pub(super) fn pretty<T: Serialize>(v: &T) -> String {
     let mut out = Vec::new();
     let mut ser = serde_json::Serializer::with_formatter(&mut out, Inert(PrettyFormatter::new()));
     v.serialize(&mut ser).expect("KB records always serialize");

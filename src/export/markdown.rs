@@ -31,7 +31,7 @@ fn paragraph(s: &str) -> String {
 }
 
 /// Escape the start of an already inline-escaped line that would otherwise open a block.
-fn guard_start(s: String) -> String {
+pub(super) fn guard_start(s: String) -> String {
     let digits = s.chars().take_while(char::is_ascii_digit).count();
     match s.chars().next() {
         Some('#' | '>' | '-' | '+' | '=' | '*') => format!("\\{s}"),
@@ -43,7 +43,7 @@ fn guard_start(s: String) -> String {
 }
 
 /// A code span holding `s` literally: the fence is one backtick longer than any run inside.
-fn code(s: &str) -> String {
+pub(super) fn code(s: &str) -> String {
     let s = clean_line(s);
     let longest = s.split(|c| c != '`').map(str::len).max().unwrap_or(0);
     let fence = "`".repeat(longest + 1);

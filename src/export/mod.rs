@@ -8,6 +8,7 @@
 
 mod delimited;
 mod file;
+mod grouped;
 mod json;
 mod markdown;
 mod plain;
@@ -85,6 +86,11 @@ pub fn view(kb: &Kb, view: &View, meta: &Meta, format: Format) -> String {
         Format::Csv => delimited::view(kb, view),
         Format::Json => json::view(kb, view),
     }
+}
+
+/// A tab's rows grouped by a column (`F` in the explorer, `--group-by`): the frequency table.
+pub fn grouped(g: &crate::view::group::Grouping, meta: &Meta, format: Format) -> String {
+    grouped::write(g, meta, format)
 }
 
 /// Any other table (the command line's search results) in a text format: `None` for JSON, which

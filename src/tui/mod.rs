@@ -210,7 +210,7 @@ struct Live<'a> {
     session: &'a mut terminal::Session,
     worker: &'a Worker,
     reloader: Option<&'a Reloader>,
-    /// Where the threads finding mentions send their answers.
+    /// Where the threads started here (finding mentions, groupings) send their answers.
     tx: &'a mpsc::Sender<Result<Msg, std::io::Error>>,
     /// The newest generation whose mentions were asked for: older ones stop.
     mentions_latest: &'a Arc<std::sync::atomic::AtomicU64>,
@@ -259,6 +259,21 @@ impl app::Runner for Live<'_> {
         // Without a thread the section keeps saying it is looking: better than a stalled frame.
         drop(spawned);
         None
+    }
+
+    fn group(&mut self, kb: &Arc<Kb>, job: app::GroupJob) -> Option<Msg> {
+        // Off the UI thread: at 100k rows it takes tens of milliseconds. An answer no longer
+        // awaited is dropped by its id.
+        let job = Arc::new(job);
+        let (kb2, job2, tx) = (kb.clone(), job.clone(), self.tx.clone());
+        let spawned = std::thread::Builder::new().name("group".into()).spawn(move || {
+            let _ = tx.send(Ok(job2.run(&kb2)));
+        });
+        match spawned {
+            Ok(_) => None,
+            // No thread to be had: build it here rather than never.
+            Err(_) => Some(job.run(kb)),
+        }
     }
 
     fn clipboard(&mut self, text: String) -> std::io::Result<()> {

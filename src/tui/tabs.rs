@@ -31,6 +31,9 @@ pub struct Filter {
     /// What the last answer said about how the query applied (`Results::notes`): shown on the
     /// status line.
     pub notes: Vec<String>,
+    /// A group chosen on the grouped table (`F`, Enter): only its rows are shown, within the
+    /// query's.
+    pub pick: Option<view::group::Pick>,
 }
 
 impl Filter {
@@ -53,6 +56,21 @@ pub struct TabState {
     /// Widest cell per column over all rows (display columns), for laying out the table.
     pub natural: Vec<usize>,
     pub filter: Filter,
+    /// The rows grouped by a column (`F`), shown instead of the table while set.
+    pub grouped: Option<Grouped>,
+}
+
+/// A tab's grouped table: asked for, then built off the UI thread.
+#[derive(Clone, Debug)]
+pub struct Grouped {
+    /// The column grouped by (its position in the view's columns).
+    pub by: usize,
+    /// The request whose answer is awaited (0: none).
+    pub pending: u64,
+    /// The table, once built; with each column's widest cell.
+    pub table: Option<std::sync::Arc<(view::group::Grouping, Vec<usize>)>>,
+    pub selected: usize,
+    pub offset: usize,
 }
 
 /// Every tab's state over `kb`, each in its sort (`None`: the tab's default order). This is the
@@ -83,6 +101,15 @@ impl TabState {
             link: 0,
             natural,
             filter: Filter::default(),
+            grouped: None,
+        }
+    }
+
+    /// Show `matches` (or every row) in `sort`'s order, and of them only the picked group's.
+    pub fn arrange(&mut self, matches: Option<(&[usize], bool)>, sort: Option<Sort>) {
+        self.view.arrange(matches, sort);
+        if let Some(p) = &self.filter.pick {
+            p.keep(&mut self.view);
         }
     }
 
@@ -95,7 +122,8 @@ impl TabState {
         if records.is_some() {
             self.view.total = total;
         }
-        self.view.arrange(None, self.sort);
+        let sort = self.sort;
+        self.arrange(None, sort);
         self.natural = natural_widths(&self.view);
     }
 

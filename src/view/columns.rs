@@ -4,7 +4,7 @@
 //! a column is one line in one of the lists below.
 
 use super::{Cell, SortKey, detail, employer, main_series, record_name, spark, subject, vendor_name};
-use crate::kb::{Deal, Executive, Fact, Kb, Record, Report, Series, Source, Vendor};
+use crate::kb::{Deal, Executive, Fact, Kb, Period as When, Record, Report, Series, Source, Unit, Vendor};
 use crate::text::escape_controls as clean;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -55,6 +55,10 @@ pub struct Width {
     pub share: u8,
 }
 
+/// An `Amount` column's value for record `i`: the number its cell sorts by, its unit and when it
+/// held.
+pub type ValueFn = fn(&Kb, usize) -> Option<(f64, Unit, Option<When>)>;
+
 /// A table column. Compared by key: two columns are the same column when their keys are.
 #[derive(Clone, Copy)]
 pub struct Column {
@@ -68,12 +72,30 @@ pub struct Column {
     pub width: Width,
     /// The cell of record `i` of the tab's kind.
     pub cell: fn(&Kb, usize) -> Cell,
+    /// Its cells hold a `, `-joined list (a deal's vendors): group-by counts a row under each item.
+    pub list: bool,
+    /// For an `Amount` column: record `i`'s value (the number it sorts by), its unit (the
+    /// currency) and when it held, so sums never add raw numbers of different currencies.
+    /// `None` for other columns.
+    pub unit: Option<ValueFn>,
 }
 
 impl Column {
     /// Whether the column is worth sorting by (not a sparkline).
     pub fn sorts(&self) -> bool {
         self.ty != ColType::Sparkline
+    }
+
+    /// This column, its cells being `, `-joined lists.
+    const fn listed(mut self) -> Column {
+        self.list = true;
+        self
+    }
+
+    /// This `Amount` column, with the unit of its values.
+    const fn in_unit(mut self, unit: ValueFn) -> Column {
+        self.unit = Some(unit);
+        self
     }
 }
 
@@ -115,6 +137,8 @@ const fn fit(
             share: 0,
         },
         cell,
+        list: false,
+        unit: None,
     }
 }
 
@@ -138,6 +162,8 @@ const fn shared(
             share,
         },
         cell,
+        list: false,
+        unit: None,
     }
 }
 
@@ -270,7 +296,8 @@ impl Tabular for Vendor {
         }),
         shared("segments", "Segments", [8, 20, 24], 2, |kb, i| {
             Cell::text(&kb.vendors[i].segments.join(", "))
-        }),
+        })
+        .listed(),
         fit("deals", "Deals", Number, [5, 5, 5], |kb, i| {
             Cell::num(kb.relations().vendor_deals[i].len())
         }),
@@ -337,7 +364,8 @@ impl Tabular for Deal {
         shared("vendor", "Vendor", [6, 16, 16], 1, |kb, i| {
             let vendors: Vec<&str> = kb.deals[i].vendors.iter().map(|v| vendor_name(kb, v)).collect();
             Cell::text(&vendors.join(", "))
-        }),
+        })
+        .listed(),
         shared("counterparty", "Counterparty", [8, 20, 24], 1, |kb, i| {
             Cell::opt(kb.deals[i].counterparty.as_deref())
         }),
@@ -353,6 +381,12 @@ impl Tabular for Deal {
                 },
                 None => Cell::empty(),
             }
+        })
+        .in_unit(|kb, i| {
+            let d = &kb.deals[i];
+            d.amount
+                .as_ref()
+                .map(|a| (a.value.mid(), Unit::Money(a.currency), d.date))
         }),
         shared("title", "Title", [10, 40, 60], 3, |kb, i| {
             Cell::text(&kb.deals[i].title)
@@ -420,6 +454,11 @@ impl Tabular for Series {
                 },
                 None => Cell::empty(),
             }
+        })
+        .in_unit(|kb, i| {
+            let s = &kb.series[i];
+            let p = s.points.iter().max_by_key(|p| p.period)?;
+            Some((p.value.mid(), s.unit.clone(), Some(p.period)))
         }),
         fit("period", "Period", Period, [6, 9, 17], |kb, i| {
             // The latest point's period, as `Latest` shows its value; a fiscal year sorts at its
@@ -545,7 +584,8 @@ impl Tabular for Fact {
         shared("subject", "Subject", [6, 16, 24], 1, |kb, i| {
             let names: Vec<&str> = kb.facts[i].subject.iter().map(|id| record_name(kb, id)).collect();
             Cell::text(&names.join(", "))
-        }),
+        })
+        .listed(),
         shared("statement", "Statement", [10, 40, 70], 3, |kb, i| {
             Cell::text(&kb.facts[i].text)
         }),

@@ -4,6 +4,7 @@
 pub mod analysis;
 mod columns;
 mod detail;
+pub mod group;
 pub mod spark;
 
 use std::cmp::Ordering;

@@ -29,6 +29,8 @@ pub enum Effect {
     Suspend,
     /// After SIGCONT: put the terminal back in the explorer's modes and draw the whole screen.
     Resume,
+    /// Group a tab's rows by a column (`F`); the answer comes back as `Msg::Grouped`.
+    Group(super::GroupJob),
 }
 
 impl std::fmt::Debug for Effect {
@@ -41,6 +43,7 @@ impl std::fmt::Debug for Effect {
             Effect::Clipboard(t) => f.debug_tuple("Clipboard").field(t).finish(),
             Effect::Suspend => f.write_str("Suspend"),
             Effect::Resume => f.write_str("Resume"),
+            Effect::Group(j) => write!(f, "Group({:?} by {}, {} rows)", j.tab, j.by, j.rows.len()),
         }
     }
 }
@@ -63,6 +66,8 @@ pub trait Runner {
     /// returned, to be applied. A newer generation makes an older one's work pointless.
     fn mentions(&mut self, generation: u64, kb: &Arc<Kb>) -> Option<Msg>;
     fn clipboard(&mut self, text: String) -> std::io::Result<()>;
+    /// Start building a grouping over `kb` (off the UI thread); an answer at hand is returned.
+    fn group(&mut self, kb: &Arc<Kb>, job: super::GroupJob) -> Option<Msg>;
     fn suspend(&mut self) -> std::io::Result<()>;
     fn resume(&mut self) -> std::io::Result<()>;
 }
@@ -119,6 +124,10 @@ impl Runner for InPlace {
         Ok(())
     }
 
+    fn group(&mut self, kb: &Arc<Kb>, job: super::GroupJob) -> Option<Msg> {
+        Some(job.run(kb))
+    }
+
     fn suspend(&mut self) -> std::io::Result<()> {
         self.terminal.push(Effect::Suspend);
         Ok(())
@@ -168,6 +177,7 @@ impl App {
                         runner.clipboard(text)?;
                         None
                     }
+                    Effect::Group(job) => runner.group(&self.kb, job),
                     Effect::Suspend => {
                         runner.suspend()?;
                         dirty = true;

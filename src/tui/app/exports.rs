@@ -9,7 +9,10 @@ impl App {
     /// Open the export prompt with a default file name.
     pub(super) fn start_export(&mut self, what: ExportWhat) {
         let name = match &what {
-            ExportWhat::View => self.tab.title().to_lowercase(),
+            ExportWhat::View => match self.grouping() {
+                Some(g) => format!("{}-by-{}", self.tab.title().to_lowercase(), g.by.key),
+                None => self.tab.title().to_lowercase(),
+            },
             ExportWhat::Record(t) => t.id.clone(),
         };
         let name = export::default_name(&name, &(self.clock)().file, Format::Md);
@@ -18,6 +21,12 @@ impl App {
             what,
             confirm: None,
         }));
+    }
+
+    /// The current tab's grouped table, once built.
+    pub fn grouping(&self) -> Option<&crate::view::group::Grouping> {
+        let g = self.current().grouped.as_ref()?;
+        g.table.as_ref().map(|t| &t.0)
     }
 
     /// What the current tab's view says about itself in an export.
@@ -38,6 +47,13 @@ impl App {
     /// The text of an export, and what it holds ("12 rows", "deal aws-…").
     pub(super) fn export_text(&self, what: &ExportWhat, format: Format) -> Option<(String, String)> {
         match what {
+            ExportWhat::View if self.grouped_now() => {
+                // The grouped table, as `marketlens export --group-by` writes it.
+                let g = self.grouping()?;
+                let meta = self.export_meta((self.clock)().date);
+                let groups = crate::text::count(g.groups.len(), "group", "groups");
+                Some((export::grouped(g, &meta, format), groups))
+            }
             ExportWhat::View => {
                 let st = self.current();
                 let meta = self.export_meta((self.clock)().date);

@@ -279,7 +279,8 @@ impl App {
         st.filter.why.clear();
         st.filter.notes.clear();
         if tab.kind().is_some() {
-            st.view.arrange(None, st.sort);
+            let sort = st.sort;
+            st.arrange(None, sort);
         } else {
             st.rebuild(&self.kb, None);
         }
@@ -356,7 +357,8 @@ impl App {
                     .map(|h| ix.docs[h.doc as usize].index as usize)
                     .collect();
                 st.filter.why = rows.iter().copied().zip(res.hits.iter().copied()).collect();
-                st.view.arrange(Some((&rows, q.ranks())), st.sort);
+                let sort = st.sort;
+                st.arrange(Some((&rows, q.ranks())), sort);
                 st.filter.matches = Some((rows, q.ranks()));
                 st.filter.applied = Some(q);
                 st.filter.error = None;
@@ -377,7 +379,8 @@ impl App {
             // last good prefix may have matched nothing) show the same.
             Err(e) => {
                 if tab.kind().is_some() {
-                    st.view.arrange(None, st.sort);
+                    let sort = st.sort;
+                    st.arrange(None, sort);
                 } else {
                     st.rebuild(&ix.kb, None);
                 }
@@ -392,6 +395,10 @@ impl App {
                 st.offset = 0;
                 st.link = 0;
             }
+        }
+        // A grouped table counts the rows the query now shows.
+        if let Some(by) = self.tabs[tab.index()].grouped.as_ref().map(|g| g.by) {
+            self.ask_group(tab, by);
         }
         if self.tab == tab {
             self.scroll_into_view();

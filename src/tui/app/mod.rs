@@ -17,6 +17,7 @@
 
 mod effects;
 mod exports;
+mod group;
 mod input;
 mod nav;
 mod swap;
@@ -25,6 +26,7 @@ mod tests;
 
 use effects::InPlace;
 pub use effects::{Effect, Runner};
+pub use group::{Chooser, GroupJob, natural_widths};
 pub use input::{ExportPrompt, ExportWhat, LineEdit, Palette};
 
 use std::path::PathBuf;
@@ -62,6 +64,12 @@ pub enum Msg {
     Suspend,
     /// SIGCONT: the process was stopped and goes on; the terminal may have been changed meanwhile.
     Continued,
+    /// A grouping asked for by `F` was built (off the UI thread): the table and its cells' widths.
+    Grouped {
+        id: u64,
+        tab: Tab,
+        table: Arc<(crate::view::group::Grouping, Vec<usize>)>,
+    },
 }
 
 /// Following the KB on disk.
@@ -107,6 +115,8 @@ pub struct App {
     pub tabs: Vec<TabState>,
     pub focus: Focus,
     pub input: Option<Input>,
+    /// The column chooser `F` opened, if open.
+    pub chooser: Option<Chooser>,
     pub help: bool,
     /// First line of the help overlay shown, when it is taller than the screen.
     pub help_scroll: usize,
@@ -159,6 +169,7 @@ impl App {
             tabs,
             focus: Focus::Table,
             input: None,
+            chooser: None,
             help: false,
             help_scroll: 0,
             back: Vec::new(),
@@ -247,7 +258,11 @@ impl App {
             Some(Input::Export(_)) => return Context::Export,
             None => {}
         }
+        if self.chooser.is_some() {
+            return Context::Columns;
+        }
         match self.focus {
+            Focus::Table if self.grouped_now() => Context::Grouped,
             Focus::Table => Context::Table,
             Focus::Detail => Context::Detail,
         }
@@ -270,6 +285,7 @@ impl App {
             // Found in a KB since replaced: dropped (the new KB's are on their way).
             Msg::Mentions(generation, m) => generation == self.mentions_asked && self.mentions_found(m),
             Msg::Tick => self.reload.running.is_some(),
+            Msg::Grouped { id, tab, table } => self.grouped_done(id, tab, table),
             Msg::Suspend => {
                 self.push_once(Effect::Suspend);
                 false
@@ -303,6 +319,10 @@ impl App {
         if self.input.is_some() {
             return self.input_key(k);
         }
+        if self.chooser.is_some() {
+            self.status.clear();
+            return self.chooser_key(k);
+        }
         match keymap::action_for(k, self.context()) {
             Some(a) => {
                 self.status.clear();
@@ -332,6 +352,35 @@ impl App {
 
     pub fn act(&mut self, action: Action) {
         let page = self.areas().map_or(10, |a| a.table_rows().max(1));
+        if self.grouped_now() && self.focus == Focus::Table {
+            // The grouped table takes the moves; sorting and the relations are the table's.
+            let step = match action {
+                Action::Down => Some(1),
+                Action::Up => Some(-1),
+                Action::PageDown => Some(page as isize),
+                Action::PageUp => Some(-(page as isize)),
+                Action::HalfDown => Some((page / 2).max(1) as isize),
+                Action::HalfUp => Some(-((page / 2).max(1) as isize)),
+                Action::Top => Some(isize::MIN / 2),
+                Action::Bottom => Some(isize::MAX / 2),
+                _ => None,
+            };
+            if let Some(step) = step {
+                self.move_group(step);
+                return;
+            }
+            if matches!(
+                action,
+                Action::SortNext | Action::SortReverse | Action::FocusDetail | Action::GroupBy
+            ) {
+                let esc = keymap::key(Context::Grouped, Action::Ungroup);
+                self.status = format!("grouped: {esc} returns to the table first");
+                return;
+            }
+            if action == Action::Filter {
+                self.ungroup();
+            }
+        }
         match action {
             Action::Quit => self.quit = true,
             Action::Suspend => self.push_once(Effect::Suspend),
@@ -371,7 +420,14 @@ impl App {
                 self.input = Some(Input::Filter(LineEdit::new(&self.current().filter.text)));
             }
             Action::Palette => self.input = Some(Input::Palette(Palette::default())),
-            Action::ClearFilter => self.clear_filter(),
+            Action::ClearFilter => {
+                if !self.drop_pick() {
+                    self.clear_filter();
+                }
+            }
+            Action::GroupBy => self.open_chooser(),
+            Action::GroupPick => self.pick_group(),
+            Action::Ungroup => self.ungroup(),
             Action::Export => self.start_export(ExportWhat::View),
             Action::ExportRecord => match self.selected_target() {
                 Some(t) => self.start_export(ExportWhat::Record(t)),

@@ -46,6 +46,8 @@ impl App {
 
     pub(super) fn move_by(&mut self, delta: isize) {
         match self.focus {
+            // The grouped table (`F`) takes the moves, the mouse wheel's too.
+            Focus::Table if self.grouped_now() => self.move_group(delta),
             Focus::Table => {
                 let st = self.current_mut();
                 let n = st.view.len();
@@ -88,12 +90,8 @@ impl App {
     pub(super) fn resort(&mut self, sort: Option<Sort>) {
         let keep = self.current().selected_id().map(str::to_string);
         let st = self.current_mut();
-        let matches = st
-            .filter
-            .matches
-            .as_ref()
-            .map(|(m, ranked)| (m.as_slice(), *ranked));
-        st.view.arrange(matches, sort);
+        let matches = st.filter.matches.clone();
+        st.arrange(matches.as_ref().map(|(m, ranked)| (m.as_slice(), *ranked)), sort);
         st.sort = sort;
         st.selected = keep.and_then(|id| st.view.position(&id)).unwrap_or(0);
         if let Some(s) = sort {
@@ -250,6 +248,16 @@ impl App {
                     let body_top = a.table.y + 2;
                     if m.row < body_top || m.row >= a.table.bottom().saturating_sub(1) {
                         return false;
+                    }
+                    if let Some(g) = self.current_mut().grouped.as_mut() {
+                        // A click on the grouped table selects a group.
+                        let i = g.offset + (m.row - body_top) as usize;
+                        let n = g.table.as_ref().map_or(0, |t| t.0.groups.len());
+                        if i < n {
+                            g.selected = i;
+                        }
+                        self.focus = Focus::Table;
+                        return i < n;
                     }
                     let i = self.current().offset + (m.row - body_top) as usize;
                     if i < self.current().view.len() {

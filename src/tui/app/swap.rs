@@ -86,11 +86,15 @@ impl App {
         let old = std::mem::take(&mut self.tabs);
         let mut trash = Vec::with_capacity(old.len());
         for ((t, was), mut st) in Tab::ALL.into_iter().zip(old).zip(built) {
-            if st.sort != was.sort {
-                // The user sorted again while the load ran.
+            if st.sort != was.sort || was.filter.pick.is_some() {
+                // The user sorted again while the load ran, or the tab shows one group.
                 st.sort = was.sort;
-                st.view.arrange(None, st.sort);
+                st.filter.pick = was.filter.pick.clone();
+                let sort = st.sort;
+                st.arrange(None, sort);
             }
+            // A grouped table is built again from the new rows.
+            let regroup = was.grouped.as_ref().map(|g| (g.by, g.selected, g.offset));
             let id = was.selected_id().map(str::to_string);
             let at = id.as_deref().and_then(|id| st.view.position(id));
             st.selected = at.unwrap_or(was.selected.min(st.view.len().saturating_sub(1)));
@@ -104,6 +108,12 @@ impl App {
             self.tabs.push(st);
             if active {
                 self.ask_filter(t);
+            }
+            if let Some((by, selected, offset)) = regroup {
+                self.ask_group(t, by);
+                if let Some(g) = &mut self.tabs[t.index()].grouped {
+                    (g.selected, g.offset) = (selected, offset);
+                }
             }
         }
         if let Some(Input::Palette(p)) = &mut self.input {

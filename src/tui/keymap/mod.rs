@@ -49,6 +49,12 @@ pub enum Action {
     Reload,
     /// Ctrl-z: leave the screen as it was and stop, like any job (`fg` brings it back).
     Suspend,
+    /// `F`: choose a column and see the tab's rows grouped by it.
+    GroupBy,
+    /// Enter on a group: filter the tab to its rows and return to the table.
+    GroupPick,
+    /// Esc on the grouped table: return to the table as it was.
+    Ungroup,
     // While typing a query:
     Accept,
     Cancel,
@@ -90,17 +96,21 @@ pub enum Context {
     Help,
     /// The screen shown while the KB given on the command line loads.
     Loading,
+    /// The column chooser `F` opens (its footer names these; the overlay leaves them out).
+    Columns,
+    /// The table shows the tab's rows grouped by a column: as `Any`, with its own Enter and Esc.
+    Grouped,
 }
 
 impl Context {
     /// The contexts whose bindings also apply here, after this one's own.
     pub const fn falls_back_to(self) -> &'static [Context] {
         match self {
-            Context::Table | Context::Detail => &[Context::Any],
+            Context::Table | Context::Detail | Context::Grouped => &[Context::Any],
             Context::Input | Context::Export => &[Context::Edit],
             Context::Palette => &[Context::Input, Context::Edit],
             Context::Help => &[Context::Table, Context::Any],
-            Context::Any | Context::Edit | Context::Confirm | Context::Loading => &[],
+            Context::Any | Context::Edit | Context::Confirm | Context::Loading | Context::Columns => &[],
         }
     }
 
@@ -334,6 +344,64 @@ pub const KEYMAP: &[Binding] = &[
         Table,
         "clear the tab's filter",
         ""
+    ),
+    b!(
+        [ch('F')],
+        [],
+        Action::GroupBy,
+        Table,
+        "group the rows by a column",
+        "group",
+        6
+    ),
+    // The column chooser `F` opens.
+    b!([plain(Code::Enter)], [], Action::Accept, Columns, "", "group", 0),
+    b!(
+        [plain(Code::Esc)],
+        [ch('q')],
+        Action::Cancel,
+        Columns,
+        "",
+        "cancel",
+        0
+    ),
+    b!(
+        [ch('j'), plain(Code::Down)],
+        [ctrl('n')],
+        Action::Down,
+        Columns,
+        "",
+        "down",
+        1
+    ),
+    b!(
+        [ch('k'), plain(Code::Up)],
+        [ctrl('p')],
+        Action::Up,
+        Columns,
+        "",
+        "up",
+        1
+    ),
+    b!([ctrl('c')], [], Action::Quit, Columns, "", ""),
+    // The grouped table: Enter and Esc are its own, the rest as everywhere.
+    b!(
+        [plain(Code::Enter)],
+        [],
+        Action::GroupPick,
+        Grouped,
+        "filter the tab to the selected group",
+        "filter to group",
+        0
+    ),
+    b!(
+        [plain(Code::Esc)],
+        [],
+        Action::Ungroup,
+        Grouped,
+        "back to the table as it was",
+        "table",
+        0
     ),
     b!(
         [plain(Code::Enter)],

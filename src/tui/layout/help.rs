@@ -35,7 +35,7 @@ const CUES: &[(&str, &str)] = &[
 
 /// The overlay's sections: a title and the contexts whose bindings it lists, in table order.
 /// Bindings with no help text (a prompt's own keys) are left out.
-pub fn sections() -> [(String, &'static [Context]); 4] {
+pub fn sections() -> [(String, &'static [Context]); 5] {
     [
         ("Everywhere".into(), &[Context::Any]),
         ("In the table".into(), &[Context::Table]),
@@ -47,6 +47,13 @@ pub fn sections() -> [(String, &'static [Context]); 4] {
                 keymap::key(Context::Any, Action::Palette)
             ),
             &[Context::Input, Context::Edit],
+        ),
+        (
+            format!(
+                "Grouped by a column ({})",
+                keymap::key(Context::Table, Action::GroupBy)
+            ),
+            &[Context::Grouped],
         ),
     ]
 }

@@ -2,6 +2,7 @@
 
 pub mod chart;
 pub mod detail;
+pub mod grouped;
 pub mod help;
 pub mod palette;
 pub mod table;
@@ -206,6 +207,9 @@ pub fn render(app: &App, f: &mut Frame) {
 
     if let Some(super::app::Input::Palette(p)) = &app.input {
         palette::render(f, app, p, size, theme);
+    }
+    if let Some(c) = &app.chooser {
+        grouped::chooser(f, app, c, size, theme);
     }
     if app.help {
         help::render(f, size, theme, app.help_scroll);

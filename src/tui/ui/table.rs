@@ -76,13 +76,21 @@ pub fn widths(cols: &[Column], natural: &[usize], avail: usize) -> Vec<usize> {
 
 pub fn render(f: &mut Frame, app: &App, area: Rect, theme: &Theme) {
     let st = app.current();
+    if let Some(g) = &st.grouped {
+        return super::grouped::render(f, app, g, area, theme);
+    }
     let focused = app.focus == Focus::Table;
-    let title = if st.filter.is_active() {
+    let mut title = if st.filter.is_active() {
         let q = text::fit(&text::escape_controls(&st.filter.text), 24).into_owned();
         format!(" {} {}/{} · /{q} ", app.tab.title(), st.view.len(), st.view.total)
     } else {
         format!(" {} {}/{} ", app.tab.title(), st.view.len(), st.view.total)
     };
+    if let Some(p) = &st.filter.pick {
+        // The group chosen on the grouped table (`F`, Enter).
+        let label = text::fit(&text::escape_controls(&p.label()), 30).into_owned();
+        title.push_str(&format!("· {label} "));
+    }
     let block = theme.pane(title, focused);
     let inner_w = area.width.saturating_sub(2) as usize;
     let w = widths(st.view.columns, &st.natural, inner_w);

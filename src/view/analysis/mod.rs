@@ -24,6 +24,8 @@ const fn col(key: &'static str, name: &'static str, ty: ColType, w: [u16; 3], sh
             share,
         },
         cell: built_by_the_view,
+        list: false,
+        unit: None,
     }
 }
 
@@ -48,7 +50,7 @@ pub const COMPARE: &[Column] = &[
     col("basis", "Basis", ColType::Text, [5, 8, 14], 1),
     col("report", "Report", ColType::Text, [6, 10, 20], 1),
     col("period", "Period", ColType::Period, [6, 9, 17], 0),
-    col("value", "Value", ColType::Amount, [6, 12, 22], 0),
+    col("value", "Value", ColType::Number, [6, 12, 22], 0),
     col("series", "Series", ColType::Text, [8, 20, 60], 2),
 ];
 
