@@ -105,6 +105,10 @@ pub enum Command {
             hide_possible_values = true
         )]
         sort: Option<String>,
+        /// The Compare tab's value columns: the figures' periods (default) or their reports (the
+        /// explorer's `p`)
+        #[arg(long, value_enum, conflicts_with = "record")]
+        pivot: Option<PivotArg>,
         /// One record's detail instead, by id
         #[arg(long, value_name = "ID", value_hint = clap::ValueHint::Other)]
         record: Option<String>,
@@ -141,6 +145,21 @@ pub struct SearchTab(pub Option<Tab>);
 /// `--tab` of `export`: a tab by its lower-case title.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct TabArg(pub Tab);
+
+/// `--pivot` of `export`: the Compare pivot's value columns, `periods` or `reports`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PivotArg(pub view::analysis::Pivot);
+
+impl clap::ValueEnum for PivotArg {
+    fn value_variants<'a>() -> &'a [Self] {
+        use view::analysis::Pivot;
+        &[PivotArg(Pivot::Periods), PivotArg(Pivot::Reports)]
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Some(clap::builder::PossibleValue::new(self.0.as_str()))
+    }
+}
 
 /// A tab's name on the command line: its title in lower case (`trends`).
 fn tab_arg_name(tab: Tab) -> &'static str {
@@ -277,6 +296,7 @@ pub fn run() -> ExitCode {
             tab,
             query,
             sort,
+            pivot,
             record,
             format,
             out: file,
@@ -286,6 +306,7 @@ pub fn run() -> ExitCode {
                 tab: tab.map(|t| t.0),
                 query,
                 sort,
+                pivot,
                 record,
                 format: format.map(Format::from),
                 out: file,
@@ -406,6 +427,7 @@ struct ExportArgs {
     tab: Option<Tab>,
     query: String,
     sort: Option<String>,
+    pivot: Option<PivotArg>,
     record: Option<String>,
     format: Option<Format>,
     out: Option<PathBuf>,
@@ -425,6 +447,11 @@ fn parse_sort(tab: Tab, s: &str) -> Result<Sort, String> {
     };
     match Sort::by(tab, name.trim(), descending) {
         Some(sort) => Ok(sort),
+        // Compare's value columns are named by its data: checked once the view is built.
+        None if tab == Tab::Compare => Ok(Sort {
+            key: name.trim().to_lowercase().into(),
+            descending,
+        }),
         None => {
             let refs = view::sortable_keys(tab);
             let hint = kb::hint::did_you_mean(name, &refs)
@@ -498,6 +525,7 @@ fn export_cmd(path: Option<&std::path::Path>, a: &ExportArgs) -> ExitCode {
             tab,
             query: a.query.clone(),
             sort,
+            pivot: a.pivot.map_or_else(Default::default, |p| p.0),
         };
         let (kb, v) = if spec.query.trim().is_empty() {
             let v = view::rows(&kb, &spec);
@@ -509,6 +537,18 @@ fn export_cmd(path: Option<&std::path::Path>, a: &ExportArgs) -> ExitCode {
                 Err(e) => return bad_query(&a.query, &e),
             }
         };
+        if let Some(s) = &spec.sort
+            && v.column(&s.key).is_none()
+        {
+            // A pivot's columns are named by its data: known only now.
+            let keys: Vec<&str> = v.columns.iter().filter(|c| c.sorts()).map(|c| c.key.as_ref()).collect();
+            return usage(format!(
+                "no column `{}` to sort {} by; columns: {}",
+                crate::text::escape_controls(&s.key),
+                tab.title().to_lowercase(),
+                crate::text::escape_controls(&keys.join(", "))
+            ));
+        }
         let meta = export::Meta {
             kb: loaded.label.clone(),
             query: a.query.clone(),

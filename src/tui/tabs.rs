@@ -50,6 +50,11 @@ pub struct TabState {
     /// Widest cell per column over all rows (display columns), for laying out the table.
     pub natural: Vec<usize>,
     pub filter: Filter,
+    /// The Compare pivot's value columns: periods or reports.
+    pub pivot: view::analysis::Pivot,
+    /// An analysis view's records from its last query (`None`: every record), to rebuild it
+    /// when the pivot changes.
+    pub records: Option<Vec<(crate::kb::Kind, usize)>>,
 }
 
 /// Every tab's state over `kb`, each in its sort (`None`: the tab's default order). This is the
@@ -62,7 +67,7 @@ pub fn tab_states(kb: &Kb, sorts: &[Option<Sort>]) -> Vec<TabState> {
         1
     };
     crate::par::map_units(&Tab::ALL, threads, |t| {
-        Some(TabState::new(kb, *t, sorts.get(t.index()).copied().flatten()))
+        Some(TabState::new(kb, *t, sorts.get(t.index()).cloned().flatten()))
     })
     .unwrap_or_default()
 }
@@ -70,7 +75,7 @@ pub fn tab_states(kb: &Kb, sorts: &[Option<Sort>]) -> Vec<TabState> {
 impl TabState {
     fn new(kb: &Kb, tab: Tab, sort: Option<Sort>) -> TabState {
         let mut view = view::table(kb, tab);
-        view.arrange(None, sort);
+        view.arrange(None, sort.clone());
         let natural = natural_widths(&view);
         TabState {
             view,
@@ -80,6 +85,8 @@ impl TabState {
             link: 0,
             natural,
             filter: Filter::default(),
+            pivot: view::analysis::Pivot::default(),
+            records: None,
         }
     }
 
@@ -88,11 +95,12 @@ impl TabState {
     pub fn rebuild(&mut self, kb: &Kb, records: Option<&[(crate::kb::Kind, usize)]>) {
         let total = self.view.total.max(self.view.rows.len());
         let tab = self.view.tab;
-        self.view = view::analysis::build(kb, tab, records);
+        self.view = view::analysis::build_pivot(kb, tab, records, self.pivot);
+        self.records = records.map(<[_]>::to_vec);
         if records.is_some() {
             self.view.total = total;
         }
-        self.view.arrange(None, self.sort);
+        self.view.arrange(None, self.sort.clone());
         self.natural = natural_widths(&self.view);
     }
 
@@ -112,7 +120,7 @@ fn natural_widths(v: &View) -> Vec<usize> {
                 .map(|r| crate::text::width(&r.cells[i].text))
                 .max()
                 .unwrap_or(0);
-            cells.max(crate::text::width(c.name))
+            cells.max(crate::text::width(&c.name))
         })
         .collect()
 }

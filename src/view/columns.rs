@@ -6,6 +6,7 @@
 use super::{Cell, SortKey, detail, employer, main_series, record_name, spark, subject, vendor_name};
 use crate::kb::{Deal, Executive, Fact, Kb, Record, Report, Series, Source, Vendor};
 use crate::text::escape_controls as clean;
+use std::borrow::Cow;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Align {
@@ -56,13 +57,14 @@ pub struct Width {
 }
 
 /// A table column. Compared by key: two columns are the same column when their keys are.
-#[derive(Clone, Copy)]
+#[derive(Clone)]
 pub struct Column {
     /// The name users type (`--sort amount:desc`) and code refers to the column by: the header in
     /// lower case, unique within a tab.
-    pub key: &'static str,
+    /// Declared columns borrow a literal; a pivot's columns (Compare) are named by the data.
+    pub key: Cow<'static, str>,
     /// Header text.
-    pub name: &'static str,
+    pub name: Cow<'static, str>,
     pub ty: ColType,
     pub align: Align,
     pub width: Width,
@@ -104,8 +106,8 @@ const fn fit(
     cell: fn(&Kb, usize) -> Cell,
 ) -> Column {
     Column {
-        key,
-        name,
+        key: Cow::Borrowed(key),
+        name: Cow::Borrowed(name),
         ty,
         align: ty.align(),
         width: Width {
@@ -127,8 +129,8 @@ const fn shared(
     cell: fn(&Kb, usize) -> Cell,
 ) -> Column {
     Column {
-        key,
-        name,
+        key: Cow::Borrowed(key),
+        name: Cow::Borrowed(name),
         ty: ColType::Text,
         align: Align::Left,
         width: Width {

@@ -278,7 +278,7 @@ impl App {
         st.filter.matches = None;
         st.filter.why.clear();
         if tab.kind().is_some() {
-            st.view.arrange(None, st.sort);
+            st.view.arrange(None, st.sort.clone());
         } else {
             st.rebuild(&self.kb, None);
         }
@@ -354,7 +354,7 @@ impl App {
                     .map(|h| ix.docs[h.doc as usize].index as usize)
                     .collect();
                 st.filter.why = rows.iter().copied().zip(res.hits.iter().copied()).collect();
-                st.view.arrange(Some((&rows, q.ranks())), st.sort);
+                st.view.arrange(Some((&rows, q.ranks())), st.sort.clone());
                 st.filter.matches = Some((rows, q.ranks()));
                 st.filter.applied = Some(q);
                 st.filter.error = None;
@@ -374,7 +374,7 @@ impl App {
             // last good prefix may have matched nothing) show the same.
             Err(e) => {
                 if tab.kind().is_some() {
-                    st.view.arrange(None, st.sort);
+                    st.view.arrange(None, st.sort.clone());
                 } else {
                     st.rebuild(&ix.kb, None);
                 }

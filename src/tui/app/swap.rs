@@ -82,10 +82,16 @@ impl App {
         let old = std::mem::take(&mut self.tabs);
         let mut trash = Vec::with_capacity(old.len());
         for ((t, was), mut st) in Tab::ALL.into_iter().zip(old).zip(built) {
-            if st.sort != was.sort {
+            if st.pivot != was.pivot {
+                // Compare's columns by reports: built again so (the filter's answer rebuilds it
+                // from the new KB's matches).
+                st.pivot = was.pivot;
+                st.sort = was.sort.clone();
+                st.rebuild(&self.index.kb, None);
+            } else if st.sort != was.sort {
                 // The user sorted again while the load ran.
-                st.sort = was.sort;
-                st.view.arrange(None, st.sort);
+                st.sort = was.sort.clone();
+                st.view.arrange(None, st.sort.clone());
             }
             let id = was.selected_id().map(str::to_string);
             let at = id.as_deref().and_then(|id| st.view.position(id));
