@@ -110,6 +110,9 @@ impl TabState {
 }
 
 fn natural_widths(v: &View) -> Vec<usize> {
+    // Compare is ranked by a value column from the start: leave its headers room for the sort
+    // mark (`2025-Q2▼`), or the period it ranks by is cut.
+    let mark = usize::from(v.tab == Tab::Compare);
     v.columns
         .iter()
         .enumerate()
@@ -120,7 +123,7 @@ fn natural_widths(v: &View) -> Vec<usize> {
                 .map(|r| crate::text::width(&r.cells[i].text))
                 .max()
                 .unwrap_or(0);
-            cells.max(crate::text::width(&c.name))
+            cells.max(crate::text::width(&c.name) + mark)
         })
         .collect()
 }

@@ -15,8 +15,8 @@ use crate::view::{Cell, Row, Sort, SortKey, View, human_point, subject, vendor_n
 /// The columns every pivot starts with (by periods): who, what the figures measure, and the bar
 /// drawn for the ranked column. By reports, [`PERIOD`] follows `measures`.
 pub const FIXED: &[Column] = &[
-    col("subject", "Subject", ColType::Text, [6, 12, 20], 1),
-    col("measures", "Measures", ColType::Text, [8, 22, 44], 2),
+    col("subject", "Subject", ColType::Text, [6, 10, 20], 1),
+    col("measures", "Measures", ColType::Text, [16, 24, 44], 2),
     col("bar", "Bar", ColType::Sparkline, [BAR as u16, BAR as u16, BAR as u16], 0),
 ];
 
@@ -29,11 +29,17 @@ pub const BAR: usize = 10;
 /// The header of figures with no report.
 const NO_REPORT: &str = "no report";
 
-/// What a series' figures measure, the label of its group: `market-share · 中国AI云 · token-calls · %`.
+/// What a series' figures measure, the label of its group: `share · 中国AI云 · token-calls · %`
+/// (metric, market, basis, segment, unit; a market share says `share`, to leave room for the
+/// market and basis).
 pub fn measures(s: &Series) -> String {
     let unit = s.unit.to_string();
+    let metric = match s.metric {
+        crate::kb::Metric::MarketShare => "share",
+        m => m.as_str(),
+    };
     [
-        Some(s.metric.as_str()),
+        Some(metric),
         s.market.as_deref(),
         s.basis.as_deref(),
         s.segment.as_deref(),
@@ -179,17 +185,24 @@ fn group(v: &View, row: &Row) -> String {
     g
 }
 
-/// The column a pivot opens ranked by: the value column with the most figures (the latest of
-/// those tied), largest first.
+/// The column a pivot opens ranked by, largest first: the value column with the most figures;
+/// of those tied, by periods the latest, by reports the first report (figures with no report
+/// only when no report has any).
 pub(super) fn default_sort(v: &View) -> Option<Sort> {
     let (_, first) = layout(v)?;
+    let by_reports = v.column("period").is_some();
     let filled = |c: usize| {
         v.rows
             .iter()
             .filter(|r| matches!(r.cells[c].key, SortKey::Num(_)))
             .count()
     };
-    let best = (first..v.columns.len()).max_by_key(|&c| (filled(c), c))?;
+    let preference = |c: usize| -> (bool, usize, isize) {
+        let named = !(by_reports && v.columns[c].name == NO_REPORT);
+        let at = if by_reports { -(c as isize) } else { c as isize };
+        (named && filled(c) > 0, filled(c), at)
+    };
+    let best = (first..v.columns.len()).max_by_key(|&c| preference(c))?;
     Some(Sort {
         key: v.columns[best].key.clone(),
         descending: true,
@@ -388,6 +401,8 @@ mod tests {
         assert!(names.contains(&"Omdia 2025-H1") && names.contains(&"IDC 2025-H1"), "{names:?}");
         assert!(names.contains(&NO_REPORT), "{names:?}");
         assert_eq!(v.len(), 3);
+        // Every report holds one figure: the first report ranks, not the figures with none.
+        assert_eq!(v.sort.as_ref().map(|s| s.key.as_ref()), Some("idc 2025-h1"));
         for r in v.shown() {
             let filled = r.cells[4..].iter().filter(|c| !c.text.is_empty()).count();
             assert_eq!(filled, 1, "one figure per series and period: {r:?}");
