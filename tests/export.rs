@@ -26,6 +26,7 @@ fn query(kb: &Arc<Kb>, tab: Tab, q: &str, sort: Option<Sort>) -> View {
             tab,
             query: q.into(),
             sort,
+            ..ViewSpec::new(tab)
         },
     )
     .unwrap()
@@ -35,9 +36,9 @@ fn meta(v: &View, q: &str) -> Meta {
     Meta {
         kb: "built-in KB".into(),
         query: q.into(),
-        sort: v.sort.map(|s| {
+        sort: v.sort.as_ref().map(|s| {
             let dir = if s.descending { "descending" } else { "ascending" };
-            let name = v.columns.iter().find(|c| c.key == s.key).unwrap().name;
+            let name = &v.columns.iter().find(|c| c.key == s.key).unwrap().name;
             format!("{name}, {dir}")
         }),
         date: "2025-11-22 15:30".into(),
@@ -83,7 +84,7 @@ fn snapshot_deals_query_aws_in_every_format() {
 fn snapshot_all_deals_sorted_by_amount() {
     let kb = builtin();
     let sort = Some(Sort {
-        key: "amount",
+        key: "amount".into(),
         descending: true,
     });
     let v = query(&kb, Tab::Deals, "", sort);
@@ -190,7 +191,7 @@ fn assert_aligned(v: &View, txt: &str) {
         assert!(width(line) <= total, "line wider than the table: {line}");
         assert_eq!(*line, line.trim_end(), "trailing space: {line:?}");
         let mut start = 0;
-        for (i, (&w, col)) in widths.iter().zip(v.columns).enumerate() {
+        for (i, (&w, col)) in widths.iter().zip(v.columns.iter()).enumerate() {
             let got = columns(line, start, start + w)
                 .unwrap_or_else(|| panic!("a character straddles column {i}: {line}"));
             let want = match k {
@@ -241,7 +242,7 @@ fn csv_round_trips_through_a_reader() {
         let out = export::view(&kb, &v, &meta(&v, ""), Format::Csv);
         let mut r = csv::Reader::from_reader(out.as_bytes());
         let header: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
-        let names: Vec<&str> = v.columns.iter().map(|c| c.name).collect();
+        let names: Vec<&str> = v.columns.iter().map(|c| c.name.as_ref()).collect();
         assert_eq!(header, names);
         let records: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
         assert_eq!(records.len(), v.len(), "{tab:?}");
@@ -273,7 +274,7 @@ fn hand_view(cells: &[[&str; 6]]) -> View {
         .collect();
     View {
         tab: Tab::Deals,
-        columns: Tab::Deals.columns(),
+        columns: Tab::Deals.columns().into(),
         order: (0..rows.len()).collect(),
         total: rows.len(),
         rows,
@@ -467,7 +468,7 @@ fn markdown_escapes_pipes_and_backslashes() {
 fn markdown_title_line_names_kb_query_sort_date_and_count() {
     let kb = builtin();
     let sort = Some(Sort {
-        key: "amount",
+        key: "amount".into(),
         descending: true,
     });
     let v = query(&kb, Tab::Deals, "aws", sort);
