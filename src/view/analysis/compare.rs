@@ -111,6 +111,9 @@ pub(super) fn pivot(kb: &Kb, series: &[usize], by: Pivot) -> (Vec<Column>, Vec<R
     let first = columns.len();
     let value_column = |name: String| {
         let mut c = col("", "", ColType::Amount, [6, 10, 22], 0);
+        // A fixed column grows to `ideal` before the shared ones: its whole header and the
+        // sort mark, so the report or period it is stays readable.
+        c.width.ideal = (crate::text::width(&name) as u16 + 1).clamp(c.width.ideal, c.width.max);
         c.key = Cow::Owned(name.to_lowercase());
         c.name = Cow::Owned(crate::text::escape_controls(&name).into_owned());
         c
