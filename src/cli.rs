@@ -541,7 +541,12 @@ fn export_cmd(path: Option<&std::path::Path>, a: &ExportArgs) -> ExitCode {
             && v.column(&s.key).is_none()
         {
             // A pivot's columns are named by its data: known only now.
-            let keys: Vec<&str> = v.columns.iter().filter(|c| c.sorts()).map(|c| c.key.as_ref()).collect();
+            let keys: Vec<&str> = v
+                .columns
+                .iter()
+                .filter(|c| c.sorts())
+                .map(|c| c.key.as_ref())
+                .collect();
             return usage(format!(
                 "no column `{}` to sort {} by; columns: {}",
                 crate::text::escape_controls(&s.key),

@@ -557,7 +557,11 @@ fn the_compare_pivot_exports_the_same_from_the_explorer_and_the_command_line() {
     key(&mut app, KeyCode::Enter);
     key(&mut app, KeyCode::Char('p'));
     let v = &app.current().view;
-    assert!(v.column("omdia 2025-h1").is_some(), "columns by reports: {:?}", v.columns);
+    assert!(
+        v.column("omdia 2025-h1").is_some(),
+        "columns by reports: {:?}",
+        v.columns
+    );
     let rows = v.len();
     assert!(rows >= 2, "{rows}");
     for ext in ["txt", "md", "csv", "json"] {
@@ -575,7 +579,9 @@ fn the_compare_pivot_exports_the_same_from_the_explorer_and_the_command_line() {
         assert_eq!(tui, stdout(&o), "{ext}: the explorer and the command line differ");
         match ext {
             "csv" => {
-                let mut r = csv::ReaderBuilder::new().flexible(false).from_reader(tui.as_bytes());
+                let mut r = csv::ReaderBuilder::new()
+                    .flexible(false)
+                    .from_reader(tui.as_bytes());
                 let header: Vec<String> = r.headers().unwrap().iter().map(str::to_string).collect();
                 assert!(header.iter().any(|h| h == "Omdia 2025-H1"), "{header:?}");
                 assert!(header.iter().any(|h| h == "IDC 2025-H1"), "{header:?}");
@@ -588,14 +594,26 @@ fn the_compare_pivot_exports_the_same_from_the_explorer_and_the_command_line() {
                 let table: Vec<&str> = tui.lines().filter(|l| l.starts_with('|')).collect();
                 assert_eq!(table.len(), rows + 2, "header, rule, rows:\n{tui}");
                 let cells = |l: &str| l.matches('|').count() - l.matches("\\|").count();
-                assert!(table.iter().all(|l| cells(l) == cells(table[0]) && l.ends_with('|')), "{tui}");
-                assert!(table[1].chars().all(|c| matches!(c, '|' | '-' | ':' | ' ')), "{}", table[1]);
+                assert!(
+                    table
+                        .iter()
+                        .all(|l| cells(l) == cells(table[0]) && l.ends_with('|')),
+                    "{tui}"
+                );
+                assert!(
+                    table[1].chars().all(|c| matches!(c, '|' | '-' | ':' | ' ')),
+                    "{}",
+                    table[1]
+                );
             }
             "json" => {
                 let j: serde_json::Value = serde_json::from_str(&tui).unwrap();
                 let a = j.as_array().expect("an array of rows");
                 assert_eq!(a.len(), rows);
-                assert!(a.iter().any(|r| r["omdia 2025-h1"] == "35.8%" && r["id"] == "aliyun-china-ai-cloud-share"));
+                assert!(
+                    a.iter()
+                        .any(|r| r["omdia 2025-h1"] == "35.8%" && r["id"] == "aliyun-china-ai-cloud-share")
+                );
             }
             _ => assert!(tui.contains("Omdia 2025-H1") && tui.contains("35.8%"), "{tui}"),
         }
@@ -607,11 +625,21 @@ fn the_compare_pivot_exports_the_same_from_the_explorer_and_the_command_line() {
 #[test]
 fn compare_sorts_by_a_column_named_by_the_data() {
     let q = "metric:market-share report:canalys";
-    let o = marketlens(&["export", "--tab", "compare", "--query", q, "--sort", "2025-Q2", "--format", "csv"]);
+    let o = marketlens(&[
+        "export", "--tab", "compare", "--query", q, "--sort", "2025-Q2", "--format", "csv",
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
-    let firsts: Vec<String> = stdout(&o).lines().skip(1).map(|l| l.split(',').next().unwrap().to_string()).collect();
+    let firsts: Vec<String> = stdout(&o)
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap().to_string())
+        .collect();
     assert_eq!(firsts, ["谷歌云", "微软云", "亚马逊云科技"], "ascending");
     let o = marketlens(&["export", "--tab", "compare", "--query", q, "--sort", "1999"]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(stderr(&o).contains("no column `1999`") && stderr(&o).contains("2025-q2"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("no column `1999`") && stderr(&o).contains("2025-q2"),
+        "{}",
+        stderr(&o)
+    );
 }

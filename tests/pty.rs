@@ -461,12 +461,18 @@ fn compare_ranks_the_figures_a_query_selects() {
     t.wait_status("Compare 1/3 · /metric:market-share report:canalys");
     t.wait_for_lines("AWS, Azure, Google ranked with bars", |l| {
         l[2].contains("2025-Q2▼")
-            && l[3].contains("亚马逊云科技") && l[3].contains("██████████") && l[3].contains("32%")
-            && l[4].contains("微软云") && l[4].contains("22%")
-            && l[5].contains("谷歌云") && l[5].contains("11%")
+            && l[3].contains("亚马逊云科技")
+            && l[3].contains("██████████")
+            && l[3].contains("32%")
+            && l[4].contains("微软云")
+            && l[4].contains("22%")
+            && l[5].contains("谷歌云")
+            && l[5].contains("11%")
     });
     t.send("p");
-    t.wait_for_lines("the report's column", |l| l[2].contains("Canalys 2025-Q2") && l[2].contains("Period"));
+    t.wait_for_lines("the report's column", |l| {
+        l[2].contains("Canalys 2025-Q2") && l[2].contains("Period")
+    });
     assert!(t.quit().success());
 }
 

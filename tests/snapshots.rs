@@ -226,7 +226,11 @@ fn compare_ranked_and_by_reports() {
     for (w, h) in SIZES {
         for (name, query, pivot) in [
             ("ranked", "metric:market-share report:canalys", false),
-            ("by_reports", "metric:market-share market:中国 period:2025-H1", true),
+            (
+                "by_reports",
+                "metric:market-share market:中国 period:2025-H1",
+                true,
+            ),
         ] {
             let mut a = app(w, h);
             let mut ks = vec![KeyCode::Char('6'), KeyCode::Char('/')];

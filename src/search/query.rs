@@ -660,9 +660,15 @@ mod tests {
             filter("Market:\"global cloud\""),
             FilterKind::Market("global cloud".into())
         );
-        assert_eq!(filter("basis:token-calls"), FilterKind::Basis("token-calls".into()));
+        assert_eq!(
+            filter("basis:token-calls"),
+            FilterKind::Basis("token-calls".into())
+        );
         assert_eq!(filter("report:canalys"), FilterKind::Report("canalys".into()));
-        assert_eq!(parse("market:中国AI云").unwrap().filters[0].to_string(), "market:中国AI云");
+        assert_eq!(
+            parse("market:中国AI云").unwrap().filters[0].to_string(),
+            "market:中国AI云"
+        );
         assert!(parse("market:").is_err(), "a filter needs a value");
         assert!(parse("market>3").is_err(), "comparisons only on amount and value");
         assert_eq!(filter("topic:ranking"), FilterKind::Topic(Topic::Ranking));

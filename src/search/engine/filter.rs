@@ -158,7 +158,9 @@ pub(super) fn series_docs<'k, I: Iterator<Item = &'k String>>(
 pub(super) fn report_docs(ix: &Index, r: &str) -> Result<Vec<bool>, String> {
     let kb = &ix.kb;
     let named = |x: &crate::kb::Report| {
-        contains_ci(&x.id, r) || x.title.as_deref().is_some_and(|t| contains_ci(t, r)) || contains_ci(&x.publisher, r)
+        contains_ci(&x.id, r)
+            || x.title.as_deref().is_some_and(|t| contains_ci(t, r))
+            || contains_ci(&x.publisher, r)
     };
     let reports: Vec<bool> = kb.reports.iter().map(named).collect();
     let mut allowed = vec![false; ix.docs.len()];
@@ -179,12 +181,20 @@ pub(super) fn report_docs(ix: &Index, r: &str) -> Result<Vec<bool>, String> {
             Some((Kind::Report, ri)) => reports[ri],
             _ => contains_ci(id, r),
         };
-        if s.report.iter().chain(s.points.iter().flat_map(|p| p.report.iter())).any(from) {
+        if s.report
+            .iter()
+            .chain(s.points.iter().flat_map(|p| p.report.iter()))
+            .any(from)
+        {
             allow(Kind::Series, i);
         }
     }
     if !any {
-        return Err(nothing_matches("report", r, kb.reports.iter().map(|x| x.id.as_str())));
+        return Err(nothing_matches(
+            "report",
+            r,
+            kb.reports.iter().map(|x| x.id.as_str()),
+        ));
     }
     Ok(allowed)
 }

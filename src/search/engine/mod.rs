@@ -102,8 +102,12 @@ pub fn compile(ix: &Index, query: &Query) -> Result<Compiled, QueryError> {
             FilterKind::Source(s) => Check::Docs(source_docs(ix, s).map_err(err)?),
             FilterKind::Period(p) => Check::Period(*p),
             FilterKind::Metric(m) => Check::Metric(*m),
-            FilterKind::Market(m) => Check::Docs(series_docs(ix, "market", m, |s| s.market.iter()).map_err(err)?),
-            FilterKind::Basis(b) => Check::Docs(series_docs(ix, "basis", b, |s| s.basis.iter()).map_err(err)?),
+            FilterKind::Market(m) => {
+                Check::Docs(series_docs(ix, "market", m, |s| s.market.iter()).map_err(err)?)
+            }
+            FilterKind::Basis(b) => {
+                Check::Docs(series_docs(ix, "basis", b, |s| s.basis.iter()).map_err(err)?)
+            }
             FilterKind::Report(r) => Check::Docs(report_docs(ix, r).map_err(err)?),
             FilterKind::Topic(t) => Check::Topic(*t),
             FilterKind::Status(st) => Check::Status(*st),

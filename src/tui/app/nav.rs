@@ -130,7 +130,13 @@ impl App {
     /// records and the selected series.
     pub(super) fn pivot(&mut self) {
         if self.tab != Tab::Compare {
-            self.status = format!("{} switches columns in the Compare tab", crate::tui::keymap::key(crate::tui::keymap::Context::Table, crate::tui::keymap::Action::Pivot));
+            self.status = format!(
+                "{} switches columns in the Compare tab",
+                crate::tui::keymap::key(
+                    crate::tui::keymap::Context::Table,
+                    crate::tui::keymap::Action::Pivot
+                )
+            );
             return;
         }
         let keep = self.current().selected_id().map(str::to_string);

@@ -17,7 +17,13 @@ use crate::view::{Cell, Row, Sort, SortKey, View, human_point, subject, vendor_n
 pub const FIXED: &[Column] = &[
     col("subject", "Subject", ColType::Text, [6, 10, 20], 1),
     col("measures", "Measures", ColType::Text, [16, 24, 44], 2),
-    col("bar", "Bar", ColType::Sparkline, [BAR as u16, BAR as u16, BAR as u16], 0),
+    col(
+        "bar",
+        "Bar",
+        ColType::Sparkline,
+        [BAR as u16, BAR as u16, BAR as u16],
+        0,
+    ),
 ];
 
 /// The period column of a pivot by reports (its rows are series × period).
@@ -308,7 +314,11 @@ mod tests {
         &row.cells[v.column(key).unwrap_or_else(|| panic!("no column {key}"))].text
     }
 
-    const CANALYS: [&str; 3] = ["google-cloud-global-cloud-share", "aws-global-cloud-share", "azure-global-cloud-share"];
+    const CANALYS: [&str; 3] = [
+        "google-cloud-global-cloud-share",
+        "aws-global-cloud-share",
+        "azure-global-cloud-share",
+    ];
 
     #[test]
     fn a_market_ranks_largest_first_with_bars_scaled_to_the_largest() {
@@ -316,7 +326,10 @@ mod tests {
         let v = arranged(&kb, &CANALYS, Pivot::Periods);
         let names: Vec<&str> = v.columns.iter().map(|c| c.name.as_ref()).collect();
         assert_eq!(names, ["Subject", "Measures", "Bar", "2025-Q2"]);
-        assert_eq!(v.sort.as_ref().map(|s| (s.key.as_ref(), s.descending)), Some(("2025-q2", true)));
+        assert_eq!(
+            v.sort.as_ref().map(|s| (s.key.as_ref(), s.descending)),
+            Some(("2025-q2", true))
+        );
         let shown: Vec<(&str, &str, &str)> = v
             .shown()
             .map(|r| (r.id.as_str(), cell(&v, r, "2025-q2"), cell(&v, r, "bar")))
@@ -331,8 +344,17 @@ mod tests {
         );
         // Ascending keeps the ranking's bars; each row still opens its series.
         let mut up = v.clone();
-        up.arrange(None, Some(Sort { key: "2025-q2".into(), descending: false }));
-        assert_eq!(up.get(0).map(|r| r.id.as_str()), Some("google-cloud-global-cloud-share"));
+        up.arrange(
+            None,
+            Some(Sort {
+                key: "2025-q2".into(),
+                descending: false,
+            }),
+        );
+        assert_eq!(
+            up.get(0).map(|r| r.id.as_str()),
+            Some("google-cloud-global-cloud-share")
+        );
         for r in up.shown() {
             assert_eq!(kb.id_at(r.kind, r.index), Some(r.id.as_str()));
         }
@@ -360,7 +382,13 @@ mod tests {
         let v = arranged(&kb, &ids, Pivot::Periods);
         let rows: Vec<(&str, &str, &str)> = v
             .shown()
-            .map(|r| (cell(&v, r, "measures"), cell(&v, r, "2025-q2"), cell(&v, r, "bar")))
+            .map(|r| {
+                (
+                    cell(&v, r, "measures"),
+                    cell(&v, r, "2025-q2"),
+                    cell(&v, r, "bar"),
+                )
+            })
             .collect();
         // 50% and 40% are larger than 32% but measure other things: not ranked above AWS in
         // its group, each drawn full against itself.
@@ -373,8 +401,14 @@ mod tests {
             }
         }
         assert_eq!(seen.len(), 3, "{rows:?}");
-        let share = rows.iter().filter(|r| r.0.contains("not-stated") && r.0.contains("全球")).collect::<Vec<_>>();
-        assert_eq!(share.iter().map(|r| r.1).collect::<Vec<_>>(), ["32%", "22%", "11%"]);
+        let share = rows
+            .iter()
+            .filter(|r| r.0.contains("not-stated") && r.0.contains("全球"))
+            .collect::<Vec<_>>();
+        assert_eq!(
+            share.iter().map(|r| r.1).collect::<Vec<_>>(),
+            ["32%", "22%", "11%"]
+        );
         assert_eq!(share[0].2, "█".repeat(BAR));
         let revenue = rows.iter().find(|r| r.0.contains("revenue")).unwrap();
         assert_eq!((revenue.1, revenue.2), ("50%", "██████████"));
@@ -384,24 +418,46 @@ mod tests {
     #[test]
     fn cells_show_qualifier_status_and_inferred_cues() {
         let kb = kb();
-        let v = arranged(&kb, &["aliyun-gpu-revenue-growth", "aliyun-revenue"], Pivot::Periods);
-        let texts: Vec<&str> = v.shown().flat_map(|r| r.cells.iter().map(|c| c.text.as_str())).collect();
+        let v = arranged(
+            &kb,
+            &["aliyun-gpu-revenue-growth", "aliyun-revenue"],
+            Pivot::Periods,
+        );
+        let texts: Vec<&str> = v
+            .shown()
+            .flat_map(|r| r.cells.iter().map(|c| c.text.as_str()))
+            .collect();
         assert!(texts.contains(&">100% est"), "{texts:?}");
-        assert!(texts.iter().any(|t| t.starts_with(">398") && t.ends_with('*')), "{texts:?}");
+        assert!(
+            texts.iter().any(|t| t.starts_with(">398") && t.ends_with('*')),
+            "{texts:?}"
+        );
         // Revenue (亿元) and growth (%) are two groups, each labelled with its unit.
         let measures: Vec<&str> = v.shown().map(|r| cell(&v, r, "measures")).collect();
-        assert!(measures.iter().any(|m| m.starts_with("growth") && m.ends_with('%')), "{measures:?}");
+        assert!(
+            measures
+                .iter()
+                .any(|m| m.starts_with("growth") && m.ends_with('%')),
+            "{measures:?}"
+        );
         assert!(measures.iter().any(|m| m.starts_with("revenue")), "{measures:?}");
     }
 
     #[test]
     fn by_reports_columns_are_reports_and_rows_are_series_by_period() {
         let kb = kb();
-        let ids = ["aliyun-china-ai-cloud-share", "volcengine-llm-public-cloud-share", "aliyun-public-cloud-iaas-share"];
+        let ids = [
+            "aliyun-china-ai-cloud-share",
+            "volcengine-llm-public-cloud-share",
+            "aliyun-public-cloud-iaas-share",
+        ];
         let v = arranged(&kb, &ids, Pivot::Reports);
         let names: Vec<&str> = v.columns.iter().map(|c| c.name.as_ref()).collect();
         assert_eq!(names[..4], ["Subject", "Measures", "Period", "Bar"]);
-        assert!(names.contains(&"Omdia 2025-H1") && names.contains(&"IDC 2025-H1"), "{names:?}");
+        assert!(
+            names.contains(&"Omdia 2025-H1") && names.contains(&"IDC 2025-H1"),
+            "{names:?}"
+        );
         assert!(names.contains(&NO_REPORT), "{names:?}");
         assert_eq!(v.len(), 3);
         // Every report holds one figure: the first report ranks, not the figures with none.
@@ -413,23 +469,44 @@ mod tests {
         }
         let omdia = v.column("omdia 2025-h1").unwrap();
         let row = v.shown().find(|r| !r.cells[omdia].text.is_empty()).unwrap();
-        assert_eq!((row.id.as_str(), row.cells[omdia].text.as_str()), ("aliyun-china-ai-cloud-share", "35.8%"));
+        assert_eq!(
+            (row.id.as_str(), row.cells[omdia].text.as_str()),
+            ("aliyun-china-ai-cloud-share", "35.8%")
+        );
     }
 
     #[test]
     fn a_sort_by_a_column_the_pivot_lacks_falls_back_to_the_ranking() {
         let kb = kb();
         let mut v = build_pivot(&kb, Tab::Compare, Some(&select(&kb, &CANALYS)), Pivot::Periods);
-        v.arrange(None, Some(Sort { key: "1999".into(), descending: false }));
+        v.arrange(
+            None,
+            Some(Sort {
+                key: "1999".into(),
+                descending: false,
+            }),
+        );
         assert_eq!(v.sort.as_ref().map(|s| s.key.as_ref()), Some("2025-q2"));
-        v.arrange(None, Some(Sort { key: "subject".into(), descending: false }));
+        v.arrange(
+            None,
+            Some(Sort {
+                key: "subject".into(),
+                descending: false,
+            }),
+        );
         // Sorted by name; bars still drawn for the fullest value column.
         assert!(v.shown().all(|r| !cell(&v, r, "bar").is_empty()));
     }
 
     #[test]
     fn bars_are_one_column_per_cell_and_never_longer_than_the_bar() {
-        for (x, max) in [(1.0, 3.0), (0.001, 1.0), (5.0, 5.0), (-2.0, 4.0), (7.0, 7.0 / 3.0)] {
+        for (x, max) in [
+            (1.0, 3.0),
+            (0.001, 1.0),
+            (5.0, 5.0),
+            (-2.0, 4.0),
+            (7.0, 7.0 / 3.0),
+        ] {
             let b = draw(x, max);
             assert!(!b.is_empty(), "{x}/{max}");
             assert_eq!(crate::text::width(&b), b.chars().count());

@@ -10,7 +10,13 @@ use crate::kb::{Kb, Kind, Period};
 
 /// A column whose cells the view builds itself (the record tabs' columns make theirs from a
 /// record; an analysis row is not one record, so its cells come from [`build`]).
-pub(crate) const fn col(key: &'static str, name: &'static str, ty: ColType, w: [u16; 3], share: u8) -> Column {
+pub(crate) const fn col(
+    key: &'static str,
+    name: &'static str,
+    ty: ColType,
+    w: [u16; 3],
+    share: u8,
+) -> Column {
     Column {
         key: std::borrow::Cow::Borrowed(key),
         name: std::borrow::Cow::Borrowed(name),
