@@ -7,6 +7,8 @@
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
+use foldhash::{HashMap, HashMapExt};
+
 use super::{Pivot, col, text};
 use crate::kb::{Kb, Kind, Period, Point, Series};
 use crate::view::columns::{ColType, Column};
@@ -96,17 +98,23 @@ fn figure(s: &Series, p: &Point, more: usize) -> Cell {
 
 /// The pivot's columns and rows over the selected series.
 pub(super) fn pivot(kb: &Kb, series: &[usize], by: Pivot) -> (Vec<Column>, Vec<Row>) {
-    // The distinct columns, in order: periods chronologically, reports by header.
+    // The distinct columns: periods chronologically, reports by header (a report's header is
+    // made once, however many figures cite it).
     let mut periods: BTreeMap<Period, usize> = BTreeMap::new();
-    let mut reports: BTreeMap<String, Option<String>> = BTreeMap::new();
+    let mut headers: HashMap<Option<&str>, String> = HashMap::new();
     for &i in series {
         let s = &kb.series[i];
         for p in &s.points {
-            periods.insert(p.period, 0);
-            if by == Pivot::Reports {
-                let r = report_of(s, p);
-                let header = r.map_or_else(|| NO_REPORT.to_string(), |r| report_header(kb, r));
-                reports.entry(header).or_insert_with(|| r.map(str::to_string));
+            match by {
+                Pivot::Periods => {
+                    periods.entry(p.period).or_insert(0);
+                }
+                Pivot::Reports => {
+                    let r = report_of(s, p);
+                    headers
+                        .entry(r)
+                        .or_insert_with(|| r.map_or_else(|| NO_REPORT.to_string(), |r| report_header(kb, r)));
+                }
             }
         }
     }
@@ -115,56 +123,78 @@ pub(super) fn pivot(kb: &Kb, series: &[usize], by: Pivot) -> (Vec<Column>, Vec<R
         columns.insert(2, PERIOD.clone());
     }
     let first = columns.len();
-    let value_column = |name: String| {
+    let value_column = |name: &str| {
         let mut c = col("", "", ColType::Amount, [6, 10, 22], 0);
         // A fixed column grows to `ideal` before the shared ones: its whole header and the
         // sort mark, so the report or period it is stays readable.
-        c.width.ideal = (crate::text::width(&name) as u16 + 1).clamp(c.width.ideal, c.width.max);
+        c.width.ideal = (crate::text::width(name) as u16 + 1).clamp(c.width.ideal, c.width.max);
         c.key = Cow::Owned(name.to_lowercase());
-        c.name = Cow::Owned(crate::text::escape_controls(&name).into_owned());
+        c.name = Cow::Owned(crate::text::escape_controls(name).into_owned());
         c
     };
     // Which value column a figure goes to.
-    let mut report_column: BTreeMap<Option<String>, usize> = BTreeMap::new();
+    let mut report_column: HashMap<Option<&str>, usize> = HashMap::new();
     match by {
         Pivot::Periods => {
             for (n, (p, at)) in periods.iter_mut().enumerate() {
                 *at = first + n;
-                columns.push(value_column(p.to_string()));
+                columns.push(value_column(&p.to_string()));
             }
         }
         Pivot::Reports => {
-            for (n, (header, id)) in reports.iter().enumerate() {
-                report_column.insert(id.clone(), first + n);
-                columns.push(value_column(header.clone()));
+            // Two reports with one header (same publisher and period) share its column.
+            let mut names: Vec<&String> = headers.values().collect();
+            names.sort_unstable();
+            names.dedup();
+            for name in &names {
+                columns.push(value_column(name));
+            }
+            for (r, h) in &headers {
+                let at = names.binary_search(&h).map_or(first, |n| first + n);
+                report_column.insert(*r, at);
             }
         }
     }
-    let mut rows = Vec::new();
+    let width = columns.len();
+    let mut rows = Vec::with_capacity(series.len());
+    // Figures of one row, by column: the first shown, the others counted.
+    let mut figures: Vec<(usize, &Point, usize)> = Vec::new();
     for &i in series {
         let s = &kb.series[i];
         let head = [text(&subject(kb, s)), text(&measures(s))];
-        // Figures per row key (by periods: the series; by reports: its periods) and column.
-        let mut cells: BTreeMap<Option<Period>, BTreeMap<usize, Vec<&Point>>> = BTreeMap::new();
-        for p in &s.points {
-            let (row, column) = match by {
-                Pivot::Periods => (None, periods[&p.period]),
-                Pivot::Reports => (
-                    Some(p.period),
-                    report_column[&report_of(s, p).map(str::to_string)],
-                ),
-            };
-            cells.entry(row).or_default().entry(column).or_default().push(p);
+        let mut points: Vec<&Point> = s.points.iter().collect();
+        if by == Pivot::Reports {
+            points.sort_by_key(|p| p.period); // stable: a row per period, in time order
         }
-        for (period, figures) in cells {
-            let mut row: Vec<Cell> = head.to_vec();
-            if let Some(p) = period {
-                row.push(Cell::period(Some(p)));
+        let mut start = 0;
+        while start < points.len() {
+            // By periods one row takes every figure; by reports, those of one period.
+            let end = match by {
+                Pivot::Periods => points.len(),
+                Pivot::Reports => {
+                    let p = points[start].period;
+                    start + points[start..].iter().take_while(|q| q.period == p).count()
+                }
+            };
+            figures.clear();
+            for p in &points[start..end] {
+                let c = match by {
+                    Pivot::Periods => periods[&p.period],
+                    Pivot::Reports => report_column[&report_of(s, p)],
+                };
+                match figures.iter_mut().find(|f| f.0 == c) {
+                    Some(f) => f.2 += 1,
+                    None => figures.push((c, p, 0)),
+                }
             }
-            row.push(Cell::empty());
-            row.resize(columns.len(), Cell::empty());
-            for (c, points) in figures {
-                row[c] = figure(s, points[0], points.len() - 1);
+            let mut row: Vec<Cell> = Vec::with_capacity(width);
+            row.extend(head.iter().cloned());
+            if by == Pivot::Reports {
+                row.push(Cell::period(Some(points[start].period)));
+            }
+            row.resize(width, Cell::empty());
+            for &(c, p, more) in &figures {
+                row[c] = figure(s, p, more);
             }
             rows.push(Row {
                 id: s.id.clone(),
@@ -172,6 +202,7 @@ pub(super) fn pivot(kb: &Kb, series: &[usize], by: Pivot) -> (Vec<Column>, Vec<R
                 index: i,
                 cells: row,
             });
+            start = end;
         }
     }
     (columns, rows)
@@ -181,17 +212,6 @@ pub(super) fn pivot(kb: &Kb, series: &[usize], by: Pivot) -> (Vec<Column>, Vec<R
 fn layout(v: &View) -> Option<(usize, usize)> {
     let bar = v.column("bar")?;
     Some((bar, bar + 1))
-}
-
-/// The group of comparable figures a row belongs to: what its figures measure, and by reports its
-/// period (figures of two periods are not ranked against each other in one report's column).
-fn group(v: &View, row: &Row) -> String {
-    let mut g = row.cells[1].text.clone();
-    if let Some(p) = v.column("period") {
-        g.push('\u{1f}');
-        g.push_str(&row.cells[p].text);
-    }
-    g
 }
 
 /// The column a pivot opens ranked by, largest first: the value column with the most figures;
@@ -225,19 +245,19 @@ pub(super) fn ranked(v: &mut View) {
     let Some((bar, first)) = layout(v) else {
         return;
     };
-    let mut groups: Vec<String> = Vec::new();
-    let keys: Vec<usize> = v
-        .order
-        .iter()
-        .map(|&r| {
-            let g = group(v, &v.rows[r]);
-            groups.iter().position(|x| *x == g).unwrap_or_else(|| {
-                groups.push(g);
-                groups.len() - 1
-            })
-        })
-        .collect();
-    let mut tagged: Vec<(usize, usize)> = keys.into_iter().zip(v.order.iter().copied()).collect();
+    // A row's group of comparable figures: what its figures measure, and by reports its period
+    // (figures of two periods are not ranked against each other in one report's column).
+    // Groups are numbered in the order their best row ranks.
+    let by_reports = v.column("period");
+    let mut groups: HashMap<(&str, &str), usize> = HashMap::new();
+    let mut tagged: Vec<(usize, usize)> = Vec::with_capacity(v.order.len());
+    for &r in &v.order {
+        let cells = &v.rows[r].cells;
+        let key = (cells[1].text.as_str(), by_reports.map_or("", |p| cells[p].text.as_str()));
+        let next = groups.len();
+        tagged.push((*groups.entry(key).or_insert(next), r));
+    }
+    let count = groups.len();
     tagged.sort_by_key(|&(g, _)| g); // stable: the sort's order within a group
     v.order = tagged.iter().map(|&(_, r)| r).collect();
     let column = v
@@ -253,7 +273,7 @@ pub(super) fn ranked(v: &mut View) {
         SortKey::Num(x) if x.is_finite() => Some(x),
         _ => None,
     };
-    let mut largest = vec![0f64; groups.len()];
+    let mut largest = vec![0f64; count];
     for &(g, r) in &tagged {
         if let Some(x) = value(&v.rows[r]) {
             largest[g] = largest[g].max(x.abs());
