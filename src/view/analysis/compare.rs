@@ -253,7 +253,10 @@ pub(super) fn ranked(v: &mut View) {
     let mut tagged: Vec<(usize, usize)> = Vec::with_capacity(v.order.len());
     for &r in &v.order {
         let cells = &v.rows[r].cells;
-        let key = (cells[1].text.as_str(), by_reports.map_or("", |p| cells[p].text.as_str()));
+        let key = (
+            cells[1].text.as_str(),
+            by_reports.map_or("", |p| cells[p].text.as_str()),
+        );
         let next = groups.len();
         tagged.push((*groups.entry(key).or_insert(next), r));
     }
