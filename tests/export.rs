@@ -248,7 +248,17 @@ fn csv_round_trips_through_a_reader() {
         assert_eq!(records.len(), v.len(), "{tab:?}");
         for (rec, row) in records.iter().zip(v.shown()) {
             let cells: Vec<&str> = row.cells.iter().map(|c| c.text.as_str()).collect();
-            assert_eq!(rec.iter().collect::<Vec<_>>(), cells);
+            // Each cell as shown, or (the formula guard) with a `'` before a cell that starts
+            // like a formula and is no plain number: Compare's `-12..-10%*` (a range of a figure
+            // whose period was inferred).
+            let read: Vec<&str> = rec.iter().collect();
+            assert_eq!(read.len(), cells.len(), "{tab:?}");
+            for (got, want) in read.iter().zip(&cells) {
+                let guarded = got
+                    .strip_prefix('\'')
+                    .is_some_and(|g| g == *want && want.starts_with(['=', '+', '-', '@']));
+                assert!(got == want || guarded, "{tab:?}: {got:?} for {want:?}\n{read:?}");
+            }
         }
     }
 }
