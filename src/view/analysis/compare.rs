@@ -159,9 +159,35 @@ pub(super) fn pivot(kb: &Kb, series: &[usize], by: Pivot) -> (Vec<Column>, Vec<R
     let mut rows = Vec::with_capacity(series.len());
     // Figures of one row, by column: the first shown, the others counted.
     let mut figures: Vec<(usize, &Point, usize)> = Vec::new();
+    // Many series share a subject and a group: their cells are made (escaped, lower-cased for
+    // sorting) once each.
+    type GroupKey<'k> = (
+        crate::kb::Metric,
+        Option<&'k str>,
+        Option<&'k str>,
+        Option<&'k str>,
+        &'k crate::kb::Unit,
+    );
+    let mut subjects: HashMap<(Option<&str>, Option<&str>), Cell> = HashMap::new();
+    let mut groups: HashMap<GroupKey, Cell> = HashMap::new();
     for &i in series {
         let s = &kb.series[i];
-        let head = [text(&subject(kb, s)), text(&measures(s))];
+        let head = [
+            subjects
+                .entry((s.vendor.as_deref(), s.market.as_deref()))
+                .or_insert_with(|| text(&subject(kb, s)))
+                .clone(),
+            groups
+                .entry((
+                    s.metric,
+                    s.market.as_deref(),
+                    s.basis.as_deref(),
+                    s.segment.as_deref(),
+                    &s.unit,
+                ))
+                .or_insert_with(|| text(&measures(s)))
+                .clone(),
+        ];
         let mut points: Vec<&Point> = s.points.iter().collect();
         if by == Pivot::Reports {
             points.sort_by_key(|p| p.period); // stable: a row per period, in time order
