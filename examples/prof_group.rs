@@ -40,7 +40,7 @@ fn main() {
     for tab in Tab::ALL {
         let v = view::rows(&kb, &view::ViewSpec::new(tab));
         let rows: Vec<usize> = v.shown().map(|r| r.index).collect();
-        for (by, c) in group::groupable(v.columns) {
+        for (by, c) in group::groupable(&v.columns) {
             let mut times = Vec::new();
             let mut g = None;
             for _ in 0..repeats {

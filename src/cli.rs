@@ -110,6 +110,10 @@ pub enum Command {
         /// column, and a bar
         #[arg(long, value_name = "COLUMN", conflicts_with = "record")]
         group_by: Option<String>,
+        /// The Compare tab's value columns: the figures' periods (default) or their reports (the
+        /// explorer's `p`)
+        #[arg(long, value_enum, conflicts_with = "record")]
+        pivot: Option<PivotArg>,
         /// One record's detail instead, by id
         #[arg(long, value_name = "ID", value_hint = clap::ValueHint::Other)]
         record: Option<String>,
@@ -150,6 +154,21 @@ pub struct SearchTab(pub Option<Tab>);
 /// `--tab` of `export`: a tab by its lower-case title.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct TabArg(pub Tab);
+
+/// `--pivot` of `export`: the Compare pivot's value columns, `periods` or `reports`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PivotArg(pub view::analysis::Pivot);
+
+impl clap::ValueEnum for PivotArg {
+    fn value_variants<'a>() -> &'a [Self] {
+        use view::analysis::Pivot;
+        &[PivotArg(Pivot::Periods), PivotArg(Pivot::Reports)]
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Some(clap::builder::PossibleValue::new(self.0.as_str()))
+    }
+}
 
 /// A tab's name on the command line: its title in lower case (`trends`).
 fn tab_arg_name(tab: Tab) -> &'static str {
@@ -287,6 +306,7 @@ pub fn run() -> ExitCode {
             query,
             sort,
             group_by,
+            pivot,
             record,
             format,
             out: file,
@@ -298,6 +318,7 @@ pub fn run() -> ExitCode {
                 query,
                 sort,
                 group_by,
+                pivot,
                 record,
                 format: format.map(Format::from),
                 out: file,
@@ -420,6 +441,7 @@ struct ExportArgs {
     query: String,
     sort: Option<String>,
     group_by: Option<String>,
+    pivot: Option<PivotArg>,
     record: Option<String>,
     format: Option<Format>,
     out: Option<PathBuf>,
@@ -440,6 +462,11 @@ fn parse_sort(tab: Tab, s: &str) -> Result<Sort, String> {
     };
     match Sort::by(tab, name.trim(), descending) {
         Some(sort) => Ok(sort),
+        // Compare's value columns are named by its data: checked once the view is built.
+        None if tab == Tab::Compare => Ok(Sort {
+            key: name.trim().to_lowercase().into(),
+            descending,
+        }),
         None => {
             let refs = view::sortable_keys(tab);
             let hint = kb::hint::did_you_mean(name, &refs)
@@ -480,13 +507,6 @@ fn export_cmd(path: Option<&std::path::Path>, a: &ExportArgs) -> ExitCode {
         },
         _ => None,
     };
-    let group_by = match (a.tab, &a.group_by) {
-        (Some(tab), Some(c)) => match view::group::resolve(tab, tab.columns(), c) {
-            Ok(i) => Some(i),
-            Err(msg) => return usage(msg),
-        },
-        _ => None,
-    };
     let loaded = match load_valid(path, "use") {
         Ok(l) => l,
         Err(code) => return code,
@@ -520,6 +540,7 @@ fn export_cmd(path: Option<&std::path::Path>, a: &ExportArgs) -> ExitCode {
             tab,
             query: a.query.clone(),
             sort,
+            pivot: a.pivot.map_or_else(Default::default, |p| p.0),
         };
         let (kb, v) = if spec.query.trim().is_empty() {
             let v = view::rows(&kb, &spec);
@@ -539,6 +560,31 @@ fn export_cmd(path: Option<&std::path::Path>, a: &ExportArgs) -> ExitCode {
         if let Some(note) = &v.sort_note {
             eprintln!("note: amounts sorted {note}");
         }
+        if let Some(s) = &spec.sort
+            && v.column(&s.key).is_none()
+        {
+            // A pivot's columns are named by its data: known only now.
+            let keys: Vec<&str> = v
+                .columns
+                .iter()
+                .filter(|c| c.sorts())
+                .map(|c| c.key.as_ref())
+                .collect();
+            return usage(format!(
+                "no column `{}` to sort {} by; columns: {}",
+                crate::text::escape_controls(&s.key),
+                tab.title().to_lowercase(),
+                crate::text::escape_controls(&keys.join(", "))
+            ));
+        }
+        // The column to group by, among the view's (a pivot's are named by its data).
+        let group_by = match &a.group_by {
+            Some(c) => match view::group::resolve(tab, &v.columns, c) {
+                Ok(i) => Some(i),
+                Err(msg) => return usage(msg),
+            },
+            None => None,
+        };
         let meta = export::Meta {
             kb: loaded.label.clone(),
             query: a.query.clone(),

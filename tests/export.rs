@@ -26,6 +26,7 @@ fn query(kb: &Arc<Kb>, tab: Tab, q: &str, sort: Option<Sort>) -> View {
             tab,
             query: q.into(),
             sort,
+            ..ViewSpec::new(tab)
         },
     )
     .unwrap()
@@ -81,7 +82,7 @@ fn snapshot_deals_query_aws_in_every_format() {
 fn snapshot_all_deals_sorted_by_amount() {
     let kb = builtin();
     let sort = Some(Sort {
-        key: "amount",
+        key: "amount".into(),
         descending: true,
     });
     let v = query(&kb, Tab::Deals, "", sort);
@@ -188,7 +189,7 @@ fn assert_aligned(v: &View, txt: &str) {
         assert!(width(line) <= total, "line wider than the table: {line}");
         assert_eq!(*line, line.trim_end(), "trailing space: {line:?}");
         let mut start = 0;
-        for (i, (&w, col)) in widths.iter().zip(v.columns).enumerate() {
+        for (i, (&w, col)) in widths.iter().zip(v.columns.iter()).enumerate() {
             let got = columns(line, start, start + w)
                 .unwrap_or_else(|| panic!("a character straddles column {i}: {line}"));
             let want = match k {
@@ -244,7 +245,7 @@ fn csv_round_trips_through_a_reader() {
             .columns
             .iter()
             .chain(tab.export_columns())
-            .map(|c| c.name)
+            .map(|c| c.name.as_ref())
             .chain(["Record", "ID", "Sources"])
             .collect();
         assert_eq!(header, names);
@@ -254,7 +255,16 @@ fn csv_round_trips_through_a_reader() {
             let extra = tab.export_columns().iter().map(|c| (c.cell)(&kb, row.index).text);
             let cells: Vec<String> = row.cells.iter().map(|c| c.text.clone()).chain(extra).collect();
             let n = cells.len();
-            assert_eq!(rec.iter().take(n).collect::<Vec<_>>(), cells);
+            // Each cell as shown, or (the formula guard) with a `'` before a cell that starts
+            // like a formula and is no plain number: Compare's `-12..-10%*` (a range of a figure
+            // whose period was inferred).
+            let read: Vec<&str> = rec.iter().take(n).collect();
+            for (got, want) in read.iter().zip(&cells) {
+                let guarded = got
+                    .strip_prefix('\'')
+                    .is_some_and(|g| g == want && want.starts_with(['=', '+', '-', '@']));
+                assert!(*got == want || guarded, "{tab:?}: {got:?} for {want:?}\n{read:?}");
+            }
             assert_eq!((&rec[n], &rec[n + 1]), (row.kind.label(), row.id.as_str()));
         }
     }
@@ -281,7 +291,7 @@ fn hand_view(cells: &[[&str; 6]]) -> View {
         .collect();
     View {
         tab: Tab::Deals,
-        columns: Tab::Deals.columns(),
+        columns: Tab::Deals.columns().into(),
         order: (0..rows.len()).collect(),
         total: rows.len(),
         rows,
@@ -488,7 +498,7 @@ fn markdown_escapes_pipes_and_backslashes() {
 fn markdown_title_line_names_kb_query_sort_date_and_count() {
     let kb = builtin();
     let sort = Some(Sort {
-        key: "amount",
+        key: "amount".into(),
         descending: true,
     });
     let v = query(&kb, Tab::Deals, "aws", sort);

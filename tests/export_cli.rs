@@ -452,7 +452,7 @@ fn the_explorer_and_the_command_line_export_identical_files() {
     key(&mut app, KeyCode::Enter);
     assert!(app.current().view.len() > 1, "aws matches deals");
     key(&mut app, KeyCode::Char('s')); // sort by the first sortable column
-    let sort = app.current().view.sort.expect("sorted");
+    let sort = app.current().view.sort.clone().expect("sorted");
     let col = sort.key.to_string();
     let sort_arg = if sort.descending {
         format!("{col}:desc")
@@ -617,5 +617,112 @@ fn a_record_export_lists_the_records_that_mention_it() {
         stdout(&o).contains(&format!("Deal,{}", deal.title)),
         "{}",
         stdout(&o)
+    );
+}
+
+/// Compare, pivoted by reports in the explorer (`6`, `/` query, `p`) and exported with `e`, is
+/// byte for byte what `marketlens export --tab compare --query Q --pivot reports` writes, in every
+/// format; each format reads back: the CSV with the csv crate (every row as wide as the header,
+/// the report columns in it), the Markdown as a table whose rows have as many cells as its
+/// header, the JSON as an array of objects keyed by the columns.
+#[test]
+fn the_compare_pivot_exports_the_same_from_the_explorer_and_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let l = kb::load_builtin();
+    let mut app = App::new(l.kb, l.label, 120, 40);
+    app.export_dir = dir.path().to_path_buf();
+    app.clock = fixed_clock;
+    let q = "metric:market-share market:中国 period:2025-H1";
+    key(&mut app, KeyCode::Char('6'));
+    assert_eq!(app.tab, Tab::Compare);
+    key(&mut app, KeyCode::Char('/'));
+    type_text(&mut app, q);
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char('p'));
+    let v = &app.current().view;
+    assert!(
+        v.column("omdia 2025-h1").is_some(),
+        "columns by reports: {:?}",
+        v.columns
+    );
+    let rows = v.len();
+    assert!(rows >= 2, "{rows}");
+    for ext in ["txt", "md", "csv", "json"] {
+        key(&mut app, KeyCode::Char('e'));
+        let name = format!("compare.{ext}");
+        app.update(Msg::Key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL)));
+        type_text(&mut app, &name);
+        key(&mut app, KeyCode::Enter);
+        assert!(app.status.starts_with("exported"), "{}", app.status);
+        let tui = String::from_utf8(std::fs::read(dir.path().join(&name)).unwrap()).unwrap();
+        let o = marketlens(&[
+            "export", "--tab", "compare", "--query", q, "--pivot", "reports", "--format", ext,
+        ]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert_eq!(tui, stdout(&o), "{ext}: the explorer and the command line differ");
+        match ext {
+            "csv" => {
+                let mut r = csv::ReaderBuilder::new()
+                    .flexible(false)
+                    .from_reader(tui.as_bytes());
+                let header: Vec<String> = r.headers().unwrap().iter().map(str::to_string).collect();
+                assert!(header.iter().any(|h| h == "Omdia 2025-H1"), "{header:?}");
+                assert!(header.iter().any(|h| h == "IDC 2025-H1"), "{header:?}");
+                let records: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
+                assert_eq!(records.len(), rows);
+                let omdia = header.iter().position(|h| h == "Omdia 2025-H1").unwrap();
+                assert!(records.iter().any(|r| &r[omdia] == "35.8%"), "{records:?}");
+            }
+            "md" => {
+                let table: Vec<&str> = tui.lines().filter(|l| l.starts_with('|')).collect();
+                assert_eq!(table.len(), rows + 2, "header, rule, rows:\n{tui}");
+                let cells = |l: &str| l.matches('|').count() - l.matches("\\|").count();
+                assert!(
+                    table
+                        .iter()
+                        .all(|l| cells(l) == cells(table[0]) && l.ends_with('|')),
+                    "{tui}"
+                );
+                assert!(
+                    table[1].chars().all(|c| matches!(c, '|' | '-' | ':' | ' ')),
+                    "{}",
+                    table[1]
+                );
+            }
+            "json" => {
+                let j: serde_json::Value = serde_json::from_str(&tui).unwrap();
+                let a = j.as_array().expect("an array of rows");
+                assert_eq!(a.len(), rows);
+                assert!(
+                    a.iter()
+                        .any(|r| r["omdia 2025-h1"] == "35.8%" && r["id"] == "aliyun-china-ai-cloud-share")
+                );
+            }
+            _ => assert!(tui.contains("Omdia 2025-H1") && tui.contains("35.8%"), "{tui}"),
+        }
+    }
+}
+
+/// `--sort` on Compare takes a column named by the data (`2025-q2`); one the pivot lacks is an
+/// error listing the columns it has.
+#[test]
+fn compare_sorts_by_a_column_named_by_the_data() {
+    let q = "metric:market-share report:canalys";
+    let o = marketlens(&[
+        "export", "--tab", "compare", "--query", q, "--sort", "2025-Q2", "--format", "csv",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let firsts: Vec<String> = stdout(&o)
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap().to_string())
+        .collect();
+    assert_eq!(firsts, ["谷歌云", "微软云", "亚马逊云科技"], "ascending");
+    let o = marketlens(&["export", "--tab", "compare", "--query", q, "--sort", "1999"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("no column `1999`") && stderr(&o).contains("2025-q2"),
+        "{}",
+        stderr(&o)
     );
 }

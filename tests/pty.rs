@@ -450,6 +450,32 @@ fn types_a_filter_and_jumps_from_the_palette() {
     t.wait_status("Vendors 1/55");
 }
 
+/// Compare on a real terminal: `6`, a query, and the shares come ranked, largest first, with a
+/// bar in each row; `p` switches the columns to the reports.
+#[test]
+fn compare_ranks_the_figures_a_query_selects() {
+    let mut t = Tui::start(120, 40);
+    t.send("6/");
+    t.send("metric:market-share report:canalys");
+    t.send(ENTER);
+    t.wait_status("Compare 1/3 · /metric:market-share report:canalys");
+    t.wait_for_lines("AWS, Azure, Google ranked with bars", |l| {
+        l[2].contains("2025-Q2▼")
+            && l[3].contains("亚马逊云科技")
+            && l[3].contains("██████████")
+            && l[3].contains("32%")
+            && l[4].contains("微软云")
+            && l[4].contains("22%")
+            && l[5].contains("谷歌云")
+            && l[5].contains("11%")
+    });
+    t.send("p");
+    t.wait_for_lines("the report's column", |l| {
+        l[2].contains("Canalys 2025-Q2") && l[2].contains("Period")
+    });
+    assert!(t.quit().success());
+}
+
 #[test]
 fn exports_the_view_to_a_file_and_copies_it_with_osc52() {
     let mut t = Tui::start(120, 40);

@@ -78,7 +78,7 @@ fn a_good_edit_replaces_the_kb_and_keeps_tab_selection_sort_and_history() {
     });
     key(&mut a, KeyCode::Char('3'));
     key(&mut a, KeyCode::Char('s'));
-    let sort = a.current().sort;
+    let sort = a.current().sort.clone();
     assert!(sort.is_some());
     for _ in 0..4 {
         key(&mut a, KeyCode::Char('j'));

@@ -687,9 +687,10 @@ fn the_amount_sort_converts_currencies_and_puts_amounts_with_no_rate_after_by_cu
             tab: Tab::Deals,
             query: String::new(),
             sort: Some(Sort {
-                key: "amount",
+                key: "amount".into(),
                 descending,
             }),
+            pivot: Default::default(),
         };
         let v = view::rows(&ix.kb, &spec);
         let ids: Vec<String> = v.shown().map(|r| r.id.clone()).collect();
@@ -729,8 +730,87 @@ fn the_amount_sort_converts_currencies_and_puts_amounts_with_no_rate_after_by_cu
         tab: Tab::Deals,
         query: "vendor:yun-a".into(),
         sort: Sort::by(Tab::Deals, "amount", true),
+        pivot: Default::default(),
     };
     let v = view::query_view(&ix, &spec).unwrap();
     assert_eq!(v.sort_label().as_deref(), Some("Amount, descending"));
     assert!(v.sort_note.is_none() && v.notes.is_empty());
+}
+
+/// `market:`, `basis:` and `report:` select series by the market, the basis and the report of
+/// their figures (`report:` also the reports); one that matches nothing is an error naming the
+/// closest value.
+#[test]
+fn market_basis_and_report_select_series() {
+    let ix = index();
+    let ids = |q: &str| -> Vec<String> {
+        let mut v: Vec<String> = search::search(&ix, q, Scope::All, Rank::Top(1000))
+            .unwrap_or_else(|e| panic!("{q}: {e}"))
+            .hits
+            .iter()
+            .map(|h| {
+                let d = &ix.docs[h.doc as usize];
+                ix.kb.id_at(d.kind(), d.index as usize).unwrap().to_string()
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    let global = ids("market:全球云 metric:market-share");
+    assert_eq!(
+        global,
+        [
+            "aws-global-cloud-share",
+            "azure-global-cloud-share",
+            "google-cloud-global-cloud-share"
+        ]
+    );
+    assert_eq!(
+        ids("market:中国ai云 metric:market-share"),
+        ["aliyun-china-ai-cloud-share"],
+        "any case"
+    );
+    assert!(
+        ids("market:中国AI云").contains(&"china-ai-cloud-market-size".to_string()),
+        "market-wide series too"
+    );
+    assert_eq!(
+        ids("basis:token-calls metric:market-share"),
+        ["volcengine-llm-public-cloud-share"]
+    );
+    let canalys = ids("report:canalys");
+    assert!(
+        canalys.contains(&"canalys-global-cloud-infra-2025q2".to_string()),
+        "the report: {canalys:?}"
+    );
+    assert!(
+        global.iter().all(|g| canalys.contains(g)),
+        "its series: {canalys:?}"
+    );
+    // A point's own report counts: the Q3 growth figure comes from the Q3 results.
+    assert!(ids("report:aliyun-results-2025q3").contains(&"aliyun-revenue-growth".to_string()));
+    // A comma lists several: any of them.
+    let both = ids("vendor:aliyun,volcengine metric:growth");
+    assert!(
+        both.iter().any(|i| i.starts_with("aliyun")) && both.iter().any(|i| i.starts_with("volcengine")),
+        "{both:?}"
+    );
+    assert_eq!(
+        ids("market:全球云,中国AI云 metric:market-share").len(),
+        global.len() + 1
+    );
+    assert!(search::search(&ix, "vendor:aliyun,nobody", Scope::All, Rank::Top(10)).is_err());
+    assert!(
+        !ids("!market:全球云 kind:series")
+            .iter()
+            .any(|i| global.contains(i))
+    );
+    for (q, hint) in [
+        ("market:火星", "no market matches"),
+        ("basis:tokn-calls", "basis:token-calls"),
+        ("report:nobody", "no report matches"),
+    ] {
+        let e = search::search(&ix, q, Scope::All, Rank::Top(10)).expect_err(q);
+        assert!(e.message.contains(hint), "{q}: {}", e.message);
+    }
 }

@@ -351,7 +351,10 @@ fn amounts_in_another_currency_with_no_rate_are_left_out_and_the_status_line_say
     for _ in 0..4 {
         key(&mut a, KeyCode::Char('s'), KeyModifiers::NONE);
     }
-    assert_eq!(a.current().view.sort.map(|s| s.key), Some("amount"));
+    assert_eq!(
+        a.current().view.sort.as_ref().map(|s| s.key.as_ref()),
+        Some("amount")
+    );
     let screen = format!("{}", draw(&a).backend());
     assert!(
         screen.contains("amounts in USD; then, with no rate to USD, 1 amount in CNY"),

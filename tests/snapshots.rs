@@ -39,8 +39,10 @@ fn each_tab() {
             ('3', "deals"),
             ('4', "trends"),
             ('5', "sources"),
-            ('6', "facts"),
-            ('7', "reports"),
+            ('6', "compare"),
+            ('7', "timeline_tab"),
+            ('8', "facts"),
+            ('9', "reports"),
         ] {
             let mut a = app(w, h);
             keys(&mut a, &[KeyCode::Char(n)]);
@@ -314,5 +316,33 @@ fn deals_grouped_by_kind() {
         insta::assert_snapshot!(format!("deals_by_kind_{w}x{h}"), screen(&a));
         keys(&mut a, &[KeyCode::Char('j'), KeyCode::Enter]);
         insta::assert_snapshot!(format!("deals_by_kind_picked_{w}x{h}"), screen(&a));
+    }
+}
+
+/// The Compare tab: the global cloud shares of Canalys' 2025-Q2 report ranked with bars, then
+/// China's AI-cloud shares for 2025-H1 by report (`p`), each row saying what it measures.
+#[test]
+fn compare_ranked_and_by_reports() {
+    for (w, h) in SIZES {
+        for (name, query, pivot) in [
+            ("ranked", "metric:market-share report:canalys", false),
+            (
+                "by_reports",
+                "metric:market-share market:中国 period:2025-H1",
+                true,
+            ),
+        ] {
+            let mut a = app(w, h);
+            let mut ks = vec![KeyCode::Char('6'), KeyCode::Char('/')];
+            ks.extend(query.chars().map(KeyCode::Char));
+            ks.push(KeyCode::Enter);
+            keys(&mut a, &ks);
+            a.settle();
+            if pivot {
+                keys(&mut a, &[KeyCode::Char('p')]);
+            }
+            assert!(a.current().view.len() >= 3, "{query}");
+            insta::assert_snapshot!(format!("compare_{name}_{w}x{h}"), screen(&a));
+        }
     }
 }

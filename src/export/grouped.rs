@@ -97,8 +97,8 @@ impl<'a> Out<'a> {
     fn of(g: &'a Grouping) -> Out<'a> {
         Out {
             tab: g.tab.title().to_lowercase(),
-            by: g.by.key,
-            measure: g.measure.as_ref().map(|m| m.key),
+            by: &g.by.key,
+            measure: g.measure.as_ref().map(|m| m.key.as_ref()),
             rows: g.rows,
             currency: g.currency.map(|c| c.to_string()),
             notes: g.notes(),

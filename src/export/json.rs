@@ -444,7 +444,7 @@ fn analysis_rows(view: &View) -> Vec<serde_json::Map<String, serde_json::Value>>
             o.insert("kind".into(), r.kind.label().into());
             o.insert("id".into(), r.id.clone().into());
             for (c, cell) in view.columns.iter().zip(&r.cells) {
-                o.insert(c.key.into(), cell.text.clone().into());
+                o.insert(c.key.to_string(), cell.text.clone().into());
             }
             o
         })

@@ -99,7 +99,7 @@ pub(super) fn view(view: &View, meta: &Meta) -> String {
     about.push(rows_phrase(view.len()));
     out.push_str(&guard_start(about.join(" · ")));
     out.push_str("\n\n");
-    let header: Vec<&str> = view.columns.iter().map(|c| c.name).collect();
+    let header: Vec<&str> = view.columns.iter().map(|c| c.name.as_ref()).collect();
     let right: Vec<bool> = view.columns.iter().map(|c| c.align == Align::Right).collect();
     let rows = view.shown().map(|r| {
         (0..header.len())

@@ -45,7 +45,7 @@ pub(super) fn view(view: &View, meta: &Meta) -> String {
         out.push_str(&format!(" (query: {query})"));
     }
     out.push_str("\n\n");
-    let header: Vec<&str> = view.columns.iter().map(|c| c.name).collect();
+    let header: Vec<&str> = view.columns.iter().map(|c| c.name.as_ref()).collect();
     let right: Vec<bool> = view.columns.iter().map(|c| c.align == Align::Right).collect();
     let rows: Vec<Vec<String>> = view
         .shown()

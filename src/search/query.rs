@@ -54,6 +54,13 @@ pub enum FilterKind {
     /// Records with a date or data point within (or around) this period.
     Period(Period),
     Metric(Metric),
+    /// Series of a market (part of its name, any case).
+    Market(String),
+    /// Series on a basis (what is measured: part of it, any case).
+    Basis(String),
+    /// Series with figures from a report (by id, or part of its id, title or publisher), and
+    /// those reports.
+    Report(String),
     /// Facts of a topic.
     Topic(Topic),
     /// Records with a figure, deal, move or fact of this status (`status:actual`: one that is
@@ -85,6 +92,9 @@ impl fmt::Display for Filter {
             FilterKind::Source(s) => write!(f, "source:{s}"),
             FilterKind::Period(p) => write!(f, "period:{p}"),
             FilterKind::Metric(m) => write!(f, "metric:{}", m.as_str()),
+            FilterKind::Market(m) => write!(f, "market:{m}"),
+            FilterKind::Basis(b) => write!(f, "basis:{b}"),
+            FilterKind::Report(r) => write!(f, "report:{r}"),
             FilterKind::Topic(t) => write!(f, "topic:{}", t.as_str()),
             FilterKind::Status(st) => write!(f, "status:{}", st.as_str()),
             FilterKind::Role(r) => write!(f, "role:{}", r.as_str()),
@@ -150,6 +160,12 @@ pub const FILTERS: &[(&str, &str)] = &[
         "source:leiphone (records citing a source, by id or title)",
     ),
     ("metric", "metric:revenue, metric:growth, metric:market-share …"),
+    ("market", "market:中国AI云, market:全球云 (series of a market)"),
+    ("basis", "basis:token-calls, basis:revenue (series on a basis)"),
+    (
+        "report",
+        "report:canalys, report:omdia-china-ai-cloud-1h25 (series from a report, and the report)",
+    ),
     (
         "topic",
         "topic:ranking, topic:rivalry, topic:排名 … (facts of a topic)",
@@ -354,6 +370,9 @@ fn parse_filter(text: &str) -> Result<Option<FilterKind>, (usize, String)> {
         "kind" => FilterKind::Kind(parse_kind(value).map_err(at)?),
         "vendor" => FilterKind::Vendor(value.to_string()),
         "source" => FilterKind::Source(value.to_string()),
+        "market" => FilterKind::Market(value.to_string()),
+        "basis" => FilterKind::Basis(value.to_string()),
+        "report" => FilterKind::Report(value.to_string()),
         "year" => {
             let y: u16 = value
                 .parse()
@@ -663,6 +682,22 @@ mod tests {
             filter("metric:market-share"),
             FilterKind::Metric(Metric::MarketShare)
         );
+        assert_eq!(filter("market:中国AI云"), FilterKind::Market("中国AI云".into()));
+        assert_eq!(
+            filter("Market:\"global cloud\""),
+            FilterKind::Market("global cloud".into())
+        );
+        assert_eq!(
+            filter("basis:token-calls"),
+            FilterKind::Basis("token-calls".into())
+        );
+        assert_eq!(filter("report:canalys"), FilterKind::Report("canalys".into()));
+        assert_eq!(
+            parse("market:中国AI云").unwrap().filters[0].to_string(),
+            "market:中国AI云"
+        );
+        assert!(parse("market:").is_err(), "a filter needs a value");
+        assert!(parse("market>3").is_err(), "comparisons only on amount and value");
         assert_eq!(filter("topic:ranking"), FilterKind::Topic(Topic::Ranking));
         assert_eq!(filter("topic:竞争"), FilterKind::Topic(Topic::Rivalry));
         assert_eq!(filter("status:target"), FilterKind::Status(Status::Target));

@@ -58,6 +58,11 @@ pub struct TabState {
     pub filter: Filter,
     /// The rows grouped by a column (`F`), shown instead of the table while set.
     pub grouped: Option<Grouped>,
+    /// The Compare pivot's value columns: periods or reports.
+    pub pivot: view::analysis::Pivot,
+    /// An analysis view's records from its last query (`None`: every record), to rebuild it
+    /// when the pivot changes.
+    pub records: Option<Vec<(crate::kb::Kind, usize)>>,
 }
 
 /// A tab's grouped table: asked for, then built off the UI thread.
@@ -83,7 +88,7 @@ pub fn tab_states(kb: &Kb, sorts: &[Option<Sort>]) -> Vec<TabState> {
         1
     };
     crate::par::map_units(&Tab::ALL, threads, |t| {
-        Some(TabState::new(kb, *t, sorts.get(t.index()).copied().flatten()))
+        Some(TabState::new(kb, *t, sorts.get(t.index()).cloned().flatten()))
     })
     .unwrap_or_default()
 }
@@ -91,7 +96,7 @@ pub fn tab_states(kb: &Kb, sorts: &[Option<Sort>]) -> Vec<TabState> {
 impl TabState {
     fn new(kb: &Kb, tab: Tab, sort: Option<Sort>) -> TabState {
         let mut view = view::table(kb, tab);
-        view.arrange(None, sort);
+        view.arrange(None, sort.clone());
         let natural = natural_widths(&view);
         TabState {
             view,
@@ -102,6 +107,8 @@ impl TabState {
             natural,
             filter: Filter::default(),
             grouped: None,
+            pivot: view::analysis::Pivot::default(),
+            records: None,
         }
     }
 
@@ -118,11 +125,12 @@ impl TabState {
     pub fn rebuild(&mut self, kb: &Kb, records: Option<&[(crate::kb::Kind, usize)]>) {
         let total = self.view.total.max(self.view.rows.len());
         let tab = self.view.tab;
-        self.view = view::analysis::build(kb, tab, records);
+        self.view = view::analysis::build_pivot(kb, tab, records, self.pivot);
+        self.records = records.map(<[_]>::to_vec);
         if records.is_some() {
             self.view.total = total;
         }
-        let sort = self.sort;
+        let sort = self.sort.clone();
         self.arrange(None, sort);
         self.natural = natural_widths(&self.view);
     }
@@ -133,6 +141,9 @@ impl TabState {
 }
 
 fn natural_widths(v: &View) -> Vec<usize> {
+    // Compare is ranked by a value column from the start: leave its headers room for the sort
+    // mark (`2025-Q2▼`), or the period it ranks by is cut.
+    let mark = usize::from(v.tab == Tab::Compare);
     v.columns
         .iter()
         .enumerate()
@@ -143,7 +154,7 @@ fn natural_widths(v: &View) -> Vec<usize> {
                 .map(|r| crate::text::width(&r.cells[i].text))
                 .max()
                 .unwrap_or(0);
-            cells.max(crate::text::width(c.name))
+            cells.max(crate::text::width(&c.name) + mark)
         })
         .collect()
 }

@@ -6,6 +6,7 @@
 use super::{Cell, SortKey, detail, employer, main_series, record_name, spark, subject, vendor_name};
 use crate::kb::{Deal, Executive, Fact, Kb, Period as When, Record, Report, Series, Source, Unit, Vendor};
 use crate::text::escape_controls as clean;
+use std::borrow::Cow;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Align {
@@ -60,13 +61,14 @@ pub struct Width {
 pub type ValueFn = fn(&Kb, usize) -> Option<(f64, Unit, Option<When>)>;
 
 /// A table column. Compared by key: two columns are the same column when their keys are.
-#[derive(Clone, Copy)]
+#[derive(Clone)]
 pub struct Column {
     /// The name users type (`--sort amount:desc`) and code refers to the column by: the header in
     /// lower case, unique within a tab.
-    pub key: &'static str,
+    /// Declared columns borrow a literal; a pivot's columns (Compare) are named by the data.
+    pub key: Cow<'static, str>,
     /// Header text.
-    pub name: &'static str,
+    pub name: Cow<'static, str>,
     pub ty: ColType,
     pub align: Align,
     pub width: Width,
@@ -126,8 +128,8 @@ const fn fit(
     cell: fn(&Kb, usize) -> Cell,
 ) -> Column {
     Column {
-        key,
-        name,
+        key: Cow::Borrowed(key),
+        name: Cow::Borrowed(name),
         ty,
         align: ty.align(),
         width: Width {
@@ -151,8 +153,8 @@ const fn shared(
     cell: fn(&Kb, usize) -> Cell,
 ) -> Column {
     Column {
-        key,
-        name,
+        key: Cow::Borrowed(key),
+        name: Cow::Borrowed(name),
         ty: ColType::Text,
         align: Align::Left,
         width: Width {
@@ -230,39 +232,43 @@ fn days_in_month(y: u16, m: u8) -> u8 {
 
 /// The machine-usable columns of a value (CSV exports): its middle, low and high ends as plain
 /// numbers, and its qualifier as a word (`over`, `about` …; empty when exact).
-macro_rules! value_columns {
-    ($name:literal, $key:literal, $value:expr) => {
-        [
-            fit(
-                concat!($key, " value"),
-                concat!($name, " value"),
-                Number,
-                [5, 8, 12],
-                |kb, i| number_cell($value(kb, i).map(|(v, _): (crate::kb::value::Value, _)| v.mid())),
-            ),
-            fit(
-                concat!($key, " low"),
-                concat!($name, " low"),
-                Number,
-                [5, 8, 12],
-                |kb, i| number_cell($value(kb, i).map(|(v, _): (crate::kb::value::Value, _)| v.lo)),
-            ),
-            fit(
-                concat!($key, " high"),
-                concat!($name, " high"),
-                Number,
-                [5, 8, 12],
-                |kb, i| number_cell($value(kb, i).map(|(v, _): (crate::kb::value::Value, _)| v.hi)),
-            ),
-            fit("qualifier", "Qualifier", Text, [5, 8, 12], |kb, i| {
-                Cell::opt(
-                    $value(kb, i)
-                        .map(|(_, q): (_, crate::kb::number::Qualifier)| q)
-                        .filter(|q| !q.is_exact())
-                        .map(|q| q.word()),
-                )
-            }),
-        ]
+macro_rules! value_column {
+    (value, $name:literal, $key:literal, $value:expr) => {
+        fit(
+            concat!($key, " value"),
+            concat!($name, " value"),
+            Number,
+            [5, 8, 12],
+            |kb, i| number_cell($value(kb, i).map(|(v, _): (crate::kb::value::Value, _)| v.mid())),
+        )
+    };
+    (low, $name:literal, $key:literal, $value:expr) => {
+        fit(
+            concat!($key, " low"),
+            concat!($name, " low"),
+            Number,
+            [5, 8, 12],
+            |kb, i| number_cell($value(kb, i).map(|(v, _): (crate::kb::value::Value, _)| v.lo)),
+        )
+    };
+    (high, $name:literal, $key:literal, $value:expr) => {
+        fit(
+            concat!($key, " high"),
+            concat!($name, " high"),
+            Number,
+            [5, 8, 12],
+            |kb, i| number_cell($value(kb, i).map(|(v, _): (crate::kb::value::Value, _)| v.hi)),
+        )
+    };
+    (qualifier, $value:expr) => {
+        fit("qualifier", "Qualifier", Text, [5, 8, 12], |kb, i| {
+            Cell::opt(
+                $value(kb, i)
+                    .map(|(_, q): (_, crate::kb::number::Qualifier)| q)
+                    .filter(|q| !q.is_exact())
+                    .map(|q| q.word()),
+            )
+        })
     };
 }
 
@@ -348,13 +354,11 @@ impl Tabular for Executive {
 fn deal_amount(kb: &Kb, i: usize) -> Option<(crate::kb::value::Value, crate::kb::number::Qualifier)> {
     kb.deals[i].amount.as_ref().map(|a| (a.value, a.qualifier))
 }
-const DEAL_AMOUNT: [Column; 4] = value_columns!("Amount", "amount", deal_amount);
 
 /// A series' latest point, for its machine-usable columns.
 fn latest_value(kb: &Kb, i: usize) -> Option<(crate::kb::value::Value, crate::kb::number::Qualifier)> {
     latest(&kb.series[i]).map(|p| (p.value, p.qualifier))
 }
-const LATEST_VALUE: [Column; 4] = value_columns!("Latest", "latest", latest_value);
 
 impl Tabular for Deal {
     const COLUMNS: &'static [Column] = &[
@@ -405,10 +409,10 @@ impl Tabular for Deal {
         fit("stale", "Stale", Text, [3, 5, 5], |kb, i| {
             stale_cell(kb.as_of(&kb.deals[i].sources))
         }),
-        DEAL_AMOUNT[0],
-        DEAL_AMOUNT[1],
-        DEAL_AMOUNT[2],
-        DEAL_AMOUNT[3],
+        value_column!(value, "Amount", "amount", deal_amount),
+        value_column!(low, "Amount", "amount", deal_amount),
+        value_column!(high, "Amount", "amount", deal_amount),
+        value_column!(qualifier, deal_amount),
         fit("currency", "Currency", Text, [3, 3, 3], |kb, i| {
             Cell::opt(
                 kb.deals[i]
@@ -518,10 +522,10 @@ impl Tabular for Series {
         fit("stale", "Stale", Text, [3, 5, 5], |kb, i| {
             stale_cell(kb.series_as_of(&kb.series[i]))
         }),
-        LATEST_VALUE[0],
-        LATEST_VALUE[1],
-        LATEST_VALUE[2],
-        LATEST_VALUE[3],
+        value_column!(value, "Latest", "latest", latest_value),
+        value_column!(low, "Latest", "latest", latest_value),
+        value_column!(high, "Latest", "latest", latest_value),
+        value_column!(qualifier, latest_value),
         fit("unit", "Unit", Text, [3, 6, 12], |kb, i| {
             Cell::text(&kb.series[i].unit.to_string())
         }),

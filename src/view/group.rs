@@ -251,7 +251,7 @@ pub fn resolve(tab: Tab, columns: &[Column], name: &str) -> Result<usize, String
     {
         return Ok(i);
     }
-    let keys: Vec<&str> = groupable(columns).map(|(_, c)| c.key).collect();
+    let keys: Vec<&str> = groupable(columns).map(|(_, c)| c.key.as_ref()).collect();
     let hint = crate::kb::hint::did_you_mean(name, &keys)
         .map(|h| format!(" (did you mean `{h}`?)"))
         .unwrap_or_default();
@@ -266,11 +266,13 @@ pub fn resolve(tab: Tab, columns: &[Column], name: &str) -> Result<usize, String
 /// The numeric column a grouping of `columns` by column `by` sums: the first `Amount` column,
 /// else the first `Number` column, other than `by`.
 pub fn measure_column(columns: &[Column], by: usize) -> Option<usize> {
+    // An amount column whose rows' units are not known (Compare's value columns, which hold
+    // figures of several measures) is never summed.
     let find = |ty| {
         columns
             .iter()
             .enumerate()
-            .position(|(i, c)| i != by && c.ty == ty)
+            .position(|(i, c)| i != by && c.ty == ty && (ty != ColType::Amount || c.unit.is_some()))
     };
     find(ColType::Amount).or_else(|| find(ColType::Number))
 }
@@ -325,11 +327,11 @@ fn num(cell: &Cell) -> Option<f64> {
 
 /// Group the rows `view` shows by its column `by`.
 pub fn group(kb: &Kb, view: &View, by: usize) -> Grouping {
-    let m = measure_column(view.columns, by);
+    let m = measure_column(&view.columns, by);
     build(
         kb,
         view.tab,
-        view.columns,
+        &view.columns,
         by,
         m,
         view.shown().map(|r| {
@@ -450,8 +452,8 @@ fn build<'a>(
         .collect();
     Grouping {
         tab,
-        by: *column,
-        measure: m.map(|m| columns[m]),
+        by: column.clone(),
+        measure: m.map(|m| columns[m].clone()),
         rows: n,
         groups,
         currency,
@@ -517,16 +519,16 @@ fn totals(values: &[Measure], to: Option<Currency>, rates: &Rates) -> (Vec<Total
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Pick {
     /// The column's key.
-    pub key: &'static str,
-    pub name: &'static str,
+    pub key: std::borrow::Cow<'static, str>,
+    pub name: std::borrow::Cow<'static, str>,
     pub value: String,
 }
 
 impl Pick {
     pub fn new(g: &Grouping, i: usize) -> Option<Pick> {
         Some(Pick {
-            key: g.by.key,
-            name: g.by.name,
+            key: g.by.key.clone(),
+            name: g.by.name.clone(),
             value: g.groups.get(i)?.value.clone(),
         })
     }
@@ -537,7 +539,7 @@ impl Pick {
             view.order.clear();
             return;
         };
-        let column = view.columns[ci];
+        let column = view.columns[ci].clone();
         let rows = &view.rows;
         view.order
             .retain(|&r| values(&column, &rows[r].cells[ci].text).contains(&self.value.as_str()));
@@ -697,7 +699,7 @@ mod tests {
         let kb = kb();
         for tab in Tab::ALL {
             let v = view_rows(&kb, &ViewSpec::new(tab));
-            for (by, c) in groupable(v.columns) {
+            for (by, c) in groupable(&v.columns) {
                 let g = group(&kb, &v, by);
                 let total: usize = g.groups.iter().map(|g| g.count).sum();
                 if c.list {
@@ -765,7 +767,7 @@ mod tests {
                     }
                 }
             }
-            for (by, _) in groupable(v.columns) {
+            for (by, _) in groupable(&v.columns) {
                 let left: usize = group(&kb, &v, by).groups.iter().map(|g| g.left_out).sum();
                 if kb.fx.is_empty() {
                     assert_eq!(left, 0, "{tab:?}");
@@ -778,7 +780,7 @@ mod tests {
     fn deal_vendors_group_per_vendor() {
         let kb = kb();
         let v = view_rows(&kb, &ViewSpec::new(Tab::Deals));
-        let by = resolve(Tab::Deals, v.columns, "Vendor").unwrap();
+        let by = resolve(Tab::Deals, &v.columns, "Vendor").unwrap();
         let g = group(&kb, &v, by);
         assert!(g.groups.iter().all(|g| !g.value.contains(", ")));
         let multi = kb.deals.iter().filter(|d| d.vendors.len() > 1).count();

@@ -7,6 +7,7 @@ mod detail;
 pub mod group;
 pub mod spark;
 
+use std::borrow::Cow;
 use std::cmp::Ordering;
 
 pub use columns::Tabular;
@@ -139,11 +140,11 @@ impl Tab {
     pub fn default_sort(self) -> Option<Sort> {
         match self {
             Tab::Deals => Some(Sort {
-                key: "date",
+                key: Cow::Borrowed("date"),
                 descending: true,
             }),
             Tab::Sources => Some(Sort {
-                key: "date",
+                key: Cow::Borrowed("date"),
                 descending: false,
             }),
             _ => None,
@@ -249,10 +250,11 @@ pub struct Row {
     pub cells: Vec<Cell>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Sort {
-    /// The column's key (`"amount"`), as users type it after `--sort`.
-    pub key: &'static str,
+    /// The column's key (`"amount"`), as users type it after `--sort`; a pivot's columns are
+    /// named by the data, so a key may be owned.
+    pub key: Cow<'static, str>,
     pub descending: bool,
 }
 
@@ -263,7 +265,7 @@ impl Sort {
             .iter()
             .find(|c| c.sorts() && c.key.eq_ignore_ascii_case(key))
             .map(|c| Sort {
-                key: c.key,
+                key: c.key.clone(),
                 descending,
             })
     }
@@ -276,6 +278,8 @@ pub struct ViewSpec {
     pub tab: Tab,
     pub query: String,
     pub sort: Option<Sort>,
+    /// The Compare pivot's value columns (other tabs ignore it).
+    pub pivot: analysis::Pivot,
 }
 
 impl ViewSpec {
@@ -284,6 +288,7 @@ impl ViewSpec {
             tab,
             query: String::new(),
             sort: None,
+            pivot: analysis::Pivot::default(),
         }
     }
 }
@@ -297,7 +302,8 @@ pub const RANKED_ROWS: usize = 1000;
 #[derive(Clone, Debug, PartialEq)]
 pub struct View {
     pub tab: Tab,
-    pub columns: &'static [Column],
+    /// The view's columns: a tab's declared list, or a pivot's own (named by the data).
+    pub columns: Cow<'static, [Column]>,
     pub rows: Vec<Row>,
     /// Indices into `rows`, in display order.
     pub order: Vec<usize>,
@@ -339,17 +345,15 @@ impl View {
         self.order.iter().position(|&i| self.rows[i].id == id)
     }
 
-    /// Show `matches` (row indices, best first when `ranked`), or every row when `None`, in the
-    /// order of `sort`, else the match order when ranked, else the tab's default order.
     /// How the rows are sorted, in words ("Amount, descending"); `None` when best match first.
     pub fn sort_label(&self) -> Option<String> {
-        self.sort.map(|s| {
+        self.sort.as_ref().map(|s| {
             let dir = if s.descending { "descending" } else { "ascending" };
             let name = self
                 .columns
                 .iter()
                 .find(|c| c.key == s.key)
-                .map_or(s.key, |c| c.name);
+                .map_or(&s.key, |c| &c.name);
             match &self.sort_note {
                 Some(n) => format!("{name}, {dir} ({n})"),
                 None => format!("{name}, {dir}"),
@@ -357,41 +361,74 @@ impl View {
         })
     }
 
+    /// Position of the view's column with this key (a pivot's columns are its own).
+    pub fn column(&self, key: &str) -> Option<usize> {
+        self.columns.iter().position(|c| c.key == key)
+    }
+
+    /// Keys of the view's columns worth sorting by, in column order (a pivot's are named by
+    /// its data).
+    pub fn sortable_keys(&self) -> Vec<Cow<'static, str>> {
+        self.columns
+            .iter()
+            .filter(|c| c.sorts())
+            .map(|c| c.key.clone())
+            .collect()
+    }
+
+    /// Show `matches` (row indices, best first when `ranked`), or every row when `None`, in the
+    /// order of `sort`, else the match order when ranked, else the tab's default order.
+    /// The Compare pivot ranks within each group of comparable figures and draws its bars here.
     pub fn arrange(&mut self, matches: Option<(&[usize], bool)>, sort: Option<Sort>) {
         let ranked = matches.is_some_and(|m| m.1);
         self.order = match matches {
             Some((m, _)) => m.to_vec(),
             None => (0..self.rows.len()).collect(),
         };
-        self.sort = sort.or(if ranked { None } else { self.tab.default_sort() });
+        // A sort by a column this view lacks (a pivot's columns change with its query) is the
+        // default order.
+        let sort = sort.filter(|s| self.column(&s.key).is_some());
+        self.sort = sort.or_else(|| {
+            if ranked {
+                None
+            } else if self.tab == Tab::Compare {
+                analysis::default_sort(self)
+            } else {
+                self.tab.default_sort()
+            }
+        });
         self.sort_note = None;
-        if let Some(s) = self.sort
-            && let Some(column) = self.tab.column(s.key)
-        {
+        if let Some(column) = self.sort.as_ref().and_then(|s| self.column(&s.key)) {
+            let descending = self.sort.as_ref().is_some_and(|s| s.descending);
             if self.columns[column].ty == ColType::Amount {
-                self.sort_note = money_order(&self.rows, &mut self.order, column, s.descending, &self.rates);
+                self.sort_note = money_order(&self.rows, &mut self.order, column, descending, &self.rates);
             }
             if self.sort_note.is_none() {
-                sort_order(&self.rows, &mut self.order, column, s.descending);
+                sort_order(&self.rows, &mut self.order, column, descending);
             }
+        }
+        if self.tab == Tab::Compare {
+            analysis::ranked(self);
         }
     }
 }
 
 /// The rows of a view with no query: every record, in the spec's sort or the default order.
 pub fn rows(kb: &Kb, spec: &ViewSpec) -> View {
-    let mut v = table(kb, spec.tab);
-    v.arrange(None, spec.sort);
+    let mut v = match spec.tab.kind() {
+        Some(_) => table(kb, spec.tab),
+        None => analysis::build_pivot(kb, spec.tab, None, spec.pivot),
+    };
+    v.arrange(None, spec.sort.clone());
     v
 }
 
 /// The rows of a view with its query applied, using a search index over the same KB.
 pub fn query_view(ix: &crate::search::Index, spec: &ViewSpec) -> Result<View, crate::search::QueryError> {
-    let mut v = table(&ix.kb, spec.tab);
     if spec.query.trim().is_empty() {
-        v.arrange(None, spec.sort);
-        return Ok(v);
+        return Ok(rows(&ix.kb, spec));
     }
+    let mut v = table(&ix.kb, spec.tab);
     let scope = spec.tab.scope();
     let q = crate::search::query::parse(&spec.query)?;
     let r = crate::search::search(ix, &spec.query, scope, crate::search::Rank::Top(RANKED_ROWS))?;
@@ -404,8 +441,8 @@ pub fn query_view(ix: &crate::search::Index, spec: &ViewSpec) -> Result<View, cr
                 (d.kind(), d.index as usize)
             })
             .collect();
-        let mut v = analysis::build(&ix.kb, spec.tab, Some(&records));
-        v.arrange(None, spec.sort);
+        let mut v = analysis::build_pivot(&ix.kb, spec.tab, Some(&records), spec.pivot);
+        v.arrange(None, spec.sort.clone());
         return Ok(v);
     }
     let rows: Vec<usize> = r
@@ -413,7 +450,7 @@ pub fn query_view(ix: &crate::search::Index, spec: &ViewSpec) -> Result<View, cr
         .iter()
         .map(|h| ix.docs[h.doc as usize].index as usize)
         .collect();
-    v.arrange(Some((&rows, q.ranks())), spec.sort);
+    v.arrange(Some((&rows, q.ranks())), spec.sort.clone());
     v.notes = r.notes;
     Ok(v)
 }
@@ -435,7 +472,7 @@ pub fn table(kb: &Kb, tab: Tab) -> View {
     let order = (0..rows.len()).collect();
     View {
         tab,
-        columns,
+        columns: Cow::Borrowed(columns),
         rows,
         order,
         total: kb.count(kind),
@@ -547,7 +584,7 @@ pub fn sortable_keys(tab: Tab) -> Vec<&'static str> {
     tab.columns()
         .iter()
         .filter(|c| c.sorts())
-        .map(|c| c.key)
+        .map(|c| c.key.as_ref())
         .collect()
 }
 
@@ -715,9 +752,10 @@ mod tests {
                     tab: Tab::Deals,
                     query: String::new(),
                     sort: Some(Sort {
-                        key: "amount",
+                        key: "amount".into(),
                         descending,
                     }),
+                    ..ViewSpec::new(Tab::Deals)
                 },
             );
             let amount = Tab::Deals.column("amount").unwrap();
@@ -788,7 +826,7 @@ mod tests {
             let cols = tab.columns();
             for (i, c) in cols.iter().enumerate() {
                 assert_eq!(c.key, c.name.to_lowercase(), "{tab:?}");
-                assert_eq!(tab.column(c.key), Some(i), "{tab:?} {}", c.key);
+                assert_eq!(tab.column(&c.key), Some(i), "{tab:?} {}", c.key);
                 assert_eq!(c.align, c.ty.align(), "{tab:?} {}", c.key);
                 assert!(
                     c.width.min <= c.width.ideal && c.width.ideal <= c.width.max,
@@ -797,19 +835,19 @@ mod tests {
                 );
             }
             if let Some(s) = tab.default_sort() {
-                assert!(Sort::by(tab, s.key, s.descending) == Some(s), "{tab:?}");
+                assert!(Sort::by(tab, &s.key, s.descending) == Some(s.clone()), "{tab:?}");
             }
             // A CSV export's added columns: keys as headers, none repeating a table column's.
-            let mut keys: Vec<&str> = cols.iter().map(|c| c.key).collect();
+            let mut keys: Vec<&str> = cols.iter().map(|c| c.key.as_ref()).collect();
             for c in tab.export_columns() {
                 assert_eq!(c.key, c.name.to_lowercase(), "{tab:?}");
-                assert!(!keys.contains(&c.key), "{tab:?}: `{}` twice", c.key);
-                keys.push(c.key);
+                assert!(!keys.contains(&c.key.as_ref()), "{tab:?}: `{}` twice", c.key);
+                keys.push(c.key.as_ref());
             }
         }
         assert_eq!(
             Sort::by(Tab::Deals, "Amount", true).map(|s| s.key),
-            Some("amount")
+            Some("amount".into())
         );
         assert_eq!(
             Sort::by(Tab::Vendors, "trend", false),

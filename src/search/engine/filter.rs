@@ -179,6 +179,81 @@ impl Money {
     }
 }
 
+/// Series one of whose `field` values (`market`, `basis`) contains `v` (any case); an error
+/// naming the closest value when none does.
+pub(super) fn series_docs<'k, I: Iterator<Item = &'k String>>(
+    ix: &'k Index,
+    filter: &str,
+    v: &str,
+    field: impl Fn(&'k crate::kb::Series) -> I,
+) -> Result<Vec<bool>, String> {
+    let kb = &ix.kb;
+    let mut allowed = vec![false; ix.docs.len()];
+    let mut any = false;
+    for (i, s) in kb.series.iter().enumerate() {
+        if field(s).any(|x| contains_ci(x, v))
+            && let Some(d) = ix.doc_of(Kind::Series, i)
+        {
+            allowed[d as usize] = true;
+            any = true;
+        }
+    }
+    if !any {
+        let mut values: Vec<&str> = kb.series.iter().flat_map(&field).map(String::as_str).collect();
+        values.sort_unstable();
+        values.dedup();
+        return Err(nothing_matches(filter, v, values.into_iter()));
+    }
+    Ok(allowed)
+}
+
+/// Reports named by `report:r` (by id, or part of id, title or publisher) and the series with a
+/// figure from one of them; a series naming its report as text (format 1: `IDC`) matches on
+/// that text.
+pub(super) fn report_docs(ix: &Index, r: &str) -> Result<Vec<bool>, String> {
+    let kb = &ix.kb;
+    let named = |x: &crate::kb::Report| {
+        contains_ci(&x.id, r)
+            || x.title.as_deref().is_some_and(|t| contains_ci(t, r))
+            || contains_ci(&x.publisher, r)
+    };
+    let reports: Vec<bool> = kb.reports.iter().map(named).collect();
+    let mut allowed = vec![false; ix.docs.len()];
+    let mut any = false;
+    let mut allow = |kind: Kind, i: usize| {
+        if let Some(d) = ix.doc_of(kind, i) {
+            allowed[d as usize] = true;
+            any = true;
+        }
+    };
+    for (i, yes) in reports.iter().enumerate() {
+        if *yes {
+            allow(Kind::Report, i);
+        }
+    }
+    for (i, s) in kb.series.iter().enumerate() {
+        let from = |id: &String| match kb.lookup(id) {
+            Some((Kind::Report, ri)) => reports[ri],
+            _ => contains_ci(id, r),
+        };
+        if s.report
+            .iter()
+            .chain(s.points.iter().flat_map(|p| p.report.iter()))
+            .any(from)
+        {
+            allow(Kind::Series, i);
+        }
+    }
+    if !any {
+        return Err(nothing_matches(
+            "report",
+            r,
+            kb.reports.iter().map(|x| x.id.as_str()),
+        ));
+    }
+    Ok(allowed)
+}
+
 impl Check {
     /// Whether the doc fails this check (`negated`: a `!filter`). A deal whose amount cannot be
     /// compared fails an amount filter either way.

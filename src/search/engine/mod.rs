@@ -95,6 +95,22 @@ pub struct Compiled {
     pub notes: Vec<String>,
 }
 
+/// A filter's value as a list, `vendor:aliyun,volcengine`: the docs any of its parts allows
+/// (each part must name something). A value with no comma is one part.
+fn any_of(v: &str, docs: impl Fn(&str) -> Result<Vec<bool>, String>) -> Result<Vec<bool>, String> {
+    let mut parts = v.split(',').map(str::trim).filter(|p| !p.is_empty());
+    let Some(first) = parts.next() else {
+        return docs(v);
+    };
+    let mut allowed = docs(first)?;
+    for p in parts {
+        for (a, b) in allowed.iter_mut().zip(docs(p)?) {
+            *a |= b;
+        }
+    }
+    Ok(allowed)
+}
+
 /// Resolve a parsed query against the index. Fails when a filter names nothing in this KB.
 pub fn compile(ix: &Index, query: &Query) -> Result<Compiled, QueryError> {
     let mut checks = Vec::new();
@@ -104,10 +120,17 @@ pub fn compile(ix: &Index, query: &Query) -> Result<Compiled, QueryError> {
         let check = match &f.kind {
             FilterKind::Kind(KindFilter::Record(k)) => Check::RecordKind(*k),
             FilterKind::Kind(KindFilter::Deal(k)) => Check::DealKind(*k),
-            FilterKind::Vendor(v) => Check::Docs(vendor_docs(ix, v).map_err(err)?),
+            FilterKind::Vendor(v) => Check::Docs(any_of(v, |v| vendor_docs(ix, v)).map_err(err)?),
             FilterKind::Source(s) => Check::Docs(source_docs(ix, s).map_err(err)?),
             FilterKind::Period(p) => Check::Period(*p),
             FilterKind::Metric(m) => Check::Metric(*m),
+            FilterKind::Market(m) => {
+                Check::Docs(any_of(m, |m| series_docs(ix, "market", m, |s| s.market.iter())).map_err(err)?)
+            }
+            FilterKind::Basis(b) => {
+                Check::Docs(any_of(b, |b| series_docs(ix, "basis", b, |s| s.basis.iter())).map_err(err)?)
+            }
+            FilterKind::Report(r) => Check::Docs(any_of(r, |r| report_docs(ix, r)).map_err(err)?),
             FilterKind::Topic(t) => Check::Topic(*t),
             FilterKind::Status(st) => Check::Status(*st),
             FilterKind::Role(r) => Check::Role(*r),

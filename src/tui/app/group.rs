@@ -62,9 +62,10 @@ impl App {
     /// `F`: offer the tab's columns, the one sorted by first.
     pub(super) fn open_chooser(&mut self) {
         let view = &self.current().view;
-        let columns: Vec<usize> = group::groupable(view.columns).map(|(i, _)| i).collect();
+        let columns: Vec<usize> = group::groupable(&view.columns).map(|(i, _)| i).collect();
         let sorted = view
             .sort
+            .as_ref()
             .and_then(|s| view.columns.iter().position(|c| c.key == s.key));
         let selected = sorted
             .and_then(|c| columns.iter().position(|&i| i == c))
@@ -189,7 +190,7 @@ impl App {
         st.grouped = None;
         st.filter.pick = Some(pick.clone());
         let matches = st.filter.matches.clone();
-        let sort = st.sort;
+        let sort = st.sort.clone();
         st.arrange(matches.as_ref().map(|(m, r)| (m.as_slice(), *r)), sort);
         st.selected = 0;
         st.offset = 0;
@@ -221,7 +222,7 @@ impl App {
         }
         let keep = st.selected_id().map(str::to_string);
         let matches = st.filter.matches.clone();
-        let sort = st.sort;
+        let sort = st.sort.clone();
         st.arrange(matches.as_ref().map(|(m, r)| (m.as_slice(), *r)), sort);
         st.selected = keep.and_then(|id| st.view.position(&id)).unwrap_or(0);
         self.scroll_into_view();

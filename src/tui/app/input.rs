@@ -279,7 +279,7 @@ impl App {
         st.filter.why.clear();
         st.filter.notes.clear();
         if tab.kind().is_some() {
-            let sort = st.sort;
+            let sort = st.sort.clone();
             st.arrange(None, sort);
         } else {
             st.rebuild(&self.kb, None);
@@ -357,7 +357,7 @@ impl App {
                     .map(|h| ix.docs[h.doc as usize].index as usize)
                     .collect();
                 st.filter.why = rows.iter().copied().zip(res.hits.iter().copied()).collect();
-                let sort = st.sort;
+                let sort = st.sort.clone();
                 st.arrange(Some((&rows, q.ranks())), sort);
                 st.filter.matches = Some((rows, q.ranks()));
                 st.filter.applied = Some(q);
@@ -379,7 +379,7 @@ impl App {
             // last good prefix may have matched nothing) show the same.
             Err(e) => {
                 if tab.kind().is_some() {
-                    let sort = st.sort;
+                    let sort = st.sort.clone();
                     st.arrange(None, sort);
                 } else {
                     st.rebuild(&ix.kb, None);

@@ -204,7 +204,7 @@ impl App {
 
     /// Each tab's sort, for building tab states in the same order elsewhere.
     pub fn sorts(&self) -> Vec<Option<Sort>> {
-        self.tabs.iter().map(|t| t.sort).collect()
+        self.tabs.iter().map(|t| t.sort.clone()).collect()
     }
 
     /// Lines the warning banner wants: a reload failed, so the data on screen is not the file's.
@@ -403,6 +403,7 @@ impl App {
             Action::Bottom => self.move_by(isize::MAX / 2),
             Action::SortNext => self.sort_next(),
             Action::SortReverse => self.sort_reverse(),
+            Action::Pivot => self.pivot(),
             Action::Enter => match self.focus {
                 Focus::Table => self.focus_detail(),
                 Focus::Detail => self.jump_to_selected_link(),

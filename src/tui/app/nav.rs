@@ -3,7 +3,7 @@
 use super::{App, Focus, Location};
 use crate::tui::keymap::{self, Action, Context};
 use crate::tui::layout;
-use crate::view::{self, Detail, Sort, Tab, Target};
+use crate::view::{Detail, Sort, Tab, Target};
 use ratatui::crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::Position;
 
@@ -91,8 +91,11 @@ impl App {
         let keep = self.current().selected_id().map(str::to_string);
         let st = self.current_mut();
         let matches = st.filter.matches.clone();
-        st.arrange(matches.as_ref().map(|(m, ranked)| (m.as_slice(), *ranked)), sort);
-        st.sort = sort;
+        st.arrange(
+            matches.as_ref().map(|(m, ranked)| (m.as_slice(), *ranked)),
+            sort.clone(),
+        );
+        st.sort = sort.clone();
         st.selected = keep.and_then(|id| st.view.position(&id)).unwrap_or(0);
         if let Some(s) = sort {
             let name = st
@@ -100,20 +103,21 @@ impl App {
                 .columns
                 .iter()
                 .find(|c| c.key == s.key)
-                .map_or(s.key, |c| c.name);
+                .map_or(&s.key, |c| &c.name);
             self.status = format!("sorted by {name} {}", if s.descending { "↓" } else { "↑" });
         }
         self.scroll_into_view();
     }
 
     pub(super) fn sort_next(&mut self) {
-        let keys = view::sortable_keys(self.tab);
-        let next = match self.current().view.sort {
-            None => keys.first().copied(),
+        // The view's own keys: a pivot's columns are named by its data.
+        let keys = self.current().view.sortable_keys();
+        let next = match &self.current().view.sort {
+            None => keys.first().cloned(),
             Some(s) => keys
                 .iter()
                 .position(|k| *k == s.key)
-                .map(|i| keys[(i + 1) % keys.len()]),
+                .map(|i| keys[(i + 1) % keys.len()].clone()),
         };
         if let Some(key) = next {
             self.resort(Some(Sort {
@@ -123,11 +127,43 @@ impl App {
         }
     }
 
+    /// Compare: switch the value columns between periods and reports, keeping the query's
+    /// records and the selected series.
+    pub(super) fn pivot(&mut self) {
+        if self.tab != Tab::Compare {
+            self.status = format!(
+                "{} switches columns in the Compare tab",
+                crate::tui::keymap::key(
+                    crate::tui::keymap::Context::Table,
+                    crate::tui::keymap::Action::Pivot
+                )
+            );
+            return;
+        }
+        let keep = self.current().selected_id().map(str::to_string);
+        let ix = self.index.clone();
+        let st = self.current_mut();
+        st.pivot = st.pivot.other();
+        st.sort = None; // the old columns are gone; rank by the new fullest one
+        let records = st.records.take();
+        st.rebuild(&ix.kb, records.as_deref());
+        st.selected = keep.and_then(|id| st.view.position(&id)).unwrap_or(0);
+        st.offset = 0;
+        st.link = 0;
+        self.status = format!("Compare: columns by {}", st.pivot.as_str());
+        self.scroll_into_view();
+    }
+
     pub(super) fn sort_reverse(&mut self) {
-        let s = self.current().view.sort.unwrap_or(Sort {
-            key: view::sortable_keys(self.tab)[0],
-            descending: false,
-        });
+        let Some(s) = self.current().view.sort.clone().or_else(|| {
+            let key = self.current().view.sortable_keys().into_iter().next()?;
+            Some(Sort {
+                key,
+                descending: false,
+            })
+        }) else {
+            return;
+        };
         self.resort(Some(Sort {
             key: s.key,
             descending: !s.descending,

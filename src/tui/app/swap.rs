@@ -86,11 +86,18 @@ impl App {
         let old = std::mem::take(&mut self.tabs);
         let mut trash = Vec::with_capacity(old.len());
         for ((t, was), mut st) in Tab::ALL.into_iter().zip(old).zip(built) {
-            if st.sort != was.sort || was.filter.pick.is_some() {
-                // The user sorted again while the load ran, or the tab shows one group.
-                st.sort = was.sort;
+            if st.pivot != was.pivot {
+                // Compare's columns by reports: built again so (the filter's answer rebuilds it
+                // from the new KB's matches).
+                st.pivot = was.pivot;
+                st.sort = was.sort.clone();
                 st.filter.pick = was.filter.pick.clone();
-                let sort = st.sort;
+                st.rebuild(&self.index.kb, None);
+            } else if st.sort != was.sort || was.filter.pick.is_some() {
+                // The user sorted again while the load ran, or the tab shows one group.
+                st.sort = was.sort.clone();
+                st.filter.pick = was.filter.pick.clone();
+                let sort = st.sort.clone();
                 st.arrange(None, sort);
             }
             // A grouped table is built again from the new rows.

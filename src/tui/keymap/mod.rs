@@ -26,6 +26,8 @@ pub enum Action {
     HalfUp,
     SortNext,
     SortReverse,
+    /// `p` in Compare: value columns by periods or by reports.
+    Pivot,
     /// In the table: move into the relations; in the detail: jump to the selected relation.
     Enter,
     FocusDetail,
@@ -286,6 +288,14 @@ pub const KEYMAP: &[Binding] = &[
         6
     ),
     b!([ch('S')], [], Action::SortReverse, Any, "reverse the sort", ""),
+    b!(
+        [ch('p')],
+        [],
+        Action::Pivot,
+        Table,
+        "Compare: columns by periods / by reports",
+        ""
+    ),
     b!(
         [ch('/')],
         [],

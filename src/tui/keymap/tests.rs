@@ -184,6 +184,7 @@ fn labels_are_derived_from_the_keys_and_read_as_before() {
         "9",
         "s",
         "S",
+        "p",
         "/",
         "Ctrl-k/:",
         "e",

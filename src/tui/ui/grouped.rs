@@ -104,8 +104,8 @@ pub fn render(f: &mut Frame, app: &App, g: &Grouped, area: Rect, theme: &Theme) 
 
 /// The chooser: a small box over the table listing the tab's columns.
 pub fn chooser(f: &mut Frame, app: &App, c: &Chooser, size: Rect, theme: &Theme) {
-    let columns = app.current().view.columns;
-    let names: Vec<&str> = c.columns.iter().map(|&i| columns[i].name).collect();
+    let columns = &app.current().view.columns;
+    let names: Vec<&str> = c.columns.iter().map(|&i| columns[i].name.as_ref()).collect();
     let title = format!(" Group {} by ", app.tab.title());
     let hint = format!(
         " {} groups · {} closes ",

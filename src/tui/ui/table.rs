@@ -93,10 +93,10 @@ pub fn render(f: &mut Frame, app: &App, area: Rect, theme: &Theme) {
     }
     let block = theme.pane(title, focused);
     let inner_w = area.width.saturating_sub(2) as usize;
-    let w = widths(st.view.columns, &st.natural, inner_w);
+    let w = widths(&st.view.columns, &st.natural, inner_w);
     let header = Row::new(w.iter().enumerate().map(|(i, width)| {
         let c = &st.view.columns[i];
-        let mark = match st.view.sort {
+        let mark = match &st.view.sort {
             Some(s) if s.key == c.key => {
                 if s.descending {
                     "▼"

@@ -11,10 +11,16 @@ use crate::kb::{Kb, Kind};
 
 /// A column whose cells the view builds itself (the record tabs' columns make theirs from a
 /// record; an analysis row is not one record, so its cells come from [`build`]).
-const fn col(key: &'static str, name: &'static str, ty: ColType, w: [u16; 3], share: u8) -> Column {
+pub(crate) const fn col(
+    key: &'static str,
+    name: &'static str,
+    ty: ColType,
+    w: [u16; 3],
+    share: u8,
+) -> Column {
     Column {
-        key,
-        name,
+        key: std::borrow::Cow::Borrowed(key),
+        name: std::borrow::Cow::Borrowed(name),
         ty,
         align: ty.align(),
         width: Width {
@@ -43,16 +49,34 @@ pub const TIMELINE: &[Column] = &[
     col("what", "What", ColType::Text, [8, 30, 80], 3),
 ];
 
-pub const COMPARE: &[Column] = &[
-    col("subject", "Subject", ColType::Text, [6, 12, 20], 1),
-    col("metric", "Metric", ColType::Text, [6, 12, 14], 0),
-    col("market", "Market", ColType::Text, [6, 10, 16], 1),
-    col("basis", "Basis", ColType::Text, [5, 8, 14], 1),
-    col("report", "Report", ColType::Text, [6, 10, 20], 1),
-    col("period", "Period", ColType::Period, [6, 9, 17], 0),
-    col("value", "Value", ColType::Number, [6, 12, 22], 0),
-    col("series", "Series", ColType::Text, [8, 20, 60], 2),
-];
+/// The Compare pivot's fixed columns; its value columns are named by the data (see
+/// [`compare`]).
+pub const COMPARE: &[Column] = compare::FIXED;
+
+/// What the Compare pivot's value columns are: the figures' periods, or the reports they come
+/// from (the rows then are series × period).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Pivot {
+    #[default]
+    Periods,
+    Reports,
+}
+
+impl Pivot {
+    pub fn other(self) -> Pivot {
+        match self {
+            Pivot::Periods => Pivot::Reports,
+            Pivot::Reports => Pivot::Periods,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Pivot::Periods => "periods",
+            Pivot::Reports => "reports",
+        }
+    }
+}
 
 /// The columns of an analysis tab.
 pub fn columns(tab: Tab) -> &'static [Column] {
@@ -75,6 +99,11 @@ pub fn kinds(tab: Tab) -> &'static [Kind] {
 /// The rows of an analysis tab from the records `matches` selects (every record when `None`),
 /// in the view's own order (time for the timeline, subject then period for figures).
 pub fn build(kb: &Kb, tab: Tab, matches: Option<&[(Kind, usize)]>) -> View {
+    build_pivot(kb, tab, matches, Pivot::default())
+}
+
+/// [`build`], with the Compare pivot's columns by periods or by reports.
+pub fn build_pivot(kb: &Kb, tab: Tab, matches: Option<&[(Kind, usize)]>, pivot: Pivot) -> View {
     let wanted = |kind: Kind| -> Vec<usize> {
         match matches {
             None => (0..kb.count(kind)).collect(),
@@ -88,7 +117,21 @@ pub fn build(kb: &Kb, tab: Tab, matches: Option<&[(Kind, usize)]>) -> View {
     };
     let mut rows = match tab {
         Tab::Timeline => timeline::rows(kb, &wanted(Kind::Executive), &wanted(Kind::Deal)),
-        Tab::Compare => compare::rows(kb, &wanted(Kind::Series)),
+        Tab::Compare => {
+            let (columns, rows) = compare::pivot(kb, &wanted(Kind::Series), pivot);
+            let order = (0..rows.len()).collect();
+            return View {
+                tab,
+                columns: std::borrow::Cow::Owned(columns),
+                total: rows.len(),
+                rows,
+                order,
+                sort: None,
+                sort_note: None,
+                notes: Vec::new(),
+                rates: kb.rates(),
+            };
+        }
         _ => Vec::new(),
     };
     if tab == Tab::Timeline {
@@ -101,7 +144,7 @@ pub fn build(kb: &Kb, tab: Tab, matches: Option<&[(Kind, usize)]>) -> View {
     let order = (0..rows.len()).collect();
     View {
         tab,
-        columns: columns(tab),
+        columns: std::borrow::Cow::Borrowed(columns(tab)),
         total: rows.len(),
         rows,
         order,
@@ -116,8 +159,18 @@ fn text(s: &str) -> Cell {
     Cell::text(s)
 }
 
-mod compare;
+pub mod compare;
 mod timeline;
+
+/// The order a Compare pivot opens in (ranked by its fullest value column).
+pub(super) fn default_sort(v: &View) -> Option<super::Sort> {
+    compare::default_sort(v)
+}
+
+/// A Compare pivot after a sort: groups kept apart, bars drawn.
+pub(super) fn ranked(v: &mut View) {
+    compare::ranked(v);
+}
 
 /// Where in time an analysis row is placed, for tests and callers that group by time.
 pub fn row_period(row: &Row) -> Option<PeriodKey> {
@@ -167,17 +220,5 @@ mod tests {
             v.shown()
                 .all(|r| r.id == "tian-zhuo" && r.cells[1].text.starts_with("move"))
         );
-    }
-
-    #[test]
-    fn figures_carry_market_report_and_status() {
-        let kb = kb();
-        let v = build(&kb, Tab::Compare, None);
-        let points: usize = kb.series.iter().map(|s| s.points.len()).sum();
-        assert_eq!(v.len(), points);
-        let market = COMPARE.iter().position(|c| c.key == "market").unwrap();
-        assert!(v.shown().any(|r| !r.cells[market].text.is_empty()));
-        let value = COMPARE.iter().position(|c| c.key == "value").unwrap();
-        assert!(v.shown().any(|r| r.cells[value].text.ends_with(" target")));
     }
 }
