@@ -83,13 +83,17 @@ impl TabState {
         }
     }
 
-    /// An analysis view's rows built again from the records its query selected (every record
-    /// when `None`), in the tab's sort; the count without a query is kept for the title.
-    pub fn rebuild(&mut self, kb: &Kb, records: Option<&[(crate::kb::Kind, usize)]>) {
+    /// An analysis view's rows built again from the records its query selected, and that
+    /// query (for the filters the view applies per event), or from every record when `None`,
+    /// in the tab's sort; the count without a query is kept for the title.
+    pub fn rebuild(&mut self, kb: &Kb, matched: Option<(&[(crate::kb::Kind, usize)], &Query)>) {
         let total = self.view.total.max(self.view.rows.len());
         let tab = self.view.tab;
-        self.view = view::analysis::build(kb, tab, records);
-        if records.is_some() {
+        self.view = match matched {
+            Some((records, q)) => view::analysis::build_for(kb, tab, Some(records), q),
+            None => view::analysis::build(kb, tab, None),
+        };
+        if matched.is_some() {
             self.view.total = total;
         }
         self.view.arrange(None, self.sort);

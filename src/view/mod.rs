@@ -371,7 +371,7 @@ pub fn query_view(ix: &crate::search::Index, spec: &ViewSpec) -> Result<View, cr
                 (d.kind(), d.index as usize)
             })
             .collect();
-        let mut v = analysis::build(&ix.kb, spec.tab, Some(&records));
+        let mut v = analysis::build_for(&ix.kb, spec.tab, Some(&records), &q);
         v.arrange(None, spec.sort);
         return Ok(v);
     }

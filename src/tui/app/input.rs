@@ -337,7 +337,7 @@ impl App {
                         (d.kind(), d.index as usize)
                     })
                     .collect();
-                st.rebuild(&ix.kb, Some(&records));
+                st.rebuild(&ix.kb, Some((&records, &q)));
                 st.filter.why.clear();
                 st.filter.matches = None;
                 st.filter.applied = Some(q);

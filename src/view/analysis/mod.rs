@@ -1,12 +1,13 @@
 //! The analysis views: tabs whose rows are not one record each but are built from the records a
-//! query selects, of several kinds. `Timeline` lists dated events (career moves, deals) in time
-//! order; `Compare` lists the figures of the selected series side by side. Each row still points
+//! query selects, of several kinds. `Timeline` lists dated events (career moves, deals, and
+//! series points on `kind:point`) in time order, grouped by quarter, filtered per event; `Compare` lists the figures of the selected series side by side. Each row still points
 //! at the record it comes from ([`Row::kind`], [`Row::index`]), so the detail pane, relations and
 //! exports work on it as on any tab, and the rows sort, export and group like any other view.
 
 use super::columns::{ColType, Column, Width};
 use super::{Cell, Row, SortKey, Tab, View};
 use crate::kb::{Kb, Kind, Period};
+use crate::search::Query;
 
 /// A column whose cells the view builds itself (the record tabs' columns make theirs from a
 /// record; an analysis row is not one record, so its cells come from [`build`]).
@@ -32,6 +33,7 @@ fn built_by_the_view(_: &Kb, _: usize) -> Cell {
 }
 
 pub const TIMELINE: &[Column] = &[
+    col("quarter", "Quarter", ColType::Period, [7, 7, 9], 0),
     col("date", "Date", ColType::Period, [7, 11, 17], 0),
     col("event", "Event", ColType::Text, [5, 12, 16], 0),
     col("who", "Who", ColType::Text, [6, 14, 24], 1),
@@ -63,7 +65,7 @@ pub fn columns(tab: Tab) -> &'static [Column] {
 /// The kinds of record an analysis tab draws on (what its query searches).
 pub fn kinds(tab: Tab) -> &'static [Kind] {
     match tab {
-        Tab::Timeline => &[Kind::Executive, Kind::Deal],
+        Tab::Timeline => &[Kind::Executive, Kind::Deal, Kind::Series],
         Tab::Compare => &[Kind::Series],
         _ => &[],
     }
@@ -72,6 +74,12 @@ pub fn kinds(tab: Tab) -> &'static [Kind] {
 /// The rows of an analysis tab from the records `matches` selects (every record when `None`),
 /// in the view's own order (time for the timeline, subject then period for figures).
 pub fn build(kb: &Kb, tab: Tab, matches: Option<&[(Kind, usize)]>) -> View {
+    build_for(kb, tab, matches, &Query::default())
+}
+
+/// [`build`] for the records `query` matched: the Timeline applies the query's event filters
+/// (`kind:move`, `from:`, `to:`, `status:`, `year:` …) to each event of those records.
+pub fn build_for(kb: &Kb, tab: Tab, matches: Option<&[(Kind, usize)]>, query: &Query) -> View {
     let wanted = |kind: Kind| -> Vec<usize> {
         match matches {
             None => (0..kb.count(kind)).collect(),
@@ -84,13 +92,19 @@ pub fn build(kb: &Kb, tab: Tab, matches: Option<&[(Kind, usize)]>) -> View {
         }
     };
     let mut rows = match tab {
-        Tab::Timeline => timeline::rows(kb, &wanted(Kind::Executive), &wanted(Kind::Deal)),
+        Tab::Timeline => timeline::rows(
+            kb,
+            &wanted(Kind::Executive),
+            &wanted(Kind::Deal),
+            &wanted(Kind::Series),
+            &timeline::Events::of(kb, query),
+        ),
         Tab::Compare => compare::rows(kb, &wanted(Kind::Series)),
         _ => Vec::new(),
     };
     if tab == Tab::Timeline {
         // Time order; events on the same period keep the KB's order.
-        rows.sort_by(|a, b| match (&a.cells[0].key, &b.cells[0].key) {
+        rows.sort_by(|a, b| match (&a.cells[1].key, &b.cells[1].key) {
             (SortKey::Period(x), SortKey::Period(y)) => x.cmp(y),
             _ => std::cmp::Ordering::Equal,
         });
@@ -112,6 +126,8 @@ fn text(s: &str) -> Cell {
 
 mod compare;
 mod timeline;
+
+pub use timeline::group_of;
 
 /// The period an analysis row is placed at, for tests and callers that group by time.
 pub fn row_period(row: &Row) -> Option<Period> {
@@ -159,7 +175,7 @@ mod tests {
         assert!(!v.is_empty());
         assert!(
             v.shown()
-                .all(|r| r.id == "tian-zhuo" && r.cells[1].text.starts_with("move"))
+                .all(|r| r.id == "tian-zhuo" && r.cells[2].text.starts_with("move"))
         );
     }
 

@@ -1,11 +1,135 @@
-//! The Timeline: every dated event (career moves, deals) as a row, in time order.
+//! The Timeline: every dated event as a row, in time order, with the quarter (or half-year, or
+//! year, when the date says no more) it falls in. Events are career moves, deals (price changes
+//! with their direction and size) and, when the query asks for them with `kind:point`, series
+//! data points.
+//!
+//! The search engine selects records (an executive, a deal); a record may hold several events
+//! (an executive's moves, a series' points). The query's event filters (`kind:move`,
+//! `kind:point`, `from:`, `to:`, `status:`, `year:` / `period:`) are applied again here to each
+//! event, so `from:microsoft` shows the moves that left Microsoft, not every move of the people
+//! who once did.
 
 use super::text;
-use crate::kb::{Kb, Kind};
-use crate::view::{Cell, Row, vendor_name, with_status};
+use crate::kb::terms::Status;
+use crate::kb::{CareerMove, Deal, DealKind, Kb, Kind, Period, Point};
+use crate::search::Query;
+use crate::search::engine::{End, Orgs};
+use crate::search::query::{FilterKind, KindFilter};
+use crate::view::{Cell, Row, SortKey, subject, vendor_name, with_status};
 
-/// Career moves and deals with a date, one row each.
-pub(super) fn rows(kb: &Kb, executives: &[usize], deals: &[usize]) -> Vec<Row> {
+/// One dated event inside a record.
+#[derive(Clone, Copy)]
+enum Event<'k> {
+    Move(&'k CareerMove),
+    Deal(&'k Deal),
+    Point(&'k Point),
+}
+
+impl Event<'_> {
+    fn date(&self) -> Option<Period> {
+        match self {
+            Event::Move(m) => m.date,
+            Event::Deal(d) => d.date,
+            Event::Point(p) => Some(p.period),
+        }
+    }
+
+    fn status(&self) -> Status {
+        match self {
+            Event::Move(m) => m.status,
+            Event::Deal(d) => d.status,
+            Event::Point(p) => p.status,
+        }
+    }
+}
+
+/// A filter that is about one event, resolved against the KB.
+enum Test {
+    Move,
+    Point,
+    Deal,
+    DealKind(DealKind),
+    From(Orgs),
+    To(Orgs),
+    Status(Status),
+    Period(Period),
+}
+
+impl Test {
+    fn holds(&self, kb: &Kb, e: Event) -> bool {
+        match (self, e) {
+            (Test::Move, e) => matches!(e, Event::Move(_)),
+            (Test::Point, e) => matches!(e, Event::Point(_)),
+            (Test::Deal, e) => matches!(e, Event::Deal(_)),
+            (Test::DealKind(k), Event::Deal(d)) => d.kind == *k,
+            (Test::DealKind(_), _) => false,
+            (Test::From(o), Event::Move(m)) => o.move_names(kb, m, End::From),
+            (Test::From(o), Event::Deal(d)) => o.deal_names(kb, d, End::From),
+            (Test::To(o), Event::Move(m)) => o.move_names(kb, m, End::To),
+            (Test::To(o), Event::Deal(d)) => o.deal_names(kb, d, End::To),
+            (Test::From(_) | Test::To(_), Event::Point(_)) => false,
+            (Test::Status(s), e) => e.status() == *s,
+            (Test::Period(p), e) => e.date().is_some_and(|d| d.within(*p) || p.within(d)),
+        }
+    }
+}
+
+/// The query's event filters, each with its negation, and whether points are shown.
+pub(super) struct Events {
+    tests: Vec<(bool, Test)>,
+    points: bool,
+}
+
+impl Events {
+    /// The event filters of `query` (the others select records, which the search has done).
+    /// Points are shown when the query asks for them: `kind:point` (or `kind:series`).
+    pub(super) fn of(kb: &Kb, query: &Query) -> Events {
+        let mut tests = Vec::new();
+        let mut points = false;
+        for f in &query.filters {
+            let test = match &f.kind {
+                FilterKind::Kind(KindFilter::Move) => Test::Move,
+                FilterKind::Kind(KindFilter::Point | KindFilter::Record(Kind::Series)) => {
+                    points |= !f.negated;
+                    Test::Point
+                }
+                FilterKind::Kind(KindFilter::Record(Kind::Deal)) => Test::Deal,
+                FilterKind::Kind(KindFilter::Record(Kind::Executive)) => Test::Move,
+                FilterKind::Kind(KindFilter::Deal(k)) => Test::DealKind(*k),
+                FilterKind::From(v) => Test::From(Orgs::resolve(kb, v)),
+                FilterKind::To(v) => Test::To(Orgs::resolve(kb, v)),
+                FilterKind::Status(s) => Test::Status(*s),
+                FilterKind::Period(p) => Test::Period(*p),
+                _ => continue,
+            };
+            tests.push((f.negated, test));
+        }
+        Events { tests, points }
+    }
+
+    fn keep(&self, kb: &Kb, e: Event) -> bool {
+        self.tests.iter().all(|(negated, t)| t.holds(kb, e) != *negated)
+    }
+}
+
+/// The period an event is grouped in: its quarter, or the half-year, year or fiscal year when the
+/// date is no finer; a span by where it starts.
+pub fn group_of(p: Period) -> Period {
+    match p {
+        Period::Month(y, m) | Period::Day(y, m, _) => Period::Quarter(y, (m - 1) / 3 + 1),
+        Period::Span(..) => group_of(p.ends().0),
+        p => p,
+    }
+}
+
+/// The rows of the events of the selected executives, deals and series that pass `events`.
+pub(super) fn rows(
+    kb: &Kb,
+    executives: &[usize],
+    deals: &[usize],
+    series: &[usize],
+    events: &Events,
+) -> Vec<Row> {
     let org = |vendor: &Option<String>, org: &Option<String>| -> String {
         match (vendor, org) {
             (Some(v), _) => vendor_name(kb, v).to_string(),
@@ -13,47 +137,266 @@ pub(super) fn rows(kb: &Kb, executives: &[usize], deals: &[usize]) -> Vec<Row> {
             (None, None) => String::new(),
         }
     };
+    let row = |id: &str, kind: Kind, index: usize, date: Period, inferred: bool, cells: [String; 5]| {
+        let g = group_of(date);
+        let mut all = vec![
+            Cell {
+                text: g.to_string(),
+                key: SortKey::Period(g),
+            },
+            Cell::period_inferred(Some(date), inferred),
+        ];
+        all.extend(cells.iter().map(|c| text(c)));
+        Row {
+            id: id.to_string(),
+            kind,
+            index,
+            cells: all,
+        }
+    };
     let mut rows = Vec::new();
     for &i in executives {
         let e = &kb.executives[i];
         for m in &e.career {
             let Some(date) = m.date else { continue };
-            rows.push(Row {
-                id: e.id.clone(),
-                kind: Kind::Executive,
-                index: i,
-                cells: vec![
-                    Cell::period_inferred(Some(date), m.inferred.is_some()),
-                    text(&with_status("move".into(), m.status)),
-                    text(&e.name),
-                    text(&org(&m.from, &m.from_org)),
-                    text(&org(&m.to, &m.to_org)),
-                    text(&m.role),
+            if !events.keep(kb, Event::Move(m)) {
+                continue;
+            }
+            rows.push(row(
+                &e.id,
+                Kind::Executive,
+                i,
+                date,
+                m.inferred.is_some(),
+                [
+                    with_status("move".into(), m.status),
+                    e.name.clone(),
+                    org(&m.from, &m.from_org),
+                    org(&m.to, &m.to_org),
+                    m.role.clone(),
                 ],
-            });
+            ));
         }
     }
     for &i in deals {
         let d = &kb.deals[i];
         let Some(date) = d.date else { continue };
-        let vendors: Vec<&str> = d.vendors.iter().map(|v| vendor_name(kb, v)).collect();
+        if !events.keep(kb, Event::Deal(d)) {
+            continue;
+        }
+        let vendors = d
+            .vendors
+            .iter()
+            .map(|v| vendor_name(kb, v))
+            .collect::<Vec<_>>()
+            .join(", ");
         let mut event = d.kind.as_str().to_string();
         if let Some(c) = crate::view::change_text(d) {
             event = format!("{event} {c}");
         }
-        rows.push(Row {
-            id: d.id.clone(),
-            kind: Kind::Deal,
-            index: i,
-            cells: vec![
-                Cell::period_inferred(Some(date), d.inferred.is_some()),
-                text(&with_status(event, d.status)),
-                text(&vendors.join(", ")),
-                text(d.from_vendor.as_deref().map_or("", |v| vendor_name(kb, v))),
-                text(d.counterparty.as_deref().unwrap_or("")),
-                text(&d.title),
-            ],
-        });
+        let from = d
+            .from_vendor
+            .as_deref()
+            .map_or("", |v| vendor_name(kb, v))
+            .to_string();
+        let counterparty = d.counterparty.clone().unwrap_or_default();
+        // A migration is the counterparty (the customer) moving from one vendor to another, as
+        // a career move is a person's; any other deal is its vendors' with the counterparty.
+        let (who, to) = if d.kind == DealKind::Migration {
+            (counterparty, vendors)
+        } else {
+            (vendors, counterparty)
+        };
+        rows.push(row(
+            &d.id,
+            Kind::Deal,
+            i,
+            date,
+            d.inferred.is_some(),
+            [with_status(event, d.status), who, from, to, d.title.clone()],
+        ));
+    }
+    if events.points {
+        for &i in series {
+            let s = &kb.series[i];
+            for p in &s.points {
+                if !events.keep(kb, Event::Point(p)) {
+                    continue;
+                }
+                rows.push(row(
+                    &s.id,
+                    Kind::Series,
+                    i,
+                    p.period,
+                    p.inferred.is_some(),
+                    [
+                        with_status("point".into(), p.status),
+                        subject(kb, s),
+                        String::new(),
+                        String::new(),
+                        // The status is the Event's cue; the value here without it.
+                        format!(
+                            "{}: {}{}",
+                            s.name,
+                            p.qualifier.prefix(),
+                            p.value.show(|x| crate::kb::number::human_value(x, &s.unit))
+                        ),
+                    ],
+                ));
+            }
+        }
     }
     rows
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::view::{Tab, View, ViewSpec, query_view};
+
+    fn index() -> crate::search::Index {
+        crate::search::Index::build(std::sync::Arc::new(crate::kb::load_builtin().kb))
+    }
+
+    fn timeline(ix: &crate::search::Index, q: &str) -> View {
+        let mut spec = ViewSpec::new(Tab::Timeline);
+        spec.query = q.to_string();
+        query_view(ix, &spec).unwrap_or_else(|e| panic!("{q}: {e}"))
+    }
+
+    fn col(key: &str) -> usize {
+        Tab::Timeline.column(key).unwrap()
+    }
+
+    /// (id, event, from, to) of each row shown.
+    fn shown(v: &View) -> Vec<(String, String, String, String)> {
+        v.shown()
+            .map(|r| {
+                let c = |k| r.cells[col(k)].text.clone();
+                (r.id.clone(), c("event"), c("from"), c("to"))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn from_selects_the_moves_that_left_and_not_the_others_of_the_same_person() {
+        let ix = index();
+        let v = timeline(&ix, "from:microsoft");
+        let rows = shown(&v);
+        assert!(
+            rows.iter().any(|r| r.0 == "yuan-zhiming" && r.3 == "阿里云"),
+            "{rows:?}"
+        );
+        assert!(rows.iter().all(|r| r.2 == "微软"), "{rows:?}");
+        // 储瑞松 joined AWS in 2023 and left in 2025: `from:aws` shows the leaving only.
+        let v = timeline(&ix, "from:aws");
+        let chu: Vec<_> = shown(&v).into_iter().filter(|r| r.0 == "chu-ruisong").collect();
+        assert!(
+            !chu.is_empty() && chu.iter().all(|r| r.2 == "亚马逊云科技"),
+            "{chu:?}"
+        );
+        // Every person of the Executives tab has more dated moves than the timeline shows.
+        let all = timeline(&ix, "chu-ruisong");
+        assert!(all.len() > chu.len());
+    }
+
+    #[test]
+    fn to_and_from_resolve_names_as_vendor_does() {
+        let ix = index();
+        let by_id = shown(&timeline(&ix, "to:aliyun"));
+        let by_name = shown(&timeline(&ix, "to:\"Alibaba Cloud\""));
+        assert!(!by_id.is_empty() && by_id == by_name, "{by_id:?} / {by_name:?}");
+        assert!(by_id.iter().all(|r| r.3.contains("阿里云")), "{by_id:?}");
+        let e = crate::search::search(
+            &ix,
+            "from:nowhere-inc",
+            crate::search::Scope::All,
+            crate::search::Rank::All,
+        )
+        .unwrap_err();
+        assert!(e.message.contains("leaves `nowhere-inc`"), "{e}");
+    }
+
+    #[test]
+    fn kind_move_status_and_year_are_per_event() {
+        let ix = index();
+        let moves = timeline(&ix, "kind:move");
+        assert!(!moves.is_empty() && moves.shown().all(|r| r.kind == Kind::Executive));
+        let rumours = shown(&timeline(&ix, "kind:move status:rumour"));
+        assert!(
+            !rumours.is_empty() && rumours.iter().all(|r| r.1 == "move rumour"),
+            "{rumours:?}"
+        );
+        // 储瑞松's 2023 move is actual: a rumour filter leaves it out, though he has rumours.
+        let y = timeline(&ix, "year:2025");
+        assert!(!y.is_empty());
+        for r in y.shown() {
+            let date = r.cells[col("date")].key.clone();
+            assert!(
+                matches!(date, SortKey::Period(p) if p.within(Period::Year(2025)) || Period::Year(2025).within(p)),
+                "{r:?}"
+            );
+        }
+        let q2 = timeline(&ix, "period:2025-Q2 kind:move");
+        // Within the quarter, or dated only by a period around it (2025-H1).
+        let q = Period::Quarter(2025, 2);
+        for r in q2.shown() {
+            let SortKey::Period(g) = r.cells[col("quarter")].key else {
+                panic!()
+            };
+            assert!(g == q || q.within(g), "{g}");
+        }
+        assert!(q2.shown().any(|r| r.id == "chu-ruisong"));
+        // Negation is per event too.
+        let not_aws = shown(&timeline(&ix, "kind:move !status:rumour"));
+        assert!(!not_aws.is_empty() && not_aws.iter().all(|r| r.1 == "move" || !r.1.contains("rumour")));
+    }
+
+    #[test]
+    fn points_come_with_kind_point_and_price_changes_show_direction_and_size() {
+        let ix = index();
+        let all = timeline(&ix, "");
+        assert!(
+            all.shown().all(|r| r.kind != Kind::Series),
+            "no points unless asked"
+        );
+        let points = timeline(&ix, "kind:point");
+        let n: usize = ix.kb.series.iter().map(|s| s.points.len()).sum();
+        assert_eq!(points.len(), n);
+        assert!(
+            points
+                .shown()
+                .all(|r| r.kind == Kind::Series && r.cells[col("event")].text.starts_with("point"))
+        );
+        let changes = timeline(&ix, "kind:price-change");
+        assert!(!changes.is_empty());
+        for r in changes.shown() {
+            let e = &r.cells[col("event")].text;
+            let d = &ix.kb.deals[r.index];
+            if d.change.is_some() || d.direction.is_some() {
+                assert!(e.contains('%') || e.contains("up") || e.contains("down"), "{e}");
+            }
+        }
+        assert!(changes.shown().any(|r| r.cells[col("event")].text.contains('%')));
+    }
+
+    #[test]
+    fn events_are_grouped_by_quarter_in_time_order() {
+        assert_eq!(group_of(Period::Month(2025, 4)), Period::Quarter(2025, 2));
+        assert_eq!(group_of(Period::Day(2025, 12, 31)), Period::Quarter(2025, 4));
+        assert_eq!(group_of(Period::Half(2025, 1)), Period::Half(2025, 1));
+        assert_eq!(group_of(Period::Year(2024)), Period::Year(2024));
+        let ix = index();
+        let v = timeline(&ix, "");
+        let key = |r: &Row, c: &str| match r.cells[col(c)].key {
+            SortKey::Period(p) => p,
+            ref k => panic!("{k:?}"),
+        };
+        let rows: Vec<&Row> = v.shown().collect();
+        assert!(rows.windows(2).all(|w| key(w[0], "date") <= key(w[1], "date")));
+        for r in &rows {
+            assert_eq!(key(r, "quarter"), group_of(key(r, "date")));
+            assert_eq!(r.cells[col("quarter")].text, group_of(key(r, "date")).to_string());
+        }
+    }
 }
