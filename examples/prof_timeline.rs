@@ -48,7 +48,8 @@ fn main() {
             let records: Option<Vec<(Kind, usize)>> = if q.is_empty() {
                 None
             } else {
-                let r = marketlens::search::search(&ix, q, Scope::All, Rank::Top(1000)).expect("the query runs");
+                let r =
+                    marketlens::search::search(&ix, q, Scope::All, Rank::Top(1000)).expect("the query runs");
                 Some(
                     r.hits
                         .iter()

@@ -1128,7 +1128,7 @@ fn timeline_filters_events_from_microsoft() {
         let rows: Vec<&String> = l[3..]
             .iter()
             .take_while(|r| !r.starts_with('└'))
-            .filter(|r| r.chars().nth(1).is_some_and(|c| c.is_ascii_digit()))
+            .filter(|r| r.chars().skip(1).take(70).any(|c| !c.is_whitespace() && c != '│'))
             .collect();
         rows.len() == 4
             && rows.iter().all(|r| r.contains(" move ") && r.contains("微软"))

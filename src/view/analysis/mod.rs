@@ -62,6 +62,16 @@ pub fn columns(tab: Tab) -> &'static [Column] {
     }
 }
 
+/// The column whose value groups an analysis tab's rows in time (the Timeline's Quarter): the
+/// explorer writes it on the first row of each group on screen only, so the groups stand out;
+/// exports keep it on every row.
+pub fn group_column(tab: Tab) -> Option<usize> {
+    match tab {
+        Tab::Timeline => tab.column("quarter"),
+        _ => None,
+    }
+}
+
 /// The kinds of record an analysis tab draws on (what its query searches).
 pub fn kinds(tab: Tab) -> &'static [Kind] {
     match tab {
