@@ -35,7 +35,7 @@ fn built_by_the_view(_: &Kb, _: usize) -> Cell {
 pub const TIMELINE: &[Column] = &[
     col("quarter", "Quarter", ColType::Period, [7, 7, 9], 0),
     col("date", "Date", ColType::Period, [7, 11, 17], 0),
-    col("event", "Event", ColType::Text, [5, 14, 24], 0),
+    col("event", "Event", ColType::Text, [5, 22, 24], 0),
     col("who", "Who", ColType::Text, [6, 14, 24], 1),
     col("from", "From", ColType::Text, [4, 12, 20], 1),
     col("to", "To", ColType::Text, [4, 12, 20], 1),
