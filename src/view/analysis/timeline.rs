@@ -9,13 +9,12 @@
 //! event, so `from:microsoft` shows the moves that left Microsoft, not every move of the people
 //! who once did.
 
-use super::text;
 use crate::kb::terms::Status;
 use crate::kb::{CareerMove, Deal, DealKind, Kb, Kind, Period, Point};
 use crate::search::Query;
 use crate::search::engine::{End, Orgs};
 use crate::search::query::{FilterKind, KindFilter};
-use crate::view::{Cell, Row, SortKey, subject, vendor_name, with_status};
+use crate::view::{Cell, Row, SortKey, subject, with_status};
 
 /// One dated event inside a record.
 #[derive(Clone, Copy)]
@@ -122,7 +121,26 @@ pub fn group_of(p: Period) -> Period {
     }
 }
 
-/// The rows of the events of the selected executives, deals and series that pass `events`.
+/// A cell of text the view already owns: made inert (control characters escaped) without
+/// copying it when there is nothing to escape.
+fn owned(s: String) -> Cell {
+    let text = match crate::text::escape_controls(&s) {
+        std::borrow::Cow::Borrowed(_) => s,
+        std::borrow::Cow::Owned(escaped) => escaped,
+    };
+    if text.is_empty() {
+        return Cell::empty();
+    }
+    let key = SortKey::Text(text.to_lowercase());
+    Cell { text, key }
+}
+
+/// Records per unit of work when a large KB's rows are built on several threads.
+const CHUNK: usize = 4096;
+
+/// The rows of the events of the selected executives, deals and series that pass `events`, in
+/// KB order (executives' moves, then deals, then points). A large selection is built in chunks
+/// on every core (the explorer builds it off the UI thread; the CLI waits for it).
 pub(super) fn rows(
     kb: &Kb,
     executives: &[usize],
@@ -130,23 +148,56 @@ pub(super) fn rows(
     series: &[usize],
     events: &Events,
 ) -> Vec<Row> {
-    let org = |vendor: &Option<String>, org: &Option<String>| -> String {
-        match (vendor, org) {
-            (Some(v), _) => vendor_name(kb, v).to_string(),
-            (None, Some(o)) => o.clone(),
-            (None, None) => String::new(),
+    let series: &[usize] = if events.points { series } else { &[] };
+    let units: Vec<(Kind, &[usize])> = [
+        (Kind::Executive, executives),
+        (Kind::Deal, deals),
+        (Kind::Series, series),
+    ]
+    .into_iter()
+    .flat_map(|(kind, ix)| ix.chunks(CHUNK).map(move |c| (kind, c)))
+    .collect();
+    let threads = if executives.len() + deals.len() + series.len() > 2 * CHUNK {
+        crate::par::cores()
+    } else {
+        1
+    };
+    let parts = crate::par::map_units(&units, threads, |&(kind, ix)| {
+        Some(chunk_rows(kb, kind, ix, events))
+    })
+    .unwrap_or_default();
+    let mut rows = Vec::with_capacity(parts.iter().map(Vec::len).sum());
+    for p in parts {
+        rows.extend(p);
+    }
+    rows
+}
+
+/// The rows of the events of records `ix`, all of `kind`.
+fn chunk_rows(kb: &Kb, kind: Kind, ix: &[usize], events: &Events) -> Vec<Row> {
+    // Vendor names by id, looked up once per chunk (a lookup is a search of every id).
+    let mut names: std::collections::HashMap<&str, &str> = std::collections::HashMap::new();
+    let mut name = |id: &str| -> String {
+        if let Some(n) = names.get(id) {
+            return (*n).to_string();
+        }
+        match kb.vendor(id) {
+            Some(v) => {
+                names.insert(v.id.as_str(), v.name.as_str());
+                v.name.clone()
+            }
+            None => id.to_string(),
         }
     };
-    let row = |id: &str, kind: Kind, index: usize, date: Period, inferred: bool, cells: [String; 5]| {
+    let row = |id: &str, index: usize, date: Period, inferred: bool, cells: [String; 5]| {
         let g = group_of(date);
-        let mut all = vec![
-            Cell {
-                text: g.to_string(),
-                key: SortKey::Period(g),
-            },
-            Cell::period_inferred(Some(date), inferred),
-        ];
-        all.extend(cells.iter().map(|c| text(c)));
+        let mut all = Vec::with_capacity(7);
+        all.push(Cell {
+            text: g.to_string(),
+            key: SortKey::Period(g),
+        });
+        all.push(Cell::period_inferred(Some(date), inferred));
+        all.extend(cells.into_iter().map(owned));
         Row {
             id: id.to_string(),
             kind,
@@ -155,94 +206,102 @@ pub(super) fn rows(
         }
     };
     let mut rows = Vec::new();
-    for &i in executives {
-        let e = &kb.executives[i];
-        for m in &e.career {
-            let Some(date) = m.date else { continue };
-            if !events.keep(kb, Event::Move(m)) {
-                continue;
+    match kind {
+        Kind::Executive => {
+            for &i in ix {
+                let e = &kb.executives[i];
+                for m in &e.career {
+                    let Some(date) = m.date else { continue };
+                    if !events.keep(kb, Event::Move(m)) {
+                        continue;
+                    }
+                    let mut org = |vendor: &Option<String>, org: &Option<String>| match (vendor, org) {
+                        (Some(v), _) => name(v),
+                        (None, Some(o)) => o.clone(),
+                        (None, None) => String::new(),
+                    };
+                    let (from, to) = (org(&m.from, &m.from_org), org(&m.to, &m.to_org));
+                    rows.push(row(
+                        &e.id,
+                        i,
+                        date,
+                        m.inferred.is_some(),
+                        [
+                            with_status("move".into(), m.status),
+                            e.name.clone(),
+                            from,
+                            to,
+                            m.role.clone(),
+                        ],
+                    ));
+                }
             }
-            rows.push(row(
-                &e.id,
-                Kind::Executive,
-                i,
-                date,
-                m.inferred.is_some(),
-                [
-                    with_status("move".into(), m.status),
-                    e.name.clone(),
-                    org(&m.from, &m.from_org),
-                    org(&m.to, &m.to_org),
-                    m.role.clone(),
-                ],
-            ));
         }
-    }
-    for &i in deals {
-        let d = &kb.deals[i];
-        let Some(date) = d.date else { continue };
-        if !events.keep(kb, Event::Deal(d)) {
-            continue;
-        }
-        let vendors = d
-            .vendors
-            .iter()
-            .map(|v| vendor_name(kb, v))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let mut event = d.kind.as_str().to_string();
-        if let Some(c) = crate::view::change_text(d) {
-            event = format!("{event} {c}");
-        }
-        let from = d
-            .from_vendor
-            .as_deref()
-            .map_or("", |v| vendor_name(kb, v))
-            .to_string();
-        let counterparty = d.counterparty.clone().unwrap_or_default();
-        // A migration is the counterparty (the customer) moving from one vendor to another, as
-        // a career move is a person's; any other deal is its vendors' with the counterparty.
-        let (who, to) = if d.kind == DealKind::Migration {
-            (counterparty, vendors)
-        } else {
-            (vendors, counterparty)
-        };
-        rows.push(row(
-            &d.id,
-            Kind::Deal,
-            i,
-            date,
-            d.inferred.is_some(),
-            [with_status(event, d.status), who, from, to, d.title.clone()],
-        ));
-    }
-    if events.points {
-        for &i in series {
-            let s = &kb.series[i];
-            for p in &s.points {
-                if !events.keep(kb, Event::Point(p)) {
+        Kind::Deal => {
+            for &i in ix {
+                let d = &kb.deals[i];
+                let Some(date) = d.date else { continue };
+                if !events.keep(kb, Event::Deal(d)) {
                     continue;
                 }
+                let mut vendors = String::new();
+                for (n, v) in d.vendors.iter().enumerate() {
+                    if n > 0 {
+                        vendors.push_str(", ");
+                    }
+                    vendors.push_str(&name(v));
+                }
+                let mut event = d.kind.as_str().to_string();
+                if let Some(c) = crate::view::change_text(d) {
+                    event.push(' ');
+                    event.push_str(&c);
+                }
+                let from = d.from_vendor.as_deref().map_or(String::new(), &mut name);
+                let counterparty = d.counterparty.clone().unwrap_or_default();
+                // A migration is the counterparty (the customer) moving from one vendor to
+                // another, as a career move is a person's; any other deal is its vendors' with
+                // the counterparty.
+                let (who, to) = if d.kind == DealKind::Migration {
+                    (counterparty, vendors)
+                } else {
+                    (vendors, counterparty)
+                };
                 rows.push(row(
-                    &s.id,
-                    Kind::Series,
+                    &d.id,
                     i,
-                    p.period,
-                    p.inferred.is_some(),
-                    [
-                        with_status("point".into(), p.status),
-                        subject(kb, s),
-                        String::new(),
-                        String::new(),
-                        // The status is the Event's cue; the value here without it.
-                        format!(
-                            "{}: {}{}",
-                            s.name,
-                            p.qualifier.prefix(),
-                            p.value.show(|x| crate::kb::number::human_value(x, &s.unit))
-                        ),
-                    ],
+                    date,
+                    d.inferred.is_some(),
+                    [with_status(event, d.status), who, from, to, d.title.clone()],
                 ));
+            }
+        }
+        _ => {
+            for &i in ix {
+                let s = &kb.series[i];
+                for p in &s.points {
+                    if !events.keep(kb, Event::Point(p)) {
+                        continue;
+                    }
+                    rows.push(row(
+                        &s.id,
+                        i,
+                        p.period,
+                        p.inferred.is_some(),
+                        [
+                            with_status("point".into(), p.status),
+                            subject(kb, s),
+                            String::new(),
+                            String::new(),
+                            // The status is the Event's cue; the value here without it.
+                            format!(
+                                "{}: {}{}",
+                                s.name,
+                                p.qualifier.prefix(),
+                                p.value.show(|x| crate::kb::number::human_value(x, &s.unit))
+                            ),
+                        ],
+                    ));
+                }
             }
         }
     }
@@ -378,6 +437,33 @@ mod tests {
             }
         }
         assert!(changes.shown().any(|r| r.cells[col("event")].text.contains('%')));
+    }
+
+    /// A large selection is built in chunks on several threads: the same rows, in the same
+    /// order, as one chunk on this thread.
+    #[test]
+    fn chunks_built_side_by_side_keep_the_kb_order() {
+        let kb = crate::synth::kb(20_000, 7);
+        let ex: Vec<usize> = (0..kb.executives.len()).collect();
+        let de: Vec<usize> = (0..kb.deals.len()).collect();
+        assert!(ex.len() + de.len() > 2 * CHUNK, "large enough to split");
+        let events = Events::of(&kb, &Query::default());
+        let texts = |rows: &[Row]| -> Vec<(String, usize, Vec<String>)> {
+            rows.iter()
+                .map(|r| {
+                    (
+                        r.id.clone(),
+                        r.index,
+                        r.cells.iter().map(|c| c.text.clone()).collect(),
+                    )
+                })
+                .collect()
+        };
+        let mut one = chunk_rows(&kb, Kind::Executive, &ex, &events);
+        one.extend(chunk_rows(&kb, Kind::Deal, &de, &events));
+        let split = rows(&kb, &ex, &de, &[], &events);
+        assert!(!one.is_empty());
+        assert_eq!(texts(&split), texts(&one));
     }
 
     #[test]
