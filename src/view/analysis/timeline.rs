@@ -135,12 +135,23 @@ fn owned(s: String) -> Cell {
     Cell { text, key }
 }
 
-/// Records per unit of work when a large KB's rows are built on several threads.
+/// Records (then events) per unit of work when a large KB's rows are built on several threads.
 const CHUNK: usize = 4096;
 
+/// One event that passed the filters: its date, and where it is (record kind and index, and
+/// which move or point of the record). Light, so sorting them is cheap; rows are made after.
+#[derive(Clone, Copy)]
+struct At {
+    date: Period,
+    kind: Kind,
+    record: u32,
+    event: u32,
+}
+
 /// The rows of the events of the selected executives, deals and series that pass `events`, in
-/// KB order (executives' moves, then deals, then points). A large selection is built in chunks
-/// on every core (the explorer builds it off the UI thread; the CLI waits for it).
+/// time order (events on the same date in KB order: executives' moves, then deals, then
+/// points). A large selection is built in chunks on every core (the explorer builds it off the
+/// UI thread; the CLI waits for it).
 pub(super) fn rows(
     kb: &Kb,
     executives: &[usize],
@@ -157,24 +168,64 @@ pub(super) fn rows(
     .into_iter()
     .flat_map(|(kind, ix)| ix.chunks(CHUNK).map(move |c| (kind, c)))
     .collect();
-    let threads = if executives.len() + deals.len() + series.len() > 2 * CHUNK {
-        crate::par::cores()
-    } else {
-        1
-    };
-    let parts = crate::par::map_units(&units, threads, |&(kind, ix)| {
-        Some(chunk_rows(kb, kind, ix, events))
-    })
+    let threads = |n: usize| if n > 2 * CHUNK { crate::par::cores() } else { 1 };
+    let found = crate::par::map_units(
+        &units,
+        threads(executives.len() + deals.len() + series.len()),
+        |&(kind, ix)| Some(find(kb, kind, ix, events)),
+    )
     .unwrap_or_default();
-    let mut rows = Vec::with_capacity(parts.iter().map(Vec::len).sum());
+    let mut all: Vec<At> = found.into_iter().flatten().collect();
+    // Stable: the same date keeps the KB order.
+    all.sort_by(|a, b| a.date.cmp(&b.date));
+    let chunks: Vec<&[At]> = all.chunks(CHUNK).collect();
+    let parts =
+        crate::par::map_units(&chunks, threads(all.len()), |c| Some(make_rows(kb, c))).unwrap_or_default();
+    let mut rows = Vec::with_capacity(all.len());
     for p in parts {
         rows.extend(p);
     }
     rows
 }
 
-/// The rows of the events of records `ix`, all of `kind`.
-fn chunk_rows(kb: &Kb, kind: Kind, ix: &[usize], events: &Events) -> Vec<Row> {
+/// The dated events of records `ix` (all of `kind`) that pass `events`, in KB order.
+fn find(kb: &Kb, kind: Kind, ix: &[usize], events: &Events) -> Vec<At> {
+    let mut out = Vec::new();
+    let mut push = |date: Option<Period>, record: usize, event: usize, e: Event| {
+        if let Some(date) = date
+            && events.keep(kb, e)
+        {
+            out.push(At {
+                date,
+                kind,
+                record: record as u32,
+                event: event as u32,
+            });
+        }
+    };
+    for &i in ix {
+        match kind {
+            Kind::Executive => {
+                for (n, m) in kb.executives[i].career.iter().enumerate() {
+                    push(m.date, i, n, Event::Move(m));
+                }
+            }
+            Kind::Deal => {
+                let d = &kb.deals[i];
+                push(d.date, i, 0, Event::Deal(d));
+            }
+            _ => {
+                for (n, p) in kb.series[i].points.iter().enumerate() {
+                    push(Some(p.period), i, n, Event::Point(p));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The rows of events `at`, in their order.
+fn make_rows(kb: &Kb, at: &[At]) -> Vec<Row> {
     // Vendor names by id, looked up once per chunk (a lookup is a search of every id).
     let mut names: std::collections::HashMap<&str, &str> = std::collections::HashMap::new();
     let mut name = |id: &str| -> String {
@@ -189,61 +240,50 @@ fn chunk_rows(kb: &Kb, kind: Kind, ix: &[usize], events: &Events) -> Vec<Row> {
             None => id.to_string(),
         }
     };
-    let row = |id: &str, index: usize, date: Period, inferred: bool, cells: [String; 5]| {
-        let g = group_of(date);
+    let row = |id: &str, a: &At, inferred: bool, cells: [String; 5]| {
+        let g = group_of(a.date);
         let mut all = Vec::with_capacity(7);
         all.push(Cell {
             text: g.to_string(),
             key: SortKey::Period(g),
         });
-        all.push(Cell::period_inferred(Some(date), inferred));
+        all.push(Cell::period_inferred(Some(a.date), inferred));
         all.extend(cells.into_iter().map(owned));
         Row {
             id: id.to_string(),
-            kind,
-            index,
+            kind: a.kind,
+            index: a.record as usize,
             cells: all,
         }
     };
-    let mut rows = Vec::new();
-    match kind {
-        Kind::Executive => {
-            for &i in ix {
+    let mut rows = Vec::with_capacity(at.len());
+    for a in at {
+        let i = a.record as usize;
+        match a.kind {
+            Kind::Executive => {
                 let e = &kb.executives[i];
-                for m in &e.career {
-                    let Some(date) = m.date else { continue };
-                    if !events.keep(kb, Event::Move(m)) {
-                        continue;
-                    }
-                    let mut org = |vendor: &Option<String>, org: &Option<String>| match (vendor, org) {
-                        (Some(v), _) => name(v),
-                        (None, Some(o)) => o.clone(),
-                        (None, None) => String::new(),
-                    };
-                    let (from, to) = (org(&m.from, &m.from_org), org(&m.to, &m.to_org));
-                    rows.push(row(
-                        &e.id,
-                        i,
-                        date,
-                        m.inferred.is_some(),
-                        [
-                            with_status("move".into(), m.status),
-                            e.name.clone(),
-                            from,
-                            to,
-                            m.role.clone(),
-                        ],
-                    ));
-                }
+                let m = &e.career[a.event as usize];
+                let mut org = |vendor: &Option<String>, org: &Option<String>| match (vendor, org) {
+                    (Some(v), _) => name(v),
+                    (None, Some(o)) => o.clone(),
+                    (None, None) => String::new(),
+                };
+                let (from, to) = (org(&m.from, &m.from_org), org(&m.to, &m.to_org));
+                rows.push(row(
+                    &e.id,
+                    a,
+                    m.inferred.is_some(),
+                    [
+                        with_status("move".into(), m.status),
+                        e.name.clone(),
+                        from,
+                        to,
+                        m.role.clone(),
+                    ],
+                ));
             }
-        }
-        Kind::Deal => {
-            for &i in ix {
+            Kind::Deal => {
                 let d = &kb.deals[i];
-                let Some(date) = d.date else { continue };
-                if !events.keep(kb, Event::Deal(d)) {
-                    continue;
-                }
                 let mut vendors = String::new();
                 for (n, v) in d.vendors.iter().enumerate() {
                     if n > 0 {
@@ -268,40 +308,32 @@ fn chunk_rows(kb: &Kb, kind: Kind, ix: &[usize], events: &Events) -> Vec<Row> {
                 };
                 rows.push(row(
                     &d.id,
-                    i,
-                    date,
+                    a,
                     d.inferred.is_some(),
                     [with_status(event, d.status), who, from, to, d.title.clone()],
                 ));
             }
-        }
-        _ => {
-            for &i in ix {
+            _ => {
                 let s = &kb.series[i];
-                for p in &s.points {
-                    if !events.keep(kb, Event::Point(p)) {
-                        continue;
-                    }
-                    rows.push(row(
-                        &s.id,
-                        i,
-                        p.period,
-                        p.inferred.is_some(),
-                        [
-                            with_status("point".into(), p.status),
-                            subject(kb, s),
-                            String::new(),
-                            String::new(),
-                            // The status is the Event's cue; the value here without it.
-                            format!(
-                                "{}: {}{}",
-                                s.name,
-                                p.qualifier.prefix(),
-                                p.value.show(|x| crate::kb::number::human_value(x, &s.unit))
-                            ),
-                        ],
-                    ));
-                }
+                let p = &s.points[a.event as usize];
+                rows.push(row(
+                    &s.id,
+                    a,
+                    p.inferred.is_some(),
+                    [
+                        with_status("point".into(), p.status),
+                        subject(kb, s),
+                        String::new(),
+                        String::new(),
+                        // The status is the Event's cue; the value here without it.
+                        format!(
+                            "{}: {}{}",
+                            s.name,
+                            p.qualifier.prefix(),
+                            p.value.show(|x| crate::kb::number::human_value(x, &s.unit))
+                        ),
+                    ],
+                ));
             }
         }
     }
@@ -440,7 +472,7 @@ mod tests {
     }
 
     /// A large selection is built in chunks on several threads: the same rows, in the same
-    /// order, as one chunk on this thread.
+    /// order, as one chunk on this thread, sorted by date with ties in KB order.
     #[test]
     fn chunks_built_side_by_side_keep_the_kb_order() {
         let kb = crate::synth::kb(20_000, 7);
@@ -459,11 +491,24 @@ mod tests {
                 })
                 .collect()
         };
-        let mut one = chunk_rows(&kb, Kind::Executive, &ex, &events);
-        one.extend(chunk_rows(&kb, Kind::Deal, &de, &events));
+        let mut at = find(&kb, Kind::Executive, &ex, &events);
+        at.extend(find(&kb, Kind::Deal, &de, &events));
+        assert!(at.len() > 2 * CHUNK, "more than one chunk of rows too");
+        at.sort_by(|a, b| a.date.cmp(&b.date));
+        let one = make_rows(&kb, &at);
         let split = rows(&kb, &ex, &de, &[], &events);
-        assert!(!one.is_empty());
         assert_eq!(texts(&split), texts(&one));
+        // Ties in KB order: executives before deals, each by index.
+        let keyed: Vec<(Period, u8, usize)> = split
+            .iter()
+            .map(|r| {
+                let SortKey::Period(p) = r.cells[1].key else {
+                    panic!()
+                };
+                (p, u8::from(r.kind != Kind::Executive), r.index)
+            })
+            .collect();
+        assert!(keyed.windows(2).all(|w| w[0] <= w[1]));
     }
 
     #[test]
