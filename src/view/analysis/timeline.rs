@@ -177,7 +177,7 @@ pub(super) fn rows(
     .unwrap_or_default();
     let mut all: Vec<At> = found.into_iter().flatten().collect();
     // Stable: the same date keeps the KB order.
-    all.sort_by(|a, b| a.date.cmp(&b.date));
+    all.sort_by_key(|a| a.date);
     let chunks: Vec<&[At]> = all.chunks(CHUNK).collect();
     let parts =
         crate::par::map_units(&chunks, threads(all.len()), |c| Some(make_rows(kb, c))).unwrap_or_default();
@@ -494,7 +494,7 @@ mod tests {
         let mut at = find(&kb, Kind::Executive, &ex, &events);
         at.extend(find(&kb, Kind::Deal, &de, &events));
         assert!(at.len() > 2 * CHUNK, "more than one chunk of rows too");
-        at.sort_by(|a, b| a.date.cmp(&b.date));
+        at.sort_by_key(|a| a.date);
         let one = make_rows(&kb, &at);
         let split = rows(&kb, &ex, &de, &[], &events);
         assert_eq!(texts(&split), texts(&one));
