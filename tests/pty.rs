@@ -1159,3 +1159,29 @@ fn groups_deals_by_kind_and_filters_to_a_group() {
     let status = t.quit();
     assert!(status.success(), "exit status {status:?}");
 }
+
+/// Tab 7, `/from:microsoft`: the Timeline shows the four moves that left Microsoft and nothing
+/// else (not the other moves of the same people, not deals).
+#[test]
+fn timeline_filters_events_from_microsoft() {
+    let mut t = Tui::start(120, 40);
+    t.send("7");
+    t.wait_status("Timeline 1/");
+    t.wait_for_lines("the Timeline header", |l| {
+        l[2].contains("Quarter") && l[2].contains("From") && l[2].contains("To")
+    });
+    t.send("/from:microsoft");
+    t.send(ENTER);
+    t.wait_status("Timeline 1/4 · /from:microsoft");
+    t.wait_for_lines("only moves from Microsoft", |l| {
+        let rows: Vec<&String> = l[3..]
+            .iter()
+            .take_while(|r| !r.starts_with('└'))
+            .filter(|r| r.chars().skip(1).take(70).any(|c| !c.is_whitespace() && c != '│'))
+            .collect();
+        rows.len() == 4
+            && rows.iter().all(|r| r.contains(" move ") && r.contains("微软"))
+            && rows.iter().any(|r| r.contains("袁志明") && r.contains("阿里云"))
+            && !l.iter().any(|r| r.contains("储瑞松"))
+    });
+}

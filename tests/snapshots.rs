@@ -346,3 +346,20 @@ fn compare_ranked_and_by_reports() {
         }
     }
 }
+
+/// The Timeline tab (7): every dated event in time order with its quarter; and filtered with
+/// `from:microsoft`, only the moves that left Microsoft (not the other moves of those people).
+#[test]
+fn timeline_tab() {
+    for (w, h) in SIZES {
+        let mut a = app(w, h);
+        keys(&mut a, &[KeyCode::Char('7')]);
+        insta::assert_snapshot!(format!("timeline_{w}x{h}"), screen(&a));
+        let mut ks = vec![KeyCode::Char('/')];
+        ks.extend("from:microsoft".chars().map(KeyCode::Char));
+        ks.push(KeyCode::Enter);
+        keys(&mut a, &ks);
+        a.settle();
+        insta::assert_snapshot!(format!("timeline_from_microsoft_{w}x{h}"), screen(&a));
+    }
+}

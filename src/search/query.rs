@@ -37,11 +37,16 @@ pub struct Filter {
 
 pub use crate::kb::value::Cmp;
 
-/// What `kind:` selects: a kind of record or a kind of deal.
+/// What `kind:` selects: a kind of record, a kind of deal, or a kind of dated event that is part
+/// of a record (a career move of an executive, a data point of a series).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum KindFilter {
     Record(Kind),
     Deal(DealKind),
+    /// `kind:move`: career moves (record-level: executives with one).
+    Move,
+    /// `kind:point`: series data points (record-level: series with one).
+    Point,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -51,6 +56,12 @@ pub enum FilterKind {
     Vendor(String),
     /// A source id, or part of a source's title or publisher.
     Source(String),
+    /// Events that leave this organisation (a vendor as `vendor:` names one, or part of an
+    /// organisation's name): career moves (`from`, `from_org`) and migrations (`from_vendor`).
+    From(String),
+    /// Events whose other end is this organisation: career moves joining it (`to`, `to_org`),
+    /// migrations to it (the deal's vendors), other deals with it as counterparty.
+    To(String),
     /// Records with a date or data point within (or around) this period.
     Period(Period),
     Metric(Metric),
@@ -88,8 +99,12 @@ impl fmt::Display for Filter {
         match &self.kind {
             FilterKind::Kind(KindFilter::Record(k)) => write!(f, "kind:{}", k.table()),
             FilterKind::Kind(KindFilter::Deal(k)) => write!(f, "kind:{}", k.as_str()),
+            FilterKind::Kind(KindFilter::Move) => f.write_str("kind:move"),
+            FilterKind::Kind(KindFilter::Point) => f.write_str("kind:point"),
             FilterKind::Vendor(v) => write!(f, "vendor:{v}"),
             FilterKind::Source(s) => write!(f, "source:{s}"),
+            FilterKind::From(o) => write!(f, "from:{o}"),
+            FilterKind::To(o) => write!(f, "to:{o}"),
             FilterKind::Period(p) => write!(f, "period:{p}"),
             FilterKind::Metric(m) => write!(f, "metric:{}", m.as_str()),
             FilterKind::Market(m) => write!(f, "market:{m}"),
@@ -147,11 +162,19 @@ impl std::error::Error for QueryError {}
 pub const FILTERS: &[(&str, &str)] = &[
     (
         "kind",
-        "kind:vendor, kind:deal, kind:migration, kind:investment …",
+        "kind:vendor, kind:deal, kind:migration, kind:move, kind:point …",
     ),
     (
         "vendor",
         "vendor:aws, vendor:阿里云 (the vendor and its people, deals, series, reports and facts)",
+    ),
+    (
+        "from",
+        "from:microsoft, from:阿里云 (moves and migrations leaving an organisation)",
+    ),
+    (
+        "to",
+        "to:aliyun (moves joining an organisation, migrations to it, deals with it)",
     ),
     ("year", "year:2025"),
     ("period", "period:2025-Q2, period:2025-H1, period:2025-09"),
@@ -373,6 +396,8 @@ fn parse_filter(text: &str) -> Result<Option<FilterKind>, (usize, String)> {
         "market" => FilterKind::Market(value.to_string()),
         "basis" => FilterKind::Basis(value.to_string()),
         "report" => FilterKind::Report(value.to_string()),
+        "from" => FilterKind::From(value.to_string()),
+        "to" => FilterKind::To(value.to_string()),
         "year" => {
             let y: u16 = value
                 .parse()
@@ -440,13 +465,18 @@ fn parse_kind(v: &str) -> Result<KindFilter, String> {
     if let Some(k) = record {
         return Ok(KindFilter::Record(k));
     }
+    match l.as_str() {
+        "move" | "moves" | "career" => return Ok(KindFilter::Move),
+        "point" | "points" => return Ok(KindFilter::Point),
+        _ => {}
+    }
     if let Some(k) = DealKind::ALL.into_iter().find(|k| k.as_str() == l || k.zh() == v) {
         return Ok(KindFilter::Deal(k));
     }
     let names: Vec<&str> = Kind::ALL
         .iter()
         .map(|k| k.table())
-        .chain(["trend"])
+        .chain(["trend", "move", "point"])
         .chain(DealKind::ALL.iter().map(|k| k.as_str()))
         .collect();
     let hint = crate::kb::hint::did_you_mean(&l, &names)
@@ -673,6 +703,20 @@ mod tests {
             FilterKind::Vendor("Alibaba Cloud".into())
         );
         assert_eq!(filter("year:2025"), FilterKind::Period(Period::Year(2025)));
+        assert_eq!(filter("kind:move"), FilterKind::Kind(KindFilter::Move));
+        assert_eq!(filter("kind:Moves"), FilterKind::Kind(KindFilter::Move));
+        assert_eq!(filter("kind:point"), FilterKind::Kind(KindFilter::Point));
+        assert_eq!(filter("from:microsoft"), FilterKind::From("microsoft".into()));
+        assert_eq!(filter("FROM:微软"), FilterKind::From("微软".into()));
+        assert_eq!(
+            filter("to:\"Alibaba Cloud\""),
+            FilterKind::To("Alibaba Cloud".into())
+        );
+        let q = parse("!from:aws kind:move").unwrap();
+        assert_eq!(
+            q.filters.iter().map(|f| f.to_string()).collect::<Vec<_>>(),
+            ["!from:aws", "kind:move"]
+        );
         assert_eq!(
             filter("period:2025-Q2"),
             FilterKind::Period(Period::Quarter(2025, 2))
@@ -778,6 +822,13 @@ mod tests {
         );
         let e = error("vendr:aws");
         assert!(e.message.contains("did you mean `vendor:`"), "{e}");
+        assert!(error("from:").message.contains("needs a value"));
+        assert!(
+            error("to>3")
+                .message
+                .contains("comparisons work on amount and value")
+        );
+        assert!(error("kind:mvoe").message.contains("did you mean `kind:move`"));
         let e = error("kind:migraton");
         assert!(e.message.contains("did you mean `kind:migration`"), "{e}");
         assert!(error("year:20x5").message.contains("not a year"));

@@ -62,7 +62,7 @@ pub struct TabState {
     pub pivot: view::analysis::Pivot,
     /// An analysis view's records from its last query (`None`: every record), to rebuild it
     /// when the pivot changes.
-    pub records: Option<Vec<(crate::kb::Kind, usize)>>,
+    pub records: Option<(Vec<(crate::kb::Kind, usize)>, crate::search::Query)>,
 }
 
 /// A tab's grouped table: asked for, then built off the UI thread.
@@ -120,14 +120,18 @@ impl TabState {
         }
     }
 
-    /// An analysis view's rows built again from the records its query selected (every record
-    /// when `None`), in the tab's sort; the count without a query is kept for the title.
-    pub fn rebuild(&mut self, kb: &Kb, records: Option<&[(crate::kb::Kind, usize)]>) {
+    /// An analysis view's rows built again from the records its query selected, and that
+    /// query (for the filters the view applies per event), or from every record when `None`,
+    /// in the tab's sort; the count without a query is kept for the title.
+    pub fn rebuild(&mut self, kb: &Kb, matched: Option<(&[(crate::kb::Kind, usize)], &Query)>) {
         let total = self.view.total.max(self.view.rows.len());
         let tab = self.view.tab;
-        self.view = view::analysis::build_pivot(kb, tab, records, self.pivot);
-        self.records = records.map(<[_]>::to_vec);
-        if records.is_some() {
+        self.view = match matched {
+            Some((records, q)) => view::analysis::build_for(kb, tab, Some(records), q, self.pivot),
+            None => view::analysis::build_for(kb, tab, None, &Default::default(), self.pivot),
+        };
+        self.records = matched.map(|(r, q)| (r.to_vec(), q.clone()));
+        if matched.is_some() {
             self.view.total = total;
         }
         let sort = self.sort.clone();

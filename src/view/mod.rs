@@ -417,7 +417,7 @@ impl View {
 pub fn rows(kb: &Kb, spec: &ViewSpec) -> View {
     let mut v = match spec.tab.kind() {
         Some(_) => table(kb, spec.tab),
-        None => analysis::build_pivot(kb, spec.tab, None, spec.pivot),
+        None => analysis::build_for(kb, spec.tab, None, &Default::default(), spec.pivot),
     };
     v.arrange(None, spec.sort.clone());
     v
@@ -441,7 +441,7 @@ pub fn query_view(ix: &crate::search::Index, spec: &ViewSpec) -> Result<View, cr
                 (d.kind(), d.index as usize)
             })
             .collect();
-        let mut v = analysis::build_pivot(&ix.kb, spec.tab, Some(&records), spec.pivot);
+        let mut v = analysis::build_for(&ix.kb, spec.tab, Some(&records), &q, spec.pivot);
         v.arrange(None, spec.sort.clone());
         return Ok(v);
     }

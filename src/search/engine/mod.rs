@@ -40,6 +40,7 @@ use filter::*;
 use matches::*;
 
 pub use bound::{skim_indices, skim_score};
+pub use filter::{End, Orgs};
 pub use prefilter::Prepared;
 pub use rank::{Rank, run};
 
@@ -120,8 +121,12 @@ pub fn compile(ix: &Index, query: &Query) -> Result<Compiled, QueryError> {
         let check = match &f.kind {
             FilterKind::Kind(KindFilter::Record(k)) => Check::RecordKind(*k),
             FilterKind::Kind(KindFilter::Deal(k)) => Check::DealKind(*k),
+            FilterKind::Kind(KindFilter::Move) => Check::Move,
+            FilterKind::Kind(KindFilter::Point) => Check::Point,
             FilterKind::Vendor(v) => Check::Docs(any_of(v, |v| vendor_docs(ix, v)).map_err(err)?),
             FilterKind::Source(s) => Check::Docs(source_docs(ix, s).map_err(err)?),
+            FilterKind::From(o) => Check::Docs(event_docs(ix, o, End::From).map_err(err)?),
+            FilterKind::To(o) => Check::Docs(event_docs(ix, o, End::To).map_err(err)?),
             FilterKind::Period(p) => Check::Period(*p),
             FilterKind::Metric(m) => Check::Metric(*m),
             FilterKind::Market(m) => {

@@ -339,7 +339,7 @@ impl App {
                         (d.kind(), d.index as usize)
                     })
                     .collect();
-                st.rebuild(&ix.kb, Some(&records));
+                st.rebuild(&ix.kb, Some((&records, &q)));
                 st.filter.notes = res.notes.clone();
                 st.filter.why.clear();
                 st.filter.matches = None;

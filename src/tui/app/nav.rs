@@ -146,7 +146,7 @@ impl App {
         st.pivot = st.pivot.other();
         st.sort = None; // the old columns are gone; rank by the new fullest one
         let records = st.records.take();
-        st.rebuild(&ix.kb, records.as_deref());
+        st.rebuild(&ix.kb, records.as_ref().map(|(r, q)| (r.as_slice(), q)));
         st.selected = keep.and_then(|id| st.view.position(&id)).unwrap_or(0);
         st.offset = 0;
         st.link = 0;

@@ -129,6 +129,7 @@ pub fn render(f: &mut Frame, app: &App, area: Rect, theme: &Theme) {
         })
         .max_by_key(|(ci, width)| (**width, usize::MAX - ci))
         .map(|(ci, _)| ci);
+    let group_col = crate::view::analysis::group_column(st.view.tab);
     let rows = st
         .view
         .order
@@ -156,9 +157,18 @@ pub fn render(f: &mut Frame, app: &App, area: Rect, theme: &Theme) {
                 _ => None,
             };
             let mut why = why;
+            // A time group (the Timeline's quarter) is written on its first row on screen only.
+            let group = group_col.filter(|&g| {
+                i > st.offset
+                    && st.view.rows[st.view.order[i - 1]].cells.get(g).map(|c| &c.text)
+                        == r.cells.get(g).map(|c| &c.text)
+            });
             let cells = w.iter().enumerate().map(move |(ci, width)| {
                 if let Some((_, spans)) = why.take_if(|(c, _)| *c == ci) {
                     return Cell::from(Line::from(spans));
+                }
+                if group == Some(ci) {
+                    return Cell::from(text::pad("", *width, false));
                 }
                 let c = &st.view.columns[ci];
                 let right = c.align == Align::Right;

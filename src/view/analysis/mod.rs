@@ -1,6 +1,6 @@
 //! The analysis views: tabs whose rows are not one record each but are built from the records a
-//! query selects, of several kinds. `Timeline` lists dated events (career moves, deals) in time
-//! order; `Compare` lists the figures of the selected series side by side. Each row still points
+//! query selects, of several kinds. `Timeline` lists dated events (career moves, deals, and
+//! series points on `kind:point`) in time order, grouped by quarter, filtered per event; `Compare` lists the figures of the selected series side by side. Each row still points
 //! at the record it comes from ([`Row::kind`], [`Row::index`]), so the detail pane, relations and
 //! exports work on it as on any tab, and the rows sort, export and group like any other view.
 
@@ -8,6 +8,7 @@ use super::columns::{ColType, Column, Width};
 use super::{Cell, Row, SortKey, Tab, View};
 use crate::kb::period::PeriodKey;
 use crate::kb::{Kb, Kind};
+use crate::search::Query;
 
 /// A column whose cells the view builds itself (the record tabs' columns make theirs from a
 /// record; an analysis row is not one record, so its cells come from [`build`]).
@@ -41,8 +42,9 @@ fn built_by_the_view(_: &Kb, _: usize) -> Cell {
 }
 
 pub const TIMELINE: &[Column] = &[
+    col("quarter", "Quarter", ColType::Period, [7, 7, 9], 0),
     col("date", "Date", ColType::Period, [7, 11, 17], 0),
-    col("event", "Event", ColType::Text, [5, 12, 16], 0),
+    col("event", "Event", ColType::Text, [5, 22, 24], 0),
     col("who", "Who", ColType::Text, [6, 14, 24], 1),
     col("from", "From", ColType::Text, [4, 12, 20], 1),
     col("to", "To", ColType::Text, [4, 12, 20], 1),
@@ -87,10 +89,20 @@ pub fn columns(tab: Tab) -> &'static [Column] {
     }
 }
 
+/// The column whose value groups an analysis tab's rows in time (the Timeline's Quarter): the
+/// explorer writes it on the first row of each group on screen only, so the groups stand out;
+/// exports keep it on every row.
+pub fn group_column(tab: Tab) -> Option<usize> {
+    match tab {
+        Tab::Timeline => tab.column("quarter"),
+        _ => None,
+    }
+}
+
 /// The kinds of record an analysis tab draws on (what its query searches).
 pub fn kinds(tab: Tab) -> &'static [Kind] {
     match tab {
-        Tab::Timeline => &[Kind::Executive, Kind::Deal],
+        Tab::Timeline => &[Kind::Executive, Kind::Deal, Kind::Series],
         Tab::Compare => &[Kind::Series],
         _ => &[],
     }
@@ -99,11 +111,18 @@ pub fn kinds(tab: Tab) -> &'static [Kind] {
 /// The rows of an analysis tab from the records `matches` selects (every record when `None`),
 /// in the view's own order (time for the timeline, subject then period for figures).
 pub fn build(kb: &Kb, tab: Tab, matches: Option<&[(Kind, usize)]>) -> View {
-    build_pivot(kb, tab, matches, Pivot::default())
+    build_for(kb, tab, matches, &Query::default(), Pivot::default())
 }
 
 /// [`build`], with the Compare pivot's columns by periods or by reports.
 pub fn build_pivot(kb: &Kb, tab: Tab, matches: Option<&[(Kind, usize)]>, pivot: Pivot) -> View {
+    build_for(kb, tab, matches, &Query::default(), pivot)
+}
+
+/// [`build`] for the records `query` matched, with the Compare pivot's columns by periods or by
+/// reports: the Timeline applies the query's event filters (`kind:move`, `from:`, `to:`,
+/// `status:`, `year:` …) to each event of those records.
+pub fn build_for(kb: &Kb, tab: Tab, matches: Option<&[(Kind, usize)]>, query: &Query, pivot: Pivot) -> View {
     let wanted = |kind: Kind| -> Vec<usize> {
         match matches {
             None => (0..kb.count(kind)).collect(),
@@ -116,7 +135,13 @@ pub fn build_pivot(kb: &Kb, tab: Tab, matches: Option<&[(Kind, usize)]>, pivot: 
         }
     };
     let mut rows = match tab {
-        Tab::Timeline => timeline::rows(kb, &wanted(Kind::Executive), &wanted(Kind::Deal)),
+        Tab::Timeline => timeline::rows(
+            kb,
+            &wanted(Kind::Executive),
+            &wanted(Kind::Deal),
+            &wanted(Kind::Series),
+            &timeline::Events::of(kb, query),
+        ),
         Tab::Compare => {
             let (columns, rows) = compare::pivot(kb, &wanted(Kind::Series), pivot);
             let order = (0..rows.len()).collect();
@@ -136,7 +161,7 @@ pub fn build_pivot(kb: &Kb, tab: Tab, matches: Option<&[(Kind, usize)]>, pivot: 
     };
     if tab == Tab::Timeline {
         // Time order; events on the same period keep the KB's order.
-        rows.sort_by(|a, b| match (&a.cells[0].key, &b.cells[0].key) {
+        rows.sort_by(|a, b| match (&a.cells[1].key, &b.cells[1].key) {
             (SortKey::Period(x), SortKey::Period(y)) => x.cmp(y),
             _ => std::cmp::Ordering::Equal,
         });
@@ -171,6 +196,8 @@ pub(super) fn default_sort(v: &View) -> Option<super::Sort> {
 pub(super) fn ranked(v: &mut View) {
     compare::ranked(v);
 }
+
+pub use timeline::group_of;
 
 /// Where in time an analysis row is placed, for tests and callers that group by time.
 pub fn row_period(row: &Row) -> Option<PeriodKey> {
@@ -218,7 +245,7 @@ mod tests {
         assert!(!v.is_empty());
         assert!(
             v.shown()
-                .all(|r| r.id == "tian-zhuo" && r.cells[1].text.starts_with("move"))
+                .all(|r| r.id == "tian-zhuo" && r.cells[2].text.starts_with("move"))
         );
     }
 }
