@@ -769,7 +769,9 @@ fn the_timeline_exports_the_same_events_from_the_explorer_and_the_command_line()
             "csv" => {
                 let mut r = csv::Reader::from_reader(tui.as_bytes());
                 let header: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
-                assert_eq!(header.len(), columns);
+                // The view's columns, then the record each event comes from and its sources.
+                assert_eq!(header.len(), columns + 3);
+                assert_eq!(header[columns..], ["Record", "ID", "Sources"]);
                 let from = header.iter().position(|h| h == "From").unwrap();
                 let event = header.iter().position(|h| h == "Event").unwrap();
                 let records: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
