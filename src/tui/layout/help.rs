@@ -22,7 +22,7 @@ const SYNTAX: &[(&str, &str)] = &[
 ];
 
 /// What the tab number keys do, on their one line of the overlay.
-pub const TABS_HELP: &str = "go to tab 1-9, numbered on the tab bar";
+pub const TABS_HELP: &str = "go to the tab of that number";
 
 /// The cues tables and details put after a value or a date (`docs/usage.md`, "Reading the
 /// figures"); every status cue is here (`every_cue_is_in_the_legend`).
