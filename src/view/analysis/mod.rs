@@ -134,30 +134,22 @@ pub fn build_for(kb: &Kb, tab: Tab, matches: Option<&[(Kind, usize)]>, query: &Q
             }
         }
     };
-    let mut rows = match tab {
-        Tab::Timeline => timeline::rows(
-            kb,
-            &wanted(Kind::Executive),
-            &wanted(Kind::Deal),
-            &wanted(Kind::Series),
-            &timeline::Events::of(kb, query),
+    let (columns, mut rows) = match tab {
+        Tab::Timeline => (
+            std::borrow::Cow::Borrowed(columns(tab)),
+            timeline::rows(
+                kb,
+                &wanted(Kind::Executive),
+                &wanted(Kind::Deal),
+                &wanted(Kind::Series),
+                &timeline::Events::of(kb, query),
+            ),
         ),
         Tab::Compare => {
             let (columns, rows) = compare::pivot(kb, &wanted(Kind::Series), pivot);
-            let order = (0..rows.len()).collect();
-            return View {
-                tab,
-                columns: std::borrow::Cow::Owned(columns),
-                total: rows.len(),
-                rows,
-                order,
-                sort: None,
-                sort_note: None,
-                notes: Vec::new(),
-                rates: kb.rates(),
-            };
+            (std::borrow::Cow::Owned(columns), rows)
         }
-        _ => Vec::new(),
+        _ => (std::borrow::Cow::Borrowed(columns(tab)), Vec::new()),
     };
     if tab == Tab::Timeline {
         // Time order; events on the same period keep the KB's order.
@@ -169,7 +161,7 @@ pub fn build_for(kb: &Kb, tab: Tab, matches: Option<&[(Kind, usize)]>, query: &Q
     let order = (0..rows.len()).collect();
     View {
         tab,
-        columns: std::borrow::Cow::Borrowed(columns(tab)),
+        columns,
         total: rows.len(),
         rows,
         order,
