@@ -372,7 +372,11 @@ impl Detailed for Vendor {
                     // The current title (a newer dated move's role, if any).
                     super::now(kb, e).1.unwrap_or_default().to_string()
                 } else {
-                    format!("formerly · now {}", employer(kb, e))
+                    // Where they are now, when the KB says; else only that they were here.
+                    match employer(kb, e) {
+                        now if now.is_empty() => "formerly".to_string(),
+                        now => format!("formerly · now {now}"),
+                    }
                 };
                 b.push(link(Kind::Executive, &e.id, &e.name, note));
             }
@@ -793,6 +797,43 @@ mod tests {
             .unwrap();
         let publisher = &kb.source(&single.sources[0]).unwrap().publisher;
         assert_eq!(quote_source(Kind::Deal, &single.id).as_ref(), Some(publisher));
+    }
+
+    /// A former employee whose whereabouts the KB does not give is listed as `formerly`, never
+    /// `formerly · now ` with nothing after it (the built-in KB's 黄陈宏 under AWS).
+    #[test]
+    fn a_former_employee_with_no_known_employer_is_formerly() {
+        let kb = kb();
+        for v in &kb.vendors {
+            let blocks = detail(
+                &kb,
+                &Target {
+                    kind: Kind::Vendor,
+                    id: v.id.clone(),
+                },
+            )
+            .unwrap()
+            .blocks;
+            for b in blocks {
+                if let Block::Link { label, note, target } = b
+                    && target.kind == Kind::Executive
+                {
+                    assert!(!note.trim_end().ends_with("now"), "{}: {label}: {note:?}", v.id);
+                }
+            }
+        }
+        let aws = detail(
+            &kb,
+            &Target {
+                kind: Kind::Vendor,
+                id: "aws".into(),
+            },
+        )
+        .unwrap()
+        .blocks;
+        assert!(aws.iter().any(
+            |b| matches!(b, Block::Link { label, note, .. } if label == "黄陈宏" && note == "formerly")
+        ));
     }
 
     /// As-of (`tests/fixtures/good/as_of.toml`): 张某's title is as of 2025-09-11, but a dated move
