@@ -436,15 +436,33 @@ fn fixed_clock() -> marketlens::clock::Stamp {
     }
 }
 
-/// The explorer's `e` on the Deals tab filtered by `aws` and sorted, and `marketlens export` of
-/// the same tab, query and sort: the same bytes, in every format.
-#[test]
-fn the_explorer_and_the_command_line_export_identical_files() {
+/// The explorer on the built-in KB, exporting into a fresh directory at a fixed time.
+fn explorer() -> (tempfile::TempDir, App) {
     let dir = tempfile::tempdir().unwrap();
     let l = kb::load_builtin();
     let mut app = App::new(l.kb, l.label, 120, 40);
     app.export_dir = dir.path().to_path_buf();
     app.clock = fixed_clock;
+    (dir, app)
+}
+
+/// `e`, the proposed name replaced by `name`, Enter: the prompt closes, the status line says it
+/// was exported, and the file's text is returned.
+fn export_by_keys(app: &mut App, dir: &std::path::Path, name: &str) -> String {
+    key(app, KeyCode::Char('e'));
+    app.update(Msg::Key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL)));
+    type_text(app, name);
+    key(app, KeyCode::Enter);
+    assert!(app.input.is_none(), "{name}: the prompt closes: {}", app.status);
+    assert!(app.status.starts_with("exported"), "{}", app.status);
+    String::from_utf8(std::fs::read(dir.join(name)).unwrap()).unwrap()
+}
+
+/// The explorer's `e` on the Deals tab filtered by `aws` and sorted, and `marketlens export` of
+/// the same tab, query and sort: the same bytes, in every format.
+#[test]
+fn the_explorer_and_the_command_line_export_identical_files() {
+    let (dir, mut app) = explorer();
     key(&mut app, KeyCode::Char('3'));
     assert_eq!(app.tab, Tab::Deals);
     key(&mut app, KeyCode::Char('/'));
@@ -460,34 +478,18 @@ fn the_explorer_and_the_command_line_export_identical_files() {
         col
     };
     for ext in ["txt", "md", "csv", "json"] {
-        key(&mut app, KeyCode::Char('e'));
-        let name = format!("tui.{ext}");
-        // Replace the proposed name.
-        app.update(Msg::Key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL)));
-        type_text(&mut app, &name);
-        key(&mut app, KeyCode::Enter);
-        assert!(app.input.is_none(), "{ext}: the prompt closes: {}", app.status);
-        assert!(app.status.starts_with("exported"), "{}", app.status);
-        let tui = std::fs::read(dir.path().join(&name)).unwrap();
+        let tui = export_by_keys(&mut app, dir.path(), &format!("tui.{ext}"));
         let o = marketlens(&[
             "export", "--tab", "deals", "--query", "aws", "--sort", &sort_arg, "--format", ext,
         ]);
         assert!(o.status.success(), "{}", stderr(&o));
-        assert_eq!(
-            String::from_utf8_lossy(&tui),
-            stdout(&o),
-            "{ext}: the explorer and the command line differ"
-        );
+        assert_eq!(tui, stdout(&o), "{ext}: the explorer and the command line differ");
     }
 }
 
 #[test]
 fn the_explorer_asks_before_overwriting_and_reports_errors() {
-    let dir = tempfile::tempdir().unwrap();
-    let l = kb::load_builtin();
-    let mut app = App::new(l.kb, l.label, 120, 40);
-    app.export_dir = dir.path().to_path_buf();
-    app.clock = fixed_clock;
+    let (dir, mut app) = explorer();
     let name = "marketlens-vendors-20251122-1530.md";
     std::fs::write(dir.path().join(name), "precious").unwrap();
     key(&mut app, KeyCode::Char('e'));
@@ -627,11 +629,7 @@ fn a_record_export_lists_the_records_that_mention_it() {
 /// header, the JSON as an array of objects keyed by the columns.
 #[test]
 fn the_compare_pivot_exports_the_same_from_the_explorer_and_the_command_line() {
-    let dir = tempfile::tempdir().unwrap();
-    let l = kb::load_builtin();
-    let mut app = App::new(l.kb, l.label, 120, 40);
-    app.export_dir = dir.path().to_path_buf();
-    app.clock = fixed_clock;
+    let (dir, mut app) = explorer();
     let q = "metric:market-share market:中国 period:2025-H1";
     key(&mut app, KeyCode::Char('6'));
     assert_eq!(app.tab, Tab::Compare);
@@ -648,13 +646,7 @@ fn the_compare_pivot_exports_the_same_from_the_explorer_and_the_command_line() {
     let rows = v.len();
     assert!(rows >= 2, "{rows}");
     for ext in ["txt", "md", "csv", "json"] {
-        key(&mut app, KeyCode::Char('e'));
-        let name = format!("compare.{ext}");
-        app.update(Msg::Key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL)));
-        type_text(&mut app, &name);
-        key(&mut app, KeyCode::Enter);
-        assert!(app.status.starts_with("exported"), "{}", app.status);
-        let tui = String::from_utf8(std::fs::read(dir.path().join(&name)).unwrap()).unwrap();
+        let tui = export_by_keys(&mut app, dir.path(), &format!("compare.{ext}"));
         let o = marketlens(&[
             "export", "--tab", "compare", "--query", q, "--pivot", "reports", "--format", ext,
         ]);
@@ -733,11 +725,7 @@ fn compare_sorts_by_a_column_named_by_the_data() {
 /// Markdown table with a cell per column on every line).
 #[test]
 fn the_timeline_exports_the_same_events_from_the_explorer_and_the_command_line() {
-    let dir = tempfile::tempdir().unwrap();
-    let l = kb::load_builtin();
-    let mut app = App::new(l.kb, l.label, 120, 40);
-    app.export_dir = dir.path().to_path_buf();
-    app.clock = fixed_clock;
+    let (dir, mut app) = explorer();
     key(&mut app, KeyCode::Char('7'));
     assert_eq!(app.tab, Tab::Timeline);
     key(&mut app, KeyCode::Char('/'));
@@ -747,13 +735,7 @@ fn the_timeline_exports_the_same_events_from_the_explorer_and_the_command_line()
     assert!(rows >= 3, "moves from Microsoft: {rows}");
     let columns = Tab::Timeline.columns().len();
     for ext in ["txt", "md", "csv", "json"] {
-        key(&mut app, KeyCode::Char('e'));
-        let name = format!("timeline.{ext}");
-        app.update(Msg::Key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL)));
-        type_text(&mut app, &name);
-        key(&mut app, KeyCode::Enter);
-        assert!(app.status.starts_with("exported"), "{}", app.status);
-        let tui = String::from_utf8(std::fs::read(dir.path().join(&name)).unwrap()).unwrap();
+        let tui = export_by_keys(&mut app, dir.path(), &format!("timeline.{ext}"));
         let o = marketlens(&[
             "export",
             "--tab",
