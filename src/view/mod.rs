@@ -2,6 +2,7 @@
 //! detail with its relations. The TUI and export both call this; neither computes rows itself.
 
 pub mod analysis;
+pub mod chart;
 mod columns;
 mod detail;
 pub mod group;

@@ -194,6 +194,15 @@ impl App {
         &self.tabs[self.tab.index()]
     }
 
+    /// The series the Trends chart draws, in legend order: the selected one.
+    pub fn chart_ids(&self) -> Vec<String> {
+        self.current()
+            .selected_id()
+            .map(str::to_owned)
+            .into_iter()
+            .collect()
+    }
+
     fn current_mut(&mut self) -> &mut TabState {
         &mut self.tabs[self.tab.index()]
     }

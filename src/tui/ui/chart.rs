@@ -19,6 +19,7 @@ use crate::kb::number::human_value;
 use crate::text;
 use crate::tui::app::App;
 use crate::tui::theme::Theme;
+use crate::view::chart::nice_range;
 use crate::view::spark;
 
 /// Rows between two y ticks, at least: a label per row would be unreadable.
@@ -26,7 +27,8 @@ const TICK_ROWS: usize = 2;
 
 pub fn render(f: &mut Frame, app: &App, area: Rect, theme: &Theme) {
     let block = Block::default().borders(Borders::ALL).border_style(theme.border);
-    let Some(s) = app.current().selected_id().and_then(|id| app.kb.series_by_id(id)) else {
+    let ids = app.chart_ids();
+    let Some(s) = ids.first().and_then(|id| app.kb.series_by_id(id)) else {
         f.render_widget(Paragraph::new("No series selected").block(block), area);
         return;
     };
@@ -199,39 +201,6 @@ pub fn render(f: &mut Frame, app: &App, area: Rect, theme: &Theme) {
         }
         placed.push((start, end));
         buf.set_string(start, label_row, label, theme.dim);
-    }
-}
-
-/// A y range covering `lo..=hi` whose ends are multiples of a round step (1, 2 or 5 times a power
-/// of ten), with at most `max_ticks` ticks; `(start, end, step)`. Ranges of non-negative values
-/// that come near zero start at zero; a flat series gets some height around its value.
-pub fn nice_range(lo: f64, hi: f64, max_ticks: usize) -> (f64, f64, f64) {
-    let (lo, hi) = if hi > lo {
-        (lo, hi)
-    } else {
-        let pad = hi.abs().max(1.0) * 0.1;
-        (lo - pad, hi + pad)
-    };
-    let intervals = max_ticks.max(2) - 1;
-    let raw = (hi - lo) / intervals as f64;
-    let mut magnitude = 10f64.powf(raw.log10().floor());
-    loop {
-        for m in [1.0, 2.0, 5.0] {
-            let step = m * magnitude;
-            let mut start = (lo / step).floor() * step;
-            if lo >= 0.0 && start < 0.0 {
-                start = 0.0;
-            }
-            // Near zero (within a quarter of the span): start there, for honest proportions.
-            if lo >= 0.0 && lo - start > 0.0 && lo <= (hi - lo) * 0.25 {
-                start = 0.0;
-            }
-            let end = (hi / step).ceil() * step;
-            if ((end - start) / step).round() as usize <= intervals {
-                return (start, end, step);
-            }
-        }
-        magnitude *= 10.0;
     }
 }
 
