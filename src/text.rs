@@ -140,43 +140,30 @@ pub fn pad(s: &str, w: usize, right: bool) -> String {
     }
 }
 
-/// Wrap text to lines of at most `max` columns. Breaks at spaces where it can and anywhere between
-/// CJK characters (which need no spaces); a word longer than a line is split, between graphemes.
+/// Wrap text to lines of at most `max` columns, breaking only where the Unicode line breaking
+/// algorithm (UAX #14, the `unicode-linebreak` crate) allows: at spaces, and between CJK
+/// characters, but never before a closing mark (`。`, `，`, `、`, `；`, `）`, `」`…) or after an
+/// opening one (`（`, `「`…), so a Chinese line never starts with `。` — the mark goes down with
+/// the character before it. A piece longer than a line is split between graphemes.
 pub fn wrap(s: &str, max: usize) -> Vec<String> {
     let max = max.max(1);
     let mut lines = Vec::new();
     for para in s.split('\n') {
         let mut line = String::new();
         let mut used = 0;
-        // Tokens: a run of non-space one-column graphemes stays together (a word); each wide
-        // grapheme is its own.
-        let mut tokens: Vec<(String, usize)> = Vec::new();
-        let mut glued = false;
-        for (g, w) in graphemes(para) {
-            let glue = w == 1 && !g.chars().all(char::is_whitespace);
-            match tokens.last_mut() {
-                Some((t, tw)) if glue && glued => {
-                    t.push_str(g);
-                    *tw += w;
-                }
-                _ => tokens.push((g.to_string(), w)),
-            }
-            glued = glue;
-        }
-        for (t, tw) in tokens {
-            if t.trim().is_empty() {
-                if used > 0 && used < max {
-                    line.push(' ');
-                    used += 1;
-                }
-                continue;
-            }
-            if used + tw > max && used > 0 {
+        let mut start = 0;
+        for (end, _) in unicode_linebreak::linebreaks(para) {
+            // A piece: what lies between two break opportunities, its trailing spaces included.
+            let piece = &para[start..end];
+            start = end;
+            let word = piece.trim_end();
+            let (ww, pw) = (width(word), width(piece));
+            if used > 0 && used + ww > max {
                 lines.push(std::mem::take(&mut line).trim_end().to_string());
                 used = 0;
             }
-            if tw > max {
-                for (g, w) in graphemes(&t) {
+            if ww > max {
+                for (g, w) in graphemes(word) {
                     if used + w > max && used > 0 {
                         lines.push(std::mem::take(&mut line));
                         used = 0;
@@ -184,9 +171,16 @@ pub fn wrap(s: &str, max: usize) -> Vec<String> {
                     line.push_str(g);
                     used += w;
                 }
+                if pw > ww && used < max {
+                    line.push(' ');
+                    used += 1;
+                }
+            } else if used == 0 && word.is_empty() {
+                // Spaces at the start of a wrapped line are dropped, as they were.
+                continue;
             } else {
-                line.push_str(&t);
-                used += tw;
+                line.push_str(piece);
+                used += pw;
             }
         }
         lines.push(line.trim_end().to_string());
@@ -222,6 +216,21 @@ mod tests {
         assert_eq!(wrap("hello world foo", 11), ["hello world", "foo"]);
         assert_eq!(wrap("阿里云营收增速", 6), ["阿里云", "营收增", "速"]);
         assert_eq!(wrap("abcdefgh", 3), ["abc", "def", "gh"]);
+        // Chinese rules: no line starts with a closing mark; an opening one stays with what follows.
+        assert_eq!(wrap("阿里云营收。增速", 8), ["阿里云营", "收。增速"]);
+        assert_eq!(wrap("营收，增速", 4), ["营", "收，", "增速"]);
+        assert_eq!(wrap("营收（增速）", 4), ["营收", "（增", "速）"]);
+        // Wide enough for the longest unbreakable piece (`「云」、`, 8 columns); a narrower line
+        // cannot hold a character with its marks, so there a piece is split between graphemes.
+        for w in 8..24 {
+            for line in wrap("上半年整体营收达 635 亿元，同比增长。「云」、（AI）；下一句」", w) {
+                let first = line.chars().next();
+                assert!(
+                    !matches!(first, Some('。' | '，' | '、' | '；' | '）' | '」')),
+                    "{line:?} at {w}"
+                );
+            }
+        }
         for line in wrap("AWS大中华区斩获TikTok订单(10亿美元以上) and more text", 9) {
             assert!(width(&line) <= 9, "{line}");
         }
