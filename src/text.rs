@@ -223,7 +223,8 @@ mod tests {
         // Wide enough for the longest unbreakable piece (`「云」、`, 8 columns); a narrower line
         // cannot hold a character with its marks, so there a piece is split between graphemes.
         for w in 8..24 {
-            for line in wrap("上半年整体营收达 635 亿元，同比增长。「云」、（AI）；下一句」", w) {
+            for line in wrap("上半年整体营收达 635 亿元，同比增长。「云」、（AI）；下一句」", w)
+            {
                 let first = line.chars().next();
                 assert!(
                     !matches!(first, Some('。' | '，' | '、' | '；' | '）' | '」')),

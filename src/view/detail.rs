@@ -600,7 +600,10 @@ impl Detailed for Series {
                     .unwrap_or("");
                 let stale = kb.point_as_of(s, p).is_some_and(|a| a.stale);
                 let value = super::with_stale(human_point(&s.unit, p), stale);
-                let mut origin = src.to_string();
+                // The source as a person cites it: publisher and date (its id when unknown).
+                let mut origin = kb
+                    .source(src)
+                    .map_or_else(|| src.to_string(), |x| format!("{} {}", x.publisher, x.date));
                 if let Some(r) = &p.report {
                     origin.push_str(&format!(" · report {r}"));
                 }

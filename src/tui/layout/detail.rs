@@ -120,14 +120,31 @@ pub fn lay_out(
                     .max()
                     .unwrap_or(0)
                     .min(width / 2);
+                // The origin (source, report, why the period was inferred, the note) wraps under
+                // itself, never cut; in a pane too narrow for that, on lines of its own below.
+                let indent = 2 + pw + 2 + vw + 2;
                 for r in rows {
-                    let s = format!(
-                        "  {}  {}  {}",
+                    let head = format!(
+                        "  {}  {}",
                         text::pad(&r[0], pw, false),
-                        text::pad(&r[1], vw, true),
-                        r[2]
+                        text::pad(&r[1], vw, true)
                     );
-                    lines.push(Line::from(text::fit(&s, width).into_owned()));
+                    if r[2].is_empty() {
+                        lines.push(Line::from(text::fit(&head, width).into_owned()));
+                    } else if width >= indent + 12 {
+                        let pad = " ".repeat(indent);
+                        for (i, part) in text::wrap(&r[2], width - indent).into_iter().enumerate() {
+                            let first = if i == 0 { format!("{head}  ") } else { pad.clone() };
+                            lines.push(Line::from(
+                                text::fit(&format!("{first}{part}"), width).into_owned(),
+                            ));
+                        }
+                    } else {
+                        lines.push(Line::from(text::fit(&head, width).into_owned()));
+                        for part in text::wrap(&r[2], width.saturating_sub(4)) {
+                            lines.push(Line::from(text::fit(&format!("    {part}"), width).into_owned()));
+                        }
+                    }
                 }
             }
             Block::Quote { text: q, source } => {
