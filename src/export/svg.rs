@@ -491,7 +491,7 @@ sources = ["s1"]
 
   [[series.points]]
   period = "2024"
-  value = "10亿"
+  value = "10-14亿"
 
   [[series.points]]
   period = "2025"
@@ -523,6 +523,25 @@ sources = ["s1"]
             .filter(|n| n.attribute("fill") == Some("none"))
             .count();
         assert!(hollow >= 2, "the point's ring and the legend key's: {svg}");
+        // The 2024 range, 10–14亿, has a whisker from 10亿 to 14亿: a vertical two-point path.
+        let c = chart::build(&loaded.kb, &["hostile"], chart::MAX_Y_TICKS);
+        let p = &c.lines[0].points[0];
+        assert_eq!((p.low, p.high), (1e9, 1.4e9));
+        let vertical = doc
+            .descendants()
+            .filter(|n| n.has_tag_name("polyline"))
+            // In the line's colour (the axes' tick marks are vertical paths too).
+            .filter(|n| n.attribute("stroke") == Some("#1F77B4"))
+            .filter_map(|n| n.attribute("points"))
+            .filter(|pts| {
+                let xs: Vec<&str> = pts
+                    .split_whitespace()
+                    .map(|p| p.split(',').next().unwrap_or(""))
+                    .collect();
+                xs.len() == 2 && xs[0] == xs[1]
+            })
+            .count();
+        assert_eq!(vertical, 1, "one whisker: {svg}");
     }
 
     #[test]
