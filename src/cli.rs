@@ -527,7 +527,7 @@ fn export_cmd(path: Option<&std::path::Path>, a: &ExportArgs) -> ExitCode {
         (Some(f), _) => f,
         (None, Some(p)) => match Format::from_path(p) {
             Some(f) => f,
-            None if is_svg(p) => {
+            None if export::svg::is_svg_path(p) => {
                 return usage("an SVG file is a chart: pass --chart ID[,ID…] (series ids)".into());
             }
             None => {
@@ -670,13 +670,6 @@ fn export_cmd(path: Option<&std::path::Path>, a: &ExportArgs) -> ExitCode {
     }
 }
 
-/// `--out`'s extension is `.svg` (any case).
-fn is_svg(p: &std::path::Path) -> bool {
-    p.extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| e.eq_ignore_ascii_case("svg"))
-}
-
 /// `export --chart ID[,ID…]`: the chart of those series as SVG ([`export::svg`]), the bytes the
 /// explorer's `e` on the Trends chart writes for the same series. Unknown ids are an error, each
 /// named, with a did-you-mean where one is close.
@@ -699,7 +692,7 @@ fn export_chart(
                 "--chart writes SVG, not {f}: pass --format svg or leave --format out"
             ));
         }
-        (None, Some(p)) if !is_svg(p) => {
+        (None, Some(p)) if !export::svg::is_svg_path(p) => {
             return usage(format!(
                 "--chart writes SVG: name the file .svg, not `{}`",
                 crate::text::escape_controls(&p.display().to_string())
@@ -738,8 +731,7 @@ fn export_chart(
         };
         return usage(format!("{what} {}", unknown.join(", ")));
     }
-    let chart = view::chart::build(kb, &ids, view::chart::MAX_Y_TICKS);
-    let text = match export::svg::chart(&chart) {
+    let text = match export::svg::of_series(kb, &ids) {
         Ok(t) => t,
         Err(e) => {
             eprintln!("error: {e}");

@@ -207,6 +207,33 @@ fn note_rows(chart: &Chart) -> Vec<String> {
     rows
 }
 
+/// A path names an SVG file: its extension is `.svg`, any case.
+pub fn is_svg_path(p: &std::path::Path) -> bool {
+    p.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("svg"))
+}
+
+/// The chart of the series `ids` (in legend order) as SVG: what `marketlens export --chart` and
+/// the explorer's `e` on the Trends chart both write. Unknown ids are named in the chart's notes
+/// (the command line refuses them before this).
+pub fn of_series(kb: &crate::kb::Kb, ids: &[&str]) -> Result<String, DrawError> {
+    let c = crate::view::chart::build(kb, ids, crate::view::chart::MAX_Y_TICKS);
+    chart(&c)
+}
+
+/// The default file name of a chart of `ids`: `chart-aliyun-revenue.svg` (no time stamp: the
+/// same chart, the same name).
+pub fn default_name(ids: &[&str]) -> String {
+    let what = super::safe_name(&ids.join(" "));
+    let what = if what.is_empty() {
+        "series".to_string()
+    } else {
+        what
+    };
+    format!("chart-{what}.svg")
+}
+
 /// The chart as an SVG document (UTF-8, no time stamp).
 pub fn chart(chart: &Chart) -> Result<String, DrawError> {
     let entries = legend(chart);
@@ -551,6 +578,16 @@ sources = ["s1"]
         let t = texts(&svg);
         assert!(t.iter().any(|s| s == "No points to draw"), "{t:?}");
         assert!(t.iter().any(|s| s.contains("no series with id")), "{t:?}");
+    }
+
+    #[test]
+    fn file_names() {
+        assert_eq!(default_name(&["aliyun-revenue"]), "chart-aliyun-revenue.svg");
+        assert_eq!(default_name(&["a", "../../etc/passwd"]), "chart-a-etc-passwd.svg");
+        assert_eq!(default_name(&["阿里"]), "chart-series.svg");
+        assert!(is_svg_path(std::path::Path::new("x/Chart.SVG")));
+        assert!(!is_svg_path(std::path::Path::new("chart.svg.md")));
+        assert!(!is_svg_path(std::path::Path::new("svg")));
     }
 
     #[test]
