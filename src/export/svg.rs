@@ -29,7 +29,7 @@ use plotters::coord::ranged1d::{KeyPointHint, KeyPointWeight, NoDefaultFormattin
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use crate::text::{escape_controls, width, wrap};
+use crate::text::{escape_controls, fit, width, wrap};
 use crate::view::chart::{Chart, ChartLine};
 
 /// The picture's width in pixels; its height follows from the panels, legend and notes.
@@ -141,6 +141,11 @@ fn text_w(s: &str, px: f64) -> i32 {
     (width(s) as f64 * px * 0.55).ceil() as i32
 }
 
+/// How many display columns of text at `px` fit between the margins (by [`text_w`]'s measure).
+fn columns(px: f64) -> usize {
+    (f64::from(WIDTH as i32 - 2 * PAD) / (px * 0.55)).floor() as usize
+}
+
 fn colour(i: usize) -> RGBColor {
     COLOURS[i % COLOURS.len()]
 }
@@ -166,7 +171,11 @@ fn legend(chart: &Chart) -> Vec<Entry> {
         .lines
         .iter()
         .enumerate()
-        .map(|(i, l)| (Some(i), escape_controls(&l.label).into_owned()))
+        // A label wider than a row (beside its swatch) is cut.
+        .map(|(i, l)| {
+            let label = escape_controls(&l.label);
+            (Some(i), fit(&label, columns(TEXT_PX) - 8).into_owned())
+        })
         .collect();
     let not_actual = chart
         .lines
@@ -198,7 +207,7 @@ fn legend(chart: &Chart) -> Vec<Entry> {
 
 /// The notes, wrapped to the width, each wrapped line on its own row.
 fn note_rows(chart: &Chart) -> Vec<String> {
-    let cols = ((WIDTH as i32 - 2 * PAD) as f64 / (TEXT_PX * 0.55)).floor() as usize;
+    let cols = columns(TEXT_PX);
     let mut rows = Vec::new();
     for n in &chart.notes {
         let text = format!("Note: {}", escape_controls(n));
@@ -254,9 +263,10 @@ pub fn chart(chart: &Chart) -> Result<String, DrawError> {
     {
         let root = SVGBackend::with_string(&mut out, (WIDTH, height as u32)).into_drawing_area();
         root.fill(&WHITE).map_err(err)?;
+        // Cut to the width (the legend names every series in full).
         let title = match escape_controls(&chart.title) {
             t if t.trim().is_empty() => "Chart".to_string(),
-            t => t.into_owned(),
+            t => fit(&t, columns(TITLE_PX)).into_owned(),
         };
         root.draw(&Text::new(
             title,
@@ -485,6 +495,26 @@ mod tests {
         // The x labels appear once: under the last panel only.
         let c2025 = t.iter().filter(|s| *s == "2025").count();
         assert_eq!(c2025, 1, "{t:?}");
+    }
+
+    #[test]
+    fn a_long_title_is_cut_to_the_width_and_the_legend_keeps_every_name() {
+        let kb = kb::load_builtin().kb;
+        let ids = [
+            "china-ai-cloud-market-size",
+            "china-ai-cloud-market-cagr-forecast",
+            "volcengine-revenue",
+            "volcengine-revenue-target",
+            "microsoft-cloud-revenue",
+            "aws-global-cloud-share",
+        ];
+        let t = texts(&svg_of(&kb, &ids));
+        assert!(t[0].ends_with('…'), "{}", t[0]);
+        assert!(text_w(&t[0], TITLE_PX) <= WIDTH as i32 - 2 * PAD, "{}", t[0]);
+        for id in ids {
+            let name = &kb.series_by_id(id).unwrap().name;
+            assert!(t.iter().any(|s| s == name), "{name} in the legend: {t:?}");
+        }
     }
 
     #[test]
