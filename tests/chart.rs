@@ -258,3 +258,21 @@ fn the_chart_prompt_still_exports_the_table_by_a_text_name() {
     );
     assert!(!dir.path().join("v.svg").exists());
 }
+
+/// `tests/fixtures/good/hostile.toml`: series names (and a price's unit) full of escape sequences,
+/// controls, bidi and zero-width characters and line breaks. The SVG is well-formed XML with none
+/// of them raw, and the names are kept, made inert.
+#[test]
+fn hostile_kb_text_reaches_the_svg_inert() {
+    let dir = tempfile::tempdir().unwrap();
+    let kb = format!("{}/tests/fixtures/good/hostile.toml", env!("CARGO_MANIFEST_DIR"));
+    let o = marketlens(
+        dir.path(),
+        &["--kb", &kb, "export", "--chart", "series-1,series-2"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    common::assert_inert_bytes(&o.stdout, true, "svg");
+    let t = texts(&stdout(&o));
+    assert!(t.iter().any(|s| s.starts_with("S1-NAME")), "{t:?}");
+    assert!(t.iter().any(|s| s.starts_with("S2-NAME")), "{t:?}");
+}
