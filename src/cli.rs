@@ -82,12 +82,13 @@ pub enum Command {
         #[arg(long)]
         scores: bool,
     },
-    /// Export a tab's rows (as the explorer shows them for a query and sort) or one record
+    /// Export a tab's rows (as the explorer shows them for a query and sort), one record, or a
+    /// chart of series as SVG
     ///
     /// Writes the same rows, in the same order, as the explorer's `e` for that tab, query and
     /// sort. Data goes to standard output unless --out names a file; messages go to standard
     /// error. An existing file is never replaced without --force.
-    #[command(group(clap::ArgGroup::new("what").required(true).args(["tab", "record"])))]
+    #[command(group(clap::ArgGroup::new("what").required(true).args(["tab", "record", "chart"])))]
     Export {
         /// The tab to export
         #[arg(long, value_enum)]
@@ -117,9 +118,19 @@ pub enum Command {
         /// One record's detail instead, by id
         #[arg(long, value_name = "ID", value_hint = clap::ValueHint::Other)]
         record: Option<String>,
-        /// Output format (default: from --out's extension, else txt)
+        /// A chart of these series instead (ids, comma-separated), as SVG: the explorer's Trends
+        /// chart on a true time axis, a panel per unit
+        #[arg(
+            long,
+            value_name = "ID[,ID…]",
+            value_delimiter = ',',
+            value_hint = clap::ValueHint::Other,
+            conflicts_with_all = ["query", "sort", "group_by", "pivot", "bom"]
+        )]
+        chart: Option<Vec<String>>,
+        /// Output format (default: from --out's extension, else txt; svg for --chart)
         #[arg(long, value_enum)]
-        format: Option<FormatArg>,
+        format: Option<ExportFormatArg>,
         /// Write to this file instead of standard output
         #[arg(long, value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
         out: Option<PathBuf>,
@@ -255,6 +266,16 @@ pub enum FormatArg {
     Json,
 }
 
+/// `--format` of `export`: the text formats, and `svg` (for `--chart` only).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportFormatArg {
+    Txt,
+    Md,
+    Csv,
+    Json,
+    Svg,
+}
+
 impl From<FormatArg> for Format {
     fn from(f: FormatArg) -> Format {
         match f {
@@ -338,11 +359,26 @@ pub fn run() -> ExitCode {
             group_by,
             pivot,
             record,
+            chart,
             format,
             out: file,
             force,
             bom,
         }) => {
+            if let Some(ids) = chart {
+                return export_chart(cli.kb.as_deref(), &ids, format, file.as_deref(), force);
+            }
+            let format = match format {
+                None => None,
+                Some(ExportFormatArg::Txt) => Some(Format::Txt),
+                Some(ExportFormatArg::Md) => Some(Format::Md),
+                Some(ExportFormatArg::Csv) => Some(Format::Csv),
+                Some(ExportFormatArg::Json) => Some(Format::Json),
+                Some(ExportFormatArg::Svg) => {
+                    eprintln!("error: svg is for charts: pass --chart ID[,ID…] (series ids)");
+                    return ExitCode::from(1);
+                }
+            };
             let args = ExportArgs {
                 tab: tab.map(|t| t.0),
                 query,
@@ -350,7 +386,7 @@ pub fn run() -> ExitCode {
                 group_by,
                 pivot,
                 record,
-                format: format.map(Format::from),
+                format,
                 out: file,
                 force,
                 bom,
@@ -566,6 +602,9 @@ fn export_cmd(path: Option<&std::path::Path>, a: &ExportArgs) -> ExitCode {
         (Some(f), _) => f,
         (None, Some(p)) => match Format::from_path(p) {
             Some(f) => f,
+            None if export::svg::is_svg_path(p) => {
+                return usage("an SVG file is a chart: pass --chart ID[,ID…] (series ids)".into());
+            }
             None => {
                 return usage(format!(
                     "cannot tell the format of `{}` from its extension: name it .txt, .md, .csv or .json, or pass --format",
@@ -690,6 +729,97 @@ fn export_cmd(path: Option<&std::path::Path>, a: &ExportArgs) -> ExitCode {
             finish(out.write_all(text.as_bytes()).and_then(|()| out.flush()))
         }
         Some(p) => match export::write_file(p, text.as_bytes(), a.force) {
+            Ok(()) => {
+                eprintln!(
+                    "exported {holds} to {}",
+                    crate::text::escape_controls(&p.display().to_string())
+                );
+                ExitCode::SUCCESS
+            }
+            Err(e @ export::WriteError::Exists(_)) => usage(format!("{e}; pass --force to replace it")),
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::from(2)
+            }
+        },
+    }
+}
+
+/// `export --chart ID[,ID…]`: the chart of those series as SVG ([`export::svg`]), the bytes the
+/// explorer's `e` on the Trends chart writes for the same series. Unknown ids are an error, each
+/// named, with a did-you-mean where one is close.
+fn export_chart(
+    path: Option<&std::path::Path>,
+    ids: &[String],
+    format: Option<ExportFormatArg>,
+    out: Option<&std::path::Path>,
+    force: bool,
+) -> ExitCode {
+    let usage = |msg: String| {
+        eprintln!("error: {msg}");
+        ExitCode::from(1)
+    };
+    match (format, out) {
+        (Some(ExportFormatArg::Svg), _) => {}
+        (Some(f), _) => {
+            let f = format!("{f:?}").to_lowercase();
+            return usage(format!(
+                "--chart writes SVG, not {f}: pass --format svg or leave --format out"
+            ));
+        }
+        (None, Some(p)) if !export::svg::is_svg_path(p) => {
+            return usage(format!(
+                "--chart writes SVG: name the file .svg, not `{}`",
+                crate::text::escape_controls(&p.display().to_string())
+            ));
+        }
+        (None, _) => {}
+    }
+    let ids: Vec<&str> = ids.iter().map(|s| s.trim()).filter(|s| !s.is_empty()).collect();
+    if ids.is_empty() {
+        return usage("--chart needs at least one series id".into());
+    }
+    let loaded = match load_valid(path, "use") {
+        Ok(l) => l,
+        Err(code) => return code,
+    };
+    let kb = &loaded.kb;
+    let series_ids: Vec<&str> = kb.series.iter().map(|s| s.id.as_str()).collect();
+    let unknown: Vec<String> = ids
+        .iter()
+        .filter(|id| kb.series_by_id(id).is_none())
+        .map(|id| {
+            let hint = match kb.lookup(id) {
+                Some((kind, _)) => format!(" (it is a {}, not a series)", kind.label()),
+                None => kb::hint::did_you_mean(id, &series_ids)
+                    .map(|h| format!(" (did you mean `{h}`?)"))
+                    .unwrap_or_default(),
+            };
+            format!("`{}`{hint}", crate::text::escape_controls(id))
+        })
+        .collect();
+    if !unknown.is_empty() {
+        let what = if unknown.len() == 1 {
+            "no series has the id"
+        } else {
+            "no series have the ids"
+        };
+        return usage(format!("{what} {}", unknown.join(", ")));
+    }
+    let text = match export::svg::of_series(kb, &ids) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let holds = format!("a chart of {}", crate::text::count(ids.len(), "series", "series"));
+    match out {
+        None => {
+            let mut o = std::io::stdout().lock();
+            finish(o.write_all(text.as_bytes()).and_then(|()| o.flush()))
+        }
+        Some(p) => match export::write_file(p, text.as_bytes(), force) {
             Ok(()) => {
                 eprintln!(
                     "exported {holds} to {}",

@@ -476,6 +476,34 @@ fn compare_ranks_the_figures_a_query_selects() {
     assert!(t.quit().success());
 }
 
+/// `e` on the Trends chart: the prompt offers `chart-<id>.svg`, and the file written holds the
+/// bytes `marketlens export --chart <id>` prints.
+#[test]
+fn exports_the_trends_chart_as_svg() {
+    let mut t = Tui::start(120, 40);
+    t.send("4/");
+    t.send("'aliyun-revenue");
+    t.send(ENTER);
+    t.wait_status("Trends 1/2 · /'aliyun-revenue");
+    t.send("e");
+    t.wait_for_lines("the chart's export prompt", |l| {
+        l[usize::from(t.rows) - 2].contains("export to: chart-aliyun-revenue.svg")
+    });
+    t.send(ENTER);
+    t.wait_status("exported a chart of 1 series to ./chart-aliyun-revenue.svg");
+    let written = std::fs::read(t._dir.path().join("chart-aliyun-revenue.svg")).unwrap();
+    let cli = std::process::Command::new(BIN)
+        .args(["export", "--chart", "aliyun-revenue"])
+        .output()
+        .unwrap();
+    assert!(cli.status.success());
+    assert_eq!(
+        written, cli.stdout,
+        "the explorer and the command line write the same SVG"
+    );
+    assert!(t.quit().success());
+}
+
 #[test]
 fn exports_the_view_to_a_file_and_copies_it_with_osc52() {
     let mut t = Tui::start(120, 40);

@@ -13,6 +13,7 @@ mod grouped;
 mod json;
 mod markdown;
 mod plain;
+pub mod svg;
 
 use std::borrow::Cow;
 use std::path::Path;

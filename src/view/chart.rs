@@ -194,7 +194,8 @@ pub fn build_series(series: &[&Series], max_y_ticks: usize, mut notes: Vec<Strin
                 start += (f64::from(d) - 1.0) / 31.0;
                 end = start + 1.0 / 31.0;
             }
-            let (low, high) = p.value.sort_key();
+            // The range's ends (`sort_key` is (middle, width), not the ends).
+            let (low, high) = (p.value.lo, p.value.hi);
             let v = p.value.mid();
             if !(v.is_finite() && low.is_finite() && high.is_finite()) {
                 continue;
@@ -453,6 +454,17 @@ mod tests {
         assert_eq!(c.lines.len(), 1);
         assert!(c.notes[0].contains("no series with id"), "{:?}", c.notes);
         assert!(!c.notes[0].contains('\u{1b}'), "escaped: {:?}", c.notes);
+    }
+
+    #[test]
+    fn a_plain_number_has_no_range_and_the_axis_hugs_the_data() {
+        let kb = default_kb();
+        let c = build(&kb, &["aliyun-revenue-growth"], 5);
+        for p in &c.lines[0].points {
+            assert_eq!((p.low, p.high), (p.value, p.value), "{p:?}");
+        }
+        // 18%..34%: the axis need not start at 0 (that is for data near zero).
+        assert_eq!((c.panels[0].y.lo, c.panels[0].y.hi), (15.0, 35.0));
     }
 
     #[test]

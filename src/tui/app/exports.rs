@@ -6,6 +6,18 @@ use crate::tui::keymap::{self, Action, Context};
 use crate::view;
 
 impl App {
+    /// What `e` offers: the chart on the Trends tab while one is shown (its table still, by a
+    /// name of another format), else the view.
+    pub(super) fn export_what(&self) -> ExportWhat {
+        let ids = self.chart_ids();
+        let shown = self.areas().is_some_and(|a| a.chart.is_some());
+        if self.tab == crate::view::Tab::Trends && shown && !self.grouped_now() && !ids.is_empty() {
+            ExportWhat::Chart(ids)
+        } else {
+            ExportWhat::View
+        }
+    }
+
     /// Open the export prompt with a default file name.
     pub(super) fn start_export(&mut self, what: ExportWhat) {
         let name = match &what {
@@ -14,8 +26,15 @@ impl App {
                 None => self.tab.title().to_lowercase(),
             },
             ExportWhat::Record(t) => t.id.clone(),
+            ExportWhat::Chart(ids) => {
+                let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+                export::svg::default_name(&ids)
+            }
         };
-        let name = export::default_name(&name, &(self.clock)().file, Format::Md);
+        let name = match &what {
+            ExportWhat::Chart(_) => name,
+            _ => export::default_name(&name, &(self.clock)().file, Format::Md),
+        };
         self.input = Some(Input::Export(ExportPrompt {
             edit: LineEdit::new(&name),
             what,
@@ -47,14 +66,15 @@ impl App {
     /// The text of an export, and what it holds ("12 rows", "deal aws-…").
     pub(super) fn export_text(&self, what: &ExportWhat, format: Format) -> Option<(String, String)> {
         match what {
-            ExportWhat::View if self.grouped_now() => {
+            ExportWhat::View | ExportWhat::Chart(_) if self.grouped_now() => {
                 // The grouped table, as `marketlens export --group-by` writes it.
                 let g = self.grouping()?;
                 let meta = self.export_meta((self.clock)().date);
                 let groups = crate::text::count(g.groups.len(), "group", "groups");
                 Some((export::grouped(g, &meta, format), groups))
             }
-            ExportWhat::View => {
+            // The chart's prompt given a name of a text format: the tab's rows.
+            ExportWhat::View | ExportWhat::Chart(_) => {
                 let st = self.current();
                 let meta = self.export_meta((self.clock)().date);
                 let n = st.view.len();
@@ -84,14 +104,41 @@ impl App {
             return;
         }
         let path = self.export_dir.join(&name);
-        let Some(format) = Format::from_path(&path) else {
-            self.status = "unknown format: name the file .txt, .md, .csv or .json".into();
-            return;
-        };
-        let Some((text, holds)) = self.export_text(&what, format) else {
-            self.input = None;
-            self.status = "nothing selected to export".into();
-            return;
+        let svg = export::svg::is_svg_path(&path);
+        let (text, holds) = match &what {
+            ExportWhat::Chart(ids) if svg => {
+                let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+                match export::svg::of_series(&self.kb, &ids) {
+                    Ok(t) => (
+                        t,
+                        format!("a chart of {}", crate::text::count(ids.len(), "series", "series")),
+                    ),
+                    Err(e) => {
+                        self.status = format!("⚠ {e}");
+                        return;
+                    }
+                }
+            }
+            _ if svg => {
+                self.status = "only a chart is written as SVG (e on the Trends chart): name the file .txt, .md, .csv or .json".into();
+                return;
+            }
+            _ => {
+                let Some(format) = Format::from_path(&path) else {
+                    self.status = match what {
+                        ExportWhat::Chart(_) => "unknown format: name the file .svg (the chart), or .txt, .md, .csv or .json (the table)",
+                        _ => "unknown format: name the file .txt, .md, .csv or .json",
+                    }
+                    .into();
+                    return;
+                };
+                let Some(out) = self.export_text(&what, format) else {
+                    self.input = None;
+                    self.status = "nothing selected to export".into();
+                    return;
+                };
+                out
+            }
         };
         let shown = crate::text::escape_controls(&path.display().to_string()).into_owned();
         match export::write_file(&path, text.as_bytes(), overwrite) {

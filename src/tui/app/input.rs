@@ -112,6 +112,9 @@ pub enum ExportWhat {
     View,
     /// One record's detail.
     Record(Target),
+    /// The Trends chart of these series (`e` while it is shown): SVG for a `.svg` name; any other
+    /// format's name exports the tab's view instead.
+    Chart(Vec<String>),
 }
 
 /// The export prompt: the file name being edited, and whether an existing file awaits a yes.

@@ -438,7 +438,7 @@ impl App {
             Action::GroupBy => self.open_chooser(),
             Action::GroupPick => self.pick_group(),
             Action::Ungroup => self.ungroup(),
-            Action::Export => self.start_export(ExportWhat::View),
+            Action::Export => self.start_export(self.export_what()),
             Action::ExportRecord => match self.selected_target() {
                 Some(t) => self.start_export(ExportWhat::Record(t)),
                 None => self.status = "no record selected".into(),

@@ -172,9 +172,13 @@ pub fn render(app: &App, f: &mut Frame) {
         let note = if p.confirm.is_some() || !app.status.is_empty() {
             Span::styled(format!("  {}", app.status), theme.warn)
         } else {
+            let formats = match p.what {
+                super::app::ExportWhat::Chart(_) => ".svg chart · .txt .md .csv .json table",
+                _ => ".txt .md .csv .json",
+            };
             Span::styled(
                 format!(
-                    "  {} writes · {} cancels · .txt .md .csv .json",
+                    "  {} writes · {} cancels · {formats}",
                     keymap::key(Context::Export, Action::Accept),
                     keymap::key(Context::Export, Action::Cancel)
                 ),
