@@ -57,6 +57,12 @@ pub enum Action {
     GroupPick,
     /// Esc on the grouped table: return to the table as it was.
     Ungroup,
+    /// `space`: mark or unmark the selected row (and move to the next).
+    Mark,
+    /// `M`: clear the tab's marks.
+    ClearMarks,
+    /// `c` in Trends: chart the marked series together / the selected one again.
+    ChartMarks,
     // While typing a query:
     Accept,
     Cancel,
@@ -363,6 +369,31 @@ pub const KEYMAP: &[Binding] = &[
         "group the rows by a column",
         "group",
         6
+    ),
+    b!(
+        [ch(' ')],
+        [],
+        Action::Mark,
+        Table,
+        "mark / unmark the row (and go to the next)",
+        "mark",
+        6
+    ),
+    b!(
+        [ch('M')],
+        [],
+        Action::ClearMarks,
+        Table,
+        "clear this tab's marks",
+        ""
+    ),
+    b!(
+        [ch('c')],
+        [],
+        Action::ChartMarks,
+        Table,
+        "Trends: chart the marked series together / the selected one",
+        ""
     ),
     // The column chooser `F` opens.
     b!([plain(Code::Enter)], [], Action::Accept, Columns, "", "group", 0),
