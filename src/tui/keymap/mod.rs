@@ -375,26 +375,15 @@ pub const KEYMAP: &[Binding] = &[
         [],
         Action::Mark,
         Table,
-        "mark / unmark the row (and go to the next)",
+        "mark / unmark the row, go down",
         "mark",
         6
     ),
-    b!(
-        [ch('M')],
-        [],
-        Action::ClearMarks,
-        Table,
-        "clear this tab's marks",
-        ""
-    ),
-    b!(
-        [ch('c')],
-        [],
-        Action::ChartMarks,
-        Table,
-        "Trends: chart the marked series together / the selected one",
-        ""
-    ),
+    // These two are not in the overlay, which fits 120×40 with no row to spare: the status line
+    // names them after every mark (`2 marked · M clears · c charts them together`), and so does
+    // docs/usage.md.
+    b!([ch('M')], [], Action::ClearMarks, Table, "", ""),
+    b!([ch('c')], [], Action::ChartMarks, Table, "", ""),
     // The column chooser `F` opens.
     b!([plain(Code::Enter)], [], Action::Accept, Columns, "", "group", 0),
     b!(

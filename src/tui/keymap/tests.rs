@@ -194,8 +194,6 @@ fn labels_are_derived_from_the_keys_and_read_as_before() {
         "Esc",
         "F",
         "Space",
-        "M",
-        "c",
         "Enter",
         "Esc",
         "Enter",
