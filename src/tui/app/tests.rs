@@ -249,7 +249,7 @@ fn space_marks_and_unmarks_rows_and_moves_down() {
     // Back on the first row: space unmarks it.
     key(&mut a, KeyCode::Char('g'));
     key(&mut a, KeyCode::Char(' '));
-    assert_eq!(marked(&a), [second.clone()]);
+    assert_eq!(marked(&a), [second.as_str()]);
     // Marks are per tab.
     key(&mut a, KeyCode::Char('3'));
     assert!(a.current().marks.is_empty());
