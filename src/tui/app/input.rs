@@ -112,6 +112,9 @@ pub enum ExportWhat {
     View,
     /// One record's detail.
     Record(Target),
+    /// The current tab's marked rows (`space`), as `View` writes them: those the view shows, in
+    /// its order (`Tab` in the prompt switches between the two).
+    Marked,
 }
 
 /// The export prompt: the file name being edited, and whether an existing file awaits a yes.
@@ -151,6 +154,10 @@ impl App {
                     self.status = format!("not overwritten; edit the name, or {esc}");
                 }
             }
+            return true;
+        }
+        if action == Some(Action::ExportMarked) {
+            self.toggle_export_marked();
             return true;
         }
         let edit = match input {

@@ -462,8 +462,9 @@ impl App {
             },
             Action::Copy => self.copy_view(),
             Action::Reload => self.reload(),
-            // Editing actions only arrive while typing (see `input_key`).
+            // Editing actions only arrive while typing (see `input_key`), the export prompt's too.
             Action::Accept
+            | Action::ExportMarked
             | Action::Cancel
             | Action::DeleteBack
             | Action::DeleteForward

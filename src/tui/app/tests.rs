@@ -348,3 +348,54 @@ fn c_charts_the_marked_series_in_mark_order_and_c_or_esc_returns() {
     key(&mut a, KeyCode::Char('c'));
     assert!(a.status.contains("Trends"), "{}", a.status);
 }
+
+/// `Tab` in the export prompt writes the tab's marked rows only (in the view's order), under a
+/// name that says so; again, the whole view. With no marks it says how to make one.
+#[test]
+fn tab_in_the_export_prompt_writes_the_marked_rows_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = app();
+    a.export_dir = dir.path().to_path_buf();
+    a.clock = || clock::Stamp {
+        date: "2025-11-22 15:30".into(),
+        file: "20251122-1530".into(),
+    };
+    key(&mut a, KeyCode::Char('3'));
+    key(&mut a, KeyCode::Char('e'));
+    key(&mut a, KeyCode::Tab);
+    assert!(a.status.starts_with("no marked rows in this tab"), "{}", a.status);
+    assert!(matches!(&a.input, Some(Input::Export(p)) if p.what == ExportWhat::View));
+    key(&mut a, KeyCode::Esc);
+    // Mark the second and the fourth deal (space goes down a row).
+    key(&mut a, KeyCode::Char('j'));
+    key(&mut a, KeyCode::Char(' '));
+    key(&mut a, KeyCode::Char('j'));
+    key(&mut a, KeyCode::Char(' '));
+    let st = a.current();
+    let want: Vec<String> = [1, 3]
+        .iter()
+        .map(|&i| st.view.get(i).unwrap().id.clone())
+        .collect();
+    key(&mut a, KeyCode::Char('e'));
+    let name = |a: &App| match &a.input {
+        Some(Input::Export(p)) => (p.edit.text.clone(), p.what.clone()),
+        _ => panic!("no export prompt"),
+    };
+    let (all, _) = name(&a);
+    key(&mut a, KeyCode::Tab);
+    let (marked, what) = name(&a);
+    assert_eq!(what, ExportWhat::Marked);
+    assert_eq!(marked, "marketlens-deals-marked-20251122-1530.md");
+    key(&mut a, KeyCode::Tab);
+    assert_eq!(name(&a), (all, ExportWhat::View), "Tab again: the whole view");
+    key(&mut a, KeyCode::Tab);
+    ctrl(&mut a, 'u');
+    type_str(&mut a, "m.csv");
+    key(&mut a, KeyCode::Enter);
+    assert!(a.input.is_none(), "{}", a.status);
+    assert!(a.status.starts_with("exported 2 marked rows to "), "{}", a.status);
+    let mut r = csv::Reader::from_path(dir.path().join("m.csv")).unwrap();
+    let id = r.headers().unwrap().iter().position(|h| h == "ID").unwrap();
+    let ids: Vec<String> = r.records().map(|rec| rec.unwrap()[id].to_string()).collect();
+    assert_eq!(ids, want, "the marked rows, in the view's order");
+}

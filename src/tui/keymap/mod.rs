@@ -63,6 +63,8 @@ pub enum Action {
     ClearMarks,
     /// `c` in Trends: chart the marked series together / the selected one again.
     ChartMarks,
+    /// `Tab` in the export prompt: the marked rows only / the whole view.
+    ExportMarked,
     // While typing a query:
     Accept,
     Cancel,
@@ -561,6 +563,8 @@ pub const KEYMAP: &[Binding] = &[
     // The export prompt (its name is edited with the `Edit` keys).
     b!([plain(Code::Enter)], [], Action::Accept, Export, "", "write", 0),
     b!([plain(Code::Esc)], [], Action::Cancel, Export, "", "cancel", 0),
+    // Named on the prompt's line when the tab has marks (see `ui::render`).
+    b!([plain(Code::Tab)], [], Action::ExportMarked, Export, "", ""),
     // The file exists: only an explicit yes overwrites it.
     b!(
         [ch('y')],
