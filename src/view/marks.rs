@@ -94,7 +94,14 @@ impl Marks {
 
     /// Whether `row` (one of `view`'s) is marked.
     pub fn marks_row(&self, view: &View, row: &Row) -> bool {
-        !self.is_empty() && self.contains(&key(view, row))
+        if self.is_empty() {
+            return false;
+        }
+        match view.tab {
+            Tab::Timeline => self.contains(&key(view, row)),
+            // The key is the id: looked up without making one (a frame asks for every row drawn).
+            _ => self.contains(&row.id),
+        }
     }
 
     /// The shown rows that are marked (indices into `view.rows`, in display order): what an
@@ -189,6 +196,22 @@ mod tests {
         v.arrange(Some((&[only], false)), None);
         assert_eq!(m.filter_order(&v), [only]);
         assert_eq!(m.len(), 2);
+    }
+
+    /// Outside the Timeline a row's key is its record's id (`marks_row` looks ids up directly).
+    #[test]
+    fn a_key_is_the_id_outside_the_timeline() {
+        let kb = kb();
+        for tab in Tab::ALL.into_iter().filter(|t| *t != Tab::Timeline) {
+            let v = view::rows(&kb, &view::ViewSpec::new(tab));
+            assert!(!v.rows.is_empty(), "{tab:?}");
+            let mut m = Marks::default();
+            for r in &v.rows {
+                assert_eq!(key(&v, r), r.id, "{tab:?}");
+            }
+            m.toggle(&v, &v.rows[0]);
+            assert!(m.marks_row(&v, &v.rows[0]));
+        }
     }
 
     #[test]
