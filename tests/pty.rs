@@ -504,6 +504,49 @@ fn exports_the_trends_chart_as_svg() {
     assert!(t.quit().success());
 }
 
+/// `space` marks two Trends series (the title counts them, a marker shows on their rows), `c`
+/// charts them together (the status line names both, the title says `charted`), `c` again goes
+/// back to the selected series.
+#[test]
+fn marks_two_trends_series_and_charts_them_together() {
+    let kb = marketlens::kb::load_builtin().kb;
+    let view = marketlens::view::rows(
+        &kb,
+        &marketlens::view::ViewSpec::new(marketlens::view::Tab::Trends),
+    );
+    let name = |pos: usize| kb.series_by_id(&view.get(pos).unwrap().id).unwrap().name.clone();
+    let (second, third) = (name(1), name(2));
+    let mut t = Tui::start(120, 40);
+    t.send("4");
+    t.wait_for("the Trends tab", |s| s.contains("Trends 86/86"));
+    t.send("c");
+    t.wait_status("mark series with Space first");
+    t.send("j  ");
+    t.wait_for_lines("two marked rows and the count", |l| {
+        l[1].contains("Trends 86/86 · 2 marked")
+            && l[4].starts_with("│* ")
+            && l[5].starts_with("│* ")
+            && l[3].starts_with("│  ")
+            && l[6].starts_with("│  ")
+    });
+    t.send("c");
+    t.wait_status("charting 2 marked series");
+    let status = t.lines()[38].clone();
+    assert!(
+        status.contains(&format!("{second}, {third}")),
+        "both names, in the order marked: {status}"
+    );
+    t.wait_for_lines("the title says the marks are charted", |l| {
+        l[1].contains("2 marked · charted")
+    });
+    t.send("c");
+    t.wait_status("charting the selected series");
+    t.wait_for_lines("the title no longer says charted", |l| {
+        l[1].contains("2 marked") && !l[1].contains("charted")
+    });
+    assert!(t.quit().success());
+}
+
 #[test]
 fn exports_the_view_to_a_file_and_copies_it_with_osc52() {
     let mut t = Tui::start(120, 40);

@@ -568,3 +568,51 @@ fn mentions_found_in_a_kb_since_replaced_are_dropped() {
     a.settle();
     assert_eq!(mentioned(&a), ["d-b"], "the new KB's own mentions");
 }
+
+/// Marks are kept by record across a reload, in the order made, sorted or not; a mark whose
+/// record is gone is dropped, and the status line says so.
+#[test]
+fn marks_follow_their_records_through_a_reload_and_go_with_them() {
+    let dir = kb_copy();
+    let deals = dir.path().join("deals.toml");
+    let original = std::fs::read_to_string(&deals).unwrap();
+    edit(&deals, |t| common::prepend(&t, NEW_DEAL));
+    let mut a = open(dir.path());
+    key(&mut a, KeyCode::Char('3'));
+    let at = a.current().view.position("reload-test-deal").unwrap();
+    for _ in 0..at {
+        key(&mut a, KeyCode::Char('j'));
+    }
+    key(&mut a, KeyCode::Char(' '));
+    let other = a.current().selected_id().unwrap().to_string();
+    key(&mut a, KeyCode::Char(' '));
+    key(&mut a, KeyCode::Char('s'));
+    let marks = |a: &App| a.current().marks.keys().map(str::to_owned).collect::<Vec<_>>();
+    assert_eq!(marks(&a), ["reload-test-deal", other.as_str()]);
+
+    // An edit elsewhere: both marks stay, on their records, and show.
+    edit(&deals, |t| t.replace("重新加载测试", "重新加载测试(改)"));
+    changed(&mut a);
+    assert!(a.status.contains("1 deal edited"), "{}", a.status);
+    assert_eq!(marks(&a), ["reload-test-deal", other.as_str()]);
+    assert!(screen(&a).contains(" 2 marked "), "{}", screen(&a));
+
+    // The marked deal is removed: its mark goes, the other stays.
+    std::fs::write(&deals, &original).unwrap();
+    changed(&mut a);
+    assert!(a.kb.deal("reload-test-deal").is_none());
+    assert_eq!(marks(&a), [other.as_str()]);
+    assert!(
+        a.status.contains("1 mark of records gone dropped"),
+        "{}",
+        a.status
+    );
+    let st = a.current();
+    let shown: Vec<&str> = st
+        .view
+        .shown()
+        .filter(|r| st.marks.marks_row(&st.view, r))
+        .map(|r| r.id.as_str())
+        .collect();
+    assert_eq!(shown, [other.as_str()]);
+}

@@ -363,3 +363,31 @@ fn timeline_tab() {
         insta::assert_snapshot!(format!("timeline_from_microsoft_{w}x{h}"), screen(&a));
     }
 }
+
+/// Two Trends series marked (`space` twice: the marker column and `2 marked` in the title), then
+/// charted together with `c` (`charted` in the title, their names on the status line); and a
+/// Timeline with a marked event (its marker column beside the quarter groups).
+#[test]
+fn marks() {
+    for (w, h) in SIZES {
+        let mut a = app(w, h);
+        keys(
+            &mut a,
+            &[
+                KeyCode::Char('4'),
+                KeyCode::Char('j'),
+                KeyCode::Char(' '),
+                KeyCode::Char(' '),
+                KeyCode::Char('c'),
+            ],
+        );
+        let s = screen(&a);
+        assert!(s.contains("2 marked"), "{s}");
+        insta::assert_snapshot!(format!("marks_trends_{w}x{h}"), s);
+        keys(
+            &mut a,
+            &[KeyCode::Char('7'), KeyCode::Char('j'), KeyCode::Char(' ')],
+        );
+        insta::assert_snapshot!(format!("marks_timeline_{w}x{h}"), screen(&a));
+    }
+}

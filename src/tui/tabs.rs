@@ -63,6 +63,8 @@ pub struct TabState {
     /// An analysis view's records from its last query (`None`: every record), to rebuild it
     /// when the pivot changes.
     pub records: Option<(Vec<(crate::kb::Kind, usize)>, crate::search::Query)>,
+    /// The rows marked with `space`, by identity, in the order marked (see [`view::marks`]).
+    pub marks: view::marks::Marks,
 }
 
 /// A tab's grouped table: asked for, then built off the UI thread.
@@ -109,6 +111,7 @@ impl TabState {
             grouped: None,
             pivot: view::analysis::Pivot::default(),
             records: None,
+            marks: view::marks::Marks::default(),
         }
     }
 

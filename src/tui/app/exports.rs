@@ -26,6 +26,7 @@ impl App {
                 None => self.tab.title().to_lowercase(),
             },
             ExportWhat::Record(t) => t.id.clone(),
+            ExportWhat::Marked => format!("{}-marked", self.tab.title().to_lowercase()),
             ExportWhat::Chart(ids) => {
                 let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
                 export::svg::default_name(&ids)
@@ -40,6 +41,43 @@ impl App {
             what,
             confirm: None,
         }));
+    }
+
+    /// `Tab` in the export prompt: the tab's marked rows only, or its whole view again. The
+    /// name follows when it is still the default one.
+    pub(super) fn toggle_export_marked(&mut self) {
+        let Some(Input::Export(p)) = &self.input else {
+            return;
+        };
+        let to = match p.what {
+            ExportWhat::View if self.grouped_now() => {
+                self.status = "a grouped table is exported whole".into();
+                return;
+            }
+            ExportWhat::View if self.current().marks.is_empty() => {
+                let space = keymap::key(Context::Table, Action::Mark);
+                self.status = format!("no marked rows in this tab ({space} marks one)");
+                return;
+            }
+            ExportWhat::View => ExportWhat::Marked,
+            ExportWhat::Marked => ExportWhat::View,
+            ExportWhat::Record(_) | ExportWhat::Chart(_) => return,
+        };
+        let default = |what: &ExportWhat| match what {
+            ExportWhat::Marked => format!("{}-marked", self.tab.title().to_lowercase()),
+            _ => self.tab.title().to_lowercase(),
+        };
+        let stamp = (self.clock)().file;
+        let (old, new) = (
+            export::default_name(&default(&p.what), &stamp, Format::Md),
+            export::default_name(&default(&to), &stamp, Format::Md),
+        );
+        if let Some(Input::Export(p)) = &mut self.input {
+            if p.edit.text == old {
+                p.edit = LineEdit::new(&new);
+            }
+            p.what = to;
+        }
     }
 
     /// The current tab's grouped table, once built.
@@ -80,6 +118,15 @@ impl App {
                 let n = st.view.len();
                 let rows = format!("{n} {}", if n == 1 { "row" } else { "rows" });
                 Some((export::view(&self.kb, &st.view, &meta, format), rows))
+            }
+            ExportWhat::Marked => {
+                let st = self.current();
+                let meta = self.export_meta((self.clock)().date);
+                let mut v = st.view.clone();
+                v.order = st.marks.filter_order(&st.view);
+                let n = v.len();
+                let rows = format!("{n} marked {}", if n == 1 { "row" } else { "rows" });
+                Some((export::view(&self.kb, &v, &meta, format), rows))
             }
             ExportWhat::Record(t) => {
                 // What the pane shows: mentions still being found are said to be so, not

@@ -115,6 +115,9 @@ pub enum ExportWhat {
     /// The Trends chart of these series (`e` while it is shown): SVG for a `.svg` name; any other
     /// format's name exports the tab's view instead.
     Chart(Vec<String>),
+    /// The current tab's marked rows (`space`), as `View` writes them: those the view shows, in
+    /// its order (`Tab` in the prompt switches between the two).
+    Marked,
 }
 
 /// The export prompt: the file name being edited, and whether an existing file awaits a yes.
@@ -154,6 +157,10 @@ impl App {
                     self.status = format!("not overwritten; edit the name, or {esc}");
                 }
             }
+            return true;
+        }
+        if action == Some(Action::ExportMarked) {
+            self.toggle_export_marked();
             return true;
         }
         let edit = match input {

@@ -19,6 +19,7 @@ mod effects;
 mod exports;
 mod group;
 mod input;
+mod marks;
 mod nav;
 mod swap;
 #[cfg(test)]
@@ -143,6 +144,8 @@ pub struct App {
     /// worker's, started afresh for a new index), so tests see the same narrowing from one query
     /// to the next.
     in_place: InPlace,
+    /// `c` in Trends: the chart draws the marked series, not the selected one.
+    chart_marks: bool,
 }
 
 impl App {
@@ -187,6 +190,7 @@ impl App {
             reload: ReloadState::default(),
             mentions_asked: 0,
             in_place: InPlace::default(),
+            chart_marks: false,
         }
     }
 
@@ -194,8 +198,15 @@ impl App {
         &self.tabs[self.tab.index()]
     }
 
-    /// The series the Trends chart draws, in legend order: the selected one.
+    /// The series the Trends chart draws, in legend order: the marked ones in the order marked
+    /// once `c` asked for them (see [`App::charting_marks`]), else the selected one.
     pub fn chart_ids(&self) -> Vec<String> {
+        if self.charting_marks() {
+            let ids = self.marked_series();
+            if !ids.is_empty() {
+                return ids;
+            }
+        }
         self.current()
             .selected_id()
             .map(str::to_owned)
@@ -430,6 +441,9 @@ impl App {
                 self.input = Some(Input::Filter(LineEdit::new(&self.current().filter.text)));
             }
             Action::Palette => self.input = Some(Input::Palette(Palette::default())),
+            Action::ClearFilter if self.tab == Tab::Trends && self.charting_marks() => {
+                self.stop_charting_marks()
+            }
             Action::ClearFilter => {
                 if !self.drop_pick() {
                     self.clear_filter();
@@ -438,6 +452,9 @@ impl App {
             Action::GroupBy => self.open_chooser(),
             Action::GroupPick => self.pick_group(),
             Action::Ungroup => self.ungroup(),
+            Action::Mark => self.toggle_mark(),
+            Action::ClearMarks => self.clear_marks(),
+            Action::ChartMarks => self.toggle_chart_marks(),
             Action::Export => self.start_export(self.export_what()),
             Action::ExportRecord => match self.selected_target() {
                 Some(t) => self.start_export(ExportWhat::Record(t)),
@@ -445,8 +462,9 @@ impl App {
             },
             Action::Copy => self.copy_view(),
             Action::Reload => self.reload(),
-            // Editing actions only arrive while typing (see `input_key`).
+            // Editing actions only arrive while typing (see `input_key`), the export prompt's too.
             Action::Accept
+            | Action::ExportMarked
             | Action::Cancel
             | Action::DeleteBack
             | Action::DeleteForward

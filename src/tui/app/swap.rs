@@ -44,12 +44,18 @@ impl App {
                     .lock()
                     .map(|mut t| std::mem::take(&mut *t))
                     .unwrap_or_default();
-                self.swap_index(fresh.index.clone(), tabs);
+                let unmarked = self.swap_index(fresh.index.clone(), tabs);
                 let mut msg = format!(
                     "reloaded in {} ms: {}",
                     r.took.as_millis(),
                     fresh.changes.summary()
                 );
+                if unmarked > 0 {
+                    msg.push_str(&format!(
+                        " · {} of records gone dropped",
+                        crate::text::count(unmarked, "mark", "marks")
+                    ));
+                }
                 if was_broken {
                     msg.push_str(" · errors fixed");
                 }
@@ -66,8 +72,9 @@ impl App {
     }
 
     /// Put a new index (and its KB) in place of the old one. Rows are rebuilt; what the user had
-    /// chosen — tab, sort, filters, selected records, history — is carried over by record id.
-    pub(super) fn swap_index(&mut self, index: Arc<Index>, mut built: Vec<TabState>) {
+    /// chosen — tab, sort, filters, selected records, marks, history — is carried over by record
+    /// id. Returns how many marks were dropped with their records.
+    pub(super) fn swap_index(&mut self, index: Arc<Index>, mut built: Vec<TabState>) -> usize {
         if built.len() != Tab::ALL.len() {
             built = tab_states(&index.kb, &self.sorts());
         }
@@ -85,6 +92,7 @@ impl App {
         self.effects.push(Effect::Mentions(self.mentions_asked));
         let old = std::mem::take(&mut self.tabs);
         let mut trash = Vec::with_capacity(old.len());
+        let mut unmarked = 0;
         for ((t, was), mut st) in Tab::ALL.into_iter().zip(old).zip(built) {
             if st.pivot != was.pivot {
                 // Compare's columns by reports: built again so (the filter's answer rebuilds it
@@ -109,6 +117,8 @@ impl App {
             st.link = if at.is_some() { was.link } else { 0 };
             st.filter.text = was.filter.text.clone();
             st.filter.saved = was.filter.saved.clone();
+            st.marks = was.marks.clone();
+            unmarked += st.marks.keep_records(&self.index.kb);
             trash.push(was);
             let active = st.filter.is_active();
             st.filter.keep = id.filter(|_| active);
@@ -122,6 +132,9 @@ impl App {
                     (g.selected, g.offset) = (selected, offset);
                 }
             }
+        }
+        if self.tabs[Tab::Trends.index()].marks.is_empty() {
+            self.chart_marks = false;
         }
         if let Some(Input::Palette(p)) = &mut self.input {
             // Its results point into the old index.
@@ -144,5 +157,6 @@ impl App {
         let _ = std::thread::Builder::new()
             .name("free".into())
             .spawn(move || drop((old_kb, trash)));
+        unmarked
     }
 }

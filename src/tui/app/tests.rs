@@ -230,3 +230,172 @@ fn terminal_effects_come_out_in_order_and_once() {
     assert!(matches!(&done[0], Effect::Clipboard(t) if t.contains("Vendors")));
     assert!(a.effects().is_empty() && a.settle().is_empty());
 }
+
+/// The ids of the current tab's marked rows, in the order marked.
+fn marked(a: &App) -> Vec<String> {
+    a.current().marks.keys().map(str::to_owned).collect()
+}
+
+#[test]
+fn space_marks_and_unmarks_rows_and_moves_down() {
+    let mut a = app();
+    let first = a.current().selected_id().unwrap().to_string();
+    key(&mut a, KeyCode::Char(' '));
+    assert_eq!(a.current().selected, 1, "space goes to the next row");
+    let second = a.current().selected_id().unwrap().to_string();
+    key(&mut a, KeyCode::Char(' '));
+    assert_eq!(marked(&a), [first.clone(), second.clone()]);
+    assert!(a.status.starts_with("2 marked"), "{}", a.status);
+    // Back on the first row: space unmarks it.
+    key(&mut a, KeyCode::Char('g'));
+    key(&mut a, KeyCode::Char(' '));
+    assert_eq!(marked(&a), [second.as_str()]);
+    // Marks are per tab.
+    key(&mut a, KeyCode::Char('3'));
+    assert!(a.current().marks.is_empty());
+    key(&mut a, KeyCode::Char(' '));
+    assert_eq!(a.current().marks.len(), 1);
+    key(&mut a, KeyCode::Char('1'));
+    assert_eq!(marked(&a), [second]);
+    // `M` clears this tab's only.
+    key(&mut a, KeyCode::Char('M'));
+    assert!(a.current().marks.is_empty());
+    assert_eq!(a.status, "cleared 1 mark");
+    assert_eq!(a.tabs[Tab::Deals.index()].marks.len(), 1);
+}
+
+#[test]
+fn marks_survive_sorting_and_filtering() {
+    let mut a = app();
+    key(&mut a, KeyCode::Char('4'));
+    key(&mut a, KeyCode::Char('j'));
+    key(&mut a, KeyCode::Char(' '));
+    key(&mut a, KeyCode::Char(' '));
+    let before = marked(&a);
+    let shown_marked = |a: &App| -> Vec<String> {
+        let st = a.current();
+        st.view
+            .shown()
+            .filter(|r| st.marks.marks_row(&st.view, r))
+            .map(|r| r.id.clone())
+            .collect()
+    };
+    key(&mut a, KeyCode::Char('s'));
+    key(&mut a, KeyCode::Char('S'));
+    assert_eq!(marked(&a), before, "a sort keeps the marks");
+    let mut after_sort = shown_marked(&a);
+    after_sort.sort();
+    let mut expect = before.clone();
+    expect.sort();
+    assert_eq!(
+        after_sort, expect,
+        "the marked rows are the same records after the sort"
+    );
+    // A filter that leaves one of them out: still marked, and shown again when cleared.
+    key(&mut a, KeyCode::Char('/'));
+    type_str(&mut a, &before[0]);
+    a.settle();
+    key(&mut a, KeyCode::Enter);
+    assert!(a.current().view.len() < a.current().view.total);
+    assert_eq!(marked(&a), before, "filtering keeps the marks");
+    key(&mut a, KeyCode::Esc);
+    a.settle();
+    assert_eq!(shown_marked(&a).len(), 2);
+}
+
+#[test]
+fn c_charts_the_marked_series_in_mark_order_and_c_or_esc_returns() {
+    let mut a = app();
+    key(&mut a, KeyCode::Char('4'));
+    let selected = vec![a.current().selected_id().unwrap().to_string()];
+    key(&mut a, KeyCode::Char('c'));
+    assert_eq!(a.status, "mark series with Space first");
+    assert_eq!(a.chart_ids(), selected);
+    // Mark the third series, then the first: the chart takes them in that order.
+    key(&mut a, KeyCode::Char('j'));
+    key(&mut a, KeyCode::Char('j'));
+    key(&mut a, KeyCode::Char(' '));
+    key(&mut a, KeyCode::Char('g'));
+    key(&mut a, KeyCode::Char(' '));
+    let marks = marked(&a);
+    assert_eq!(a.chart_ids(), [a.current().selected_id().unwrap().to_string()]);
+    key(&mut a, KeyCode::Char('c'));
+    assert_eq!(a.chart_ids(), marks);
+    assert!(a.status.starts_with("charting 2 marked series: "), "{}", a.status);
+    for id in &marks {
+        let name = &a.kb.series_by_id(id).unwrap().name;
+        assert!(a.status.contains(name.as_str()), "{name} in {}", a.status);
+    }
+    // Moving does not change what is charted.
+    key(&mut a, KeyCode::Char('j'));
+    assert_eq!(a.chart_ids(), marks);
+    key(&mut a, KeyCode::Char('c'));
+    assert_eq!(a.chart_ids(), [a.current().selected_id().unwrap().to_string()]);
+    key(&mut a, KeyCode::Char('c'));
+    assert_eq!(a.chart_ids(), marks);
+    // Esc returns to the selected series first, and clears a filter only after.
+    key(&mut a, KeyCode::Esc);
+    assert!(!a.charting_marks());
+    assert_eq!(a.chart_ids().len(), 1);
+    // Unmarking every series stops charting them.
+    key(&mut a, KeyCode::Char('c'));
+    key(&mut a, KeyCode::Char('M'));
+    assert!(!a.charting_marks());
+    key(&mut a, KeyCode::Char(' '));
+    assert!(!a.charting_marks(), "a new mark is not charted until c");
+    // Elsewhere, `c` says where it works.
+    key(&mut a, KeyCode::Char('1'));
+    key(&mut a, KeyCode::Char('c'));
+    assert!(a.status.contains("Trends"), "{}", a.status);
+}
+
+/// `Tab` in the export prompt writes the tab's marked rows only (in the view's order), under a
+/// name that says so; again, the whole view. With no marks it says how to make one.
+#[test]
+fn tab_in_the_export_prompt_writes_the_marked_rows_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = app();
+    a.export_dir = dir.path().to_path_buf();
+    a.clock = || clock::Stamp {
+        date: "2025-11-22 15:30".into(),
+        file: "20251122-1530".into(),
+    };
+    key(&mut a, KeyCode::Char('3'));
+    key(&mut a, KeyCode::Char('e'));
+    key(&mut a, KeyCode::Tab);
+    assert!(a.status.starts_with("no marked rows in this tab"), "{}", a.status);
+    assert!(matches!(&a.input, Some(Input::Export(p)) if p.what == ExportWhat::View));
+    key(&mut a, KeyCode::Esc);
+    // Mark the second and the fourth deal (space goes down a row).
+    key(&mut a, KeyCode::Char('j'));
+    key(&mut a, KeyCode::Char(' '));
+    key(&mut a, KeyCode::Char('j'));
+    key(&mut a, KeyCode::Char(' '));
+    let st = a.current();
+    let want: Vec<String> = [1, 3]
+        .iter()
+        .map(|&i| st.view.get(i).unwrap().id.clone())
+        .collect();
+    key(&mut a, KeyCode::Char('e'));
+    let name = |a: &App| match &a.input {
+        Some(Input::Export(p)) => (p.edit.text.clone(), p.what.clone()),
+        _ => panic!("no export prompt"),
+    };
+    let (all, _) = name(&a);
+    key(&mut a, KeyCode::Tab);
+    let (marked, what) = name(&a);
+    assert_eq!(what, ExportWhat::Marked);
+    assert_eq!(marked, "marketlens-deals-marked-20251122-1530.md");
+    key(&mut a, KeyCode::Tab);
+    assert_eq!(name(&a), (all, ExportWhat::View), "Tab again: the whole view");
+    key(&mut a, KeyCode::Tab);
+    ctrl(&mut a, 'u');
+    type_str(&mut a, "m.csv");
+    key(&mut a, KeyCode::Enter);
+    assert!(a.input.is_none(), "{}", a.status);
+    assert!(a.status.starts_with("exported 2 marked rows to "), "{}", a.status);
+    let mut r = csv::Reader::from_path(dir.path().join("m.csv")).unwrap();
+    let id = r.headers().unwrap().iter().position(|h| h == "ID").unwrap();
+    let ids: Vec<String> = r.records().map(|rec| rec.unwrap()[id].to_string()).collect();
+    assert_eq!(ids, want, "the marked rows, in the view's order");
+}

@@ -155,6 +155,9 @@ const NAMES: &[(Code, &str)] = &[
     (Code::Any, "any key"),
 ];
 
+/// How the space bar is written (`Code::Char(' ')`).
+const SPACE: &str = "Space";
+
 const PREFIXES: &[(Mods, &str)] = &[
     (Mods::CTRL, "Ctrl-"),
     (Mods::ALT, "Alt-"),
@@ -164,6 +167,8 @@ const PREFIXES: &[(Mods, &str)] = &[
 impl fmt::Display for Code {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            // A space would be invisible in a label.
+            Code::Char(' ') => f.write_str(SPACE),
             Code::Char(c) => write!(f, "{c}"),
             Code::F(n) => write!(f, "F{n}"),
             Code::Other => f.write_str("(unnamed key)"),
@@ -192,7 +197,7 @@ impl fmt::Display for BadKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "unknown key `{}`: expected a character, F1-F24, a key name (Enter, Esc, Tab, Shift-Tab, \
+            "unknown key `{}`: expected a character, F1-F24, a key name (Space, Enter, Esc, Tab, Shift-Tab, \
              Backspace, Del, Ins, ↑, ↓, ←, →, Home, End, PgUp, PgDn), optionally after Ctrl-, Alt- or Shift-",
             crate::text::escape_controls(&self.0)
         )
@@ -209,6 +214,9 @@ impl FromStr for Key {
         let bad = || BadKey(s.to_string());
         if let Some((code, _)) = NAMES.iter().find(|(_, n)| *n == s) {
             return Ok(plain(*code));
+        }
+        if s == SPACE {
+            return Ok(ch(' '));
         }
         let mut chars = s.chars();
         if let (Some(c), None) = (chars.next(), chars.next()) {

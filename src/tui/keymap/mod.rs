@@ -57,6 +57,14 @@ pub enum Action {
     GroupPick,
     /// Esc on the grouped table: return to the table as it was.
     Ungroup,
+    /// `space`: mark or unmark the selected row (and move to the next).
+    Mark,
+    /// `M`: clear the tab's marks.
+    ClearMarks,
+    /// `c` in Trends: chart the marked series together / the selected one again.
+    ChartMarks,
+    /// `Tab` in the export prompt: the marked rows only / the whole view.
+    ExportMarked,
     // While typing a query:
     Accept,
     Cancel,
@@ -364,6 +372,20 @@ pub const KEYMAP: &[Binding] = &[
         "group",
         6
     ),
+    b!(
+        [ch(' ')],
+        [],
+        Action::Mark,
+        Table,
+        "mark / unmark the row, go down",
+        "mark",
+        6
+    ),
+    // These two are not in the overlay, which fits 120×40 with no row to spare: the status line
+    // names them after every mark (`2 marked · M clears · c charts them together`), and so does
+    // docs/usage.md.
+    b!([ch('M')], [], Action::ClearMarks, Table, "", ""),
+    b!([ch('c')], [], Action::ChartMarks, Table, "", ""),
     // The column chooser `F` opens.
     b!([plain(Code::Enter)], [], Action::Accept, Columns, "", "group", 0),
     b!(
@@ -541,6 +563,8 @@ pub const KEYMAP: &[Binding] = &[
     // The export prompt (its name is edited with the `Edit` keys).
     b!([plain(Code::Enter)], [], Action::Accept, Export, "", "write", 0),
     b!([plain(Code::Esc)], [], Action::Cancel, Export, "", "cancel", 0),
+    // Named on the prompt's line when the tab has marks (see `ui::render`).
+    b!([plain(Code::Tab)], [], Action::ExportMarked, Export, "", ""),
     // The file exists: only an explicit yes overwrites it.
     b!(
         [ch('y')],

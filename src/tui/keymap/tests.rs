@@ -193,6 +193,7 @@ fn labels_are_derived_from_the_keys_and_read_as_before() {
         "r",
         "Esc",
         "F",
+        "Space",
         "Enter",
         "Esc",
         "Enter",
@@ -254,6 +255,9 @@ fn keys_named_on_screen_are_bound() {
         (Context::Export, Action::Cancel, "Esc"),
         (Context::Confirm, Action::Overwrite, "y"),
         (Context::Loading, Action::Quit, "q"),
+        (Context::Table, Action::Mark, "Space"),
+        (Context::Table, Action::ClearMarks, "M"),
+        (Context::Table, Action::ChartMarks, "c"),
     ] {
         let b = binding(ctx, action).unwrap_or_else(|| panic!("{action:?} in {ctx:?}"));
         assert_eq!(super::key(ctx, action).to_string(), shown);
@@ -339,4 +343,20 @@ fn every_tab_has_its_number_key() {
         Tab::ALL.len().min(9),
         "a GoTab binding for a tab that does not exist"
     );
+}
+
+/// The space bar marks rows in the table, is written `Space` (not an invisible blank), and
+/// still types a space into a query.
+#[test]
+fn space_marks_in_the_table_and_types_while_typing() {
+    let space = key(KeyCode::Char(' '), NONE);
+    assert_eq!(action_for(space, Context::Table), Some(Action::Mark));
+    assert_eq!(space.to_string(), "Space");
+    assert_eq!("Space".parse::<Key>(), Ok(space));
+    for ctx in [Context::Input, Context::Palette, Context::Export] {
+        assert_eq!(action_for(space, ctx), None, "{ctx:?}");
+        assert_eq!(space.typed(), Some(' '));
+    }
+    assert_eq!(action_for(space, Context::Grouped), None, "groups are not marked");
+    assert!(strs(&footer(Context::Table)).contains(&("Space", "mark")));
 }

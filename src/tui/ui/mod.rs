@@ -168,7 +168,25 @@ pub fn render(app: &App, f: &mut Frame) {
         line.spans.push(note);
         f.render_widget(Paragraph::new(line), a.status);
     } else if let Some(super::app::Input::Export(p)) = &app.input {
-        let mut line = edit_line(" export to: ", &p.edit, a.status.width as usize * 2 / 3, theme);
+        let marked = p.what == super::app::ExportWhat::Marked;
+        let prompt = if marked {
+            " export marked rows to: "
+        } else {
+            " export to: "
+        };
+        let mut line = edit_line(prompt, &p.edit, a.status.width as usize * 2 / 3, theme);
+        // `Tab` switches to the marked rows (and back) when the tab has some.
+        let tab = keymap::key(Context::Export, Action::ExportMarked);
+        let switch = if marked {
+            format!(" · {tab} all rows")
+        } else if p.what == super::app::ExportWhat::View
+            && !app.current().marks.is_empty()
+            && !app.grouped_now()
+        {
+            format!(" · {tab} marked only")
+        } else {
+            String::new()
+        };
         let note = if p.confirm.is_some() || !app.status.is_empty() {
             Span::styled(format!("  {}", app.status), theme.warn)
         } else {
@@ -178,7 +196,7 @@ pub fn render(app: &App, f: &mut Frame) {
             };
             Span::styled(
                 format!(
-                    "  {} writes · {} cancels · {formats}",
+                    "  {} writes · {} cancels{switch} · {formats}",
                     keymap::key(Context::Export, Action::Accept),
                     keymap::key(Context::Export, Action::Cancel)
                 ),

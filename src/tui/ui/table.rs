@@ -10,7 +10,7 @@ use crate::text;
 use crate::tui::app::{App, Focus};
 use crate::tui::keymap::{self, Action, Context};
 use crate::tui::theme::Theme;
-use crate::view::{Align, ColType, Column};
+use crate::view::{Align, ColType, Column, Tab};
 
 /// Column widths for `avail` columns of room, by each column's [`Width`] policy and `natural`
 /// (its widest cell): every shown column gets at least its minimum, columns are dropped from the
@@ -74,6 +74,11 @@ pub fn widths(cols: &[Column], natural: &[usize], avail: usize) -> Vec<usize> {
     w
 }
 
+/// A marked row's marker, in a column of its own left of the table's. ASCII: one column in every
+/// terminal, whatever its width for East Asian ambiguous characters (`●` is two in some).
+const MARKER: &str = "*";
+const MARKER_W: usize = 1;
+
 pub fn render(f: &mut Frame, app: &App, area: Rect, theme: &Theme) {
     let st = app.current();
     if let Some(g) = &st.grouped {
@@ -91,24 +96,39 @@ pub fn render(f: &mut Frame, app: &App, area: Rect, theme: &Theme) {
         let label = text::fit(&text::escape_controls(&p.label()), 30).into_owned();
         title.push_str(&format!("· {label} "));
     }
+    // Marks (`space`): their count, and whether the chart draws them.
+    let marked = !st.marks.is_empty();
+    if marked {
+        title.push_str(&format!("· {} marked ", st.marks.len()));
+        if app.tab == Tab::Trends && app.charting_marks() {
+            title.push_str("· charted ");
+        }
+    }
     let block = theme.pane(title, focused);
-    let inner_w = area.width.saturating_sub(2) as usize;
+    // While the tab has marks, a column of its own on the left shows them (and its gap).
+    let marker_w = if marked { MARKER_W + 1 } else { 0 };
+    let inner_w = (area.width.saturating_sub(2) as usize).saturating_sub(marker_w);
     let w = widths(&st.view.columns, &st.natural, inner_w);
-    let header = Row::new(w.iter().enumerate().map(|(i, width)| {
-        let c = &st.view.columns[i];
-        let mark = match &st.view.sort {
-            Some(s) if s.key == c.key => {
-                if s.descending {
-                    "▼"
-                } else {
-                    "▲"
-                }
-            }
-            _ => "",
-        };
-        let label = format!("{}{mark}", c.name);
-        Cell::from(text::pad(&label, *width, c.align == Align::Right))
-    }))
+    let marker_head = marked.then(|| Cell::from(" ".repeat(MARKER_W)));
+    let header = Row::new(
+        marker_head
+            .into_iter()
+            .chain(w.iter().enumerate().map(|(i, width)| {
+                let c = &st.view.columns[i];
+                let mark = match &st.view.sort {
+                    Some(s) if s.key == c.key => {
+                        if s.descending {
+                            "▼"
+                        } else {
+                            "▲"
+                        }
+                    }
+                    _ => "",
+                };
+                let label = format!("{}{mark}", c.name);
+                Cell::from(text::pad(&label, *width, c.align == Align::Right))
+            })),
+    )
     .style(theme.heading);
     let rows_visible = area.height.saturating_sub(3) as usize;
     // Matched characters are found for the rows on screen only.
@@ -190,7 +210,14 @@ pub fn render(f: &mut Frame, app: &App, area: Rect, theme: &Theme) {
                     None => Cell::from(text::pad(&r.cells[ci].text, *width, right)),
                 }
             });
-            let row = Row::new(cells);
+            let marker = marked.then(|| {
+                if st.marks.marks_row(&st.view, r) {
+                    Cell::from(Span::styled(MARKER, theme.accent))
+                } else {
+                    Cell::from(" ".repeat(MARKER_W))
+                }
+            });
+            let row = Row::new(marker.into_iter().chain(cells));
             if i == st.selected {
                 row.style(if focused {
                     theme.selected
@@ -201,7 +228,11 @@ pub fn render(f: &mut Frame, app: &App, area: Rect, theme: &Theme) {
                 row
             }
         });
-    let constraints: Vec<Constraint> = w.iter().map(|x| Constraint::Length(*x as u16)).collect();
+    let constraints: Vec<Constraint> = marked
+        .then_some(Constraint::Length(MARKER_W as u16))
+        .into_iter()
+        .chain(w.iter().map(|x| Constraint::Length(*x as u16)))
+        .collect();
     let inner = block.inner(area);
     let table = Table::new(rows, constraints)
         .header(header)
