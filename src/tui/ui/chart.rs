@@ -3,9 +3,10 @@
 //! notes. This module only lays the model out in cells and paints it.
 //!
 //! - **Time**: the x axis is the model's ([`XAxis`]), mapped onto the plot's braille dots (2 a
-//!   cell across). Each point sits at the middle of its period; a period wider than a few cells
-//!   also shows its span as a run of dots at its value, so a half-year visibly covers two
-//!   quarters. Only lines the model marks `joined` are joined, point to point.
+//!   cell across). Each point sits at the middle of its period; on a line that is not joined, a
+//!   period wider than a few cells also shows its span as a run of dots at its value, so a
+//!   half-year visibly covers two quarters. Only lines the model marks `joined` are joined, point
+//!   to point.
 //! - **Panels**: one per unit, stacked on the shared time axis, each with its own round y ticks
 //!   (the model's, re-ticked for the rows the panel gets: [`Chart::fit_y_ticks`]); a lower panel
 //!   starts under a dashed rule naming its unit. When the area cannot hold every panel, the ones
@@ -29,7 +30,7 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::symbols::Marker;
 use ratatui::text::Span;
 use ratatui::widgets::canvas::{Canvas, Line as CanvasLine, Points};
-use ratatui::widgets::{Block, Borders, Paragraph};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 use crate::kb::terms::Status;
 use crate::text;
@@ -220,6 +221,7 @@ fn label_spot(grid: &[Cell], cols: u16, rows: u16, col: u16, row: u16, w: u16) -
 /// Draw `c` in `area`: a box titled with the chart's series, the legend, the panels on their
 /// time axis, and the notes. Any size, down to nothing.
 pub fn draw_chart(f: &mut Frame, c: &Chart, area: Rect, theme: &Theme) {
+    f.render_widget(Clear, area);
     let block = Block::default().borders(Borders::ALL).border_style(theme.border);
     let inner = block.inner(area);
     let title_room = usize::from(area.width.saturating_sub(4));
@@ -399,9 +401,10 @@ fn draw_panel(f: &mut Frame, c: &Chart, k: usize, plot: Rect, labels: Rect, them
                 let mut dots: Vec<(f64, f64)> = Vec::new();
                 for p in &l.points {
                     let (x, y) = (gx(p.x()), gy(p.value));
-                    // The span of a long period, a dot short of each end so neighbours stay apart.
+                    // The span of a long period, a dot short of each end so neighbours stay
+                    // apart; not on a joined line, whose points are consecutive periods.
                     let (s, e) = (gx(p.start), gx(p.end));
-                    if e.saturating_sub(s) >= SPAN_DOTS {
+                    if !l.joined && e.saturating_sub(s) >= SPAN_DOTS {
                         dots.extend((s + 1..e).map(|d| (d as f64, y as f64)));
                     }
                     // A range, from its low to its high.
@@ -476,24 +479,27 @@ fn draw_panel(f: &mut Frame, c: &Chart, k: usize, plot: Rect, labels: Rect, them
         }
     }
     // The y axis, with the ticks the model gives at the rows their values fall on: every one, or
-    // every second (third …) when they would come closer than `TICK_ROWS`; one that would still
-    // touch another already placed is left out. Top and bottom first.
+    // every second (third …) — a stride that keeps the top and bottom ones when one does — when
+    // they would come closer than `TICK_ROWS`; one that would still touch another already placed
+    // is left out. Top and bottom first.
     let axis_x = plot.x - 1;
     for row in plot.y..plot.y + plot.height {
         buf.set_string(axis_x, row, "│", theme.dim);
     }
     let row_of = |t: f64| plot.y + cell_of(0, gy(t)).1;
     let ticks = &yaxis.ticks;
-    let mut stride = 1;
-    while stride < ticks.len()
-        && ticks
+    let apart = |stride: usize| {
+        ticks
             .iter()
             .step_by(stride)
             .zip(ticks.iter().step_by(stride).skip(1))
-            .any(|(a, b)| row_of(a.0).abs_diff(row_of(b.0)) < TICK_ROWS)
-    {
-        stride += 1;
-    }
+            .all(|(a, b)| row_of(a.0).abs_diff(row_of(b.0)) >= TICK_ROWS)
+    };
+    let last = ticks.len().saturating_sub(1);
+    let stride = (1..=last.max(1))
+        .find(|s| last % s == 0 && apart(*s))
+        .or_else(|| (1..=last.max(1)).find(|s| apart(*s)))
+        .unwrap_or(1);
     let ticks: Vec<&(f64, String)> = ticks.iter().step_by(stride).collect();
     let mut order: Vec<usize> = (0..ticks.len()).collect();
     if order.len() > 2 {
