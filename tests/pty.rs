@@ -497,7 +497,8 @@ fn trends_chart_draws_alibaba_revenue_apart_with_its_note() {
             && s.contains("635亿元")
             && s.contains(">398亿元")
             && s.contains("Q3")
-            && l.iter().any(|r| r.contains("阿里云营收: half-years and quarters drawn as"))
+            && l.iter()
+                .any(|r| r.contains("阿里云营收: half-years and quarters drawn as"))
     });
     assert!(t.quit().success());
 }

@@ -7,7 +7,7 @@
 //!   half-year and the quarter after it are half a year apart, not "one step".
 //! - **Granularity**: one series' points of different granularities (a half-year, then a quarter)
 //!   become separate lines, labelled, and are never joined: the line from 635亿 (six months) to
-//!   >398亿 (three months) would read as a fall that did not happen. [`Chart::notes`] says so.
+//!   `>398亿` (three months) would read as a fall that did not happen. [`Chart::notes`] says so.
 //!   A span of several periods (`2025..2030`) is drawn as its span, never joined.
 //! - **Units**: lines in one unit share a panel and its y-axis; each other unit gets its own panel,
 //!   stacked on the same time axis (two scales in one panel invite reading one against the other).

@@ -12,8 +12,8 @@
 //!   starts under a dashed rule naming its unit. When the area cannot hold every panel, the ones
 //!   that fit are drawn and the title says how many are hidden.
 //! - **Lines and cues**: each line has its own colour (the theme's `series` roles) and marker
-//!   shape (`●■▲◆▼`), so lines stay apart under `NO_COLOR`; a figure that is not an actual one
-//!   (estimate, forecast, target …) gets the hollow shape (`○□△◇▽`), and the legend says which
+//!   shape (`●■▲◆▼★✦`, cycled), so lines stay apart under `NO_COLOR`; a figure that is not an
+//!   actual one (estimate, forecast, target …) gets the hollow shape (`○□△◇▽☆✧`); the legend says which
 //!   statuses those are. A range is drawn as a vertical run of dots from its low to its high.
 //!   Values are labelled as tables show them (`>398亿元`, qualifier kept) beside their points
 //!   where there is room, each line's last point first.
@@ -47,7 +47,16 @@ const MIN_PLOT_COLS: u16 = 8;
 /// A point's span is drawn when it covers at least this many braille dots (3 cells).
 const SPAN_DOTS: usize = 6;
 /// Marker shapes, one per line (cycled): filled for an actual figure, hollow for any other status.
-pub const SHAPES: [(&str, &str); 5] = [("●", "○"), ("■", "□"), ("▲", "△"), ("◆", "◇"), ("▼", "▽")];
+/// (No `▶`/`◀`: terminals may draw them as emoji.)
+pub const SHAPES: [(&str, &str); 7] = [
+    ("●", "○"),
+    ("■", "□"),
+    ("▲", "△"),
+    ("◆", "◇"),
+    ("▼", "▽"),
+    ("★", "☆"),
+    ("✦", "✧"),
+];
 /// Columns between two legend entries.
 const LEGEND_GAP: usize = 2;
 
@@ -497,7 +506,7 @@ fn draw_panel(f: &mut Frame, c: &Chart, k: usize, plot: Rect, labels: Rect, them
     };
     let last = ticks.len().saturating_sub(1);
     let stride = (1..=last.max(1))
-        .find(|s| last % s == 0 && apart(*s))
+        .find(|s| last.is_multiple_of(*s) && apart(*s))
         .or_else(|| (1..=last.max(1)).find(|s| apart(*s)))
         .unwrap_or(1);
     let ticks: Vec<&(f64, String)> = ticks.iter().step_by(stride).collect();
@@ -677,6 +686,41 @@ mod tests {
         assert_eq!(label_spot(&full, cols, rows, 5, 1, 2), None);
         // Wider than the plot.
         assert_eq!(label_spot(&grid, cols, rows, 0, 0, 11), None);
+    }
+
+    /// Every size from nothing up, at an offset, in colour and without: no panic, nothing drawn
+    /// outside the area. With every series of the default KB at once (many units and notes) too.
+    #[test]
+    fn draws_at_any_size_without_panicking_or_spilling() {
+        use ratatui::Terminal;
+        use ratatui::backend::TestBackend;
+        let kb = crate::kb::load_builtin().kb;
+        let two = chart::build(&kb, &["aliyun-revenue", "aliyun-revenue-growth"], MAX_Y_TICKS);
+        let ids: Vec<&str> = kb.series.iter().map(|s| s.id.as_str()).collect();
+        let all = chart::build(&kb, &ids, MAX_Y_TICKS);
+        assert!(all.panels.len() > 3, "{} panels", all.panels.len());
+        let mut t = Terminal::new(TestBackend::new(90, 50)).unwrap();
+        // Every small size (where degrading happens), then a sample of larger ones.
+        let sizes = |max: u16| (0..=16).chain((17..=max).step_by(7));
+        for c in [&two, &all] {
+            for theme in [Theme::colour(), Theme::mono()] {
+                for w in sizes(80) {
+                    for h in sizes(44) {
+                        let area = Rect::new(3, 2, w, h);
+                        t.clear().unwrap();
+                        t.draw(|f| draw_chart(f, c, area, &theme)).unwrap();
+                        let buf = t.backend().buffer();
+                        for y in 0..50 {
+                            for x in 0..90 {
+                                if !area.contains((x, y).into()) {
+                                    assert_eq!(buf[(x, y)].symbol(), " ", "{w}x{h}: ({x}, {y})");
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 
     #[test]
