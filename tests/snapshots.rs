@@ -298,6 +298,45 @@ fn two_units_stack_two_panels_or_say_one_is_hidden() {
     }
 }
 
+/// Each line its own colour; under `NO_COLOR` (the mono theme) no colour at all, the lines told
+/// apart by their marker shapes alone.
+#[test]
+fn lines_differ_by_colour_and_by_shape_without_colour() {
+    use marketlens::tui::theme::Theme;
+    use marketlens::tui::ui::chart::draw_chart;
+    use ratatui::layout::Rect;
+    let a = app(120, 40);
+    let c = marketlens::view::chart::build(&a.kb, &["aliyun-revenue", "aliyun-revenue-growth"], 6);
+    for (theme, coloured) in [(Theme::colour(), true), (Theme::mono(), false)] {
+        let mut t = Terminal::new(TestBackend::new(60, 30)).unwrap();
+        t.draw(|f| draw_chart(f, &c, Rect::new(0, 0, 60, 30), &theme))
+            .unwrap();
+        let buf = t.backend().buffer();
+        let mut fg: Vec<(String, ratatui::style::Color)> = Vec::new();
+        for y in 4..30 {
+            for x in 0..60 {
+                let cell = &buf[(x, y)];
+                if ["●", "■", "▲"].contains(&cell.symbol()) && !fg.iter().any(|(s, _)| s == cell.symbol())
+                {
+                    fg.push((cell.symbol().to_string(), cell.fg));
+                }
+            }
+        }
+        assert_eq!(fg.len(), 3, "three shapes in the plot: {fg:?}");
+        let mut colours: Vec<_> = fg.iter().map(|(_, c)| format!("{c:?}")).collect();
+        colours.sort();
+        colours.dedup();
+        if coloured {
+            assert_eq!(colours.len(), 3, "{fg:?}");
+        } else {
+            assert!(
+                fg.iter().all(|(_, c)| *c == ratatui::style::Color::Reset),
+                "{fg:?}"
+            );
+        }
+    }
+}
+
 /// The screen's lines as text, each wide character once (the cell it covers is skipped).
 fn screen_lines(app: &App) -> Vec<String> {
     let mut t = Terminal::new(TestBackend::new(app.size.width, app.size.height)).unwrap();
