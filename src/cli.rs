@@ -131,6 +131,36 @@ pub enum Command {
         #[arg(long)]
         bom: bool,
     },
+    /// Start a KB of your own: write an editable copy of the built-in KB (or, with --empty, a
+    /// commented skeleton) into DIR, with the JSON Schema and a .taplo.toml for editors
+    ///
+    /// DIR is created; an existing folder must be empty (nothing is ever overwritten). Then
+    /// `marketlens --kb DIR` opens it and `marketlens check DIR` checks it.
+    Init {
+        /// The folder to write the KB into
+        #[arg(value_hint = clap::ValueHint::DirPath)]
+        dir: PathBuf,
+        /// A minimal skeleton (one example source and commented templates) instead of the
+        /// built-in KB
+        #[arg(long)]
+        empty: bool,
+    },
+    /// What changed between two KBs (files or folders): records added, removed and edited, with
+    /// each changed field's old and new value
+    ///
+    /// For reviewing a colleague's edit or a pull request. Records that only moved (another file,
+    /// another place, new comments) are not changes. Both KBs must check clean.
+    Diff {
+        /// The KB before
+        #[arg(value_hint = clap::ValueHint::AnyPath)]
+        old: PathBuf,
+        /// The KB after
+        #[arg(value_hint = clap::ValueHint::AnyPath)]
+        new: PathBuf,
+        /// Output format: txt (default), md or json
+        #[arg(long, value_enum)]
+        format: Option<FormatArg>,
+    },
     /// Print the JSON Schema of the KB format (for editors and TOML language servers)
     Schema,
     /// Print a shell completion script
@@ -326,6 +356,51 @@ pub fn run() -> ExitCode {
                 bom,
             };
             return export_cmd(cli.kb.as_deref(), &args);
+        }
+        Some(Command::Init { dir, empty }) => {
+            return match crate::init::init(&dir, empty) {
+                Ok(written) => {
+                    let shown = crate::text::escape_controls(&dir.display().to_string()).into_owned();
+                    let what = if empty {
+                        "an empty KB"
+                    } else {
+                        "a copy of the built-in KB"
+                    };
+                    eprintln!(
+                        "wrote {what} to `{shown}` ({}); open it with `marketlens --kb {shown}`, check it with `marketlens check {shown}`",
+                        crate::text::count(written.len(), "file", "files")
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(msg) => {
+                    eprintln!("error: {msg}");
+                    ExitCode::from(1)
+                }
+            };
+        }
+        Some(Command::Diff { old, new, format }) => {
+            let format = format.map_or(Format::Txt, Format::from);
+            if format == Format::Csv {
+                eprintln!("error: diff writes txt, md or json (a report of changes is not one table)");
+                return ExitCode::from(1);
+            }
+            let old_kb = match load_valid(Some(&old), "compare") {
+                Ok(l) => l,
+                Err(code) => return code,
+            };
+            let new_kb = match load_valid(Some(&new), "compare") {
+                Ok(l) => l,
+                Err(code) => return code,
+            };
+            let report = crate::kb::diff::detailed(&old_kb.kb, &new_kb.kb);
+            let text = crate::export::diff::render(
+                &report,
+                &old.display().to_string(),
+                &new.display().to_string(),
+                format,
+            );
+            let mut out = out();
+            out.write_all(text.as_bytes()).and_then(|()| out.flush())
         }
         Some(Command::Schema) => {
             let mut out = out();

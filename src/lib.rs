@@ -6,6 +6,7 @@ pub mod cli;
 pub mod clock;
 pub mod export;
 pub mod fsutil;
+pub mod init;
 pub mod kb;
 pub mod par;
 pub mod search;

@@ -3,7 +3,8 @@
 //! * `tests/fixtures/bad/NAME.toml` is a KB with one deliberate problem (`many_errors.toml` has
 //!   several); `NAME.expected` is the exact stderr that `marketlens check` must print for it, with
 //!   the path of the file written as `$FILE`. New fixtures are picked up automatically; a `.toml`
-//!   without an `.expected` is a failure.
+//!   without an `.expected` is a failure. `bad/archive/` holds the article text that the fixtures
+//!   naming an `archive` read.
 //! * `tests/fixtures/good/` holds KBs (files or directories) that must check clean; their record
 //!   counts are listed in [`GOOD`].
 //!
@@ -97,6 +98,22 @@ const GOOD: &[(&str, Counts)] = &[
             deals: 0,
             series: 0,
             points: 0,
+            reports: 0,
+            facts: 0,
+            files: 1,
+            conflicts: 0,
+        },
+    ),
+    (
+        "archived",
+        Counts {
+            sources: 1,
+            vendors: 1,
+            executives: 0,
+            career_moves: 0,
+            deals: 0,
+            series: 1,
+            points: 1,
             reports: 0,
             facts: 0,
             files: 1,
@@ -314,6 +331,8 @@ fn bad_fixtures_list(failures: &mut Vec<String>) -> Vec<PathBuf> {
         match p.extension().and_then(|e| e.to_str()) {
             Some("toml") => {}
             Some("expected") if p.with_extension("toml").exists() => {}
+            // The archived articles the `archive_*` and `quote_not_in_archive` fixtures name.
+            None if p.ends_with("archive") && p.is_dir() => {}
             _ => failures.push(format!(
                 "{}: unexpected file (fixtures are NAME.toml with NAME.expected)",
                 p.display()

@@ -7,6 +7,7 @@
 //! hand, and an export file is read by other programs than ours.
 
 mod delimited;
+pub mod diff;
 mod file;
 mod grouped;
 mod json;

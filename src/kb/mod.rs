@@ -13,6 +13,7 @@ pub mod model;
 pub mod number;
 pub mod peel;
 pub mod period;
+pub mod quotes;
 pub mod terms;
 pub mod validate;
 pub mod value;

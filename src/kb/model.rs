@@ -62,6 +62,11 @@ pub struct Source {
     /// File name of the archived copy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seed: Option<String>,
+    /// The article's archived text, a path relative to the KB (the `--kb` folder, or the folder of
+    /// a one-file KB): `check` verifies every quote citing this source against it
+    /// (see `kb::quotes` for the rule).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub archive: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

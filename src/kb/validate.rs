@@ -267,6 +267,116 @@ impl<'k> Ids<'k> {
     }
 }
 
+/// How many characters of the nearest passage a quote problem shows.
+const PASSAGE_CHARS: usize = 60;
+
+/// Check every quote citing a source that names its archived text (`archive`, relative to
+/// `root`) against that text, under `kb::quotes`' rule; an archive that cannot be read, or a path
+/// that leaves the KB's folder, is reported at the source's `archive`. Appends to `diags`.
+pub fn verify_quotes(
+    kb: &Kb,
+    files: &[SourceFile],
+    broken: &Broken,
+    root: &std::path::Path,
+    diags: &mut Vec<Diagnostic>,
+) {
+    use super::quotes::{Article, each_quote};
+    if kb.sources.iter().all(|s| s.archive.is_none()) {
+        return;
+    }
+    let mut ctx = Ctx {
+        files,
+        tables: HashMap::new(),
+        shards: &broken.shards,
+        lines: Default::default(),
+        diags,
+    };
+    let mut articles: HashMap<&str, (&str, Article)> = HashMap::new();
+    for s in &kb.sources {
+        let Some(rel) = s.archive.as_deref() else {
+            continue;
+        };
+        let path = std::path::Path::new(rel);
+        let escapes = path.is_absolute()
+            || path
+                .components()
+                .any(|c| !matches!(c, std::path::Component::Normal(_) | std::path::Component::CurDir));
+        let problem = if rel.trim().is_empty() {
+            Some("`archive` is empty".to_string())
+        } else if escapes {
+            Some(format!(
+                "`archive` must be a path inside the KB's folder, relative to it (got `{}`)",
+                crate::text::escape_controls(rel)
+            ))
+        } else {
+            match crate::fsutil::read_regular(&root.join(path)) {
+                Ok(bytes) => match String::from_utf8(bytes) {
+                    Ok(text) => {
+                        articles.insert(&s.id, (rel, Article::new(text)));
+                        None
+                    }
+                    Err(_) => Some(format!(
+                        "the archive `{}` is not UTF-8 text",
+                        crate::text::escape_controls(rel)
+                    )),
+                },
+                Err(e) => Some(format!(
+                    "cannot read the archive `{}`: {}",
+                    crate::text::escape_controls(rel),
+                    e.reason()
+                )),
+            }
+        };
+        if let Some(msg) = problem {
+            let help = format!(
+                "`archive` is relative to {}; quotes citing `{}` are not checked",
+                root.display(),
+                crate::text::escape_controls(&s.id)
+            );
+            ctx.error(Kind::Source, &s.origin, &[K("archive")], msg, Some(help));
+        }
+    }
+    each_quote(kb, |q| {
+        let arts: Vec<&(&str, Article)> = q.sources.iter().filter_map(|s| articles.get(s)).collect();
+        if arts.is_empty() || arts.iter().any(|(_, a)| a.find(q.text).is_some()) {
+            return;
+        }
+        let names: Vec<String> = arts
+            .iter()
+            .map(|(rel, _)| format!("`{}`", crate::text::escape_controls(rel)))
+            .collect();
+        let msg = format!(
+            "quote of {} not found in the archived article{} {}",
+            crate::text::escape_controls(&q.what),
+            if names.len() > 1 { "s" } else { "" },
+            names.join(", ")
+        );
+        let best = arts
+            .iter()
+            .filter_map(|(rel, a)| a.nearest(q.text).map(|n| (rel, a, n)))
+            .max_by(|x, y| x.2.similarity.total_cmp(&y.2.similarity));
+        let help = best.map(|(rel, a, n)| {
+            let passage = a.text[n.range.clone()].replace(['\n', '\r'], " ");
+            let passage = crate::text::escape_controls(&passage);
+            format!(
+                "the nearest passage, {}:{} ({:.0}% alike): 「{}」",
+                crate::text::escape_controls(rel),
+                n.line,
+                n.similarity * 100.0,
+                crate::text::fit(&passage, PASSAGE_CHARS)
+            )
+        });
+        let span = ctx.locate(q.kind, q.origin, &q.path);
+        ctx.diags.push(
+            Diagnostic::error(Some(q.origin.file), Some(span), msg)
+                .with_help(help)
+                .with_note(Some(
+                    "quotes are compared ignoring white space, full/half-width forms and curly quotes (docs/kb-format.md, \"Archived articles\")".into(),
+                )),
+        );
+    });
+}
+
 /// Check everything that a schema cannot: references, uniqueness, ranges. Appends to `diags`.
 pub fn validate(kb: &Kb, files: &[SourceFile], broken: &Broken, diags: &mut Vec<Diagnostic>) {
     let mut ctx = Ctx {

@@ -642,6 +642,7 @@ impl Detailed for Source {
         field(b, "Date", Some(&s.date.to_string()));
         field(b, "Inferred", s.inferred.as_deref());
         field(b, "Seed file", s.seed.as_deref());
+        field(b, "Archive", s.archive.as_deref());
         field(b, "URL", s.url.as_deref());
         text(b, s.summary.as_deref());
         let cited = citing(kb, &s.id);

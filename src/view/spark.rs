@@ -1,6 +1,6 @@
 //! Sparklines as text (`▁▃▅█`), so the same trend reads in the TUI and in a text export.
 
-use crate::kb::{Period, Series};
+use crate::kb::{Period, Point, Series};
 
 const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
 
@@ -68,7 +68,11 @@ fn from_slot(kind: u8, n: i64) -> Option<Period> {
 /// different sources) are averaged; when all periods have one granularity, missing ones between
 /// them become gaps.
 pub fn series_values(s: &Series) -> Vec<(Period, Option<f64>)> {
-    let pts = s.sorted_points();
+    values_of(&s.sorted_points())
+}
+
+/// [`series_values`] for some of a series' points, in time order.
+fn values_of(pts: &[&Point]) -> Vec<(Period, Option<f64>)> {
     let mut merged: Vec<(Period, f64, usize)> = Vec::new();
     for p in pts {
         match merged.last_mut() {
@@ -99,10 +103,45 @@ pub fn series_values(s: &Series) -> Vec<(Period, Option<f64>)> {
     out
 }
 
-/// The sparkline of a whole series.
+/// Put between the runs of a series' different granularities, each scaled on its own.
+pub const GRAIN_BREAK: char = '¦';
+
+/// How long a period is, for keeping figures of different lengths apart.
+fn grain(p: Period) -> u8 {
+    match p {
+        Period::Year(_) => 0,
+        Period::FiscalYear(_) => 1,
+        Period::Half(..) => 2,
+        Period::Quarter(..) => 3,
+        Period::Month(..) => 4,
+        Period::Day(..) => 5,
+        Period::Span(..) => 6,
+    }
+}
+
+/// The sparkline of a whole series. Figures of different lengths of time (a half-year's revenue,
+/// then a quarter's) are not comparable: each granularity is drawn as its own run, scaled on its
+/// own, the runs in order of their first figure and separated by [`GRAIN_BREAK`] — so 阿里云营收
+/// (2025-H1 635亿元, 2025-Q3 >398亿元) reads `▄¦▄`, not the fall `█▁` would suggest.
 pub fn series_spark_full(s: &Series) -> String {
-    let v: Vec<Option<f64>> = series_values(s).into_iter().map(|(_, v)| v).collect();
-    spark(&v)
+    let pts = s.sorted_points();
+    let mut runs: Vec<(u8, Vec<&Point>)> = Vec::new();
+    for p in pts {
+        let g = grain(p.period);
+        match runs.iter_mut().find(|(h, _)| *h == g) {
+            Some((_, v)) => v.push(p),
+            None => runs.push((g, vec![p])),
+        }
+    }
+    let mut out = String::new();
+    for (i, (_, pts)) in runs.iter().enumerate() {
+        if i > 0 {
+            out.push(GRAIN_BREAK);
+        }
+        let v: Vec<Option<f64>> = values_of(pts).into_iter().map(|(_, v)| v).collect();
+        out.push_str(&spark(&v));
+    }
+    out
 }
 
 /// The sparkline for a table cell: the most recent [`CELL_SLOTS`] slots.
@@ -155,5 +194,31 @@ mod tests {
             "a gap is labelled with its own period"
         );
         assert_eq!(series_spark(&s), "▁ █");
+    }
+
+    #[test]
+    fn granularities_are_runs_of_their_own_never_one_line() {
+        let s: Series = toml::from_str(
+            r#"
+            id = "x"
+            name = "x"
+            vendor = "v"
+            metric = "revenue"
+            unit = "CNY"
+            sources = ["a"]
+            points = [
+              { period = "2025-H1", value = "635亿" },
+              { period = "2025-Q3", value = "398亿" },
+              { period = "2025-Q4", value = "420亿" },
+              { period = "2024-H2", value = "600亿" },
+            ]
+            "#,
+        )
+        .unwrap();
+        // Half-years first (2024-H2 comes first in time), each run scaled on its own.
+        assert_eq!(series_spark_full(&s), "▁█¦▁█");
+        let kb = crate::kb::load_builtin().kb;
+        let rev = kb.series_by_id("aliyun-revenue").expect("in the built-in KB");
+        assert_eq!(series_spark_full(rev), "▄¦▄", "no false fall from H1 to Q3");
     }
 }

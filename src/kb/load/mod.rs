@@ -170,7 +170,13 @@ pub fn load_path(path: &Path) -> Loaded {
             }
         }
     }
-    load_files(label, files, diags)
+    // Archived articles are named relative to the KB: the folder, or a one-file KB's folder.
+    let root = if path.is_dir() {
+        path.to_path_buf()
+    } else {
+        path.parent().map(Path::to_path_buf).unwrap_or_default()
+    };
+    load_files_in(label, files, diags, SHARD_BYTES, Some(&root))
 }
 
 /// Load one file's bytes, as [`load_path`] would load a file with that content: binary and
@@ -273,8 +279,20 @@ pub fn load_files(label: String, files: Vec<SourceFile>, diags: Vec<Diagnostic>)
 pub fn load_files_with(
     label: String,
     files: Vec<SourceFile>,
+    diags: Vec<Diagnostic>,
+    shard_bytes: usize,
+) -> Loaded {
+    load_files_in(label, files, diags, shard_bytes, None)
+}
+
+/// [`load_files_with`], and with `root` (the KB's folder) the quotes checked against the archived
+/// articles the sources name (`validate::verify_quotes`).
+fn load_files_in(
+    label: String,
+    files: Vec<SourceFile>,
     mut diags: Vec<Diagnostic>,
     shard_bytes: usize,
+    root: Option<&Path>,
 ) -> Loaded {
     let mut kb = Kb::default();
     let mut broken = validate::Broken::default();
@@ -386,6 +404,9 @@ pub fn load_files_with(
     let index = std::thread::scope(|s| {
         let index = s.spawn(|| kb.compute_index());
         validate::validate(&kb, &files, &broken, &mut diags);
+        if let Some(root) = root {
+            validate::verify_quotes(&kb, &files, &broken, root, &mut diags);
+        }
         index.join().unwrap_or_else(|p| std::panic::resume_unwind(p))
     });
     kb.set_index(index);
