@@ -547,6 +547,33 @@ fn marks_two_trends_series_and_charts_them_together() {
     assert!(t.quit().success());
 }
 
+/// The Trends chart on a real terminal (issue 19): select Alibaba Cloud's revenue with a filter,
+/// and the chart draws its half-year and its quarter as two lines with the note saying why they
+/// are not joined, the values with their qualifier, on a time axis ticked in quarters.
+#[test]
+fn trends_chart_draws_alibaba_revenue_apart_with_its_note() {
+    let mut t = Tui::start(120, 40);
+    t.send("4jjj");
+    t.wait_for("another series' chart", |s| {
+        s.contains("Trends 4/86") && !s.contains("half-years and quarters")
+    });
+    t.send("/");
+    t.send("metric:revenue 阿里云营收");
+    t.send(ENTER);
+    t.wait_status("Trends 1/1 · /metric:revenue 阿里云营收");
+    t.wait_for_lines("the chart of 阿里云营收 with its note", |l| {
+        let s = l.join("\n");
+        s.contains("● 阿里云营收 · half-years")
+            && s.contains("■ 阿里云营收 · quarters")
+            && s.contains("635亿元")
+            && s.contains(">398亿元")
+            && s.contains("Q3")
+            && l.iter()
+                .any(|r| r.contains("阿里云营收: half-years and quarters drawn as"))
+    });
+    assert!(t.quit().success());
+}
+
 #[test]
 fn exports_the_view_to_a_file_and_copies_it_with_osc52() {
     let mut t = Tui::start(120, 40);

@@ -119,86 +119,72 @@ fn too_small() {
     assert!(s.contains("Terminal too small"), "{s}");
 }
 
-/// The Trends chart at 80×24, for the first series: the line runs from the first point's marker
-/// to the last one's, never above, below or beyond them; period labels never run together
-/// (`2025-Q2025-Q3`); value ticks are round (no `658.7亿元`).
+/// The rows of the chart box in `area` as text, each wide character once.
+fn chart_box(buf: &ratatui::buffer::Buffer, area: ratatui::layout::Rect) -> Vec<String> {
+    (area.y..area.y + area.height)
+        .map(|y| {
+            let mut line = String::new();
+            let mut x = area.x;
+            while x < area.x + area.width {
+                let s = buf[(x, y)].symbol();
+                line.push_str(s);
+                x += marketlens::text::width(s).max(1) as u16;
+            }
+            line
+        })
+        .collect()
+}
+
+fn is_marker(s: &str) -> bool {
+    marketlens::tui::ui::chart::SHAPES
+        .iter()
+        .any(|(a, b)| s == *a || s == *b)
+}
+
+/// The Trends chart at 80×24 for each of the first series: it draws the model
+/// (`view::chart::build`): a marker per point, x labels that are the model's ticks (never run
+/// together), y labels at round values, each line's last value labelled with its qualifier, and
+/// every note the model gives when there is a row for it.
 #[test]
-fn trends_chart_line_joins_its_points_and_labels_stay_apart() {
+fn trends_chart_draws_the_model_with_round_ticks_and_labels_apart() {
     let mut a = app(80, 24);
     keys(&mut a, &[KeyCode::Char('4')]);
     for n in 0..12 {
         let mut t = Terminal::new(TestBackend::new(80, 24)).unwrap();
         t.draw(|f| ui::render(&a, f)).unwrap();
-        let buf = t.backend().buffer().clone();
-        let row = |y: u16| {
-            (0..80)
-                .map(|x| buf[(x, y)].symbol().to_string())
-                .collect::<String>()
-        };
-        // The chart is the lower left box: from its top-left corner to the box beside it.
-        let top = (2..24)
-            .find(|y| *y > 2 && buf[(0, *y)].symbol() == "┌")
-            .expect("the chart box");
-        let right = (1..80)
-            .find(|x| buf[(*x, top)].symbol() == "┐")
-            .expect("its right edge");
-        let bottom = (top + 1..24)
-            .find(|y| buf[(0, *y)].symbol() == "└")
-            .expect("its bottom");
-        let (mut dots, mut braille) = (Vec::new(), Vec::new());
-        for y in top + 1..bottom {
-            for x in 1..right {
-                let s = buf[(x, y)].symbol();
-                if s == "•" {
-                    dots.push((x, y));
-                } else if s
-                    .chars()
-                    .next()
-                    .is_some_and(|c| ('\u{2801}'..='\u{28ff}').contains(&c))
-                {
-                    braille.push((x, y));
-                }
-            }
-        }
-        let screen = (top..=bottom).map(row).collect::<Vec<_>>().join("\n");
-        assert!(!dots.is_empty(), "series {n}: points drawn\n{screen}");
-        let (x0, x1) = (
-            dots.iter().map(|d| d.0).min().unwrap(),
-            dots.iter().map(|d| d.0).max().unwrap(),
-        );
-        let (y0, y1) = (
-            dots.iter().map(|d| d.1).min().unwrap(),
-            dots.iter().map(|d| d.1).max().unwrap(),
-        );
-        for (x, y) in &braille {
-            assert!(
-                (x0..=x1).contains(x) && (y0..=y1).contains(y),
-                "series {n}: line at ({x}, {y}) outside its points ({x0}..={x1}, {y0}..={y1})\n{screen}"
-            );
-        }
-        // Period labels: the row above the bottom border, words apart, each a whole period.
-        let labels = row(bottom - 1);
-        let inner: String = labels.chars().skip(1).take(usize::from(right) - 1).collect();
+        let rows = chart_box(t.backend().buffer(), a.areas().unwrap().chart.unwrap());
+        let screen = rows.join("\n");
         let id = a.current().selected_id().unwrap().to_string();
-        let periods: Vec<String> = marketlens::view::spark::series_values(a.kb.series_by_id(&id).unwrap())
+        let c = marketlens::view::chart::build(&a.kb, &[id.as_str()], 6);
+        let markers = rows
             .iter()
-            .map(|(p, _)| p.to_string())
-            .collect();
-        for word in inner.split_whitespace() {
+            .flat_map(|r| r.chars())
+            .filter(|ch| is_marker(&ch.to_string()))
+            .count();
+        assert!(markers >= 1, "series {n}: points drawn\n{screen}");
+        // The time axis: the row starting `│ … └`, then its labels.
+        let axis = rows
+            .iter()
+            .position(|r| r.chars().skip(1).any(|ch| ch == '└'))
+            .expect("the x axis");
+        let labels: String = rows[axis + 1].chars().skip(1).collect::<String>();
+        let labels = labels.trim_end_matches('│');
+        let ticks: Vec<&str> = c.x.ticks.iter().map(|t| t.label.as_str()).collect();
+        assert!(!labels.trim().is_empty(), "series {n}: x labels\n{screen}");
+        for word in labels.split_whitespace() {
             assert!(
-                periods.iter().any(|p| p == word),
-                "series {n}: {word:?} is not one of its periods {periods:?} (labels run together?)\n{screen}"
+                ticks.contains(&word),
+                "series {n}: {word:?} is not one of the axis ticks {ticks:?} (labels run together?)\n{screen}"
             );
         }
-        // Value ticks: round numbers.
-        for y in top + 1..bottom - 2 {
-            let r = row(y);
-            let label: String = r.chars().skip(1).take_while(|c| *c != '│').collect();
+        // Value ticks: round numbers, one of the model's.
+        for r in &rows[1..axis] {
+            let label: String = r.chars().skip(1).take_while(|c| *c != '┤' && *c != '│').collect();
             let digits: String = label
                 .chars()
                 .filter(|c| c.is_ascii_digit() || *c == '.')
                 .collect();
-            if !digits.is_empty() {
+            if !digits.is_empty() && r.contains('┤') {
                 let significant = digits.trim_matches(|c| c == '0' || c == '.').replace('.', "");
                 assert!(
                     significant.len() <= 2,
@@ -206,7 +192,148 @@ fn trends_chart_line_joins_its_points_and_labels_stay_apart() {
                 );
             }
         }
+        // Each line's last value, as tables show it (qualifier kept).
+        for l in &c.lines {
+            let last = &l.points.last().unwrap().label;
+            assert!(
+                screen.contains(last.as_str()),
+                "series {n}: {last:?} not labelled\n{screen}"
+            );
+        }
+        // Notes under the axis, cut to the width at most.
+        for (k, note) in c.notes.iter().enumerate() {
+            if let Some(r) = rows.get(axis + 2 + k).filter(|r| !r.starts_with('└')) {
+                let shown = r
+                    .trim_start_matches('│')
+                    .trim_end_matches('│')
+                    .trim_end_matches(' ');
+                let shown = shown.trim_end_matches('…');
+                assert!(
+                    note.starts_with(shown),
+                    "series {n}: note {note:?} shown as {r:?}\n{screen}"
+                );
+            }
+        }
         keys(&mut a, &[KeyCode::Char('j')]);
+    }
+}
+
+/// Alibaba Cloud's revenue (issue 19): 635亿元 for 2025-H1 and >398亿元 for 2025-Q3 are drawn
+/// apart, not joined into a false fall: each with its own marker, the half-year's span twice as
+/// wide as the quarter's, both values labelled with their qualifier, and the note saying why.
+#[test]
+fn aliyun_revenue_half_year_and_quarter_apart_with_the_note() {
+    for (w, h) in SIZES {
+        let mut a = app(w, h);
+        keys(&mut a, &[KeyCode::Char('4')]);
+        assert_eq!(a.current().selected_id(), Some("aliyun-revenue"));
+        let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+        t.draw(|f| ui::render(&a, f)).unwrap();
+        let rows = chart_box(t.backend().buffer(), a.areas().unwrap().chart.unwrap());
+        let screen = rows.join("\n");
+        insta::assert_snapshot!(format!("chart_aliyun_revenue_{w}x{h}"), screen);
+        assert!(screen.contains("● 阿里云营收 · half-years"), "{screen}");
+        assert!(screen.contains("■ 阿里云营收 · quarters"), "{screen}");
+        assert!(
+            screen.contains("635亿元") && screen.contains(">398亿元"),
+            "{screen}"
+        );
+        assert!(screen.contains("阿里云营收: half-years and quarters"), "{screen}");
+        // The two markers on different rows, the half-year higher; each span a run of braille
+        // dots on its marker's row, the half-year's about twice the quarter's.
+        let find = |m: char| {
+            // Below the box's top and the legend's two rows.
+            rows.iter()
+                .enumerate()
+                .skip(3)
+                .find_map(|(y, r)| r.chars().skip(1).position(|c| c == m).map(|x| (y, x)))
+                .unwrap_or_else(|| panic!("{m} drawn\n{screen}"))
+        };
+        let (h1, q3) = (find('●'), find('■'));
+        assert!(h1.0 < q3.0 && h1.1 < q3.1, "{h1:?} {q3:?}\n{screen}");
+        let run = |(y, x): (usize, usize)| {
+            let r: Vec<char> = rows[y].chars().skip(1).collect();
+            let braille = |c: char| ('\u{2801}'..='\u{28ff}').contains(&c);
+            let left = (0..x).rev().take_while(|i| braille(r[*i])).count();
+            let right = (x + 1..r.len()).take_while(|i| braille(r[*i])).count();
+            left + 1 + right
+        };
+        let (a1, a3) = (run(h1), run(q3));
+        assert!(
+            a1 as f64 >= a3 as f64 * 1.6 && a1 as f64 <= a3 as f64 * 2.4,
+            "half-year span {a1} cells, quarter {a3}\n{screen}"
+        );
+    }
+}
+
+/// Two units, two panels on one time axis (what `c` on marked series draws): revenue in 亿元
+/// above, growth in % below, each with its own round ticks; at 80×24 only the first panel fits,
+/// and the title says one is hidden.
+#[test]
+fn two_units_stack_two_panels_or_say_one_is_hidden() {
+    use marketlens::tui::ui::chart::draw_chart;
+    for (w, h) in SIZES {
+        let mut a = app(w, h);
+        keys(&mut a, &[KeyCode::Char('4')]);
+        let c = marketlens::view::chart::build(&a.kb, &["aliyun-revenue", "aliyun-revenue-growth"], 6);
+        let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+        t.draw(|f| {
+            ui::render(&a, f);
+            let area = a.areas().unwrap().chart.unwrap();
+            draw_chart(f, &c, area, &a.theme);
+        })
+        .unwrap();
+        let screen = format!("{}", t.backend());
+        insta::assert_snapshot!(format!("chart_two_units_{w}x{h}"), screen);
+        let area = a.areas().unwrap().chart.unwrap();
+        let rows = chart_box(t.backend().buffer(), area);
+        let text = rows.join("\n");
+        assert!(text.contains("▲ 阿里云营收同比增速"), "{text}");
+        if w == 120 {
+            assert!(text.contains("├╌ % ╌"), "{text}");
+            assert!(text.contains("34%"), "{text}");
+        } else {
+            assert!(rows[0].contains("1 of 2 panels hidden"), "{text}");
+        }
+    }
+}
+
+/// Each line its own colour; under `NO_COLOR` (the mono theme) no colour at all, the lines told
+/// apart by their marker shapes alone.
+#[test]
+fn lines_differ_by_colour_and_by_shape_without_colour() {
+    use marketlens::tui::theme::Theme;
+    use marketlens::tui::ui::chart::draw_chart;
+    use ratatui::layout::Rect;
+    let a = app(120, 40);
+    let c = marketlens::view::chart::build(&a.kb, &["aliyun-revenue", "aliyun-revenue-growth"], 6);
+    for (theme, coloured) in [(Theme::colour(), true), (Theme::mono(), false)] {
+        let mut t = Terminal::new(TestBackend::new(60, 30)).unwrap();
+        t.draw(|f| draw_chart(f, &c, Rect::new(0, 0, 60, 30), &theme))
+            .unwrap();
+        let buf = t.backend().buffer();
+        let mut fg: Vec<(String, ratatui::style::Color)> = Vec::new();
+        for y in 4..30 {
+            for x in 0..60 {
+                let cell = &buf[(x, y)];
+                if ["●", "■", "▲"].contains(&cell.symbol()) && !fg.iter().any(|(s, _)| s == cell.symbol())
+                {
+                    fg.push((cell.symbol().to_string(), cell.fg));
+                }
+            }
+        }
+        assert_eq!(fg.len(), 3, "three shapes in the plot: {fg:?}");
+        let mut colours: Vec<_> = fg.iter().map(|(_, c)| format!("{c:?}")).collect();
+        colours.sort();
+        colours.dedup();
+        if coloured {
+            assert_eq!(colours.len(), 3, "{fg:?}");
+        } else {
+            assert!(
+                fg.iter().all(|(_, c)| *c == ratatui::style::Color::Reset),
+                "{fg:?}"
+            );
+        }
     }
 }
 

@@ -18,6 +18,9 @@ pub struct Theme {
     pub warn: Style,
     /// Characters a search matched.
     pub matched: Style,
+    /// The lines of a chart, in legend order (cycled); all plain under `NO_COLOR`, where the
+    /// chart tells its lines apart by marker glyph.
+    pub series: [Style; 6],
 }
 
 impl Theme {
@@ -39,6 +42,14 @@ impl Theme {
             matched: Style::new()
                 .fg(Color::Yellow)
                 .add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
+            series: [
+                Style::new().fg(Color::Cyan),
+                Style::new().fg(Color::Yellow),
+                Style::new().fg(Color::Magenta),
+                Style::new().fg(Color::Green),
+                Style::new().fg(Color::Blue),
+                Style::new().fg(Color::Red),
+            ],
         }
     }
 
@@ -58,6 +69,7 @@ impl Theme {
             spark: plain,
             warn: Style::new().add_modifier(Modifier::BOLD),
             matched: Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
+            series: [plain; 6],
         }
     }
 

@@ -38,6 +38,25 @@ pub struct Chart {
     pub notes: Vec<String>,
 }
 
+impl Chart {
+    /// Re-tick panel `panel`'s y-axis with at most `max_ticks` round ticks over its lines' values
+    /// (a renderer knows each panel's height only once it has laid the chart out). An unknown
+    /// panel is left alone.
+    pub fn fit_y_ticks(&mut self, panel: usize, max_ticks: usize) {
+        let (lo, hi) = self
+            .lines
+            .iter()
+            .filter(|l| l.panel == panel)
+            .flat_map(|l| &l.points)
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), p| {
+                (l.min(p.low), h.max(p.high))
+            });
+        if let Some(p) = self.panels.get_mut(panel) {
+            p.y = y_axis(lo, hi, &p.unit, max_ticks);
+        }
+    }
+}
+
 /// One drawn line: the points of one series at one granularity.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ChartLine {
@@ -465,6 +484,46 @@ mod tests {
         }
         // 18%..34%: the axis need not start at 0 (that is for data near zero).
         assert_eq!((c.panels[0].y.lo, c.panels[0].y.hi), (15.0, 35.0));
+    }
+
+    #[test]
+    fn fit_y_ticks_reticks_one_panel_and_keeps_every_value_inside() {
+        let kb = default_kb();
+        let mut c = build(&kb, &["aliyun-revenue", "aliyun-revenue-growth"], MAX_Y_TICKS);
+        let before = c.panels[1].clone();
+        c.fit_y_ticks(0, 2);
+        let y = &c.panels[0].y;
+        assert!(y.ticks.len() <= 2, "{y:?}");
+        assert!(y.lo <= 398e8 && y.hi >= 635e8, "{y:?}");
+        assert_eq!(c.panels[1], before, "the other panel is untouched");
+        c.fit_y_ticks(0, MAX_Y_TICKS);
+        assert!(c.panels[0].y.ticks.len() > 2, "{:?}", c.panels[0].y);
+        // An unknown panel: nothing happens, no panic.
+        let same = c.clone();
+        c.fit_y_ticks(7, 3);
+        assert_eq!(c, same);
+    }
+
+    #[test]
+    fn a_point_s_low_and_high_are_its_range_s_ends() {
+        let kb = default_kb();
+        let c = build(&kb, &["aliyun-revenue"], 5);
+        let h1 = &c.lines[0].points[0];
+        assert_eq!((h1.low, h1.value, h1.high), (635e8, 635e8, 635e8), "one number");
+        // 635亿 and >398亿: the axis need not reach down to zero.
+        assert!(c.panels[0].y.lo > 0.0, "{:?}", c.panels[0].y);
+        let all: Vec<&Series> = kb.series.iter().collect();
+        let c = build_series(&all, 5, Vec::new());
+        let ranges: Vec<&ChartPoint> = c
+            .lines
+            .iter()
+            .flat_map(|l| &l.points)
+            .filter(|p| p.low < p.high)
+            .collect();
+        assert!(!ranges.is_empty(), "the default KB has ranges");
+        for p in ranges {
+            assert!(p.low < p.value && p.value < p.high, "{p:?}");
+        }
     }
 
     #[test]

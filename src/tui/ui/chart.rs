@@ -1,206 +1,561 @@
-//! The Trends chart: the selected series with labelled axes (periods and values in its unit).
+//! The Trends chart: the series [`App::chart_ids`] names, drawn from the one model of a chart,
+//! [`view::chart::build`] — on a true time axis, a panel per unit, with a legend and the model's
+//! notes. This module only lays the model out in cells and paints it.
 //!
-//! Drawn here rather than with ratatui's `Chart`, whose line (braille, 2×4 dots a cell) and point
-//! markers (one a cell) are placed by two different roundings, so the line started a row above
-//! its first point and ran past its last, and whose labels are spread evenly whatever their width
-//! (`2025-Q2025-Q3` at 80 columns). Here every point is put on the braille grid first; its marker
-//! goes in the cell holding that grid dot, the line joins those same dots, y ticks are round
-//! values (1-2-5 steps) at the rows their values fall on, and a label that would touch another is
-//! left out.
+//! - **Time**: the x axis is the model's ([`XAxis`]), mapped onto the plot's braille dots (2 a
+//!   cell across). Each point sits at the middle of its period; on a line that is not joined, a
+//!   period wider than a few cells also shows its span as a run of dots at its value, so a
+//!   half-year visibly covers two quarters. Only lines the model marks `joined` are joined, point
+//!   to point.
+//! - **Panels**: one per unit, stacked on the shared time axis, each with its own round y ticks
+//!   (the model's, re-ticked for the rows the panel gets: [`Chart::fit_y_ticks`]); a lower panel
+//!   starts under a dashed rule naming its unit. When the area cannot hold every panel, the ones
+//!   that fit are drawn and the title says how many are hidden.
+//! - **Lines and cues**: each line has its own colour (the theme's `series` roles) and marker
+//!   shape (`●■▲◆▼★✦`, cycled), so lines stay apart under `NO_COLOR`; a figure that is not an
+//!   actual one (estimate, forecast, target …) gets the hollow shape (`○□△◇▽☆✧`); the legend says which
+//!   statuses those are. A range is drawn as a vertical run of dots from its low to its high.
+//!   Values are labelled as tables show them (`>398亿元`, qualifier kept) beside their points
+//!   where there is room, each line's last point first.
+//! - **Grid**: every point is put on the braille grid first; its marker goes in the cell holding
+//!   that grid dot and the line joins those same dots (ratatui's `Chart` places lines and markers
+//!   by two different roundings). Labels never touch one another.
+//! - **Small areas**: rows go first to one panel and the axis, then a note, the legend, the other
+//!   panels and the other notes; below the minimum it says so in a line, and it never panics.
 
 use ratatui::Frame;
+use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
+use ratatui::style::{Color, Modifier, Style};
 use ratatui::symbols::Marker;
 use ratatui::text::Span;
 use ratatui::widgets::canvas::{Canvas, Line as CanvasLine, Points};
-use ratatui::widgets::{Block, Borders, Paragraph};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
-use crate::kb::number::human_value;
+use crate::kb::terms::Status;
 use crate::text;
 use crate::tui::app::App;
 use crate::tui::theme::Theme;
-use crate::view::chart::nice_range;
-use crate::view::spark;
+use crate::view::chart::{self, Chart, MAX_Y_TICKS, XAxis};
 
 /// Rows between two y ticks, at least: a label per row would be unreadable.
-const TICK_ROWS: usize = 2;
+const TICK_ROWS: u16 = 2;
+/// A panel's plot is at least this many rows high.
+const MIN_PLOT_ROWS: u16 = 3;
+/// The plot (right of the y labels) is at least this many columns wide.
+const MIN_PLOT_COLS: u16 = 8;
+/// A point's span is drawn when it covers at least this many braille dots (3 cells).
+const SPAN_DOTS: usize = 6;
+/// Marker shapes, one per line (cycled): filled for an actual figure, hollow for any other status.
+/// (No `▶`/`◀`: terminals may draw them as emoji.)
+pub const SHAPES: [(&str, &str); 7] = [
+    ("●", "○"),
+    ("■", "□"),
+    ("▲", "△"),
+    ("◆", "◇"),
+    ("▼", "▽"),
+    ("★", "☆"),
+    ("✦", "✧"),
+];
+/// Columns between two legend entries.
+const LEGEND_GAP: usize = 2;
 
 pub fn render(f: &mut Frame, app: &App, area: Rect, theme: &Theme) {
-    let block = Block::default().borders(Borders::ALL).border_style(theme.border);
     let ids = app.chart_ids();
-    let Some(s) = ids.first().and_then(|id| app.kb.series_by_id(id)) else {
+    if ids.is_empty() {
+        let block = Block::default().borders(Borders::ALL).border_style(theme.border);
         f.render_widget(Paragraph::new("No series selected").block(block), area);
         return;
-    };
-    let slots = spark::series_values(s);
-    let pts: Vec<(usize, f64)> = slots
+    }
+    let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+    draw_chart(f, &chart::build(&app.kb, &ids, MAX_Y_TICKS), area, theme);
+}
+
+/// The marker of line `line` for a point of status `status`.
+pub fn marker(line: usize, status: Status) -> &'static str {
+    let (filled, hollow) = SHAPES[line % SHAPES.len()];
+    if status.is_actual() { filled } else { hollow }
+}
+
+/// One legend entry: a glyph in a style, then its text.
+struct Entry {
+    glyph: &'static str,
+    style: Style,
+    text: String,
+}
+
+/// The legend: each line with its marker, then what the hollow markers mean (when any occurs).
+fn legend(c: &Chart, theme: &Theme) -> Vec<Entry> {
+    let mut entries: Vec<Entry> = c
+        .lines
         .iter()
         .enumerate()
-        .filter_map(|(i, (_, v))| v.filter(|v| v.is_finite()).map(|v| (i, v)))
+        .map(|(i, l)| Entry {
+            glyph: marker(i, Status::Actual),
+            style: line_style(theme, i),
+            text: l.label.clone(),
+        })
         .collect();
-    if pts.is_empty() {
-        f.render_widget(Paragraph::new("No points").block(block), area);
-        return;
-    }
-    // KB text (the name, a price's "per" part): escaped like every other string drawn.
-    let unit = text::escape_controls(&s.unit.to_string()).into_owned();
-    let title = format!(
-        " {} · {} ",
-        text::fit(
-            &text::escape_controls(&s.name),
-            area.width.saturating_sub(16) as usize
-        ),
-        text::fit(&unit, 24)
-    );
-    let block = block.title(Span::styled(title, theme.accent));
-    let inner = block.inner(area);
-    f.render_widget(block, area);
-    // Two rows under the plot (its axis, the periods); a plot at least 2 rows high.
-    if inner.height < 4 || inner.width < 12 {
-        return;
-    }
-    let plot_h = (inner.height - 2) as usize;
-    let (lo, hi) = pts
+    let others: Vec<&str> = Status::ALL
         .iter()
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), (_, v)| {
-            (l.min(*v), h.max(*v))
+        .filter(|s| !s.is_actual())
+        .filter(|s| c.lines.iter().flat_map(|l| &l.points).any(|p| p.status == **s))
+        .map(|s| s.as_str())
+        .collect();
+    if !others.is_empty() {
+        let actual = c
+            .lines
+            .iter()
+            .flat_map(|l| &l.points)
+            .any(|p| p.status.is_actual());
+        entries.push(Entry {
+            glyph: marker(0, Status::Estimate),
+            style: theme.dim,
+            text: if actual {
+                format!("hollow: {} (filled: actual)", others.join(", "))
+            } else {
+                format!("hollow: {}", others.join(", "))
+            },
         });
-    let max_ticks = (plot_h / TICK_ROWS + 1).clamp(2, 6);
-    let (y_lo, y_hi, step) = nice_range(lo, hi, max_ticks);
-    let ticks: Vec<(f64, String)> = (0..)
-        .map(|k| y_lo + step * k as f64)
-        .take_while(|t| *t <= y_hi + step * 1e-9)
-        .map(|t| (t, text::escape_controls(&human_value(t, &s.unit)).into_owned()))
-        .collect();
-    let label_w = ticks
+    }
+    entries
+}
+
+fn line_style(theme: &Theme, i: usize) -> Style {
+    theme.series[i % theme.series.len()]
+}
+
+/// Legend entries of these widths packed into rows of `width` columns, in order, `LEGEND_GAP`
+/// apart: the entries' indices, row by row. An entry wider than a row gets a row of its own.
+pub fn pack(widths: &[usize], width: usize) -> Vec<Vec<usize>> {
+    let mut rows: Vec<Vec<usize>> = Vec::new();
+    let mut used = 0;
+    for (i, w) in widths.iter().enumerate() {
+        match rows.last_mut() {
+            Some(row) if used + LEGEND_GAP + w <= width => {
+                row.push(i);
+                used += LEGEND_GAP + w;
+            }
+            _ => {
+                rows.push(vec![i]);
+                used = *w;
+            }
+        }
+    }
+    rows
+}
+
+/// How the chart's inner rows are shared out, top to bottom: `legend` rows, the panels' plots
+/// (`panels[k]` rows for the k-th shown panel, a rule row above each but the first), the x axis
+/// and its labels (2 rows), then `notes` rows.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Rows {
+    pub legend: u16,
+    pub panels: Vec<u16>,
+    pub notes: u16,
+}
+
+/// Share `height` rows among a legend of `legend` rows, `panels` panels and `notes` notes: one
+/// panel and the axis first (`None` when even they do not fit), then the first note, the legend,
+/// more panels, the other notes; rows left over make the panels taller, evenly.
+pub fn plan_rows(height: u16, legend: u16, panels: usize, notes: usize) -> Option<Rows> {
+    if panels == 0 || height < MIN_PLOT_ROWS + 2 {
+        return None;
+    }
+    let mut left = height - MIN_PLOT_ROWS - 2;
+    let mut shown = vec![MIN_PLOT_ROWS];
+    let mut note_rows = u16::from(notes > 0 && left > 0);
+    left -= note_rows;
+    let legend = legend.min(left);
+    left -= legend;
+    while shown.len() < panels && left > MIN_PLOT_ROWS {
+        shown.push(MIN_PLOT_ROWS);
+        left -= MIN_PLOT_ROWS + 1;
+    }
+    let more = (notes as u16).saturating_sub(note_rows).min(left);
+    note_rows += more;
+    left -= more;
+    let n = shown.len() as u16;
+    for (k, rows) in shown.iter_mut().enumerate() {
+        *rows += left / n + u16::from((k as u16) < left % n);
+    }
+    Some(Rows {
+        legend,
+        panels: shown,
+        notes: note_rows,
+    })
+}
+
+/// What a cell of the plot holds, for placing value labels.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Cell {
+    Free,
+    /// A dot of a line, span or range: a label may cover it when there is no blank room.
+    Ink,
+    Marker,
+    Label,
+}
+
+/// Where a label `w` columns wide goes for a point in cell (`col`, `row`) of a plot `cols` ×
+/// `rows` (cells as in `grid`, row-major): right of the point, left of it, then the same a row
+/// above and a row below, on blank cells if it can, else over a line's dots; never over a marker
+/// or a label, and never touching another label.
+fn label_spot(grid: &[Cell], cols: u16, rows: u16, col: u16, row: u16, w: u16) -> Option<(u16, u16)> {
+    let (c, r, w) = (i32::from(col), i32::from(row), i32::from(w));
+    let at = |x: i32, y: i32| grid[(y * i32::from(cols) + x) as usize];
+    let spots = [
+        (r, c + 1),
+        (r, c - w),
+        (r - 1, c + 1),
+        (r - 1, c - w),
+        (r + 1, c + 1),
+        (r + 1, c - w),
+    ];
+    for ok in [&[Cell::Free][..], &[Cell::Free, Cell::Ink][..]] {
+        for (y, x) in spots {
+            if y < 0 || y >= i32::from(rows) || x < 0 || x + w > i32::from(cols) {
+                continue;
+            }
+            let clear = (x..x + w).all(|x| ok.contains(&at(x, y)))
+                && (x == 0 || at(x - 1, y) != Cell::Label)
+                && (x + w == i32::from(cols) || at(x + w, y) != Cell::Label);
+            if clear {
+                return Some((x as u16, y as u16));
+            }
+        }
+    }
+    None
+}
+
+/// Draw `c` in `area`: a box titled with the chart's series, the legend, the panels on their
+/// time axis, and the notes. Any size, down to nothing.
+pub fn draw_chart(f: &mut Frame, c: &Chart, area: Rect, theme: &Theme) {
+    f.render_widget(Clear, area);
+    let block = Block::default().borders(Borders::ALL).border_style(theme.border);
+    let inner = block.inner(area);
+    let title_room = usize::from(area.width.saturating_sub(4));
+    let unit = match c.panels.as_slice() {
+        [p] => format!(" · {}", p.unit_label),
+        _ => String::new(),
+    };
+    let title = |suffix: &str| {
+        let name = text::fit(
+            &c.title,
+            title_room.saturating_sub(text::width(&unit) + text::width(suffix)),
+        );
+        Span::styled(
+            text::fit(&format!(" {name}{unit}{suffix} "), title_room + 2).into_owned(),
+            theme.accent,
+        )
+    };
+    let message = |f: &mut Frame, lines: Vec<String>, suffix: &str| {
+        let text: Vec<ratatui::text::Line> = lines
+            .iter()
+            .map(|l| ratatui::text::Line::raw(text::fit(l, usize::from(inner.width)).into_owned()))
+            .collect();
+        f.render_widget(
+            Paragraph::new(text).block(block.clone().title(title(suffix))),
+            area,
+        );
+    };
+    if c.lines.is_empty() {
+        let mut lines = vec!["No points to draw".to_string()];
+        lines.extend(c.notes.iter().cloned());
+        message(f, lines, "");
+        return;
+    }
+    let entries = legend(c, theme);
+    let entry_w = |e: &Entry| (text::width(e.glyph) + 1 + text::width(&e.text)).min(usize::from(inner.width));
+    let widths: Vec<usize> = entries.iter().map(entry_w).collect();
+    let legend_rows = pack(&widths, usize::from(inner.width));
+    let Some(rows) = plan_rows(
+        inner.height,
+        legend_rows.len() as u16,
+        c.panels.len(),
+        c.notes.len(),
+    ) else {
+        message(f, vec!["(enlarge to see the chart)".into()], "");
+        return;
+    };
+    // Each panel shown re-ticked for its rows; the y labels' column as wide as the widest.
+    let mut c = c.clone();
+    for (k, h) in rows.panels.iter().enumerate() {
+        c.fit_y_ticks(k, y_ticks_for(*h));
+    }
+    let label_w = c.panels[..rows.panels.len()]
         .iter()
-        .map(|(_, l)| text::width(l))
+        .flat_map(|p| &p.y.ticks)
+        .map(|(_, l)| text::width(l) as u16)
         .max()
         .unwrap_or(0)
-        .min(inner.width as usize / 3);
-    let plot = Rect {
-        x: inner.x + label_w as u16 + 1,
-        y: inner.y,
-        width: inner.width - label_w as u16 - 1,
-        height: plot_h as u16,
-    };
-    // The braille grid: 2 dots a cell across, 4 down. Points sit on whole dots, (0, 0) bottom left.
-    let (gw, gh) = (plot.width as usize * 2, plot_h * 4);
-    let n = slots.len();
-    let gx = |i: usize| {
-        if n > 1 {
-            (i as f64 * (gw - 1) as f64 / (n - 1) as f64).round()
-        } else {
-            (gw / 2) as f64
+        .min(inner.width / 3);
+    if inner.width < label_w + 1 + MIN_PLOT_COLS {
+        message(f, vec!["(enlarge to see the chart)".into()], "");
+        return;
+    }
+    let mut suffix = String::new();
+    let hidden = c.panels.len() - rows.panels.len();
+    if hidden > 0 {
+        suffix += &format!(" · {hidden} of {} panels hidden", c.panels.len());
+    }
+    let hidden_notes = c.notes.len() - usize::from(rows.notes);
+    if hidden_notes > 0 {
+        suffix += &format!(
+            " · {hidden_notes} note{} hidden",
+            if hidden_notes == 1 { "" } else { "s" }
+        );
+    }
+    f.render_widget(block.title(title(&suffix)), area);
+
+    // The legend.
+    let mut y = inner.y;
+    for row in legend_rows.iter().take(usize::from(rows.legend)) {
+        let mut x = inner.x;
+        let buf = f.buffer_mut();
+        for &i in row {
+            let e = &entries[i];
+            buf.set_string(x, y, e.glyph, e.style.add_modifier(Modifier::BOLD));
+            let room = widths[i].saturating_sub(text::width(e.glyph) + 1);
+            let body = text::fit(&e.text, room);
+            let style = if i < c.lines.len() {
+                Style::new()
+            } else {
+                theme.dim
+            };
+            buf.set_string(x + text::width(e.glyph) as u16 + 1, y, body, style);
+            x += (widths[i] + LEGEND_GAP) as u16;
         }
-    };
+        y += 1;
+    }
+
+    // The panels, one under another, on the same columns.
+    let plot_x = inner.x + label_w + 1;
+    let plot_w = inner.width - label_w - 1;
+    for (k, h) in rows.panels.iter().enumerate() {
+        if k > 0 {
+            let buf = f.buffer_mut();
+            buf.set_string(plot_x - 1, y, "├", theme.dim);
+            buf.set_string(plot_x, y, "╌".repeat(usize::from(plot_w)), theme.dim);
+            let unit = text::fit(&c.panels[k].unit_label, usize::from(plot_w.saturating_sub(4)));
+            buf.set_string(plot_x + 1, y, format!(" {unit} "), theme.dim);
+            y += 1;
+        }
+        let plot = Rect::new(plot_x, y, plot_w, *h);
+        draw_panel(f, &c, k, plot, Rect::new(inner.x, y, label_w, *h), theme);
+        y += h;
+    }
+
+    // The time axis under the last panel, and its labels.
+    draw_x_axis(f.buffer_mut(), &c.x, plot_x, plot_w, y, inner, theme);
+    y += 2;
+
+    // The notes.
+    let buf = f.buffer_mut();
+    for note in c.notes.iter().take(usize::from(rows.notes)) {
+        buf.set_string(
+            inner.x,
+            y,
+            text::fit(note, usize::from(inner.width)),
+            Style::new(),
+        );
+        y += 1;
+    }
+}
+
+/// How many y ticks a panel of `rows` rows asks the model for: about one a row, up to the
+/// model's maximum. Fewer would make the range coarse (two ticks for 398亿–635亿 span 0–1000亿);
+/// labels closer than `TICK_ROWS` are then left out when drawn.
+fn y_ticks_for(rows: u16) -> usize {
+    usize::from(rows).saturating_add(1).clamp(2, MAX_Y_TICKS)
+}
+
+/// The braille dot (0 at the left) of month `m` on a plot of `dots` dots across.
+fn dot_x(x: &XAxis, m: f64, dots: usize) -> usize {
+    let span = (x.hi - x.lo).max(f64::MIN_POSITIVE);
+    let d = ((m - x.lo) / span * (dots - 1) as f64).round();
+    d.clamp(0.0, (dots - 1) as f64) as usize
+}
+
+/// Panel `k` of `c` in `plot`, its y labels right-aligned in `labels` and the axis between.
+fn draw_panel(f: &mut Frame, c: &Chart, k: usize, plot: Rect, labels: Rect, theme: &Theme) {
+    let (gw, gh) = (usize::from(plot.width) * 2, usize::from(plot.height) * 4);
+    let yaxis = &c.panels[k].y;
+    let yspan = (yaxis.hi - yaxis.lo).max(f64::MIN_POSITIVE);
     let gy = |v: f64| {
-        ((v - y_lo) / (y_hi - y_lo) * (gh - 1) as f64)
+        ((v - yaxis.lo) / yspan * (gh - 1) as f64)
             .round()
-            .clamp(0.0, (gh - 1) as f64)
+            .clamp(0.0, (gh - 1) as f64) as usize
     };
-    let grid: Vec<(f64, f64)> = pts.iter().map(|(i, v)| (gx(*i), gy(*v))).collect();
+    let gx = |m: f64| dot_x(&c.x, m, gw);
+    let lines: Vec<(usize, &chart::ChartLine)> =
+        c.lines.iter().enumerate().filter(|(_, l)| l.panel == k).collect();
+    // Each point on the grid: (line, point, x dot, y dot).
+    let grid: Vec<(usize, usize, usize, usize)> = lines
+        .iter()
+        .flat_map(|(i, l)| {
+            l.points
+                .iter()
+                .enumerate()
+                .map(move |(j, p)| (*i, j, gx(p.x()), gy(p.value)))
+        })
+        .collect();
+    let colour = |i: usize| line_style(theme, i).fg.unwrap_or(Color::Reset);
     // Canvas bounds equal to the grid's, so ratatui maps each grid dot onto itself exactly.
     let canvas = Canvas::default()
         .marker(Marker::Braille)
         .x_bounds([0.0, (gw - 1) as f64])
         .y_bounds([0.0, (gh - 1) as f64])
         .paint(|ctx| {
-            for w in grid.windows(2) {
-                ctx.draw(&CanvasLine {
-                    x1: w[0].0,
-                    y1: w[0].1,
-                    x2: w[1].0,
-                    y2: w[1].1,
-                    color: theme.spark.fg.unwrap_or_default(),
+            for (i, l) in &lines {
+                let mut dots: Vec<(f64, f64)> = Vec::new();
+                for p in &l.points {
+                    let (x, y) = (gx(p.x()), gy(p.value));
+                    // The span of a long period, a dot short of each end so neighbours stay
+                    // apart; not on a joined line, whose points are consecutive periods.
+                    let (s, e) = (gx(p.start), gx(p.end));
+                    if !l.joined && e.saturating_sub(s) >= SPAN_DOTS {
+                        dots.extend((s + 1..e).map(|d| (d as f64, y as f64)));
+                    }
+                    // A range, from its low to its high.
+                    let (lo, hi) = (gy(p.low), gy(p.high));
+                    dots.extend((lo..=hi).map(|d| (x as f64, d as f64)));
+                }
+                if l.joined {
+                    let pts: Vec<(usize, usize)> =
+                        l.points.iter().map(|p| (gx(p.x()), gy(p.value))).collect();
+                    for w in pts.windows(2) {
+                        ctx.draw(&CanvasLine {
+                            x1: w[0].0 as f64,
+                            y1: w[0].1 as f64,
+                            x2: w[1].0 as f64,
+                            y2: w[1].1 as f64,
+                            color: colour(*i),
+                        });
+                    }
+                }
+                ctx.draw(&Points {
+                    coords: &dots,
+                    color: colour(*i),
                 });
             }
-            ctx.draw(&Points {
-                coords: &grid,
-                color: theme.spark.fg.unwrap_or_default(),
-            });
         });
     f.render_widget(canvas, plot);
     let buf = f.buffer_mut();
-    let cell_of = |x: f64, y: f64| (plot.x + (x as u16) / 2, plot.y + ((gh - 1) as u16 - y as u16) / 4);
-    // A point's marker in the cell of its grid dot: on the line, not beside it.
-    for (x, y) in &grid {
-        if let Some(c) = buf.cell_mut(cell_of(*x, *y)) {
-            c.set_symbol("•").set_style(theme.accent);
+    let cell_of = |x: usize, y: usize| ((x / 2) as u16, ((gh - 1 - y) / 4) as u16);
+    // Markers in the cells of their grid dots: on the line, not beside it.
+    let mut cells: Vec<Cell> = (0..plot.height)
+        .flat_map(|y| (0..plot.width).map(move |x| (x, y)))
+        .map(|(x, y)| match buf.cell((plot.x + x, plot.y + y)) {
+            Some(c) if c.symbol() != " " && c.symbol() != "\u{2800}" => Cell::Ink,
+            _ => Cell::Free,
+        })
+        .collect();
+    for &(i, j, x, y) in &grid {
+        let (cx, cy) = cell_of(x, y);
+        let p = &c.lines[i].points[j];
+        buf.set_string(
+            plot.x + cx,
+            plot.y + cy,
+            marker(i, p.status),
+            line_style(theme, i).add_modifier(Modifier::BOLD),
+        );
+        cells[usize::from(cy) * usize::from(plot.width) + usize::from(cx)] = Cell::Marker;
+    }
+    // Value labels: every line's last point first, then the others from the right.
+    let mut order: Vec<(usize, usize, usize, usize)> = Vec::new();
+    for (i, l) in &lines {
+        if let Some(last) = l.points.len().checked_sub(1) {
+            order.extend(grid.iter().filter(|g| g.0 == *i && g.1 == last));
         }
     }
-    // The axes.
+    for (i, l) in &lines {
+        for j in (0..l.points.len().saturating_sub(1)).rev() {
+            order.extend(grid.iter().filter(|g| g.0 == *i && g.1 == j));
+        }
+    }
+    for (i, j, x, y) in order {
+        let label = text::fit(&c.lines[i].points[j].label, usize::from(plot.width) / 2);
+        let w = text::width(&label) as u16;
+        if w == 0 {
+            continue;
+        }
+        let (cx, cy) = cell_of(x, y);
+        if let Some((lx, ly)) = label_spot(&cells, plot.width, plot.height, cx, cy, w) {
+            buf.set_string(plot.x + lx, plot.y + ly, &label, line_style(theme, i));
+            for x in lx..lx + w {
+                cells[usize::from(ly) * usize::from(plot.width) + usize::from(x)] = Cell::Label;
+            }
+        }
+    }
+    // The y axis, with the ticks the model gives at the rows their values fall on: every one, or
+    // every second (third …) — a stride that keeps the top and bottom ones when one does — when
+    // they would come closer than `TICK_ROWS`; one that would still touch another already placed
+    // is left out. Top and bottom first.
     let axis_x = plot.x - 1;
-    let axis_y = plot.y + plot.height;
-    for y in plot.y..axis_y {
-        if let Some(c) = buf.cell_mut((axis_x, y)) {
-            c.set_symbol("│").set_style(theme.dim);
-        }
+    for row in plot.y..plot.y + plot.height {
+        buf.set_string(axis_x, row, "│", theme.dim);
     }
-    if let Some(c) = buf.cell_mut((axis_x, axis_y)) {
-        c.set_symbol("└").set_style(theme.dim);
-    }
-    for x in plot.x..plot.x + plot.width {
-        if let Some(c) = buf.cell_mut((x, axis_y)) {
-            c.set_symbol("─").set_style(theme.dim);
-        }
-    }
-    // Y labels at the rows of their values, right-aligned: every tick, or every second (third …)
-    // one when they would come closer than `TICK_ROWS`; one that would still touch another
-    // already placed is left out. Top and bottom first.
-    let row_of = |t: f64| cell_of(0.0, gy(t)).1;
-    let mut stride = 1;
-    while stride < ticks.len()
-        && ticks
+    let row_of = |t: f64| plot.y + cell_of(0, gy(t)).1;
+    let ticks = &yaxis.ticks;
+    let apart = |stride: usize| {
+        ticks
             .iter()
             .step_by(stride)
             .zip(ticks.iter().step_by(stride).skip(1))
-            .any(|(a, b)| row_of(a.0).abs_diff(row_of(b.0)) < TICK_ROWS as u16)
-    {
-        stride += 1;
-    }
+            .all(|(a, b)| row_of(a.0).abs_diff(row_of(b.0)) >= TICK_ROWS)
+    };
+    let last = ticks.len().saturating_sub(1);
+    let stride = (1..=last.max(1))
+        .find(|s| last.is_multiple_of(*s) && apart(*s))
+        .or_else(|| (1..=last.max(1)).find(|s| apart(*s)))
+        .unwrap_or(1);
     let ticks: Vec<&(f64, String)> = ticks.iter().step_by(stride).collect();
-    let mut taken: Vec<u16> = Vec::new();
     let mut order: Vec<usize> = (0..ticks.len()).collect();
     if order.len() > 2 {
         let last = order.pop().unwrap_or(0);
         order.insert(1, last);
     }
+    let mut taken: Vec<u16> = Vec::new();
     for k in order {
         let (t, label) = ticks[k];
         let row = row_of(*t);
-        if taken.iter().any(|r| r.abs_diff(row) < TICK_ROWS as u16) {
+        if taken.iter().any(|r| r.abs_diff(row) < TICK_ROWS) {
             continue;
         }
         taken.push(row);
-        let label = text::pad(&text::fit(label, label_w), label_w, true);
-        buf.set_string(inner.x, row, label, theme.dim);
+        let w = usize::from(labels.width);
+        buf.set_string(labels.x, row, text::pad(&text::fit(label, w), w, true), theme.dim);
+        buf.set_string(axis_x, row, "┤", theme.dim);
     }
-    // X labels (periods) centred under their points, kept inside the chart; first and last
-    // first, then the others left to right, each only where it leaves a space to its neighbours.
-    let label_row = axis_y + 1;
+}
+
+/// The x axis on row `y` under a plot `plot_w` wide at `plot_x`, ticked, and its labels on the
+/// row under it: each at its tick, years before quarters, none touching another or cut.
+fn draw_x_axis(buf: &mut Buffer, x: &XAxis, plot_x: u16, plot_w: u16, y: u16, inner: Rect, theme: &Theme) {
+    let dots = usize::from(plot_w) * 2;
+    buf.set_string(plot_x - 1, y, "└", theme.dim);
+    buf.set_string(plot_x, y, "─".repeat(usize::from(plot_w)), theme.dim);
+    let col = |at: f64| plot_x + (dot_x(x, at, dots) / 2) as u16;
+    for t in &x.ticks {
+        buf.set_string(col(t.at), y, "┴", theme.dim);
+    }
+    let mut order: Vec<&chart::XTick> = x.ticks.iter().filter(|t| t.major).collect();
+    order.extend(x.ticks.iter().filter(|t| !t.major));
     let mut placed: Vec<(u16, u16)> = Vec::new();
-    let mut order: Vec<usize> = (0..n).collect();
-    if n > 1 {
-        let last = order.pop().unwrap_or(0);
-        order.insert(1, last);
-    }
-    for i in order {
-        let label = text::escape_controls(&slots[i].0.to_string()).into_owned();
-        let w = text::width(&label) as u16;
-        if w == 0 || w > inner.width {
-            continue;
-        }
-        let centre = plot.x + gx(i) as u16 / 2;
-        let start = centre
-            .saturating_sub(w / 2)
-            .clamp(inner.x, inner.x + inner.width - w);
+    for t in order {
+        let w = text::width(&t.label) as u16;
+        let start = col(t.at);
         let end = start + w;
-        if placed.iter().any(|(a, b)| start < b + 1 && *a < end + 1) {
+        if w == 0 || end > inner.x + inner.width || placed.iter().any(|(a, b)| start <= *b && *a <= end) {
             continue;
         }
         placed.push((start, end));
-        buf.set_string(start, label_row, label, theme.dim);
+        buf.set_string(
+            start,
+            y + 1,
+            &t.label,
+            if t.major { Style::new() } else { theme.dim },
+        );
     }
 }
 
@@ -209,33 +564,175 @@ mod tests {
     use super::*;
 
     #[test]
-    fn ranges_are_round_and_hold_the_values() {
-        for (lo, hi, max) in [
-            (374.3e8, 635e8, 4),
-            (0.18, 0.34, 5),
-            (34.0, 34.0, 3),
-            (-5.0, 12.0, 6),
-            (1.0, 1e9, 2),
-            (0.0, 0.0, 4),
-        ] {
-            let (a, b, step) = nice_range(lo, hi, max);
-            assert!(a <= lo && b >= hi && a < b, "{lo}..{hi}: {a}..{b}");
-            let mantissa = step / 10f64.powf(step.log10().floor());
-            assert!(
-                [1.0, 2.0, 5.0].iter().any(|m| (mantissa - m).abs() < 1e-9),
-                "{lo}..{hi}: step {step}"
-            );
-            let ticks = ((b - a) / step).round() as usize + 1;
-            assert!(ticks <= max.max(2), "{lo}..{hi}: {ticks} ticks for at most {max}");
-            for v in [a, b] {
-                assert!(
-                    ((v / step).round() * step - v).abs() < step * 1e-9,
-                    "{v} is a multiple of {step}"
-                );
+    fn one_panel_and_the_axis_come_first_then_a_note_the_legend_more_panels_other_notes() {
+        // Too small for one panel and its axis.
+        assert_eq!(plan_rows(4, 2, 1, 1), None);
+        assert_eq!(plan_rows(40, 2, 0, 1), None);
+        // Exactly one panel and the axis.
+        assert_eq!(
+            plan_rows(5, 2, 2, 3),
+            Some(Rows {
+                legend: 0,
+                panels: vec![3],
+                notes: 0
+            })
+        );
+        // Then the first note, then the legend.
+        assert_eq!(
+            plan_rows(7, 2, 2, 3),
+            Some(Rows {
+                legend: 1,
+                panels: vec![3],
+                notes: 1
+            })
+        );
+        // A second panel needs its rule and three rows.
+        assert_eq!(
+            plan_rows(11, 2, 2, 3),
+            Some(Rows {
+                legend: 2,
+                panels: vec![4],
+                notes: 3
+            }),
+            "one row short of a second panel: the other notes, and the panel gets the rest"
+        );
+        assert_eq!(
+            plan_rows(12, 2, 2, 3),
+            Some(Rows {
+                legend: 2,
+                panels: vec![3, 3],
+                notes: 1
+            })
+        );
+        assert_eq!(
+            plan_rows(13, 2, 2, 3),
+            Some(Rows {
+                legend: 2,
+                panels: vec![3, 3],
+                notes: 2
+            })
+        );
+        // Room to spare: every note, the panels share the rest evenly.
+        let r = plan_rows(30, 2, 2, 3).unwrap();
+        assert_eq!(r.notes, 3);
+        assert_eq!(r.panels, vec![11, 11]);
+        let r = plan_rows(31, 2, 2, 3).unwrap();
+        assert_eq!(r.panels, vec![12, 11], "the first panel gets the odd row");
+        let used = r.legend + r.panels.iter().sum::<u16>() + (r.panels.len() as u16 - 1) + 2 + r.notes;
+        assert_eq!(used, 31);
+    }
+
+    #[test]
+    fn every_plan_fits_its_height() {
+        for h in 0..60 {
+            for legend in 0..6 {
+                for panels in 0..5 {
+                    for notes in 0..5 {
+                        let Some(r) = plan_rows(h, legend, panels, notes) else {
+                            assert!(h < 5 || panels == 0);
+                            continue;
+                        };
+                        let used = r.legend
+                            + r.panels.iter().sum::<u16>()
+                            + (r.panels.len() as u16 - 1)
+                            + 2
+                            + r.notes;
+                        assert!(used <= h, "{h} {legend} {panels} {notes}: {r:?}");
+                        assert!(!r.panels.is_empty() && r.panels.len() <= panels);
+                        assert!(r.panels.iter().all(|p| *p >= MIN_PLOT_ROWS));
+                        assert!(usize::from(r.notes) <= notes && r.legend <= legend);
+                    }
+                }
             }
         }
-        // 635亿 and 398亿: ticks at round hundreds of 亿, not 658.7亿.
-        let (a, b, step) = nice_range(398e8, 635e8, 4);
-        assert_eq!((a, b, step), (200e8, 800e8, 200e8));
+    }
+
+    #[test]
+    fn legend_entries_pack_into_rows_in_order() {
+        assert_eq!(pack(&[10, 10, 10], 22), vec![vec![0, 1], vec![2]]);
+        assert_eq!(pack(&[10, 10, 10], 21), vec![vec![0], vec![1], vec![2]]);
+        assert_eq!(
+            pack(&[30, 5], 20),
+            vec![vec![0], vec![1]],
+            "too wide: a row of its own"
+        );
+        assert!(pack(&[], 20).is_empty());
+    }
+
+    #[test]
+    fn a_label_goes_right_then_left_then_above_never_touching_another() {
+        let (cols, rows) = (10u16, 3u16);
+        let mut grid = vec![Cell::Free; 30];
+        // Right of the point at (2, 1).
+        assert_eq!(label_spot(&grid, cols, rows, 2, 1, 3), Some((3, 1)));
+        // At the right edge: left of it.
+        assert_eq!(label_spot(&grid, cols, rows, 9, 1, 3), Some((6, 1)));
+        // A label at 3..6 on row 1: a point at (6, 1) with a 4-wide label has no room right of
+        // it, and left of it would cover that label: it goes a row above, on the left.
+        for x in 3..6 {
+            grid[10 + x] = Cell::Label;
+        }
+        assert_eq!(label_spot(&grid, cols, rows, 6, 1, 4), Some((2, 0)));
+        // Right of a point at (1, 1) a 1-wide label would touch the one at 3..6: left of it.
+        assert_eq!(label_spot(&grid, cols, rows, 1, 1, 1), Some((0, 1)));
+        // Blank cells before a line's dots: right of (1, 2) is ink, so it goes left of it.
+        grid[20 + 2] = Cell::Ink;
+        assert_eq!(label_spot(&grid, cols, rows, 1, 2, 1), Some((0, 2)));
+        // Only ink around: over it.
+        let inked = vec![Cell::Ink; 30];
+        assert_eq!(label_spot(&inked, cols, rows, 5, 1, 2), Some((6, 1)));
+        // Nowhere at all.
+        let full = vec![Cell::Marker; 30];
+        assert_eq!(label_spot(&full, cols, rows, 5, 1, 2), None);
+        // Wider than the plot.
+        assert_eq!(label_spot(&grid, cols, rows, 0, 0, 11), None);
+    }
+
+    /// Every size from nothing up, at an offset, in colour and without: no panic, nothing drawn
+    /// outside the area. With every series of the default KB at once (many units and notes) too.
+    #[test]
+    fn draws_at_any_size_without_panicking_or_spilling() {
+        use ratatui::Terminal;
+        use ratatui::backend::TestBackend;
+        let kb = crate::kb::load_builtin().kb;
+        let two = chart::build(&kb, &["aliyun-revenue", "aliyun-revenue-growth"], MAX_Y_TICKS);
+        let ids: Vec<&str> = kb.series.iter().map(|s| s.id.as_str()).collect();
+        let all = chart::build(&kb, &ids, MAX_Y_TICKS);
+        assert!(all.panels.len() > 3, "{} panels", all.panels.len());
+        let mut t = Terminal::new(TestBackend::new(90, 50)).unwrap();
+        // Every small size (where degrading happens), then a sample of larger ones.
+        let sizes = |max: u16| (0..=16).chain((17..=max).step_by(7));
+        for c in [&two, &all] {
+            for theme in [Theme::colour(), Theme::mono()] {
+                for w in sizes(80) {
+                    for h in sizes(44) {
+                        let area = Rect::new(3, 2, w, h);
+                        t.clear().unwrap();
+                        t.draw(|f| draw_chart(f, c, area, &theme)).unwrap();
+                        let buf = t.backend().buffer();
+                        for y in 0..50 {
+                            for x in 0..90 {
+                                if !area.contains((x, y).into()) {
+                                    assert_eq!(buf[(x, y)].symbol(), " ", "{w}x{h}: ({x}, {y})");
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn markers_are_filled_for_actual_figures_and_hollow_otherwise_one_shape_a_line() {
+        assert_eq!(marker(0, Status::Actual), "●");
+        assert_eq!(marker(0, Status::Estimate), "○");
+        assert_eq!(marker(1, Status::Target), "□");
+        assert_eq!(marker(SHAPES.len(), Status::Actual), "●", "cycled");
+        let all: Vec<&str> = SHAPES.iter().flat_map(|(a, b)| [*a, *b]).collect();
+        for (i, a) in all.iter().enumerate() {
+            assert!(!all[i + 1..].contains(a), "{a} twice");
+            assert_eq!(text::width(a), 1);
+        }
     }
 }
