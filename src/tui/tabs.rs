@@ -63,6 +63,67 @@ pub struct TabState {
     /// An analysis view's records from its last query (`None`: every record), to rebuild it
     /// when the pivot changes.
     pub records: Option<(Vec<(crate::kb::Kind, usize)>, crate::search::Query)>,
+    /// An analysis view's rows being built off the UI thread (`App::ask_build`); the rows on
+    /// screen stay until they come.
+    pub building: Option<Building>,
+}
+
+/// An analysis build awaited: its request id, and the selection to make when its rows come.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Building {
+    pub id: u64,
+    /// The record to select in the new rows (`None`, or gone: the first row), and the scroll.
+    pub select: Option<String>,
+    pub offset: usize,
+}
+
+/// What an analysis tab's rows are built from, owned, so the build runs on any thread: the
+/// records its query matched and that query (`None`: every record), the pivot, and the sort
+/// and picked group to arrange them in. [`BuildSpec::build`] is what [`TabState::rebuild`] does.
+#[derive(Clone, Debug)]
+pub struct BuildSpec {
+    pub tab: Tab,
+    pub pivot: view::analysis::Pivot,
+    pub matched: Option<(Vec<(crate::kb::Kind, usize)>, Query)>,
+    pub sort: Option<Sort>,
+    pub pick: Option<view::group::Pick>,
+    /// The count without a query, kept for the title.
+    pub total: usize,
+}
+
+/// An analysis view built and arranged, with each column's widest cell.
+#[derive(Clone, Debug)]
+pub struct Built {
+    pub view: View,
+    pub natural: Vec<usize>,
+    /// The sort and pick it was arranged in (the user may have chosen others meanwhile).
+    pub sort: Option<Sort>,
+    pub pick: Option<view::group::Pick>,
+}
+
+impl BuildSpec {
+    /// The rows (every cell made, escaped), in the sort's order, of the picked group only, and
+    /// the widths: the whole cost of showing an analysis view, none of it on the UI thread.
+    pub fn build(&self, kb: &Kb) -> Built {
+        let mut view = match &self.matched {
+            Some((records, q)) => view::analysis::build_for(kb, self.tab, Some(records), q, self.pivot),
+            None => view::analysis::build_for(kb, self.tab, None, &Default::default(), self.pivot),
+        };
+        if self.matched.is_some() {
+            view.total = self.total;
+        }
+        view.arrange(None, self.sort.clone());
+        if let Some(p) = &self.pick {
+            p.keep(&mut view);
+        }
+        let natural = natural_widths(&view);
+        Built {
+            view,
+            natural,
+            sort: self.sort.clone(),
+            pick: self.pick.clone(),
+        }
+    }
 }
 
 /// A tab's grouped table: asked for, then built off the UI thread.
@@ -109,6 +170,7 @@ impl TabState {
             grouped: None,
             pivot: view::analysis::Pivot::default(),
             records: None,
+            building: None,
         }
     }
 
@@ -123,20 +185,40 @@ impl TabState {
     /// An analysis view's rows built again from the records its query selected, and that
     /// query (for the filters the view applies per event), or from every record when `None`,
     /// in the tab's sort; the count without a query is kept for the title.
+    /// Here and now: the explorer builds off the UI thread instead (`App::ask_build`), with the
+    /// same [`BuildSpec`].
     pub fn rebuild(&mut self, kb: &Kb, matched: Option<(&[(crate::kb::Kind, usize)], &Query)>) {
-        let total = self.view.total.max(self.view.rows.len());
-        let tab = self.view.tab;
-        self.view = match matched {
-            Some((records, q)) => view::analysis::build_for(kb, tab, Some(records), q, self.pivot),
-            None => view::analysis::build_for(kb, tab, None, &Default::default(), self.pivot),
-        };
-        self.records = matched.map(|(r, q)| (r.to_vec(), q.clone()));
-        if matched.is_some() {
-            self.view.total = total;
+        let spec = self.spec(matched.map(|(r, q)| (r.to_vec(), q.clone())));
+        self.records = spec.matched.clone();
+        let built = spec.build(kb);
+        self.put(built);
+    }
+
+    /// What rebuilding this analysis tab from `matched` (`None`: every record) takes.
+    pub fn spec(&self, matched: Option<(Vec<(crate::kb::Kind, usize)>, Query)>) -> BuildSpec {
+        BuildSpec {
+            tab: self.view.tab,
+            pivot: self.pivot,
+            matched,
+            sort: self.sort.clone(),
+            pick: self.filter.pick.clone(),
+            total: self.view.total.max(self.view.rows.len()),
         }
-        let sort = self.sort.clone();
-        self.arrange(None, sort);
-        self.natural = natural_widths(&self.view);
+    }
+
+    /// Show built rows, arranged again if the sort or the picked group changed meanwhile.
+    /// Returns the rows they replace, to be freed (at 100k rows, a million strings: the
+    /// explorer lets another thread do it).
+    pub fn put(&mut self, built: Built) -> View {
+        let again = built.sort != self.sort || built.pick != self.filter.pick;
+        let old = std::mem::replace(&mut self.view, built.view);
+        self.natural = built.natural;
+        if again {
+            // The rows arranged for the old pick: rebuild the order from all of them.
+            let sort = self.sort.clone();
+            self.arrange(None, sort);
+        }
+        old
     }
 
     pub fn selected_id(&self) -> Option<&str> {
@@ -148,17 +230,25 @@ fn natural_widths(v: &View) -> Vec<usize> {
     // Compare is ranked by a value column from the start: leave its headers room for the sort
     // mark (`2025-Q2▼`), or the period it ranks by is cut.
     let mark = usize::from(v.tab == Tab::Compare);
-    v.columns
+    let mut w: Vec<usize> = v
+        .columns
         .iter()
-        .enumerate()
-        .map(|(i, c)| {
-            let cells = v
-                .rows
-                .iter()
-                .map(|r| crate::text::width(&r.cells[i].text))
-                .max()
-                .unwrap_or(0);
-            cells.max(crate::text::width(&c.name) + mark)
-        })
-        .collect()
+        .map(|c| crate::text::width(&c.name) + mark)
+        .collect();
+    // Row by row (a pivot by reports may be ~100 columns wide, mostly empty), each row's cells
+    // read once, in memory order. No character is wider than its UTF-8 bytes, so a cell of no
+    // more bytes than the widest so far is not measured.
+    for r in &v.rows {
+        for (w, c) in w.iter_mut().zip(&r.cells) {
+            let t = c.text.as_str();
+            if t.len() > *w {
+                *w = (*w).max(if t.is_ascii() {
+                    t.len()
+                } else {
+                    crate::text::width(t)
+                });
+            }
+        }
+    }
+    w
 }

@@ -91,6 +91,10 @@ pub fn render(f: &mut Frame, app: &App, area: Rect, theme: &Theme) {
         let label = text::fit(&text::escape_controls(&p.label()), 30).into_owned();
         title.push_str(&format!("· {label} "));
     }
+    if st.building.is_some() {
+        // An analysis view's new rows are being built; these are the old ones.
+        title.push_str("· building… ");
+    }
     let block = theme.pane(title, focused);
     let inner_w = area.width.saturating_sub(2) as usize;
     let w = widths(&st.view.columns, &st.natural, inner_w);

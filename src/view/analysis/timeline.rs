@@ -226,8 +226,9 @@ fn find(kb: &Kb, kind: Kind, ix: &[usize], events: &Events) -> Vec<At> {
 
 /// The rows of events `at`, in their order.
 fn make_rows(kb: &Kb, at: &[At]) -> Vec<Row> {
+    use foldhash::{HashMap, HashMapExt};
     // Vendor names by id, looked up once per chunk (a lookup is a search of every id).
-    let mut names: std::collections::HashMap<&str, &str> = std::collections::HashMap::new();
+    let mut names: HashMap<&str, &str> = HashMap::new();
     let mut name = |id: &str| -> String {
         if let Some(n) = names.get(id) {
             return (*n).to_string();
@@ -240,14 +241,25 @@ fn make_rows(kb: &Kb, at: &[At]) -> Vec<Row> {
             None => id.to_string(),
         }
     };
-    let row = |id: &str, a: &At, inferred: bool, cells: [String; 5]| {
+    // Periods as written, each formatted once per chunk: a few hundred distinct ones among
+    // thousands of events.
+    let mut written: HashMap<Period, String> = HashMap::new();
+    let mut row = |id: &str, a: &At, inferred: bool, cells: [String; 5]| {
         let g = group_of(a.date);
+        let mut show = |p: Period| written.entry(p).or_insert_with(|| p.to_string()).clone();
         let mut all = Vec::with_capacity(7);
         all.push(Cell {
-            text: g.to_string(),
+            text: show(g),
             key: SortKey::Period(g.key_in(None)),
         });
-        all.push(Cell::period_inferred(Some(a.date), inferred));
+        let mut date = show(a.date);
+        if inferred {
+            date.push('*');
+        }
+        all.push(Cell {
+            text: date,
+            key: SortKey::Period(a.date.key_in(None)),
+        });
         all.extend(cells.into_iter().map(owned));
         Row {
             id: id.to_string(),
