@@ -22,7 +22,7 @@ use std::time::{Duration, Instant};
 
 use marketlens::kb::{Kb, Kind};
 use marketlens::search::worker::{Request, Worker};
-use marketlens::search::{Index, Rank, Scope};
+use marketlens::search::{Index, Rank};
 use marketlens::tui::app::{self, App, BuildJob, GroupJob, Msg};
 use marketlens::view::{RANKED_ROWS, Sort, Tab};
 use ratatui::Terminal;
@@ -36,6 +36,27 @@ fn ms(d: Duration) -> f64 {
 fn stats(mut v: Vec<Duration>) -> String {
     v.sort();
     format!("min {:>6.1} ms  median {:>6.1} ms", ms(v[0]), ms(v[v.len() / 2]))
+}
+
+/// CPU time of the whole process so far (every thread, user and system): the machine is shared,
+/// so wall time alone says as much about the other processes as about ours.
+fn cpu() -> Duration {
+    #[cfg(unix)]
+    {
+        // SAFETY: getrusage writes the struct we own and reads nothing of ours.
+        let mut u: libc::rusage = unsafe { std::mem::zeroed() };
+        if unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut u) } == 0 {
+            let t = |v: libc::timeval| Duration::new(v.tv_sec as u64, v.tv_usec as u32 * 1000);
+            return t(u.ru_utime) + t(u.ru_stime);
+        }
+    }
+    Duration::ZERO
+}
+
+fn load() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|l| l.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_else(|_| "?".into())
 }
 
 fn percentiles(mut v: Vec<Duration>) -> String {
@@ -142,7 +163,10 @@ fn main() {
     let kb = ix.kb.clone();
 
     // 1. Build times of the jobs, as the explorer runs them off the UI thread.
-    println!("\nbuilds (off the UI thread), {repeats} runs each:");
+    println!(
+        "\nbuilds (off the UI thread), {repeats} runs each; load average {}:",
+        load()
+    );
     let app = App::with_index(ix.clone(), "bench".into(), 120, 40);
     let cases: [(Tab, bool, &str); 7] = [
         (Tab::Compare, false, ""),
@@ -161,20 +185,24 @@ fn main() {
         }
         let sel = (!q.is_empty()).then(|| matched(&ix, tab, q)).flatten();
         let spec = st.spec(sel);
-        let mut times = Vec::new();
+        let (mut times, mut cpus) = (Vec::new(), Vec::new());
         let mut rows = 0;
         for _ in 0..repeats {
-            let t = Instant::now();
+            let (t, c) = (Instant::now(), cpu());
             let b = std::hint::black_box(spec.build(&kb));
             times.push(t.elapsed());
+            cpus.push(cpu() - c);
             rows = b.view.len();
+            drop(b);
         }
+        cpus.sort();
         println!(
-            "  {:<8} {:<7} {:<22} {rows:>7} rows  {}",
+            "  {:<8} {:<7} {:<22} {rows:>7} rows  {}  (cpu median {:.1} ms)",
             tab.title(),
             st.pivot.as_str(),
             if q.is_empty() { "(every record)" } else { q },
-            stats(times)
+            stats(times),
+            ms(cpus[cpus.len() / 2])
         );
     }
     for (tab, key) in [
@@ -192,7 +220,9 @@ fn main() {
             tab,
             by,
             rows: st.view.order.iter().map(|&i| st.view.rows[i].index).collect(),
-            view: tab.kind().is_none().then(|| Arc::new(st.view.clone())),
+            view: None,
+            // As the explorer asks: an analysis view's rows built again by the job.
+            build: tab.kind().is_none().then(|| st.spec(st.records.clone())),
         };
         let mut times = Vec::new();
         for _ in 0..repeats {
@@ -224,8 +254,18 @@ fn main() {
     app.take_effects(); // mentions: not measured here
     let mut term = Terminal::new(TestBackend::new(120, 40)).unwrap();
     let (mut busy, mut all) = (Vec::new(), Vec::new());
+    // The slowest turns and what they handled.
+    let mut worst: Vec<(Duration, String)> = Vec::new();
     let mut turn =
         |app: &mut App, msg: Msg, runner: &mut Loop, busy: &mut Vec<Duration>, all: &mut Vec<Duration>| {
+            let label = match &msg {
+                Msg::Key(k) => format!("key {:?}", k.code),
+                Msg::Built { tab, .. } => format!("built {tab:?}"),
+                Msg::Grouped { tab, .. } => format!("grouped {tab:?}"),
+                Msg::Search(_) => "search answer".into(),
+                Msg::Tick => "tick".into(),
+                _ => "other".into(),
+            };
             let t = Instant::now();
             app.update(msg);
             app.run_effects(runner).unwrap();
@@ -236,6 +276,9 @@ fn main() {
                     .any(|s| s.grouped.as_ref().is_some_and(|g| g.pending != 0));
             term.draw(|f| marketlens::tui::ui::render(app, f)).unwrap();
             let d = t.elapsed();
+            worst.push((d, label));
+            worst.sort_by(|a, b| b.0.cmp(&a.0));
+            worst.truncate(3);
             all.push(d);
             if working {
                 busy.push(d);
@@ -296,6 +339,10 @@ fn main() {
         "\nframes at 120x40 (update + effects + draw), {builds} builds answered in {:.1} s:",
         started.elapsed().as_secs_f64()
     );
+    println!("  load average {}", load());
     println!("  while building: {}", percentiles(busy));
     println!("  all:            {}", percentiles(all));
+    for (d, what) in &worst {
+        println!("  slow turn: {:.1} ms, {what}", ms(*d));
+    }
 }

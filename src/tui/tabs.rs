@@ -99,6 +99,10 @@ pub struct Built {
     /// The sort and pick it was arranged in (the user may have chosen others meanwhile).
     pub sort: Option<Sort>,
     pub pick: Option<view::group::Pick>,
+    /// The rows grouped by this column, with the grouped table's widths, when the tab showed a
+    /// grouped table as the build was asked for (so the UI thread never copies the rows to
+    /// group them).
+    pub grouped: Option<(usize, std::sync::Arc<(view::group::Grouping, Vec<usize>)>)>,
 }
 
 impl BuildSpec {
@@ -122,6 +126,7 @@ impl BuildSpec {
             natural,
             sort: self.sort.clone(),
             pick: self.pick.clone(),
+            grouped: None,
         }
     }
 }
@@ -182,19 +187,10 @@ impl TabState {
         }
     }
 
-    /// An analysis view's rows built again from the records its query selected, and that
-    /// query (for the filters the view applies per event), or from every record when `None`,
-    /// in the tab's sort; the count without a query is kept for the title.
-    /// Here and now: the explorer builds off the UI thread instead (`App::ask_build`), with the
-    /// same [`BuildSpec`].
-    pub fn rebuild(&mut self, kb: &Kb, matched: Option<(&[(crate::kb::Kind, usize)], &Query)>) {
-        let spec = self.spec(matched.map(|(r, q)| (r.to_vec(), q.clone())));
-        self.records = spec.matched.clone();
-        let built = spec.build(kb);
-        self.put(built);
-    }
-
-    /// What rebuilding this analysis tab from `matched` (`None`: every record) takes.
+    /// What building an analysis view's rows again takes: the records its query selected, and
+    /// that query (for the filters the view applies per event), or every record when `None`;
+    /// the tab's pivot, sort and picked group; the count without a query, kept for the title.
+    /// Built off the UI thread (`App::ask_build`), shown with [`TabState::put`].
     pub fn spec(&self, matched: Option<(Vec<(crate::kb::Kind, usize)>, Query)>) -> BuildSpec {
         BuildSpec {
             tab: self.view.tab,

@@ -16,15 +16,24 @@ use crate::view::Tab;
 pub struct BuildJob {
     pub id: u64,
     pub spec: BuildSpec,
+    /// The column the tab's rows are grouped by (`F`), if they are: the new rows are grouped
+    /// too, here.
+    pub group: Option<usize>,
 }
 
 impl BuildJob {
     /// Build it (on whichever thread runs it).
     pub fn run(&self, kb: &Kb) -> Msg {
+        let mut built = self.spec.build(kb);
+        built.grouped = self.group.filter(|&by| by < built.view.columns.len()).map(|by| {
+            let g = crate::view::group::group(kb, &built.view, by);
+            let natural = super::natural_widths(&g);
+            (by, Arc::new((g, natural)))
+        });
         Msg::Built {
             id: self.id,
             tab: self.spec.tab,
-            built: Arc::new(self.spec.build(kb)),
+            built: Arc::new(built),
         }
     }
 }
@@ -78,12 +87,13 @@ impl App {
         let id = self.next_id();
         let st = &mut self.tabs[tab.index()];
         let spec = st.spec(matched);
+        let group = st.grouped.as_ref().map(|g| g.by);
         st.records = spec.matched.clone();
         st.building = Some(Building { id, select, offset });
         // Only the newest build matters: one asked for and not yet started is not started.
         self.effects
             .retain(|e| !matches!(e, Effect::Build(j) if j.spec.tab == tab));
-        self.effects.push(Effect::Build(BuildJob { id, spec }));
+        self.effects.push(Effect::Build(BuildJob { id, spec, group }));
     }
 
     /// An analysis tab's rows came: shown if they are the ones awaited.
@@ -93,7 +103,10 @@ impl App {
             return false; // Stale: a newer build is awaited, or the KB was replaced.
         };
         // The message held the only reference: no copy.
-        let old = st.put(Arc::try_unwrap(built).unwrap_or_else(|b| (*b).clone()));
+        let mut built = Arc::try_unwrap(built).unwrap_or_else(|b| (*b).clone());
+        let grouped = built.grouped.take();
+        let arranged = built.sort == st.sort && built.pick == st.filter.pick;
+        let old = st.put(built);
         // Freeing the rows replaced (at 100k events, a million strings: ~20 ms) is not for the
         // thread that draws frames.
         if old.rows.len() > 1_000 {
@@ -102,11 +115,20 @@ impl App {
                 .spawn(move || drop(old));
         }
         st.selected = b.select.and_then(|id| st.view.position(&id)).unwrap_or(0);
-        st.offset = b.offset;
+        st.offset = b.offset.min(st.selected);
         st.link = 0;
-        // A grouped table counts the rows now shown.
-        if let Some(by) = st.grouped.as_ref().map(|g| g.by) {
-            self.ask_group(tab, by);
+        // A grouped table counts the rows now shown: counted with them, or else asked for.
+        match (st.grouped.as_mut(), grouped) {
+            (Some(g), Some((by, table))) if g.by == by && arranged => {
+                g.pending = 0;
+                g.selected = g.selected.min(table.0.groups.len().saturating_sub(1));
+                g.table = Some(table);
+            }
+            (Some(g), _) => {
+                let by = g.by;
+                self.ask_group(tab, by);
+            }
+            (None, _) => {}
         }
         if self.tab == tab {
             self.scroll_into_view();

@@ -347,7 +347,9 @@ impl App {
                 st.filter.applied = Some(q.clone());
                 st.filter.error = None;
                 st.filter.took = Some(r.took);
-                self.ask_build(tab, Some((records, q)), None, 0);
+                // After a reload, the record that was selected; else the first row.
+                let keep = st.filter.keep.take();
+                self.ask_build(tab, Some((records, q)), keep, 0);
                 return true;
             }
             Ok((q, res)) => {
