@@ -222,7 +222,10 @@ fn main() {
             rows: st.view.order.iter().map(|&i| st.view.rows[i].index).collect(),
             view: None,
             // As the explorer asks: an analysis view's rows built again by the job.
-            build: tab.kind().is_none().then(|| st.spec(st.records.clone())),
+            build: tab
+                .kind()
+                .is_none()
+                .then(|| Box::new(st.spec(st.records.clone()))),
         };
         let mut times = Vec::new();
         for _ in 0..repeats {
@@ -266,16 +269,27 @@ fn main() {
                 Msg::Tick => "tick".into(),
                 _ => "other".into(),
             };
-            let t = Instant::now();
+            let (t, c) = (Instant::now(), cpu());
             app.update(msg);
+            let updated = t.elapsed();
             app.run_effects(runner).unwrap();
             let working = Tab::ALL.iter().any(|&t| app.building(t))
                 || app
                     .tabs
                     .iter()
                     .any(|s| s.grouped.as_ref().is_some_and(|g| g.pending != 0));
+            let ran = t.elapsed();
             term.draw(|f| marketlens::tui::ui::render(app, f)).unwrap();
             let d = t.elapsed();
+            // Where the turn went (update, effects, draw), and the process's CPU meanwhile
+            // (every thread: the builds' too).
+            let label = format!(
+                "{label} (update {:.1}, effects {:.1}, draw {:.1} ms; process cpu {:.1} ms)",
+                ms(updated),
+                ms(ran - updated),
+                ms(d - ran),
+                ms(cpu() - c)
+            );
             worst.push((d, label));
             worst.sort_by(|a, b| b.0.cmp(&a.0));
             worst.truncate(3);

@@ -93,7 +93,8 @@ impl App {
         // Only the newest build matters: one asked for and not yet started is not started.
         self.effects
             .retain(|e| !matches!(e, Effect::Build(j) if j.spec.tab == tab));
-        self.effects.push(Effect::Build(BuildJob { id, spec, group }));
+        self.effects
+            .push(Effect::Build(Box::new(BuildJob { id, spec, group })));
     }
 
     /// An analysis tab's rows came: shown if they are the ones awaited.
@@ -110,9 +111,10 @@ impl App {
         // Freeing the rows replaced (at 100k events, a million strings: ~20 ms) is not for the
         // thread that draws frames.
         if old.rows.len() > 1_000 {
-            let _ = std::thread::Builder::new()
-                .name("free".into())
-                .spawn(move || drop(old));
+            let _ = std::thread::Builder::new().name("free".into()).spawn(move || {
+                crate::par::lower_priority();
+                drop(old)
+            });
         }
         st.selected = b.select.and_then(|id| st.view.position(&id)).unwrap_or(0);
         st.offset = b.offset.min(st.selected);

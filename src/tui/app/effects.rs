@@ -32,7 +32,7 @@ pub enum Effect {
     /// Group a tab's rows by a column (`F`); the answer comes back as `Msg::Grouped`.
     Group(super::GroupJob),
     /// Build an analysis tab's rows (Compare, Timeline); the answer comes back as `Msg::Built`.
-    Build(super::BuildJob),
+    Build(Box<super::BuildJob>),
 }
 
 impl std::fmt::Debug for Effect {
@@ -194,7 +194,7 @@ impl App {
                         None
                     }
                     Effect::Group(job) => runner.group(&self.kb, job),
-                    Effect::Build(job) => runner.build(&self.kb, job),
+                    Effect::Build(job) => runner.build(&self.kb, *job),
                     Effect::Suspend => {
                         runner.suspend()?;
                         dirty = true;

@@ -29,7 +29,7 @@ pub struct GroupJob {
     pub view: Option<Arc<crate::view::View>>,
     /// Or, instead of the rows, what builds them again (on the job's thread): so the UI thread
     /// never copies an analysis view's rows (a million strings at 100k events) to group them.
-    pub build: Option<crate::tui::tabs::BuildSpec>,
+    pub build: Option<Box<crate::tui::tabs::BuildSpec>>,
 }
 
 impl GroupJob {
@@ -122,7 +122,10 @@ impl App {
         // An analysis view's rows: built again by the job, as they were for the screen (its
         // records, pivot, sort and pick).
         let st = &self.tabs[tab.index()];
-        let build = tab.kind().is_none().then(|| st.spec(st.records.clone()));
+        let build = tab
+            .kind()
+            .is_none()
+            .then(|| Box::new(st.spec(st.records.clone())));
         self.effects.push(Effect::Group(GroupJob {
             id,
             tab,

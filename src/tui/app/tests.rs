@@ -241,7 +241,7 @@ fn builds(a: &mut App) -> Vec<BuildJob> {
     builds
         .into_iter()
         .filter_map(|e| match e {
-            Effect::Build(j) => Some(j),
+            Effect::Build(j) => Some(*j),
             _ => None,
         })
         .collect()
