@@ -291,7 +291,7 @@ fn main() {
                 ms(cpu() - c)
             );
             worst.push((d, label));
-            worst.sort_by(|a, b| b.0.cmp(&a.0));
+            worst.sort_by_key(|w| std::cmp::Reverse(w.0));
             worst.truncate(3);
             all.push(d);
             if working {

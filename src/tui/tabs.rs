@@ -102,8 +102,11 @@ pub struct Built {
     /// The rows grouped by this column, with the grouped table's widths, when the tab showed a
     /// grouped table as the build was asked for (so the UI thread never copies the rows to
     /// group them).
-    pub grouped: Option<(usize, std::sync::Arc<(view::group::Grouping, Vec<usize>)>)>,
+    pub grouped: Option<(usize, GroupedTable)>,
 }
+
+/// A grouped table and each of its columns' widest cell.
+pub type GroupedTable = std::sync::Arc<(view::group::Grouping, Vec<usize>)>;
 
 impl BuildSpec {
     /// The rows (every cell made, escaped), in the sort's order, of the picked group only, and
