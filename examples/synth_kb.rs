@@ -1,4 +1,5 @@
-//! Generate a large synthetic KB for benchmarks and stress tests.
+//! Generate a large synthetic KB (format 2: markets, reports, statuses, moves, `[[fx]]`) for
+//! benchmarks and stress tests.
 //!
 //! `cargo run --release --example synth_kb -- --records 100000 --out big.toml`
 
@@ -20,7 +21,7 @@ fn main() {
             }
         }
     }
-    let s = marketlens::synth::generate(records, seed);
+    let s = marketlens::synth::generate_file(records, seed);
     match out {
         Some(p) => std::fs::write(&p, s).expect("write output"),
         None => std::io::stdout().write_all(s.as_bytes()).expect("write stdout"),

@@ -467,11 +467,31 @@ fn compare_ranked_and_by_reports() {
             a.settle();
             if pivot {
                 keys(&mut a, &[KeyCode::Char('p')]);
+                a.settle(); // the pivot's rows are built off the UI thread
             }
             assert!(a.current().view.len() >= 3, "{query}");
             insta::assert_snapshot!(format!("compare_{name}_{w}x{h}"), screen(&a));
         }
     }
+}
+
+/// While an analysis view's new rows are built (off the UI thread), the rows shown are the old
+/// ones and the pane's title says `building…`; when they come, the title no longer does.
+#[test]
+fn the_title_says_building_while_the_rows_are_built() {
+    let mut a = app(120, 40);
+    keys(&mut a, &[KeyCode::Char('6'), KeyCode::Char('p')]);
+    let building = screen(&a);
+    assert!(
+        building.contains("Compare") && building.contains("building…"),
+        "{building}"
+    );
+    let view = |a: &App| a.current().view.column("period").is_some();
+    assert!(!view(&a), "the old rows (by periods) stay");
+    a.settle();
+    let built = screen(&a);
+    assert!(!built.contains("building…"), "{built}");
+    assert!(view(&a), "by reports");
 }
 
 /// The Timeline tab (7): every dated event in time order with its quarter; and filtered with

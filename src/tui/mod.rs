@@ -164,6 +164,7 @@ fn explore(open: Open) -> Result<Exit> {
 
     let mut dirty = true;
     let mentions_latest = Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let builds_latest = app::latest();
     loop {
         // What the last messages asked for: searches, loads, the terminal.
         let mut live = Live {
@@ -172,6 +173,7 @@ fn explore(open: Open) -> Result<Exit> {
             reloader: reloader.as_ref(),
             tx: &tx,
             mentions_latest: &mentions_latest,
+            builds_latest: &builds_latest,
             suspended: false,
         };
         dirty |= app.run_effects(&mut live)?;
@@ -214,6 +216,8 @@ struct Live<'a> {
     tx: &'a mpsc::Sender<Result<Msg, std::io::Error>>,
     /// The newest generation whose mentions were asked for: older ones stop.
     mentions_latest: &'a Arc<std::sync::atomic::AtomicU64>,
+    /// Per tab, the newest analysis build asked for: an older one not yet started is skipped.
+    builds_latest: &'a app::Latest,
     /// Suspended during this round: a SIGCONT that came with it needs no second resume.
     suspended: bool,
 }
@@ -274,6 +278,14 @@ impl app::Runner for Live<'_> {
             // No thread to be had: build it here rather than never.
             Err(_) => Some(job.run(kb)),
         }
+    }
+
+    fn build(&mut self, kb: &Arc<Kb>, job: app::BuildJob) -> Option<Msg> {
+        // Off the UI thread: at 100k records tens of milliseconds that frames must not wait for.
+        let tx = self.tx.clone();
+        app::start_build(kb, job, self.builds_latest, move |m| {
+            let _ = tx.send(Ok(m));
+        })
     }
 
     fn clipboard(&mut self, text: String) -> std::io::Result<()> {

@@ -65,6 +65,75 @@ pub struct TabState {
     pub records: Option<(Vec<(crate::kb::Kind, usize)>, crate::search::Query)>,
     /// The rows marked with `space`, by identity, in the order marked (see [`view::marks`]).
     pub marks: view::marks::Marks,
+    /// An analysis view's rows being built off the UI thread (`App::ask_build`); the rows on
+    /// screen stay until they come.
+    pub building: Option<Building>,
+}
+
+/// An analysis build awaited: its request id, and the selection to make when its rows come.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Building {
+    pub id: u64,
+    /// The record to select in the new rows (`None`, or gone: the first row), and the scroll.
+    pub select: Option<String>,
+    pub offset: usize,
+}
+
+/// What an analysis tab's rows are built from, owned, so the build runs on any thread: the
+/// records its query matched and that query (`None`: every record), the pivot, and the sort
+/// and picked group to arrange them in. [`BuildSpec::build`] is what [`TabState::rebuild`] does.
+#[derive(Clone, Debug)]
+pub struct BuildSpec {
+    pub tab: Tab,
+    pub pivot: view::analysis::Pivot,
+    pub matched: Option<(Vec<(crate::kb::Kind, usize)>, Query)>,
+    pub sort: Option<Sort>,
+    pub pick: Option<view::group::Pick>,
+    /// The count without a query, kept for the title.
+    pub total: usize,
+}
+
+/// An analysis view built and arranged, with each column's widest cell.
+#[derive(Clone, Debug)]
+pub struct Built {
+    pub view: View,
+    pub natural: Vec<usize>,
+    /// The sort and pick it was arranged in (the user may have chosen others meanwhile).
+    pub sort: Option<Sort>,
+    pub pick: Option<view::group::Pick>,
+    /// The rows grouped by this column, with the grouped table's widths, when the tab showed a
+    /// grouped table as the build was asked for (so the UI thread never copies the rows to
+    /// group them).
+    pub grouped: Option<(usize, GroupedTable)>,
+}
+
+/// A grouped table and each of its columns' widest cell.
+pub type GroupedTable = std::sync::Arc<(view::group::Grouping, Vec<usize>)>;
+
+impl BuildSpec {
+    /// The rows (every cell made, escaped), in the sort's order, of the picked group only, and
+    /// the widths: the whole cost of showing an analysis view, none of it on the UI thread.
+    pub fn build(&self, kb: &Kb) -> Built {
+        let mut view = match &self.matched {
+            Some((records, q)) => view::analysis::build_for(kb, self.tab, Some(records), q, self.pivot),
+            None => view::analysis::build_for(kb, self.tab, None, &Default::default(), self.pivot),
+        };
+        if self.matched.is_some() {
+            view.total = self.total;
+        }
+        view.arrange(None, self.sort.clone());
+        if let Some(p) = &self.pick {
+            p.keep(&mut view);
+        }
+        let natural = natural_widths(&view);
+        Built {
+            view,
+            natural,
+            sort: self.sort.clone(),
+            pick: self.pick.clone(),
+            grouped: None,
+        }
+    }
 }
 
 /// A tab's grouped table: asked for, then built off the UI thread.
@@ -112,6 +181,7 @@ impl TabState {
             pivot: view::analysis::Pivot::default(),
             records: None,
             marks: view::marks::Marks::default(),
+            building: None,
         }
     }
 
@@ -123,23 +193,34 @@ impl TabState {
         }
     }
 
-    /// An analysis view's rows built again from the records its query selected, and that
-    /// query (for the filters the view applies per event), or from every record when `None`,
-    /// in the tab's sort; the count without a query is kept for the title.
-    pub fn rebuild(&mut self, kb: &Kb, matched: Option<(&[(crate::kb::Kind, usize)], &Query)>) {
-        let total = self.view.total.max(self.view.rows.len());
-        let tab = self.view.tab;
-        self.view = match matched {
-            Some((records, q)) => view::analysis::build_for(kb, tab, Some(records), q, self.pivot),
-            None => view::analysis::build_for(kb, tab, None, &Default::default(), self.pivot),
-        };
-        self.records = matched.map(|(r, q)| (r.to_vec(), q.clone()));
-        if matched.is_some() {
-            self.view.total = total;
+    /// What building an analysis view's rows again takes: the records its query selected, and
+    /// that query (for the filters the view applies per event), or every record when `None`;
+    /// the tab's pivot, sort and picked group; the count without a query, kept for the title.
+    /// Built off the UI thread (`App::ask_build`), shown with [`TabState::put`].
+    pub fn spec(&self, matched: Option<(Vec<(crate::kb::Kind, usize)>, Query)>) -> BuildSpec {
+        BuildSpec {
+            tab: self.view.tab,
+            pivot: self.pivot,
+            matched,
+            sort: self.sort.clone(),
+            pick: self.filter.pick.clone(),
+            total: self.view.total.max(self.view.rows.len()),
         }
-        let sort = self.sort.clone();
-        self.arrange(None, sort);
-        self.natural = natural_widths(&self.view);
+    }
+
+    /// Show built rows, arranged again if the sort or the picked group changed meanwhile.
+    /// Returns the rows they replace, to be freed (at 100k rows, a million strings: the
+    /// explorer lets another thread do it).
+    pub fn put(&mut self, built: Built) -> View {
+        let again = built.sort != self.sort || built.pick != self.filter.pick;
+        let old = std::mem::replace(&mut self.view, built.view);
+        self.natural = built.natural;
+        if again {
+            // The rows arranged for the old pick: rebuild the order from all of them.
+            let sort = self.sort.clone();
+            self.arrange(None, sort);
+        }
+        old
     }
 
     pub fn selected_id(&self) -> Option<&str> {
@@ -151,17 +232,25 @@ fn natural_widths(v: &View) -> Vec<usize> {
     // Compare is ranked by a value column from the start: leave its headers room for the sort
     // mark (`2025-Q2▼`), or the period it ranks by is cut.
     let mark = usize::from(v.tab == Tab::Compare);
-    v.columns
+    let mut w: Vec<usize> = v
+        .columns
         .iter()
-        .enumerate()
-        .map(|(i, c)| {
-            let cells = v
-                .rows
-                .iter()
-                .map(|r| crate::text::width(&r.cells[i].text))
-                .max()
-                .unwrap_or(0);
-            cells.max(crate::text::width(&c.name) + mark)
-        })
-        .collect()
+        .map(|c| crate::text::width(&c.name) + mark)
+        .collect();
+    // Row by row (a pivot by reports may be ~100 columns wide, mostly empty), each row's cells
+    // read once, in memory order. No character is wider than its UTF-8 bytes, so a cell of no
+    // more bytes than the widest so far is not measured.
+    for r in &v.rows {
+        for (w, c) in w.iter_mut().zip(&r.cells) {
+            let t = c.text.as_str();
+            if t.len() > *w {
+                *w = (*w).max(if t.is_ascii() {
+                    t.len()
+                } else {
+                    crate::text::width(t)
+                });
+            }
+        }
+    }
+    w
 }

@@ -31,6 +31,8 @@ pub enum Effect {
     Resume,
     /// Group a tab's rows by a column (`F`); the answer comes back as `Msg::Grouped`.
     Group(super::GroupJob),
+    /// Build an analysis tab's rows (Compare, Timeline); the answer comes back as `Msg::Built`.
+    Build(Box<super::BuildJob>),
 }
 
 impl std::fmt::Debug for Effect {
@@ -44,6 +46,13 @@ impl std::fmt::Debug for Effect {
             Effect::Suspend => f.write_str("Suspend"),
             Effect::Resume => f.write_str("Resume"),
             Effect::Group(j) => write!(f, "Group({:?} by {}, {} rows)", j.tab, j.by, j.rows.len()),
+            Effect::Build(j) => write!(
+                f,
+                "Build({:?} #{}, {} records)",
+                j.spec.tab,
+                j.id,
+                j.spec.matched.as_ref().map_or(0, |m| m.0.len())
+            ),
         }
     }
 }
@@ -68,6 +77,9 @@ pub trait Runner {
     fn clipboard(&mut self, text: String) -> std::io::Result<()>;
     /// Start building a grouping over `kb` (off the UI thread); an answer at hand is returned.
     fn group(&mut self, kb: &Arc<Kb>, job: super::GroupJob) -> Option<Msg>;
+    /// Start building an analysis tab's rows over `kb` (off the UI thread); an answer at hand
+    /// is returned.
+    fn build(&mut self, kb: &Arc<Kb>, job: super::BuildJob) -> Option<Msg>;
     fn suspend(&mut self) -> std::io::Result<()>;
     fn resume(&mut self) -> std::io::Result<()>;
 }
@@ -128,6 +140,10 @@ impl Runner for InPlace {
         Some(job.run(kb))
     }
 
+    fn build(&mut self, kb: &Arc<Kb>, job: super::BuildJob) -> Option<Msg> {
+        Some(job.run(kb))
+    }
+
     fn suspend(&mut self) -> std::io::Result<()> {
         self.terminal.push(Effect::Suspend);
         Ok(())
@@ -178,6 +194,7 @@ impl App {
                         None
                     }
                     Effect::Group(job) => runner.group(&self.kb, job),
+                    Effect::Build(job) => runner.build(&self.kb, *job),
                     Effect::Suspend => {
                         runner.suspend()?;
                         dirty = true;

@@ -27,14 +27,18 @@ pub struct GroupJob {
     /// An analysis view's rows are not one record each: its shown rows go along, and are
     /// counted from their cells.
     pub view: Option<Arc<crate::view::View>>,
+    /// Or, instead of the rows, what builds them again (on the job's thread): so the UI thread
+    /// never copies an analysis view's rows (a million strings at 100k events) to group them.
+    pub build: Option<Box<crate::tui::tabs::BuildSpec>>,
 }
 
 impl GroupJob {
     /// Build it (on whichever thread runs it): the table and each column's widest cell.
     pub fn run(&self, kb: &crate::kb::Kb) -> Msg {
-        let g = match &self.view {
-            Some(v) => group::group(kb, v, self.by),
-            None => group::group_records(kb, self.tab, &self.rows, self.by),
+        let g = match (&self.view, &self.build) {
+            (_, Some(spec)) => group::group(kb, &spec.build(kb).view, self.by),
+            (Some(v), None) => group::group(kb, v, self.by),
+            (None, None) => group::group_records(kb, self.tab, &self.rows, self.by),
         };
         let natural = natural_widths(&g);
         Msg::Grouped {
@@ -115,16 +119,20 @@ impl App {
             offset,
         });
         self.focus = super::Focus::Table;
-        let view = tab
+        // An analysis view's rows: built again by the job, as they were for the screen (its
+        // records, pivot, sort and pick).
+        let st = &self.tabs[tab.index()];
+        let build = tab
             .kind()
             .is_none()
-            .then(|| Arc::new(self.tabs[tab.index()].view.clone()));
+            .then(|| Box::new(st.spec(st.records.clone())));
         self.effects.push(Effect::Group(GroupJob {
             id,
             tab,
             by,
             rows,
-            view,
+            view: None,
+            build,
         }));
     }
 

@@ -288,13 +288,14 @@ impl App {
         st.filter.matches = None;
         st.filter.why.clear();
         st.filter.notes.clear();
-        if tab.kind().is_some() {
-            let sort = st.sort.clone();
-            st.arrange(None, sort);
-        } else {
-            st.rebuild(&self.kb, None);
-        }
         let (id, offset) = keep.unwrap_or((None, 0));
+        if tab.kind().is_none() {
+            // An analysis view: every record's rows, built off the UI thread.
+            self.ask_build(tab, None, id, offset);
+            return;
+        }
+        let sort = st.sort.clone();
+        st.arrange(None, sort);
         st.selected = id.and_then(|id| st.view.position(&id)).unwrap_or(0);
         st.offset = offset;
         st.link = 0;
@@ -340,7 +341,8 @@ impl App {
         st.filter.pending = 0;
         match r.outcome {
             Ok((q, res)) if tab.kind().is_none() => {
-                // An analysis view: its rows are built from the records matched.
+                // An analysis view: its rows are built from the records matched, off the UI
+                // thread; the rows on screen stay until they come (see `built_done`).
                 let records: Vec<(crate::kb::Kind, usize)> = res
                     .hits
                     .iter()
@@ -349,16 +351,16 @@ impl App {
                         (d.kind(), d.index as usize)
                     })
                     .collect();
-                st.rebuild(&ix.kb, Some((&records, &q)));
                 st.filter.notes = res.notes.clone();
                 st.filter.why.clear();
                 st.filter.matches = None;
-                st.filter.applied = Some(q);
+                st.filter.applied = Some(q.clone());
                 st.filter.error = None;
                 st.filter.took = Some(r.took);
-                st.selected = 0;
-                st.offset = 0;
-                st.link = 0;
+                // After a reload, the record that was selected; else the first row.
+                let keep = st.filter.keep.take();
+                self.ask_build(tab, Some((records, q)), keep, 0);
+                return true;
             }
             Ok((q, res)) => {
                 let rows: Vec<usize> = res
@@ -388,11 +390,10 @@ impl App {
             // rows must depend on the text alone, so a pasted query and one typed slowly (whose
             // last good prefix may have matched nothing) show the same.
             Err(e) => {
-                if tab.kind().is_some() {
+                let analysis = tab.kind().is_none();
+                if !analysis {
                     let sort = st.sort.clone();
                     st.arrange(None, sort);
-                } else {
-                    st.rebuild(&ix.kb, None);
                 }
                 st.filter.matches = None;
                 st.filter.why.clear();
@@ -401,6 +402,10 @@ impl App {
                 st.filter.took = None;
                 st.filter.keep = None;
                 st.filter.error = Some(e);
+                if analysis {
+                    self.ask_build(tab, None, None, 0);
+                    return true;
+                }
                 st.selected = 0;
                 st.offset = 0;
                 st.link = 0;

@@ -15,6 +15,7 @@
 //! answers, `exports.rs` exports and the clipboard, `nav.rs` moving, sorting, history and the
 //! mouse, `swap.rs` putting a reloaded KB in place; tests are in `tests.rs`.
 
+mod build;
 mod effects;
 mod exports;
 mod group;
@@ -25,6 +26,7 @@ mod swap;
 #[cfg(test)]
 mod tests;
 
+pub use build::{BuildJob, Latest, latest, start_build};
 use effects::InPlace;
 pub use effects::{Effect, Runner};
 pub use group::{Chooser, GroupJob, natural_widths};
@@ -70,6 +72,12 @@ pub enum Msg {
         id: u64,
         tab: Tab,
         table: Arc<(crate::view::group::Grouping, Vec<usize>)>,
+    },
+    /// An analysis tab's rows asked for by `App::ask_build` were built (off the UI thread).
+    Built {
+        id: u64,
+        tab: Tab,
+        built: Arc<super::tabs::Built>,
     },
 }
 
@@ -306,6 +314,7 @@ impl App {
             Msg::Mentions(generation, m) => generation == self.mentions_asked && self.mentions_found(m),
             Msg::Tick => self.reload.running.is_some(),
             Msg::Grouped { id, tab, table } => self.grouped_done(id, tab, table),
+            Msg::Built { id, tab, built } => self.built_done(id, tab, built),
             Msg::Suspend => {
                 self.push_once(Effect::Suspend);
                 false

@@ -140,18 +140,17 @@ impl App {
             );
             return;
         }
-        let keep = self.current().selected_id().map(str::to_string);
-        let ix = self.index.clone();
+        // The series selected (or, while a build runs, the one it will select) stays selected.
+        let keep = match &self.current().building {
+            Some(b) => b.select.clone(),
+            None => self.current().selected_id().map(str::to_string),
+        };
         let st = self.current_mut();
         st.pivot = st.pivot.other();
         st.sort = None; // the old columns are gone; rank by the new fullest one
         let records = st.records.take();
-        st.rebuild(&ix.kb, records.as_ref().map(|(r, q)| (r.as_slice(), q)));
-        st.selected = keep.and_then(|id| st.view.position(&id)).unwrap_or(0);
-        st.offset = 0;
-        st.link = 0;
         self.status = format!("Compare: columns by {}", st.pivot.as_str());
-        self.scroll_into_view();
+        self.ask_build(self.tab, records, keep, 0);
     }
 
     pub(super) fn sort_reverse(&mut self) {

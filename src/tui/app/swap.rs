@@ -94,13 +94,13 @@ impl App {
         let mut trash = Vec::with_capacity(old.len());
         let mut unmarked = 0;
         for ((t, was), mut st) in Tab::ALL.into_iter().zip(old).zip(built) {
-            if st.pivot != was.pivot {
-                // Compare's columns by reports: built again so (the filter's answer rebuilds it
-                // from the new KB's matches).
+            let repivot = st.pivot != was.pivot;
+            if repivot {
+                // Compare's columns by reports: built again so, off the UI thread, below (the
+                // filter's answer rebuilds it from the new KB's matches).
                 st.pivot = was.pivot;
                 st.sort = was.sort.clone();
                 st.filter.pick = was.filter.pick.clone();
-                st.rebuild(&self.index.kb, None);
             } else if st.sort != was.sort || was.filter.pick.is_some() {
                 // The user sorted again while the load ran, or the tab shows one group.
                 st.sort = was.sort.clone();
@@ -121,10 +121,14 @@ impl App {
             unmarked += st.marks.keep_records(&self.index.kb);
             trash.push(was);
             let active = st.filter.is_active();
+            let select = id.clone();
             st.filter.keep = id.filter(|_| active);
             self.tabs.push(st);
             if active {
                 self.ask_filter(t);
+            } else if repivot {
+                let offset = self.tabs[t.index()].offset;
+                self.ask_build(t, None, select, offset);
             }
             if let Some((by, selected, offset)) = regroup {
                 self.ask_group(t, by);

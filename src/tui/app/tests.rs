@@ -399,3 +399,96 @@ fn tab_in_the_export_prompt_writes_the_marked_rows_only() {
     let ids: Vec<String> = r.records().map(|rec| rec.unwrap()[id].to_string()).collect();
     assert_eq!(ids, want, "the marked rows, in the view's order");
 }
+
+/// The builds asked for, taken from the effects (the rest are left).
+fn builds(a: &mut App) -> Vec<BuildJob> {
+    let (builds, rest): (Vec<Effect>, Vec<Effect>) = a
+        .take_effects()
+        .into_iter()
+        .partition(|e| matches!(e, Effect::Build(_)));
+    a.effects = rest;
+    builds
+        .into_iter()
+        .filter_map(|e| match e {
+            Effect::Build(j) => Some(*j),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Compare's and Timeline's rows are built off the UI thread (`Effect::Build` → `Msg::Built`):
+/// the rows on screen stay until the awaited build comes; one not yet started when a newer one
+/// is asked for is not started, and an answer overtaken by a newer one is dropped.
+#[test]
+fn an_analysis_build_overtaken_by_a_newer_one_is_dropped() {
+    let mut a = app();
+    key(&mut a, KeyCode::Char('6'));
+    a.settle();
+    assert!(a.current().view.column("period").is_none(), "by periods");
+    let shown = a.current().view.rows.len();
+    // `p` twice before anything runs: one build, the newest, by periods again.
+    key(&mut a, KeyCode::Char('p'));
+    key(&mut a, KeyCode::Char('p'));
+    let queued = builds(&mut a);
+    assert_eq!(queued.len(), 1, "{queued:?}");
+    // `p` (by reports), taken; `p` again (by periods), taken: two builds in flight.
+    key(&mut a, KeyCode::Char('p'));
+    let reports = builds(&mut a).pop().expect("a build by reports");
+    assert!(a.building(Tab::Compare));
+    assert!(
+        a.current().view.column("period").is_none() && a.current().view.rows.len() == shown,
+        "the old rows stay while the new ones are built"
+    );
+    key(&mut a, KeyCode::Char('p'));
+    let periods = builds(&mut a).pop().expect("a build by periods");
+    assert_ne!(reports.id, periods.id);
+    // The newer answer is shown; the older one, arriving late, is dropped.
+    assert!(a.update(periods.run(&a.kb)));
+    assert!(!a.building(Tab::Compare));
+    assert!(!a.update(reports.run(&a.kb)), "a stale build is dropped");
+    assert!(a.current().view.column("period").is_none(), "still by periods");
+    // And one that is awaited is shown: by reports, the series selected kept.
+    key(&mut a, KeyCode::Char('j'));
+    let id = a.current().selected_id().map(str::to_string);
+    key(&mut a, KeyCode::Char('p'));
+    a.settle();
+    assert!(a.current().view.column("period").is_some(), "by reports");
+    assert_eq!(a.current().selected_id().map(str::to_string), id);
+}
+
+/// A filter's answer on the Timeline asks for a build; clearing the filter asks for every
+/// event again, and the selection from before the filter comes back with the rows.
+#[test]
+fn the_timeline_filters_through_a_build_and_restores_the_selection() {
+    let mut a = app();
+    key(&mut a, KeyCode::Char('7'));
+    a.settle();
+    let all = a.current().view.len();
+    key(&mut a, KeyCode::Char('j'));
+    key(&mut a, KeyCode::Char('j'));
+    let before = a.current().selected_id().map(str::to_string);
+    key(&mut a, KeyCode::Char('/'));
+    type_str(&mut a, "kind:move");
+    a.settle();
+    let moves = a.current().view.len();
+    assert!(moves > 0 && moves < all, "{moves} of {all}");
+    assert!(
+        a.current()
+            .view
+            .shown()
+            .all(|r| r.kind == crate::kb::Kind::Executive)
+    );
+    key(&mut a, KeyCode::Esc);
+    let queued = builds(&mut a);
+    assert_eq!(queued.len(), 1);
+    assert_eq!(
+        a.current().view.len(),
+        moves,
+        "the filtered rows stay until built"
+    );
+    for j in queued {
+        assert!(a.update(j.run(&a.kb)));
+    }
+    assert_eq!(a.current().view.len(), all);
+    assert_eq!(a.current().selected_id().map(str::to_string), before);
+}

@@ -145,6 +145,7 @@ pub fn render(app: &App, f: &mut Frame) {
         let note = match (&st.filter.error, st.filter.pending) {
             (Some(err), _) => Span::styled(format!("  ⚠ {err}"), theme.warn),
             (None, p) if p != 0 => Span::styled("  searching…".to_string(), theme.dim),
+            _ if st.building.is_some() => Span::styled("  building…".to_string(), theme.dim),
             _ if !st.filter.notes.is_empty() => Span::styled(
                 format!(
                     "  {} of {} · ⚠ {}",

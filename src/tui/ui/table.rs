@@ -104,6 +104,10 @@ pub fn render(f: &mut Frame, app: &App, area: Rect, theme: &Theme) {
             title.push_str("· charted ");
         }
     }
+    if st.building.is_some() {
+        // An analysis view's new rows are being built; these are the old ones.
+        title.push_str("· building… ");
+    }
     let block = theme.pane(title, focused);
     // While the tab has marks, a column of its own on the left shows them (and its gap).
     let marker_w = if marked { MARKER_W + 1 } else { 0 };

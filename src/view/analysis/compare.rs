@@ -90,8 +90,13 @@ fn figure(s: &Series, p: &Point, more: usize) -> Cell {
     if more > 0 {
         t.push_str(&format!(" +{more}"));
     }
+    // Made inert without a copy when there is nothing to escape (nearly always).
+    let text = match crate::text::escape_controls(&t) {
+        Cow::Borrowed(_) => t,
+        Cow::Owned(escaped) => escaped,
+    };
     Cell {
-        text: crate::text::escape_controls(&t).into_owned(),
+        text,
         key: SortKey::Num(p.value.mid()),
     }
 }
@@ -246,12 +251,14 @@ fn layout(v: &View) -> Option<(usize, usize)> {
 pub(super) fn default_sort(v: &View) -> Option<Sort> {
     let (_, first) = layout(v)?;
     let by_reports = v.column("period").is_some();
-    let filled = |c: usize| {
-        v.rows
-            .iter()
-            .filter(|r| matches!(r.cells[c].key, SortKey::Num(_)))
-            .count()
-    };
+    // Each value column's figures, counted in one pass over the rows (a pivot may be wide).
+    let mut counts = vec![0usize; v.columns.len()];
+    for r in &v.rows {
+        for (n, c) in counts.iter_mut().zip(&r.cells).skip(first) {
+            *n += usize::from(matches!(c.key, SortKey::Num(_)));
+        }
+    }
+    let filled = |c: usize| counts[c];
     let preference = |c: usize| -> (bool, usize, isize) {
         let named = !(by_reports && v.columns[c].name == NO_REPORT);
         let at = if by_reports { -(c as isize) } else { c as isize };

@@ -131,8 +131,26 @@ fn owned(s: String) -> Cell {
     if text.is_empty() {
         return Cell::empty();
     }
-    let key = SortKey::Text(text.to_lowercase());
+    let key = SortKey::Text(lower(&text));
     Cell { text, key }
+}
+
+/// `s.to_lowercase()`, without the Unicode case tables for text that has no case: most KB text
+/// is Chinese or lower-case ASCII, copied as it is.
+fn lower(s: &str) -> String {
+    let caseless = |c: char| {
+        if c.is_ascii() {
+            !c.is_ascii_uppercase()
+        } else {
+            // CJK radicals, symbols and punctuation, kana, ideographs; Hangul syllables.
+            ('\u{2E80}'..='\u{9FFF}').contains(&c) || ('\u{AC00}'..='\u{D7A3}').contains(&c)
+        }
+    };
+    if s.chars().all(caseless) {
+        s.to_string()
+    } else {
+        s.to_lowercase()
+    }
 }
 
 /// Records (then events) per unit of work when a large KB's rows are built on several threads.
@@ -179,8 +197,9 @@ pub(super) fn rows(
     // Stable: the same date keeps the KB order.
     all.sort_by_key(|a| a.date);
     let chunks: Vec<&[At]> = all.chunks(CHUNK).collect();
-    let parts =
-        crate::par::map_units(&chunks, threads(all.len()), |c| Some(make_rows(kb, c))).unwrap_or_default();
+    let names = vendor_names(kb);
+    let parts = crate::par::map_units(&chunks, threads(all.len()), |c| Some(make_rows(kb, &names, c)))
+        .unwrap_or_default();
     let mut rows = Vec::with_capacity(all.len());
     for p in parts {
         rows.extend(p);
@@ -224,30 +243,40 @@ fn find(kb: &Kb, kind: Kind, ix: &[usize], events: &Events) -> Vec<At> {
     out
 }
 
-/// The rows of events `at`, in their order.
-fn make_rows(kb: &Kb, at: &[At]) -> Vec<Row> {
-    // Vendor names by id, looked up once per chunk (a lookup is a search of every id).
-    let mut names: std::collections::HashMap<&str, &str> = std::collections::HashMap::new();
-    let mut name = |id: &str| -> String {
-        if let Some(n) = names.get(id) {
-            return (*n).to_string();
-        }
-        match kb.vendor(id) {
-            Some(v) => {
-                names.insert(v.id.as_str(), v.name.as_str());
-                v.name.clone()
-            }
-            None => id.to_string(),
-        }
-    };
-    let row = |id: &str, a: &At, inferred: bool, cells: [String; 5]| {
+/// Every vendor's name by id, the first vendor of an id winning as in `Kb::vendor`: one hash
+/// lookup per name in the rows (`Kb::vendor` is a binary search of every id, a tenth of the
+/// Timeline's time at 100k records when looked up per chunk).
+fn vendor_names(kb: &Kb) -> foldhash::HashMap<&str, &str> {
+    let mut names = foldhash::HashMap::default();
+    for v in &kb.vendors {
+        names.entry(v.id.as_str()).or_insert(v.name.as_str());
+    }
+    names
+}
+
+/// The rows of events `at`, in their order; vendor names from `names` ([`vendor_names`]).
+fn make_rows(kb: &Kb, names: &foldhash::HashMap<&str, &str>, at: &[At]) -> Vec<Row> {
+    use foldhash::{HashMap, HashMapExt};
+    let name = |id: &str| -> String { names.get(id).map_or_else(|| id.to_string(), |n| (*n).to_string()) };
+    // Periods as written, each formatted once per chunk: a few hundred distinct ones among
+    // thousands of events.
+    let mut written: HashMap<Period, String> = HashMap::new();
+    let mut row = |id: &str, a: &At, inferred: bool, cells: [String; 5]| {
         let g = group_of(a.date);
+        let mut show = |p: Period| written.entry(p).or_insert_with(|| p.to_string()).clone();
         let mut all = Vec::with_capacity(7);
         all.push(Cell {
-            text: g.to_string(),
+            text: show(g),
             key: SortKey::Period(g.key_in(None)),
         });
-        all.push(Cell::period_inferred(Some(a.date), inferred));
+        let mut date = show(a.date);
+        if inferred {
+            date.push('*');
+        }
+        all.push(Cell {
+            text: date,
+            key: SortKey::Period(a.date.key_in(None)),
+        });
         all.extend(cells.into_iter().map(owned));
         Row {
             id: id.to_string(),
@@ -263,7 +292,7 @@ fn make_rows(kb: &Kb, at: &[At]) -> Vec<Row> {
             Kind::Executive => {
                 let e = &kb.executives[i];
                 let m = &e.career[a.event as usize];
-                let mut org = |vendor: &Option<String>, org: &Option<String>| match (vendor, org) {
+                let org = |vendor: &Option<String>, org: &Option<String>| match (vendor, org) {
                     (Some(v), _) => name(v),
                     (None, Some(o)) => o.clone(),
                     (None, None) => String::new(),
@@ -296,7 +325,7 @@ fn make_rows(kb: &Kb, at: &[At]) -> Vec<Row> {
                     event.push(' ');
                     event.push_str(&c);
                 }
-                let from = d.from_vendor.as_deref().map_or(String::new(), &mut name);
+                let from = d.from_vendor.as_deref().map_or(String::new(), name);
                 let counterparty = d.counterparty.clone().unwrap_or_default();
                 // A migration is the counterparty (the customer) moving from one vendor to
                 // another, as a career move is a person's; any other deal is its vendors' with
@@ -470,6 +499,29 @@ mod tests {
         assert!(changes.shown().any(|r| r.cells[col("event")].text.contains('%')));
     }
 
+    /// The sort key's lower case is `to_lowercase`'s, with or without the fast path.
+    #[test]
+    fn lower_agrees_with_to_lowercase() {
+        for s in [
+            "阿里云",
+            "aws 中国",
+            "AWS 中国",
+            "ＡＷＳ",
+            "Ärger",
+            "火山引擎 Volcano",
+            "ß",
+            "ㄱ가",
+            "İ",
+            "",
+        ] {
+            assert_eq!(lower(s), s.to_lowercase(), "{s}");
+        }
+        for c in ('\u{2E80}'..='\u{9FFF}').chain('\u{AC00}'..='\u{D7A3}') {
+            let s = c.to_string();
+            assert_eq!(lower(&s), s.to_lowercase(), "U+{:04X}", c as u32);
+        }
+    }
+
     /// A large selection is built in chunks on several threads: the same rows, in the same
     /// order, as one chunk on this thread, sorted by date with ties in KB order.
     #[test]
@@ -494,7 +546,7 @@ mod tests {
         at.extend(find(&kb, Kind::Deal, &de, &events));
         assert!(at.len() > 2 * CHUNK, "more than one chunk of rows too");
         at.sort_by_key(|a| a.date);
-        let one = make_rows(&kb, &at);
+        let one = make_rows(&kb, &vendor_names(&kb), &at);
         let split = rows(&kb, &ex, &de, &[], &events);
         assert_eq!(texts(&split), texts(&one));
         // Ties in KB order: executives before deals, each by index.
