@@ -68,8 +68,8 @@ pub struct TabState {
 /// A tab's grouped table: asked for, then built off the UI thread.
 #[derive(Clone, Debug)]
 pub struct Grouped {
-    /// The column grouped by (its position in the view's columns).
-    pub by: usize,
+    /// The key columns grouped by (their positions in the view's columns), in order.
+    pub by: Vec<usize>,
     /// The request whose answer is awaited (0: none).
     pub pending: u64,
     /// The table, once built; with each column's widest cell.

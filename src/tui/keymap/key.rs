@@ -153,6 +153,8 @@ const NAMES: &[(Code, &str)] = &[
     (Code::PageUp, "PgUp"),
     (Code::PageDown, "PgDn"),
     (Code::Any, "any key"),
+    // A blank would not read on screen.
+    (Code::Char(' '), "Space"),
 ];
 
 const PREFIXES: &[(Mods, &str)] = &[
@@ -164,6 +166,7 @@ const PREFIXES: &[(Mods, &str)] = &[
 impl fmt::Display for Code {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            Code::Char(' ') => f.write_str("Space"),
             Code::Char(c) => write!(f, "{c}"),
             Code::F(n) => write!(f, "F{n}"),
             Code::Other => f.write_str("(unnamed key)"),

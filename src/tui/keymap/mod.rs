@@ -57,6 +57,8 @@ pub enum Action {
     GroupPick,
     /// Esc on the grouped table: return to the table as it was.
     Ungroup,
+    /// `space` in the column chooser: tick the selected column as a further key (or untick it).
+    TickColumn,
     // While typing a query:
     Accept,
     Cancel,
@@ -366,6 +368,7 @@ pub const KEYMAP: &[Binding] = &[
     ),
     // The column chooser `F` opens.
     b!([plain(Code::Enter)], [], Action::Accept, Columns, "", "group", 0),
+    b!([ch(' ')], [], Action::TickColumn, Columns, "", "tick", 0),
     b!(
         [plain(Code::Esc)],
         [ch('q')],
@@ -412,6 +415,15 @@ pub const KEYMAP: &[Binding] = &[
         "back to the table as it was",
         "table",
         0
+    ),
+    b!(
+        [ch('F')],
+        [],
+        Action::GroupBy,
+        Grouped,
+        "add a key column (the chooser, with the keys there are ticked)",
+        "add a key",
+        1
     ),
     b!(
         [plain(Code::Enter)],
