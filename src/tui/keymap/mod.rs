@@ -421,7 +421,8 @@ pub const KEYMAP: &[Binding] = &[
         [],
         Action::GroupBy,
         Grouped,
-        "add a key column (the chooser, with the keys there are ticked)",
+        // Named by the footer; the `?` overlay has no room for another line at 120×40.
+        "",
         "add a key",
         1
     ),
