@@ -506,9 +506,15 @@ fn a_bad_group_by_list_says_why() {
     }
 }
 
-/// Move the chooser's selection to the column `key` of Deals.
+/// Move the chooser's selection to the column `key` of the current tab.
 fn choose(app: &mut App, key_name: &str) {
-    let want = Tab::Deals.column(key_name).unwrap();
+    let want = app
+        .current()
+        .view
+        .columns
+        .iter()
+        .position(|c| c.key == key_name)
+        .unwrap_or_else(|| panic!("no column {key_name}"));
     let c = app.chooser.as_ref().expect("the chooser is open");
     let at = c.columns.iter().position(|&i| i == want).unwrap();
     let from = c.selected;
@@ -629,4 +635,89 @@ fn f_on_a_grouped_table_adds_a_key_and_enter_filters_to_both_values() {
     assert!(app.chooser.as_ref().unwrap().ticked.is_empty());
     key(&mut app, KeyCode::Esc);
     assert!(app.chooser.is_none() && !app.grouped_now());
+}
+
+/// Group-by on an analysis tab, by two columns: who moved from where to where in 2025 (`7`,
+/// `/kind:move year:2025`, `F`, From ticked, To, `Enter`), each format read back and equal to
+/// `marketlens export --tab timeline --query Q --group-by from,to`.
+#[test]
+fn the_timeline_groups_moves_by_from_and_to_in_every_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let l = kb::load_builtin();
+    let mut app = App::new(l.kb, l.label, 120, 40);
+    app.export_dir = dir.path().to_path_buf();
+    app.clock = || marketlens::clock::Stamp {
+        date: "2025-11-22 15:30".into(),
+        file: "20251122-1530".into(),
+    };
+    let q = "kind:move year:2025";
+    key(&mut app, KeyCode::Char('7'));
+    key(&mut app, KeyCode::Char('/'));
+    type_text(&mut app, q);
+    key(&mut app, KeyCode::Enter);
+    let moves = app.current().view.len();
+    assert!(moves >= 3, "{moves}");
+    key(&mut app, KeyCode::Char('F'));
+    choose(&mut app, "from");
+    key(&mut app, KeyCode::Char(' '));
+    choose(&mut app, "to");
+    key(&mut app, KeyCode::Enter);
+    let g = app.grouping().expect("grouped").clone();
+    assert_eq!(g.keys(), "from,to");
+    assert_eq!(g.rows, moves);
+    for ext in ["txt", "md", "csv", "json"] {
+        key(&mut app, KeyCode::Char('e'));
+        let name = format!("moves.{ext}");
+        app.update(Msg::Key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL)));
+        type_text(&mut app, &name);
+        key(&mut app, KeyCode::Enter);
+        assert!(app.status.starts_with("exported"), "{}", app.status);
+        let tui = std::fs::read_to_string(dir.path().join(&name)).unwrap();
+        let cli = export(&[
+            "export",
+            "--tab",
+            "timeline",
+            "--query",
+            q,
+            "--group-by",
+            "from,to",
+            "--format",
+            ext,
+        ]);
+        assert_eq!(tui, cli, "{ext}: the explorer and the command line differ");
+        match ext {
+            "csv" => {
+                let mut r = csv::ReaderBuilder::new()
+                    .flexible(false)
+                    .from_reader(tui.as_bytes());
+                let h: Vec<String> = r.headers().unwrap().iter().map(str::to_string).collect();
+                assert_eq!(h, ["From", "To", "Count", "Share", "Bar"]);
+                let rows: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
+                let total: usize = rows.iter().map(|r| r[2].parse::<usize>().unwrap()).sum();
+                assert_eq!(total, moves, "a move has one From and one To");
+                // 袁志明 left Microsoft for Alibaba Cloud in 2025.
+                assert!(
+                    rows.iter()
+                        .any(|r| &r[0] == "微软" && &r[1] == "阿里云" && &r[2] == "1"),
+                    "{tui}"
+                );
+            }
+            "md" => {
+                let table: Vec<&str> = tui.lines().filter(|l| l.starts_with('|')).collect();
+                assert_eq!(table.len(), g.groups.len() + 2, "{tui}");
+                for l in &table {
+                    let unescaped = l.replace(r"\\", "").replace(r"\|", "");
+                    assert_eq!(unescaped.matches('|').count(), 6, "{l}");
+                }
+            }
+            "json" => {
+                let j: serde_json::Value = serde_json::from_str(&tui).unwrap();
+                assert_eq!(j["tab"], "timeline");
+                assert_eq!(j["by"], serde_json::json!(["from", "to"]));
+                assert_eq!(j["rows"], moves);
+                assert_eq!(j["measure"], serde_json::Value::Null);
+            }
+            _ => assert!(tui.starts_with("Timeline grouped by From × To · "), "{tui}"),
+        }
+    }
 }
