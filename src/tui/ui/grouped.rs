@@ -89,7 +89,15 @@ pub fn render(f: &mut Frame, app: &App, g: &Grouped, area: Rect, theme: &Theme) 
     let bar_w = *w.last().unwrap_or(&1);
     let rows = (g.offset..grouping.groups.len()).take(rows_visible).map(|i| {
         let cells = grouping.cells(i, bar_w);
+        // With several keys, the first key's value is written on the first of its rows on
+        // screen only, so each vendor's kinds read as one block (exports repeat it).
+        let same_first = grouping.by.len() > 1
+            && i > g.offset
+            && grouping.groups[i - 1].values[0] == grouping.groups[i].values[0];
         let row = Row::new(shown.iter().zip(&w).map(|(&h, &width)| {
+            if h == 0 && same_first {
+                return Cell::from(text::pad("", width, false));
+            }
             let t = text::escape_controls(&cells[h]).into_owned();
             if h == bar_at {
                 Cell::from(Span::styled(t, theme.spark))
