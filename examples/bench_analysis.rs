@@ -218,7 +218,7 @@ fn main() {
         let job = GroupJob {
             id: 1,
             tab,
-            by,
+            by: vec![by],
             rows: st.view.order.iter().map(|&i| st.view.rows[i].index).collect(),
             view: None,
             // As the explorer asks: an analysis view's rows built again by the job.

@@ -66,6 +66,30 @@ fn main() {
             );
         }
     }
+    // Several keys: deals by kind per vendor, and per kind by vendor.
+    let deals = view::rows(&kb, &view::ViewSpec::new(Tab::Deals));
+    let rows: Vec<usize> = deals.shown().map(|r| r.index).collect();
+    for keys in [["vendor", "kind"], ["kind", "vendor"]] {
+        let by: Vec<usize> = keys.iter().map(|k| Tab::Deals.column(k).unwrap()).collect();
+        let mut times = Vec::new();
+        let mut n = 0;
+        for _ in 0..repeats {
+            let t = Instant::now();
+            n = std::hint::black_box(group::group_records_by(&kb, Tab::Deals, &rows, &by))
+                .groups
+                .len();
+            times.push(t.elapsed());
+        }
+        times.sort();
+        println!(
+            "Deals      by {:<12} {:>7} rows {:>7} groups  min {:>6.1} ms  median {:>6.1} ms",
+            keys.join(","),
+            rows.len(),
+            n,
+            ms(times[0]),
+            ms(times[times.len() / 2])
+        );
+    }
     let mut app = App::new(kb, "big".into(), 120, 40);
     let key = |app: &mut App, c: char| {
         app.update(Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)));

@@ -106,10 +106,10 @@ pub enum Command {
             hide_possible_values = true
         )]
         sort: Option<String>,
-        /// Group the rows by a column instead (key or header, any case: `kind`, `vendor`): the
-        /// explorer's `F` table of each value, its count, share, sum and mean of the numeric
-        /// column, and a bar
-        #[arg(long, value_name = "COLUMN", conflicts_with = "record")]
+        /// Group the rows by a column instead (key or header, any case: `kind`, `vendor`), or by
+        /// several, comma-separated (`vendor,kind`: one group per combination): the explorer's
+        /// `F` table of each value, its count, share, sum and mean of the numeric column, and a bar
+        #[arg(long, value_name = "COLUMN[,COLUMN…]", conflicts_with = "record")]
         group_by: Option<String>,
         /// The Compare tab's value columns: the figures' periods (default) or their reports (the
         /// explorer's `p`)
@@ -693,8 +693,8 @@ fn export_cmd(path: Option<&std::path::Path>, a: &ExportArgs) -> ExitCode {
         }
         // The column to group by, among the view's (a pivot's are named by its data).
         let group_by = match &a.group_by {
-            Some(c) => match view::group::resolve(tab, &v.columns, c) {
-                Ok(i) => Some(i),
+            Some(c) => match view::group::resolve_list(tab, &v.columns, c) {
+                Ok(by) => Some(by),
                 Err(msg) => return usage(msg),
             },
             None => None,
@@ -707,7 +707,7 @@ fn export_cmd(path: Option<&std::path::Path>, a: &ExportArgs) -> ExitCode {
         };
         match group_by {
             Some(by) => {
-                let g = view::group::group(&kb, &v, by);
+                let g = view::group::group_by(&kb, &v, &by);
                 let holds = crate::text::count(g.groups.len(), "group", "groups");
                 (export::grouped(&g, &meta, format), holds)
             }

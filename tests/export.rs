@@ -1125,3 +1125,165 @@ fn csv_has_machine_usable_numbers_days_ids_and_sources() {
         assert!(numbers > 5, "{tab:?}: {numbers} rows with a number");
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// The analysis views (Compare, Timeline) and group-by, with pipes in their cells
+
+/// Two vendors' shares of one market, a move between them and a deal, every name with a pipe
+/// or a backslash in it.
+const PIPE_ANALYSIS_KB: &str = r#"
+[[source]]
+id = "s1"
+title = "Pipes | and \\ backslashes"
+publisher = "P|ub"
+date = 2025-07-02
+
+[[vendor]]
+id = "acme"
+name = "Acme | Cloud"
+sources = ["s1"]
+
+[[vendor]]
+id = "beta"
+name = "Beta \\ Cloud"
+sources = ["s1"]
+
+[[executive]]
+id = "e1"
+name = "Jo | Doe"
+vendor = "acme"
+title = "VP | Sales"
+sources = ["s1"]
+
+  [[executive.career]]
+  date = "2025-03"
+  from = "beta"
+  to = "acme"
+  role = "VP | Sales"
+
+[[deal]]
+id = "d1"
+title = "Deal | with a pipe"
+kind = "order"
+vendors = ["acme", "beta"]
+date = "2025-05"
+amount = { value = "1亿", currency = "CNY" }
+sources = ["s1"]
+
+[[series]]
+id = "acme-share"
+name = "Acme | share"
+vendor = "acme"
+metric = "market-share"
+market = "Cloud | Asia"
+unit = "%"
+sources = ["s1"]
+
+  [[series.points]]
+  period = "2025-Q2"
+  value = 30
+  source = "s1"
+
+[[series]]
+id = "beta-share"
+name = "Beta \\ share"
+vendor = "beta"
+metric = "market-share"
+market = "Cloud | Asia"
+unit = "%"
+sources = ["s1"]
+
+  [[series.points]]
+  period = "2025-Q2"
+  value = 20
+  source = "s1"
+"#;
+
+/// The cells of each Markdown table line: split on the pipes that are not escaped.
+fn md_cells(line: &str) -> Vec<String> {
+    let mut cells = vec![String::new()];
+    let mut chars = line.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                let next = chars.next().unwrap_or_default();
+                cells.last_mut().unwrap().push(next);
+            }
+            '|' => cells.push(String::new()),
+            c => cells.last_mut().unwrap().push(c),
+        }
+    }
+    // The text before the first pipe and after the last is no cell.
+    cells[1..cells.len() - 1]
+        .iter()
+        .map(|c| c.trim().to_string())
+        .collect()
+}
+
+/// Compare, Timeline and a grouping of each by every column, in Markdown: every table line has
+/// the header's number of cells, and a cell with a pipe reads back whole; in CSV every record
+/// reads back (csv crate) as wide as its header, the names with their pipes and backslashes.
+#[test]
+fn analysis_views_and_their_groupings_keep_pipes_inside_their_cells() {
+    let kb = Arc::new(kb_from(PIPE_ANALYSIS_KB));
+    let md_table = |md: &str, what: &str| -> Vec<Vec<String>> {
+        let lines: Vec<&str> = md.lines().filter(|l| l.starts_with('|')).collect();
+        assert!(lines.len() >= 3, "{what}: header, rule, a row at least:\n{md}");
+        let rows: Vec<Vec<String>> = lines.iter().map(|l| md_cells(l)).collect();
+        for (l, r) in lines.iter().zip(&rows) {
+            assert_eq!(r.len(), rows[0].len(), "{what}: {l}");
+            assert!(l.ends_with(" |"), "{what}: {l}");
+        }
+        rows
+    };
+    for tab in [Tab::Compare, Tab::Timeline] {
+        let v = query(&kb, tab, "", None);
+        assert!(v.len() >= 2, "{tab:?}: {} rows", v.len());
+        let md = export::view(&kb, &v, &meta(&v, ""), Format::Md);
+        let rows = md_table(&md, &format!("{tab:?}"));
+        let cells: Vec<&String> = rows.iter().flatten().collect();
+        assert!(cells.iter().any(|c| c.contains("Acme | Cloud")), "{tab:?}:\n{md}");
+        let csv = export::view(&kb, &v, &meta(&v, ""), Format::Csv);
+        let mut r = csv::ReaderBuilder::new()
+            .flexible(false)
+            .from_reader(csv.as_bytes());
+        let header = r.headers().unwrap().clone();
+        let records: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
+        assert_eq!(records.len(), v.len(), "{tab:?}");
+        assert!(records.iter().all(|x| x.len() == header.len()));
+        assert!(
+            records
+                .iter()
+                .flat_map(|x| x.iter())
+                .any(|c| c.contains("Acme | Cloud")),
+            "{tab:?}:\n{csv}"
+        );
+        for (by, c) in view::group::groupable(&v.columns) {
+            let g = view::group::group(&kb, &v, by);
+            let what = format!("{tab:?} by {}", c.key);
+            let md = export::grouped(&g, &meta(&v, ""), Format::Md);
+            let rows = md_table(&md, &what);
+            assert_eq!(rows.len(), g.groups.len() + 2, "{what}:\n{md}");
+            for (i, row) in rows[2..].iter().enumerate() {
+                assert_eq!(row[0], g.groups[i].label(), "{what}: the value reads back whole");
+            }
+        }
+    }
+    // Compare: both shares ranked in one column, their market named, the pipe escaped.
+    let v = query(&kb, Tab::Compare, "metric:market-share", None);
+    let md = export::view(&kb, &v, &meta(&v, ""), Format::Md);
+    let rows = md_table(&md, "Compare");
+    let col = rows[0]
+        .iter()
+        .position(|h| h == "2025-Q2")
+        .expect("a 2025-Q2 column");
+    let got: Vec<(&str, &str)> = rows[2..]
+        .iter()
+        .map(|r| (r[0].as_str(), r[col].as_str()))
+        .collect();
+    assert_eq!(got, [("Acme | Cloud", "30%"), ("Beta \\ Cloud", "20%")], "{md}");
+    assert!(
+        rows[2..].iter().all(|r| r[1].contains("Cloud | Asia")),
+        "the market in Measures:\n{md}"
+    );
+}

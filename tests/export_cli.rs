@@ -793,3 +793,94 @@ fn the_timeline_exports_the_same_events_from_the_explorer_and_the_command_line()
         }
     }
 }
+
+/// The global cloud share ranking for 2025-Q2 (`6`, `/metric:market-share report:canalys`):
+/// `marketlens export --tab compare` ranks the three shares in the 2025-Q2 column, largest
+/// first, in every format: the CSV read back by the csv crate with each share, its record and
+/// its source; the Markdown table a cell per column on every line; JSON the same values; text
+/// aligned. The explorer's `e` writes the same bytes.
+#[test]
+fn the_canalys_ranking_exports_in_every_format() {
+    let (dir, mut app) = explorer();
+    let q = "metric:market-share report:canalys";
+    key(&mut app, KeyCode::Char('6'));
+    key(&mut app, KeyCode::Char('/'));
+    type_text(&mut app, q);
+    key(&mut app, KeyCode::Enter);
+    let want = [
+        ("亚马逊云科技", "32%", "aws-global-cloud-share"),
+        ("微软云", "22%", "azure-global-cloud-share"),
+        ("谷歌云", "11%", "google-cloud-global-cloud-share"),
+    ];
+    for ext in ["txt", "md", "csv", "json"] {
+        let tui = export_by_keys(&mut app, dir.path(), &format!("ranking.{ext}"));
+        let o = marketlens(&["export", "--tab", "compare", "--query", q, "--format", ext]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let out = stdout(&o);
+        assert_eq!(tui, out, "{ext}: the explorer and the command line differ");
+        match ext {
+            "csv" => {
+                let mut r = csv::ReaderBuilder::new()
+                    .flexible(false)
+                    .from_reader(out.as_bytes());
+                let h: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
+                let at = |n: &str| {
+                    h.iter()
+                        .position(|x| x == n)
+                        .unwrap_or_else(|| panic!("{n}: {h:?}"))
+                };
+                let (subject, q2, id, sources, measures) = (
+                    at("Subject"),
+                    at("2025-Q2"),
+                    at("ID"),
+                    at("Sources"),
+                    at("Measures"),
+                );
+                let rows: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
+                let got: Vec<(&str, &str, &str)> =
+                    rows.iter().map(|r| (&r[subject], &r[q2], &r[id])).collect();
+                assert_eq!(got, want, "ranked by 2025-Q2, largest first");
+                for r in &rows {
+                    assert!(r[measures].contains("全球云基础设施服务"), "the market: {r:?}");
+                    assert!(!r[sources].is_empty(), "{r:?}");
+                }
+            }
+            "md" => {
+                let table: Vec<&str> = out.lines().filter(|l| l.starts_with('|')).collect();
+                assert_eq!(table.len(), want.len() + 2, "{out}");
+                let cells = |l: &str| l.replace(r"\\", "").replace(r"\|", "").matches('|').count();
+                assert!(table.iter().all(|l| cells(l) == cells(table[0])), "{out}");
+                for (row, (who, share, _)) in table[2..].iter().zip(want) {
+                    assert!(
+                        row.starts_with(&format!("| {who} |")) && row.contains(&format!("| {share} |")),
+                        "{row}"
+                    );
+                }
+            }
+            "json" => {
+                let j: serde_json::Value = serde_json::from_str(&out).unwrap();
+                let got: Vec<(&str, &str, &str)> = j
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|r| {
+                        (
+                            r["subject"].as_str().unwrap(),
+                            r["2025-q2"].as_str().unwrap(),
+                            r["id"].as_str().unwrap(),
+                        )
+                    })
+                    .collect();
+                assert_eq!(got, want);
+            }
+            _ => {
+                let lines: Vec<&str> = out.lines().collect();
+                assert!(lines[0].starts_with("Compare — 3 rows"), "{out}");
+                let at = lines.iter().position(|l| l.starts_with("---")).unwrap();
+                for (l, (who, share, _)) in lines[at + 1..].iter().zip(want) {
+                    assert!(l.starts_with(who) && l.trim_end().ends_with(share), "{l}");
+                }
+            }
+        }
+    }
+}

@@ -1283,3 +1283,45 @@ fn timeline_filters_events_from_microsoft() {
             && !l.iter().any(|r| r.contains("储瑞松"))
     });
 }
+
+/// Deals by kind per vendor in the real binary: `F`, Vendor ticked with Space, Kind, Enter; the
+/// combinations are counted on the grouping thread; `F` there reopens the chooser with Vendor
+/// ticked; Enter on the first combination keeps the deals holding both values; Esc returns.
+#[test]
+fn groups_deals_by_vendor_and_kind_and_filters_to_a_combination() {
+    let mut t = Tui::start(120, 40);
+    t.send("3");
+    t.wait_status("Deals 1/84");
+    t.send("F");
+    t.wait_for("the column chooser", |s| s.contains("Space adds a key"));
+    t.send("j jj");
+    t.wait_for("the chooser naming both keys", |s| {
+        s.contains("Group Deals by Vendor × Kind")
+    });
+    t.send("\r");
+    t.wait_for_lines("the deals grouped by vendor and kind", |l| {
+        l[1].contains("Deals grouped by Vendor × Kind")
+            && l[2].contains("Vendor")
+            && l[2].contains("Kind")
+            && l[2].contains("Count")
+            && l[3].contains("阿里云")
+            && l[3].contains("data-center")
+            && l[3].contains("10")
+    });
+    t.send("F");
+    t.wait_for("the chooser with Vendor ticked", |s| s.contains("1 Vendor"));
+    t.send(ESC);
+    t.wait_for_lines("the grouped table again", |l| {
+        !l.iter().any(|r| r.contains("Space adds a key")) && l[1].contains("Vendor × Kind")
+    });
+    t.send("\r");
+    t.wait_for_lines("the tab filtered to the combination", |l| {
+        l[1].contains("Deals 10/84")
+            && l.iter()
+                .any(|r| r.contains("Vendor = 阿里云, Kind = data-center"))
+    });
+    t.send(ESC);
+    t.wait_for_lines("every deal again", |l| l[1].contains("Deals 84/84"));
+    let status = t.quit();
+    assert!(status.success(), "exit status {status:?}");
+}

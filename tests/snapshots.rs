@@ -446,6 +446,30 @@ fn deals_grouped_by_kind() {
     }
 }
 
+/// Deals by kind per vendor: `F`, Vendor ticked with `Space`, Kind, the chooser saying what
+/// `Enter` groups by; the grouped table of combinations, each vendor's together; `Enter` on
+/// one filters the tab to the deals holding both values.
+#[test]
+fn deals_grouped_by_vendor_and_kind() {
+    for (w, h) in SIZES {
+        let mut a = app(w, h);
+        keys(
+            &mut a,
+            &[KeyCode::Char('3'), KeyCode::Char('F'), KeyCode::Char('j')],
+        );
+        keys(
+            &mut a,
+            &[KeyCode::Char(' '), KeyCode::Char('j'), KeyCode::Char('j')],
+        );
+        insta::assert_snapshot!(format!("group_chooser_ticked_{w}x{h}"), screen(&a));
+        keys(&mut a, &[KeyCode::Enter]);
+        a.settle();
+        insta::assert_snapshot!(format!("deals_by_vendor_kind_{w}x{h}"), screen(&a));
+        keys(&mut a, &[KeyCode::Char('j'), KeyCode::Enter]);
+        insta::assert_snapshot!(format!("deals_by_vendor_kind_picked_{w}x{h}"), screen(&a));
+    }
+}
+
 /// The Compare tab: the global cloud shares of Canalys' 2025-Q2 report ranked with bars, then
 /// China's AI-cloud shares for 2025-H1 by report (`p`), each row saying what it measures.
 #[test]

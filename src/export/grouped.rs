@@ -65,7 +65,8 @@ pub(super) fn write(g: &Grouping, meta: &Meta, format: Format) -> String {
 #[derive(Serialize)]
 struct Out<'a> {
     tab: String,
-    by: &'a str,
+    /// The key columns, in order.
+    by: Vec<&'a str>,
     measure: Option<&'a str>,
     rows: usize,
     /// The currency money sums were converted to, if they were.
@@ -76,8 +77,8 @@ struct Out<'a> {
 
 #[derive(Serialize)]
 struct GroupOut<'a> {
-    /// The cell text; `null` for the group of empty cells.
-    value: Option<&'a str>,
+    /// One per key column: the cell text; `null` for empty cells.
+    values: Vec<Option<&'a str>>,
     count: usize,
     /// Of the rows grouped, 0 to 1.
     share: f64,
@@ -97,7 +98,7 @@ impl<'a> Out<'a> {
     fn of(g: &'a Grouping) -> Out<'a> {
         Out {
             tab: g.tab.title().to_lowercase(),
-            by: &g.by.key,
+            by: g.by.iter().map(|c| c.key.as_ref()).collect(),
             measure: g.measure.as_ref().map(|m| m.key.as_ref()),
             rows: g.rows,
             currency: g.currency.map(|c| c.to_string()),
@@ -106,7 +107,11 @@ impl<'a> Out<'a> {
                 .groups
                 .iter()
                 .map(|x| GroupOut {
-                    value: (!x.value.is_empty()).then_some(x.value.as_str()),
+                    values: x
+                        .values
+                        .iter()
+                        .map(|v| (!v.is_empty()).then_some(v.as_str()))
+                        .collect(),
                     count: x.count,
                     share: if g.rows == 0 {
                         0.0

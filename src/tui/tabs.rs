@@ -104,7 +104,7 @@ pub struct Built {
     /// The rows grouped by this column, with the grouped table's widths, when the tab showed a
     /// grouped table as the build was asked for (so the UI thread never copies the rows to
     /// group them).
-    pub grouped: Option<(usize, GroupedTable)>,
+    pub grouped: Option<(Vec<usize>, GroupedTable)>,
 }
 
 /// A grouped table and each of its columns' widest cell.
@@ -139,8 +139,8 @@ impl BuildSpec {
 /// A tab's grouped table: asked for, then built off the UI thread.
 #[derive(Clone, Debug)]
 pub struct Grouped {
-    /// The column grouped by (its position in the view's columns).
-    pub by: usize,
+    /// The key columns grouped by (their positions in the view's columns), in order.
+    pub by: Vec<usize>,
     /// The request whose answer is awaited (0: none).
     pub pending: u64,
     /// The table, once built; with each column's widest cell.

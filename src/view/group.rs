@@ -1,18 +1,23 @@
-//! Group-by (`F` in the explorer, `marketlens export --group-by COLUMN`): a tab's shown rows
-//! counted by the value of one column, as a frequency table of its own. Generic over a
-//! [`View`]'s columns and cells, so any tab groups by any of its columns.
+//! Group-by (`F` in the explorer, `marketlens export --group-by COLUMN[,COLUMN…]`): a tab's
+//! shown rows counted by the values of one or more key columns, as a frequency table of its own.
+//! Generic over a [`View`]'s columns and cells, so any tab groups by any of its columns.
 //!
-//! - One group per distinct cell text; an empty cell is the group [`NONE`].
+//! - One group per distinct cell text, or with several key columns per distinct combination of
+//!   their texts (vendor × kind); an empty cell is the value [`NONE`].
 //! - A list column ([`Column::list`], e.g. a deal's vendors `阿里云, 腾讯云`) counts the row once
-//!   under each item, so the counts can add up to more than the rows, and the shares to more than
-//!   100 %; the table says so.
+//!   under each item (with several keys, under each combination of items), so the counts can add
+//!   up to more than the rows, and the shares to more than 100 %; the table says so.
 //! - Where the tab has a numeric column (the first `Amount` column, else the first `Number`
 //!   column, other than the one grouped by), each group has its sum and mean. Amounts in different
 //!   currencies are never added raw: with `[[fx]]` rates in the KB they are converted to the
 //!   currency most of the amounts are in (those with no rate are left out, counted and said);
 //!   without rates there is one sum per currency. Other units (`%`, a price per hour) are summed
 //!   per unit.
-//! - Groups are sorted by count, largest first, then by value; [`NONE`] last among equals.
+//! - Groups are sorted by count, largest first, then by value; [`NONE`] last among equals. With
+//!   several keys, the groups of one value of the first key stay together (the table reads as
+//!   "per vendor: its deals by kind"): the first key's values in the order a grouping by it alone
+//!   gives (its rows, largest first), and within each the combinations by count, then by value.
+//!   With one key this is the same order.
 
 use std::collections::HashMap;
 
@@ -56,8 +61,8 @@ impl Total {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Group {
-    /// The cell text (one item of a list cell); empty for the group of empty cells.
-    pub value: String,
+    /// One per key column: the cell text (one item of a list cell); empty for empty cells.
+    pub values: Vec<String>,
     pub count: usize,
     /// Sums of the numeric column, one per unit (one in all when converted), largest count first.
     pub totals: Vec<Total>,
@@ -66,18 +71,28 @@ pub struct Group {
 }
 
 impl Group {
-    /// The value as shown: [`NONE`] for empty cells.
-    pub fn label(&self) -> &str {
-        if self.value.is_empty() { NONE } else { &self.value }
+    /// The values as shown, one per key: [`NONE`] for empty cells.
+    pub fn labels(&self) -> impl Iterator<Item = &str> {
+        self.values.iter().map(|v| label(v))
+    }
+
+    /// The values as shown, joined: `阿里云 · order`.
+    pub fn label(&self) -> String {
+        self.labels().collect::<Vec<_>>().join(" · ")
     }
 }
 
-/// A frequency table: a tab's shown rows grouped by one column.
+/// A value as shown: [`NONE`] for an empty cell.
+pub fn label(value: &str) -> &str {
+    if value.is_empty() { NONE } else { value }
+}
+
+/// A frequency table: a tab's shown rows grouped by one or more key columns.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Grouping {
     pub tab: Tab,
-    /// The column grouped by.
-    pub by: Column,
+    /// The key columns grouped by, in order (at least one).
+    pub by: Vec<Column>,
     /// The numeric column summed, if the tab has one.
     pub measure: Option<Column>,
     /// Rows grouped (the view's shown rows).
@@ -95,25 +110,35 @@ pub struct Heading {
 }
 
 impl Grouping {
-    /// "Deals grouped by Kind · 14 groups".
+    /// "Deals grouped by Kind · 14 groups", "Deals grouped by Vendor × Kind · 40 groups".
     pub fn title(&self) -> String {
         format!(
             "{} grouped by {} · {}",
             self.tab.title(),
-            self.by.name,
+            self.names(),
             crate::text::count(self.groups.len(), "group", "groups")
         )
     }
 
-    /// The table's columns: the value, `Count`, `Share`, the sum and mean when there is a
+    /// The key columns' headers: `Vendor × Kind`.
+    pub fn names(&self) -> String {
+        let names: Vec<&str> = self.by.iter().map(|c| c.name.as_ref()).collect();
+        names.join(" × ")
+    }
+
+    /// The key columns' keys as `--group-by` takes them: `vendor,kind`.
+    pub fn keys(&self) -> String {
+        let keys: Vec<&str> = self.by.iter().map(|c| c.key.as_ref()).collect();
+        keys.join(",")
+    }
+
+    /// The table's columns: one per key, `Count`, `Share`, the sum and mean when there is a
     /// numeric column, and the bar.
     pub fn headings(&self) -> Vec<Heading> {
         let h = |name: String, right| Heading { name, right };
-        let mut v = vec![
-            h(self.by.name.to_string(), false),
-            h("Count".into(), true),
-            h("Share".into(), true),
-        ];
+        let mut v: Vec<Heading> = self.by.iter().map(|c| h(c.name.to_string(), false)).collect();
+        v.push(h("Count".into(), true));
+        v.push(h("Share".into(), true));
         if let Some(m) = &self.measure {
             v.push(h(format!("{} sum", m.name), true));
             v.push(h(format!("{} mean", m.name), true));
@@ -125,7 +150,9 @@ impl Grouping {
     /// The cells of group `i` under [`headings`](Self::headings), the bar `bar` columns wide.
     pub fn cells(&self, i: usize, bar: usize) -> Vec<String> {
         let g = &self.groups[i];
-        let mut v = vec![g.label().to_string(), g.count.to_string(), self.share(g)];
+        let mut v: Vec<String> = g.labels().map(str::to_string).collect();
+        v.push(g.count.to_string());
+        v.push(self.share(g));
         if self.measure.is_some() {
             let join = |f: &dyn Fn(&Total) -> f64| {
                 g.totals
@@ -166,10 +193,10 @@ impl Grouping {
     /// Lines that say how to read the table: list columns, conversions, values left out.
     pub fn notes(&self) -> Vec<String> {
         let mut v = Vec::new();
-        if self.by.list {
+        for c in self.by.iter().filter(|c| c.list) {
             v.push(format!(
                 "a row with several {} values counts once under each, so counts add up to more than the rows",
-                self.by.name
+                c.name
             ));
         }
         let Some(m) = &self.measure else {
@@ -206,9 +233,9 @@ impl Grouping {
         v
     }
 
-    /// The group at this position holding this value (after a rebuild), if any.
-    pub fn position(&self, value: &str) -> Option<usize> {
-        self.groups.iter().position(|g| g.value == value)
+    /// The position of the group holding these values (after a rebuild), if any.
+    pub fn position(&self, values: &[String]) -> Option<usize> {
+        self.groups.iter().position(|g| g.values == values)
     }
 }
 
@@ -265,16 +292,40 @@ pub fn resolve(tab: Tab, columns: &[Column], name: &str) -> Result<usize, String
     ))
 }
 
-/// The numeric column a grouping of `columns` by column `by` sums: the first `Amount` column,
-/// else the first `Number` column, other than `by`.
-pub fn measure_column(columns: &[Column], by: usize) -> Option<usize> {
+/// The key columns to group by, from `--group-by`'s comma list (`vendor,kind`): each by key or
+/// header, any case, as [`resolve`]; an empty item or a column named twice is an error.
+pub fn resolve_list(tab: Tab, columns: &[Column], names: &str) -> Result<Vec<usize>, String> {
+    let mut by: Vec<usize> = Vec::new();
+    for name in names.split(',') {
+        if name.trim().is_empty() {
+            return Err(format!(
+                "`--group-by {}` names no column between two commas or at an end; give keys as `vendor,kind`",
+                crate::text::escape_controls(names.trim())
+            ));
+        }
+        let i = resolve(tab, columns, name)?;
+        if by.contains(&i) {
+            return Err(format!(
+                "column `{}` is named twice in `--group-by {}`",
+                columns[i].key,
+                crate::text::escape_controls(names.trim())
+            ));
+        }
+        by.push(i);
+    }
+    Ok(by)
+}
+
+/// The numeric column a grouping of `columns` by the key columns `by` sums: the first `Amount`
+/// column, else the first `Number` column, other than a key.
+pub fn measure_column(columns: &[Column], by: &[usize]) -> Option<usize> {
     // An amount column whose rows' units are not known (Compare's value columns, which hold
     // figures of several measures) is never summed.
     let find = |ty| {
         columns
             .iter()
             .enumerate()
-            .position(|(i, c)| i != by && c.ty == ty && (ty != ColType::Amount || c.unit.is_some()))
+            .position(|(i, c)| !by.contains(&i) && c.ty == ty && (ty != ColType::Amount || c.unit.is_some()))
     };
     find(ColType::Amount).or_else(|| find(ColType::Number))
 }
@@ -329,6 +380,12 @@ fn num(cell: &Cell) -> Option<f64> {
 
 /// Group the rows `view` shows by its column `by`.
 pub fn group(kb: &Kb, view: &View, by: usize) -> Grouping {
+    group_by(kb, view, &[by])
+}
+
+/// Group the rows `view` shows by its key columns `by` (at least one), in that order.
+pub fn group_by(kb: &Kb, view: &View, by: &[usize]) -> Grouping {
+    assert!(!by.is_empty(), "a grouping has a key column");
     let m = measure_column(&view.columns, by);
     build(
         kb,
@@ -341,16 +398,22 @@ pub fn group(kb: &Kb, view: &View, by: usize) -> Grouping {
                 Some(m) => measure(kb, &view.columns[m], r.index, || num(&r.cells[m])),
                 None => Ok(None),
             };
-            (&r.cells[by], value)
+            (Keys::Of(&r.cells, by), value)
         }),
     )
 }
 
 /// As [`group`], for the records `rows` (indices into the tab's kind, in display order), their
 /// cells made afresh from the KB: what the explorer runs off the UI thread, which has no copy of
-/// the tab's view to hand over. Only the grouped column's cells are made, and the numeric
-/// column's only where it is a count.
+/// the tab's view to hand over.
 pub fn group_records(kb: &Kb, tab: Tab, rows: &[usize], by: usize) -> Grouping {
+    group_records_by(kb, tab, rows, &[by])
+}
+
+/// As [`group_by`], for the records `rows`, as [`group_records`]. Only the key columns' cells
+/// are made, and the numeric column's only where it is a count.
+pub fn group_records_by(kb: &Kb, tab: Tab, rows: &[usize], by: &[usize]) -> Grouping {
+    assert!(!by.is_empty(), "a grouping has a key column");
     let columns = tab.columns();
     let m = measure_column(columns, by);
     // Making the cells is most of the work (names looked up, text cleaned): on every core for a
@@ -370,7 +433,8 @@ pub fn group_records(kb: &Kb, tab: Tab, rows: &[usize], by: usize) -> Grouping {
                         Some(m) => measure(kb, &columns[m], i, || num(&(columns[m].cell)(kb, i))),
                         None => Ok(None),
                     };
-                    ((columns[by].cell)(kb, i), value)
+                    let cells: Vec<Cell> = by.iter().map(|&b| (columns[b].cell)(kb, i)).collect();
+                    (cells, value)
                 })
                 .collect::<Vec<_>>(),
         )
@@ -382,12 +446,30 @@ pub fn group_records(kb: &Kb, tab: Tab, rows: &[usize], by: usize) -> Grouping {
         columns,
         by,
         m,
-        made.iter().flatten().map(|(c, v)| (c, v.clone())),
+        made.iter().flatten().map(|(c, v)| (Keys::Made(c), v.clone())),
     )
 }
 
 /// Rows per unit of work when cells are made on several threads.
 const PAR_CHUNK: usize = 4096;
+
+/// A row's cells in the key columns: picked out of all its cells, or made for the keys alone
+/// (in the keys' order).
+#[derive(Clone, Copy)]
+enum Keys<'a> {
+    Of(&'a [Cell], &'a [usize]),
+    Made(&'a [Cell]),
+}
+
+impl<'a> Keys<'a> {
+    /// The cell of the `k`th key column.
+    fn cell(self, k: usize) -> &'a Cell {
+        match self {
+            Keys::Of(cells, by) => &cells[by[k]],
+            Keys::Made(cells) => &cells[k],
+        }
+    }
+}
 
 /// A group as it is being counted: money by currency before conversion.
 #[derive(Default)]
@@ -402,22 +484,50 @@ fn build<'a>(
     kb: &Kb,
     tab: Tab,
     columns: &[Column],
-    by: usize,
+    by: &[usize],
     m: Option<usize>,
-    rows: impl Iterator<Item = (&'a Cell, Result<Option<Measure>, ()>)>,
+    rows: impl Iterator<Item = (Keys<'a>, Result<Option<Measure>, ()>)>,
 ) -> Grouping {
-    let column = &columns[by];
+    let keys: Vec<&Column> = by.iter().map(|&b| &columns[b]).collect();
     // Values borrowed from the cells while counting: one string made per group, at the end.
-    let mut at: foldhash::HashMap<&'a str, usize> = foldhash::HashMap::default();
-    let mut tallies: Vec<(&'a str, Tally)> = Vec::new();
+    let mut at: foldhash::HashMap<Vec<&'a str>, usize> = foldhash::HashMap::default();
+    let mut tallies: Vec<(Vec<&'a str>, Tally)> = Vec::new();
+    // Rows per value of the first key (for the order with several keys).
+    let mut firsts: foldhash::HashMap<&'a str, usize> = foldhash::HashMap::default();
     let mut n = 0;
-    for (cell, value) in rows {
+    // Reused per row: each key's values, the combination being counted, where it is.
+    let mut items: Vec<Vec<&'a str>> = vec![Vec::new(); keys.len()];
+    let mut combo: Vec<&'a str> = Vec::with_capacity(keys.len());
+    let mut pos: Vec<usize> = vec![0; keys.len()];
+    for (cells, value) in rows {
         n += 1;
-        let mut tally = |v: &'a str| {
-            let slot = *at.entry(v).or_insert_with(|| {
-                tallies.push((v, Tally::default()));
-                tallies.len() - 1
-            });
+        for (k, c) in keys.iter().enumerate() {
+            let text = cells.cell(k).text.as_str();
+            items[k].clear();
+            if c.list {
+                items[k].extend(values(c, text));
+            } else {
+                items[k].push(text);
+            }
+        }
+        if keys.len() > 1 {
+            for &v in &items[0] {
+                *firsts.entry(v).or_default() += 1;
+            }
+        }
+        // Every combination of the keys' values (one, unless a key is a list of several).
+        pos.iter_mut().for_each(|p| *p = 0);
+        loop {
+            combo.clear();
+            combo.extend(pos.iter().enumerate().map(|(k, &p)| items[k][p]));
+            let slot = match at.get(combo.as_slice()) {
+                Some(&s) => s,
+                None => {
+                    tallies.push((combo.clone(), Tally::default()));
+                    at.insert(combo.clone(), tallies.len() - 1);
+                    tallies.len() - 1
+                }
+            };
             let t = &mut tallies[slot].1;
             t.count += 1;
             match &value {
@@ -425,27 +535,65 @@ fn build<'a>(
                 Err(()) => t.left_out += 1,
                 Ok(None) => {}
             }
-        };
-        if column.list {
-            values(column, &cell.text).into_iter().for_each(tally);
-        } else {
-            tally(cell.text.as_str());
+            // The next combination, the last key's values turning fastest.
+            let mut k = keys.len();
+            loop {
+                if k == 0 {
+                    break;
+                }
+                k -= 1;
+                pos[k] += 1;
+                if pos[k] < items[k].len() {
+                    break;
+                }
+                pos[k] = 0;
+            }
+            if pos.iter().all(|&p| p == 0) {
+                break;
+            }
         }
     }
     let rates = Rates::new(&kb.fx);
     let currency = (!rates.is_empty()).then(|| main_currency(&tallies)).flatten();
-    // Each value in lower case once, not per comparison (there may be 50,000 groups).
-    let mut keyed: Vec<(std::cmp::Reverse<usize>, bool, String, &str, Tally)> = tallies
+    // The order: the first key's rows, largest first (a grouping by one key: the group's count),
+    // then the count, then each value (empty last among equals, then in lower case, then as
+    // written). Each value in lower case once, not per comparison (there may be 50,000 groups).
+    type Sorted<'s> = (
+        std::cmp::Reverse<usize>,
+        std::cmp::Reverse<usize>,
+        Vec<(bool, String, &'s str)>,
+    );
+    let mut keyed: Vec<(Sorted<'a>, Vec<&'a str>, Tally)> = tallies
         .into_iter()
-        .map(|(v, t)| (std::cmp::Reverse(t.count), v.is_empty(), v.to_lowercase(), v, t))
+        .map(|(vs, t)| {
+            let first = if keys.len() > 1 {
+                firsts.get(vs[0]).copied().unwrap_or(0)
+            } else {
+                t.count
+            };
+            let order: Vec<(bool, String, &str)> =
+                vs.iter().map(|v| (v.is_empty(), v.to_lowercase(), *v)).collect();
+            (
+                (std::cmp::Reverse(first), std::cmp::Reverse(t.count), order),
+                vs,
+                t,
+            )
+        })
         .collect();
-    keyed.sort_unstable_by(|a, b| (a.0, a.1, &a.2, a.3).cmp(&(b.0, b.1, &b.2, b.3)));
+    if keys.len() > 1 {
+        // The first key's value before the count: its combinations stay together.
+        keyed.sort_unstable_by(|a, b| {
+            (a.0.0, &a.0.2[0], a.0.1, &a.0.2[1..]).cmp(&(b.0.0, &b.0.2[0], b.0.1, &b.0.2[1..]))
+        });
+    } else {
+        keyed.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    }
     let groups: Vec<Group> = keyed
         .into_iter()
-        .map(|(_, _, _, value, t)| {
+        .map(|(_, vs, t)| {
             let (totals, lost) = totals(&t.values, currency, &rates);
             Group {
-                value: value.to_string(),
+                values: vs.into_iter().map(str::to_string).collect(),
                 count: t.count,
                 totals,
                 left_out: t.left_out + lost,
@@ -454,7 +602,7 @@ fn build<'a>(
         .collect();
     Grouping {
         tab,
-        by: column.clone(),
+        by: keys.into_iter().cloned().collect(),
         measure: m.map(|m| columns[m].clone()),
         rows: n,
         groups,
@@ -464,7 +612,7 @@ fn build<'a>(
 
 /// The currency most money values are in (the first in `Currency`'s order among equals), if
 /// there are values in more than one.
-fn main_currency(tallies: &[(&str, Tally)]) -> Option<Currency> {
+fn main_currency(tallies: &[(Vec<&str>, Tally)]) -> Option<Currency> {
     let mut counts: HashMap<Currency, usize> = HashMap::new();
     for (_, t) in tallies {
         for v in &t.values {
@@ -514,12 +662,20 @@ fn totals(values: &[Measure], to: Option<Currency>, rates: &Rates) -> (Vec<Total
     (totals, lost)
 }
 
-/// A group chosen in the explorer: the tab then shows the rows whose cell in `column` holds
-/// `value` (for a list column, among its items; `""`: the empty cells). Kept beside the tab's
-/// query, not written into it: the query language cannot say "this column's cell is exactly
-/// this" for every column, and the rows shown must be exactly the group's.
+/// A group chosen in the explorer: the tab then shows the rows whose cell in each key column
+/// holds the group's value there (for a list column, among its items; `""`: the empty cells).
+/// Kept beside the tab's query, not written into it: the query language cannot say "this
+/// column's cell is exactly this" for every column, and the rows shown must be exactly the
+/// group's.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Pick {
+    /// One per key column, in the grouping's order.
+    pub terms: Vec<Term>,
+}
+
+/// One key column of a [`Pick`] and the value its cells must hold.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Term {
     /// The column's key.
     pub key: std::borrow::Cow<'static, str>,
     pub name: std::borrow::Cow<'static, str>,
@@ -528,29 +684,48 @@ pub struct Pick {
 
 impl Pick {
     pub fn new(g: &Grouping, i: usize) -> Option<Pick> {
+        let group = g.groups.get(i)?;
         Some(Pick {
-            key: g.by.key.clone(),
-            name: g.by.name.clone(),
-            value: g.groups.get(i)?.value.clone(),
+            terms: g
+                .by
+                .iter()
+                .zip(&group.values)
+                .map(|(c, v)| Term {
+                    key: c.key.clone(),
+                    name: c.name.clone(),
+                    value: v.clone(),
+                })
+                .collect(),
         })
     }
 
-    /// Keep only the shown rows of `view` in the group (nothing when the view has no such column).
+    /// Keep only the shown rows of `view` in the group (nothing when the view lacks a column).
     pub fn keep(&self, view: &mut View) {
-        let Some(ci) = view.columns.iter().position(|c| c.key == self.key) else {
-            view.order.clear();
-            return;
-        };
-        let column = view.columns[ci].clone();
+        let mut at = Vec::with_capacity(self.terms.len());
+        for t in &self.terms {
+            match view.columns.iter().position(|c| c.key == t.key) {
+                Some(ci) => at.push((ci, view.columns[ci].clone(), t.value.as_str())),
+                None => {
+                    view.order.clear();
+                    return;
+                }
+            }
+        }
         let rows = &view.rows;
-        view.order
-            .retain(|&r| values(&column, &rows[r].cells[ci].text).contains(&self.value.as_str()));
+        view.order.retain(|&r| {
+            at.iter()
+                .all(|(ci, column, value)| values(column, &rows[r].cells[*ci].text).contains(value))
+        });
     }
 
-    /// `Kind = order`, as titles and exports say it.
+    /// `Kind = order`, `Vendor = 阿里云, Kind = order`, as titles and exports say it.
     pub fn label(&self) -> String {
-        let v = if self.value.is_empty() { NONE } else { &self.value };
-        format!("{} = {v}", self.name)
+        let terms: Vec<String> = self
+            .terms
+            .iter()
+            .map(|t| format!("{} = {}", t.name, label(&t.value)))
+            .collect();
+        terms.join(", ")
     }
 }
 
@@ -590,6 +765,15 @@ mod tests {
         v
     }
 
+    /// Each group's label and count, for comparing with a literal.
+    fn counts(g: &Grouping) -> Vec<(String, usize)> {
+        g.groups.iter().map(|g| (g.label(), g.count)).collect()
+    }
+
+    fn owned(v: &[(&str, usize)]) -> Vec<(String, usize)> {
+        v.iter().map(|(s, n)| (s.to_string(), *n)).collect()
+    }
+
     #[test]
     fn counts_sort_by_count_then_value_with_none_last_among_equals() {
         let mut kb = kb();
@@ -599,8 +783,7 @@ mod tests {
             &[("b", None), ("a", None), ("", None), ("b", None), ("c", None)],
         );
         let g = group(&kb, &v, Tab::Deals.column("vendor").unwrap());
-        let got: Vec<(&str, usize)> = g.groups.iter().map(|g| (g.label(), g.count)).collect();
-        assert_eq!(got, [("b", 2), ("a", 1), ("c", 1), (NONE, 1)]);
+        assert_eq!(counts(&g), owned(&[("b", 2), ("a", 1), ("c", 1), (NONE, 1)]));
         assert_eq!(g.rows, 5);
         assert_eq!(g.cells(0, 4)[..3], ["b", "2", "40.0%"]);
         assert_eq!(g.title(), "Deals grouped by Vendor · 4 groups");
@@ -619,8 +802,7 @@ mod tests {
             ],
         );
         let g = group(&kb, &v, Tab::Deals.column("vendor").unwrap());
-        let got: Vec<(&str, usize)> = g.groups.iter().map(|g| (g.label(), g.count)).collect();
-        assert_eq!(got, [("腾讯云", 2), ("阿里云", 2)]);
+        assert_eq!(counts(&g), owned(&[("腾讯云", 2), ("阿里云", 2)]));
         let ali = &g.groups[1];
         assert_eq!(
             ali.totals,
@@ -786,7 +968,7 @@ mod tests {
         let v = view_rows(&kb, &ViewSpec::new(Tab::Deals));
         let by = resolve(Tab::Deals, &v.columns, "Vendor").unwrap();
         let g = group(&kb, &v, by);
-        assert!(g.groups.iter().all(|g| !g.value.contains(", ")));
+        assert!(g.groups.iter().all(|g| !g.values[0].contains(", ")));
         let multi = kb.deals.iter().filter(|d| d.vendors.len() > 1).count();
         assert!(multi > 0, "the built-in KB has deals with several vendors");
     }
@@ -825,12 +1007,243 @@ mod tests {
         let by = Tab::Deals.column("vendor").unwrap();
         let g = group(&kb, &v, by);
         assert_eq!(g.groups[0].label(), NONE);
-        assert_eq!(g.groups[0].value, "");
+        assert_eq!(g.groups[0].values, [""]);
         let mut w = v.clone();
         Pick::new(&g, 0).unwrap().keep(&mut w);
         let shown: Vec<&Row> = w.shown().collect();
         assert_eq!(shown.len(), 2);
         assert!(shown.iter().all(|r| r.cells[by].text.is_empty()));
         assert_eq!(Pick::new(&g, 0).unwrap().label(), "Vendor = (none)");
+    }
+}
+
+#[cfg(test)]
+mod two_keys {
+    use super::*;
+    use crate::view::{ViewSpec, rows as view_rows};
+
+    fn kb() -> Kb {
+        let l = crate::kb::load_builtin();
+        assert!(l.is_ok(), "{}", l.render_diagnostics());
+        l.kb
+    }
+
+    /// A Deals view over hand-made cells: (vendor list, kind, amount in CNY).
+    fn deals(kb: &mut Kb, rows: &[(&str, &str, Option<f64>)]) -> View {
+        let mut v = crate::view::table(kb, Tab::Deals);
+        v.rows.truncate(rows.len());
+        let [vendor, kind, amount] = ["vendor", "kind", "amount"].map(|k| Tab::Deals.column(k).unwrap());
+        for (i, (vendors, k, money)) in rows.iter().enumerate() {
+            v.rows[i].cells[vendor] = Cell::text(vendors);
+            v.rows[i].cells[kind] = Cell::text(k);
+            kb.deals[i].amount = money.map(|x| crate::kb::Amount {
+                value: crate::kb::value::Value::one(x),
+                currency: Currency::CNY,
+                qualifier: Default::default(),
+            });
+            v.rows[i].cells[amount] = match money {
+                Some(x) => Cell {
+                    text: x.to_string(),
+                    key: SortKey::Num(*x),
+                },
+                None => Cell::empty(),
+            };
+        }
+        v.order = (0..rows.len()).collect();
+        v
+    }
+
+    fn by(keys: &[&str]) -> Vec<usize> {
+        keys.iter().map(|k| Tab::Deals.column(k).unwrap()).collect()
+    }
+
+    fn rows(g: &Grouping) -> Vec<(Vec<&str>, usize)> {
+        g.groups.iter().map(|x| (x.labels().collect(), x.count)).collect()
+    }
+
+    /// One group per (vendor, kind) combination, a list cell counting under each of its items;
+    /// the first key's values stay together, the vendor with most rows first, and within it the
+    /// combinations by count.
+    #[test]
+    fn combinations_are_counted_and_kept_together_by_the_first_key() {
+        let mut kb = kb();
+        kb.fx.clear();
+        let v = deals(
+            &mut kb,
+            &[
+                ("b", "order", Some(10.0)),
+                ("a, b", "launch", Some(5.0)),
+                ("b", "launch", None),
+                ("a", "order", Some(1.0)),
+                ("b", "order", Some(2.0)),
+                ("c", "order", None),
+                ("c", "order", None),
+                ("c", "order", None),
+                ("", "launch", None),
+            ],
+        );
+        let g = group_by(&kb, &v, &by(&["vendor", "kind"]));
+        assert_eq!(
+            rows(&g),
+            [
+                (vec!["b", "launch"], 2),
+                (vec!["b", "order"], 2),
+                (vec!["c", "order"], 3),
+                (vec!["a", "launch"], 1),
+                (vec!["a", "order"], 1),
+                (vec![NONE, "launch"], 1),
+            ],
+            "b has 4 rows, c 3, a 2: b first although c·order is the largest combination; \
+             equal counts by value"
+        );
+        assert_eq!(g.rows, 9);
+        assert_eq!(g.title(), "Deals grouped by Vendor × Kind · 6 groups");
+        assert_eq!(g.keys(), "vendor,kind");
+        let h: Vec<String> = g.headings().into_iter().map(|h| h.name).collect();
+        assert_eq!(
+            h,
+            [
+                "Vendor",
+                "Kind",
+                "Count",
+                "Share",
+                "Amount sum",
+                "Amount mean",
+                "Bar"
+            ]
+        );
+        assert_eq!(g.cells(1, 4)[..6], ["b", "order", "2", "22.2%", "12元", "6元"]);
+        // The bar scales to the largest combination (c·order, 3).
+        assert_eq!(g.cells(2, 4)[6], "████");
+        assert!(g.notes().iter().any(|n| n.contains("several Vendor values")));
+        // With the keys swapped, kinds come first: order has 6 rows (3 vendors), launch 3 (a
+        // list cell counting under each of its vendors: a, b, none).
+        let g = group_by(&kb, &v, &by(&["kind", "vendor"]));
+        let firsts: Vec<&str> = g.groups.iter().map(|x| x.values[0].as_str()).collect();
+        assert_eq!(firsts, ["order", "order", "order", "launch", "launch", "launch"]);
+    }
+
+    /// Enter on a combination keeps the rows holding both values, list cells among their items.
+    #[test]
+    fn a_pick_keeps_the_rows_matching_every_key() {
+        let mut kb = kb();
+        let v = deals(
+            &mut kb,
+            &[
+                ("a, b", "launch", None),
+                ("b", "launch", None),
+                ("b", "order", None),
+                ("a", "order", None),
+            ],
+        );
+        let g = group_by(&kb, &v, &by(&["vendor", "kind"]));
+        let i = g.groups.iter().position(|x| x.values == ["a", "launch"]).unwrap();
+        let p = Pick::new(&g, i).unwrap();
+        assert_eq!(p.label(), "Vendor = a, Kind = launch");
+        let mut w = v.clone();
+        p.keep(&mut w);
+        let ids: Vec<usize> = w.order.clone();
+        assert_eq!(ids, [0], "only the row with a among its vendors and kind launch");
+        assert_eq!(
+            g.position(&["b".to_string(), "launch".to_string()])
+                .map(|i| g.groups[i].count),
+            Some(2)
+        );
+    }
+
+    /// On every tab of the built-in KB and every pair of its first columns: counts add up (to
+    /// the rows when neither key is a list), the combinations under a first-key value add up to
+    /// that value's group in a one-key grouping when the second key is not a list, with the same
+    /// sums, each pick shows exactly its count, and the worker path agrees.
+    #[test]
+    fn pairs_of_columns_on_every_tab_agree_with_one_key_groupings() {
+        let kb = kb();
+        for tab in Tab::ALL {
+            let v = view_rows(&kb, &ViewSpec::new(tab));
+            let cols: Vec<usize> = groupable(&v.columns).map(|(i, _)| i).take(5).collect();
+            for &a in &cols {
+                let one = group(&kb, &v, a);
+                for &b in cols.iter().filter(|&&b| b != a) {
+                    let what = format!("{tab:?} {} × {}", v.columns[a].key, v.columns[b].key);
+                    let g = group_by(&kb, &v, &[a, b]);
+                    let total: usize = g.groups.iter().map(|x| x.count).sum();
+                    if !v.columns[a].list && !v.columns[b].list {
+                        assert_eq!(total, v.len(), "{what}");
+                    }
+                    // The first key's values are contiguous, in the one-key grouping's order.
+                    let mut firsts: Vec<&str> = g.groups.iter().map(|x| x.values[0].as_str()).collect();
+                    firsts.dedup();
+                    let order: Vec<&str> = one.groups.iter().map(|x| x.values[0].as_str()).collect();
+                    assert_eq!(firsts, order, "{what}");
+                    if !v.columns[b].list {
+                        for o in &one.groups {
+                            let under: Vec<&Group> =
+                                g.groups.iter().filter(|x| x.values[0] == o.values[0]).collect();
+                            let n: usize = under.iter().map(|x| x.count).sum();
+                            assert_eq!(n, o.count, "{what} {}", o.label());
+                            // Sums per unit add up to the one-key sum (fx conversion included),
+                            // unless the second key is the column the one-key grouping sums.
+                            if one.measure != g.measure {
+                                continue;
+                            }
+                            for t in &o.totals {
+                                let s: f64 = under
+                                    .iter()
+                                    .flat_map(|x| &x.totals)
+                                    .filter(|u| u.unit == t.unit)
+                                    .map(|u| u.sum)
+                                    .sum();
+                                assert!(
+                                    (s - t.sum).abs() <= 1e-6 * t.sum.abs().max(1.0),
+                                    "{what}: {s} vs {}",
+                                    t.sum
+                                );
+                            }
+                        }
+                    }
+                    for (i, x) in g.groups.iter().enumerate() {
+                        let mut w = v.clone();
+                        Pick::new(&g, i).unwrap().keep(&mut w);
+                        assert_eq!(w.len(), x.count, "{what} {}", x.label());
+                    }
+                    if tab.kind().is_some() {
+                        let order: Vec<usize> = v.shown().map(|r| r.index).collect();
+                        assert_eq!(group_records_by(&kb, tab, &order, &[a, b]), g, "{what}");
+                    }
+                }
+            }
+        }
+    }
+
+    /// Three keys, and the threaded path on a large tab.
+    #[test]
+    fn three_keys_and_the_threaded_path_agree_with_the_view() {
+        let kb = crate::synth::kb(30_000, 7);
+        let v = view_rows(&kb, &ViewSpec::new(Tab::Deals));
+        let order: Vec<usize> = v.shown().map(|r| r.index).collect();
+        for keys in [&["vendor", "kind"][..], &["kind", "vendor", "counterparty"]] {
+            let b = by(keys);
+            let g = group_by(&kb, &v, &b);
+            assert_eq!(group_records_by(&kb, Tab::Deals, &order, &b), g, "{keys:?}");
+            assert!(g.groups.iter().all(|x| x.values.len() == keys.len()));
+        }
+    }
+
+    #[test]
+    fn comma_lists_resolve_with_errors_for_gaps_and_repeats() {
+        let cols = Tab::Deals.columns();
+        assert_eq!(
+            resolve_list(Tab::Deals, cols, "Vendor, KIND"),
+            Ok(by(&["vendor", "kind"]))
+        );
+        assert_eq!(resolve_list(Tab::Deals, cols, "kind"), Ok(by(&["kind"])));
+        let e = resolve_list(Tab::Deals, cols, "vendor,knid").unwrap_err();
+        assert!(e.contains("did you mean `kind`?"), "{e}");
+        let e = resolve_list(Tab::Deals, cols, "vendor,,kind").unwrap_err();
+        assert!(e.contains("names no column"), "{e}");
+        let e = resolve_list(Tab::Deals, cols, "kind,").unwrap_err();
+        assert!(e.contains("names no column"), "{e}");
+        let e = resolve_list(Tab::Deals, cols, "kind,Kind").unwrap_err();
+        assert!(e.contains("column `kind` is named twice"), "{e}");
     }
 }

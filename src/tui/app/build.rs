@@ -16,20 +16,25 @@ use crate::view::Tab;
 pub struct BuildJob {
     pub id: u64,
     pub spec: BuildSpec,
-    /// The column the tab's rows are grouped by (`F`), if they are: the new rows are grouped
+    /// The columns the tab's rows are grouped by (`F`), if they are: the new rows are grouped
     /// too, here.
-    pub group: Option<usize>,
+    pub group: Option<Vec<usize>>,
 }
 
 impl BuildJob {
     /// Build it (on whichever thread runs it).
     pub fn run(&self, kb: &Kb) -> Msg {
         let mut built = self.spec.build(kb);
-        built.grouped = self.group.filter(|&by| by < built.view.columns.len()).map(|by| {
-            let g = crate::view::group::group(kb, &built.view, by);
-            let natural = super::natural_widths(&g);
-            (by, Arc::new((g, natural)))
-        });
+        let width = built.view.columns.len();
+        built.grouped = self
+            .group
+            .as_ref()
+            .filter(|by| !by.is_empty() && by.iter().all(|&b| b < width))
+            .map(|by| {
+                let g = crate::view::group::group_by(kb, &built.view, by);
+                let natural = super::natural_widths(&g);
+                (by.clone(), Arc::new((g, natural)))
+            });
         Msg::Built {
             id: self.id,
             tab: self.spec.tab,
@@ -87,7 +92,7 @@ impl App {
         let id = self.next_id();
         let st = &mut self.tabs[tab.index()];
         let spec = st.spec(matched);
-        let group = st.grouped.as_ref().map(|g| g.by);
+        let group = st.grouped.as_ref().map(|g| g.by.clone());
         st.records = spec.matched.clone();
         st.building = Some(Building { id, select, offset });
         // Only the newest build matters: one asked for and not yet started is not started.
@@ -127,7 +132,7 @@ impl App {
                 g.table = Some(table);
             }
             (Some(g), _) => {
-                let by = g.by;
+                let by = g.by.clone();
                 self.ask_group(tab, by);
             }
             (None, _) => {}

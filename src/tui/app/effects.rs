@@ -45,7 +45,7 @@ impl std::fmt::Debug for Effect {
             Effect::Clipboard(t) => f.debug_tuple("Clipboard").field(t).finish(),
             Effect::Suspend => f.write_str("Suspend"),
             Effect::Resume => f.write_str("Resume"),
-            Effect::Group(j) => write!(f, "Group({:?} by {}, {} rows)", j.tab, j.by, j.rows.len()),
+            Effect::Group(j) => write!(f, "Group({:?} by {:?}, {} rows)", j.tab, j.by, j.rows.len()),
             Effect::Build(j) => write!(
                 f,
                 "Build({:?} #{}, {} records)",

@@ -22,7 +22,11 @@ impl App {
     pub(super) fn start_export(&mut self, what: ExportWhat) {
         let name = match &what {
             ExportWhat::View => match self.grouping() {
-                Some(g) => format!("{}-by-{}", self.tab.title().to_lowercase(), g.by.key),
+                Some(g) => format!(
+                    "{}-by-{}",
+                    self.tab.title().to_lowercase(),
+                    g.keys().replace(',', "-")
+                ),
                 None => self.tab.title().to_lowercase(),
             },
             ExportWhat::Record(t) => t.id.clone(),

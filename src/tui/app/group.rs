@@ -1,4 +1,5 @@
-//! `F`: the column chooser, the grouped table built off the UI thread, and Enter on a group.
+//! `F`: the column chooser (`space` ticks further key columns), the grouped table built off the
+//! UI thread, and Enter on a group.
 
 use std::sync::Arc;
 
@@ -8,21 +9,51 @@ use crate::tui::tabs::Grouped;
 use crate::view::Tab;
 use crate::view::group::{self, Grouping, Pick};
 
-/// The column chooser `F` opens: the tab's columns that group, one selected.
+/// The column chooser `F` opens: the tab's columns that group, one selected, and those ticked
+/// (`space`) as keys, in the order ticked. Enter groups by the ticked columns and the selected
+/// one after them (if not ticked): with none ticked, by the selected column alone.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Chooser {
     /// Positions of the columns offered, in the view's columns.
     pub columns: Vec<usize>,
     pub selected: usize,
+    /// Positions (in the view's columns) of the columns ticked, in the order ticked.
+    pub ticked: Vec<usize>,
+}
+
+impl Chooser {
+    /// The key columns Enter groups by now: the ticked ones, then the selected one if it is not.
+    pub fn keys(&self) -> Vec<usize> {
+        let mut by = self.ticked.clone();
+        if let Some(&c) = self.columns.get(self.selected)
+            && !by.contains(&c)
+        {
+            by.push(c);
+        }
+        by
+    }
+
+    /// Tick the selected column as the next key, or untick it.
+    fn tick(&mut self) {
+        let Some(&c) = self.columns.get(self.selected) else {
+            return;
+        };
+        match self.ticked.iter().position(|&t| t == c) {
+            Some(at) => {
+                self.ticked.remove(at);
+            }
+            None => self.ticked.push(c),
+        }
+    }
 }
 
 /// A grouping to build: the tab's shown records (indices into its kind, in display order),
-/// grouped by column `by`. Its answer comes back as `Msg::Grouped` with this id.
+/// grouped by the key columns `by`. Its answer comes back as `Msg::Grouped` with this id.
 #[derive(Clone, Debug)]
 pub struct GroupJob {
     pub id: u64,
     pub tab: Tab,
-    pub by: usize,
+    pub by: Vec<usize>,
     pub rows: Vec<usize>,
     /// An analysis view's rows are not one record each: its shown rows go along, and are
     /// counted from their cells.
@@ -36,9 +67,9 @@ impl GroupJob {
     /// Build it (on whichever thread runs it): the table and each column's widest cell.
     pub fn run(&self, kb: &crate::kb::Kb) -> Msg {
         let g = match (&self.view, &self.build) {
-            (_, Some(spec)) => group::group(kb, &spec.build(kb).view, self.by),
-            (Some(v), None) => group::group(kb, v, self.by),
-            (None, None) => group::group_records(kb, self.tab, &self.rows, self.by),
+            (_, Some(spec)) => group::group_by(kb, &spec.build(kb).view, &self.by),
+            (Some(v), None) => group::group_by(kb, v, &self.by),
+            (None, None) => group::group_records_by(kb, self.tab, &self.rows, &self.by),
         };
         let natural = natural_widths(&g);
         Msg::Grouped {
@@ -49,7 +80,8 @@ impl GroupJob {
     }
 }
 
-/// Widest cell of each column of a grouping (the bar column: its header).
+/// Widest cell of each column of a grouping (the bar column: its header): one per key column,
+/// then count, share, [sum, mean], bar.
 pub fn natural_widths(g: &Grouping) -> Vec<usize> {
     let headings = g.headings();
     let mut w: Vec<usize> = headings.iter().map(|h| crate::text::width(&h.name)).collect();
@@ -63,18 +95,31 @@ pub fn natural_widths(g: &Grouping) -> Vec<usize> {
 }
 
 impl App {
-    /// `F`: offer the tab's columns, the one sorted by first.
+    /// `F`: offer the tab's columns, the one sorted by first. On a grouped table, its key
+    /// columns come ticked, so Enter on another column adds it as a key.
     pub(super) fn open_chooser(&mut self) {
-        let view = &self.current().view;
+        let st = self.current();
+        let view = &st.view;
         let columns: Vec<usize> = group::groupable(&view.columns).map(|(i, _)| i).collect();
+        let ticked: Vec<usize> = st.grouped.as_ref().map(|g| g.by.clone()).unwrap_or_default();
         let sorted = view
             .sort
             .as_ref()
             .and_then(|s| view.columns.iter().position(|c| c.key == s.key));
-        let selected = sorted
+        // On a grouped table: the first column not yet a key.
+        let start = if ticked.is_empty() {
+            sorted
+        } else {
+            columns.iter().copied().find(|c| !ticked.contains(c))
+        };
+        let selected = start
             .and_then(|c| columns.iter().position(|&i| i == c))
             .unwrap_or(0);
-        self.chooser = Some(Chooser { columns, selected });
+        self.chooser = Some(Chooser {
+            columns,
+            selected,
+            ticked,
+        });
     }
 
     /// A key while the chooser is open: move, group by the column, or close.
@@ -85,10 +130,11 @@ impl App {
         match keymap::action_for(k, Context::Columns) {
             Some(Action::Down) => c.selected = (c.selected + 1).min(c.columns.len().saturating_sub(1)),
             Some(Action::Up) => c.selected = c.selected.saturating_sub(1),
+            Some(Action::TickColumn) => c.tick(),
             Some(Action::Accept) => {
-                let by = c.columns.get(c.selected).copied();
+                let by = c.keys();
                 self.chooser = None;
-                if let Some(by) = by {
+                if !by.is_empty() {
                     self.ask_group(self.tab, by);
                 }
             }
@@ -99,17 +145,23 @@ impl App {
         true
     }
 
-    /// Ask for `tab`'s shown rows grouped by column `by`; the table shows it when it comes.
-    pub(super) fn ask_group(&mut self, tab: Tab, by: usize) {
+    /// Ask for `tab`'s shown rows grouped by the key columns `by`; the table shows it when it
+    /// comes.
+    pub(super) fn ask_group(&mut self, tab: Tab, by: Vec<usize>) {
         let id = self.next_id();
         let st = &mut self.tabs[tab.index()];
         let rows: Vec<usize> = st.view.order.iter().map(|&i| st.view.rows[i].index).collect();
-        let (selected, offset) = st.grouped.as_ref().map_or((0, 0), |g| (g.selected, g.offset));
+        // The selection stays where it was only for the same keys (a reload, a new query).
+        let (selected, offset) = st
+            .grouped
+            .as_ref()
+            .filter(|g| g.by == by)
+            .map_or((0, 0), |g| (g.selected, g.offset));
         st.grouped = Some(Grouped {
-            by,
+            by: by.clone(),
             pending: id,
             // The table on screen stays while its new rows are counted (after a reload), if it is
-            // of the same column.
+            // of the same columns.
             table: st
                 .grouped
                 .as_ref()

@@ -412,7 +412,7 @@ impl App {
             }
         }
         // A grouped table counts the rows the query now shows.
-        if let Some(by) = self.tabs[tab.index()].grouped.as_ref().map(|g| g.by) {
+        if let Some(by) = self.tabs[tab.index()].grouped.as_ref().map(|g| g.by.clone()) {
             self.ask_group(tab, by);
         }
         if self.tab == tab {

@@ -400,7 +400,7 @@ impl App {
             }
             if matches!(
                 action,
-                Action::SortNext | Action::SortReverse | Action::FocusDetail | Action::GroupBy
+                Action::SortNext | Action::SortReverse | Action::FocusDetail
             ) {
                 let esc = keymap::key(Context::Grouped, Action::Ungroup);
                 self.status = format!("grouped: {esc} returns to the table first");
@@ -486,7 +486,9 @@ impl App {
             // The overlay's and the overwrite question's own (see `help_key`, `input_key`).
             | Action::CloseHelp
             | Action::Overwrite
-            | Action::Keep => {}
+            | Action::Keep
+            // The column chooser's own (see `chooser_key`).
+            | Action::TickColumn => {}
         }
     }
 }

@@ -109,7 +109,7 @@ impl App {
                 st.arrange(None, sort);
             }
             // A grouped table is built again from the new rows.
-            let regroup = was.grouped.as_ref().map(|g| (g.by, g.selected, g.offset));
+            let regroup = was.grouped.as_ref().map(|g| (g.by.clone(), g.selected, g.offset));
             let id = was.selected_id().map(str::to_string);
             let at = id.as_deref().and_then(|id| st.view.position(id));
             st.selected = at.unwrap_or(was.selected.min(st.view.len().saturating_sub(1)));

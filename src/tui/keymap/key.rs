@@ -153,6 +153,8 @@ const NAMES: &[(Code, &str)] = &[
     (Code::PageUp, "PgUp"),
     (Code::PageDown, "PgDn"),
     (Code::Any, "any key"),
+    // A blank would not read on screen.
+    (Code::Char(' '), "Space"),
 ];
 
 /// How the space bar is written (`Code::Char(' ')`).

@@ -65,6 +65,8 @@ pub enum Action {
     ChartMarks,
     /// `Tab` in the export prompt: the marked rows only / the whole view.
     ExportMarked,
+    /// `space` in the column chooser: tick the selected column as a further key (or untick it).
+    TickColumn,
     // While typing a query:
     Accept,
     Cancel,
@@ -388,6 +390,7 @@ pub const KEYMAP: &[Binding] = &[
     b!([ch('c')], [], Action::ChartMarks, Table, "", ""),
     // The column chooser `F` opens.
     b!([plain(Code::Enter)], [], Action::Accept, Columns, "", "group", 0),
+    b!([ch(' ')], [], Action::TickColumn, Columns, "", "tick", 0),
     b!(
         [plain(Code::Esc)],
         [ch('q')],
@@ -434,6 +437,16 @@ pub const KEYMAP: &[Binding] = &[
         "back to the table as it was",
         "table",
         0
+    ),
+    b!(
+        [ch('F')],
+        [],
+        Action::GroupBy,
+        Grouped,
+        // Named by the footer; the `?` overlay has no room for another line at 120×40.
+        "",
+        "add a key",
+        1
     ),
     b!(
         [plain(Code::Enter)],
