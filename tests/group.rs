@@ -166,6 +166,30 @@ fn type_text(app: &mut App, s: &str) {
     }
 }
 
+/// `e` in the explorer, in every format (`STEM.txt` …, in `app.export_dir`), each file the same
+/// bytes as `marketlens CLI --format EXT`; the files' text by format, for further checks.
+fn exports_match_the_command_line(app: &mut App, stem: &str, cli: &[&str]) -> Vec<(&'static str, String)> {
+    let mut out = Vec::new();
+    for ext in ["txt", "md", "csv", "json"] {
+        key(app, KeyCode::Char('e'));
+        let name = format!("{stem}.{ext}");
+        app.update(Msg::Key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL)));
+        type_text(app, &name);
+        key(app, KeyCode::Enter);
+        assert!(app.status.starts_with("exported"), "{}", app.status);
+        let tui = std::fs::read_to_string(app.export_dir.join(&name)).unwrap();
+        let mut args = cli.to_vec();
+        args.extend(["--format", ext]);
+        assert_eq!(
+            tui,
+            export(&args),
+            "{ext}: the explorer and the command line differ"
+        );
+        out.push((ext, tui));
+    }
+    out
+}
+
 /// `F` on Deals filtered by `aws`, grouped by Vendor, then `e`: the same bytes as
 /// `marketlens export --tab deals --query aws --group-by vendor`, in every format.
 #[test]
@@ -190,15 +214,10 @@ fn the_explorer_and_the_command_line_export_the_same_grouping() {
     key(&mut app, KeyCode::Enter);
     let g = app.grouping().expect("grouped");
     assert_eq!(g.keys(), "vendor");
-    for ext in ["txt", "md", "csv", "json"] {
-        key(&mut app, KeyCode::Char('e'));
-        let name = format!("tui.{ext}");
-        app.update(Msg::Key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL)));
-        type_text(&mut app, &name);
-        key(&mut app, KeyCode::Enter);
-        assert!(app.status.starts_with("exported"), "{}", app.status);
-        let tui = std::fs::read_to_string(dir.path().join(&name)).unwrap();
-        let cli = export(&[
+    exports_match_the_command_line(
+        &mut app,
+        "tui",
+        &[
             "export",
             "--tab",
             "deals",
@@ -206,11 +225,8 @@ fn the_explorer_and_the_command_line_export_the_same_grouping() {
             "aws",
             "--group-by",
             "vendor",
-            "--format",
-            ext,
-        ]);
-        assert_eq!(tui, cli, "{ext}: the explorer and the command line differ");
-    }
+        ],
+    );
 }
 
 /// Enter on a group shows exactly its rows; Esc in the table shows them all again.
@@ -556,25 +572,11 @@ fn the_explorer_groups_by_two_columns_and_exports_what_the_command_line_does() {
     assert!(app.chooser.is_none());
     let g = app.grouping().expect("grouped");
     assert_eq!(g.keys(), "vendor,kind");
-    for ext in ["txt", "md", "csv", "json"] {
-        key(&mut app, KeyCode::Char('e'));
-        let name = format!("tui.{ext}");
-        app.update(Msg::Key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL)));
-        type_text(&mut app, &name);
-        key(&mut app, KeyCode::Enter);
-        assert!(app.status.starts_with("exported"), "{}", app.status);
-        let tui = std::fs::read_to_string(dir.path().join(&name)).unwrap();
-        let cli = export(&[
-            "export",
-            "--tab",
-            "deals",
-            "--group-by",
-            "vendor,kind",
-            "--format",
-            ext,
-        ]);
-        assert_eq!(tui, cli, "{ext}: the explorer and the command line differ");
-    }
+    exports_match_the_command_line(
+        &mut app,
+        "tui",
+        &["export", "--tab", "deals", "--group-by", "vendor, kind"],
+    );
 }
 
 /// `F` on a grouped table opens the chooser with its key ticked: `Enter` on another column adds
@@ -665,15 +667,10 @@ fn the_timeline_groups_moves_by_from_and_to_in_every_format() {
     let g = app.grouping().expect("grouped").clone();
     assert_eq!(g.keys(), "from,to");
     assert_eq!(g.rows, moves);
-    for ext in ["txt", "md", "csv", "json"] {
-        key(&mut app, KeyCode::Char('e'));
-        let name = format!("moves.{ext}");
-        app.update(Msg::Key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL)));
-        type_text(&mut app, &name);
-        key(&mut app, KeyCode::Enter);
-        assert!(app.status.starts_with("exported"), "{}", app.status);
-        let tui = std::fs::read_to_string(dir.path().join(&name)).unwrap();
-        let cli = export(&[
+    let files = exports_match_the_command_line(
+        &mut app,
+        "moves",
+        &[
             "export",
             "--tab",
             "timeline",
@@ -681,10 +678,9 @@ fn the_timeline_groups_moves_by_from_and_to_in_every_format() {
             q,
             "--group-by",
             "from,to",
-            "--format",
-            ext,
-        ]);
-        assert_eq!(tui, cli, "{ext}: the explorer and the command line differ");
+        ],
+    );
+    for (ext, tui) in files {
         match ext {
             "csv" => {
                 let mut r = csv::ReaderBuilder::new()
