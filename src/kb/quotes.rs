@@ -24,8 +24,12 @@ use super::{Kb, Kind};
 #[derive(Clone, Debug)]
 pub struct Article {
     pub text: String,
-    /// [`normalize`]d text, as characters.
+    /// [`normalize`]d text, as characters (for the nearest passage) and as a string (searched with
+    /// `str::find`'s two-way algorithm, linear in the article, for every quote of a big KB).
     norm: Vec<char>,
+    flat: String,
+    /// The byte offset in `flat` of each normalised character.
+    starts: Vec<usize>,
     /// For each normalised character, the byte range in `text` it came from.
     from: Vec<Range<usize>>,
 }
@@ -100,31 +104,42 @@ impl Article {
     pub fn new(text: String) -> Article {
         let (mut norm, mut from) = (Vec::new(), Vec::new());
         push_norm(&text, 0, &mut norm, &mut from);
-        Article { text, norm, from }
+        let flat: String = norm.iter().collect();
+        let starts = flat.char_indices().map(|(i, _)| i).collect();
+        Article {
+            text,
+            norm,
+            flat,
+            starts,
+            from,
+        }
+    }
+
+    /// Where (in normalised characters) the normalised quote `q` occurs: each non-overlapping place.
+    fn places<'a>(&'a self, q: &'a str) -> impl Iterator<Item = usize> + 'a {
+        self.flat
+            .match_indices(q)
+            .filter_map(|(b, _)| self.starts.binary_search(&b).ok())
     }
 
     /// The byte range of the first place `quote` occurs (under the rule), if it does.
     pub fn find(&self, quote: &str) -> Option<Range<usize>> {
-        let q: Vec<char> = normalize(quote).chars().collect();
+        let q = normalize(quote);
         if q.is_empty() {
             return None;
         }
-        let at = self.norm.windows(q.len()).position(|w| w == q.as_slice())?;
-        Some(self.span(at, q.len()))
+        let at = self.places(&q).next()?;
+        Some(self.span(at, q.chars().count()))
     }
 
     /// Every place `quote` occurs (under the rule), for highlighting.
     pub fn find_all(&self, quote: &str) -> Vec<Range<usize>> {
-        let q: Vec<char> = normalize(quote).chars().collect();
+        let q = normalize(quote);
         if q.is_empty() {
             return Vec::new();
         }
-        self.norm
-            .windows(q.len())
-            .enumerate()
-            .filter(|(_, w)| *w == q.as_slice())
-            .map(|(i, _)| self.span(i, q.len()))
-            .collect()
+        let n = q.chars().count();
+        self.places(&q).map(|i| self.span(i, n)).collect()
     }
 
     /// Normalised characters `at..at + len` as a byte range of the text.
