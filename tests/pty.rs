@@ -105,6 +105,9 @@ impl Tui {
         cmd.env("TERM", "xterm-256color");
         cmd.env_remove("NO_COLOR");
         cmd.env_remove("MARKETLENS_TEST_PANIC");
+        // Never the user's config file: only one a test names.
+        cmd.env_remove("MARKETLENS_CONFIG");
+        cmd.env("XDG_CONFIG_HOME", dir.path().join("no-config"));
         for (k, v) in envs {
             cmd.env(k, v);
         }
@@ -1322,6 +1325,53 @@ fn groups_deals_by_vendor_and_kind_and_filters_to_a_combination() {
     });
     t.send(ESC);
     t.wait_for_lines("every deal again", |l| l[1].contains("Deals 84/84"));
+    let status = t.quit();
+    assert!(status.success(), "exit status {status:?}");
+}
+
+/// A config file's keys work and are the ones the footer and the `?` overlay name; the old ones
+/// do nothing.
+#[test]
+fn config_keys_work_and_help_shows_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let conf = dir.path().join("config.toml");
+    std::fs::write(&conf, "[keys]\nquit = \"x\"\ndown = \"ctrl-n\"\n").unwrap();
+    let conf = conf.display().to_string();
+    let mut t = Tui::spawn_with(120, 40, &["--config", &conf], &[]);
+    t.wait_for("the first frame", |s| s.contains("Vendors 1/55"));
+    t.wait_for_lines("the footer with the user's keys", |l| {
+        l[39].contains("x quit") && l[39].contains("Ctrl-n down") && !l[39].contains("q/Ctrl-c")
+    });
+    t.send("\x0e"); // Ctrl-n
+    t.wait_status("Vendors 2/55");
+    // `j` and `q` are free now: they do nothing.
+    t.send("jq");
+    t.send("\x0e");
+    t.wait_status("Vendors 3/55");
+    t.send("?");
+    t.wait_for_lines("the help overlay with Ctrl-n", |l| {
+        l.iter()
+            .any(|r| r.contains("Ctrl-n") && r.contains("next row / next relation"))
+            && l.iter().any(|r| r.contains(" x ") && r.contains("quit"))
+    });
+    t.send(ESC);
+    t.send("x");
+    let status = t.wait_exit(Duration::from_secs(5));
+    assert!(status.success(), "exit status {status:?}");
+}
+
+/// A broken config never stops the explorer: it starts with the defaults and says what is wrong.
+#[test]
+fn a_broken_config_starts_with_defaults_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let conf = dir.path().join("config.toml");
+    std::fs::write(&conf, "[keys]\nqiut = \"x\"\n[theme]\naccent = \"bluish\"\n").unwrap();
+    let conf = conf.display().to_string();
+    let mut t = Tui::spawn_with(160, 40, &["--config", &conf], &[]);
+    t.wait_for("the first frame", |s| s.contains("Vendors 1/55"));
+    t.wait_status("config.toml:2:1: error: unknown action `qiut`");
+    t.wait_status("(+1 more)");
+    // The defaults: `q` quits.
     let status = t.quit();
     assert!(status.success(), "exit status {status:?}");
 }
