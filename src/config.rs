@@ -146,7 +146,7 @@ impl Config {
             String::new()
         };
         Some(format!(
-            "config: {}{more}; defaults used for it · `marketlens config --check` lists all",
+            "config: {}{more} · defaults used · `marketlens config --check`",
             first.headline(&self.files)
         ))
     }

@@ -73,7 +73,10 @@ fn the_default_file_reads_back_clean() {
     let out = run(dir.path(), &["config", "--default"]);
     assert!(out.status.success());
     let text = String::from_utf8(out.stdout).unwrap();
-    assert!(text.contains("\n[keys]\n") && text.contains("\n[theme]\n"), "{text}");
+    assert!(
+        text.contains("\n[keys]\n") && text.contains("\n[theme]\n"),
+        "{text}"
+    );
     assert!(text.contains("quit = [\"q\", \"Ctrl-c\"]"), "{text}");
     std::fs::write(dir.path().join("c.toml"), &text).unwrap();
     let out = run(dir.path(), &["config", "--check", "--config", "c.toml"]);
@@ -97,14 +100,21 @@ fn path_names_the_platform_place_or_the_named_file() {
         .env("MARKETLENS_CONFIG", "/elsewhere/m.toml")
         .output()
         .unwrap();
-    assert_eq!(String::from_utf8_lossy(&out.stdout).trim_end(), "/elsewhere/m.toml");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim_end(),
+        "/elsewhere/m.toml"
+    );
     // No file where nobody named one is no problem.
     let out = run(dir.path(), &["config", "--check"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     // A file named but missing is one.
     let out = run(dir.path(), &["config", "--check", "--config", "missing.toml"]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("cannot read the config file"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("cannot read the config file"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
@@ -118,11 +128,7 @@ fn the_configs_kb_is_used_without_kb() {
     )
     .unwrap();
     // Relative to the config file: `../../mini.toml` from conf/marketlens/.
-    std::fs::write(
-        conf.join("marketlens/config.toml"),
-        "kb = \"../../mini.toml\"\n",
-    )
-    .unwrap();
+    std::fs::write(conf.join("marketlens/config.toml"), "kb = \"../../mini.toml\"\n").unwrap();
     let out = Command::new(BIN)
         .arg("check")
         .current_dir(dir.path())
@@ -132,7 +138,10 @@ fn the_configs_kb_is_used_without_kb() {
         .unwrap();
     let said = format!("{}{}", String::from_utf8_lossy(&out.stdout), stderr(&out));
     assert!(out.status.success(), "{said}");
-    assert!(said.contains("mini.toml: 1 source"), "the config's KB was checked: {said}");
+    assert!(
+        said.contains("mini.toml: 1 source"),
+        "the config's KB was checked: {said}"
+    );
     // --kb wins over it.
     let out = Command::new(BIN)
         .args(["check", "--kb", "nowhere.toml"])
