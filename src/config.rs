@@ -88,7 +88,7 @@ pub fn place(flag: Option<&Path>) -> Result<Place, String> {
 
 /// A config file read: its settings (the defaults where it says nothing or something wrong) and
 /// its problems.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct Config {
     /// The file read, if one was.
     pub path: Option<PathBuf>,
@@ -103,20 +103,6 @@ pub struct Config {
     /// The file's text, for rendering diagnostics.
     pub files: Vec<SourceFile>,
     pub diagnostics: Vec<Diagnostic>,
-}
-
-impl Default for Config {
-    fn default() -> Config {
-        Config {
-            path: None,
-            kb: None,
-            export_dir: None,
-            keys: Keys::default(),
-            colours: Vec::new(),
-            files: Vec::new(),
-            diagnostics: Vec::new(),
-        }
-    }
 }
 
 impl Config {
