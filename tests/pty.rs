@@ -1375,3 +1375,35 @@ fn a_broken_config_starts_with_defaults_and_says_so() {
     let status = t.quit();
     assert!(status.success(), "exit status {status:?}");
 }
+
+/// The config file at the platform's place (`$XDG_CONFIG_HOME/marketlens/config.toml`) names the
+/// export folder, relative to itself: `e` writes there.
+#[test]
+fn config_export_dir_is_where_exports_go() {
+    let home = tempfile::tempdir().unwrap();
+    let conf = home.path().join("marketlens");
+    std::fs::create_dir_all(conf.join("out")).unwrap();
+    std::fs::write(conf.join("config.toml"), "export_dir = \"out\"\n").unwrap();
+    let xdg = home.path().display().to_string();
+    let mut t = Tui::spawn_with(120, 40, &[], &[("XDG_CONFIG_HOME", &xdg)]);
+    t.wait_for("the first frame", |s| s.contains("Vendors 1/55"));
+    t.send("3e");
+    t.wait_for_lines("the export prompt", |l| {
+        l[usize::from(t.rows) - 2].contains("export to: marketlens-deals-")
+    });
+    t.send(ENTER);
+    t.wait_status("exported 84 rows to ");
+    let files: Vec<String> = std::fs::read_dir(conf.join("out"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(files.len(), 1, "{files:?}");
+    assert!(files[0].starts_with("marketlens-deals-"), "{files:?}");
+    assert_eq!(
+        std::fs::read_dir(t._dir.path()).unwrap().count(),
+        0,
+        "nothing in the working folder"
+    );
+    let status = t.quit();
+    assert!(status.success(), "exit status {status:?}");
+}
