@@ -1407,3 +1407,32 @@ fn config_export_dir_is_where_exports_go() {
     let status = t.quit();
     assert!(status.success(), "exit status {status:?}");
 }
+
+/// The config's `[theme]` colours the screen; `NO_COLOR` still wins over it.
+#[test]
+fn config_theme_colours_and_no_color_wins() {
+    let dir = tempfile::tempdir().unwrap();
+    let conf = dir.path().join("config.toml");
+    std::fs::write(&conf, "[theme]\ntab-active = \"magenta\"\n").unwrap();
+    let conf = conf.display().to_string();
+    // The colour of the active tab's name on the tab bar (row 0).
+    let tab_colour = |t: &Tui| {
+        let p = lock(&t.parser);
+        let s = p.screen();
+        let row = s.rows(0, t.cols).next().unwrap_or_default();
+        let at = row.chars().take_while(|c| *c != 'V').count() as u16;
+        s.cell(0, at).map(|c| c.fgcolor())
+    };
+    let mut t = Tui::spawn_with(120, 40, &["--config", &conf], &[]);
+    t.wait_for("the first frame", |s| s.contains("Vendors 1/55"));
+    assert_eq!(tab_colour(&t), Some(vt100::Color::Idx(5)), "magenta");
+    assert!(t.quit().success());
+    let mut t = Tui::spawn_with(120, 40, &["--config", &conf], &[("NO_COLOR", "1")]);
+    t.wait_for("the first frame", |s| s.contains("Vendors 1/55"));
+    assert_eq!(tab_colour(&t), Some(vt100::Color::Default), "no colour");
+    assert!(t.quit().success());
+    // Without the config: the default cyan.
+    let mut t = Tui::start(120, 40);
+    assert_eq!(tab_colour(&t), Some(vt100::Color::Idx(6)), "cyan");
+    assert!(t.quit().success());
+}
