@@ -441,6 +441,28 @@ impl Parser {
             );
             return;
         }
+        // While typing, a key that types a character must type it.
+        let typing = targets.iter().find_map(|&t| {
+            let ctx = keys.bindings()[t].context;
+            matches!(
+                ctx,
+                Context::Input | Context::Palette | Context::Edit | Context::Export
+            )
+            .then_some(ctx)
+        });
+        if let Some(ctx) = typing
+            && let Some((key, span)) = parsed.iter().find(|(k, _)| k.typed().is_some())
+        {
+            self.error(
+                span.clone(),
+                format!(
+                    "`{key}` types a character in {}: `{name}` cannot have it there",
+                    ctx.name()
+                ),
+                Some("use a named key (Enter, ↓, F5 …) or one with ctrl- or alt-".into()),
+            );
+            return;
+        }
         // A context's own line wins over `[keys]`: the earlier entry gives those lines up.
         for e in &mut self.entries {
             e.targets.retain(|t| !targets.contains(t));

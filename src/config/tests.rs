@@ -361,3 +361,26 @@ fn a_missing_file_is_the_defaults_only_where_nobody_named_it() {
 fn print_default() {
     print!("{}", default_file(None));
 }
+
+#[test]
+fn a_typing_context_keeps_its_characters() {
+    let c = read("[keys.input]\ndown = [\"ctrl-j\", \"j\"]\n");
+    assert_eq!(
+        problems(&c),
+        ["2:19: `j` types a character in input: `down` cannot have it there"]
+    );
+    assert_eq!(c.keys, Keys::default());
+    // `[keys]` for an action bound only while typing: the same rule.
+    let c = read("[keys]\ndelete-word = \"w\"\n");
+    assert_eq!(
+        problems(&c),
+        ["2:15: `w` types a character in edit: `delete-word` cannot have it there"]
+    );
+    // Space types too; a named key or a modified one is fine.
+    assert_eq!(read("[keys.edit]\nclear-line = \"space\"\n").diagnostics.len(), 1);
+    assert!(
+        read("[keys.edit]\nclear-line = [\"F5\", \"alt-u\"]\n")
+            .diagnostics
+            .is_empty()
+    );
+}
