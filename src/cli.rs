@@ -30,7 +30,8 @@ use crate::view::{self, Sort, Tab, ViewSpec};
 #[derive(Debug, Parser)]
 #[command(name = "marketlens", version, about = "Explore a market-intelligence knowledge base in the terminal", long_about = None)]
 pub struct Cli {
-    /// Knowledge base: a .toml file or a directory of them (default: the built-in cloud-market KB)
+    /// Knowledge base: a .toml file or a directory of them (default: the config file's `kb`, else
+    /// the built-in cloud-market KB)
     #[arg(long, global = true, value_name = "PATH", value_hint = clap::ValueHint::AnyPath)]
     pub kb: Option<PathBuf>,
 
@@ -47,7 +48,7 @@ pub struct Cli {
 pub enum Command {
     /// Load and validate a KB, report every problem, and summarise what was loaded
     Check {
-        /// KB file or directory (default: --kb, else the built-in KB)
+        /// KB file or directory (default: --kb, else the config file's `kb`, else the built-in KB)
         #[arg(value_hint = clap::ValueHint::AnyPath)]
         path: Option<PathBuf>,
         /// Print where the time went (loading, the report) to standard error
