@@ -2,6 +2,10 @@
 //! footer, the `?` overlay, prompts, titles, the loading screen) comes from [`KEYMAP`]: input
 //! handling looks keys up here, and labels are the bindings' keys written by `Key`'s `Display`.
 //!
+//! The table in use is [`Keys`] (`table.rs`): `KEYMAP` with the config file's keys in place; the
+//! lookups below go through it. A new `Action` needs its config name in `names.rs` (an exhaustive
+//! `match`: it does not compile without one).
+//!
 //! Adding a binding: one line in `KEYMAP`. `tests::no_key_is_bound_twice_in_one_context` catches
 //! a collision, `ui::help::tests::help_lists_every_binding_with_its_derived_label` one the `?` overlay leaves
 //! out, `tests::labels_are_derived_from_the_keys_and_read_as_before` a label that changed.
