@@ -152,3 +152,20 @@ fn the_configs_kb_is_used_without_kb() {
         .unwrap();
     assert!(stderr(&out).contains("nowhere.toml"), "{}", stderr(&out));
 }
+
+/// The example in docs/usage.md's "Configure" reads without a problem.
+#[test]
+fn the_usage_example_is_a_clean_config() {
+    let usage = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/usage.md")).unwrap();
+    let section = &usage[usage.find("## Configure").expect("a Configure section")..];
+    let start = section.find("```toml\n").expect("a toml example") + "```toml\n".len();
+    let example = &section[start..start + section[start..].find("```").unwrap()];
+    assert!(
+        example.contains("[keys]") && example.contains("[theme]"),
+        "{example}"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("c.toml"), example).unwrap();
+    let out = run(dir.path(), &["config", "--check", "--config", "c.toml"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}
