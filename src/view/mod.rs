@@ -6,6 +6,7 @@ pub mod chart;
 mod columns;
 mod detail;
 pub mod group;
+pub mod layout;
 pub mod marks;
 pub mod spark;
 
