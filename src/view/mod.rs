@@ -3,6 +3,7 @@
 
 pub mod analysis;
 pub mod chart;
+pub mod cite;
 mod columns;
 mod detail;
 pub mod group;
