@@ -201,7 +201,7 @@ impl Cell {
         Cell { text, key }
     }
 
-    fn empty() -> Cell {
+    pub(crate) fn empty() -> Cell {
         Cell {
             text: String::new(),
             key: SortKey::Missing,

@@ -45,8 +45,35 @@ pub enum Action {
     Export,
     /// `E`: write the selected record's detail to a file.
     ExportRecord,
-    /// `y`: copy the current view as text to the clipboard (OSC 52).
+    /// `y`: copy the cell under the column cursor to the clipboard (OSC 52).
     Copy,
+    /// `Y`: copy the selected row, its shown cells tab-separated.
+    CopyRow,
+    /// `C`: the copy menu (id, detail as Markdown, citation, the whole view).
+    CopyMenu,
+    /// In the copy menu: the record's id.
+    CopyId,
+    /// In the copy menu: the record's detail as Markdown (what `E` writes to a `.md` file).
+    CopyMarkdown,
+    /// In the copy menu: a citation, `figure — publisher, date, “quote”`.
+    CopyCitation,
+    /// In the copy menu: the whole view as text.
+    CopyView,
+    /// `[` / `]`: move the column cursor left / right.
+    ColumnLeft,
+    ColumnRight,
+    /// `{` / `}`: move the cursor's column left / right.
+    MoveColumnLeft,
+    MoveColumnRight,
+    /// `<` / `>`: make the cursor's column narrower / wider.
+    NarrowColumn,
+    WidenColumn,
+    /// `x`: hide the cursor's column.
+    HideColumn,
+    /// `X`: show the tab's hidden columns again.
+    ShowColumns,
+    /// `z`: the cursor's cell in full, in a popup.
+    CellText,
     /// `r`: load the KB from disk again now.
     Reload,
     /// Ctrl-z: leave the screen as it was and stop, like any job (`fg` brings it back).
@@ -112,6 +139,10 @@ pub enum Context {
     Columns,
     /// The table shows the tab's rows grouped by a column: as `Any`, with its own Enter and Esc.
     Grouped,
+    /// The copy menu `C` opens (its footer and popup name these).
+    Copy,
+    /// The popup `z` opens with a cell's full text: it scrolls; Esc closes it.
+    Cell,
 }
 
 impl Context {
@@ -122,7 +153,13 @@ impl Context {
             Context::Input | Context::Export => &[Context::Edit],
             Context::Palette => &[Context::Input, Context::Edit],
             Context::Help => &[Context::Table, Context::Any],
-            Context::Any | Context::Edit | Context::Confirm | Context::Loading | Context::Columns => &[],
+            Context::Any
+            | Context::Edit
+            | Context::Confirm
+            | Context::Loading
+            | Context::Columns
+            | Context::Copy
+            | Context::Cell => &[],
         }
     }
 
@@ -293,7 +330,7 @@ pub const KEYMAP: &[Binding] = &[
         [],
         Action::SortNext,
         Any,
-        "sort by the next column",
+        "sort by the next column (by the cursor's, once moved)",
         "sort",
         6
     ),
@@ -346,8 +383,18 @@ pub const KEYMAP: &[Binding] = &[
         [],
         Action::Copy,
         Any,
-        "copy this view as text (OSC 52)",
+        "copy the cell (OSC 52)",
         ""
+    ),
+    b!([ch('Y')], [], Action::CopyRow, Any, "copy the row", ""),
+    b!(
+        [ch('C')],
+        [],
+        Action::CopyMenu,
+        Any,
+        "copy id, Markdown, citation or the view",
+        "copy",
+        6
     ),
     b!(
         [ch('r')],
@@ -387,6 +434,99 @@ pub const KEYMAP: &[Binding] = &[
     // names them after every mark (`2 marked · M clears · c charts them together`), and so does
     // docs/usage.md.
     b!([ch('M')], [], Action::ClearMarks, Table, "", ""),
+    // The column cursor and the columns (docs/usage.md, "Columns").
+    b!(
+        [ch('[')],
+        [],
+        Action::ColumnLeft,
+        Table,
+        "column cursor left",
+        ""
+    ),
+    b!(
+        [ch(']')],
+        [],
+        Action::ColumnRight,
+        Table,
+        "column cursor right",
+        "column",
+        7
+    ),
+    b!(
+        [ch('{')],
+        [],
+        Action::MoveColumnLeft,
+        Table,
+        "move the column left",
+        ""
+    ),
+    b!(
+        [ch('}')],
+        [],
+        Action::MoveColumnRight,
+        Table,
+        "move the column right",
+        ""
+    ),
+    b!([ch('<')], [], Action::NarrowColumn, Table, "narrow the column", ""),
+    b!([ch('>')], [], Action::WidenColumn, Table, "widen the column", ""),
+    b!([ch('x')], [], Action::HideColumn, Table, "hide the column", ""),
+    b!(
+        [ch('X')],
+        [],
+        Action::ShowColumns,
+        Table,
+        "show hidden columns",
+        ""
+    ),
+    b!(
+        [ch('z')],
+        [],
+        Action::CellText,
+        Table,
+        "the cell's full text",
+        "full text",
+        7
+    ),
+    // The copy menu `C` opens.
+    b!([ch('i')], [], Action::CopyId, Copy, "", "id", 0),
+    b!([ch('m')], [], Action::CopyMarkdown, Copy, "", "Markdown", 0),
+    b!([ch('c')], [], Action::CopyCitation, Copy, "", "citation", 0),
+    b!([ch('v')], [], Action::CopyView, Copy, "", "the view", 0),
+    b!(
+        [plain(Code::Esc)],
+        [ch('q')],
+        Action::Cancel,
+        Copy,
+        "",
+        "cancel",
+        1
+    ),
+    b!([ctrl('c')], [], Action::Quit, Copy, "", ""),
+    // The cell's full text `z` opens.
+    b!(
+        [plain(Code::Esc)],
+        [ch('q'), ch('z')],
+        Action::Cancel,
+        Cell,
+        "",
+        "close",
+        0
+    ),
+    b!(
+        [ch('j'), plain(Code::Down)],
+        [],
+        Action::Down,
+        Cell,
+        "",
+        "scroll",
+        1
+    ),
+    b!([ch('k'), plain(Code::Up)], [], Action::Up, Cell, "", ""),
+    b!([plain(Code::PageDown)], [ch(' ')], Action::PageDown, Cell, "", ""),
+    b!([plain(Code::PageUp)], [], Action::PageUp, Cell, "", ""),
+    b!([ch('y')], [], Action::Copy, Cell, "", "copy", 2),
+    b!([ctrl('c')], [], Action::Quit, Cell, "", ""),
     b!([ch('c')], [], Action::ChartMarks, Table, "", ""),
     // The column chooser `F` opens.
     b!([plain(Code::Enter)], [], Action::Accept, Columns, "", "group", 0),

@@ -74,6 +74,70 @@ pub fn widths(cols: &[Column], natural: &[usize], avail: usize) -> Vec<usize> {
     w
 }
 
+/// Where the table's columns land: the view's columns shown (positions in its columns), in the
+/// order shown, each with its width, and the screen column the first one starts at. The user's
+/// layout decides which columns show, their order and any width set by hand; when they do not
+/// all fit, the table scrolls sideways just enough for the cursor's column to show (the columns
+/// left of it drop off first). Drawing and the mouse (a header click) both use it.
+pub struct Placed {
+    pub columns: Vec<(usize, usize)>,
+    pub x: u16,
+}
+
+impl Placed {
+    /// The view's column under screen column `x`, if any.
+    pub fn column_at(&self, x: u16) -> Option<usize> {
+        let mut at = self.x;
+        for &(c, w) in &self.columns {
+            let end = at.saturating_add(w as u16);
+            if x >= at && x < end {
+                return Some(c);
+            }
+            at = end.saturating_add(1);
+        }
+        None
+    }
+}
+
+pub fn placed(app: &App, area: Rect) -> Placed {
+    let st = app.current();
+    let marker_w = if st.marks.is_empty() { 0 } else { MARKER_W + 1 };
+    let avail = (area.width.saturating_sub(2) as usize).saturating_sub(marker_w);
+    let layout = &app.column_ui().layout;
+    let vis = app.visible_columns();
+    let mut cols: Vec<Column> = Vec::with_capacity(vis.len());
+    let mut natural: Vec<usize> = Vec::with_capacity(vis.len());
+    for &i in &vis {
+        let mut c = st.view.columns[i].clone();
+        match layout.width(&c.key) {
+            Some(w) => {
+                c.width = crate::view::Width {
+                    min: w,
+                    ideal: w,
+                    max: w,
+                    share: 0,
+                };
+                natural.push(w as usize);
+            }
+            None => natural.push(st.natural.get(i).copied().unwrap_or(0)),
+        }
+        cols.push(c);
+    }
+    let cursor = app.cursor_slot();
+    let mut start = 0;
+    let w = loop {
+        let w = widths(&cols[start..], &natural[start..], avail);
+        if start >= cursor || start + w.len() > cursor {
+            break w;
+        }
+        start += 1;
+    };
+    Placed {
+        columns: vis[start..].iter().copied().zip(w).collect(),
+        x: area.x + 1 + marker_w as u16,
+    }
+}
+
 /// A marked row's marker, in a column of its own left of the table's. ASCII: one column in every
 /// terminal, whatever its width for East Asian ambiguous characters (`●` is two in some).
 const MARKER: &str = "*";
@@ -109,16 +173,25 @@ pub fn render(f: &mut Frame, app: &App, area: Rect, theme: &Theme) {
         title.push_str("· building… ");
     }
     let block = theme.pane(title, focused);
-    // While the tab has marks, a column of its own on the left shows them (and its gap).
-    let marker_w = if marked { MARKER_W + 1 } else { 0 };
-    let inner_w = (area.width.saturating_sub(2) as usize).saturating_sub(marker_w);
-    let w = widths(&st.view.columns, &st.natural, inner_w);
+    // While the tab has marks, a column of its own on the left shows them (its gap is in
+    // `placed`).
+    let placed = placed(app, area);
+    // The columns shown, in order (positions in the view's columns), and their widths.
+    let shown: Vec<usize> = placed.columns.iter().map(|(c, _)| *c).collect();
+    let w: Vec<usize> = placed.columns.iter().map(|(_, w)| *w).collect();
+    // The column cursor, once moved (`[`, `]`), lights its header.
+    let cursor = app
+        .column_ui()
+        .cursor
+        .is_some()
+        .then(|| app.cursor_column())
+        .flatten();
     let marker_head = marked.then(|| Cell::from(" ".repeat(MARKER_W)));
     let header = Row::new(
         marker_head
             .into_iter()
-            .chain(w.iter().enumerate().map(|(i, width)| {
-                let c = &st.view.columns[i];
+            .chain(placed.columns.iter().map(|&(ci, width)| {
+                let c = &st.view.columns[ci];
                 let mark = match &st.view.sort {
                     Some(s) if s.key == c.key => {
                         if s.descending {
@@ -130,7 +203,12 @@ pub fn render(f: &mut Frame, app: &App, area: Rect, theme: &Theme) {
                     _ => "",
                 };
                 let label = format!("{}{mark}", c.name);
-                Cell::from(text::pad(&label, *width, c.align == Align::Right))
+                let cell = Cell::from(text::pad(&label, width, c.align == Align::Right));
+                if cursor == Some(ci) {
+                    cell.style(theme.selected)
+                } else {
+                    cell
+                }
             })),
     )
     .style(theme.heading);
@@ -145,14 +223,14 @@ pub fn render(f: &mut Frame, app: &App, area: Rect, theme: &Theme) {
         .filter(|h| !h.is_empty());
     // Where a row's match is not in a cell on screen (an alias, a summary, a pinyin reading),
     // its widest text column says where it is instead, as the palette does: `summary: …储瑞松…`.
-    let why_col = w
+    let why_col = placed
+        .columns
         .iter()
-        .enumerate()
         .filter(|(ci, _)| {
             st.view.columns[*ci].ty != ColType::Sparkline && st.view.columns[*ci].align != Align::Right
         })
-        .max_by_key(|(ci, width)| (**width, usize::MAX - ci))
-        .map(|(ci, _)| ci);
+        .max_by_key(|(ci, width)| (*width, usize::MAX - ci))
+        .map(|(ci, _)| *ci);
     let group_col = crate::view::analysis::group_column(st.view.tab);
     let rows = st
         .view
@@ -169,7 +247,7 @@ pub fn render(f: &mut Frame, app: &App, area: Rect, theme: &Theme) {
             });
             let shown_mark = marks
                 .as_ref()
-                .is_some_and(|m| m.iter().take(w.len()).any(|x| !x.is_empty()));
+                .is_some_and(|m| shown.iter().any(|&ci| m.get(ci).is_some_and(|x| !x.is_empty())));
             let why = match (&hl, why_col) {
                 (Some(h), Some(ci)) if !shown_mark => st
                     .filter
@@ -177,7 +255,10 @@ pub fn render(f: &mut Frame, app: &App, area: Rect, theme: &Theme) {
                     .get(&ri)
                     .map(|hit| crate::search::describe(&app.index, hit))
                     .filter(|d| !d.matched.is_empty())
-                    .map(|d| (ci, why_spans(&d, h, w[ci], theme))),
+                    .map(|d| {
+                        let width = placed.columns.iter().find(|(c, _)| *c == ci).map_or(0, |(_, w)| *w);
+                        (ci, why_spans(&d, h, width, theme))
+                    }),
                 _ => None,
             };
             let mut why = why;
@@ -187,7 +268,7 @@ pub fn render(f: &mut Frame, app: &App, area: Rect, theme: &Theme) {
                     && st.view.rows[st.view.order[i - 1]].cells.get(g).map(|c| &c.text)
                         == r.cells.get(g).map(|c| &c.text)
             });
-            let cells = w.iter().enumerate().map(move |(ci, width)| {
+            let cells = placed.columns.iter().map(move |&(ci, ref width)| {
                 if let Some((_, spans)) = why.take_if(|(c, _)| *c == ci) {
                     return Cell::from(Line::from(spans));
                 }
