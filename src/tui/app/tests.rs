@@ -216,7 +216,9 @@ fn help_overlay_opens_and_closes() {
 #[test]
 fn terminal_effects_come_out_in_order_and_once() {
     let mut a = app();
-    key(&mut a, KeyCode::Char('y'));
+    // `C v`: the view as text.
+    key(&mut a, KeyCode::Char('C'));
+    key(&mut a, KeyCode::Char('v'));
     ctrl(&mut a, 'z');
     ctrl(&mut a, 'z');
     a.update(Msg::Suspend);

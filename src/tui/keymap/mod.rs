@@ -215,7 +215,7 @@ pub const KEYMAP: &[Binding] = &[
         [],
         Action::Down,
         Any,
-        "next row / next relation",
+        "next / previous row or relation",
         "down",
         4
     ),
@@ -224,7 +224,7 @@ pub const KEYMAP: &[Binding] = &[
         [],
         Action::Up,
         Any,
-        "previous row / previous relation",
+        "next / previous row or relation",
         "up",
         4
     ),
@@ -233,7 +233,7 @@ pub const KEYMAP: &[Binding] = &[
         [],
         Action::Top,
         Any,
-        "first row",
+        "first / last row",
         ""
     ),
     b!(
@@ -241,7 +241,7 @@ pub const KEYMAP: &[Binding] = &[
         [],
         Action::Bottom,
         Any,
-        "last row",
+        "first / last row",
         ""
     ),
     b!(
@@ -249,12 +249,12 @@ pub const KEYMAP: &[Binding] = &[
         [],
         Action::PageDown,
         Any,
-        "page down",
+        "page down / up",
         ""
     ),
-    b!([plain(Code::PageUp)], [], Action::PageUp, Any, "page up", ""),
-    b!([ctrl('d')], [], Action::HalfDown, Any, "half a page down", ""),
-    b!([ctrl('u')], [], Action::HalfUp, Any, "half a page up", ""),
+    b!([plain(Code::PageUp)], [], Action::PageUp, Any, "page down / up", ""),
+    b!([ctrl('d')], [], Action::HalfDown, Any, "half a page down / up", ""),
+    b!([ctrl('u')], [], Action::HalfUp, Any, "half a page down / up", ""),
     b!(
         [plain(Code::Enter)],
         [],
@@ -307,13 +307,13 @@ pub const KEYMAP: &[Binding] = &[
         "go forward (history)",
         ""
     ),
-    b!([plain(Code::Tab)], [], Action::NextTab, Any, "next tab", ""),
+    b!([plain(Code::Tab)], [], Action::NextTab, Any, "next / previous tab", ""),
     b!(
         [plain(Code::BackTab)],
         [],
         Action::PrevTab,
         Any,
-        "previous tab",
+        "next / previous tab",
         ""
     ),
     b!([ch('1')], [], Action::GoTab(0), Any, "Vendors tab", ""),
@@ -330,11 +330,18 @@ pub const KEYMAP: &[Binding] = &[
         [],
         Action::SortNext,
         Any,
-        "sort by the next column (by the cursor's, once moved)",
+        "sort by the next (or cursor's) column / reverse",
         "sort",
         6
     ),
-    b!([ch('S')], [], Action::SortReverse, Any, "reverse the sort", ""),
+    b!(
+        [ch('S')],
+        [],
+        Action::SortReverse,
+        Any,
+        "sort by the next (or cursor's) column / reverse",
+        ""
+    ),
     b!(
         [ch('p')],
         [],
@@ -366,7 +373,7 @@ pub const KEYMAP: &[Binding] = &[
         [],
         Action::Export,
         Any,
-        "export this view to a file",
+        "export the view / the record",
         "export",
         6
     ),
@@ -375,7 +382,7 @@ pub const KEYMAP: &[Binding] = &[
         [],
         Action::ExportRecord,
         Any,
-        "export the selected record",
+        "export the view / the record",
         ""
     ),
     b!(
@@ -383,16 +390,16 @@ pub const KEYMAP: &[Binding] = &[
         [],
         Action::Copy,
         Any,
-        "copy the cell (OSC 52)",
+        "copy the cell / the row (OSC 52)",
         ""
     ),
-    b!([ch('Y')], [], Action::CopyRow, Any, "copy the row", ""),
+    b!([ch('Y')], [], Action::CopyRow, Any, "copy the cell / the row (OSC 52)", ""),
     b!(
         [ch('C')],
         [],
         Action::CopyMenu,
         Any,
-        "copy id, Markdown, citation or the view",
+        "copy menu: id, Markdown, citation, view",
         "copy",
         6
     ),
@@ -440,7 +447,7 @@ pub const KEYMAP: &[Binding] = &[
         [],
         Action::ColumnLeft,
         Table,
-        "column cursor left",
+        "column cursor left / right",
         ""
     ),
     b!(
@@ -448,7 +455,7 @@ pub const KEYMAP: &[Binding] = &[
         [],
         Action::ColumnRight,
         Table,
-        "column cursor right",
+        "column cursor left / right",
         "column",
         7
     ),
@@ -457,7 +464,7 @@ pub const KEYMAP: &[Binding] = &[
         [],
         Action::MoveColumnLeft,
         Table,
-        "move the column left",
+        "move the column left / right",
         ""
     ),
     b!(
@@ -465,18 +472,18 @@ pub const KEYMAP: &[Binding] = &[
         [],
         Action::MoveColumnRight,
         Table,
-        "move the column right",
+        "move the column left / right",
         ""
     ),
-    b!([ch('<')], [], Action::NarrowColumn, Table, "narrow the column", ""),
-    b!([ch('>')], [], Action::WidenColumn, Table, "widen the column", ""),
-    b!([ch('x')], [], Action::HideColumn, Table, "hide the column", ""),
+    b!([ch('<')], [], Action::NarrowColumn, Table, "narrow / widen the column", ""),
+    b!([ch('>')], [], Action::WidenColumn, Table, "narrow / widen the column", ""),
+    b!([ch('x')], [], Action::HideColumn, Table, "hide the column / show hidden ones", ""),
     b!(
         [ch('X')],
         [],
         Action::ShowColumns,
         Table,
-        "show hidden columns",
+        "hide the column / show hidden ones",
         ""
     ),
     b!(
@@ -669,7 +676,7 @@ pub const KEYMAP: &[Binding] = &[
         [ctrl('b')],
         Action::CursorLeft,
         Edit,
-        "cursor left",
+        "cursor left / right",
         ""
     ),
     b!(
@@ -677,7 +684,7 @@ pub const KEYMAP: &[Binding] = &[
         [ctrl('f')],
         Action::CursorRight,
         Edit,
-        "cursor right",
+        "cursor left / right",
         ""
     ),
     b!(

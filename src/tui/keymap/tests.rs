@@ -99,7 +99,7 @@ fn shifted_characters_match() {
         action_for(key(KeyCode::Char('c'), CTRL), Context::Table),
         Some(Action::Quit)
     );
-    assert_eq!(action_for(key(KeyCode::Char('x'), NONE), Context::Table), None);
+    assert_eq!(action_for(key(KeyCode::Char('u'), NONE), Context::Table), None);
 }
 
 #[test]
@@ -190,10 +190,21 @@ fn labels_are_derived_from_the_keys_and_read_as_before() {
         "e",
         "E",
         "y",
+        "Y",
+        "C",
         "r",
         "Esc",
         "F",
         "Space",
+        "[",
+        "]",
+        "{",
+        "}",
+        "<",
+        ">",
+        "x",
+        "X",
+        "z",
         "Enter",
         "Esc",
         "Enter",

@@ -15,7 +15,10 @@ use crate::tui::theme::Theme;
 /// columns wide and as tall as the text, within the screen less a margin. Shared with `app`, so
 /// its scrolling stops where the drawing ends.
 pub fn layout(size: Rect, text_: &str) -> (Rect, Vec<String>) {
-    let w = size.width.saturating_sub(4).clamp(1, 80);
+    // As wide as the text's longest line (and room for the hints), at most 80 columns.
+    let longest = text_.split('\n').map(text::width).max().unwrap_or(0);
+    let want = (longest.max(40) + 2).min(80) as u16;
+    let w = want.min(size.width.saturating_sub(4)).max(1);
     let lines = text::wrap(text_, w.saturating_sub(2).max(1) as usize);
     let h = (lines.len() as u16).saturating_add(2).min(size.height.saturating_sub(2)).max(1);
     let r = Rect::new(

@@ -82,6 +82,8 @@ pub fn widths(cols: &[Column], natural: &[usize], avail: usize) -> Vec<usize> {
 pub struct Placed {
     pub columns: Vec<(usize, usize)>,
     pub x: u16,
+    /// How many shown columns scrolled off to the left.
+    pub first_slot: usize,
 }
 
 impl Placed {
@@ -135,6 +137,7 @@ pub fn placed(app: &App, area: Rect) -> Placed {
     Placed {
         columns: vis[start..].iter().copied().zip(w).collect(),
         x: area.x + 1 + marker_w as u16,
+        first_slot: start,
     }
 }
 
@@ -172,10 +175,20 @@ pub fn render(f: &mut Frame, app: &App, area: Rect, theme: &Theme) {
         // An analysis view's new rows are being built; these are the old ones.
         title.push_str("· building… ");
     }
+    let placed = placed(app, area);
+    // Columns out of sight (the table scrolled sideways, or too narrow for them all): which show.
+    let visible_n = app.visible_columns().len();
+    if placed.columns.len() < visible_n {
+        let first = placed.first_slot;
+        title.push_str(&format!(
+            "· columns {}–{} of {visible_n} ",
+            first + 1,
+            first + placed.columns.len()
+        ));
+    }
     let block = theme.pane(title, focused);
     // While the tab has marks, a column of its own on the left shows them (its gap is in
     // `placed`).
-    let placed = placed(app, area);
     // The columns shown, in order (positions in the view's columns), and their widths.
     let shown: Vec<usize> = placed.columns.iter().map(|(c, _)| *c).collect();
     let w: Vec<usize> = placed.columns.iter().map(|(_, w)| *w).collect();
