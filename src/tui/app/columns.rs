@@ -177,13 +177,17 @@ impl App {
     /// layout's limits; the table makes room by scrolling.
     pub(super) fn resize_column(&mut self, grow: bool) {
         let Some(col) = self.cursor_column() else { return };
-        let current = self
+        let key = self.current().view.columns[col].key.to_string();
+        // Widening grows the width set before (the screen may show less of it); narrowing
+        // starts from the width on screen, so every press shows.
+        let set = self.column_ui().layout.width(&key).map(usize::from);
+        let on_screen = self
             .areas()
             .map(|a| crate::tui::ui::table::placed(self, a.table))
-            .and_then(|p| p.columns.iter().find(|(c, _)| *c == col).map(|(_, w)| *w))
+            .and_then(|p| p.columns.iter().find(|(c, _)| *c == col).map(|(_, w)| *w));
+        let current = if grow { set.or(on_screen) } else { on_screen.or(set) }
             .or_else(|| self.current().natural.get(col).copied())
             .unwrap_or(0);
-        let key = self.current().view.columns[col].key.to_string();
         let name = self.column_name(col);
         self.set_cursor(col);
         let delta = if grow { RESIZE_STEP } else { -RESIZE_STEP };
