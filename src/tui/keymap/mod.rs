@@ -330,7 +330,7 @@ pub const KEYMAP: &[Binding] = &[
         [],
         Action::SortNext,
         Any,
-        "sort by the next (or cursor's) column / reverse",
+        "sort (next or cursor's column) / reverse",
         "sort",
         6
     ),
@@ -339,7 +339,7 @@ pub const KEYMAP: &[Binding] = &[
         [],
         Action::SortReverse,
         Any,
-        "sort by the next (or cursor's) column / reverse",
+        "sort (next or cursor's column) / reverse",
         ""
     ),
     b!(
