@@ -1363,7 +1363,10 @@ fn the_column_cursor_hides_a_header_and_z_shows_a_long_statement_in_full() {
     t.send("/");
     t.send("49.2%");
     t.send(ENTER);
-    t.wait_status("Facts 1/");
+    // The search answers off the UI thread: wait for its first row to be the statement's.
+    t.wait_for_lines("the statement's row first", |l| {
+        l[1].contains("/49.2%") && l[3].contains("IDC《中国大模型")
+    });
     t.send("]]");
     t.send("z");
     t.wait_for("the statement in full", |s| {
