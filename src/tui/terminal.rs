@@ -370,5 +370,8 @@ pub fn on_signal(_ask_to_quit: impl Fn(i32) + Send + 'static) -> io::Result<()> 
 /// allow it ignore it. The text is base64-encoded, so nothing in it can be taken for a control
 /// sequence.
 pub fn copy(out: &mut impl Write, text: &str) -> io::Result<()> {
-    execute!(out, crossterm::clipboard::CopyToClipboard::to_clipboard_from(text))
+    execute!(
+        out,
+        crossterm::clipboard::CopyToClipboard::to_clipboard_from(text)
+    )
 }

@@ -113,7 +113,11 @@ pub fn citation(kb: &Kb, t: &Target) -> Option<String> {
         }
         Kind::Vendor => {
             let v = &kb.vendors[i];
-            join(v.name.clone(), by(kb, first(&v.sources).as_deref()), v.quote.as_deref())
+            join(
+                v.name.clone(),
+                by(kb, first(&v.sources).as_deref()),
+                v.quote.as_deref(),
+            )
         }
         Kind::Executive => {
             let e = &kb.executives[i];

@@ -112,18 +112,19 @@ impl ColumnLayout {
         }
         let (a, b) = (vis[at], vis[to as usize]);
         let mut all = self.arranged(keys);
-        let pa = all.iter().position(|&i| i == a).expect("a visible column is arranged");
-        let pb = all.iter().position(|&i| i == b).expect("a visible column is arranged");
+        let pa = all
+            .iter()
+            .position(|&i| i == a)
+            .expect("a visible column is arranged");
+        let pb = all
+            .iter()
+            .position(|&i| i == b)
+            .expect("a visible column is arranged");
         all.swap(pa, pb);
         // Names of other tabs' columns are kept (a layout may be shared); this tab's are
         // rewritten in their new order.
         let mut order: Vec<String> = all.iter().map(|&i| keys[i].to_string()).collect();
-        order.extend(
-            self.order
-                .iter()
-                .filter(|k| !keys.contains(&k.as_str()))
-                .cloned(),
-        );
+        order.extend(self.order.iter().filter(|k| !keys.contains(&k.as_str())).cloned());
         self.order = order;
         true
     }
@@ -228,7 +229,8 @@ mod tests {
         assert_eq!(l.hidden_here(KEYS), ["vendor"]);
         assert_eq!(l.width("title"), Some(30));
         // Every column hidden (a layout of another tab): the first still shows.
-        let all: ColumnLayout = toml::from_str(r#"hidden = ["date", "vendor", "kind", "amount", "title"]"#).unwrap();
+        let all: ColumnLayout =
+            toml::from_str(r#"hidden = ["date", "vendor", "kind", "amount", "title"]"#).unwrap();
         assert_eq!(names(&all), ["date"]);
         // No columns at all: nothing to show, no panic.
         assert!(l.visible(&[]).is_empty());
@@ -245,6 +247,9 @@ mod tests {
         let j = serde_json::to_string(&l).unwrap();
         assert_eq!(serde_json::from_str::<ColumnLayout>(&j).unwrap(), l);
         assert_eq!(toml::to_string(&ColumnLayout::default()).unwrap(), "");
-        assert!(toml::from_str::<ColumnLayout>("colour = 1").is_err(), "a misspelt field is reported");
+        assert!(
+            toml::from_str::<ColumnLayout>("colour = 1").is_err(),
+            "a misspelt field is reported"
+        );
     }
 }

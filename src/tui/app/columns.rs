@@ -185,9 +185,13 @@ impl App {
             .areas()
             .map(|a| crate::tui::ui::table::placed(self, a.table))
             .and_then(|p| p.columns.iter().find(|(c, _)| *c == col).map(|(_, w)| *w));
-        let current = if grow { set.or(on_screen) } else { on_screen.or(set) }
-            .or_else(|| self.current().natural.get(col).copied())
-            .unwrap_or(0);
+        let current = if grow {
+            set.or(on_screen)
+        } else {
+            on_screen.or(set)
+        }
+        .or_else(|| self.current().natural.get(col).copied())
+        .unwrap_or(0);
         let name = self.column_name(col);
         self.set_cursor(col);
         let delta = if grow { RESIZE_STEP } else { -RESIZE_STEP };
@@ -287,7 +291,9 @@ impl App {
         let first = text.lines().next().unwrap_or_default();
         let shown = text::escape_controls(first).into_owned();
         let head = format!("copied {what}: ");
-        let room = (self.size.width as usize).saturating_sub(text::width(&head) + 2).max(1);
+        let room = (self.size.width as usize)
+            .saturating_sub(text::width(&head) + 2)
+            .max(1);
         let more = if text.lines().nth(1).is_some() {
             format!(" (+{} lines)", text.lines().count() - 1)
         } else {
@@ -389,7 +395,11 @@ impl App {
             return v.clone();
         }
         let mut out = v.clone();
-        out.columns = vis.iter().map(|&i| v.columns[i].clone()).collect::<Vec<_>>().into();
+        out.columns = vis
+            .iter()
+            .map(|&i| v.columns[i].clone())
+            .collect::<Vec<_>>()
+            .into();
         for &ri in &v.order {
             out.rows[ri].cells = vis
                 .iter()

@@ -578,7 +578,11 @@ fn resizing_a_column_stays_within_limits_at_any_size() {
         if let Some(areas) = a.areas() {
             let p = crate::tui::ui::table::placed(&a, areas.table);
             // The cursor's column is always on screen, however wide it was made.
-            assert!(p.columns.iter().any(|(c, _)| a.current().view.columns[*c].key == "title"));
+            assert!(
+                p.columns
+                    .iter()
+                    .any(|(c, _)| a.current().view.columns[*c].key == "title")
+            );
         }
     }
 }
@@ -592,7 +596,13 @@ fn a_click_on_a_header_sorts_by_its_column() {
     key(&mut a, KeyCode::Char('3'));
     let areas = a.areas().unwrap();
     let p = crate::tui::ui::table::placed(&a, areas.table);
-    let kind = a.current().view.columns.iter().position(|c| c.key == "kind").unwrap();
+    let kind = a
+        .current()
+        .view
+        .columns
+        .iter()
+        .position(|c| c.key == "kind")
+        .unwrap();
     let mut x = p.x;
     for &(c, w) in &p.columns {
         if c == kind {
@@ -643,7 +653,10 @@ fn copies_the_cell_the_row_and_from_the_menu() {
         .collect();
     assert_eq!(clips.len(), 4, "{done:?}");
     assert_eq!(clips[0], &row.cells[1].text, "the vendor cell");
-    let expected: Vec<&str> = [0, 2, 3, 4, 5].iter().map(|&i| row.cells[i].text.as_str()).collect();
+    let expected: Vec<&str> = [0, 2, 3, 4, 5]
+        .iter()
+        .map(|&i| row.cells[i].text.as_str())
+        .collect();
     assert_eq!(clips[1], &expected.join("\t"));
     assert_eq!(clips[2], &id);
     let cite = crate::view::cite::citation(&a.kb, &a.selected_target().unwrap()).unwrap();

@@ -252,8 +252,22 @@ pub const KEYMAP: &[Binding] = &[
         "page down / up",
         ""
     ),
-    b!([plain(Code::PageUp)], [], Action::PageUp, Any, "page down / up", ""),
-    b!([ctrl('d')], [], Action::HalfDown, Any, "half a page down / up", ""),
+    b!(
+        [plain(Code::PageUp)],
+        [],
+        Action::PageUp,
+        Any,
+        "page down / up",
+        ""
+    ),
+    b!(
+        [ctrl('d')],
+        [],
+        Action::HalfDown,
+        Any,
+        "half a page down / up",
+        ""
+    ),
     b!([ctrl('u')], [], Action::HalfUp, Any, "half a page down / up", ""),
     b!(
         [plain(Code::Enter)],
@@ -307,7 +321,14 @@ pub const KEYMAP: &[Binding] = &[
         "go forward (history)",
         ""
     ),
-    b!([plain(Code::Tab)], [], Action::NextTab, Any, "next / previous tab", ""),
+    b!(
+        [plain(Code::Tab)],
+        [],
+        Action::NextTab,
+        Any,
+        "next / previous tab",
+        ""
+    ),
     b!(
         [plain(Code::BackTab)],
         [],
@@ -393,7 +414,14 @@ pub const KEYMAP: &[Binding] = &[
         "copy the cell / the row (OSC 52)",
         ""
     ),
-    b!([ch('Y')], [], Action::CopyRow, Any, "copy the cell / the row (OSC 52)", ""),
+    b!(
+        [ch('Y')],
+        [],
+        Action::CopyRow,
+        Any,
+        "copy the cell / the row (OSC 52)",
+        ""
+    ),
     b!(
         [ch('C')],
         [],
@@ -475,9 +503,30 @@ pub const KEYMAP: &[Binding] = &[
         "move the column left / right",
         ""
     ),
-    b!([ch('<')], [], Action::NarrowColumn, Table, "narrow / widen the column", ""),
-    b!([ch('>')], [], Action::WidenColumn, Table, "narrow / widen the column", ""),
-    b!([ch('x')], [], Action::HideColumn, Table, "hide the column / show hidden ones", ""),
+    b!(
+        [ch('<')],
+        [],
+        Action::NarrowColumn,
+        Table,
+        "narrow / widen the column",
+        ""
+    ),
+    b!(
+        [ch('>')],
+        [],
+        Action::WidenColumn,
+        Table,
+        "narrow / widen the column",
+        ""
+    ),
+    b!(
+        [ch('x')],
+        [],
+        Action::HideColumn,
+        Table,
+        "hide the column / show hidden ones",
+        ""
+    ),
     b!(
         [ch('X')],
         [],

@@ -110,7 +110,9 @@ pub fn rows() -> Vec<Row> {
     out.push(Row::Heading("Cues after a value or date".into()));
     // No blank before the mouse note: the overlay fits 120×40 without scrolling.
     out.extend(CUES.iter().map(|(cue, means)| Row::Entry(cue.to_string(), means)));
-    out.push(Row::Note("Mouse: click a tab, header (sorts), row or relation; wheel scrolls."));
+    out.push(Row::Note(
+        "Mouse: click a tab, header (sorts), row or relation; wheel scrolls.",
+    ));
     out
 }
 
@@ -128,9 +130,9 @@ pub fn key_width() -> usize {
 
 /// Whether an entry's keys are bindings' (not query syntax or a cue, which fit the column).
 fn listed_keys(keys: &str) -> bool {
-    sections().iter().any(|(_, c)| {
-        listed(c).any(|b| keys.split(' ').any(|k| k == b.label()))
-    })
+    sections()
+        .iter()
+        .any(|(_, c)| listed(c).any(|b| keys.split(' ').any(|k| k == b.label())))
 }
 
 /// Where `rows` split into two columns in `area` (the first row of the right column), or `None`

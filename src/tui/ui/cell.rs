@@ -20,7 +20,10 @@ pub fn layout(size: Rect, text_: &str) -> (Rect, Vec<String>) {
     let want = (longest.max(40) + 2).min(80) as u16;
     let w = want.min(size.width.saturating_sub(4)).max(1);
     let lines = text::wrap(text_, w.saturating_sub(2).max(1) as usize);
-    let h = (lines.len() as u16).saturating_add(2).min(size.height.saturating_sub(2)).max(1);
+    let h = (lines.len() as u16)
+        .saturating_add(2)
+        .min(size.height.saturating_sub(2))
+        .max(1);
     let r = Rect::new(
         size.x + size.width.saturating_sub(w) / 2,
         size.y + size.height.saturating_sub(h) / 2,

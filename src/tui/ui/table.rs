@@ -269,7 +269,11 @@ pub fn render(f: &mut Frame, app: &App, area: Rect, theme: &Theme) {
                     .map(|hit| crate::search::describe(&app.index, hit))
                     .filter(|d| !d.matched.is_empty())
                     .map(|d| {
-                        let width = placed.columns.iter().find(|(c, _)| *c == ci).map_or(0, |(_, w)| *w);
+                        let width = placed
+                            .columns
+                            .iter()
+                            .find(|(c, _)| *c == ci)
+                            .map_or(0, |(_, w)| *w);
                         (ci, why_spans(&d, h, width, theme))
                     }),
                 _ => None,
