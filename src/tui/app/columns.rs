@@ -3,7 +3,7 @@
 //! screen (`y` the cell, `Y` the row, the `C` menu: id, Markdown, citation, the view).
 //!
 //! The layout itself is plain data (`view::layout::ColumnLayout`, by column key); where the
-//! columns land on screen is `ui::table::placed`, which the drawing and the mouse share.
+//! columns land on screen is `layout::columns::placed`, which the drawing and the mouse share.
 
 use super::{App, Effect, Focus};
 use crate::export::Format;
@@ -37,6 +37,20 @@ pub struct CellPopup {
 const RESIZE_STEP: i32 = 2;
 
 impl App {
+    /// Where the current tab's columns land in the table pane `area` (`layout::columns`).
+    pub fn placed(&self, area: ratatui::layout::Rect) -> crate::tui::layout::columns::Placed {
+        let st = self.current();
+        let ui = self.column_ui();
+        crate::tui::layout::columns::placed(
+            &st.view,
+            &st.natural,
+            &ui.layout,
+            ui.cursor.as_deref(),
+            !st.marks.is_empty(),
+            area,
+        )
+    }
+
     /// The current tab's column layout and cursor.
     pub fn column_ui(&self) -> &ColumnUi {
         &self.columns[self.tab.index()]
@@ -183,7 +197,7 @@ impl App {
         let set = self.column_ui().layout.width(&key).map(usize::from);
         let on_screen = self
             .areas()
-            .map(|a| crate::tui::ui::table::placed(self, a.table))
+            .map(|a| self.placed(a.table))
             .and_then(|p| p.columns.iter().find(|(c, _)| *c == col).map(|(_, w)| *w));
         let current = if grow {
             set.or(on_screen)
@@ -281,7 +295,7 @@ impl App {
     /// The popup's wrapped lines and the rows it shows them in, at this screen size.
     fn cell_room(&self) -> Option<(usize, usize)> {
         let p = self.cell.as_ref()?;
-        let (area, lines) = crate::tui::ui::cell::layout(self.size, &p.text);
+        let (area, lines) = crate::tui::layout::columns::cell_popup(self.size, &p.text);
         Some((lines.len(), area.height.saturating_sub(2) as usize))
     }
 

@@ -284,8 +284,7 @@ impl App {
                     if m.row == a.table.y + 1 && !self.grouped_now() {
                         // A click on a header sorts by its column (again: the other way) and puts
                         // the column cursor there.
-                        let Some(col) = crate::tui::ui::table::placed(self, a.table).column_at(m.column)
-                        else {
+                        let Some(col) = self.placed(a.table).column_at(m.column) else {
                             return false;
                         };
                         self.focus = Focus::Table;

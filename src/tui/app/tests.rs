@@ -576,7 +576,7 @@ fn resizing_a_column_stays_within_limits_at_any_size() {
         let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h)).unwrap();
         t.draw(|f| crate::tui::ui::render(&a, f)).unwrap();
         if let Some(areas) = a.areas() {
-            let p = crate::tui::ui::table::placed(&a, areas.table);
+            let p = a.placed(areas.table);
             // The cursor's column is always on screen, however wide it was made.
             assert!(
                 p.columns
@@ -595,7 +595,7 @@ fn a_click_on_a_header_sorts_by_its_column() {
     let mut a = app();
     key(&mut a, KeyCode::Char('3'));
     let areas = a.areas().unwrap();
-    let p = crate::tui::ui::table::placed(&a, areas.table);
+    let p = a.placed(areas.table);
     let kind = a
         .current()
         .view

@@ -545,10 +545,18 @@ pub const KEYMAP: &[Binding] = &[
         7
     ),
     // The copy menu `C` opens.
-    b!([ch('i')], [], Action::CopyId, Copy, "", "id", 0),
-    b!([ch('m')], [], Action::CopyMarkdown, Copy, "", "Markdown", 0),
-    b!([ch('c')], [], Action::CopyCitation, Copy, "", "citation", 0),
-    b!([ch('v')], [], Action::CopyView, Copy, "", "the view", 0),
+    b!([ch('i')], [], Action::CopyId, Copy, "", "the id", 0),
+    b!(
+        [ch('m')],
+        [],
+        Action::CopyMarkdown,
+        Copy,
+        "",
+        "detail as Markdown",
+        0
+    ),
+    b!([ch('c')], [], Action::CopyCitation, Copy, "", "a citation", 0),
+    b!([ch('v')], [], Action::CopyView, Copy, "", "the view as text", 0),
     b!(
         [plain(Code::Esc)],
         [ch('q')],

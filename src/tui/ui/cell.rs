@@ -11,27 +11,7 @@ use crate::tui::app::{App, CellPopup};
 use crate::tui::keymap::{self, Action, Context, KEYMAP};
 use crate::tui::theme::Theme;
 
-/// Where the cell popup goes on a screen of `size`, and `text` wrapped to its width: up to 80
-/// columns wide and as tall as the text, within the screen less a margin. Shared with `app`, so
-/// its scrolling stops where the drawing ends.
-pub fn layout(size: Rect, text_: &str) -> (Rect, Vec<String>) {
-    // As wide as the text's longest line (and room for the hints), at most 80 columns.
-    let longest = text_.split('\n').map(text::width).max().unwrap_or(0);
-    let want = (longest.max(40) + 2).min(80) as u16;
-    let w = want.min(size.width.saturating_sub(4)).max(1);
-    let lines = text::wrap(text_, w.saturating_sub(2).max(1) as usize);
-    let h = (lines.len() as u16)
-        .saturating_add(2)
-        .min(size.height.saturating_sub(2))
-        .max(1);
-    let r = Rect::new(
-        size.x + size.width.saturating_sub(w) / 2,
-        size.y + size.height.saturating_sub(h) / 2,
-        w.min(size.width),
-        h.min(size.height),
-    );
-    (r, lines)
-}
+pub use crate::tui::layout::columns::cell_popup as layout;
 
 pub fn render(f: &mut Frame, p: &CellPopup, size: Rect, theme: &Theme) {
     let (r, lines) = layout(size, &p.text);

@@ -9,142 +9,16 @@ use ratatui::widgets::{Cell, Row, Table};
 use crate::text;
 use crate::tui::app::{App, Focus};
 use crate::tui::keymap::{self, Action, Context};
+use crate::tui::layout::columns::MARKER_W;
 use crate::tui::theme::Theme;
-use crate::view::{Align, ColType, Column, Tab};
+use crate::view::{Align, ColType, Tab};
 
-/// Column widths for `avail` columns of room, by each column's [`Width`] policy and `natural`
-/// (its widest cell): every shown column gets at least its minimum, columns are dropped from the
-/// right when even that does not fit, then columns grow toward their content in rounds (fixed to
-/// `ideal`, shared to `ideal`, fixed to `max`, shared to `max`), and what is left goes to the
-/// shared ones.
-///
-/// [`Width`]: crate::view::Width
-pub fn widths(cols: &[Column], natural: &[usize], avail: usize) -> Vec<usize> {
-    let mut n = cols.len();
-    let need = |n: usize| cols[..n].iter().map(|c| c.width.min as usize).sum::<usize>() + n.saturating_sub(1);
-    while n > 1 && need(n) > avail {
-        n -= 1;
-    }
-    let cols = &cols[..n];
-    let mut w: Vec<usize> = cols.iter().map(|c| c.width.min as usize).collect();
-    let mut left = avail.saturating_sub(need(n));
-    let content = |i: usize| natural.get(i).copied().unwrap_or(0);
-    let ideal: Vec<usize> = (0..n)
-        .map(|i| content(i).min(cols[i].width.ideal as usize))
-        .collect();
-    let max: Vec<usize> = (0..n)
-        .map(|i| content(i).min(cols[i].width.max as usize))
-        .collect();
-    for target in [&ideal, &max] {
-        // Fixed columns (dates, kinds, amounts) first reach their target in one step.
-        for i in (0..n).filter(|&i| cols[i].width.share == 0) {
-            let add = target[i].saturating_sub(w[i]).min(left);
-            w[i] += add;
-            left -= add;
-        }
-        // Then shared columns grow toward theirs in turns, each by its share, so titles get more
-        // room than names and no single long column starves the others.
-        while left > 0 {
-            let mut grew = false;
-            for i in (0..n).filter(|&i| cols[i].width.share > 0) {
-                if left == 0 || w[i] >= target[i] {
-                    continue;
-                }
-                let add = (cols[i].width.share as usize).min(target[i] - w[i]).min(left);
-                w[i] += add;
-                left -= add;
-                grew = true;
-            }
-            if !grew {
-                break;
-            }
-        }
-    }
-    let flex: Vec<usize> = (0..n).filter(|i| cols[*i].width.share > 0).collect();
-    if !flex.is_empty() {
-        for (k, i) in flex.iter().enumerate() {
-            let share = left / (flex.len() - k);
-            w[*i] += share;
-            left -= share;
-        }
-    }
-    if n == 1 {
-        w[0] = w[0].min(avail);
-    }
-    w
-}
+pub use crate::tui::layout::columns::Placed;
 
-/// Where the table's columns land: the view's columns shown (positions in its columns), in the
-/// order shown, each with its width, and the screen column the first one starts at. The user's
-/// layout decides which columns show, their order and any width set by hand; when they do not
-/// all fit, the table scrolls sideways just enough for the cursor's column to show (the columns
-/// left of it drop off first). Drawing and the mouse (a header click) both use it.
-pub struct Placed {
-    pub columns: Vec<(usize, usize)>,
-    pub x: u16,
-    /// How many shown columns scrolled off to the left.
-    pub first_slot: usize,
-}
-
-impl Placed {
-    /// The view's column under screen column `x`, if any.
-    pub fn column_at(&self, x: u16) -> Option<usize> {
-        let mut at = self.x;
-        for &(c, w) in &self.columns {
-            let end = at.saturating_add(w as u16);
-            if x >= at && x < end {
-                return Some(c);
-            }
-            at = end.saturating_add(1);
-        }
-        None
-    }
-}
-
-pub fn placed(app: &App, area: Rect) -> Placed {
-    let st = app.current();
-    let marker_w = if st.marks.is_empty() { 0 } else { MARKER_W + 1 };
-    let avail = (area.width.saturating_sub(2) as usize).saturating_sub(marker_w);
-    let layout = &app.column_ui().layout;
-    let vis = app.visible_columns();
-    let mut cols: Vec<Column> = Vec::with_capacity(vis.len());
-    let mut natural: Vec<usize> = Vec::with_capacity(vis.len());
-    for &i in &vis {
-        let mut c = st.view.columns[i].clone();
-        match layout.width(&c.key) {
-            Some(w) => {
-                c.width = crate::view::Width {
-                    min: w,
-                    ideal: w,
-                    max: w,
-                    share: 0,
-                };
-                natural.push(w as usize);
-            }
-            None => natural.push(st.natural.get(i).copied().unwrap_or(0)),
-        }
-        cols.push(c);
-    }
-    let cursor = app.cursor_slot();
-    let mut start = 0;
-    let w = loop {
-        let w = widths(&cols[start..], &natural[start..], avail);
-        if start >= cursor || start + w.len() > cursor {
-            break w;
-        }
-        start += 1;
-    };
-    Placed {
-        columns: vis[start..].iter().copied().zip(w).collect(),
-        x: area.x + 1 + marker_w as u16,
-        first_slot: start,
-    }
-}
-
-/// A marked row's marker, in a column of its own left of the table's. ASCII: one column in every
-/// terminal, whatever its width for East Asian ambiguous characters (`●` is two in some).
+/// A marked row's marker, in a column of its own left of the table's (`MARKER_W` wide). ASCII: one
+/// column in every terminal, whatever its width for East Asian ambiguous characters (`●` is two in
+/// some).
 const MARKER: &str = "*";
-const MARKER_W: usize = 1;
 
 pub fn render(f: &mut Frame, app: &App, area: Rect, theme: &Theme) {
     let st = app.current();
@@ -175,7 +49,7 @@ pub fn render(f: &mut Frame, app: &App, area: Rect, theme: &Theme) {
         // An analysis view's new rows are being built; these are the old ones.
         title.push_str("· building… ");
     }
-    let placed = placed(app, area);
+    let placed = app.placed(area);
     // Columns out of sight (the table scrolled sideways, or too narrow for them all): which show.
     let visible_n = app.visible_columns().len();
     if placed.columns.len() < visible_n {
@@ -384,27 +258,4 @@ fn why_spans(
         theme.matched,
     ));
     spans
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::view::Tab;
-
-    #[test]
-    fn widths_fit_the_room_and_respect_minimums() {
-        let cols = Tab::Deals.columns();
-        let natural = vec![10, 12, 20, 12, 9, 50];
-        for avail in [0, 5, 20, 40, 78, 118, 200] {
-            let w = widths(cols, &natural, avail);
-            let used: usize = w.iter().sum::<usize>() + w.len().saturating_sub(1);
-            assert!(
-                used <= avail.max(w.first().copied().unwrap_or(0)),
-                "{avail}: {w:?}"
-            );
-            if avail >= 118 {
-                assert_eq!(used, avail, "wide tables fill the width");
-            }
-        }
-    }
 }
