@@ -688,3 +688,37 @@ fn z_shows_the_full_cell_and_esc_closes_it() {
     assert!(a.cell.is_none());
     assert_eq!(a.current().filter.text, "", "Esc only closed the popup");
 }
+
+/// The view's text export follows the layout: a hidden column is left out, a moved one comes
+/// where it was put.
+#[test]
+fn exports_of_the_view_follow_the_column_layout() {
+    let mut a = app();
+    key(&mut a, KeyCode::Char('3'));
+    key(&mut a, KeyCode::Char(']'));
+    key(&mut a, KeyCode::Char(']'));
+    key(&mut a, KeyCode::Char('x')); // Counterparty hidden, the cursor on Kind
+    key(&mut a, KeyCode::Char('{')); // Kind before Vendor
+    let (md, _) = a
+        .export_text(&ExportWhat::View, crate::export::Format::Md)
+        .unwrap();
+    let header = md.lines().find(|l| l.starts_with("| Date")).expect(&md);
+    assert!(!header.contains("Counterparty"), "{header}");
+    assert!(
+        header.find("Kind").unwrap() < header.find("Vendor").unwrap(),
+        "{header}"
+    );
+    let (csv, _) = a
+        .export_text(&ExportWhat::View, crate::export::Format::Csv)
+        .unwrap();
+    let first = csv.lines().next().unwrap();
+    assert!(first.starts_with("Date,Kind,Vendor,Amount,Title,"), "{first}");
+    // The first data row's cells moved with their headers.
+    let row = a.current().view.get(0).unwrap();
+    let kind = &row.cells[3].text;
+    let second = csv.lines().nth(1).unwrap();
+    assert!(
+        second.split(',').nth(1) == Some(kind.as_str()),
+        "{second} / {kind}"
+    );
+}

@@ -196,3 +196,32 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod popup_tests {
+    use super::*;
+
+    /// A long CJK text at any screen size: the popup stays on screen, each line fits its inner
+    /// width, and no character is lost.
+    #[test]
+    fn the_cell_popup_fits_any_screen_and_keeps_every_character() {
+        let long = "阿里云以35.8%的份额位于第一,火山引擎以49.2%的份额领跑;".repeat(12);
+        for (w, h) in [(120, 40), (80, 24), (30, 8), (5, 3), (1, 1), (0, 0)] {
+            let size = Rect::new(0, 0, w, h);
+            let (r, lines) = cell_popup(size, &long);
+            assert!(
+                r.right() <= size.right().max(1) && r.bottom() <= size.bottom().max(1),
+                "{w}x{h}: {r:?}"
+            );
+            // Drawn only when at least 6×3 (`ui::cell::render`); narrower, a wide character
+            // cannot fit one column.
+            let inner = r.width.saturating_sub(2) as usize;
+            if r.width >= 6 && r.height >= 3 {
+                assert!(lines.iter().all(|l| text::width(l) <= inner), "{w}x{h}");
+            }
+            let joined: String = lines.concat().chars().filter(|c| !c.is_whitespace()).collect();
+            let want: String = long.chars().filter(|c| !c.is_whitespace()).collect();
+            assert_eq!(joined, want, "{w}x{h}");
+        }
+    }
+}
