@@ -351,7 +351,7 @@ pub const KEYMAP: &[Binding] = &[
         [],
         Action::SortNext,
         Any,
-        "sort (next or cursor's column) / reverse",
+        "sort (next/cursor column) / reverse",
         "sort",
         6
     ),
@@ -360,7 +360,7 @@ pub const KEYMAP: &[Binding] = &[
         [],
         Action::SortReverse,
         Any,
-        "sort (next or cursor's column) / reverse",
+        "sort (next/cursor column) / reverse",
         ""
     ),
     b!(
