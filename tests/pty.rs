@@ -1415,3 +1415,20 @@ fn y_copies_the_cell_under_the_cursor_with_osc52() {
     let status = t.quit();
     assert!(status.success(), "exit status {status:?}");
 }
+
+#[test]
+fn the_copy_menu_copies_a_citation_keeping_the_qualifier() {
+    let mut t = Tui::start(120, 40);
+    t.send("4");
+    t.wait_status("Trends 1/");
+    t.send("C");
+    t.wait_for("the copy menu", |s| s.contains("a citation"));
+    t.send("c");
+    t.wait_status("copied a citation: 阿里云营收: >398亿元 (2025-Q3)");
+    assert_eq!(
+        last_osc52(&t.raw()).as_deref(),
+        Some("阿里云营收: >398亿元 (2025-Q3) — 网易号, 2025-12-29, “当阿里云季度营收突破398亿元”")
+    );
+    let status = t.quit();
+    assert!(status.success(), "exit status {status:?}");
+}
