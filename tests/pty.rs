@@ -611,8 +611,9 @@ fn exports_the_view_to_a_file_and_copies_it_with_osc52() {
         std::fs::read_to_string(t._dir.path().join(&files[0])).unwrap(),
         md
     );
-    // `y`: OSC 52 with the view as base64 text.
-    t.send("y");
+    // `C v`: OSC 52 with the view as base64 text.
+    t.send("C");
+    t.send("v");
     t.wait_status("copied 84 rows");
     let raw = String::from_utf8_lossy(&t.raw()).into_owned();
     assert!(raw.contains("\x1b]52;c;"), "no OSC 52 sequence");
@@ -1329,18 +1330,124 @@ fn groups_deals_by_vendor_and_kind_and_filters_to_a_combination() {
     assert!(status.success(), "exit status {status:?}");
 }
 
+/// The text of the last OSC 52 sequence in `raw`, decoded.
+fn last_osc52(raw: &[u8]) -> Option<String> {
+    use base64::Engine as _;
+    let start = rfind(raw, b"\x1b]52;c;")? + b"\x1b]52;c;".len();
+    let rest = &raw[start..];
+    let end = rest.iter().position(|&b| b == 0x1b || b == 0x07)?;
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(&rest[..end])
+        .ok()?;
+    String::from_utf8(bytes).ok()
+}
+
+#[test]
+fn the_column_cursor_hides_a_header_and_z_shows_a_long_statement_in_full() {
+    let mut t = Tui::start(120, 40);
+    t.send("3");
+    t.wait_status("Deals 1/84");
+    // At 120 columns its header is cut: `Counterpa…`.
+    assert!(t.lines()[2].contains("Counterpa"), "{}", t.lines()[2]);
+    // `]` `]`: the cursor on the third column; `x` hides it.
+    t.send("]]");
+    t.send("x");
+    t.wait_status("Counterparty hidden");
+    t.wait_for_lines("the header without Counterparty", |l| {
+        l[2].contains("Vendor") && l[2].contains("Kind") && !l[2].contains("Counterpa")
+    });
+    // `X` brings it back.
+    t.send("X");
+    t.wait_status("shown again: Counterparty");
+    t.wait_for_lines("Counterparty again", |l| l[2].contains("Counterpa"));
+
+    // A 70-character statement, cut in the table, whole in the popup.
+    t.send("8");
+    t.send("/");
+    t.send("49.2%");
+    t.send(ENTER);
+    // The search answers off the UI thread: wait for its first row to be the statement's.
+    t.wait_for_lines("the statement's row first", |l| {
+        l[1].contains("/49.2%") && l[3].contains("IDC《中国大模型")
+    });
+    t.send("]]");
+    t.send("z");
+    t.wait_for("the statement in full", |s| {
+        s.contains("Statement · volcengine-leads-china-llm-public-cloud-2025h1")
+    });
+    let whole: String = t
+        .lines()
+        .iter()
+        .filter_map(|l| l.split('│').nth(2))
+        .collect::<String>()
+        .split_whitespace()
+        .collect();
+    assert!(
+        whole.contains("IDC《中国大模型公有云服务市场分析2025H1》:火山引擎以49.2%的份额领跑;这个“第一”聚焦MaaS层,以Token调用量增速衡量"),
+        "{whole}\n{}",
+        t.lines().join("\n")
+    );
+    t.send(ESC);
+    t.wait_for("the popup to close", |s| !s.contains("Statement · "));
+    let status = t.quit();
+    assert!(status.success(), "exit status {status:?}");
+}
+
+#[test]
+fn y_copies_the_cell_under_the_cursor_with_osc52() {
+    let mut t = Tui::start(120, 40);
+    t.send("3");
+    t.wait_status("Deals 1/84");
+    // The cursor on Vendor; the first deal's vendor is cut in the table.
+    t.send("]");
+    t.send("y");
+    t.wait_status("copied Vendor of aws-outage-2025-10-20: 亚马逊云科技");
+    let raw = t.raw();
+    assert_eq!(last_osc52(&raw).as_deref(), Some("亚马逊云科技"));
+    // `Y`: the row, tab-separated.
+    t.send("Y");
+    t.wait_status("copied row aws-outage-2025-10-20");
+    t.wait_for("the second OSC 52", |_| {
+        last_osc52(&t.raw()).is_some_and(|c| c.contains('\t'))
+    });
+    let row = last_osc52(&t.raw()).unwrap();
+    let cells: Vec<&str> = row.split('\t').collect();
+    assert_eq!(cells.len(), 6, "{row:?}");
+    assert_eq!(cells[1], "亚马逊云科技");
+    assert_eq!(cells[5], "AWS大规模服务中断约15小时");
+    let status = t.quit();
+    assert!(status.success(), "exit status {status:?}");
+}
+
+#[test]
+fn the_copy_menu_copies_a_citation_keeping_the_qualifier() {
+    let mut t = Tui::start(120, 40);
+    t.send("4");
+    t.wait_status("Trends 1/");
+    t.send("C");
+    t.wait_for("the copy menu", |s| s.contains("a citation"));
+    t.send("c");
+    t.wait_status("copied a citation: 阿里云营收: >398亿元 (2025-Q3)");
+    assert_eq!(
+        last_osc52(&t.raw()).as_deref(),
+        Some("阿里云营收: >398亿元 (2025-Q3) — 网易号, 2025-12-29, “当阿里云季度营收突破398亿元”")
+    );
+    let status = t.quit();
+    assert!(status.success(), "exit status {status:?}");
+}
+
 /// A config file's keys work and are the ones the footer and the `?` overlay name; the old ones
 /// do nothing.
 #[test]
 fn config_keys_work_and_help_shows_them() {
     let dir = tempfile::tempdir().unwrap();
     let conf = dir.path().join("config.toml");
-    std::fs::write(&conf, "[keys]\nquit = \"x\"\ndown = \"ctrl-n\"\n").unwrap();
+    std::fs::write(&conf, "[keys]\nquit = \"b\"\ndown = \"ctrl-n\"\n").unwrap();
     let conf = conf.display().to_string();
     let mut t = Tui::spawn_with(120, 40, &["--config", &conf], &[]);
     t.wait_for("the first frame", |s| s.contains("Vendors 1/55"));
     t.wait_for_lines("the footer with the user's keys", |l| {
-        l[39].contains("x quit") && l[39].contains("Ctrl-n down") && !l[39].contains("q/Ctrl-c")
+        l[39].contains("b quit") && l[39].contains("Ctrl-n down") && !l[39].contains("q/Ctrl-c")
     });
     t.send("\x0e"); // Ctrl-n
     t.wait_status("Vendors 2/55");
@@ -1351,11 +1458,11 @@ fn config_keys_work_and_help_shows_them() {
     t.send("?");
     t.wait_for_lines("the help overlay with Ctrl-n", |l| {
         l.iter()
-            .any(|r| r.contains("Ctrl-n") && r.contains("next row / next relation"))
-            && l.iter().any(|r| r.contains(" x ") && r.contains("quit"))
+            .any(|r| r.contains("Ctrl-n") && r.contains("next / previous row or relation"))
+            && l.iter().any(|r| r.contains(" b ") && r.contains("quit"))
     });
     t.send(ESC);
-    t.send("x");
+    t.send("b");
     let status = t.wait_exit(Duration::from_secs(5));
     assert!(status.success(), "exit status {status:?}");
 }

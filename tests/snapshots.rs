@@ -562,3 +562,69 @@ fn marks() {
         insta::assert_snapshot!(format!("marks_timeline_{w}x{h}"), screen(&a));
     }
 }
+
+/// The column cursor on Deals: Counterparty hidden (`]` `]` `x`), the cursor on Amount (`]`)
+/// widened by four wide characters (`>` ×4). The cursor's header is drawn in reverse video.
+#[test]
+fn columns_cursor_hidden_and_widened() {
+    for (w, h) in SIZES {
+        let mut a = app(w, h);
+        keys(
+            &mut a,
+            &[
+                KeyCode::Char('3'),
+                KeyCode::Char(']'),
+                KeyCode::Char(']'),
+                KeyCode::Char('x'),
+                KeyCode::Char(']'),
+                KeyCode::Char('>'),
+                KeyCode::Char('>'),
+                KeyCode::Char('>'),
+                KeyCode::Char('>'),
+            ],
+        );
+        let shown = screen(&a);
+        assert!(!shown.contains("Counterparty"), "hidden:\n{shown}");
+        insta::assert_snapshot!(format!("columns_{w}x{h}"), shown);
+        // The cursor's header, and only it, is reversed.
+        let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+        t.draw(|f| ui::render(&a, f)).unwrap();
+        let buf = t.backend().buffer();
+        let header_y = a.areas().unwrap().table.y + 1;
+        let reversed: String = (0..w)
+            .filter_map(|x| buf.cell((x, header_y)))
+            .filter(|c| c.modifier.contains(ratatui::style::Modifier::REVERSED))
+            .map(|c| c.symbol().to_string())
+            .collect();
+        assert!(reversed.trim().starts_with("Amount"), "{reversed:?}");
+    }
+}
+
+/// `z` on a long CJK statement: the popup wraps it by display width, whole.
+#[test]
+fn full_text_of_a_long_cjk_cell() {
+    for (w, h) in SIZES {
+        let mut a = app(w, h);
+        keys(&mut a, &[KeyCode::Char('8')]);
+        let id = "volcengine-leads-china-llm-public-cloud-2025h1";
+        let at = a.current().view.position(id).expect("the fact's row");
+        keys(&mut a, &vec![KeyCode::Char('j'); at]);
+        keys(
+            &mut a,
+            &[KeyCode::Char(']'), KeyCode::Char(']'), KeyCode::Char('z')],
+        );
+        let shown = screen(&a);
+        // Every character of the statement is on screen (the lines joined, borders dropped).
+        let text = &a.cell.as_ref().expect("the popup").text;
+        let joined: String = shown
+            .lines()
+            .map(|l| l.split('│').nth(2).unwrap_or("").trim_end().to_string())
+            .collect();
+        let squeeze = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+        assert!(
+            squeeze(&joined).contains(&squeeze(text)),
+            "{text} not whole in:\n{shown}"
+        );
+        insta::assert_snapshot!(format!("cell_text_{w}x{h}"), shown);
+    }
+}

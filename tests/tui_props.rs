@@ -15,7 +15,9 @@ fn msg() -> impl Strategy<Value = Msg> {
         // Not `e`/`E`: the export prompt's Enter would write files into the working directory.
         prop::sample::select(vec![
             'j', 'k', 'g', 'G', 's', 'S', 'F', 'h', 'l', '?', '1', '2', '3', '4', '5', 'x', '/', ':', 'n',
-            'a', '云', '❤', '\u{301}', ' ', '\'', '!', 'q'
+            'a', '云', '❤', '\u{301}', ' ', '\'', '!', 'q',
+            // The column cursor, its columns, the cell popup and copying.
+            '[', ']', '{', '}', '<', '>', 'X', 'z', 'y', 'Y', 'C', 'i', 'm', 'c', 'v'
         ])
         .prop_map(KeyCode::Char),
         prop::sample::select(vec![

@@ -38,10 +38,10 @@ fn paths_are_relative_to_the_file() {
 
 #[test]
 fn a_user_binding_replaces_the_keys_and_the_labels_follow() {
-    let c = read("[keys]\nquit = [\"x\", \"ctrl-c\"]\ndown = \"ctrl-n\"\n");
+    let c = read("[keys]\nquit = [\"b\", \"ctrl-c\"]\ndown = \"ctrl-n\"\n");
     assert!(c.diagnostics.is_empty(), "{:?}", problems(&c));
     let k = &c.keys;
-    assert_eq!(k.action_for(ch('x'), Context::Table), Some(Action::Quit));
+    assert_eq!(k.action_for(ch('b'), Context::Table), Some(Action::Quit));
     assert_eq!(k.action_for(ch('q'), Context::Table), None, "q no longer quits");
     assert_eq!(k.action_for(ctrl('n'), Context::Detail), Some(Action::Down));
     assert_eq!(k.action_for(ch('j'), Context::Table), None, "j no longer moves");
@@ -49,7 +49,7 @@ fn a_user_binding_replaces_the_keys_and_the_labels_follow() {
     assert_eq!(k.action_for(ctrl('n'), Context::Help), Some(Action::Down));
     // Labels: the footer names the user's keys.
     let footer = k.footer(Context::Table);
-    assert!(footer.contains(&("x/Ctrl-c".to_string(), "quit")), "{footer:?}");
+    assert!(footer.contains(&("b/Ctrl-c".to_string(), "quit")), "{footer:?}");
     assert!(footer.contains(&("Ctrl-n".to_string(), "down")), "{footer:?}");
     assert_eq!(k.key(Context::Any, Action::Down), ctrl('n'));
     // `[keys]` is the main screen: the loading screen and the column chooser keep theirs.
@@ -367,11 +367,11 @@ fn a_missing_file_is_the_defaults_only_where_nobody_named_it() {
         "{}",
         c.render_diagnostics()
     );
-    std::fs::write(&path, "[keys]\nquit = \"x\"\n").unwrap();
+    std::fs::write(&path, "[keys]\nquit = \"b\"\n").unwrap();
     let c = load(&Place::Flag(path.clone()));
     assert!(c.diagnostics.is_empty());
     assert_eq!(c.path.as_deref(), Some(path.as_path()));
-    assert_eq!(c.keys.action_for(ch('x'), Context::Table), Some(Action::Quit));
+    assert_eq!(c.keys.action_for(ch('b'), Context::Table), Some(Action::Quit));
 }
 
 #[test]

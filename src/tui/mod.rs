@@ -506,6 +506,7 @@ mod tests {
     fn the_tui_modules_import_down_only() {
         let app = [
             ("app/mod.rs", include_str!("app/mod.rs")),
+            ("app/columns.rs", include_str!("app/columns.rs")),
             ("app/effects.rs", include_str!("app/effects.rs")),
             ("app/exports.rs", include_str!("app/exports.rs")),
             ("app/input.rs", include_str!("app/input.rs")),
@@ -519,6 +520,7 @@ mod tests {
             ("layout/mod.rs", include_str!("layout/mod.rs")),
             ("layout/detail.rs", include_str!("layout/detail.rs")),
             ("layout/help.rs", include_str!("layout/help.rs")),
+            ("layout/columns.rs", include_str!("layout/columns.rs")),
             ("keymap/mod.rs", include_str!("keymap/mod.rs")),
             ("keymap/key.rs", include_str!("keymap/key.rs")),
             ("theme.rs", include_str!("theme.rs")),

@@ -366,11 +366,12 @@ pub fn on_signal(_ask_to_quit: impl Fn(i32) + Send + 'static) -> io::Result<()> 
 }
 
 /// Put `text` on the clipboard of the terminal (and of the machine the terminal runs on, over
-/// SSH too) with the OSC 52 escape sequence. Terminals that do not allow it ignore it. The text
-/// is base64-encoded, so nothing in it can be taken for a control sequence.
+/// SSH too) with the OSC 52 escape sequence (crossterm's `CopyToClipboard`). Terminals that do not
+/// allow it ignore it. The text is base64-encoded, so nothing in it can be taken for a control
+/// sequence.
 pub fn copy(out: &mut impl Write, text: &str) -> io::Result<()> {
-    use base64::Engine as _;
-    let encoded = base64::engine::general_purpose::STANDARD.encode(text);
-    write!(out, "\x1b]52;c;{encoded}\x07")?;
-    out.flush()
+    execute!(
+        out,
+        crossterm::clipboard::CopyToClipboard::to_clipboard_from(text)
+    )
 }

@@ -3,9 +3,11 @@
 
 pub mod analysis;
 pub mod chart;
+pub mod cite;
 mod columns;
 mod detail;
 pub mod group;
+pub mod layout;
 pub mod marks;
 pub mod spark;
 
@@ -199,7 +201,7 @@ impl Cell {
         Cell { text, key }
     }
 
-    fn empty() -> Cell {
+    pub(crate) fn empty() -> Cell {
         Cell {
             text: String::new(),
             key: SortKey::Missing,

@@ -1,4 +1,5 @@
-//! `e`, `E` and `y`: the current view or a record written to a file, or put on the clipboard.
+//! `e`, `E` and `C v`: the current view or a record written to a file, or the view put on the
+//! clipboard. The view's txt, md and csv exports follow the tab's column layout (`columns.rs`).
 
 use super::{App, Effect, ExportPrompt, ExportWhat, Input, LineEdit};
 use crate::export::{self, Format};
@@ -121,12 +122,13 @@ impl App {
                 let meta = self.export_meta((self.clock)().date);
                 let n = st.view.len();
                 let rows = format!("{n} {}", if n == 1 { "row" } else { "rows" });
-                Some((export::view(&self.kb, &st.view, &meta, format), rows))
+                let v = self.laid_out(&st.view);
+                Some((export::view(&self.kb, &v, &meta, format), rows))
             }
             ExportWhat::Marked => {
                 let st = self.current();
                 let meta = self.export_meta((self.clock)().date);
-                let mut v = st.view.clone();
+                let mut v = self.laid_out(&st.view);
                 v.order = st.marks.filter_order(&st.view);
                 let n = v.len();
                 let rows = format!("{n} marked {}", if n == 1 { "row" } else { "rows" });

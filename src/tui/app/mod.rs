@@ -16,6 +16,7 @@
 //! mouse, `swap.rs` putting a reloaded KB in place; tests are in `tests.rs`.
 
 mod build;
+mod columns;
 mod effects;
 mod exports;
 mod group;
@@ -27,6 +28,7 @@ mod swap;
 mod tests;
 
 pub use build::{BuildJob, Latest, latest, start_build};
+pub use columns::{CellPopup, ColumnUi};
 use effects::InPlace;
 pub use effects::{Effect, Runner};
 pub use group::{Chooser, GroupJob, natural_widths};
@@ -126,6 +128,12 @@ pub struct App {
     pub input: Option<Input>,
     /// The column chooser `F` opened, if open.
     pub chooser: Option<Chooser>,
+    /// Each tab's column layout and column cursor, by tab index (`[` `]` `x` …).
+    pub columns: Vec<ColumnUi>,
+    /// `z`: a cell's full text, in a popup.
+    pub cell: Option<CellPopup>,
+    /// `C`: the copy menu is open.
+    pub copy_menu: bool,
     pub help: bool,
     /// First line of the help overlay shown, when it is taller than the screen.
     pub help_scroll: usize,
@@ -181,6 +189,9 @@ impl App {
             focus: Focus::Table,
             input: None,
             chooser: None,
+            columns: vec![ColumnUi::default(); Tab::ALL.len()],
+            cell: None,
+            copy_menu: false,
             help: false,
             help_scroll: 0,
             back: Vec::new(),
@@ -289,6 +300,12 @@ impl App {
         if self.chooser.is_some() {
             return Context::Columns;
         }
+        if self.cell.is_some() {
+            return Context::Cell;
+        }
+        if self.copy_menu {
+            return Context::Copy;
+        }
         match self.focus {
             Focus::Table if self.grouped_now() => Context::Grouped,
             Focus::Table => Context::Table,
@@ -352,6 +369,16 @@ impl App {
             self.status.clear();
             return self.chooser_key(k);
         }
+        if self.cell.is_some() {
+            self.status.clear();
+            self.cell_key(keymap::action_for(k, Context::Cell));
+            return true;
+        }
+        if self.copy_menu {
+            self.status.clear();
+            self.copy_menu_key(keymap::action_for(k, Context::Copy));
+            return true;
+        }
         match keymap::action_for(k, self.context()) {
             Some(a) => {
                 self.status.clear();
@@ -381,6 +408,9 @@ impl App {
 
     pub fn act(&mut self, action: Action) {
         let page = self.areas().map_or(10, |a| a.table_rows().max(1));
+        if self.columns_apply(action) {
+            return;
+        }
         if self.grouped_now() && self.focus == Focus::Table {
             // The grouped table takes the moves; sorting and the relations are the table's.
             let step = match action {
@@ -430,7 +460,7 @@ impl App {
             Action::HalfUp => self.move_by(-((page / 2).max(1) as isize)),
             Action::Top => self.move_by(isize::MIN / 2),
             Action::Bottom => self.move_by(isize::MAX / 2),
-            Action::SortNext => self.sort_next(),
+            Action::SortNext => self.sort_key(),
             Action::SortReverse => self.sort_reverse(),
             Action::Pivot => self.pivot(),
             Action::Enter => match self.focus {
@@ -469,7 +499,9 @@ impl App {
                 Some(t) => self.start_export(ExportWhat::Record(t)),
                 None => self.status = "no record selected".into(),
             },
-            Action::Copy => self.copy_view(),
+            Action::Copy => self.copy_cell(),
+            Action::CopyRow => self.copy_row(),
+            Action::CopyMenu => self.open_copy_menu(),
             Action::Reload => self.reload(),
             // Editing actions only arrive while typing (see `input_key`), the export prompt's too.
             Action::Accept
@@ -488,7 +520,22 @@ impl App {
             | Action::Overwrite
             | Action::Keep
             // The column chooser's own (see `chooser_key`).
-            | Action::TickColumn => {}
+            | Action::TickColumn
+            // The copy menu's own (see `copy_menu_key`).
+            | Action::CopyId
+            | Action::CopyMarkdown
+            | Action::CopyCitation
+            | Action::CopyView
+            // Taken by `columns_apply`.
+            | Action::ColumnLeft
+            | Action::ColumnRight
+            | Action::MoveColumnLeft
+            | Action::MoveColumnRight
+            | Action::NarrowColumn
+            | Action::WidenColumn
+            | Action::HideColumn
+            | Action::ShowColumns
+            | Action::CellText => {}
         }
     }
 }

@@ -281,6 +281,17 @@ impl App {
                 }
                 if a.table.contains(at) {
                     let body_top = a.table.y + 2;
+                    if m.row == a.table.y + 1 && !self.grouped_now() {
+                        // A click on a header sorts by its column (again: the other way) and puts
+                        // the column cursor there.
+                        let Some(col) = self.placed(a.table).column_at(m.column) else {
+                            return false;
+                        };
+                        self.focus = Focus::Table;
+                        self.set_cursor(col);
+                        self.sort_by_column(col);
+                        return true;
+                    }
                     if m.row < body_top || m.row >= a.table.bottom().saturating_sub(1) {
                         return false;
                     }

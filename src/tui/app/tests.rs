@@ -216,7 +216,9 @@ fn help_overlay_opens_and_closes() {
 #[test]
 fn terminal_effects_come_out_in_order_and_once() {
     let mut a = app();
-    key(&mut a, KeyCode::Char('y'));
+    // `C v`: the view as text.
+    key(&mut a, KeyCode::Char('C'));
+    key(&mut a, KeyCode::Char('v'));
     ctrl(&mut a, 'z');
     ctrl(&mut a, 'z');
     a.update(Msg::Suspend);
@@ -491,4 +493,232 @@ fn the_timeline_filters_through_a_build_and_restores_the_selection() {
     }
     assert_eq!(a.current().view.len(), all);
     assert_eq!(a.current().selected_id().map(str::to_string), before);
+}
+
+/// The Deals tab's column keys as shown, in order.
+fn shown_keys(a: &App) -> Vec<String> {
+    a.visible_columns()
+        .into_iter()
+        .map(|i| a.current().view.columns[i].key.to_string())
+        .collect()
+}
+
+/// `]` `]` puts the cursor on the third column; `x` hides it and the cursor takes the next;
+/// `}` moves a column; `X` brings the hidden one back; `s` sorts by the cursor's column.
+#[test]
+fn the_column_cursor_hides_moves_and_sorts_its_column() {
+    let mut a = app();
+    key(&mut a, KeyCode::Char('3'));
+    assert_eq!(a.column_ui().cursor, None, "no cursor until moved");
+    // Before the cursor moved, `s` sorts by the next column as it always did (Deals are sorted
+    // by date to begin with).
+    key(&mut a, KeyCode::Char('s'));
+    assert_eq!(a.current().view.sort.as_ref().unwrap().key, "vendor");
+    key(&mut a, KeyCode::Char(']'));
+    key(&mut a, KeyCode::Char(']'));
+    assert_eq!(a.column_ui().cursor.as_deref(), Some("counterparty"));
+    key(&mut a, KeyCode::Char('x'));
+    assert_eq!(shown_keys(&a), ["date", "vendor", "kind", "amount", "title"]);
+    assert_eq!(a.column_ui().cursor.as_deref(), Some("kind"));
+    assert!(a.status.contains("Counterparty hidden"), "{}", a.status);
+    key(&mut a, KeyCode::Char('{'));
+    assert_eq!(shown_keys(&a), ["date", "kind", "vendor", "amount", "title"]);
+    key(&mut a, KeyCode::Char('s'));
+    let s = a.current().view.sort.clone().unwrap();
+    assert_eq!((s.key.as_ref(), s.descending), ("kind", false));
+    // Again: the other way.
+    key(&mut a, KeyCode::Char('s'));
+    assert!(a.current().view.sort.as_ref().unwrap().descending);
+    key(&mut a, KeyCode::Char('X'));
+    assert!(a.status.contains("Counterparty"), "{}", a.status);
+    // The hidden column kept its slot while `kind` and `vendor` swapped around it.
+    assert_eq!(
+        shown_keys(&a),
+        ["date", "kind", "counterparty", "vendor", "amount", "title"]
+    );
+    // The cursor stops at the ends; hiding every column leaves the last one.
+    for _ in 0..10 {
+        key(&mut a, KeyCode::Char('x'));
+    }
+    assert_eq!(shown_keys(&a).len(), 1);
+    assert!(a.status.contains("last column"), "{}", a.status);
+    // The other tabs keep their own layout.
+    key(&mut a, KeyCode::Char('1'));
+    assert_eq!(a.visible_columns().len(), a.current().view.columns.len());
+}
+
+/// `<` and `>` change the cursor's column by one wide character, never below the minimum, and
+/// the table still draws (and a click finds its headers) at any width.
+#[test]
+fn resizing_a_column_stays_within_limits_at_any_size() {
+    let mut a = app();
+    key(&mut a, KeyCode::Char('3'));
+    for _ in 0..5 {
+        key(&mut a, KeyCode::Char(']'));
+    }
+    assert_eq!(a.column_ui().cursor.as_deref(), Some("title"));
+    for _ in 0..40 {
+        key(&mut a, KeyCode::Char('<'));
+    }
+    assert_eq!(
+        a.column_ui().layout.width("title"),
+        Some(crate::view::layout::MIN_WIDTH)
+    );
+    for _ in 0..150 {
+        key(&mut a, KeyCode::Char('>'));
+    }
+    assert_eq!(
+        a.column_ui().layout.width("title"),
+        Some(crate::view::layout::MAX_WIDTH)
+    );
+    for (w, h) in [(120, 40), (80, 24), (60, 16), (20, 5), (1, 1)] {
+        a.update(Msg::Resize(w, h));
+        let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h)).unwrap();
+        t.draw(|f| crate::tui::ui::render(&a, f)).unwrap();
+        if let Some(areas) = a.areas() {
+            let p = a.placed(areas.table);
+            // The cursor's column is always on screen, however wide it was made.
+            assert!(
+                p.columns
+                    .iter()
+                    .any(|(c, _)| a.current().view.columns[*c].key == "title")
+            );
+        }
+    }
+}
+
+/// A click on a header sorts by its column (a second click: the other way) and moves the
+/// cursor there.
+#[test]
+fn a_click_on_a_header_sorts_by_its_column() {
+    use ratatui::crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
+    let mut a = app();
+    key(&mut a, KeyCode::Char('3'));
+    let areas = a.areas().unwrap();
+    let p = a.placed(areas.table);
+    let kind = a
+        .current()
+        .view
+        .columns
+        .iter()
+        .position(|c| c.key == "kind")
+        .unwrap();
+    let mut x = p.x;
+    for &(c, w) in &p.columns {
+        if c == kind {
+            break;
+        }
+        x += w as u16 + 1;
+    }
+    let click = MouseEvent {
+        kind: MouseEventKind::Down(MouseButton::Left),
+        column: x + 1,
+        row: areas.table.y + 1,
+        modifiers: KeyModifiers::NONE,
+    };
+    assert!(a.update(Msg::Mouse(click)));
+    let s = a.current().view.sort.clone().unwrap();
+    assert_eq!((s.key.as_ref(), s.descending), ("kind", false));
+    assert_eq!(a.column_ui().cursor.as_deref(), Some("kind"));
+    a.update(Msg::Mouse(click));
+    assert!(a.current().view.sort.as_ref().unwrap().descending);
+}
+
+/// `y` copies the cursor's cell, `Y` the row's shown cells tab-separated, `C c` a citation, `C i`
+/// the id; each says what it copied.
+#[test]
+fn copies_the_cell_the_row_and_from_the_menu() {
+    let mut a = app();
+    key(&mut a, KeyCode::Char('3'));
+    let id = a.current().selected_id().unwrap().to_string();
+    let row = a.current().view.get(0).unwrap().clone();
+    key(&mut a, KeyCode::Char(']'));
+    key(&mut a, KeyCode::Char('y'));
+    key(&mut a, KeyCode::Char('x')); // vendor hidden: the row leaves it out
+    key(&mut a, KeyCode::Char('Y'));
+    key(&mut a, KeyCode::Char('C'));
+    assert_eq!(a.context(), keymap::Context::Copy);
+    key(&mut a, KeyCode::Char('i'));
+    assert!(a.status.starts_with("copied the deal id: "), "{}", a.status);
+    key(&mut a, KeyCode::Char('C'));
+    key(&mut a, KeyCode::Char('c'));
+    assert!(a.status.starts_with("copied a citation: "), "{}", a.status);
+    let done = a.settle();
+    let clips: Vec<&String> = done
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Clipboard(t) => Some(t),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(clips.len(), 4, "{done:?}");
+    assert_eq!(clips[0], &row.cells[1].text, "the vendor cell");
+    let expected: Vec<&str> = [0, 2, 3, 4, 5]
+        .iter()
+        .map(|&i| row.cells[i].text.as_str())
+        .collect();
+    assert_eq!(clips[1], &expected.join("\t"));
+    assert_eq!(clips[2], &id);
+    let cite = crate::view::cite::citation(&a.kb, &a.selected_target().unwrap()).unwrap();
+    assert_eq!(clips[3], &cite);
+    // Esc closes the menu and copies nothing.
+    key(&mut a, KeyCode::Char('C'));
+    key(&mut a, KeyCode::Esc);
+    assert_eq!(a.context(), keymap::Context::Table);
+    assert!(a.settle().is_empty());
+}
+
+/// `z` opens the cell's full text; it scrolls no further than its last line; Esc closes it.
+#[test]
+fn z_shows_the_full_cell_and_esc_closes_it() {
+    let mut a = app();
+    key(&mut a, KeyCode::Char('3'));
+    for _ in 0..5 {
+        key(&mut a, KeyCode::Char(']'));
+    }
+    key(&mut a, KeyCode::Char('z'));
+    let p = a.cell.clone().expect("the popup");
+    assert_eq!(p.text, a.current().view.get(0).unwrap().cells[5].text);
+    assert!(p.title.starts_with("Title · "), "{}", p.title);
+    for _ in 0..20 {
+        key(&mut a, KeyCode::Char('j'));
+    }
+    assert_eq!(a.cell.as_ref().unwrap().scroll, 0, "one line: nothing to scroll");
+    key(&mut a, KeyCode::Esc);
+    assert!(a.cell.is_none());
+    assert_eq!(a.current().filter.text, "", "Esc only closed the popup");
+}
+
+/// The view's text export follows the layout: a hidden column is left out, a moved one comes
+/// where it was put.
+#[test]
+fn exports_of_the_view_follow_the_column_layout() {
+    let mut a = app();
+    key(&mut a, KeyCode::Char('3'));
+    key(&mut a, KeyCode::Char(']'));
+    key(&mut a, KeyCode::Char(']'));
+    key(&mut a, KeyCode::Char('x')); // Counterparty hidden, the cursor on Kind
+    key(&mut a, KeyCode::Char('{')); // Kind before Vendor
+    let (md, _) = a
+        .export_text(&ExportWhat::View, crate::export::Format::Md)
+        .unwrap();
+    let header = md.lines().find(|l| l.starts_with("| Date")).expect(&md);
+    assert!(!header.contains("Counterparty"), "{header}");
+    assert!(
+        header.find("Kind").unwrap() < header.find("Vendor").unwrap(),
+        "{header}"
+    );
+    let (csv, _) = a
+        .export_text(&ExportWhat::View, crate::export::Format::Csv)
+        .unwrap();
+    let first = csv.lines().next().unwrap();
+    assert!(first.starts_with("Date,Kind,Vendor,Amount,Title,"), "{first}");
+    // The first data row's cells moved with their headers.
+    let row = a.current().view.get(0).unwrap();
+    let kind = &row.cells[3].text;
+    let second = csv.lines().nth(1).unwrap();
+    assert!(
+        second.split(',').nth(1) == Some(kind.as_str()),
+        "{second} / {kind}"
+    );
 }

@@ -52,8 +52,35 @@ pub enum Action {
     Export,
     /// `E`: write the selected record's detail to a file.
     ExportRecord,
-    /// `y`: copy the current view as text to the clipboard (OSC 52).
+    /// `y`: copy the cell under the column cursor to the clipboard (OSC 52).
     Copy,
+    /// `Y`: copy the selected row, its shown cells tab-separated.
+    CopyRow,
+    /// `C`: the copy menu (id, detail as Markdown, citation, the whole view).
+    CopyMenu,
+    /// In the copy menu: the record's id.
+    CopyId,
+    /// In the copy menu: the record's detail as Markdown (what `E` writes to a `.md` file).
+    CopyMarkdown,
+    /// In the copy menu: a citation, `figure — publisher, date, “quote”`.
+    CopyCitation,
+    /// In the copy menu: the whole view as text.
+    CopyView,
+    /// `[` / `]`: move the column cursor left / right.
+    ColumnLeft,
+    ColumnRight,
+    /// `{` / `}`: move the cursor's column left / right.
+    MoveColumnLeft,
+    MoveColumnRight,
+    /// `<` / `>`: make the cursor's column narrower / wider.
+    NarrowColumn,
+    WidenColumn,
+    /// `x`: hide the cursor's column.
+    HideColumn,
+    /// `X`: show the tab's hidden columns again.
+    ShowColumns,
+    /// `z`: the cursor's cell in full, in a popup.
+    CellText,
     /// `r`: load the KB from disk again now.
     Reload,
     /// Ctrl-z: leave the screen as it was and stop, like any job (`fg` brings it back).
@@ -119,6 +146,10 @@ pub enum Context {
     Columns,
     /// The table shows the tab's rows grouped by a column: as `Any`, with its own Enter and Esc.
     Grouped,
+    /// The copy menu `C` opens (its footer and popup name these).
+    Copy,
+    /// The popup `z` opens with a cell's full text: it scrolls; Esc closes it.
+    Cell,
 }
 
 impl Context {
@@ -129,7 +160,13 @@ impl Context {
             Context::Input | Context::Export => &[Context::Edit],
             Context::Palette => &[Context::Input, Context::Edit],
             Context::Help => &[Context::Table, Context::Any],
-            Context::Any | Context::Edit | Context::Confirm | Context::Loading | Context::Columns => &[],
+            Context::Any
+            | Context::Edit
+            | Context::Confirm
+            | Context::Loading
+            | Context::Columns
+            | Context::Copy
+            | Context::Cell => &[],
         }
     }
 
@@ -185,7 +222,7 @@ pub const KEYMAP: &[Binding] = &[
         [],
         Action::Down,
         Any,
-        "next row / next relation",
+        "next / previous row or relation",
         "down",
         4
     ),
@@ -194,7 +231,7 @@ pub const KEYMAP: &[Binding] = &[
         [],
         Action::Up,
         Any,
-        "previous row / previous relation",
+        "next / previous row or relation",
         "up",
         4
     ),
@@ -203,7 +240,7 @@ pub const KEYMAP: &[Binding] = &[
         [],
         Action::Top,
         Any,
-        "first row",
+        "first / last row",
         ""
     ),
     b!(
@@ -211,7 +248,7 @@ pub const KEYMAP: &[Binding] = &[
         [],
         Action::Bottom,
         Any,
-        "last row",
+        "first / last row",
         ""
     ),
     b!(
@@ -219,12 +256,26 @@ pub const KEYMAP: &[Binding] = &[
         [],
         Action::PageDown,
         Any,
-        "page down",
+        "page down / up",
         ""
     ),
-    b!([plain(Code::PageUp)], [], Action::PageUp, Any, "page up", ""),
-    b!([ctrl('d')], [], Action::HalfDown, Any, "half a page down", ""),
-    b!([ctrl('u')], [], Action::HalfUp, Any, "half a page up", ""),
+    b!(
+        [plain(Code::PageUp)],
+        [],
+        Action::PageUp,
+        Any,
+        "page down / up",
+        ""
+    ),
+    b!(
+        [ctrl('d')],
+        [],
+        Action::HalfDown,
+        Any,
+        "half a page down / up",
+        ""
+    ),
+    b!([ctrl('u')], [], Action::HalfUp, Any, "half a page down / up", ""),
     b!(
         [plain(Code::Enter)],
         [],
@@ -277,13 +328,20 @@ pub const KEYMAP: &[Binding] = &[
         "go forward (history)",
         ""
     ),
-    b!([plain(Code::Tab)], [], Action::NextTab, Any, "next tab", ""),
+    b!(
+        [plain(Code::Tab)],
+        [],
+        Action::NextTab,
+        Any,
+        "next / previous tab",
+        ""
+    ),
     b!(
         [plain(Code::BackTab)],
         [],
         Action::PrevTab,
         Any,
-        "previous tab",
+        "next / previous tab",
         ""
     ),
     b!([ch('1')], [], Action::GoTab(0), Any, "Vendors tab", ""),
@@ -300,11 +358,18 @@ pub const KEYMAP: &[Binding] = &[
         [],
         Action::SortNext,
         Any,
-        "sort by the next column",
+        "sort (next/cursor column) / reverse",
         "sort",
         6
     ),
-    b!([ch('S')], [], Action::SortReverse, Any, "reverse the sort", ""),
+    b!(
+        [ch('S')],
+        [],
+        Action::SortReverse,
+        Any,
+        "sort (next/cursor column) / reverse",
+        ""
+    ),
     b!(
         [ch('p')],
         [],
@@ -336,7 +401,7 @@ pub const KEYMAP: &[Binding] = &[
         [],
         Action::Export,
         Any,
-        "export this view to a file",
+        "export the view / the record",
         "export",
         6
     ),
@@ -345,7 +410,7 @@ pub const KEYMAP: &[Binding] = &[
         [],
         Action::ExportRecord,
         Any,
-        "export the selected record",
+        "export the view / the record",
         ""
     ),
     b!(
@@ -353,8 +418,25 @@ pub const KEYMAP: &[Binding] = &[
         [],
         Action::Copy,
         Any,
-        "copy this view as text (OSC 52)",
+        "copy the cell / the row (OSC 52)",
         ""
+    ),
+    b!(
+        [ch('Y')],
+        [],
+        Action::CopyRow,
+        Any,
+        "copy the cell / the row (OSC 52)",
+        ""
+    ),
+    b!(
+        [ch('C')],
+        [],
+        Action::CopyMenu,
+        Any,
+        "copy menu: id, Markdown, citation, view",
+        "copy",
+        6
     ),
     b!(
         [ch('r')],
@@ -394,6 +476,128 @@ pub const KEYMAP: &[Binding] = &[
     // names them after every mark (`2 marked · M clears · c charts them together`), and so does
     // docs/usage.md.
     b!([ch('M')], [], Action::ClearMarks, Table, "", ""),
+    // The column cursor and the columns (docs/usage.md, "Columns").
+    b!(
+        [ch('[')],
+        [],
+        Action::ColumnLeft,
+        Table,
+        "column cursor left / right",
+        ""
+    ),
+    b!(
+        [ch(']')],
+        [],
+        Action::ColumnRight,
+        Table,
+        "column cursor left / right",
+        "column",
+        7
+    ),
+    b!(
+        [ch('{')],
+        [],
+        Action::MoveColumnLeft,
+        Table,
+        "move the column left / right",
+        ""
+    ),
+    b!(
+        [ch('}')],
+        [],
+        Action::MoveColumnRight,
+        Table,
+        "move the column left / right",
+        ""
+    ),
+    b!(
+        [ch('<')],
+        [],
+        Action::NarrowColumn,
+        Table,
+        "narrow / widen the column",
+        ""
+    ),
+    b!(
+        [ch('>')],
+        [],
+        Action::WidenColumn,
+        Table,
+        "narrow / widen the column",
+        ""
+    ),
+    b!(
+        [ch('x')],
+        [],
+        Action::HideColumn,
+        Table,
+        "hide the column / show hidden ones",
+        ""
+    ),
+    b!(
+        [ch('X')],
+        [],
+        Action::ShowColumns,
+        Table,
+        "hide the column / show hidden ones",
+        ""
+    ),
+    b!(
+        [ch('z')],
+        [],
+        Action::CellText,
+        Table,
+        "the cell's full text",
+        "full text",
+        7
+    ),
+    // The copy menu `C` opens.
+    b!([ch('i')], [], Action::CopyId, Copy, "", "the id", 0),
+    b!(
+        [ch('m')],
+        [],
+        Action::CopyMarkdown,
+        Copy,
+        "",
+        "detail as Markdown",
+        0
+    ),
+    b!([ch('c')], [], Action::CopyCitation, Copy, "", "a citation", 0),
+    b!([ch('v')], [], Action::CopyView, Copy, "", "the view as text", 0),
+    b!(
+        [plain(Code::Esc)],
+        [ch('q')],
+        Action::Cancel,
+        Copy,
+        "",
+        "cancel",
+        1
+    ),
+    b!([ctrl('c')], [], Action::Quit, Copy, "", ""),
+    // The cell's full text `z` opens.
+    b!(
+        [plain(Code::Esc)],
+        [ch('q'), ch('z')],
+        Action::Cancel,
+        Cell,
+        "",
+        "close",
+        0
+    ),
+    b!(
+        [ch('j'), plain(Code::Down)],
+        [],
+        Action::Down,
+        Cell,
+        "",
+        "scroll",
+        1
+    ),
+    b!([ch('k'), plain(Code::Up)], [], Action::Up, Cell, "", ""),
+    b!([plain(Code::PageDown)], [ch(' ')], Action::PageDown, Cell, "", ""),
+    b!([plain(Code::PageUp)], [], Action::PageUp, Cell, "", ""),
+    b!([ch('y')], [], Action::Copy, Cell, "", "copy", 2),
+    b!([ctrl('c')], [], Action::Quit, Cell, "", ""),
     b!([ch('c')], [], Action::ChartMarks, Table, "", ""),
     // The column chooser `F` opens.
     b!([plain(Code::Enter)], [], Action::Accept, Columns, "", "group", 0),
@@ -536,7 +740,7 @@ pub const KEYMAP: &[Binding] = &[
         [ctrl('b')],
         Action::CursorLeft,
         Edit,
-        "cursor left",
+        "cursor left / right",
         ""
     ),
     b!(
@@ -544,7 +748,7 @@ pub const KEYMAP: &[Binding] = &[
         [ctrl('f')],
         Action::CursorRight,
         Edit,
-        "cursor right",
+        "cursor left / right",
         ""
     ),
     b!(

@@ -64,13 +64,28 @@ impl Action {
             Action::CloseHelp => "close-help",
             Action::Overwrite => "overwrite",
             Action::Keep => "keep",
+            Action::CopyRow => "copy-row",
+            Action::CopyMenu => "copy-menu",
+            Action::CopyId => "copy-id",
+            Action::CopyMarkdown => "copy-markdown",
+            Action::CopyCitation => "copy-citation",
+            Action::CopyView => "copy-view",
+            Action::ColumnLeft => "column-left",
+            Action::ColumnRight => "column-right",
+            Action::MoveColumnLeft => "move-column-left",
+            Action::MoveColumnRight => "move-column-right",
+            Action::NarrowColumn => "narrow-column",
+            Action::WidenColumn => "widen-column",
+            Action::HideColumn => "hide-column",
+            Action::ShowColumns => "show-columns",
+            Action::CellText => "cell-text",
         }
     }
 }
 
 impl Context {
     /// Every context, for reading `[keys.CONTEXT]` and writing the default file.
-    pub const ALL: [Context; 12] = [
+    pub const ALL: [Context; 14] = [
         Context::Any,
         Context::Table,
         Context::Detail,
@@ -83,6 +98,8 @@ impl Context {
         Context::Confirm,
         Context::Columns,
         Context::Loading,
+        Context::Copy,
+        Context::Cell,
     ];
 
     /// Its name in `[keys.NAME]`.
@@ -101,6 +118,8 @@ impl Context {
             Context::Loading => "loading",
             Context::Columns => "columns",
             Context::Grouped => "grouped",
+            Context::Copy => "copy-popup",
+            Context::Cell => "cell-popup",
         }
     }
 

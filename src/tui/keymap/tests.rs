@@ -99,7 +99,7 @@ fn shifted_characters_match() {
         action_for(key(KeyCode::Char('c'), CTRL), Context::Table),
         Some(Action::Quit)
     );
-    assert_eq!(action_for(key(KeyCode::Char('x'), NONE), Context::Table), None);
+    assert_eq!(action_for(key(KeyCode::Char('u'), NONE), Context::Table), None);
 }
 
 #[test]
@@ -214,10 +214,21 @@ fn labels_are_derived_from_the_keys_and_read_as_before() {
         "e",
         "E",
         "y",
+        "Y",
+        "C",
         "r",
         "Esc",
         "F",
         "Space",
+        "[",
+        "]",
+        "{",
+        "}",
+        "<",
+        ">",
+        "x",
+        "X",
+        "z",
         "Enter",
         "Esc",
         "Enter",
@@ -383,4 +394,28 @@ fn space_marks_in_the_table_and_types_while_typing() {
     }
     assert_eq!(action_for(space, Context::Grouped), None, "groups are not marked");
     assert!(strs(&footer(Context::Table)).contains(&("Space", "mark")));
+}
+
+/// `Context::ALL` (which the config file reads `[keys.CONTEXT]` by) names every context a binding
+/// uses, and every action and context has a distinct name.
+#[test]
+fn every_context_in_the_table_is_in_context_all_and_names_are_distinct() {
+    for b in KEYMAP {
+        assert!(
+            Context::ALL.contains(&b.context),
+            "{:?} is missing from Context::ALL",
+            b.context
+        );
+    }
+    let mut names: Vec<&str> = Context::ALL.iter().map(|c| c.name()).collect();
+    names.sort_unstable();
+    let n = names.len();
+    names.dedup();
+    assert_eq!(names.len(), n, "two contexts share a name");
+    let mut actions: Vec<(&str, Action)> = KEYMAP.iter().map(|b| (b.action.name(), b.action)).collect();
+    actions.sort_by_key(|a| a.0);
+    actions.dedup_by(|a, b| a.1 == b.1);
+    for w in actions.windows(2) {
+        assert_ne!(w[0].0, w[1].0, "{:?} and {:?} share a name", w[0].1, w[1].1);
+    }
 }

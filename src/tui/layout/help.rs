@@ -92,6 +92,13 @@ pub fn rows() -> Vec<Row> {
                     out.push(Row::Entry(label, TABS_HELP));
                 }
                 tabs_listed = true;
+            } else if let Some(Row::Entry(keys, help)) = out.last_mut()
+                && *help == b.help
+            {
+                // Bindings that read as one (`[` and `]`: "column cursor left / right") share
+                // their line: `[ ]`.
+                keys.push(' ');
+                keys.push_str(&b.label());
             } else {
                 out.push(Row::Entry(b.label(), b.help));
             }
@@ -104,17 +111,29 @@ pub fn rows() -> Vec<Row> {
     out.push(Row::Heading("Cues after a value or date".into()));
     // No blank before the mouse note: the overlay fits 120×40 without scrolling.
     out.extend(CUES.iter().map(|(cue, means)| Row::Entry(cue.to_string(), means)));
-    out.push(Row::Note("Mouse: click a tab, row or relation; wheel scrolls."));
+    out.push(Row::Note(
+        "Mouse: click a tab, header (sorts), row or relation; wheel scrolls.",
+    ));
     out
 }
 
-/// The width of the keys column: the widest binding label listed.
+/// The width of the keys column: the widest binding label (or labels sharing a line) listed.
 pub fn key_width() -> usize {
-    sections()
+    rows()
         .iter()
-        .flat_map(|(_, c)| listed(c).map(|b| text::width(&b.label())))
+        .filter_map(|r| match r {
+            Row::Entry(keys, _) if listed_keys(keys) => Some(text::width(keys)),
+            _ => None,
+        })
         .max()
         .unwrap_or(0)
+}
+
+/// Whether an entry's keys are bindings' (not query syntax or a cue, which fit the column).
+fn listed_keys(keys: &str) -> bool {
+    sections()
+        .iter()
+        .any(|(_, c)| listed(c).any(|b| keys.split(' ').any(|k| k == b.label())))
 }
 
 /// Where `rows` split into two columns in `area` (the first row of the right column), or `None`

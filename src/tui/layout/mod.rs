@@ -3,6 +3,7 @@
 //! no `App`, so neither imports the other through it. `detail` lays out the detail pane, `help`
 //! the `?` overlay.
 
+pub mod columns;
 pub mod detail;
 pub mod help;
 

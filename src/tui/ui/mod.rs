@@ -1,5 +1,6 @@
 //! Drawing: `render` reads the app state and draws one frame. One file per screen part.
 
+pub mod cell;
 pub mod chart;
 pub mod detail;
 pub mod grouped;
@@ -233,6 +234,12 @@ pub fn render(app: &App, f: &mut Frame) {
     }
     if let Some(c) = &app.chooser {
         grouped::chooser(f, app, c, size, theme);
+    }
+    if let Some(p) = &app.cell {
+        cell::render(f, p, size, theme);
+    }
+    if app.copy_menu {
+        cell::copy_menu(f, app, size, theme);
     }
     if app.help {
         help::render(f, size, theme, app.help_scroll);

@@ -9,75 +9,16 @@ use ratatui::widgets::{Cell, Row, Table};
 use crate::text;
 use crate::tui::app::{App, Focus};
 use crate::tui::keymap::{self, Action, Context};
+use crate::tui::layout::columns::MARKER_W;
 use crate::tui::theme::Theme;
-use crate::view::{Align, ColType, Column, Tab};
+use crate::view::{Align, ColType, Tab};
 
-/// Column widths for `avail` columns of room, by each column's [`Width`] policy and `natural`
-/// (its widest cell): every shown column gets at least its minimum, columns are dropped from the
-/// right when even that does not fit, then columns grow toward their content in rounds (fixed to
-/// `ideal`, shared to `ideal`, fixed to `max`, shared to `max`), and what is left goes to the
-/// shared ones.
-///
-/// [`Width`]: crate::view::Width
-pub fn widths(cols: &[Column], natural: &[usize], avail: usize) -> Vec<usize> {
-    let mut n = cols.len();
-    let need = |n: usize| cols[..n].iter().map(|c| c.width.min as usize).sum::<usize>() + n.saturating_sub(1);
-    while n > 1 && need(n) > avail {
-        n -= 1;
-    }
-    let cols = &cols[..n];
-    let mut w: Vec<usize> = cols.iter().map(|c| c.width.min as usize).collect();
-    let mut left = avail.saturating_sub(need(n));
-    let content = |i: usize| natural.get(i).copied().unwrap_or(0);
-    let ideal: Vec<usize> = (0..n)
-        .map(|i| content(i).min(cols[i].width.ideal as usize))
-        .collect();
-    let max: Vec<usize> = (0..n)
-        .map(|i| content(i).min(cols[i].width.max as usize))
-        .collect();
-    for target in [&ideal, &max] {
-        // Fixed columns (dates, kinds, amounts) first reach their target in one step.
-        for i in (0..n).filter(|&i| cols[i].width.share == 0) {
-            let add = target[i].saturating_sub(w[i]).min(left);
-            w[i] += add;
-            left -= add;
-        }
-        // Then shared columns grow toward theirs in turns, each by its share, so titles get more
-        // room than names and no single long column starves the others.
-        while left > 0 {
-            let mut grew = false;
-            for i in (0..n).filter(|&i| cols[i].width.share > 0) {
-                if left == 0 || w[i] >= target[i] {
-                    continue;
-                }
-                let add = (cols[i].width.share as usize).min(target[i] - w[i]).min(left);
-                w[i] += add;
-                left -= add;
-                grew = true;
-            }
-            if !grew {
-                break;
-            }
-        }
-    }
-    let flex: Vec<usize> = (0..n).filter(|i| cols[*i].width.share > 0).collect();
-    if !flex.is_empty() {
-        for (k, i) in flex.iter().enumerate() {
-            let share = left / (flex.len() - k);
-            w[*i] += share;
-            left -= share;
-        }
-    }
-    if n == 1 {
-        w[0] = w[0].min(avail);
-    }
-    w
-}
+pub use crate::tui::layout::columns::Placed;
 
-/// A marked row's marker, in a column of its own left of the table's. ASCII: one column in every
-/// terminal, whatever its width for East Asian ambiguous characters (`●` is two in some).
+/// A marked row's marker, in a column of its own left of the table's (`MARKER_W` wide). ASCII: one
+/// column in every terminal, whatever its width for East Asian ambiguous characters (`●` is two in
+/// some).
 const MARKER: &str = "*";
-const MARKER_W: usize = 1;
 
 pub fn render(f: &mut Frame, app: &App, area: Rect, theme: &Theme) {
     let st = app.current();
@@ -108,17 +49,36 @@ pub fn render(f: &mut Frame, app: &App, area: Rect, theme: &Theme) {
         // An analysis view's new rows are being built; these are the old ones.
         title.push_str("· building… ");
     }
+    let placed = app.placed(area);
+    // Columns out of sight (the table scrolled sideways, or too narrow for them all): which show.
+    let visible_n = app.visible_columns().len();
+    if placed.columns.len() < visible_n {
+        let first = placed.first_slot;
+        title.push_str(&format!(
+            "· columns {}–{} of {visible_n} ",
+            first + 1,
+            first + placed.columns.len()
+        ));
+    }
     let block = theme.pane(title, focused);
-    // While the tab has marks, a column of its own on the left shows them (and its gap).
-    let marker_w = if marked { MARKER_W + 1 } else { 0 };
-    let inner_w = (area.width.saturating_sub(2) as usize).saturating_sub(marker_w);
-    let w = widths(&st.view.columns, &st.natural, inner_w);
+    // While the tab has marks, a column of its own on the left shows them (its gap is in
+    // `placed`).
+    // The columns shown, in order (positions in the view's columns), and their widths.
+    let shown: Vec<usize> = placed.columns.iter().map(|(c, _)| *c).collect();
+    let w: Vec<usize> = placed.columns.iter().map(|(_, w)| *w).collect();
+    // The column cursor, once moved (`[`, `]`), lights its header.
+    let cursor = app
+        .column_ui()
+        .cursor
+        .is_some()
+        .then(|| app.cursor_column())
+        .flatten();
     let marker_head = marked.then(|| Cell::from(" ".repeat(MARKER_W)));
     let header = Row::new(
         marker_head
             .into_iter()
-            .chain(w.iter().enumerate().map(|(i, width)| {
-                let c = &st.view.columns[i];
+            .chain(placed.columns.iter().map(|&(ci, width)| {
+                let c = &st.view.columns[ci];
                 let mark = match &st.view.sort {
                     Some(s) if s.key == c.key => {
                         if s.descending {
@@ -130,7 +90,12 @@ pub fn render(f: &mut Frame, app: &App, area: Rect, theme: &Theme) {
                     _ => "",
                 };
                 let label = format!("{}{mark}", c.name);
-                Cell::from(text::pad(&label, *width, c.align == Align::Right))
+                let cell = Cell::from(text::pad(&label, width, c.align == Align::Right));
+                if cursor == Some(ci) {
+                    cell.style(theme.selected)
+                } else {
+                    cell
+                }
             })),
     )
     .style(theme.heading);
@@ -145,14 +110,14 @@ pub fn render(f: &mut Frame, app: &App, area: Rect, theme: &Theme) {
         .filter(|h| !h.is_empty());
     // Where a row's match is not in a cell on screen (an alias, a summary, a pinyin reading),
     // its widest text column says where it is instead, as the palette does: `summary: …储瑞松…`.
-    let why_col = w
+    let why_col = placed
+        .columns
         .iter()
-        .enumerate()
         .filter(|(ci, _)| {
             st.view.columns[*ci].ty != ColType::Sparkline && st.view.columns[*ci].align != Align::Right
         })
-        .max_by_key(|(ci, width)| (**width, usize::MAX - ci))
-        .map(|(ci, _)| ci);
+        .max_by_key(|(ci, width)| (*width, usize::MAX - ci))
+        .map(|(ci, _)| *ci);
     let group_col = crate::view::analysis::group_column(st.view.tab);
     let rows = st
         .view
@@ -169,7 +134,7 @@ pub fn render(f: &mut Frame, app: &App, area: Rect, theme: &Theme) {
             });
             let shown_mark = marks
                 .as_ref()
-                .is_some_and(|m| m.iter().take(w.len()).any(|x| !x.is_empty()));
+                .is_some_and(|m| shown.iter().any(|&ci| m.get(ci).is_some_and(|x| !x.is_empty())));
             let why = match (&hl, why_col) {
                 (Some(h), Some(ci)) if !shown_mark => st
                     .filter
@@ -177,7 +142,14 @@ pub fn render(f: &mut Frame, app: &App, area: Rect, theme: &Theme) {
                     .get(&ri)
                     .map(|hit| crate::search::describe(&app.index, hit))
                     .filter(|d| !d.matched.is_empty())
-                    .map(|d| (ci, why_spans(&d, h, w[ci], theme))),
+                    .map(|d| {
+                        let width = placed
+                            .columns
+                            .iter()
+                            .find(|(c, _)| *c == ci)
+                            .map_or(0, |(_, w)| *w);
+                        (ci, why_spans(&d, h, width, theme))
+                    }),
                 _ => None,
             };
             let mut why = why;
@@ -187,7 +159,7 @@ pub fn render(f: &mut Frame, app: &App, area: Rect, theme: &Theme) {
                     && st.view.rows[st.view.order[i - 1]].cells.get(g).map(|c| &c.text)
                         == r.cells.get(g).map(|c| &c.text)
             });
-            let cells = w.iter().enumerate().map(move |(ci, width)| {
+            let cells = placed.columns.iter().map(move |&(ci, ref width)| {
                 if let Some((_, spans)) = why.take_if(|(c, _)| *c == ci) {
                     return Cell::from(Line::from(spans));
                 }
@@ -286,27 +258,4 @@ fn why_spans(
         theme.matched,
     ));
     spans
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::view::Tab;
-
-    #[test]
-    fn widths_fit_the_room_and_respect_minimums() {
-        let cols = Tab::Deals.columns();
-        let natural = vec![10, 12, 20, 12, 9, 50];
-        for avail in [0, 5, 20, 40, 78, 118, 200] {
-            let w = widths(cols, &natural, avail);
-            let used: usize = w.iter().sum::<usize>() + w.len().saturating_sub(1);
-            assert!(
-                used <= avail.max(w.first().copied().unwrap_or(0)),
-                "{avail}: {w:?}"
-            );
-            if avail >= 118 {
-                assert_eq!(used, avail, "wide tables fill the width");
-            }
-        }
-    }
 }
