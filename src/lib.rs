@@ -4,6 +4,7 @@
 
 pub mod cli;
 pub mod clock;
+pub mod editor;
 pub mod export;
 pub mod fsutil;
 pub mod init;
