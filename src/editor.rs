@@ -160,17 +160,25 @@ fn executable(p: &Path) -> bool {
     m.is_file()
 }
 
-/// Run the editor with the terminal as it is (the caller has given it back) and wait for it. An
-/// error says, in words safe to show, why it could not start or that it failed.
-pub fn run(inv: &Invocation) -> Result<(), String> {
+/// Why a run of the editor did not succeed, in words safe to show.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RunError {
+    /// It could not be started (no such program, not executable).
+    Start(String),
+    /// It ran and exited with a failure (or was killed).
+    Exit(String),
+}
+
+/// Run the editor with the terminal as it is (the caller has given it back) and wait for it.
+pub fn run(inv: &Invocation) -> Result<(), RunError> {
     let status = std::process::Command::new(&inv.program)
         .args(&inv.args)
         .status()
-        .map_err(|e| format!("cannot start {} (from {}): {e}", inv.shown(), inv.from))?;
+        .map_err(|e| RunError::Start(format!("cannot start {} (from {}): {e}", inv.shown(), inv.from)))?;
     if status.success() {
         Ok(())
     } else {
-        Err(format!("{} {status}", inv.shown()))
+        Err(RunError::Exit(format!("{} {status}", inv.shown())))
     }
 }
 
@@ -280,7 +288,7 @@ mod tests {
             from: "$EDITOR",
         };
         let e = run(&fails).unwrap_err();
-        assert!(e.starts_with("false exit status: 1"), "{e}");
+        assert_eq!(e, RunError::Exit("false exit status: 1".into()));
         let ok = Invocation {
             program: "true".into(),
             args: vec!["+1".into(), "x".into()],

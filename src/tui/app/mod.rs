@@ -16,6 +16,7 @@
 //! mouse, `swap.rs` putting a reloaded KB in place; tests are in `tests.rs`.
 
 mod build;
+mod edit;
 mod effects;
 mod exports;
 mod group;
@@ -27,6 +28,7 @@ mod swap;
 mod tests;
 
 pub use build::{BuildJob, Latest, latest, start_build};
+pub use edit::Edited;
 use effects::InPlace;
 pub use effects::{Effect, Runner};
 pub use group::{Chooser, GroupJob, natural_widths};
@@ -79,6 +81,8 @@ pub enum Msg {
         tab: Tab,
         built: Arc<super::tabs::Built>,
     },
+    /// The editor `o` started has exited (or could not start): `Effect::Edit`'s answer.
+    Edited(Edited),
 }
 
 /// Following the KB on disk.
@@ -315,6 +319,7 @@ impl App {
             Msg::Tick => self.reload.running.is_some(),
             Msg::Grouped { id, tab, table } => self.grouped_done(id, tab, table),
             Msg::Built { id, tab, built } => self.built_done(id, tab, built),
+            Msg::Edited(e) => self.edited(e),
             Msg::Suspend => {
                 self.push_once(Effect::Suspend);
                 false
@@ -400,7 +405,7 @@ impl App {
             }
             if matches!(
                 action,
-                Action::SortNext | Action::SortReverse | Action::FocusDetail
+                Action::SortNext | Action::SortReverse | Action::FocusDetail | Action::Edit
             ) {
                 let esc = keymap::key(Context::Grouped, Action::Ungroup);
                 self.status = format!("grouped: {esc} returns to the table first");
@@ -471,6 +476,7 @@ impl App {
             },
             Action::Copy => self.copy_view(),
             Action::Reload => self.reload(),
+            Action::Edit => self.edit_selected(),
             // Editing actions only arrive while typing (see `input_key`), the export prompt's too.
             Action::Accept
             | Action::ExportMarked

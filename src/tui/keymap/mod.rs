@@ -49,6 +49,9 @@ pub enum Action {
     Copy,
     /// `r`: load the KB from disk again now.
     Reload,
+    /// `o`: open the selected record (or the point or career move under the detail's cursor)
+    /// in `$VISUAL` / `$EDITOR`, at its line.
+    Edit,
     /// Ctrl-z: leave the screen as it was and stop, like any job (`fg` brings it back).
     Suspend,
     /// `F`: choose a column and see the tab's rows grouped by it.
@@ -347,6 +350,14 @@ pub const KEYMAP: &[Binding] = &[
         Action::Copy,
         Any,
         "copy this view as text (OSC 52)",
+        ""
+    ),
+    b!(
+        [ch('o')],
+        [],
+        Action::Edit,
+        Any,
+        "open the record (or the point, the move) in $VISUAL / $EDITOR",
         ""
     ),
     b!(

@@ -190,6 +190,7 @@ fn labels_are_derived_from_the_keys_and_read_as_before() {
         "e",
         "E",
         "y",
+        "o",
         "r",
         "Esc",
         "F",
