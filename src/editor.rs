@@ -279,8 +279,8 @@ mod tests {
         };
         let e = run(&missing).unwrap_err();
         assert!(
-            e.starts_with("cannot start /nonexistent/editor (from $EDITOR)"),
-            "{e}"
+            matches!(&e, RunError::Start(m) if m.starts_with("cannot start /nonexistent/editor (from $EDITOR)")),
+            "{e:?}"
         );
         let fails = Invocation {
             program: "false".into(),

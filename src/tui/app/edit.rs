@@ -77,3 +77,146 @@ impl App {
         None
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kb::locate::Place;
+    use crate::tui::app::Msg;
+    use crate::view::Tab;
+    use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use std::path::{Path, PathBuf};
+
+    fn key(a: &mut App, c: char) {
+        a.update(Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)));
+    }
+
+    fn kb_dir() -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/kb")
+    }
+
+    /// The shipped KB read from its folder (four files), as `--kb assets/kb` opens it.
+    fn on_disk() -> App {
+        let dir = kb_dir();
+        let loaded = crate::kb::load_path(&dir);
+        assert!(loaded.is_ok(), "{}", loaded.render_diagnostics());
+        let mut a = App::new(loaded.kb, dir.display().to_string(), 120, 40);
+        a.kb_path = Some(dir);
+        a.settle();
+        a
+    }
+
+    /// The line of the `[[table]]` header above the line `id = "id"` in `file`: found by reading
+    /// the text as a person would, not through spans.
+    fn header_line(file: &Path, table: &str, id: &str) -> usize {
+        let text = std::fs::read_to_string(file).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        let at = lines
+            .iter()
+            .position(|l| l.trim() == format!("id = \"{id}\""))
+            .expect("the id line");
+        let header = format!("[[{table}]]");
+        at + 1
+            - lines[..at]
+                .iter()
+                .rev()
+                .position(|l| l.trim() == header)
+                .expect("a header")
+            - 1
+    }
+
+    fn edits(a: &mut App) -> Vec<Place> {
+        a.settle()
+            .into_iter()
+            .filter_map(|e| match e {
+                Effect::Edit(p) => Some(p),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn o_asks_for_the_editor_at_the_selected_records_file_and_header_line() {
+        let mut a = on_disk();
+        for (tab, file, table) in [
+            ('1', "entities.toml", "vendor"),
+            ('3', "deals.toml", "deal"),
+            ('4', "series.toml", "series"),
+        ] {
+            key(&mut a, tab);
+            key(&mut a, 'j');
+            key(&mut a, 'j');
+            let id = a.selected_target().unwrap().id;
+            key(&mut a, 'o');
+            let path = kb_dir().join(file);
+            let line = header_line(&path, table, &id);
+            assert_eq!(
+                edits(&mut a),
+                [Place {
+                    path: path.clone(),
+                    line
+                }],
+                "{table} {id}"
+            );
+            assert_eq!(a.status, format!("editing {}:{line}", path.display()));
+        }
+        // From the detail pane too: the record's header.
+        key(&mut a, '1');
+        key(&mut a, 'l');
+        assert_eq!(a.focus, Focus::Detail);
+        let id = a.selected_target().unwrap().id;
+        key(&mut a, 'o');
+        let path = kb_dir().join("entities.toml");
+        assert_eq!(
+            edits(&mut a),
+            [Place {
+                line: header_line(&path, "vendor", &id),
+                path
+            }]
+        );
+    }
+
+    #[test]
+    fn o_on_the_built_in_kb_explains_how_to_start_an_editable_copy() {
+        let mut a = App::new(crate::kb::load_builtin().kb, "built-in".into(), 120, 40);
+        a.settle();
+        key(&mut a, 'o');
+        assert_eq!(a.status, BUILT_IN);
+        assert!(a.status.contains("marketlens init DIR") && a.status.contains("marketlens --kb DIR"));
+        assert!(edits(&mut a).is_empty());
+    }
+
+    #[test]
+    fn after_the_editor_the_kb_is_loaded_again_and_a_failure_is_said() {
+        let mut a = on_disk();
+        a.update(Msg::Edited(Edited::Done));
+        assert!(matches!(a.effects(), [Effect::Reload(_)]), "{:?}", a.effects());
+        a.settle();
+        assert!(a.status.starts_with("reloaded in"), "{}", a.status);
+        a.update(Msg::Edited(Edited::NotStarted(
+            "cannot start /nonexistent (from $EDITOR): nope".into(),
+        )));
+        assert!(a.effects().is_empty(), "{:?}", a.effects());
+        assert_eq!(a.status, "cannot start /nonexistent (from $EDITOR): nope");
+        a.update(Msg::Edited(Edited::Failed("vim exit status: 1".into())));
+        assert!(matches!(a.effects(), [Effect::Reload(_)]), "{:?}", a.effects());
+        assert_eq!(a.status, "the editor failed: vim exit status: 1");
+    }
+
+    #[test]
+    fn o_with_no_row_says_so() {
+        let mut a = on_disk();
+        key(&mut a, '/');
+        for c in "zzzzqqq".chars() {
+            key(&mut a, c);
+        }
+        a.settle();
+        a.update(Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)));
+        a.settle();
+        assert_eq!(a.tab, Tab::Vendors);
+        assert!(a.current().view.is_empty());
+        key(&mut a, 'o');
+        assert_eq!(a.status, "no record selected");
+        assert!(edits(&mut a).is_empty());
+    }
+}
