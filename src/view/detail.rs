@@ -38,8 +38,13 @@ pub enum Block {
         range: String,
         target: Option<Target>,
     },
-    /// The points of a series, as rows: period, value, source (and note).
-    Points(Vec<[String; 3]>),
+    /// The points of a series, as rows: period, value, source (and note); then, per row, the
+    /// point's index in the series as written (rows are sorted by period). Each row is a stop of
+    /// the detail's cursor ([`Stop::Point`]).
+    Points(Vec<[String; 3]>, Vec<usize>),
+    /// A career move, as a line of text, and its index in the executive's `career` as written
+    /// (moves are shown by date): a stop of the detail's cursor ([`Stop::Move`]).
+    Move { text: String, at: usize },
     /// A verbatim quote and where it comes from.
     Quote { text: String, source: String },
 }
@@ -51,7 +56,36 @@ pub struct Detail {
     pub blocks: Vec<Block>,
 }
 
+/// Where the detail pane's cursor can rest: a relation to jump to, or one of the record's own
+/// entries (a series point, a career move) that `o` opens in an editor at its line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Stop {
+    Link(Target),
+    /// `points[i]` of the series shown.
+    Point(usize),
+    /// `career[i]` of the executive shown.
+    Move(usize),
+}
+
 impl Detail {
+    /// Every stop of the cursor, in display order: the relations ([`Detail::links`]) with the
+    /// points and moves among them.
+    pub fn stops(&self) -> Vec<Stop> {
+        let mut out = Vec::new();
+        for b in &self.blocks {
+            match b {
+                Block::Link { target, .. }
+                | Block::Spark {
+                    target: Some(target), ..
+                } => out.push(Stop::Link(target.clone())),
+                Block::Points(_, at) => out.extend(at.iter().map(|&i| Stop::Point(i))),
+                Block::Move { at, .. } => out.push(Stop::Move(*at)),
+                _ => {}
+            }
+        }
+        out
+    }
+
     /// The jump targets, in display order.
     pub fn links(&self) -> Vec<&Target> {
         self.blocks
@@ -463,9 +497,9 @@ impl Detailed for Executive {
         text(b, e.summary.as_deref());
         if !e.career.is_empty() {
             b.push(Block::Heading(format!("Career ({})", e.career.len())));
-            let mut moves: Vec<_> = e.career.iter().collect();
-            moves.sort_by_key(|m| m.date);
-            for m in moves {
+            let mut moves: Vec<_> = e.career.iter().enumerate().collect();
+            moves.sort_by_key(|(_, m)| m.date);
+            for (at, m) in moves {
                 let from = m
                     .from
                     .as_deref()
@@ -492,7 +526,10 @@ impl Detailed for Executive {
                 if let Some(n) = &m.note {
                     line.push_str(&format!(" ({n})"));
                 }
-                b.push(Block::Text(clean(line.trim()).into_owned()));
+                b.push(Block::Move {
+                    text: clean(line.trim()).into_owned(),
+                    at,
+                });
                 if let Some(q) = &m.quote {
                     b.push(Block::Quote {
                         text: clean(q).into_owned(),
@@ -589,8 +626,13 @@ impl Detailed for Series {
         }
         b.push(sp);
         b.push(Block::Heading(format!("Points ({})", s.points.len())));
-        let rows = s
-            .sorted_points()
+        let sorted = s.sorted_points();
+        // Each row's point as written (the rows are sorted).
+        let at = sorted
+            .iter()
+            .map(|p| s.points.iter().position(|q| std::ptr::eq(q, *p)).unwrap_or(0))
+            .collect();
+        let rows = sorted
             .into_iter()
             .map(|p| {
                 let src = p
@@ -621,7 +663,7 @@ impl Detailed for Series {
                 [period, clean(&value).into_owned(), clean(&origin).into_owned()]
             })
             .collect();
-        b.push(Block::Points(rows));
+        b.push(Block::Points(rows, at));
         for p in s.sorted_points() {
             if let Some(q) = &p.quote {
                 b.push(Block::Quote {

@@ -7,6 +7,7 @@
 use super::{App, Effect, Focus};
 use crate::kb::locate::{self, Unplaced};
 use crate::text::escape_controls;
+use crate::view::Stop;
 
 /// How a run of the editor ended.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -73,8 +74,11 @@ impl App {
 impl App {
     /// The series point or career move under the detail pane's cursor, if it rests on one.
     fn entry_under_cursor(&self) -> Option<locate::Entry> {
-        // The detail pane's cursor moves over relations only so far: no entry is under it.
-        None
+        match self.detail()?.stops().get(self.current().link)? {
+            Stop::Point(i) => Some(locate::Entry::Point(*i)),
+            Stop::Move(i) => Some(locate::Entry::Move(*i)),
+            Stop::Link(_) => None,
+        }
     }
 }
 
@@ -174,6 +178,127 @@ mod tests {
                 path
             }]
         );
+    }
+
+    /// The line of the `nth` `[[table.list]]` header after the record's own header.
+    fn entry_line(file: &Path, table: &str, id: &str, list: &str, nth: usize) -> usize {
+        let text = std::fs::read_to_string(file).unwrap();
+        let from = header_line(file, table, id);
+        let header = format!("[[{table}.{list}]]");
+        let found = text
+            .lines()
+            .enumerate()
+            .skip(from)
+            .take_while(|(_, l)| l.trim() != format!("[[{table}]]"))
+            .filter(|(_, l)| l.trim() == header)
+            .nth(nth)
+            .expect("the entry's header");
+        found.0 + 1
+    }
+
+    /// Focus the detail and move its cursor to the first stop `pick` accepts; its value.
+    fn to_stop(a: &mut App, pick: impl Fn(&Stop) -> Option<usize>) -> usize {
+        key(a, 'l');
+        assert_eq!(a.focus, Focus::Detail);
+        let stops = a.detail().unwrap().stops();
+        let (at, i) = stops
+            .iter()
+            .enumerate()
+            .find_map(|(at, s)| Some((at, pick(s)?)))
+            .expect("a stop of that sort");
+        for _ in 0..at {
+            key(a, 'j');
+        }
+        assert_eq!(a.current().link, at);
+        i
+    }
+
+    #[test]
+    fn o_on_a_point_or_a_career_move_opens_at_that_entrys_line() {
+        let mut a = on_disk();
+        // A series with several points: the cursor on each point in turn.
+        key(&mut a, '4');
+        let s =
+            a.kb.series
+                .iter()
+                .find(|s| s.points.len() >= 2)
+                .unwrap()
+                .id
+                .clone();
+        let row = a.current().view.position(&s).unwrap();
+        for _ in 0..row {
+            key(&mut a, 'j');
+        }
+        let file = kb_dir().join("series.toml");
+        let first = to_stop(&mut a, |s| match s {
+            Stop::Point(i) => Some(*i),
+            _ => None,
+        });
+        let stops = a.detail().unwrap().stops();
+        let points: Vec<usize> = stops
+            .iter()
+            .filter_map(|s| match s {
+                Stop::Point(i) => Some(*i),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(points[0], first);
+        let mut sorted = points.clone();
+        sorted.sort();
+        assert_eq!(sorted, (0..points.len()).collect::<Vec<_>>(), "each point once");
+        for (k, i) in points.iter().enumerate() {
+            if k > 0 {
+                key(&mut a, 'j');
+            }
+            key(&mut a, 'o');
+            let line = entry_line(&file, "series", &s, "points", *i);
+            assert_eq!(
+                edits(&mut a),
+                [Place {
+                    path: file.clone(),
+                    line
+                }],
+                "point {i}"
+            );
+        }
+        // Enter on a point has nothing to follow, and says what `o` does.
+        a.update(Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)));
+        assert_eq!(a.status, "nothing to follow here: o opens it in your editor");
+
+        // An executive with career moves, shown by date: the move's own line.
+        key(&mut a, '2');
+        let e =
+            a.kb.executives
+                .iter()
+                .find(|e| e.career.len() >= 2)
+                .unwrap()
+                .id
+                .clone();
+        let row = a.current().view.position(&e).unwrap();
+        key(&mut a, 'g');
+        for _ in 0..row {
+            key(&mut a, 'j');
+        }
+        let m = to_stop(&mut a, |s| match s {
+            Stop::Move(i) => Some(*i),
+            _ => None,
+        });
+        key(&mut a, 'o');
+        let file = kb_dir().join("entities.toml");
+        let line = entry_line(&file, "executive", &e, "career", m);
+        assert_eq!(
+            edits(&mut a),
+            [Place {
+                path: file.clone(),
+                line
+            }]
+        );
+        // On a relation, the record's header.
+        key(&mut a, 'g');
+        assert!(matches!(a.detail().unwrap().stops()[0], Stop::Link(_)));
+        key(&mut a, 'o');
+        let line = header_line(&file, "executive", &e);
+        assert_eq!(edits(&mut a), [Place { path: file, line }]);
     }
 
     #[test]

@@ -266,14 +266,12 @@ impl App {
     fn mentions_found(&mut self, m: Arc<crate::kb::mentions::Mentions>) -> bool {
         let chosen = self
             .detail()
-            .and_then(|d| d.links().get(self.current().link).map(|t| (*t).clone()));
+            .and_then(|d| d.stops().get(self.current().link).cloned());
         if !self.kb.set_mentions(m) {
             return false;
         }
         if let Some(t) = chosen
-            && let Some(at) = self
-                .detail()
-                .and_then(|d| d.links().iter().position(|l| **l == t))
+            && let Some(at) = self.detail().and_then(|d| d.stops().iter().position(|l| *l == t))
         {
             self.current_mut().link = at;
         }

@@ -357,7 +357,7 @@ pub const KEYMAP: &[Binding] = &[
         [],
         Action::Edit,
         Any,
-        "open the record (or the point, the move) in $VISUAL / $EDITOR",
+        "edit the record in $VISUAL/$EDITOR",
         ""
     ),
     b!(
