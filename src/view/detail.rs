@@ -799,6 +799,75 @@ mod tests {
         }
     }
 
+    /// Points and moves show sorted (by period, by date) but stop at their index as written, so
+    /// `o` opens the line of the entry the cursor is on.
+    #[test]
+    fn points_and_moves_stop_at_their_index_as_written_in_display_order() {
+        let text = r#"
+[[source]]
+id = "s1"
+title = "T"
+publisher = "P"
+date = "2025-01-01"
+
+[[vendor]]
+id = "v1"
+name = "V"
+sources = ["s1"]
+
+[[series]]
+id = "rev"
+name = "Revenue"
+vendor = "v1"
+metric = "revenue"
+unit = "CNY"
+sources = ["s1"]
+points = [
+  { period = "2025", value = "3亿" },
+  { period = "2023", value = "1亿" },
+  { period = "2024", value = "2亿" },
+]
+
+[[executive]]
+id = "ann"
+name = "Ann"
+vendor = "v1"
+sources = ["s1"]
+career = [
+  { date = "2022", to = "v1", role = "CTO", source = "s1" },
+  { date = "2019", to = "v1", role = "VP", source = "s1" },
+]
+"#;
+        let l = crate::kb::load::load_bytes("t.toml", text.as_bytes().to_vec());
+        assert!(l.is_ok(), "{}", l.render_diagnostics());
+        let at = |kind, id: &str| detail(&l.kb, &Target { kind, id: id.into() }).unwrap();
+        let d = at(Kind::Series, "rev");
+        let periods: Vec<&str> = d
+            .blocks
+            .iter()
+            .find_map(|b| match b {
+                Block::Points(rows, _) => Some(rows.iter().map(|r| r[0].as_str()).collect()),
+                _ => None,
+            })
+            .unwrap();
+        assert_eq!(periods, ["2023", "2024", "2025"]);
+        let points: Vec<Stop> = d
+            .stops()
+            .into_iter()
+            .filter(|s| !matches!(s, Stop::Link(_)))
+            .collect();
+        assert_eq!(points, [Stop::Point(1), Stop::Point(2), Stop::Point(0)]);
+        let d = at(Kind::Executive, "ann");
+        let moves: Vec<Stop> = d
+            .stops()
+            .into_iter()
+            .filter(|s| !matches!(s, Stop::Link(_)))
+            .collect();
+        assert_eq!(moves, [Stop::Move(1), Stop::Move(0)]);
+        // Relations keep their place among the stops, and `links` lists only them.
+        assert_eq!(d.links().len(), d.stops().len() - 2);
+    }
+
     #[test]
     fn vendor_detail_relates_executives_deals_series_and_sources() {
         let kb = kb();
