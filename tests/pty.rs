@@ -622,15 +622,16 @@ fn help_overlay_opens_and_closes() {
     let mut t = Tui::start(120, 40);
     t.send("?");
     // "quit" is in the footer too, so look for the overlay's own line (the footer is the last row).
+    // At 120×40 the overlay is taller than the screen (it scrolls: "Keys — j/k scroll, Esc closes").
     t.wait_for_lines("the help overlay", |l| {
         let above_footer = &l[..l.len() - 1];
-        l.iter().any(|r| r.contains("Keys — Esc or ? closes"))
+        l.iter().any(|r| r.contains("Keys — "))
             && above_footer
                 .iter()
                 .any(|r| r.contains("q/Ctrl-c") && r.contains("quit"))
     });
     t.send(ESC);
-    t.wait_for("the help overlay to close", |s| !s.contains("Keys — Esc"));
+    t.wait_for("the help overlay to close", |s| !s.contains("Keys — "));
     // The Esc was a plain Esc, and keys reach the table again.
     t.send("j");
     t.wait_status("Vendors 2/55");
@@ -1187,7 +1188,7 @@ fn hostile_kb_text_reaches_the_terminal_inert() {
     t.send(ENTER);
     t.send(ESC);
     t.send("?");
-    t.wait_for("the help overlay", |s| s.contains("Keys — Esc or ? closes"));
+    t.wait_for("the help overlay", |s| s.contains("Keys — "));
     t.send(ESC);
     let status = t.quit();
     assert!(status.success(), "exit status {status:?}");
