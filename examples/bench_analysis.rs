@@ -132,6 +132,9 @@ impl app::Runner for Loop {
     fn resume(&mut self) -> std::io::Result<()> {
         Ok(())
     }
+    fn edit(&mut self, _: &marketlens::kb::locate::Place) -> std::io::Result<Option<Msg>> {
+        Ok(None) // no editor in a benchmark
+    }
 }
 
 fn main() {

@@ -5,6 +5,7 @@
 pub mod cli;
 pub mod clock;
 pub mod config;
+pub mod editor;
 pub mod export;
 pub mod fsutil;
 pub mod init;

@@ -1022,7 +1022,7 @@ fn a_march_years_fy2025_sorts_at_its_real_span_and_the_detail_says_so() {
         .blocks
         .iter()
         .filter_map(|b| match b {
-            view::Block::Points(rows) => Some(rows),
+            view::Block::Points(rows, _) => Some(rows),
             _ => None,
         })
         .flatten()

@@ -626,15 +626,16 @@ fn help_overlay_opens_and_closes() {
     let mut t = Tui::start(120, 40);
     t.send("?");
     // "quit" is in the footer too, so look for the overlay's own line (the footer is the last row).
+    // At 120×40 the overlay is taller than the screen (it scrolls: "Keys — j/k scroll, Esc closes").
     t.wait_for_lines("the help overlay", |l| {
         let above_footer = &l[..l.len() - 1];
-        l.iter().any(|r| r.contains("Keys — Esc or ? closes"))
+        l.iter().any(|r| r.contains("Keys — "))
             && above_footer
                 .iter()
                 .any(|r| r.contains("q/Ctrl-c") && r.contains("quit"))
     });
     t.send(ESC);
-    t.wait_for("the help overlay to close", |s| !s.contains("Keys — Esc"));
+    t.wait_for("the help overlay to close", |s| !s.contains("Keys — "));
     // The Esc was a plain Esc, and keys reach the table again.
     t.send("j");
     t.wait_status("Vendors 2/55");
@@ -1191,7 +1192,7 @@ fn hostile_kb_text_reaches_the_terminal_inert() {
     t.send(ENTER);
     t.send(ESC);
     t.send("?");
-    t.wait_for("the help overlay", |s| s.contains("Keys — Esc or ? closes"));
+    t.wait_for("the help overlay", |s| s.contains("Keys — "));
     t.send(ESC);
     let status = t.quit();
     assert!(status.success(), "exit status {status:?}");
@@ -1328,6 +1329,136 @@ fn groups_deals_by_vendor_and_kind_and_filters_to_a_combination() {
     t.wait_for_lines("every deal again", |l| l[1].contains("Deals 84/84"));
     let status = t.quit();
     assert!(status.success(), "exit status {status:?}");
+}
+
+/// A shell script for `$EDITOR` at `path`, with `body` after a line that records its arguments
+/// (one a line) to `args` and whether the terminal was handed back in cooked mode to `tty`.
+#[cfg(unix)]
+fn editor_script(path: &std::path::Path, args: &std::path::Path, tty: &std::path::Path, body: &str) {
+    use std::os::unix::fs::PermissionsExt as _;
+    let script = format!(
+        "#!/bin/sh\nprintf '%s\\n' \"$@\" > '{}'\nstty -a > '{}' 2>&1\n{body}\n",
+        args.display(),
+        tty.display()
+    );
+    std::fs::write(path, script).expect("write the editor script");
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+}
+
+/// Wait until `path` exists and is not empty (the editor script wrote it), then read it.
+fn wait_file(t: &Tui, path: &std::path::Path) -> String {
+    t.wait_for("the editor to run", |_| {
+        std::fs::metadata(path).is_ok_and(|m| m.len() > 0)
+    });
+    thread::sleep(Duration::from_millis(50)); // Written in one printf; let it finish.
+    std::fs::read_to_string(path).expect("read what the editor recorded")
+}
+
+#[cfg(unix)]
+#[test]
+fn o_opens_the_selected_record_in_the_editor_at_its_line_and_comes_back() {
+    let kb = kb_copy();
+    let work = tempfile::tempdir().expect("temporary directory");
+    let (script, args, tty) = (
+        work.path().join("ed.sh"),
+        work.path().join("args"),
+        work.path().join("tty"),
+    );
+    editor_script(&script, &args, &tty, "exit 0");
+    let dir = kb.path().to_str().expect("a UTF-8 temporary path").to_string();
+    let editor = script.to_str().expect("a UTF-8 path").to_string();
+    let mut t = Tui::spawn_with(120, 35, &["--kb", &dir], &[("EDITOR", &editor), ("VISUAL", "")]);
+    t.wait_for("the first frame", |s| s.contains("Vendors 1/55"));
+    t.send("jj");
+    t.wait_for("the third vendor", |s| s.contains("Vendors 3/55"));
+    let before = t.raw().len();
+    t.send("o");
+    let recorded = wait_file(&t, &args);
+    let words: Vec<&str> = recorded.lines().collect();
+    assert_eq!(words.len(), 2, "+LINE FILE: {words:?}");
+    let line: usize = words[0]
+        .strip_prefix('+')
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("+LINE first: {words:?}"));
+    let file = kb.path().join("entities.toml");
+    assert_eq!(words[1], file.to_str().unwrap());
+    // That line is a vendor's header, and that vendor is the one on screen.
+    let text = std::fs::read_to_string(&file).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[line - 1].trim(), "[[vendor]]", "line {line}");
+    let name = lines[line..]
+        .iter()
+        .find_map(|l| l.strip_prefix("name = \""))
+        .and_then(|n| n.strip_suffix('"'))
+        .expect("the vendor's name");
+    t.wait_for("the screen back", |s| s.contains("1 Vendors") && s.contains(name));
+    // The editor had the terminal as the shell leaves it: cooked mode, echo on; the explorer
+    // had left the alternate screen before it ran, and took it back after.
+    let stty = wait_file(&t, &tty);
+    let flags: Vec<&str> = stty.split_whitespace().collect();
+    assert!(flags.contains(&"icanon") && flags.contains(&"echo"), "{stty}");
+    let raw = t.raw();
+    let left = rfind(&raw[before..], b"\x1b[?1049l").expect("the alternate screen was left");
+    let back = rfind(&raw[before..], b"\x1b[?1049h").expect("and entered again");
+    assert!(back > left);
+    t.wait_status("reloaded in");
+    assert_engaged(&t);
+    // The keys work as before.
+    t.send("2");
+    t.wait_for("the Executives tab", |s| s.contains("Executives 1/"));
+    assert!(t.quit().success());
+}
+
+#[cfg(unix)]
+#[test]
+fn an_edit_made_in_the_editor_shows_as_soon_as_it_exits() {
+    let kb = kb_copy();
+    let work = tempfile::tempdir().expect("temporary directory");
+    let (script, args, tty) = (
+        work.path().join("ed.sh"),
+        work.path().join("args"),
+        work.path().join("tty"),
+    );
+    // The vendor's name two lines below its header (`[[vendor]]`, `id`, `name`), renamed.
+    let body = r#"line=${1#+}; sed -i "$((line + 2))s/^name = .*/name = \"已改名的云\"/" "$2""#;
+    editor_script(&script, &args, &tty, body);
+    let dir = kb.path().to_str().expect("a UTF-8 temporary path").to_string();
+    let editor = script.to_str().expect("a UTF-8 path").to_string();
+    let mut t = Tui::spawn_with(120, 35, &["--kb", &dir], &[("EDITOR", &editor), ("VISUAL", "")]);
+    t.wait_for("the first frame", |s| s.contains("Vendors 1/55"));
+    assert!(!t.screen().contains("已改名的云"));
+    t.send("o");
+    wait_file(&t, &args);
+    t.wait_for("the new name", |s| s.contains("已改名的云"));
+    t.wait_status("1 vendor edited");
+    assert!(t.screen().contains("1 Vendors"), "{}", t.screen());
+    assert!(t.quit().success());
+}
+
+#[cfg(unix)]
+#[test]
+fn an_editor_that_cannot_start_leaves_a_message_and_a_working_explorer() {
+    let kb = kb_copy();
+    let dir = kb.path().to_str().expect("a UTF-8 temporary path").to_string();
+    let mut t = Tui::spawn_with(
+        120,
+        35,
+        &["--kb", &dir],
+        &[("EDITOR", "/nonexistent/editor -w"), ("VISUAL", "")],
+    );
+    t.wait_for("the first frame", |s| s.contains("Vendors 1/55"));
+    t.send("o");
+    t.wait_status("cannot start /nonexistent/editor (from $EDITOR)");
+    assert_engaged(&t);
+    t.send("3");
+    t.wait_for("the Deals tab", |s| s.contains("Deals 1/84"));
+    // On the built-in KB, `o` says how to get a KB to edit.
+    assert!(t.quit().success());
+    let mut t = Tui::spawn_with(120, 35, &[], &[("EDITOR", "/nonexistent/editor")]);
+    t.wait_for("the first frame", |s| s.contains("Vendors 1/55"));
+    t.send("o");
+    t.wait_status("the built-in KB is read-only: `marketlens init DIR`");
+    assert!(t.quit().success());
 }
 
 /// The text of the last OSC 52 sequence in `raw`, decoded.

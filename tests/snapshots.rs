@@ -78,7 +78,7 @@ fn executive_detail_lists_the_records_that_mention_him() {
         keys(&mut a, &[KeyCode::Char('2')]);
         let at = a.current().view.position("chu-ruisong").expect("储瑞松's row");
         keys(&mut a, &vec![KeyCode::Char('j'); at]);
-        let links = a.detail().expect("a detail").links().len();
+        let links = a.detail().expect("a detail").stops().len();
         let first = a
             .detail()
             .unwrap()
@@ -87,16 +87,17 @@ fn executive_detail_lists_the_records_that_mention_him() {
             .position(|b| matches!(b, marketlens::view::Block::Heading(h) if h.starts_with("Mentioned in (")))
             .expect("a Mentioned in section");
         let d = a.detail().unwrap();
-        let before = d.blocks[..first]
+        // The cursor's stops before it: relations, and his career moves (`o` opens one).
+        let before: usize = d.blocks[..first]
             .iter()
-            .filter(|b| {
-                matches!(
-                    b,
-                    marketlens::view::Block::Link { .. }
-                        | marketlens::view::Block::Spark { target: Some(_), .. }
-                )
+            .map(|b| match b {
+                marketlens::view::Block::Link { .. }
+                | marketlens::view::Block::Spark { target: Some(_), .. }
+                | marketlens::view::Block::Move { .. } => 1,
+                marketlens::view::Block::Points(_, at) => at.len(),
+                _ => 0,
             })
-            .count();
+            .sum();
         assert!(before < links);
         keys(&mut a, &[KeyCode::Enter]);
         keys(&mut a, &vec![KeyCode::Char('j'); before]);
@@ -104,7 +105,9 @@ fn executive_detail_lists_the_records_that_mention_him() {
         assert!(screen.contains("Mentioned in"), "{screen}");
         insta::assert_snapshot!(format!("executive_mentions_{w}x{h}"), screen);
         // The mention is followed like any relation, and back returns.
-        let target = a.detail().unwrap().links()[before].clone();
+        let marketlens::view::Stop::Link(target) = a.detail().unwrap().stops()[before].clone() else {
+            panic!("a relation at stop {before}");
+        };
         keys(&mut a, &[KeyCode::Enter]);
         assert_eq!(a.selected_target(), Some(target));
         keys(&mut a, &[KeyCode::Backspace]);

@@ -74,7 +74,8 @@ fn check_invariants(a: &App) {
         }
     }
     if a.focus == Focus::Detail {
-        let n = a.detail().map_or(0, |d| d.links().len());
+        // The cursor rests on relations, points and career moves (`Detail::stops`).
+        let n = a.detail().map_or(0, |d| d.stops().len());
         assert!(a.current().link < n.max(1));
     }
 }

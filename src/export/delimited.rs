@@ -164,9 +164,9 @@ pub(super) fn record(d: &Detail) -> String {
     for b in &d.blocks {
         match b {
             Block::Field { label, value } => rows.push(pair(label, value)),
-            Block::Text(t) => rows.push(pair("Text", t)),
+            Block::Text(t) | Block::Move { text: t, .. } => rows.push(pair("Text", t)),
             Block::Link { label, target, .. } => rows.push(pair(&capital(target.kind.label()), label)),
-            Block::Points(points) => rows.extend(points.iter().map(|p| pair(&p[0], &p[1]))),
+            Block::Points(points, _) => rows.extend(points.iter().map(|p| pair(&p[0], &p[1]))),
             Block::Quote { text, .. } => rows.push(pair("Quote", text)),
             Block::Heading(_) | Block::Spark { .. } => {}
         }

@@ -128,7 +128,7 @@ pub(super) fn record(d: &Detail) -> String {
             Block::Field { label, value } => {
                 out.push_str(&format!("- **{}:** {}\n", inline(label), inline(value)));
             }
-            Block::Text(t) => {
+            Block::Text(t) | Block::Move { text: t, .. } => {
                 out.push_str(&paragraph(t));
                 out.push('\n');
             }
@@ -147,7 +147,7 @@ pub(super) fn record(d: &Detail) -> String {
                 out.push_str(l.trim_end());
                 out.push('\n');
             }
-            Block::Points(rows) => table(
+            Block::Points(rows, _) => table(
                 &mut out,
                 &["Period", "Value", "Source"],
                 &[false, true, false],

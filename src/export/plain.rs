@@ -128,10 +128,10 @@ fn gap(prev: &Block, next: &Block) -> bool {
     match (prev, next) {
         (_, Heading(_)) => true,
         (Heading(_), _) => false,
-        (_, Points(_)) | (Points(_), _) => true,
-        (Text(_), Text(_) | Quote { .. }) => false,
+        (_, Points(..)) | (Points(..), _) => true,
+        (Text(_) | Move { .. }, Text(_) | Move { .. } | Quote { .. }) => false,
         (Link { .. }, Quote { .. }) => true,
-        (Text(_), _) | (_, Text(_)) => true,
+        (Text(_) | Move { .. }, _) | (_, Text(_) | Move { .. }) => true,
         _ => false,
     }
 }
@@ -157,7 +157,7 @@ pub(super) fn record(d: &Detail) -> String {
             Block::Field { label, value } => {
                 out.push_str(&format!("{}: {}\n", clean_line(label), clean_line(value)));
             }
-            Block::Text(t) => {
+            Block::Text(t) | Block::Move { text: t, .. } => {
                 for l in wrap_cjk(&clean_line(t), WRAP) {
                     out.push_str(&l);
                     out.push('\n');
@@ -183,7 +183,7 @@ pub(super) fn record(d: &Detail) -> String {
                 out.push_str(l.trim_end());
                 out.push('\n');
             }
-            Block::Points(rows) => {
+            Block::Points(rows, _) => {
                 let rows: Vec<Vec<String>> = rows
                     .iter()
                     .map(|r| r.iter().map(|c| clean_line(c).into_owned()).collect())

@@ -103,6 +103,9 @@ macro_rules! declare_kinds {
             pub fx: Vec<super::fx::Fx>,
             /// Each loaded file's `format` (1 when it says none), by file index.
             pub formats: Vec<u8>,
+            /// Each loaded file's path on disk, by file index (`Origin::file`): empty for the
+            /// built-in KB and for bytes loaded without a file. What `o` opens in an editor.
+            pub paths: Vec<std::path::PathBuf>,
             pub(super) index: IdIndex,
             pub(super) relations: Relations,
             /// Which records' text names which records: built once, when first asked

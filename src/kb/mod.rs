@@ -8,6 +8,7 @@ pub mod fx;
 pub mod hint;
 pub mod kinds;
 pub mod load;
+pub mod locate;
 pub mod mentions;
 pub mod model;
 pub mod number;

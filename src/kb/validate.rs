@@ -94,23 +94,10 @@ impl<'a> Ctx<'a> {
             .find(|(k, _)| k.get_ref() == kind.table())
             .and_then(|(_, v)| v.get_ref().as_array())
             .and_then(|a| a.get(index));
-        let Some(mut cur) = record else {
+        let Some(record) = record else {
             return origin.span.clone();
         };
-        for seg in path {
-            let next = match (*seg, cur.get_ref()) {
-                (Seg::Key(k), DeValue::Table(t)) => {
-                    t.iter().find(|(key, _)| key.get_ref() == k).map(|(_, v)| v)
-                }
-                (Seg::Index(i), DeValue::Array(a)) => a.get(i),
-                _ => None,
-            };
-            match next {
-                Some(n) => cur = n,
-                None => break,
-            }
-        }
-        let span = cur.span();
+        let span = walk(record, path).span();
         span.start + range.start..span.end + range.start
     }
 
@@ -135,6 +122,25 @@ impl<'a> Ctx<'a> {
             .unwrap_or((1, 1));
         format!("{}:{l}:{c}", crate::text::escape_controls(&f.name))
     }
+}
+
+/// The value at `path` inside `record`, or the nearest enclosing one (the record itself when its
+/// first step is missing). Finding a field to point a problem at, and a series point or a career
+/// move to open in an editor (`kb::locate`).
+pub(crate) fn walk<'a, 't>(record: &'a Spanned<DeValue<'t>>, path: &[Seg]) -> &'a Spanned<DeValue<'t>> {
+    let mut cur = record;
+    for seg in path {
+        let next = match (*seg, cur.get_ref()) {
+            (Seg::Key(k), DeValue::Table(t)) => t.iter().find(|(key, _)| key.get_ref() == k).map(|(_, v)| v),
+            (Seg::Index(i), DeValue::Array(a)) => a.get(i),
+            _ => None,
+        };
+        match next {
+            Some(n) => cur = n,
+            None => break,
+        }
+    }
+    cur
 }
 
 fn valid_id(id: &str) -> bool {

@@ -115,7 +115,8 @@ fn explore(open: Open) -> Result<Exit> {
         .context("cannot watch the terminal")?;
     }
     let mut session = terminal::Session::start().context("cannot set up the terminal")?;
-    spawn_input(tx.clone())?;
+    let gate = Arc::new(InputGate::default());
+    spawn_input(tx.clone(), gate.clone())?;
 
     let (index, tabs, label, path) = match open {
         Open::BuiltIn(loaded) => {
@@ -201,6 +202,7 @@ fn explore(open: Open) -> Result<Exit> {
             mentions_latest: &mentions_latest,
             builds_latest: &builds_latest,
             suspended: false,
+            gate: &gate,
         };
         dirty |= app.run_effects(&mut live)?;
         if app.quit {
@@ -246,6 +248,8 @@ struct Live<'a> {
     builds_latest: &'a app::Latest,
     /// Suspended during this round: a SIGCONT that came with it needs no second resume.
     suspended: bool,
+    /// Closed while another program (the editor) has the terminal.
+    gate: &'a InputGate,
 }
 
 impl app::Runner for Live<'_> {
@@ -331,14 +335,112 @@ impl app::Runner for Live<'_> {
         }
         self.session.resume()
     }
+
+    fn edit(&mut self, place: &crate::kb::locate::Place) -> std::io::Result<Option<Msg>> {
+        let inv = match crate::editor::from_env(&place.path, place.line) {
+            Ok(inv) => inv,
+            Err(why) => return Ok(Some(Msg::Edited(app::Edited::NotStarted(why)))),
+        };
+        // The input thread must not read the editor's keys: it stops between two polls, and the
+        // terminal is handed over only once it has.
+        if !self.gate.close(INPUT_POLL * 20) {
+            return Ok(Some(Msg::Edited(app::Edited::NotStarted(
+                "the editor was not started: the input thread did not pause".into(),
+            ))));
+        }
+        let ran = self.session.outside(|| crate::editor::run(&inv));
+        self.gate.open();
+        let ran = ran?;
+        // The terminal may have been resized meanwhile; its size now, for the next frame's layout.
+        if let Ok(size) = self.session.terminal.size() {
+            let _ = self.tx.send(Ok(Msg::Resize(size.width, size.height)));
+        }
+        Ok(Some(Msg::Edited(match ran {
+            Ok(()) => app::Edited::Done,
+            Err(crate::editor::RunError::Start(why)) => app::Edited::NotStarted(why),
+            Err(crate::editor::RunError::Exit(how)) => app::Edited::Failed(how),
+        })))
+    }
 }
 
-/// The thread that reads the terminal and turns its events into messages.
-fn spawn_input(tx: mpsc::Sender<Result<Msg, std::io::Error>>) -> Result<()> {
+/// How long the input thread waits for an event before it checks its [`InputGate`] again.
+const INPUT_POLL: Duration = Duration::from_millis(50);
+
+/// Lets the UI thread stop the input thread from reading the terminal while another program (the
+/// user's editor) uses it: the input thread polls for events with a short timeout and checks the
+/// gate between polls; [`InputGate::close`] waits until it has stopped.
+#[derive(Default)]
+struct InputGate {
+    state: std::sync::Mutex<Gate>,
+    changed: std::sync::Condvar,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+enum Gate {
+    #[default]
+    Open,
+    /// Asked to close: the input thread has not yet stopped.
+    Closing,
+    /// The input thread waits for the gate to open.
+    Closed,
+}
+
+impl InputGate {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Gate> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Ask the input thread to stop reading, and wait (at most `timeout`) until it has. Returns
+    /// whether it has; if not, the gate is open again.
+    fn close(&self, timeout: Duration) -> bool {
+        let mut g = self.lock();
+        *g = Gate::Closing;
+        let (mut g, _) = self
+            .changed
+            .wait_timeout_while(g, timeout, |g| *g == Gate::Closing)
+            .unwrap_or_else(|e| e.into_inner());
+        let closed = *g == Gate::Closed;
+        if !closed {
+            *g = Gate::Open;
+        }
+        closed
+    }
+
+    /// Let the input thread read again.
+    fn open(&self) {
+        *self.lock() = Gate::Open;
+        self.changed.notify_all();
+    }
+
+    /// The input thread, between two polls: stop here while the gate is closed.
+    fn pass(&self) {
+        let mut g = self.lock();
+        if *g == Gate::Closing {
+            *g = Gate::Closed;
+            self.changed.notify_all();
+        }
+        while *g == Gate::Closed {
+            g = self.changed.wait(g).unwrap_or_else(|e| e.into_inner());
+        }
+    }
+}
+
+/// The thread that reads the terminal and turns its events into messages. It polls, so that it
+/// can stop at `gate` while the editor has the terminal.
+fn spawn_input(tx: mpsc::Sender<Result<Msg, std::io::Error>>, gate: Arc<InputGate>) -> Result<()> {
     std::thread::Builder::new()
         .name("input".into())
         .spawn(move || {
             loop {
+                gate.pass();
+                match event::poll(INPUT_POLL) {
+                    Ok(true) => {}
+                    Ok(false) => continue,
+                    Err(e) => {
+                        let _ = tx.send(Err(e));
+                        return;
+                    }
+                }
                 let msg = match event::read() {
                     Ok(Event::Key(k)) if k.kind != event::KeyEventKind::Release => Msg::Key(k),
                     Ok(Event::Mouse(m)) => Msg::Mouse(m),

@@ -160,6 +160,17 @@ impl Session {
             .resize(ratatui::layout::Rect::new(0, 0, size.width, size.height))
     }
 
+    /// Give the terminal back as it was found (as [`Session::suspend`] does), run `f` (another
+    /// program that uses the terminal: the user's editor), then put the explorer's modes back and
+    /// draw the whole screen at the next frame, whatever `f` did. The caller keeps the input
+    /// thread from reading meanwhile (`tui::InputGate`).
+    pub fn outside<T>(&mut self, f: impl FnOnce() -> T) -> io::Result<T> {
+        restore();
+        let out = f();
+        self.resume()?;
+        Ok(out)
+    }
+
     pub fn stop(mut self) -> anyhow::Result<()> {
         self.active = false;
         restore();

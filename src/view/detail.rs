@@ -38,8 +38,13 @@ pub enum Block {
         range: String,
         target: Option<Target>,
     },
-    /// The points of a series, as rows: period, value, source (and note).
-    Points(Vec<[String; 3]>),
+    /// The points of a series, as rows: period, value, source (and note); then, per row, the
+    /// point's index in the series as written (rows are sorted by period). Each row is a stop of
+    /// the detail's cursor ([`Stop::Point`]).
+    Points(Vec<[String; 3]>, Vec<usize>),
+    /// A career move, as a line of text, and its index in the executive's `career` as written
+    /// (moves are shown by date): a stop of the detail's cursor ([`Stop::Move`]).
+    Move { text: String, at: usize },
     /// A verbatim quote and where it comes from.
     Quote { text: String, source: String },
 }
@@ -51,7 +56,36 @@ pub struct Detail {
     pub blocks: Vec<Block>,
 }
 
+/// Where the detail pane's cursor can rest: a relation to jump to, or one of the record's own
+/// entries (a series point, a career move) that `o` opens in an editor at its line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Stop {
+    Link(Target),
+    /// `points[i]` of the series shown.
+    Point(usize),
+    /// `career[i]` of the executive shown.
+    Move(usize),
+}
+
 impl Detail {
+    /// Every stop of the cursor, in display order: the relations ([`Detail::links`]) with the
+    /// points and moves among them.
+    pub fn stops(&self) -> Vec<Stop> {
+        let mut out = Vec::new();
+        for b in &self.blocks {
+            match b {
+                Block::Link { target, .. }
+                | Block::Spark {
+                    target: Some(target), ..
+                } => out.push(Stop::Link(target.clone())),
+                Block::Points(_, at) => out.extend(at.iter().map(|&i| Stop::Point(i))),
+                Block::Move { at, .. } => out.push(Stop::Move(*at)),
+                _ => {}
+            }
+        }
+        out
+    }
+
     /// The jump targets, in display order.
     pub fn links(&self) -> Vec<&Target> {
         self.blocks
@@ -463,9 +497,9 @@ impl Detailed for Executive {
         text(b, e.summary.as_deref());
         if !e.career.is_empty() {
             b.push(Block::Heading(format!("Career ({})", e.career.len())));
-            let mut moves: Vec<_> = e.career.iter().collect();
-            moves.sort_by_key(|m| m.date);
-            for m in moves {
+            let mut moves: Vec<_> = e.career.iter().enumerate().collect();
+            moves.sort_by_key(|(_, m)| m.date);
+            for (at, m) in moves {
                 let from = m
                     .from
                     .as_deref()
@@ -492,7 +526,10 @@ impl Detailed for Executive {
                 if let Some(n) = &m.note {
                     line.push_str(&format!(" ({n})"));
                 }
-                b.push(Block::Text(clean(line.trim()).into_owned()));
+                b.push(Block::Move {
+                    text: clean(line.trim()).into_owned(),
+                    at,
+                });
                 if let Some(q) = &m.quote {
                     b.push(Block::Quote {
                         text: clean(q).into_owned(),
@@ -589,8 +626,13 @@ impl Detailed for Series {
         }
         b.push(sp);
         b.push(Block::Heading(format!("Points ({})", s.points.len())));
-        let rows = s
-            .sorted_points()
+        let sorted = s.sorted_points();
+        // Each row's point as written (the rows are sorted).
+        let at = sorted
+            .iter()
+            .map(|p| s.points.iter().position(|q| std::ptr::eq(q, *p)).unwrap_or(0))
+            .collect();
+        let rows = sorted
             .into_iter()
             .map(|p| {
                 let src = p
@@ -621,7 +663,7 @@ impl Detailed for Series {
                 [period, clean(&value).into_owned(), clean(&origin).into_owned()]
             })
             .collect();
-        b.push(Block::Points(rows));
+        b.push(Block::Points(rows, at));
         for p in s.sorted_points() {
             if let Some(q) = &p.quote {
                 b.push(Block::Quote {
@@ -755,6 +797,75 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// Points and moves show sorted (by period, by date) but stop at their index as written, so
+    /// `o` opens the line of the entry the cursor is on.
+    #[test]
+    fn points_and_moves_stop_at_their_index_as_written_in_display_order() {
+        let text = r#"
+[[source]]
+id = "s1"
+title = "T"
+publisher = "P"
+date = "2025-01-01"
+
+[[vendor]]
+id = "v1"
+name = "V"
+sources = ["s1"]
+
+[[series]]
+id = "rev"
+name = "Revenue"
+vendor = "v1"
+metric = "revenue"
+unit = "CNY"
+sources = ["s1"]
+points = [
+  { period = "2025", value = "3亿" },
+  { period = "2023", value = "1亿" },
+  { period = "2024", value = "2亿" },
+]
+
+[[executive]]
+id = "ann"
+name = "Ann"
+vendor = "v1"
+sources = ["s1"]
+career = [
+  { date = "2022", to = "v1", role = "CTO", source = "s1" },
+  { date = "2019", to = "v1", role = "VP", source = "s1" },
+]
+"#;
+        let l = crate::kb::load::load_bytes("t.toml", text.as_bytes().to_vec());
+        assert!(l.is_ok(), "{}", l.render_diagnostics());
+        let at = |kind, id: &str| detail(&l.kb, &Target { kind, id: id.into() }).unwrap();
+        let d = at(Kind::Series, "rev");
+        let periods: Vec<&str> = d
+            .blocks
+            .iter()
+            .find_map(|b| match b {
+                Block::Points(rows, _) => Some(rows.iter().map(|r| r[0].as_str()).collect()),
+                _ => None,
+            })
+            .unwrap();
+        assert_eq!(periods, ["2023", "2024", "2025"]);
+        let points: Vec<Stop> = d
+            .stops()
+            .into_iter()
+            .filter(|s| !matches!(s, Stop::Link(_)))
+            .collect();
+        assert_eq!(points, [Stop::Point(1), Stop::Point(2), Stop::Point(0)]);
+        let d = at(Kind::Executive, "ann");
+        let moves: Vec<Stop> = d
+            .stops()
+            .into_iter()
+            .filter(|s| !matches!(s, Stop::Link(_)))
+            .collect();
+        assert_eq!(moves, [Stop::Move(1), Stop::Move(0)]);
+        // Relations keep their place among the stops, and `links` lists only them.
+        assert_eq!(d.links().len(), d.stops().len() - 2);
     }
 
     #[test]

@@ -16,7 +16,7 @@ use std::cmp::Ordering;
 
 pub use columns::Tabular;
 pub use columns::{Align, ColType, Column, Width};
-pub use detail::{Block, Detail, Target, detail, detail_known};
+pub use detail::{Block, Detail, Stop, Target, detail, detail_known};
 
 use crate::kb::{Kb, Kind, Period, Series, Unit, number, with_record};
 use crate::text::escape_controls as clean;

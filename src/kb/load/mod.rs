@@ -18,6 +18,7 @@ mod piece;
 mod shards;
 
 use piece::{Piece, read_piece};
+pub(crate) use shards::record_end;
 use shards::shards;
 
 /// The default KB, compiled into the binary so the app runs with no arguments.
@@ -147,9 +148,9 @@ pub fn load_path(path: &Path) -> Loaded {
             Vec::new()
         }
     };
-    for p in paths {
+    for p in &paths {
         let name = p.display().to_string();
-        match crate::fsutil::read_regular_limited(&p, limit) {
+        match crate::fsutil::read_regular_limited(p, limit) {
             Ok(bytes) => {
                 let (text, problem) = decode(bytes);
                 files.push(SourceFile { name, text });
@@ -176,7 +177,9 @@ pub fn load_path(path: &Path) -> Loaded {
     } else {
         path.parent().map(Path::to_path_buf).unwrap_or_default()
     };
-    load_files_in(label, files, diags, SHARD_BYTES, Some(&root))
+    let mut loaded = load_files_in(label, files, diags, SHARD_BYTES, Some(&root));
+    loaded.kb.paths = paths;
+    loaded
 }
 
 /// Load one file's bytes, as [`load_path`] would load a file with that content: binary and

@@ -57,6 +57,26 @@ pub(super) fn shards(text: &str, shard_bytes: usize) -> Vec<Range<usize>> {
     out
 }
 
+/// Where the record whose header line starts at or before `from` ends: the start of the next line
+/// after `from`'s that is exactly a record header, or the end of `text`. A record with its
+/// sub-tables (`[[series.points]]`) runs from its header to there, so that slice reads alone to the
+/// same record, as a shard does (`kb::locate` finds a point's line in it).
+pub(crate) fn record_end(text: &str, from: usize) -> usize {
+    let bytes = text.as_bytes();
+    let Some(nl) = bytes.get(from..).and_then(|b| memchr::memchr(b'\n', b)) else {
+        return text.len();
+    };
+    let mut line = from + nl + 1;
+    while line < text.len() {
+        let end = memchr::memchr(b'\n', &bytes[line..]).map_or(text.len(), |i| line + i);
+        if record_header(&bytes[line..end]) {
+            return line;
+        }
+        line = end + 1;
+    }
+    text.len()
+}
+
 /// Whether the first line of `text` that is not blank, a comment or the `format = N` line is a
 /// table header. (`format = N` is a plain value: it cannot combine with a header in another shard.)
 fn starts_with_header(text: &str) -> bool {

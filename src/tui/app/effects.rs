@@ -33,6 +33,9 @@ pub enum Effect {
     Group(super::GroupJob),
     /// Build an analysis tab's rows (Compare, Timeline); the answer comes back as `Msg::Built`.
     Build(Box<super::BuildJob>),
+    /// Give the terminal to the user's editor on this file and line (`o`), take it back when the
+    /// editor exits; the outcome comes back as `Msg::Edited`.
+    Edit(crate::kb::locate::Place),
 }
 
 impl std::fmt::Debug for Effect {
@@ -46,6 +49,7 @@ impl std::fmt::Debug for Effect {
             Effect::Suspend => f.write_str("Suspend"),
             Effect::Resume => f.write_str("Resume"),
             Effect::Group(j) => write!(f, "Group({:?} by {:?}, {} rows)", j.tab, j.by, j.rows.len()),
+            Effect::Edit(p) => write!(f, "Edit({}:{})", p.path.display(), p.line),
             Effect::Build(j) => write!(
                 f,
                 "Build({:?} #{}, {} records)",
@@ -82,6 +86,9 @@ pub trait Runner {
     fn build(&mut self, kb: &Arc<Kb>, job: super::BuildJob) -> Option<Msg>;
     fn suspend(&mut self) -> std::io::Result<()>;
     fn resume(&mut self) -> std::io::Result<()>;
+    /// Run the user's editor on `place` with the terminal given back to it, and take the terminal
+    /// back after; an answer at hand (`Msg::Edited`) is returned. An error is the terminal's.
+    fn edit(&mut self, place: &crate::kb::locate::Place) -> std::io::Result<Option<Msg>>;
 }
 
 /// `settle`'s runner: searches and loads run here and now; what is for the terminal is kept.
@@ -153,12 +160,17 @@ impl Runner for InPlace {
         self.terminal.push(Effect::Resume);
         Ok(())
     }
+
+    fn edit(&mut self, place: &crate::kb::locate::Place) -> std::io::Result<Option<Msg>> {
+        self.terminal.push(Effect::Edit(place.clone()));
+        Ok(None)
+    }
 }
 
 impl App {
     /// Run every effect here and now and apply the answers (searches, loads): for tests and
     /// benchmarks, which have no worker thread and no terminal. Returns what would have gone to
-    /// the terminal (clipboard text, suspend, resume), in order.
+    /// the terminal (clipboard text, suspend, resume, the editor), in order.
     pub fn settle(&mut self) -> Vec<Effect> {
         let mut runner = std::mem::take(&mut self.in_place);
         // `InPlace` never fails: it only records what is for the terminal.
@@ -204,6 +216,10 @@ impl App {
                         runner.resume()?;
                         dirty = true;
                         None
+                    }
+                    Effect::Edit(place) => {
+                        dirty = true;
+                        runner.edit(&place)?
                     }
                 };
                 if let Some(msg) = answer {

@@ -17,6 +17,7 @@
 
 mod build;
 mod columns;
+mod edit;
 mod effects;
 mod exports;
 mod group;
@@ -29,6 +30,7 @@ mod tests;
 
 pub use build::{BuildJob, Latest, latest, start_build};
 pub use columns::{CellPopup, ColumnUi};
+pub use edit::Edited;
 use effects::InPlace;
 pub use effects::{Effect, Runner};
 pub use group::{Chooser, GroupJob, natural_widths};
@@ -81,6 +83,8 @@ pub enum Msg {
         tab: Tab,
         built: Arc<super::tabs::Built>,
     },
+    /// The editor `o` started has exited (or could not start): `Effect::Edit`'s answer.
+    Edited(Edited),
 }
 
 /// Following the KB on disk.
@@ -273,14 +277,12 @@ impl App {
     fn mentions_found(&mut self, m: Arc<crate::kb::mentions::Mentions>) -> bool {
         let chosen = self
             .detail()
-            .and_then(|d| d.links().get(self.current().link).map(|t| (*t).clone()));
+            .and_then(|d| d.stops().get(self.current().link).cloned());
         if !self.kb.set_mentions(m) {
             return false;
         }
         if let Some(t) = chosen
-            && let Some(at) = self
-                .detail()
-                .and_then(|d| d.links().iter().position(|l| **l == t))
+            && let Some(at) = self.detail().and_then(|d| d.stops().iter().position(|l| *l == t))
         {
             self.current_mut().link = at;
         }
@@ -332,6 +334,7 @@ impl App {
             Msg::Tick => self.reload.running.is_some(),
             Msg::Grouped { id, tab, table } => self.grouped_done(id, tab, table),
             Msg::Built { id, tab, built } => self.built_done(id, tab, built),
+            Msg::Edited(e) => self.edited(e),
             Msg::Suspend => {
                 self.push_once(Effect::Suspend);
                 false
@@ -430,7 +433,7 @@ impl App {
             }
             if matches!(
                 action,
-                Action::SortNext | Action::SortReverse | Action::FocusDetail
+                Action::SortNext | Action::SortReverse | Action::FocusDetail | Action::Edit
             ) {
                 let esc = keymap::key(Context::Grouped, Action::Ungroup);
                 self.status = format!("grouped: {esc} returns to the table first");
@@ -503,6 +506,7 @@ impl App {
             Action::CopyRow => self.copy_row(),
             Action::CopyMenu => self.open_copy_menu(),
             Action::Reload => self.reload(),
+            Action::Edit => self.edit_selected(),
             // Editing actions only arrive while typing (see `input_key`), the export prompt's too.
             Action::Accept
             | Action::ExportMarked

@@ -3,7 +3,7 @@
 use super::{App, Focus, Location};
 use crate::tui::keymap::{self, Action, Context};
 use crate::tui::layout;
-use crate::view::{Detail, Sort, Tab, Target};
+use crate::view::{Detail, Sort, Stop, Tab, Target};
 use ratatui::crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::Position;
 
@@ -23,7 +23,7 @@ impl App {
     }
 
     pub(super) fn link_count(&self) -> usize {
-        self.detail().map_or(0, |d| d.links().len())
+        self.detail().map_or(0, |d| d.stops().len())
     }
 
     pub(super) fn focus_detail(&mut self) {
@@ -199,13 +199,17 @@ impl App {
     }
 
     pub(super) fn jump_to_selected_link(&mut self) {
-        let Some(target) = self
+        match self
             .detail()
-            .and_then(|d| d.links().get(self.current().link).map(|t| (*t).clone()))
-        else {
-            return;
-        };
-        self.jump(&target);
+            .and_then(|d| d.stops().get(self.current().link).cloned())
+        {
+            Some(Stop::Link(target)) => self.jump(&target),
+            Some(Stop::Point(_) | Stop::Move(_)) => {
+                let o = keymap::key(Context::Detail, Action::Edit);
+                self.status = format!("nothing to follow here: {o} opens it in your editor");
+            }
+            None => {}
+        }
     }
 
     /// Follow a relation, recording where we came from.

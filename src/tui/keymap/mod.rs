@@ -83,6 +83,9 @@ pub enum Action {
     CellText,
     /// `r`: load the KB from disk again now.
     Reload,
+    /// `o`: open the selected record (or the point or career move under the detail's cursor)
+    /// in `$VISUAL` / `$EDITOR`, at its line.
+    Edit,
     /// Ctrl-z: leave the screen as it was and stop, like any job (`fg` brings it back).
     Suspend,
     /// `F`: choose a column and see the tab's rows grouped by it.
@@ -437,6 +440,14 @@ pub const KEYMAP: &[Binding] = &[
         "copy menu: id, Markdown, citation, view",
         "copy",
         6
+    ),
+    b!(
+        [ch('o')],
+        [],
+        Action::Edit,
+        Any,
+        "edit the record in $VISUAL/$EDITOR",
+        ""
     ),
     b!(
         [ch('r')],

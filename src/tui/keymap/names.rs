@@ -79,6 +79,7 @@ impl Action {
             Action::HideColumn => "hide-column",
             Action::ShowColumns => "show-columns",
             Action::CellText => "cell-text",
+            Action::Edit => "open-in-editor",
         }
     }
 }

@@ -216,6 +216,7 @@ fn labels_are_derived_from_the_keys_and_read_as_before() {
         "y",
         "Y",
         "C",
+        "o",
         "r",
         "Esc",
         "F",

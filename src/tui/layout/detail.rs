@@ -1,4 +1,5 @@
-//! The detail pane as lines: a record's fields, relations (selectable), sparklines and sources,
+//! The detail pane as lines: a record's fields, relations, points and career moves (the cursor's
+//! stops, `Detail::stops`; "link" below means any stop), sparklines and sources,
 //! wrapped to the pane's width. Drawing (`ui::detail`) and mouse hit-testing (`link_at`) both
 //! lay it out here, so a click lands on the relation drawn.
 
@@ -65,6 +66,17 @@ pub fn lay_out(
                 }
             }
             Block::Text(t) => wrap_into(&mut lines, t, 0, ratatui::style::Style::new()),
+            Block::Move { text: t, .. } => {
+                // A stop of the cursor (for `o`), drawn as the text it is until chosen.
+                let i = link_rows.len();
+                link_rows.push(lines.len());
+                let style = if focused && i == selected {
+                    theme.selected
+                } else {
+                    ratatui::style::Style::new()
+                };
+                wrap_into(&mut lines, t, 0, style);
+            }
             Block::Link { label, note, .. } => {
                 let i = link_rows.len();
                 link_rows.push(lines.len());
@@ -112,7 +124,7 @@ pub fn lay_out(
                     Span::styled(format!("  {}", text::fit(range, room)), theme.dim),
                 ]));
             }
-            Block::Points(rows) => {
+            Block::Points(rows, _) => {
                 let pw = rows.iter().map(|r| text::width(&r[0])).max().unwrap_or(0);
                 let vw = rows
                     .iter()
@@ -124,25 +136,34 @@ pub fn lay_out(
                 // itself, never cut; in a pane too narrow for that, on lines of its own below.
                 let indent = 2 + pw + 2 + vw + 2;
                 for r in rows {
+                    // Each row is a stop of the cursor (for `o`): marked and highlighted when chosen.
+                    let i = link_rows.len();
+                    link_rows.push(lines.len());
+                    let chosen = focused && i == selected;
+                    let (mark, style) = if chosen {
+                        ("› ", theme.selected)
+                    } else {
+                        ("  ", ratatui::style::Style::new())
+                    };
+                    let row_line =
+                        |s: &str| Line::from(Span::styled(text::fit(s, width).into_owned(), style));
                     let head = format!(
-                        "  {}  {}",
+                        "{mark}{}  {}",
                         text::pad(&r[0], pw, false),
                         text::pad(&r[1], vw, true)
                     );
                     if r[2].is_empty() {
-                        lines.push(Line::from(text::fit(&head, width).into_owned()));
+                        lines.push(row_line(&head));
                     } else if width >= indent + 12 {
                         let pad = " ".repeat(indent);
                         for (i, part) in text::wrap(&r[2], width - indent).into_iter().enumerate() {
                             let first = if i == 0 { format!("{head}  ") } else { pad.clone() };
-                            lines.push(Line::from(
-                                text::fit(&format!("{first}{part}"), width).into_owned(),
-                            ));
+                            lines.push(row_line(&format!("{first}{part}")));
                         }
                     } else {
-                        lines.push(Line::from(text::fit(&head, width).into_owned()));
+                        lines.push(row_line(&head));
                         for part in text::wrap(&r[2], width.saturating_sub(4)) {
-                            lines.push(Line::from(text::fit(&format!("    {part}"), width).into_owned()));
+                            lines.push(row_line(&format!("    {part}")));
                         }
                     }
                 }

@@ -430,6 +430,8 @@ mod tests {
         assert_eq!(a.status, "not overwritten; edit the name, or Esc");
         press(&mut a, KeyCode::Esc, none);
 
+        // Tall enough for the whole overlay (at 120×40 it scrolls since `o` joined it).
+        a.update(Msg::Resize(120, 50));
         press(&mut a, KeyCode::Char('?'), none);
         has(&screen(&a), " Keys — Esc or ? closes ");
         has(&screen(&a), "Typing a search (/ or Ctrl-k)");
