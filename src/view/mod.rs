@@ -7,6 +7,7 @@ mod columns;
 mod detail;
 pub mod group;
 pub mod marks;
+pub mod reader;
 pub mod spark;
 
 use std::borrow::Cow;
