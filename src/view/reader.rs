@@ -49,32 +49,41 @@ pub struct InContext {
 }
 
 impl InContext {
-    /// As runs: the quoted part marked as passage 0, `…` where the article goes on.
+    /// The text before the quote as shown: `…` first where the article goes on.
+    pub fn lead(&self) -> String {
+        if self.cut_before {
+            format!("…{}", self.before)
+        } else {
+            self.before.clone()
+        }
+    }
+
+    /// The text after the quote as shown: `…` last where the article goes on.
+    pub fn tail(&self) -> String {
+        if self.cut_after {
+            format!("{}…", self.after)
+        } else {
+            self.after.clone()
+        }
+    }
+
+    /// As runs: the quoted part marked as passage 0.
     pub fn runs(&self) -> Vec<Run> {
         let plain = |t: String| Run {
             text: t,
             mark: Mark::Plain,
         };
         let mut v = Vec::new();
-        let before = if self.cut_before {
-            format!("…{}", self.before)
-        } else {
-            self.before.clone()
-        };
-        let after = if self.cut_after {
-            format!("{}…", self.after)
-        } else {
-            self.after.clone()
-        };
-        if !before.is_empty() {
-            v.push(plain(before));
+        let (lead, tail) = (self.lead(), self.tail());
+        if !lead.is_empty() {
+            v.push(plain(lead));
         }
         v.push(Run {
             text: self.quoted.clone(),
             mark: Mark::Quoted(0),
         });
-        if !after.is_empty() {
-            v.push(plain(after));
+        if !tail.is_empty() {
+            v.push(plain(tail));
         }
         v
     }

@@ -84,6 +84,14 @@ pub enum Action {
     Overwrite,
     /// The overwrite question: no (any other key).
     Keep,
+    /// `O`: read the archived article of the selected source (or of the record's quote).
+    OpenReader,
+    /// The reader: scroll to the next quoted passage and make it current.
+    NextQuote,
+    /// The reader: scroll to the previous quoted passage.
+    PrevQuote,
+    /// The reader: close it.
+    CloseReader,
 }
 
 /// Where a binding applies. A context also takes the bindings of those it falls back to
@@ -112,6 +120,8 @@ pub enum Context {
     Columns,
     /// The table shows the tab's rows grouped by a column: as `Any`, with its own Enter and Esc.
     Grouped,
+    /// The article reader `O` opens: its own keys only (its bottom line names them).
+    Reader,
 }
 
 impl Context {
@@ -122,7 +132,12 @@ impl Context {
             Context::Input | Context::Export => &[Context::Edit],
             Context::Palette => &[Context::Input, Context::Edit],
             Context::Help => &[Context::Table, Context::Any],
-            Context::Any | Context::Edit | Context::Confirm | Context::Loading | Context::Columns => &[],
+            Context::Any
+            | Context::Edit
+            | Context::Confirm
+            | Context::Loading
+            | Context::Columns
+            | Context::Reader => &[],
         }
     }
 
@@ -610,6 +625,44 @@ pub const KEYMAP: &[Binding] = &[
         "quits"
     ),
     b!([ctrl('z')], [], Action::Suspend, Loading, "", ""),
+    b!(
+        [ch('O')],
+        [],
+        Action::OpenReader,
+        Any,
+        "read the source's archived article, quotes marked",
+        ""
+    ),
+    // The article reader `O` opens (its bottom line names these).
+    b!(
+        [ch('j'), plain(Code::Down)],
+        [],
+        Action::Down,
+        Reader,
+        "",
+        "scroll",
+        1
+    ),
+    b!([ch('k'), plain(Code::Up)], [], Action::Up, Reader, "", ""),
+    b!([plain(Code::PageDown)], [ch(' ')], Action::PageDown, Reader, "", ""),
+    b!([plain(Code::PageUp)], [], Action::PageUp, Reader, "", ""),
+    b!([ctrl('d')], [], Action::HalfDown, Reader, "", ""),
+    b!([ctrl('u')], [], Action::HalfUp, Reader, "", ""),
+    b!([ch('g'), plain(Code::Home)], [], Action::Top, Reader, "", ""),
+    b!([ch('G'), plain(Code::End)], [], Action::Bottom, Reader, "", ""),
+    b!([ch('n')], [], Action::NextQuote, Reader, "", "next quote", 0),
+    b!([ch('N')], [], Action::PrevQuote, Reader, "", "previous", 0),
+    b!(
+        [plain(Code::Esc), ch('q')],
+        [ch('O')],
+        Action::CloseReader,
+        Reader,
+        "",
+        "close",
+        0
+    ),
+    b!([ctrl('c')], [], Action::Quit, Reader, "", ""),
+    b!([ctrl('z')], [], Action::Suspend, Reader, "", ""),
 ];
 
 /// The footer's entry for the tab number keys, which the table lists one by one (`1-9 tabs`):

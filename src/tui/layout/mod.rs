@@ -5,6 +5,7 @@
 
 pub mod detail;
 pub mod help;
+pub mod reader;
 
 use ratatui::layout::{Constraint, Direction, Flex, Layout, Rect};
 
