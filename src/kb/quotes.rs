@@ -279,7 +279,11 @@ impl Article {
         }
         let p = self.paragraph(range, max);
         // The paragraph holds the sentence unless a line break ended the sentence inside the range.
-        if p.start <= c.start && p.end >= c.end { p } else { c }
+        if p.start <= c.start && p.end >= c.end {
+            p
+        } else {
+            c
+        }
     }
 }
 

@@ -129,9 +129,7 @@ pub fn around(article: &Article, source: &str, quote: &str) -> Option<InContext>
 /// A quote in its context in the first of `sources` whose archived article holds it; `None`
 /// when none has an archive, or none holds it.
 pub fn in_context(kb: &Kb, quote: &str, sources: &[&str]) -> Option<InContext> {
-    sources
-        .iter()
-        .find_map(|s| around(kb.archives.get(s)?, s, quote))
+    sources.iter().find_map(|s| around(kb.archives.get(s)?, s, quote))
 }
 
 /// Runs (escaped; `\n` starts a new paragraph) wrapped to `width` columns as one text by
@@ -343,14 +341,18 @@ mod tests {
 
     #[test]
     fn the_sentence_around_a_quote_ends_at_chinese_marks_and_line_breaks() {
-        let a = art("第一句话在这里。第二句说营收突破120亿元，同比增长很快，超过了市场的预期！第三句？\n新的一段。");
+        let a = art(
+            "第一句话在这里。第二句说营收突破120亿元，同比增长很快，超过了市场的预期！第三句？\n新的一段。",
+        );
         let c = around(&a, "s", "营收突破120亿元").unwrap();
         assert_eq!(c.before, "第二句说");
         assert_eq!(c.quoted, "营收突破120亿元");
         assert_eq!(c.after, "，同比增长很快，超过了市场的预期！");
         assert!(!c.cut_before && !c.cut_after);
         // `？` and the line break end a sentence too.
-        let a = art("前面一些文字。很长很长的一个问题是不是这样呢我们来看看吧第三句？\n下一段的第一句话就在这里了很长很长。");
+        let a = art(
+            "前面一些文字。很长很长的一个问题是不是这样呢我们来看看吧第三句？\n下一段的第一句话就在这里了很长很长。",
+        );
         let c = around(&a, "s", "下一段").unwrap();
         assert_eq!(c.before, "");
         assert_eq!(c.after, "的第一句话就在这里了很长很长。");
@@ -374,7 +376,10 @@ mod tests {
         let a = art("开头就是引语。中间的话。最后也是引语");
         // Short sentences: the paragraph, here the whole article.
         let c = around(&a, "s", "开头就是").unwrap();
-        assert_eq!((c.before.as_str(), c.after.as_str()), ("", "引语。中间的话。最后也是引语"));
+        assert_eq!(
+            (c.before.as_str(), c.after.as_str()),
+            ("", "引语。中间的话。最后也是引语")
+        );
         assert!(!c.cut_before && !c.cut_after);
         let c = around(&a, "s", "也是引语").unwrap();
         assert_eq!(c.before, "开头就是引语。中间的话。最后");
@@ -408,7 +413,11 @@ mod tests {
     fn context_is_escaped_and_kept_on_one_line() {
         let a = art("他说：“收入\x1b[31m翻倍\n了”。");
         let c = around(&a, "s", "收入").unwrap();
-        assert!(!c.after.contains('\x1b') && !c.after.contains('\n'), "{:?}", c.after);
+        assert!(
+            !c.after.contains('\x1b') && !c.after.contains('\n'),
+            "{:?}",
+            c.after
+        );
     }
 
     #[test]
@@ -435,7 +444,13 @@ mod tests {
         // `元，` go down together: the comma may not start a row, nor leave its character.
         assert_eq!(
             shown(&rows),
-            ["本周示例云", "公布[0:营收突]", "[0:破120亿]", "[0:元]，同比增", "长。"]
+            [
+                "本周示例云",
+                "公布[0:营收突]",
+                "[0:破120亿]",
+                "[0:元]，同比增",
+                "长。"
+            ]
         );
         // No row starts with a closing mark: `，` goes down with the character before it.
         assert!(rows.iter().all(|r| !r[0].text.starts_with('，')));

@@ -11,11 +11,7 @@ pub fn bordered(size: Rect) -> bool {
 
 /// Where the article's rows go.
 pub fn inner(size: Rect) -> Rect {
-    if bordered(size) {
-        super::inner(size)
-    } else {
-        size
-    }
+    if bordered(size) { super::inner(size) } else { size }
 }
 
 /// The first row to show so that `row` sits a third of the way down `height` rows, within

@@ -61,9 +61,7 @@ pub fn render(f: &mut Frame, app: &App, r: &ReaderState) {
         &fresh
     };
     let height = inner.height as usize;
-    let scroll = r
-        .scroll
-        .min(layout::reader::max_scroll(height, laid.rows.len()));
+    let scroll = r.scroll.min(layout::reader::max_scroll(height, laid.rows.len()));
     let lines: Vec<Line> = laid
         .rows
         .iter()
