@@ -89,9 +89,25 @@ impl InContext {
     }
 }
 
-/// Article text made one line and safe: line breaks become spaces (a `\r\n` one space).
+/// Article text made one line and safe: a line break becomes a space, or nothing between two
+/// wide characters (Chinese text broken across lines reads on without a gap).
 fn one_line(s: &str) -> String {
-    clean(&s.replace("\r\n", " ").replace(['\n', '\r'], " ")).into_owned()
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\r' || c == '\n' {
+            while chars.peek().is_some_and(|n| matches!(n, '\r' | '\n')) {
+                chars.next();
+            }
+            let wide = |c: Option<char>| c.is_some_and(|c| text::width(c.encode_utf8(&mut [0; 4])) == 2);
+            if !(wide(out.chars().next_back()) && wide(chars.peek().copied())) {
+                out.push(' ');
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    clean(&out).into_owned()
 }
 
 /// Article text made safe, its line breaks kept (`\r\n` becomes `\n`).
