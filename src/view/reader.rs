@@ -226,11 +226,11 @@ impl Reader {
             let name = clean(&s.id);
             return Err(match &s.archive {
                 Some(a) => format!(
-                    "source {name}: its archive `{}` was not read (the built-in KB has no archives; run with --kb)",
+                    "no archived text for {name}: its archive `{}` was not read",
                     clean(a)
                 ),
                 None => format!(
-                    "source {name} has no archived text; add archive = \"archive/{name}.txt\" to its [[source]]"
+                    "no archived text for {name}: add archive = \"archive/{name}.txt\" to its [[source]]"
                 ),
             });
         };
