@@ -189,3 +189,155 @@ impl App {
         true
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::Msg;
+    use super::*;
+    use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+    fn app() -> App {
+        let l = crate::kb::load_path(std::path::Path::new("tests/fixtures/good/archived_reader"));
+        assert!(l.is_ok(), "{}", l.render_diagnostics());
+        App::new(l.kb, l.label, 80, 24)
+    }
+
+    fn press(a: &mut App, keys: &str) {
+        for c in keys.chars() {
+            let code = if c == '\x1b' {
+                KeyCode::Esc
+            } else {
+                KeyCode::Char(c)
+            };
+            a.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+        }
+    }
+
+    fn select(a: &mut App, id: &str) {
+        let at = a.current().view.position(id).expect("a row");
+        a.current_mut().selected = at;
+    }
+
+    #[test]
+    fn o_on_a_record_opens_its_quotes_article_at_that_quote() {
+        let mut a = app();
+        select(&mut a, "harbor-cloud");
+        press(&mut a, "O");
+        let r = a.reader.as_ref().expect("the reader opened");
+        assert_eq!(r.reader.source, "harbor-review");
+        assert_eq!(r.current, Some(0), "its quote is the article's first passage");
+        assert_eq!(a.context(), Context::Reader);
+        // Its keys are its own: `q` closes it, not the app.
+        press(&mut a, "q");
+        assert!(a.reader.is_none() && !a.quit);
+        // A record citing a source with no archive: the status line says how to add one.
+        select(&mut a, "tide-cloud");
+        press(&mut a, "O");
+        assert!(a.reader.is_none());
+        assert_eq!(
+            a.status,
+            "no archived text for no-archive: add archive = \"archive/no-archive.txt\" to its [[source]]"
+        );
+    }
+
+    #[test]
+    fn n_and_n_go_round_the_passages_and_scroll_to_them() {
+        let mut a = app();
+        press(&mut a, "5O");
+        let r = a.reader.as_ref().expect("open");
+        assert_eq!((r.current, r.scroll, r.reader.passages.len()), (None, 0, 4));
+        press(&mut a, "N");
+        let r = a.reader.as_ref().unwrap();
+        assert_eq!(r.current, Some(3), "N from none: the last");
+        let last = r.laid.passage_rows[3];
+        let height = layout::reader::inner(a.size).height as usize;
+        assert!(
+            r.scroll <= last && last < r.scroll + height,
+            "the passage is on screen"
+        );
+        press(&mut a, "n");
+        assert_eq!(
+            a.reader.as_ref().unwrap().current,
+            Some(0),
+            "n after the last: the first"
+        );
+        assert_eq!(a.reader.as_ref().unwrap().scroll, 0);
+        press(&mut a, "G");
+        let r = a.reader.as_ref().unwrap();
+        assert_eq!(r.scroll, r.laid.rows.len() - height);
+        // A narrower screen lays the article out again, and the scroll stays within it.
+        a.update(Msg::Resize(30, 10));
+        let r = a.reader.as_ref().unwrap();
+        assert_eq!(r.laid_width, 28);
+        assert!(r.scroll <= r.laid.rows.len().saturating_sub(8));
+        press(&mut a, "\x1b");
+        assert!(a.reader.is_none());
+    }
+
+    #[test]
+    fn the_selected_source_relation_is_the_one_read() {
+        let mut a = app();
+        // The deal: its one source is harbor-review; focus its relations and pick the source.
+        press(&mut a, "3l");
+        let links = a.detail().unwrap().links().len();
+        for _ in 0..links {
+            press(&mut a, "j");
+        }
+        press(&mut a, "O");
+        let r = a.reader.as_ref().expect("open");
+        assert_eq!(r.reader.source, "harbor-review");
+        assert_eq!(r.current, Some(2), "at the deal's quote");
+    }
+
+    #[test]
+    fn the_built_in_kb_has_no_archives() {
+        let l = crate::kb::load_builtin();
+        let mut a = App::new(l.kb, l.label, 80, 24);
+        press(&mut a, "5O");
+        assert!(a.reader.is_none());
+        assert!(a.status.starts_with("no archived text for "), "{}", a.status);
+    }
+}
+
+#[cfg(test)]
+mod reload_tests {
+    use super::super::Msg;
+    use super::*;
+    use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+    /// A reload (`r`) reads the archive again: the open reader shows the new text, and a quote
+    /// the new text no longer holds is no longer marked.
+    #[test]
+    fn a_reload_reads_the_archive_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let src = std::path::Path::new("tests/fixtures/good/archived_reader");
+        std::fs::create_dir(dir.path().join("archive")).unwrap();
+        std::fs::copy(src.join("kb.toml"), dir.path().join("kb.toml")).unwrap();
+        let art = dir.path().join("archive/harbor-review.txt");
+        std::fs::copy(src.join("archive/harbor-review.txt"), &art).unwrap();
+        let l = crate::kb::load_path(dir.path());
+        assert!(l.is_ok());
+        let mut a = App::new(l.kb, l.label, 80, 24);
+        a.kb_path = Some(dir.path().to_path_buf());
+        a.update(Msg::Key(KeyEvent::new(KeyCode::Char('5'), KeyModifiers::NONE)));
+        a.update(Msg::Key(KeyEvent::new(KeyCode::Char('O'), KeyModifiers::NONE)));
+        assert_eq!(a.reader.as_ref().unwrap().reader.passages.len(), 4);
+        // Still every quote's article (so the KB stays valid), with a new last line.
+        let text = std::fs::read_to_string(&art).unwrap();
+        std::fs::write(&art, format!("{text}\n新加的一行。")).unwrap();
+        a.reader = None;
+        a.reload();
+        a.settle();
+        assert!(a.status.starts_with("reloaded"), "{}", a.status);
+        a.update(Msg::Key(KeyEvent::new(KeyCode::Char('O'), KeyModifiers::NONE)));
+        let r = a.reader.as_ref().expect("open");
+        assert!(r.reader.article.text.ends_with("新加的一行。"));
+        // With the reader open, a reload puts the new KB's article in it.
+        std::fs::write(&art, format!("{text}\n又一行。")).unwrap();
+        a.reload();
+        a.settle();
+        let r = a.reader.as_ref().expect("still open");
+        assert!(r.reader.article.text.ends_with("又一行。"));
+        assert_eq!(r.reader.passages.len(), 4);
+    }
+}
