@@ -1341,7 +1341,7 @@ fn find_cells(t: &Tui, text: &str) -> Option<(u16, u16)> {
             for _ in c.contents().chars() {
                 cols.push(col);
             }
-            line.push_str(&c.contents());
+            line.push_str(c.contents());
         }
         if let Some(at) = line.find(text) {
             return Some((row, cols[line[..at].chars().count()]));
@@ -1380,15 +1380,11 @@ fn reads_a_sources_article_with_its_quotes_highlighted() {
     assert_eq!(attrs_of(&t, "这是它成立以来"), (false, false), "the rest: plain");
     t.send("n");
     t.wait_for("the first quote current", |s| s.contains("1 of 4 quotes"));
-    assert_eq!(
-        attrs_of(&t, first).1,
-        true,
-        "the current quote is in reverse video"
-    );
+    assert!(attrs_of(&t, first).1, "the current quote is in reverse video");
     t.send("n");
     t.wait_for("the second quote current", |s| s.contains("2 of 4 quotes"));
     // Scrolled to it, a third of the way down.
-    assert_eq!(attrs_of(&t, "上一季度为 92 亿元").1, true);
+    assert!(attrs_of(&t, "上一季度为 92 亿元").1);
     assert!(
         find_cells(&t, first).is_none(),
         "the article scrolled:\n{}",
