@@ -436,6 +436,90 @@ mod tests {
         );
     }
 
+    /// Every kind of quote shows its context in a detail: a record's, a career move's (from the
+    /// move's own source), a series point's; the reader marks each place, escaped.
+    #[test]
+    fn details_show_each_kind_of_quote_in_context_and_the_reader_escapes() {
+        use crate::view::{Block, Target, detail};
+        let toml = r#"format = 2
+[[source]]
+id = "a"
+title = "文章"
+publisher = "某报"
+date = 2025-01-02
+
+[[source]]
+id = "b"
+title = "另一篇"
+publisher = "某刊"
+date = 2025-01-03
+
+[[vendor]]
+id = "yun"
+name = "某云"
+sources = ["a"]
+quote = "营收增长三成"
+
+[[executive]]
+id = "zhang"
+name = "张某"
+vendor = "yun"
+sources = ["a"]
+career = [{ date = "2024", to = "yun", role = "总裁", source = "b", quote = "出任总裁" }]
+
+[[series]]
+id = "yun-rev"
+name = "某云营收"
+vendor = "yun"
+metric = "revenue"
+unit = "CNY"
+sources = ["a"]
+points = [{ period = "2025-Q1", value = "10亿", quote = "收入10亿元" }]
+"#;
+        let l = crate::kb::load::load_bytes("kb.toml", toml.as_bytes().to_vec());
+        assert!(l.is_ok(), "{}", l.render_diagnostics());
+        let mut kb = l.kb;
+        let mut map = std::collections::HashMap::new();
+        map.insert(
+            "a".to_string(),
+            Arc::new(art(
+                "今年某云营收增长三成，季度收入10亿元。\n\x1b[2J危险\u{202e}文字。",
+            )),
+        );
+        map.insert("b".to_string(), Arc::new(art("张某去年出任总裁。")));
+        kb.archives = crate::kb::quotes::Archives::new(map);
+        let contexts = |kind, id: &str| -> Vec<String> {
+            let d = detail(&kb, &Target { kind, id: id.into() }).expect("a detail");
+            d.blocks
+                .iter()
+                .filter_map(|b| match b {
+                    Block::Context(c) => Some(format!("{}[{}]{}", c.lead(), c.quoted, c.tail())),
+                    _ => None,
+                })
+                .collect()
+        };
+        assert_eq!(
+            contexts(Kind::Vendor, "yun"),
+            ["今年某云[营收增长三成]，季度收入10亿元。"]
+        );
+        assert_eq!(contexts(Kind::Executive, "zhang"), ["张某去年[出任总裁]。"]);
+        assert_eq!(
+            contexts(Kind::Series, "yun-rev"),
+            ["今年某云营收增长三成，季度[收入10亿元]。"]
+        );
+        // The reader: both quotes of article `a` marked, its text made safe.
+        let r = Reader::open(&kb, "a").expect("opens");
+        assert_eq!(r.passages.len(), 2);
+        assert_eq!(r.title, "文章 — 某报, 2025-01-02");
+        let laid = r.lay_out(20);
+        let all: String = laid.rows.iter().flatten().map(|x| x.text.as_str()).collect();
+        assert!(!all.contains('\x1b') && !all.contains('\u{202e}'), "{all:?}");
+        assert_eq!(laid.passage_rows.len(), 2);
+        assert!(Reader::open(&kb, "nope").is_err());
+        let no = Reader::open(&crate::kb::load_builtin().kb, "x");
+        assert_eq!(no.err().as_deref(), Some("no source `x`"));
+    }
+
     #[test]
     fn wrapped_runs_keep_their_marks_and_cjk_widths() {
         let runs = vec![
