@@ -334,7 +334,10 @@ impl App {
             }
             Msg::Key(k) => self.key(Key::from(k)),
             Msg::Mouse(m) => {
-                if self.input.is_some() || self.reader.is_some() {
+                if self.reader.is_some() {
+                    return self.reader_mouse(m);
+                }
+                if self.input.is_some() {
                     return false;
                 }
                 let changed = self.mouse(m);

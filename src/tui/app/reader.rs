@@ -145,6 +145,25 @@ impl App {
         }
     }
 
+    /// The mouse while the reader is open: the wheel scrolls it, three rows a notch.
+    pub(super) fn reader_mouse(&mut self, m: ratatui::crossterm::event::MouseEvent) -> bool {
+        use ratatui::crossterm::event::MouseEventKind;
+        let step: isize = match m.kind {
+            MouseEventKind::ScrollDown => 3,
+            MouseEventKind::ScrollUp => -3,
+            _ => return false,
+        };
+        self.relayout_reader();
+        let height = layout::reader::inner(self.size).height as usize;
+        let Some(r) = &mut self.reader else {
+            return false;
+        };
+        let max = layout::reader::max_scroll(height, r.laid.rows.len());
+        let was = r.scroll;
+        r.scroll = r.scroll.saturating_add_signed(step).min(max);
+        r.scroll != was
+    }
+
     /// A key while the reader is open: its own keys only.
     pub(super) fn reader_key(&mut self, k: Key) -> bool {
         self.relayout_reader();
@@ -264,7 +283,22 @@ mod tests {
         assert_eq!(a.reader.as_ref().unwrap().scroll, 0);
         press(&mut a, "G");
         let r = a.reader.as_ref().unwrap();
-        assert_eq!(r.scroll, r.laid.rows.len() - height);
+        let end = r.laid.rows.len() - height;
+        assert_eq!(r.scroll, end);
+        // The wheel scrolls it too.
+        let wheel = |kind| {
+            Msg::Mouse(ratatui::crossterm::event::MouseEvent {
+                kind,
+                column: 5,
+                row: 5,
+                modifiers: KeyModifiers::NONE,
+            })
+        };
+        use ratatui::crossterm::event::MouseEventKind::{ScrollDown, ScrollUp};
+        assert!(a.update(wheel(ScrollUp)));
+        assert_eq!(a.reader.as_ref().unwrap().scroll, end - 3);
+        assert!(a.update(wheel(ScrollDown)));
+        assert!(!a.update(wheel(ScrollDown)), "already at the end");
         // A narrower screen lays the article out again, and the scroll stays within it.
         a.update(Msg::Resize(30, 10));
         let r = a.reader.as_ref().unwrap();
