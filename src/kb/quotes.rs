@@ -29,9 +29,10 @@ pub struct Article {
     norm: Vec<char>,
     flat: String,
     /// The byte offset in `flat` of each normalised character.
-    starts: Vec<usize>,
-    /// For each normalised character, the byte range in `text` it came from.
-    from: Vec<Range<usize>>,
+    starts: Vec<u32>,
+    /// For each normalised character, the byte range in `text` it came from (start, end). Offsets
+    /// are `u32`: the KB keeps its articles (`Archives`), and a file is never near 4 GiB.
+    from: Vec<(u32, u32)>,
 }
 
 /// What a character stands for under the quote rule, when it is not itself (white space is
@@ -60,33 +61,29 @@ fn fold(c: char) -> Option<&'static str> {
     }
 }
 
-/// Push the normalised form of `s` (whose first byte is at `base` in the text) onto `out`.
-fn push_norm(s: &str, base: usize, out: &mut Vec<char>, from: &mut Vec<Range<usize>>) {
+/// Each normalised character of `s`, with the byte range of `s` it came from.
+fn each_norm(s: &str, mut f: impl FnMut(char, Range<usize>)) {
     for (i, c) in s.char_indices() {
-        let range = base + i..base + i + c.len_utf8();
+        let range = i..i + c.len_utf8();
         if c.is_whitespace() || matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}') {
             continue;
         }
         match fold(c) {
             Some(m) => {
                 for d in m.chars() {
-                    out.push(d);
-                    from.push(range.clone());
+                    f(d, range.clone());
                 }
             }
-            None => {
-                out.push(c);
-                from.push(range);
-            }
+            None => f(c, range),
         }
     }
 }
 
 /// `s` under the quote rule (module docs): what is compared.
 pub fn normalize(s: &str) -> String {
-    let (mut out, mut from) = (Vec::new(), Vec::new());
-    push_norm(s, 0, &mut out, &mut from);
-    out.into_iter().collect()
+    let mut out = String::with_capacity(s.len());
+    each_norm(s, |c, _| out.push(c));
+    out
 }
 
 /// Where a quote that is not in an article comes closest.
@@ -103,9 +100,13 @@ pub struct Nearest {
 impl Article {
     pub fn new(text: String) -> Article {
         let (mut norm, mut from) = (Vec::new(), Vec::new());
-        push_norm(&text, 0, &mut norm, &mut from);
+        let at = |b: usize| u32::try_from(b).unwrap_or(u32::MAX);
+        each_norm(&text, |c, r| {
+            norm.push(c);
+            from.push((at(r.start), at(r.end)));
+        });
         let flat: String = norm.iter().collect();
-        let starts = flat.char_indices().map(|(i, _)| i).collect();
+        let starts = flat.char_indices().map(|(i, _)| at(i)).collect();
         Article {
             text,
             norm,
@@ -119,7 +120,7 @@ impl Article {
     fn places<'a>(&'a self, q: &'a str) -> impl Iterator<Item = usize> + 'a {
         self.flat
             .match_indices(q)
-            .filter_map(|(b, _)| self.starts.binary_search(&b).ok())
+            .filter_map(|(b, _)| self.starts.binary_search(&u32::try_from(b).ok()?).ok())
     }
 
     /// The byte range of the first place `quote` occurs (under the rule), if it does.
@@ -149,7 +150,7 @@ impl Article {
             self.from.get(at),
             end.checked_sub(1).and_then(|e| self.from.get(e)),
         ) {
-            (Some(a), Some(b)) => a.start..b.end,
+            (Some(a), Some(b)) => (a.0 as usize).min(self.text.len())..(b.1 as usize).min(self.text.len()),
             _ => self.text.len()..self.text.len(),
         }
     }
