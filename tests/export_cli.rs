@@ -884,3 +884,44 @@ fn the_canalys_ranking_exports_in_every_format() {
         }
     }
 }
+
+/// A record's export shows its quote in the sentence around it in the archived article, the
+/// quoted words set apart in each format; a KB without archives shows the quote alone.
+#[test]
+fn a_record_export_shows_the_quote_in_its_article() {
+    let kb = "tests/fixtures/good/archived_reader";
+    let want = [
+        (
+            "txt",
+            "> in the article: 在客户方面，「港口集团把调度系统整体迁到了港湾云」，项目在十月完成。",
+        ),
+        (
+            "md",
+            "> in the article: 在客户方面，**港口集团把调度系统整体迁到了港湾云**，项目在十月完成。",
+        ),
+        (
+            "csv",
+            "In the article,在客户方面，港口集团把调度系统整体迁到了港湾云，项目在十月完成。",
+        ),
+    ];
+    for (format, line) in want {
+        let o = marketlens(&[
+            "export",
+            "--kb",
+            kb,
+            "--record",
+            "harbor-port-2025",
+            "--format",
+            format,
+        ]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let out = stdout(&o);
+        assert!(out.lines().any(|l| l == line), "{format}: no {line:?} in\n{out}");
+    }
+    let o = marketlens(&["export", "--record", "aliyun", "--format", "txt"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        !stdout(&o).contains("in the article"),
+        "the built-in KB has no archives"
+    );
+}

@@ -121,6 +121,22 @@ const GOOD: &[(&str, Counts)] = &[
         },
     ),
     (
+        "archived_reader",
+        Counts {
+            sources: 2,
+            vendors: 2,
+            executives: 0,
+            career_moves: 0,
+            deals: 1,
+            series: 1,
+            points: 2,
+            reports: 0,
+            facts: 1,
+            files: 1,
+            conflicts: 0,
+        },
+    ),
+    (
         "multi",
         Counts {
             sources: 2,

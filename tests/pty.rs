@@ -1331,6 +1331,88 @@ fn groups_deals_by_vendor_and_kind_and_filters_to_a_combination() {
     assert!(status.success(), "exit status {status:?}");
 }
 
+/// Where `text` starts on screen (row, column in cells), if it is there.
+fn find_cells(t: &Tui, text: &str) -> Option<(u16, u16)> {
+    let p = lock(&t.parser);
+    let s = p.screen();
+    for row in 0..t.rows {
+        let mut line = String::new();
+        let mut cols = Vec::new();
+        for col in 0..t.cols {
+            let Some(c) = s.cell(row, col) else { continue };
+            if c.is_wide_continuation() {
+                continue;
+            }
+            for _ in c.contents().chars() {
+                cols.push(col);
+            }
+            line.push_str(c.contents());
+        }
+        if let Some(at) = line.find(text) {
+            return Some((row, cols[line[..at].chars().count()]));
+        }
+    }
+    None
+}
+
+/// (underlined, inverse) of the first cell of `text` on screen.
+fn attrs_of(t: &Tui, text: &str) -> (bool, bool) {
+    let (row, col) = find_cells(t, text).unwrap_or_else(|| panic!("{text:?} not on screen:\n{}", t.screen()));
+    let p = lock(&t.parser);
+    let c = p.screen().cell(row, col).expect("a cell");
+    (c.underline(), c.inverse())
+}
+
+/// `O` on a source with an archived article opens it full screen, every passage the KB quotes
+/// underlined; `n` makes the next one current (reverse video) and says which of how many; Esc
+/// closes. On a source without one, the status line says how to add it.
+#[test]
+fn reads_a_sources_article_with_its_quotes_highlighted() {
+    let kb = format!(
+        "{}/tests/fixtures/good/archived_reader",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let mut t = Tui::spawn_with(80, 24, &["--kb", &kb], &[]);
+    t.wait_for("the first frame", |s| s.contains("Vendors 1/2"));
+    t.send("5");
+    t.wait_status("Sources 1/2");
+    t.send("O");
+    t.wait_for("the reader", |s| {
+        s.contains("港湾云季度回顾 — 示例观察, 2025-12-01 · 4 quotes")
+    });
+    let first = "港湾云第三季度收入首次超过100亿元";
+    assert_eq!(attrs_of(&t, first), (true, false), "quoted: underlined");
+    assert_eq!(attrs_of(&t, "这是它成立以来"), (false, false), "the rest: plain");
+    t.send("n");
+    t.wait_for("the first quote current", |s| s.contains("1 of 4 quotes"));
+    assert!(attrs_of(&t, first).1, "the current quote is in reverse video");
+    t.send("n");
+    t.wait_for("the second quote current", |s| s.contains("2 of 4 quotes"));
+    // Scrolled to it, a third of the way down.
+    assert!(attrs_of(&t, "上一季度为 92 亿元").1);
+    assert!(
+        find_cells(&t, first).is_none(),
+        "the article scrolled:\n{}",
+        t.screen()
+    );
+    t.send("g");
+    t.wait_for("the top again", |s| s.contains(first));
+    assert_eq!(attrs_of(&t, first), (true, false), "no longer current");
+    t.send(ESC);
+    t.wait_for("the reader to close", |s| !s.contains("of 4 quotes"));
+    t.wait_status("Sources 1/2");
+    t.send("j");
+    t.wait_status("Sources 2/2");
+    // Wide enough for the KB's long path and the message after it.
+    t.resize(220, 24);
+    t.send("O");
+    t.wait_status(
+        "no archived text for no-archive: add archive = \"archive/no-archive.txt\" to its [[source]]",
+    );
+    let status = t.quit();
+    assert!(status.success(), "exit status {status:?}");
+}
+
 /// A shell script for `$EDITOR` at `path`, with `body` after a line that records its arguments
 /// (one a line) to `args` and whether the terminal was handed back in cooked mode to `tty`.
 #[cfg(unix)]

@@ -566,6 +566,105 @@ fn marks() {
     }
 }
 
+/// The runs of cells drawn with `m` (underlined: a quoted passage; reversed: the reader's current
+/// one) and not bold (the unfocused table's selected row is bold and underlined), row by row, so a
+/// snapshot shows what is highlighted, not only the characters.
+fn styled_runs(app: &App, m: ratatui::style::Modifier) -> Vec<String> {
+    let mut t = Terminal::new(TestBackend::new(app.size.width, app.size.height)).unwrap();
+    t.draw(|f| ui::render(app, f)).unwrap();
+    let buf = t.backend().buffer();
+    let mut out = Vec::new();
+    for y in 0..buf.area.height {
+        let mut run = String::new();
+        let mut x = 0;
+        while x < buf.area.width {
+            let cell = &buf[(x, y)];
+            let w = marketlens::text::width(cell.symbol()).max(1) as u16;
+            let bold = m == ratatui::style::Modifier::UNDERLINED
+                && cell.modifier.contains(ratatui::style::Modifier::BOLD);
+            if cell.modifier.contains(m) && !bold {
+                run.push_str(cell.symbol());
+            } else if !run.is_empty() {
+                out.push(format!("row {y}: {}", std::mem::take(&mut run)));
+            }
+            x += w;
+        }
+        if !run.is_empty() {
+            out.push(format!("row {y}: {run}"));
+        }
+    }
+    out
+}
+
+/// A quote whose source has an archived article shows in the detail pane in its sentence there,
+/// the quoted words underlined (the theme's `quoted`), wrapped by the Chinese rules; a quote across
+/// a line break of the article reads on with no gap.
+#[test]
+fn quote_in_context_in_the_detail() {
+    use ratatui::style::Modifier;
+    for (w, h) in SIZES {
+        let mut a = app_on("tests/fixtures/good/archived_reader", w, h);
+        a.settle();
+        // Trends: the series' points quote the article (the detail scrolled to its end: its last
+        // relation); Deals: a quote across a line break.
+        keys(
+            &mut a,
+            &[KeyCode::Char('4'), KeyCode::Char('l'), KeyCode::Char('G')],
+        );
+        let quoted = styled_runs(&a, Modifier::UNDERLINED).join("\n");
+        insta::assert_snapshot!(
+            format!("quote_in_context_series_{w}x{h}"),
+            format!("{}\nquoted:\n{quoted}", screen(&a))
+        );
+        assert!(quoted.contains("上一季度为 92 亿元"), "{quoted}");
+        keys(
+            &mut a,
+            &[
+                KeyCode::Esc,
+                KeyCode::Char('3'),
+                KeyCode::Char('l'),
+                KeyCode::Char('G'),
+            ],
+        );
+        let quoted = styled_runs(&a, Modifier::UNDERLINED).join("\n");
+        let s = screen(&a);
+        insta::assert_snapshot!(
+            format!("quote_in_context_deal_{w}x{h}"),
+            format!("{s}\nquoted:\n{quoted}")
+        );
+        assert!(!s.contains("迁到 了"), "no gap where the article broke the line");
+    }
+}
+
+/// `O` opens the article reader over the whole screen: the source in the title with "k of N
+/// quotes", every quoted passage underlined, the current one reversed; `n` goes to the next.
+#[test]
+fn article_reader_80x24() {
+    use ratatui::style::Modifier;
+    let mut a = app_on("tests/fixtures/good/archived_reader", 80, 24);
+    a.settle();
+    // The deal's quote is past the first screen: the reader opens scrolled to it.
+    keys(&mut a, &[KeyCode::Char('3'), KeyCode::Char('O')]);
+    let show = |a: &App| {
+        format!(
+            "{}\nquoted:\n{}\ncurrent:\n{}",
+            screen(a),
+            styled_runs(a, Modifier::UNDERLINED).join("\n"),
+            styled_runs(a, Modifier::REVERSED).join("\n")
+        )
+    };
+    let opened = show(&a);
+    assert!(opened.contains("3 of 4 quotes"), "{opened}");
+    insta::assert_snapshot!("reader_opened_at_the_deal_80x24", opened);
+    keys(&mut a, &[KeyCode::Char('n')]);
+    let next = show(&a);
+    assert!(next.contains("4 of 4 quotes"), "{next}");
+    insta::assert_snapshot!("reader_next_quote_80x24", next);
+    keys(&mut a, &[KeyCode::Esc]);
+    assert!(a.reader.is_none());
+    assert!(screen(&a).contains("港湾云赢得港口集团的混合云项目"));
+}
+
 /// The column cursor on Deals: Counterparty hidden (`]` `]` `x`), the cursor on Amount (`]`)
 /// widened by four wide characters (`>` ×4). The cursor's header is drawn in reverse video.
 #[test]

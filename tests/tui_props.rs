@@ -17,7 +17,7 @@ fn msg() -> impl Strategy<Value = Msg> {
             'j', 'k', 'g', 'G', 's', 'S', 'F', 'h', 'l', '?', '1', '2', '3', '4', '5', 'x', '/', ':', 'n',
             'a', '云', '❤', '\u{301}', ' ', '\'', '!', 'q',
             // The column cursor, its columns, the cell popup and copying.
-            '[', ']', '{', '}', '<', '>', 'X', 'z', 'y', 'Y', 'C', 'i', 'm', 'c', 'v'
+            '[', ']', '{', '}', '<', '>', 'X', 'z', 'y', 'Y', 'C', 'i', 'm', 'c', 'v', 'O', 'N'
         ])
         .prop_map(KeyCode::Char),
         prop::sample::select(vec![
@@ -73,6 +73,11 @@ fn check_invariants(a: &App) {
             );
         }
     }
+    // The reader (`O`) is scrolled within its rows at the width it was laid out for.
+    if let Some(r) = &a.reader {
+        assert!(r.current.is_none_or(|c| c < r.reader.passages.len()));
+        assert!(r.scroll <= r.laid.rows.len());
+    }
     if a.focus == Focus::Detail {
         // The cursor rests on relations, points and career moves (`Detail::stops`).
         let n = a.detail().map_or(0, |d| d.stops().len());
@@ -123,5 +128,29 @@ proptest! {
     ) {
         let kb = marketlens::synth::kb(records, seed);
         drive(App::new(kb, "synth".into(), w, h), w, h, msgs);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 32, ..ProptestConfig::default() })]
+
+    /// A KB with an archived article: quotes in context in the detail, and the reader `O` opens,
+    /// scrolled and resized, at any size (down to 1×1).
+    #[test]
+    fn the_article_reader_at_any_size(
+        w in 1u16..200,
+        h in 1u16..70,
+        msgs in prop::collection::vec(msg(), 0..40),
+    ) {
+        let l = marketlens::kb::load_path(std::path::Path::new("tests/fixtures/good/archived_reader"));
+        assert!(l.is_ok());
+        let mut a = App::new(l.kb, l.label, w, h);
+        // Start in the reader half the time.
+        if msgs.len() % 2 == 0 {
+            a.update(Msg::Key(KeyEvent::new(KeyCode::Char('5'), KeyModifiers::NONE)));
+            a.update(Msg::Key(KeyEvent::new(KeyCode::Char('O'), KeyModifiers::NONE)));
+            assert!(a.reader.is_some(), "{}", a.status);
+        }
+        drive(a, w, h, msgs);
     }
 }

@@ -168,6 +168,10 @@ pub(super) fn record(d: &Detail) -> String {
             Block::Link { label, target, .. } => rows.push(pair(&capital(target.kind.label()), label)),
             Block::Points(points, _) => rows.extend(points.iter().map(|p| pair(&p[0], &p[1]))),
             Block::Quote { text, .. } => rows.push(pair("Quote", text)),
+            Block::Context(c) => rows.push(pair(
+                "In the article",
+                &format!("{}{}{}", c.lead(), c.quoted, c.tail()),
+            )),
             Block::Heading(_) | Block::Spark { .. } => {}
         }
     }

@@ -161,6 +161,14 @@ pub(super) fn record(d: &Detail) -> String {
                 out.push_str(&q);
                 out.push('\n');
             }
+            Block::Context(c) => {
+                out.push_str(&format!(
+                    "> in the article: {}**{}**{}\n",
+                    inline(&c.lead()),
+                    inline(&c.quoted),
+                    inline(&c.tail())
+                ));
+            }
         }
     }
     out

@@ -205,6 +205,18 @@ pub(super) fn record(d: &Detail) -> String {
                     out.push('\n');
                 }
             }
+            Block::Context(c) => {
+                let q = format!(
+                    "in the article: {}「{}」{}",
+                    clean_line(&c.lead()),
+                    clean_line(&c.quoted),
+                    clean_line(&c.tail())
+                );
+                for l in wrap_cjk(&q, WRAP - 2) {
+                    out.push_str(format!("> {l}").trim_end());
+                    out.push('\n');
+                }
+            }
         }
     }
     out

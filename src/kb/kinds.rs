@@ -111,6 +111,9 @@ macro_rules! declare_kinds {
             /// Which records' text names which records: built once, when first asked
             /// (`Kb::mentions`) or handed in from a thread (`Kb::set_mentions`).
             pub(super) mentions: std::sync::OnceLock<std::sync::Arc<super::mentions::Mentions>>,
+            /// The sources' archived articles (`archive = "…"`), read once at load from a path;
+            /// none for the built-in KB or a KB read from bytes.
+            pub archives: super::quotes::Archives,
         }
 
         $(

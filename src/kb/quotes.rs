@@ -29,9 +29,10 @@ pub struct Article {
     norm: Vec<char>,
     flat: String,
     /// The byte offset in `flat` of each normalised character.
-    starts: Vec<usize>,
-    /// For each normalised character, the byte range in `text` it came from.
-    from: Vec<Range<usize>>,
+    starts: Vec<u32>,
+    /// For each normalised character, the byte range in `text` it came from (start, end). Offsets
+    /// are `u32`: the KB keeps its articles (`Archives`), and a file is never near 4 GiB.
+    from: Vec<(u32, u32)>,
 }
 
 /// What a character stands for under the quote rule, when it is not itself (white space is
@@ -60,33 +61,29 @@ fn fold(c: char) -> Option<&'static str> {
     }
 }
 
-/// Push the normalised form of `s` (whose first byte is at `base` in the text) onto `out`.
-fn push_norm(s: &str, base: usize, out: &mut Vec<char>, from: &mut Vec<Range<usize>>) {
+/// Each normalised character of `s`, with the byte range of `s` it came from.
+fn each_norm(s: &str, mut f: impl FnMut(char, Range<usize>)) {
     for (i, c) in s.char_indices() {
-        let range = base + i..base + i + c.len_utf8();
+        let range = i..i + c.len_utf8();
         if c.is_whitespace() || matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}') {
             continue;
         }
         match fold(c) {
             Some(m) => {
                 for d in m.chars() {
-                    out.push(d);
-                    from.push(range.clone());
+                    f(d, range.clone());
                 }
             }
-            None => {
-                out.push(c);
-                from.push(range);
-            }
+            None => f(c, range),
         }
     }
 }
 
 /// `s` under the quote rule (module docs): what is compared.
 pub fn normalize(s: &str) -> String {
-    let (mut out, mut from) = (Vec::new(), Vec::new());
-    push_norm(s, 0, &mut out, &mut from);
-    out.into_iter().collect()
+    let mut out = String::with_capacity(s.len());
+    each_norm(s, |c, _| out.push(c));
+    out
 }
 
 /// Where a quote that is not in an article comes closest.
@@ -103,9 +100,13 @@ pub struct Nearest {
 impl Article {
     pub fn new(text: String) -> Article {
         let (mut norm, mut from) = (Vec::new(), Vec::new());
-        push_norm(&text, 0, &mut norm, &mut from);
+        let at = |b: usize| u32::try_from(b).unwrap_or(u32::MAX);
+        each_norm(&text, |c, r| {
+            norm.push(c);
+            from.push((at(r.start), at(r.end)));
+        });
         let flat: String = norm.iter().collect();
-        let starts = flat.char_indices().map(|(i, _)| i).collect();
+        let starts = flat.char_indices().map(|(i, _)| at(i)).collect();
         Article {
             text,
             norm,
@@ -119,7 +120,7 @@ impl Article {
     fn places<'a>(&'a self, q: &'a str) -> impl Iterator<Item = usize> + 'a {
         self.flat
             .match_indices(q)
-            .filter_map(|(b, _)| self.starts.binary_search(&b).ok())
+            .filter_map(|(b, _)| self.starts.binary_search(&u32::try_from(b).ok()?).ok())
     }
 
     /// The byte range of the first place `quote` occurs (under the rule), if it does.
@@ -149,7 +150,7 @@ impl Article {
             self.from.get(at),
             end.checked_sub(1).and_then(|e| self.from.get(e)),
         ) {
-            (Some(a), Some(b)) => a.start..b.end,
+            (Some(a), Some(b)) => (a.0 as usize).min(self.text.len())..(b.1 as usize).min(self.text.len()),
             _ => self.text.len()..self.text.len(),
         }
     }
@@ -246,6 +247,45 @@ impl Article {
         }
         s..e
     }
+
+    /// The paragraph (line) around a byte range, without its line breaks, at most about `max`
+    /// characters each side of it.
+    pub fn paragraph(&self, range: Range<usize>, max: usize) -> Range<usize> {
+        let text = &self.text;
+        let (start, end) = (range.start.min(text.len()), range.end.min(text.len()));
+        let mut s = start;
+        for (n, (i, c)) in text[..start].char_indices().rev().enumerate() {
+            if c == '\n' || n >= max {
+                break;
+            }
+            s = i;
+        }
+        let mut e = end;
+        for (n, (i, c)) in text[end..].char_indices().enumerate() {
+            if c == '\n' || n >= max {
+                break;
+            }
+            e = end + i + c.len_utf8();
+        }
+        s..e
+    }
+
+    /// What to show of the article around a byte range: its sentence ([`Article::context`]), or,
+    /// when that is shorter than `short` characters, its paragraph ([`Article::paragraph`]);
+    /// at most about `max` characters each side. Line breaks inside are the text's own.
+    pub fn surrounding(&self, range: Range<usize>, short: usize, max: usize) -> Range<usize> {
+        let c = self.context(range.clone(), max);
+        if self.text[c.clone()].chars().count() >= short {
+            return c;
+        }
+        let p = self.paragraph(range, max);
+        // The paragraph holds the sentence unless a line break ended the sentence inside the range.
+        if p.start <= c.start && p.end >= c.end {
+            p
+        } else {
+            c
+        }
+    }
 }
 
 /// A quote in the KB: which record says it, the path of its field, its text and the sources it
@@ -262,8 +302,28 @@ pub struct Quote<'a> {
     pub sources: Vec<&'a str>,
 }
 
+/// The kinds whose records may hold quotes, in the order [`each_quote`] lists them.
+const QUOTING: [Kind; 6] = [
+    Kind::Vendor,
+    Kind::Executive,
+    Kind::Deal,
+    Kind::Series,
+    Kind::Report,
+    Kind::Fact,
+];
+
 /// Every quote of the KB, record by record in kind order.
 pub fn each_quote<'a>(kb: &'a Kb, mut f: impl FnMut(Quote<'a>)) {
+    for kind in QUOTING {
+        for i in 0..kb.count(kind) {
+            quotes_of(kb, kind, i, &mut f);
+        }
+    }
+}
+
+/// The quotes of one record (record `i` of `kind`): its own, its career moves' or its points'.
+/// Nothing for a source, or an index out of range.
+pub fn quotes_of<'a>(kb: &'a Kb, kind: Kind, i: usize, f: &mut impl FnMut(Quote<'a>)) {
     use Seg::{Index as I, Key as K};
     let ids = |v: &'a [String]| -> Vec<&'a str> { v.iter().map(String::as_str).collect() };
     let mut one =
@@ -280,88 +340,134 @@ pub fn each_quote<'a>(kb: &'a Kb, mut f: impl FnMut(Quote<'a>)) {
                 })
             }
         };
-    for v in &kb.vendors {
-        one(
-            Kind::Vendor,
-            &v.id,
-            &v.origin,
-            vec![K("quote")],
-            v.id.clone(),
-            &v.quote,
-            ids(&v.sources),
-        );
-    }
-    for e in &kb.executives {
-        one(
-            Kind::Executive,
-            &e.id,
-            &e.origin,
-            vec![K("quote")],
-            e.id.clone(),
-            &e.quote,
-            ids(&e.sources),
-        );
-        for (i, m) in e.career.iter().enumerate() {
-            let sources = m.source.as_deref().map_or_else(|| ids(&e.sources), |s| vec![s]);
-            let what = format!("{} career[{i}]", e.id);
-            one(
-                Kind::Executive,
-                &e.id,
-                &e.origin,
-                vec![K("career"), I(i), K("quote")],
-                what,
-                &m.quote,
-                sources,
-            );
+    match kind {
+        Kind::Source => {}
+        Kind::Vendor => {
+            if let Some(v) = kb.vendors.get(i) {
+                one(
+                    Kind::Vendor,
+                    &v.id,
+                    &v.origin,
+                    vec![K("quote")],
+                    v.id.clone(),
+                    &v.quote,
+                    ids(&v.sources),
+                );
+            }
+        }
+        Kind::Executive => {
+            if let Some(e) = kb.executives.get(i) {
+                one(
+                    Kind::Executive,
+                    &e.id,
+                    &e.origin,
+                    vec![K("quote")],
+                    e.id.clone(),
+                    &e.quote,
+                    ids(&e.sources),
+                );
+                for (i, m) in e.career.iter().enumerate() {
+                    let sources = m.source.as_deref().map_or_else(|| ids(&e.sources), |s| vec![s]);
+                    let what = format!("{} career[{i}]", e.id);
+                    one(
+                        Kind::Executive,
+                        &e.id,
+                        &e.origin,
+                        vec![K("career"), I(i), K("quote")],
+                        what,
+                        &m.quote,
+                        sources,
+                    );
+                }
+            }
+        }
+        Kind::Deal => {
+            if let Some(d) = kb.deals.get(i) {
+                one(
+                    Kind::Deal,
+                    &d.id,
+                    &d.origin,
+                    vec![K("quote")],
+                    d.id.clone(),
+                    &d.quote,
+                    ids(&d.sources),
+                );
+            }
+        }
+        Kind::Series => {
+            if let Some(s) = kb.series.get(i) {
+                for (i, p) in s.points.iter().enumerate() {
+                    let sources = p.source.as_deref().map_or_else(|| ids(&s.sources), |x| vec![x]);
+                    let what = format!("{} {}", s.id, p.period);
+                    one(
+                        Kind::Series,
+                        &s.id,
+                        &s.origin,
+                        vec![K("points"), I(i), K("quote")],
+                        what,
+                        &p.quote,
+                        sources,
+                    );
+                }
+            }
+        }
+        Kind::Report => {
+            if let Some(r) = kb.reports.get(i) {
+                one(
+                    Kind::Report,
+                    &r.id,
+                    &r.origin,
+                    vec![K("quote")],
+                    r.id.clone(),
+                    &r.quote,
+                    ids(&r.sources),
+                );
+            }
+        }
+        Kind::Fact => {
+            if let Some(x) = kb.facts.get(i) {
+                one(
+                    Kind::Fact,
+                    &x.id,
+                    &x.origin,
+                    vec![K("quote")],
+                    x.id.clone(),
+                    &x.quote,
+                    ids(&x.sources),
+                );
+            }
         }
     }
-    for d in &kb.deals {
-        one(
-            Kind::Deal,
-            &d.id,
-            &d.origin,
-            vec![K("quote")],
-            d.id.clone(),
-            &d.quote,
-            ids(&d.sources),
-        );
+}
+
+/// The archived articles of a KB's sources, read once when the KB is loaded from a path (the
+/// built-in KB has none), by source id; shared, not copied, by every holder of the KB.
+#[derive(Clone, Default)]
+pub struct Archives(std::sync::Arc<std::collections::HashMap<String, std::sync::Arc<Article>>>);
+
+impl Archives {
+    pub fn new(map: std::collections::HashMap<String, std::sync::Arc<Article>>) -> Archives {
+        Archives(std::sync::Arc::new(map))
     }
-    for s in &kb.series {
-        for (i, p) in s.points.iter().enumerate() {
-            let sources = p.source.as_deref().map_or_else(|| ids(&s.sources), |x| vec![x]);
-            let what = format!("{} {}", s.id, p.period);
-            one(
-                Kind::Series,
-                &s.id,
-                &s.origin,
-                vec![K("points"), I(i), K("quote")],
-                what,
-                &p.quote,
-                sources,
-            );
-        }
+
+    /// The article of source `id`, if it names one that could be read.
+    pub fn get(&self, id: &str) -> Option<&std::sync::Arc<Article>> {
+        self.0.get(id)
     }
-    for r in &kb.reports {
-        one(
-            Kind::Report,
-            &r.id,
-            &r.origin,
-            vec![K("quote")],
-            r.id.clone(),
-            &r.quote,
-            ids(&r.sources),
-        );
+
+    pub fn len(&self) -> usize {
+        self.0.len()
     }
-    for x in &kb.facts {
-        one(
-            Kind::Fact,
-            &x.id,
-            &x.origin,
-            vec![K("quote")],
-            x.id.clone(),
-            &x.quote,
-            ids(&x.sources),
-        );
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl std::fmt::Debug for Archives {
+    // The articles' text would drown a KB's debug output.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Archives({} articles)", self.0.len())
     }
 }
 

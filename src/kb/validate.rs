@@ -278,17 +278,19 @@ const PASSAGE_CHARS: usize = 60;
 
 /// Check every quote citing a source that names its archived text (`archive`, relative to
 /// `root`) against that text, under `kb::quotes`' rule; an archive that cannot be read, or a path
-/// that leaves the KB's folder, is reported at the source's `archive`. Appends to `diags`.
+/// that leaves the KB's folder, is reported at the source's `archive`. Appends to `diags`, and
+/// gives the articles read, by source id (the first source of an id), for the KB to keep.
 pub fn verify_quotes(
     kb: &Kb,
     files: &[SourceFile],
     broken: &Broken,
     root: &std::path::Path,
     diags: &mut Vec<Diagnostic>,
-) {
-    use super::quotes::{Article, each_quote};
+) -> super::quotes::Archives {
+    use super::quotes::{Archives, Article, each_quote};
+    use std::sync::Arc;
     if kb.sources.iter().all(|s| s.archive.is_none()) {
-        return;
+        return Archives::default();
     }
     let mut ctx = Ctx {
         files,
@@ -297,7 +299,7 @@ pub fn verify_quotes(
         lines: Default::default(),
         diags,
     };
-    let mut articles: HashMap<&str, (&str, Article)> = HashMap::new();
+    let mut articles: HashMap<&str, (&str, Arc<Article>)> = HashMap::new();
     for s in &kb.sources {
         let Some(rel) = s.archive.as_deref() else {
             continue;
@@ -318,7 +320,9 @@ pub fn verify_quotes(
             match crate::fsutil::read_regular(&root.join(path)) {
                 Ok(bytes) => match String::from_utf8(bytes) {
                     Ok(text) => {
-                        articles.insert(&s.id, (rel, Article::new(text)));
+                        articles
+                            .entry(&s.id)
+                            .or_insert_with(|| (rel, Arc::new(Article::new(text))));
                         None
                     }
                     Err(_) => Some(format!(
@@ -343,7 +347,7 @@ pub fn verify_quotes(
         }
     }
     each_quote(kb, |q| {
-        let arts: Vec<&(&str, Article)> = q.sources.iter().filter_map(|s| articles.get(s)).collect();
+        let arts: Vec<&(&str, Arc<Article>)> = q.sources.iter().filter_map(|s| articles.get(s)).collect();
         if arts.is_empty() || arts.iter().any(|(_, a)| a.find(q.text).is_some()) {
             return;
         }
@@ -381,6 +385,12 @@ pub fn verify_quotes(
                 )),
         );
     });
+    Archives::new(
+        articles
+            .into_iter()
+            .map(|(id, (_, a))| (id.to_string(), a))
+            .collect(),
+    )
 }
 
 /// Check everything that a schema cannot: references, uniqueness, ranges. Appends to `diags`.

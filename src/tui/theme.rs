@@ -18,6 +18,10 @@ pub struct Theme {
     pub warn: Style,
     /// Characters a search matched.
     pub matched: Style,
+    /// A passage of an archived article that the KB quotes (the detail's context, the reader).
+    pub quoted: Style,
+    /// The reader's current quoted passage (`n`/`N` move it).
+    pub quoted_current: Style,
     /// The lines of a chart, in legend order (cycled); all plain under `NO_COLOR`, where the
     /// chart tells its lines apart by marker glyph.
     pub series: [Style; 6],
@@ -42,6 +46,10 @@ impl Theme {
             matched: Style::new()
                 .fg(Color::Yellow)
                 .add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
+            quoted: Style::new().fg(Color::Yellow).add_modifier(Modifier::UNDERLINED),
+            quoted_current: Style::new()
+                .fg(Color::Yellow)
+                .add_modifier(Modifier::REVERSED | Modifier::BOLD),
             series: [
                 Style::new().fg(Color::Cyan),
                 Style::new().fg(Color::Yellow),
@@ -69,6 +77,8 @@ impl Theme {
             spark: plain,
             warn: Style::new().add_modifier(Modifier::BOLD),
             matched: Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
+            quoted: Style::new().add_modifier(Modifier::UNDERLINED),
+            quoted_current: Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD),
             series: [plain; 6],
         }
     }
@@ -193,6 +203,16 @@ pub const ROLES: &[Role] = &[
         style: |t| &mut t.matched,
     },
     Role {
+        name: "quoted",
+        what: "a passage the KB quotes, in the detail pane and the article reader",
+        style: |t| &mut t.quoted,
+    },
+    Role {
+        name: "quoted-current",
+        what: "the reader's current quoted passage",
+        style: |t| &mut t.quoted_current,
+    },
+    Role {
         name: "series-1",
         what: "a chart's first line",
         style: |t| &mut t.series[0],
@@ -255,6 +275,8 @@ mod tests {
             t.spark,
             t.warn,
             t.matched,
+            t.quoted,
+            t.quoted_current,
         ];
         styles.extend(t.series);
         // An exhaustive destructuring: a new field fails to compile here until it is listed.
@@ -271,6 +293,8 @@ mod tests {
             spark: _,
             warn: _,
             matched: _,
+            quoted: _,
+            quoted_current: _,
             series: _,
         } = t;
         assert_eq!(styles.len(), ROLES.len());

@@ -47,6 +47,9 @@ pub enum Block {
     Move { text: String, at: usize },
     /// A verbatim quote and where it comes from.
     Quote { text: String, source: String },
+    /// The quote just before, in the sentence around it in its source's archived article
+    /// (only when an archive holds it).
+    Context(super::reader::InContext),
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -259,6 +262,20 @@ fn mentioned_in(kb: &Kb, b: &mut Vec<Block>, target: &Target) {
     b.splice(at..at, section);
 }
 
+/// A quote, then, when an archived article of one of `sources` holds it, the quote in its
+/// sentence there.
+fn quote_block(kb: &Kb, b: &mut Vec<Block>, text: &str, source: String, sources: &[&str]) {
+    b.push(Block::Quote {
+        text: clean(text).into_owned(),
+        source: clean(&source).into_owned(),
+    });
+    if !kb.archives.is_empty()
+        && let Some(c) = super::reader::in_context(kb, text, sources)
+    {
+        b.push(Block::Context(c));
+    }
+}
+
 /// The sources section: each cited source as a link, followed by the record's quote from it.
 fn sources(kb: &Kb, blocks: &mut Vec<Block>, ids: &[String], quote: Option<&str>) {
     blocks.push(Block::Heading(format!("{SOURCES}{})", ids.len())));
@@ -275,10 +292,8 @@ fn sources(kb: &Kb, blocks: &mut Vec<Block>, ids: &[String], quote: Option<&str>
             [one] => kb.source(one).map_or(String::new(), |s| s.publisher.clone()),
             _ => String::new(),
         };
-        blocks.push(Block::Quote {
-            text: clean(q).into_owned(),
-            source: clean(&src).into_owned(),
-        });
+        let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+        quote_block(kb, blocks, q, src, &ids);
     }
 }
 
@@ -531,10 +546,11 @@ impl Detailed for Executive {
                     at,
                 });
                 if let Some(q) = &m.quote {
-                    b.push(Block::Quote {
-                        text: clean(q).into_owned(),
-                        source: String::new(),
-                    });
+                    let from: Vec<&str> = match &m.source {
+                        Some(s) => vec![s.as_str()],
+                        None => e.sources.iter().map(String::as_str).collect(),
+                    };
+                    quote_block(kb, b, q, String::new(), &from);
                 }
             }
             let mut seen = Vec::new();
@@ -666,10 +682,11 @@ impl Detailed for Series {
         b.push(Block::Points(rows, at));
         for p in s.sorted_points() {
             if let Some(q) = &p.quote {
-                b.push(Block::Quote {
-                    text: clean(q).into_owned(),
-                    source: p.period.to_string(),
-                });
+                let from: Vec<&str> = match &p.source {
+                    Some(x) => vec![x.as_str()],
+                    None => s.sources.iter().map(String::as_str).collect(),
+                };
+                quote_block(kb, b, q, p.period.to_string(), &from);
             }
         }
         facts_section(kb, b, Kind::Series, &s.id);

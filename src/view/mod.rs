@@ -9,6 +9,7 @@ mod detail;
 pub mod group;
 pub mod layout;
 pub mod marks;
+pub mod reader;
 pub mod spark;
 
 use std::borrow::Cow;

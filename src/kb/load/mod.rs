@@ -404,15 +404,19 @@ fn load_files_in(
         ));
     }
     // Validation and the index build only read the records: run them side by side.
-    let index = std::thread::scope(|s| {
+    let (index, archives) = std::thread::scope(|s| {
         let index = s.spawn(|| kb.compute_index());
         validate::validate(&kb, &files, &broken, &mut diags);
-        if let Some(root) = root {
-            validate::verify_quotes(&kb, &files, &broken, root, &mut diags);
-        }
-        index.join().unwrap_or_else(|p| std::panic::resume_unwind(p))
+        let archives = root
+            .map(|root| validate::verify_quotes(&kb, &files, &broken, root, &mut diags))
+            .unwrap_or_default();
+        (
+            index.join().unwrap_or_else(|p| std::panic::resume_unwind(p)),
+            archives,
+        )
     });
     kb.set_index(index);
+    kb.archives = archives;
     // Report in reading order, as a compiler does; the sort is stable for problems at one place.
     diags.sort_by_key(|d| {
         (

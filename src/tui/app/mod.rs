@@ -24,6 +24,7 @@ mod group;
 mod input;
 mod marks;
 mod nav;
+mod reader;
 mod swap;
 #[cfg(test)]
 mod tests;
@@ -35,6 +36,7 @@ use effects::InPlace;
 pub use effects::{Effect, Runner};
 pub use group::{Chooser, GroupJob, natural_widths};
 pub use input::{ExportPrompt, ExportWhat, LineEdit, Palette};
+pub use reader::ReaderState;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -166,6 +168,8 @@ pub struct App {
     in_place: InPlace,
     /// `c` in Trends: the chart draws the marked series, not the selected one.
     chart_marks: bool,
+    /// The article reader `O` opened, if open: it takes the whole screen and the keyboard.
+    pub reader: Option<ReaderState>,
 }
 
 impl App {
@@ -214,6 +218,7 @@ impl App {
             mentions_asked: 0,
             in_place: InPlace::default(),
             chart_marks: false,
+            reader: None,
         }
     }
 
@@ -292,6 +297,9 @@ impl App {
 
     /// Where keys go now: the key table's context.
     pub fn context(&self) -> Context {
+        if self.reader.is_some() {
+            return Context::Reader;
+        }
         match &self.input {
             Some(Input::Filter(_)) => return Context::Input,
             Some(Input::Palette(_)) => return Context::Palette,
@@ -321,6 +329,7 @@ impl App {
             Msg::Resize(w, h) => {
                 self.size = Rect::new(0, 0, w, h);
                 self.scroll_into_view();
+                self.relayout_reader();
                 true
             }
             Msg::Search(r) => self.search_done(r),
@@ -345,6 +354,9 @@ impl App {
             }
             Msg::Key(k) => self.key(Key::from(k)),
             Msg::Mouse(m) => {
+                if self.reader.is_some() {
+                    return self.reader_mouse(m);
+                }
                 if self.input.is_some() {
                     return false;
                 }
@@ -359,6 +371,9 @@ impl App {
 
     /// A key: to the help overlay, the text being typed, or the table and detail.
     fn key(&mut self, k: Key) -> bool {
+        if self.reader.is_some() {
+            return self.reader_key(k);
+        }
         // The overlay is only drawn (and only takes keys) when the explorer fits on screen.
         if self.help && self.areas().is_some() {
             self.help_key(k);
@@ -507,6 +522,7 @@ impl App {
             Action::CopyMenu => self.open_copy_menu(),
             Action::Reload => self.reload(),
             Action::Edit => self.edit_selected(),
+            Action::OpenReader => self.open_reader(),
             // Editing actions only arrive while typing (see `input_key`), the export prompt's too.
             Action::Accept
             | Action::ExportMarked
@@ -539,7 +555,11 @@ impl App {
             | Action::WidenColumn
             | Action::HideColumn
             | Action::ShowColumns
-            | Action::CellText => {}
+            | Action::CellText
+            // The reader's own (see `reader_key`).
+            | Action::NextQuote
+            | Action::PrevQuote
+            | Action::CloseReader => {}
         }
     }
 }

@@ -156,6 +156,7 @@ impl App {
         let st = self.current_mut();
         st.link = st.link.min(link_max);
         self.scroll_into_view();
+        self.reopen_reader();
         // Freeing a big KB and its rows takes a while (~0.2 s at 100k records): let another
         // thread do it, not the one drawing frames.
         let _ = std::thread::Builder::new()

@@ -121,6 +121,14 @@ pub enum Action {
     Overwrite,
     /// The overwrite question: no (any other key).
     Keep,
+    /// `O`: read the archived article of the selected source (or of the record's quote).
+    OpenReader,
+    /// The reader: scroll to the next quoted passage and make it current.
+    NextQuote,
+    /// The reader: scroll to the previous quoted passage.
+    PrevQuote,
+    /// The reader: close it.
+    CloseReader,
 }
 
 /// Where a binding applies. A context also takes the bindings of those it falls back to
@@ -153,6 +161,8 @@ pub enum Context {
     Copy,
     /// The popup `z` opens with a cell's full text: it scrolls; Esc closes it.
     Cell,
+    /// The article reader `O` opens: its own keys only (its bottom line names them).
+    Reader,
 }
 
 impl Context {
@@ -169,7 +179,8 @@ impl Context {
             | Context::Loading
             | Context::Columns
             | Context::Copy
-            | Context::Cell => &[],
+            | Context::Cell
+            | Context::Reader => &[],
         }
     }
 
@@ -456,6 +467,17 @@ pub const KEYMAP: &[Binding] = &[
         Any,
         "reload the KB from disk (edits are followed anyway)",
         ""
+    ),
+    // Not in the overlay, which fits 120×40 with no row to spare: the footer names it when
+    // there is room, and so does docs/usage.md ("Read a quote in its article").
+    b!(
+        [ch('O')],
+        [],
+        Action::OpenReader,
+        Any,
+        "read the source's article, its quotes marked",
+        "article",
+        7
     ),
     b!(
         [plain(Code::Esc)],
@@ -832,6 +854,43 @@ pub const KEYMAP: &[Binding] = &[
         "quits"
     ),
     b!([ctrl('z')], [], Action::Suspend, Loading, "", ""),
+    // The article reader `O` opens (its bottom line names these).
+    b!(
+        [ch('j'), plain(Code::Down)],
+        [],
+        Action::Down,
+        Reader,
+        "",
+        "scroll",
+        1
+    ),
+    b!([ch('k'), plain(Code::Up)], [], Action::Up, Reader, "", ""),
+    b!(
+        [plain(Code::PageDown)],
+        [ch(' ')],
+        Action::PageDown,
+        Reader,
+        "",
+        ""
+    ),
+    b!([plain(Code::PageUp)], [], Action::PageUp, Reader, "", ""),
+    b!([ctrl('d')], [], Action::HalfDown, Reader, "", ""),
+    b!([ctrl('u')], [], Action::HalfUp, Reader, "", ""),
+    b!([ch('g'), plain(Code::Home)], [], Action::Top, Reader, "", ""),
+    b!([ch('G'), plain(Code::End)], [], Action::Bottom, Reader, "", ""),
+    b!([ch('n')], [], Action::NextQuote, Reader, "", "next quote", 0),
+    b!([ch('N')], [], Action::PrevQuote, Reader, "", "previous", 0),
+    b!(
+        [plain(Code::Esc), ch('q')],
+        [ch('O')],
+        Action::CloseReader,
+        Reader,
+        "",
+        "close",
+        0
+    ),
+    b!([ctrl('c')], [], Action::Quit, Reader, "", ""),
+    b!([ctrl('z')], [], Action::Suspend, Reader, "", ""),
 ];
 
 // The lookups below read the table in use (`active()`: `KEYMAP` with the user's config in place).

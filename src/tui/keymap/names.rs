@@ -80,13 +80,17 @@ impl Action {
             Action::ShowColumns => "show-columns",
             Action::CellText => "cell-text",
             Action::Edit => "open-in-editor",
+            Action::OpenReader => "open-reader",
+            Action::NextQuote => "next-quote",
+            Action::PrevQuote => "prev-quote",
+            Action::CloseReader => "close-reader",
         }
     }
 }
 
 impl Context {
     /// Every context, for reading `[keys.CONTEXT]` and writing the default file.
-    pub const ALL: [Context; 14] = [
+    pub const ALL: [Context; 15] = [
         Context::Any,
         Context::Table,
         Context::Detail,
@@ -101,6 +105,7 @@ impl Context {
         Context::Loading,
         Context::Copy,
         Context::Cell,
+        Context::Reader,
     ];
 
     /// Its name in `[keys.NAME]`.
@@ -121,6 +126,7 @@ impl Context {
             Context::Grouped => "grouped",
             Context::Copy => "copy-popup",
             Context::Cell => "cell-popup",
+            Context::Reader => "reader",
         }
     }
 

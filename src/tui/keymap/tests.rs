@@ -218,6 +218,7 @@ fn labels_are_derived_from_the_keys_and_read_as_before() {
         "C",
         "o",
         "r",
+        "O",
         "Esc",
         "F",
         "Space",

@@ -176,6 +176,21 @@ pub fn lay_out(
                 };
                 wrap_into(&mut lines, &s, 2, theme.dim);
             }
+            // The quote in its article's sentence: the article's words dim, the quoted ones marked.
+            Block::Context(c) => {
+                let indent = 4;
+                for row in crate::view::reader::wrap_runs(&c.runs(), width.saturating_sub(indent).max(1)) {
+                    let mut spans = vec![Span::raw(" ".repeat(indent.min(width)))];
+                    spans.extend(row.into_iter().map(|r| {
+                        let style = match r.mark {
+                            crate::view::reader::Mark::Plain => theme.dim,
+                            crate::view::reader::Mark::Quoted(_) => theme.quoted,
+                        };
+                        Span::styled(r.text, style)
+                    }));
+                    lines.push(Line::from(spans));
+                }
+            }
         }
     }
     // Keep the selected relation (and the line after it) in view; on the last relation show the

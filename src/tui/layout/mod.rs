@@ -6,6 +6,7 @@
 pub mod columns;
 pub mod detail;
 pub mod help;
+pub mod reader;
 
 use ratatui::layout::{Constraint, Direction, Flex, Layout, Rect};
 

@@ -6,6 +6,7 @@ pub mod detail;
 pub mod grouped;
 pub mod help;
 pub mod palette;
+pub mod reader;
 pub mod table;
 
 use ratatui::Frame;
@@ -96,6 +97,10 @@ pub fn edit_line(prompt: &str, e: &super::app::LineEdit, width: usize, theme: &T
 }
 
 pub fn render(app: &App, f: &mut Frame) {
+    if let Some(r) = &app.reader {
+        reader::render(f, app, r);
+        return;
+    }
     let theme = &app.theme;
     let size = f.area();
     let Some(a) = layout::areas(size, app.tab == Tab::Trends, app.banner_lines()) else {
