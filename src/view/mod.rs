@@ -6,7 +6,9 @@ pub mod chart;
 mod columns;
 mod detail;
 pub mod group;
+pub mod history;
 pub mod marks;
+pub mod saved;
 pub mod spark;
 
 use std::borrow::Cow;
