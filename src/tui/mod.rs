@@ -127,6 +127,8 @@ fn explore(open: Open) -> Result<Exit> {
     let mut app = App::with_tabs(index, tabs, label, size.width, size.height);
     app.theme = theme::Theme::from_env();
     app.kb_path = path.clone();
+    // Saved views beside the KB (the built-in KB's in the state folder), the query history.
+    app.use_workspace(path.as_deref());
 
     let worker = {
         let tx = tx.clone();

@@ -95,7 +95,9 @@ impl Target {
                     rel.components()
                         .any(|c| c.as_os_str().to_string_lossy().starts_with('.'))
                 });
-                !hidden && (path.extension().is_none_or(|e| e == "toml"))
+                // Saved views are not KB files: saving one reloads nothing.
+                let views = path == self.dir.join(crate::kb::load::VIEWS_FILE);
+                !hidden && !views && (path.extension().is_none_or(|e| e == "toml"))
             }
         }
     }

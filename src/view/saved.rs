@@ -63,11 +63,12 @@ impl SavedView {
         self.tab.title().to_ascii_lowercase()
     }
 
-    /// One line describing it, for the picker: `deals · amount>=10亿 · amount ↓ · by vendor, kind`.
+    /// One line describing it, for the picker: `deals · amount>=10亿 · amount ↓ · by vendor, kind`
+    /// (escaped: it is shown as it is).
     pub fn summary(&self) -> String {
         let mut parts = vec![self.tab_name()];
         if !self.query.trim().is_empty() {
-            parts.push(crate::text::escape_controls(&self.query).into_owned());
+            parts.push(self.query.clone());
         }
         if let Some(s) = &self.sort {
             parts.push(format!("{} {}", s.key, if s.descending { "↓" } else { "↑" }));
@@ -78,7 +79,7 @@ impl SavedView {
         if self.tab == Tab::Compare && self.pivot != Pivot::default() {
             parts.push(format!("by {}", self.pivot.as_str()));
         }
-        parts.join(" · ")
+        crate::text::escape_controls(&parts.join(" · ")).into_owned()
     }
 }
 

@@ -23,6 +23,7 @@ mod input;
 mod marks;
 mod nav;
 mod swap;
+mod views;
 #[cfg(test)]
 mod tests;
 
@@ -31,6 +32,7 @@ use effects::InPlace;
 pub use effects::{Effect, Runner};
 pub use group::{Chooser, GroupJob, natural_widths};
 pub use input::{ExportPrompt, ExportWhat, LineEdit, Palette};
+pub use views::{Picker, SavePrompt, Workspace, name_matches};
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -113,6 +115,10 @@ pub enum Input {
     Filter(LineEdit),
     Palette(Palette),
     Export(ExportPrompt),
+    /// `w`: the name to save the current view under.
+    SaveView(SavePrompt),
+    /// `v`: the saved views, filtered by what is typed.
+    Views(Picker),
 }
 
 pub struct App {
@@ -154,6 +160,8 @@ pub struct App {
     in_place: InPlace,
     /// `c` in Trends: the chart draws the marked series, not the selected one.
     chart_marks: bool,
+    /// Saved views and the query history (`views.rs`).
+    pub workspace: Workspace,
 }
 
 impl App {
@@ -199,6 +207,7 @@ impl App {
             mentions_asked: 0,
             in_place: InPlace::default(),
             chart_marks: false,
+            workspace: Workspace::default(),
         }
     }
 
@@ -284,6 +293,9 @@ impl App {
             Some(Input::Palette(_)) => return Context::Palette,
             Some(Input::Export(p)) if p.confirm.is_some() => return Context::Confirm,
             Some(Input::Export(_)) => return Context::Export,
+            Some(Input::SaveView(p)) if p.confirm => return Context::Confirm,
+            Some(Input::SaveView(_)) => return Context::Export,
+            Some(Input::Views(_)) => return Context::Views,
             None => {}
         }
         if self.chooser.is_some() {
@@ -448,8 +460,17 @@ impl App {
                     st.filter.saved = Some((st.selected_id().map(str::to_string), st.offset));
                 }
                 self.input = Some(Input::Filter(LineEdit::new(&self.current().filter.text)));
+                self.workspace.recall.reset();
             }
-            Action::Palette => self.input = Some(Input::Palette(Palette::default())),
+            Action::Palette => {
+                self.read_views();
+                self.workspace.recall.reset();
+                self.input = Some(Input::Palette(Palette::default()));
+            }
+            Action::Views => self.open_views(),
+            Action::SaveView => self.start_save_view(),
+            Action::NextMatch => self.step_match(true),
+            Action::PrevMatch => self.step_match(false),
             Action::ClearFilter if self.tab == Tab::Trends && self.charting_marks() => {
                 self.stop_charting_marks()
             }
@@ -488,7 +509,10 @@ impl App {
             | Action::Overwrite
             | Action::Keep
             // The column chooser's own (see `chooser_key`).
-            | Action::TickColumn => {}
+            | Action::TickColumn
+            // Typing's own (see `input_key`).
+            | Action::HistoryOlder
+            | Action::HistoryNewer => {}
         }
     }
 }

@@ -6,6 +6,7 @@ pub mod grouped;
 pub mod help;
 pub mod palette;
 pub mod table;
+pub mod views;
 
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Rect};
@@ -206,6 +207,26 @@ pub fn render(app: &App, f: &mut Frame) {
         };
         line.spans.push(note);
         f.render_widget(Paragraph::new(line), a.status);
+    } else if let Some(super::app::Input::SaveView(p)) = &app.input {
+        let mut line = edit_line(" save view as: ", &p.edit, a.status.width as usize / 2, theme);
+        let note = if p.confirm || !app.status.is_empty() {
+            Span::styled(format!("  {}", app.status), theme.warn)
+        } else {
+            let to = match &app.workspace.views_path {
+                Ok(path) => text::escape_controls(&path.display().to_string()).into_owned(),
+                Err(_) => String::new(),
+            };
+            Span::styled(
+                format!(
+                    "  {} saves · {} cancels · {to}",
+                    keymap::key(Context::Export, Action::Accept),
+                    keymap::key(Context::Export, Action::Cancel)
+                ),
+                theme.dim,
+            )
+        };
+        line.spans.push(note);
+        f.render_widget(Paragraph::new(line), a.status);
     } else {
         render_status(app, f, a.status);
     }
@@ -230,6 +251,9 @@ pub fn render(app: &App, f: &mut Frame) {
 
     if let Some(super::app::Input::Palette(p)) = &app.input {
         palette::render(f, app, p, size, theme);
+    }
+    if let Some(super::app::Input::Views(p)) = &app.input {
+        views::render(f, app, p, size, theme);
     }
     if let Some(c) = &app.chooser {
         grouped::chooser(f, app, c, size, theme);
