@@ -473,40 +473,35 @@ fn unknown_column(span: Range<usize>, tab: Tab, key: &str, verb: &str, keys: Vec
 /// The views as `views.toml` text: one `[[view]]` each, in order, fields in a fixed order, the
 /// defaults left out.
 pub fn to_toml(views: &[SavedView]) -> String {
-    let mut doc = toml::Table::new();
-    let list: Vec<toml::Value> = views
-        .iter()
-        .map(|v| {
-            let mut t = toml::Table::new();
-            t.insert("name".into(), v.name.clone().into());
-            t.insert("tab".into(), v.tab_name().into());
-            if !v.query.is_empty() {
-                t.insert("query".into(), v.query.clone().into());
+    use std::fmt::Write as _;
+    // A string as TOML writes it (quoted, escaped).
+    let q = |s: &str| toml::Value::String(s.to_string()).to_string();
+    let mut out = String::from(
+        "# Saved views of this KB (marketlens: `w` saves the current view, `v` lists them,\n# `marketlens export --view NAME` exports one). Written by marketlens; edit freely.\n",
+    );
+    for v in views {
+        let _ = write!(out, "\n[[view]]\nname = {}\ntab = {}\n", q(&v.name), q(&v.tab_name()));
+        if !v.query.is_empty() {
+            let _ = writeln!(out, "query = {}", q(&v.query));
+        }
+        if let Some(s) = &v.sort {
+            let _ = writeln!(out, "sort = {}", q(&s.key));
+            if s.descending {
+                out.push_str("descending = true\n");
             }
-            if let Some(s) = &v.sort {
-                t.insert("sort".into(), s.key.to_string().into());
-                if s.descending {
-                    t.insert("descending".into(), true.into());
-                }
-            }
-            if !v.group_by.is_empty() {
-                let keys: Vec<toml::Value> = v.group_by.iter().map(|k| k.clone().into()).collect();
-                t.insert("group_by".into(), keys.into());
-            }
-            if v.tab == Tab::Compare && v.pivot != Pivot::default() {
-                t.insert("pivot".into(), v.pivot.as_str().into());
-            }
-            if let Some(c) = &v.columns {
-                t.insert("columns".into(), toml::Value::Table(c.clone()));
-            }
-            toml::Value::Table(t)
-        })
-        .collect();
-    doc.insert("view".into(), list.into());
-    let body = toml::to_string(&doc).unwrap_or_default();
-    format!(
-        "# Saved views of this KB (marketlens: `w` saves the current view, `v` lists them,\n# `marketlens export --view NAME` exports one). Written by marketlens; edit freely.\n\n{body}"
-    )
+        }
+        if !v.group_by.is_empty() {
+            let keys: Vec<String> = v.group_by.iter().map(|k| q(k)).collect();
+            let _ = writeln!(out, "group_by = [{}]", keys.join(", "));
+        }
+        if v.tab == Tab::Compare && v.pivot != Pivot::default() {
+            let _ = writeln!(out, "pivot = {}", q(v.pivot.as_str()));
+        }
+        if let Some(c) = &v.columns {
+            let _ = writeln!(out, "columns = {}", toml::Value::Table(c.clone()));
+        }
+    }
+    out
 }
 
 /// Put `view` into `views`: replacing the one of the same name (in place), else at the end.
@@ -605,8 +600,12 @@ columns = { hidden = ["bar"], widths = { subject = 20 } }
         let again = parse("views.toml", &text);
         assert!(again.diags.is_empty(), "{}\n{text}", again.render());
         assert_eq!(again.views, p.views);
-        // Defaults are left out.
+        // Defaults are left out; fields in a fixed order.
         assert!(!text.contains("pivot = \"periods\""), "{text}");
+        assert!(
+            text.contains("[[view]]\nname = \"big deals\"\ntab = \"deals\"\nquery = \"amount>=10亿\"\nsort = \"amount\"\ndescending = true\ngroup_by = [\"vendor\", \"kind\"]\n"),
+            "{text}"
+        );
         assert!(text.contains("descending = true"), "{text}");
     }
 
