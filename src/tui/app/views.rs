@@ -437,3 +437,216 @@ impl App {
         );
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tui::app::Msg;
+    use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+    fn app() -> (tempfile::TempDir, App) {
+        let dir = tempfile::tempdir().unwrap();
+        let mut a = App::new(crate::kb::load_builtin().kb, "built-in".into(), 120, 40);
+        a.use_views_file(dir.path().join("views.toml"));
+        a.use_history_file(dir.path().join("state").join("history"));
+        (dir, a)
+    }
+
+    fn key(a: &mut App, code: KeyCode) {
+        a.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+        a.settle();
+    }
+
+    fn typ(a: &mut App, s: &str) {
+        for c in s.chars() {
+            key(a, KeyCode::Char(c));
+        }
+    }
+
+    /// Deals filtered by `aws`, sorted by amount descending, grouped by vendor.
+    fn set_up_deals(a: &mut App) {
+        key(a, KeyCode::Char('3'));
+        key(a, KeyCode::Char('/'));
+        typ(a, "aws");
+        key(a, KeyCode::Enter);
+        let st = &mut a.tabs[Tab::Deals.index()];
+        st.sort = crate::view::Sort::by(Tab::Deals, "amount", true);
+        a.resort(a.current().sort.clone());
+        let vendor = a.current().view.column("vendor").unwrap();
+        a.ask_group(Tab::Deals, vec![vendor]);
+        a.settle();
+    }
+
+    fn save_as(a: &mut App, name: &str) {
+        key(a, KeyCode::Char('w'));
+        typ(a, name);
+        key(a, KeyCode::Enter);
+    }
+
+    #[test]
+    fn w_saves_what_the_tab_shows_and_v_brings_it_back() {
+        let (dir, mut a) = app();
+        set_up_deals(&mut a);
+        let rows: Vec<String> = a.current().view.shown().map(|r| r.id.clone()).collect();
+        save_as(&mut a, "aws 大单");
+        assert!(a.input.is_none(), "{}", a.status);
+        assert!(a.status.starts_with("saved view aws 大单"), "{}", a.status);
+        let text = std::fs::read_to_string(dir.path().join("views.toml")).unwrap();
+        let parsed = saved::parse("v", &text);
+        assert_eq!(parsed.views.len(), 1, "{text}");
+        let v = &parsed.views[0];
+        assert_eq!((v.tab, v.query.as_str()), (Tab::Deals, "aws"));
+        assert_eq!(v.sort, crate::view::Sort::by(Tab::Deals, "amount", true));
+        assert_eq!(v.group_by, vec!["vendor"]);
+
+        // Elsewhere, with another query: `v`, Enter puts it all back.
+        key(&mut a, KeyCode::Esc); // leave the grouped table
+        key(&mut a, KeyCode::Esc); // clear the filter
+        key(&mut a, KeyCode::Char('1'));
+        key(&mut a, KeyCode::Char('v'));
+        assert!(matches!(a.input, Some(Input::Views(_))));
+        key(&mut a, KeyCode::Enter);
+        assert_eq!(a.tab, Tab::Deals);
+        let st = a.current();
+        assert_eq!(st.filter.text, "aws");
+        assert_eq!(st.sort, crate::view::Sort::by(Tab::Deals, "amount", true));
+        assert_eq!(st.view.shown().map(|r| r.id.clone()).collect::<Vec<_>>(), rows);
+        let g = st.grouped.as_ref().expect("grouped again");
+        assert_eq!(g.by, vec![st.view.column("vendor").unwrap()]);
+        assert!(g.table.is_some(), "the grouping was built");
+        assert!(a.status.starts_with("view aws 大单: deals · aws · amount ↓ · by vendor"), "{}", a.status);
+    }
+
+    #[test]
+    fn an_existing_name_asks_first_and_other_views_are_kept() {
+        let (dir, mut a) = app();
+        let path = dir.path().join("views.toml");
+        // Another view, written by hand after the explorer started.
+        std::fs::write(&path, "[[view]]\nname = \"mine\"\ntab = \"sources\"\n").unwrap();
+        key(&mut a, KeyCode::Char('3'));
+        save_as(&mut a, "deals");
+        save_as(&mut a, "x"); // a second view
+        key(&mut a, KeyCode::Char('2'));
+        save_as(&mut a, "deals");
+        assert!(a.status.contains("a view named deals exists: y replaces it"), "{}", a.status);
+        key(&mut a, KeyCode::Char('n'));
+        assert!(a.status.starts_with("not replaced"), "{}", a.status);
+        key(&mut a, KeyCode::Enter); // asks again
+        key(&mut a, KeyCode::Char('y'));
+        assert!(a.input.is_none(), "{}", a.status);
+        let parsed = saved::load(&path);
+        assert_eq!(saved::names(&parsed.views), vec!["mine", "deals", "x"]);
+        assert_eq!(parsed.views[1].tab, Tab::Executives, "replaced in place");
+    }
+
+    #[test]
+    fn a_broken_file_is_reported_and_never_rewritten() {
+        let (dir, mut a) = app();
+        let path = dir.path().join("views.toml");
+        let broken = "[[view]]\nname = \"a\"\ntab = \"dealz\"\n\n[[view]]\nname = \"good\"\ntab = \"deals\"\n";
+        std::fs::write(&path, broken).unwrap();
+        key(&mut a, KeyCode::Char('v'));
+        assert!(a.status.contains("views.toml:3:7: error: unknown tab `dealz`"), "{}", a.status);
+        assert_eq!(saved::names(&a.workspace.views), vec!["good"], "the good view loads");
+        key(&mut a, KeyCode::Esc);
+        save_as(&mut a, "new");
+        assert!(a.status.starts_with("⚠ not saved: fix"), "{}", a.status);
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), broken);
+    }
+
+    #[test]
+    fn the_picker_filters_by_name_and_the_palette_lists_views() {
+        let (dir, mut a) = app();
+        std::fs::write(
+            dir.path().join("views.toml"),
+            "[[view]]\nname = \"Big deals\"\ntab = \"deals\"\nquery = \"aws\"\n\n[[view]]\nname = \"报告对比\"\ntab = \"compare\"\npivot = \"reports\"\n",
+        )
+        .unwrap();
+        key(&mut a, KeyCode::Char('v'));
+        typ(&mut a, "报告");
+        assert_eq!(a.picked_views("报告"), vec![1]);
+        key(&mut a, KeyCode::Enter);
+        assert_eq!(a.tab, Tab::Compare);
+        assert_eq!(a.current().pivot, crate::view::analysis::Pivot::Reports);
+        // Ctrl-k: views first, as their own entries; Enter on one applies it.
+        a.update(Msg::Key(KeyEvent::new(KeyCode::Char('k'), KeyModifiers::CONTROL)));
+        typ(&mut a, "big");
+        a.settle();
+        assert_eq!(a.palette_views("big"), vec![0]);
+        key(&mut a, KeyCode::Enter);
+        assert_eq!(a.tab, Tab::Deals);
+        assert_eq!(a.current().filter.text, "aws");
+    }
+
+    #[test]
+    fn up_and_down_recall_queries_and_ctrl_n_still_moves() {
+        let (dir, mut a) = app();
+        for q in ["阿里", "aws"] {
+            key(&mut a, KeyCode::Char('/'));
+            a.update(Msg::Key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL)));
+            typ(&mut a, q);
+            key(&mut a, KeyCode::Enter);
+        }
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("state").join("history")).unwrap(),
+            "阿里\naws\n"
+        );
+        key(&mut a, KeyCode::Esc); // clear the filter
+        key(&mut a, KeyCode::Char('/'));
+        typ(&mut a, "x");
+        key(&mut a, KeyCode::Up);
+        assert!(matches!(&a.input, Some(Input::Filter(e)) if e.text == "aws"));
+        assert_eq!(a.current().filter.text, "aws", "searched as if typed");
+        key(&mut a, KeyCode::Up);
+        assert!(matches!(&a.input, Some(Input::Filter(e)) if e.text == "阿里"));
+        key(&mut a, KeyCode::Down);
+        key(&mut a, KeyCode::Down);
+        assert!(matches!(&a.input, Some(Input::Filter(e)) if e.text == "x"), "back to the draft");
+        // Ctrl-n moves the selection, as ↓ did before.
+        key(&mut a, KeyCode::Backspace);
+        typ(&mut a, "aws");
+        let before = a.current().selected;
+        a.update(Msg::Key(KeyEvent::new(KeyCode::Char('n'), KeyModifiers::CONTROL)));
+        assert_eq!(a.current().selected, before + 1);
+        // A new run reads the file.
+        let mut b = App::new(crate::kb::load_builtin().kb, "built-in".into(), 120, 40);
+        b.use_history_file(dir.path().join("state").join("history"));
+        assert_eq!(b.workspace.history.queries(), ["aws", "阿里"]);
+    }
+
+    #[test]
+    fn a_history_file_that_cannot_be_written_changes_nothing_else() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut a = App::new(crate::kb::load_builtin().kb, "built-in".into(), 120, 40);
+        // Its folder is a file: no history file can be made there.
+        std::fs::write(dir.path().join("state"), "").unwrap();
+        a.use_history_file(dir.path().join("state").join("history"));
+        key(&mut a, KeyCode::Char('/'));
+        typ(&mut a, "aws");
+        key(&mut a, KeyCode::Enter);
+        assert!(a.input.is_none());
+        assert_eq!(a.workspace.history.queries(), ["aws"], "kept in memory");
+    }
+
+    #[test]
+    fn n_and_shift_n_step_through_the_matches_wrapping() {
+        let (_dir, mut a) = app();
+        key(&mut a, KeyCode::Char('n'));
+        assert!(a.status.starts_with("no query: / filters"), "{}", a.status);
+        key(&mut a, KeyCode::Char('3'));
+        key(&mut a, KeyCode::Char('/'));
+        typ(&mut a, "aws");
+        key(&mut a, KeyCode::Enter);
+        let n = a.current().view.len();
+        assert!(n > 2);
+        key(&mut a, KeyCode::Char('n'));
+        assert_eq!(a.current().selected, 1);
+        assert_eq!(a.status, format!("match 2 of {n} · aws"));
+        key(&mut a, KeyCode::Char('N'));
+        key(&mut a, KeyCode::Char('N'));
+        assert_eq!(a.current().selected, n - 1);
+        assert_eq!(a.status, format!("match {n} of {n} · aws · wrapped"));
+        key(&mut a, KeyCode::Char('n'));
+        assert_eq!(a.current().selected, 0);
+    }
+}

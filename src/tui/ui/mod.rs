@@ -428,7 +428,7 @@ mod tests {
         press(&mut a, KeyCode::Char('k'), KeyModifiers::CONTROL);
         let s = screen(&a);
         has(&s, " Search everything — Enter jumps, Esc closes ");
-        has(&s, " Enter jump · Esc close · ↓/Ctrl-n next");
+        has(&s, " Enter jump · Esc close · Ctrl-n next · ↑ history");
         press(&mut a, KeyCode::Esc, none);
 
         for _ in 0..2 {
