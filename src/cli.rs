@@ -401,11 +401,11 @@ pub fn run() -> ExitCode {
                 force,
                 bom,
             };
-            if let Some(name) = saved {
-                if let Err(msg) = use_saved_view(cli.kb.as_deref(), &name, &mut args) {
-                    eprintln!("error: {msg}");
-                    return ExitCode::from(1);
-                }
+            if let Some(name) = saved
+                && let Err(msg) = use_saved_view(cli.kb.as_deref(), &name, &mut args)
+            {
+                eprintln!("error: {msg}");
+                return ExitCode::from(1);
             }
             return export_cmd(cli.kb.as_deref(), &args);
         }

@@ -1189,7 +1189,9 @@ fn hostile_kb_text_reaches_the_terminal_inert() {
     t.send(ENTER);
     t.send(ESC);
     t.send("?");
-    t.wait_for("the help overlay", |s| s.contains("Keys — j/k scroll, Esc closes"));
+    t.wait_for("the help overlay", |s| {
+        s.contains("Keys — j/k scroll, Esc closes")
+    });
     t.send(ESC);
     let status = t.quit();
     assert!(status.success(), "exit status {status:?}");
@@ -1339,11 +1341,7 @@ fn workspace() -> (tempfile::TempDir, String, String) {
         .expect("init runs");
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let state = dir.path().join("state");
-    (
-        dir,
-        kb.display().to_string(),
-        state.display().to_string(),
-    )
+    (dir, kb.display().to_string(), state.display().to_string())
 }
 
 fn start_in(kb: &str, state: &str) -> Tui {
@@ -1374,12 +1372,18 @@ fn a_view_saved_with_w_is_restored_by_v_after_a_restart() {
 
     let mut t = start_in(&kb, &state);
     t.send("v");
-    t.wait_for("the picker", |s| s.contains("Saved views — Enter applies") && s.contains("aws, newest first"));
+    t.wait_for("the picker", |s| {
+        s.contains("Saved views — Enter applies") && s.contains("aws, newest first")
+    });
     t.send(ENTER);
     t.wait_status("view aws, newest first: deals · aws · date ↓");
     t.wait_for("the Deals tab filtered", |s| s.contains("Deals 13/84 · /aws"));
     let lines = t.lines();
-    assert!(lines.iter().any(|l| l.contains("Date▼")), "sorted by date, newest first:\n{}", lines.join("\n"));
+    assert!(
+        lines.iter().any(|l| l.contains("Date▼")),
+        "sorted by date, newest first:\n{}",
+        lines.join("\n")
+    );
     assert!(t.quit().success());
 }
 

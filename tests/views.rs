@@ -96,7 +96,12 @@ fn export_view_writes_what_e_writes_after_v_applies_it() {
     app.export_dir = dir.path().to_path_buf();
     app.use_views_file(Path::new(&kb).join("views.toml"));
     assert_eq!(app.workspace.views.len(), 4, "{:?}", app.workspace.problem);
-    for name in ["aws by amount", "deals by vendor and kind", "报告对比", "timeline of aliyun"] {
+    for name in [
+        "aws by amount",
+        "deals by vendor and kind",
+        "报告对比",
+        "timeline of aliyun",
+    ] {
         key(&mut app, KeyCode::Esc);
         key(&mut app, KeyCode::Char('1'));
         key(&mut app, KeyCode::Char('v'));
@@ -108,7 +113,11 @@ fn export_view_writes_what_e_writes_after_v_applies_it() {
             let tui = export_by_keys(&mut app, dir.path(), &file);
             let o = marketlens(&["--kb", &kb, "export", "--view", name, "--format", ext]);
             assert!(o.status.success(), "{name}: {}", stderr(&o));
-            assert_eq!(tui, stdout(&o), "{name} ({ext}): the explorer and the command line differ");
+            assert_eq!(
+                tui,
+                stdout(&o),
+                "{name} ({ext}): the explorer and the command line differ"
+            );
             assert!(tui.lines().count() > 3, "{name} ({ext}) exports rows:\n{tui}");
         }
     }
@@ -118,7 +127,10 @@ fn export_view_writes_what_e_writes_after_v_applies_it() {
     let aws = std::fs::read_to_string(dir.path().join("aws-by-amount.txt")).unwrap();
     assert!(aws.starts_with("Deals — 13 rows (query: aws)"), "{aws}");
     let amounts: Vec<&str> = aws.lines().skip(4).take(2).collect();
-    assert!(amounts.iter().all(|l| l.contains(">$1B")), "largest first: {amounts:?}");
+    assert!(
+        amounts.iter().all(|l| l.contains(">$1B")),
+        "largest first: {amounts:?}"
+    );
 }
 
 #[test]
@@ -127,8 +139,14 @@ fn an_unknown_view_says_what_there_is() {
     let o = marketlens(&["--kb", &kb, "export", "--view", "aws by amout"]);
     assert_eq!(o.status.code(), Some(1));
     let e = stderr(&o);
-    assert!(e.contains("no saved view named `aws by amout` (did you mean `aws by amount`?)"), "{e}");
-    assert!(e.contains("views: `aws by amount`, `deals by vendor and kind`, `报告对比`, `timeline of aliyun`"), "{e}");
+    assert!(
+        e.contains("no saved view named `aws by amout` (did you mean `aws by amount`?)"),
+        "{e}"
+    );
+    assert!(
+        e.contains("views: `aws by amount`, `deals by vendor and kind`, `报告对比`, `timeline of aliyun`"),
+        "{e}"
+    );
     // --view stands for --tab, --query, --sort, --group-by and --pivot.
     let o = marketlens(&["--kb", &kb, "export", "--view", "报告对比", "--query", "x"]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
@@ -142,21 +160,36 @@ fn a_bad_views_file_fails_check_but_its_good_views_still_export() {
     let o = marketlens(&["check", &kb]);
     assert_eq!(o.status.code(), Some(1));
     let e = stderr(&o);
-    assert!(e.contains("views.toml:27:8: error: no column `amout` to sort deals by"), "{e}");
+    assert!(
+        e.contains("views.toml:27:8: error: no column `amout` to sort deals by"),
+        "{e}"
+    );
     assert!(e.contains("= help: did you mean `amount`?"), "{e}");
     assert!(e.contains("1 problem in"), "{e}");
     // The KB itself is fine: its summary is still printed.
     assert!(stdout(&o).contains("55 vendors"), "{}", stdout(&o));
     let o = marketlens(&["--kb", &kb, "export", "--view", "aws by amount"]);
     assert!(o.status.success(), "{}", stderr(&o));
-    assert!(stdout(&o).contains("Deals — 13 rows (query: aws)"), "{}", stdout(&o));
-    assert!(stderr(&o).contains("no column `amout`"), "the problem is said: {}", stderr(&o));
+    assert!(
+        stdout(&o).contains("Deals — 13 rows (query: aws)"),
+        "{}",
+        stdout(&o)
+    );
+    assert!(
+        stderr(&o).contains("no column `amout`"),
+        "the problem is said: {}",
+        stderr(&o)
+    );
 }
 
 #[test]
 fn the_built_in_kbs_views_live_in_the_state_folder() {
     let state = tempfile::tempdir().unwrap();
-    std::fs::write(state.path().join("views.toml"), "[[view]]\nname = \"v\"\ntab = \"sources\"\n").unwrap();
+    std::fs::write(
+        state.path().join("views.toml"),
+        "[[view]]\nname = \"v\"\ntab = \"sources\"\n",
+    )
+    .unwrap();
     let o = Command::new(BIN)
         .args(["export", "--view", "v"])
         .env("MARKETLENS_STATE_DIR", state.path())

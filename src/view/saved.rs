@@ -117,10 +117,11 @@ impl Parsed {
 
 /// The view named `name`: exactly, else the one matching in any case.
 pub fn find<'a>(views: &'a [SavedView], name: &str) -> Option<&'a SavedView> {
-    views
-        .iter()
-        .find(|v| v.name == name)
-        .or_else(|| views.iter().find(|v| v.name.to_lowercase() == name.to_lowercase()))
+    views.iter().find(|v| v.name == name).or_else(|| {
+        views
+            .iter()
+            .find(|v| v.name.to_lowercase() == name.to_lowercase())
+    })
 }
 
 /// Where a KB's views live: `views.toml` in the KB folder, or beside a one-file KB. A KB file
@@ -150,7 +151,11 @@ pub fn state_dir() -> Option<PathBuf> {
     }
     use etcetera::BaseStrategy;
     let base = etcetera::choose_base_strategy().ok()?;
-    Some(base.state_dir().unwrap_or_else(|| base.data_dir()).join("marketlens"))
+    Some(
+        base.state_dir()
+            .unwrap_or_else(|| base.data_dir())
+            .join("marketlens"),
+    )
 }
 
 /// Where the views of a KB are kept: beside it, or for the built-in KB (`None`) in the state
@@ -189,14 +194,27 @@ pub fn load(path: &Path) -> Parsed {
             diags: vec![Diagnostic::error(
                 None,
                 None,
-                format!("cannot read {}: {}", crate::text::escape_controls(&name), e.reason()),
+                format!(
+                    "cannot read {}: {}",
+                    crate::text::escape_controls(&name),
+                    e.reason()
+                ),
             )],
             file: None,
         },
     }
 }
 
-const FIELDS: &[&str] = &["name", "tab", "query", "sort", "descending", "group_by", "pivot", "columns"];
+const FIELDS: &[&str] = &[
+    "name",
+    "tab",
+    "query",
+    "sort",
+    "descending",
+    "group_by",
+    "pivot",
+    "columns",
+];
 
 /// Parse `views.toml`'s text (`name` is the file's, for diagnostics).
 pub fn parse(name: &str, text: &str) -> Parsed {
@@ -230,7 +248,9 @@ pub fn parse(name: &str, text: &str) -> Parsed {
                         crate::text::escape_controls(key.get_ref())
                     ),
                 )
-                .with_help(hint::did_you_mean(key.get_ref(), &["view"]).map(|h| format!("did you mean `[[{h}]]`?"))),
+                .with_help(
+                    hint::did_you_mean(key.get_ref(), &["view"]).map(|h| format!("did you mean `[[{h}]]`?")),
+                ),
             );
             continue;
         }
@@ -321,17 +341,20 @@ pub fn parse(name: &str, text: &str) -> Parsed {
                 Some((t, span)) => match Tab::from_name(&t) {
                     Some(tab) => Some(tab),
                     None => {
-                        let names: Vec<String> = Tab::ALL.iter().map(|t| t.title().to_ascii_lowercase()).collect();
+                        let names: Vec<String> =
+                            Tab::ALL.iter().map(|t| t.title().to_ascii_lowercase()).collect();
                         let refs: Vec<&str> = names.iter().map(String::as_str).collect();
                         diags.push(
                             err(
                                 span,
                                 format!("unknown tab `{}`", crate::text::escape_controls(&t)),
                             )
-                            .with_help(Some(match hint::did_you_mean(&t, &refs) {
-                                Some(h) => format!("did you mean `{h}`?"),
-                                None => format!("tabs: {}", refs.join(", ")),
-                            })),
+                            .with_help(Some(
+                                match hint::did_you_mean(&t, &refs) {
+                                    Some(h) => format!("did you mean `{h}`?"),
+                                    None => format!("tabs: {}", refs.join(", ")),
+                                },
+                            )),
                         );
                         None
                     }
@@ -419,8 +442,11 @@ pub fn parse(name: &str, text: &str) -> Parsed {
                     "reports" => Pivot::Reports,
                     _ => {
                         diags.push(
-                            err(span, format!("unknown pivot `{}`", crate::text::escape_controls(&p)))
-                                .with_help(Some("the Compare pivot is `periods` or `reports`".into())),
+                            err(
+                                span,
+                                format!("unknown pivot `{}`", crate::text::escape_controls(&p)),
+                            )
+                            .with_help(Some("the Compare pivot is `periods` or `reports`".into())),
                         );
                         Pivot::default()
                     }
@@ -444,7 +470,11 @@ pub fn parse(name: &str, text: &str) -> Parsed {
                     query,
                     sort,
                     group_by,
-                    pivot: if tab == Tab::Compare { pivot } else { Pivot::default() },
+                    pivot: if tab == Tab::Compare {
+                        pivot
+                    } else {
+                        Pivot::default()
+                    },
                     columns,
                 });
             }
@@ -453,7 +483,13 @@ pub fn parse(name: &str, text: &str) -> Parsed {
     out
 }
 
-fn unknown_column(span: Range<usize>, tab: Tab, key: &str, verb: &str, keys: Vec<&'static str>) -> Diagnostic {
+fn unknown_column(
+    span: Range<usize>,
+    tab: Tab,
+    key: &str,
+    verb: &str,
+    keys: Vec<&'static str>,
+) -> Diagnostic {
     let help = match hint::did_you_mean(key, &keys) {
         Some(h) => format!("did you mean `{h}`?"),
         None => format!("columns: {}", keys.join(", ")),
@@ -480,7 +516,12 @@ pub fn to_toml(views: &[SavedView]) -> String {
         "# Saved views of this KB (marketlens: `w` saves the current view, `v` lists them,\n# `marketlens export --view NAME` exports one). Written by marketlens; edit freely.\n",
     );
     for v in views {
-        let _ = write!(out, "\n[[view]]\nname = {}\ntab = {}\n", q(&v.name), q(&v.tab_name()));
+        let _ = write!(
+            out,
+            "\n[[view]]\nname = {}\ntab = {}\n",
+            q(&v.name),
+            q(&v.tab_name())
+        );
         if !v.query.is_empty() {
             let _ = writeln!(out, "query = {}", q(&v.query));
         }
@@ -582,7 +623,13 @@ columns = { hidden = ["bar"], widths = { subject = 20 } }
         assert_eq!(v.name, "big deals");
         assert_eq!(v.tab, Tab::Deals);
         assert_eq!(v.query, "amount>=10亿");
-        assert_eq!(v.sort, Some(Sort { key: "amount".into(), descending: true }));
+        assert_eq!(
+            v.sort,
+            Some(Sort {
+                key: "amount".into(),
+                descending: true
+            })
+        );
         assert_eq!(v.group_by, vec!["vendor", "kind"]);
         assert_eq!(v.pivot, Pivot::Periods);
         let c = &p.views[1];
@@ -656,7 +703,11 @@ columns = { hidden = ["bar"], widths = { subject = 20 } }
         let p = parse("views.toml", "[[view]]\nname = \"a\ntab = \"deals\"\n");
         assert!(p.views.is_empty());
         assert_eq!(p.errors(), 1);
-        assert!(headlines(&p)[0].starts_with("views.toml:2:"), "{:?}", headlines(&p));
+        assert!(
+            headlines(&p)[0].starts_with("views.toml:2:"),
+            "{:?}",
+            headlines(&p)
+        );
     }
 
     #[test]
@@ -691,7 +742,10 @@ columns = { hidden = ["bar"], widths = { subject = 20 } }
         std::fs::write(&file, "").unwrap();
         assert_eq!(path_beside(&file).unwrap(), dir.path().join("views.toml"));
         assert!(path_beside(&dir.path().join("views.toml")).is_err());
-        assert_eq!(path_beside(Path::new("kb.toml")).unwrap(), Path::new("./views.toml"));
+        assert_eq!(
+            path_beside(Path::new("kb.toml")).unwrap(),
+            Path::new("./views.toml")
+        );
     }
 
     #[test]

@@ -23,9 +23,9 @@ mod input;
 mod marks;
 mod nav;
 mod swap;
-mod views;
 #[cfg(test)]
 mod tests;
+mod views;
 
 pub use build::{BuildJob, Latest, latest, start_build};
 use effects::InPlace;

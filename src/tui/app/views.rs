@@ -62,10 +62,7 @@ pub struct Picker {
 /// Whether a view's name matches what was typed: every word, in any case, somewhere in it.
 pub fn name_matches(name: &str, typed: &str) -> bool {
     let name = name.to_lowercase();
-    typed
-        .to_lowercase()
-        .split_whitespace()
-        .all(|w| name.contains(w))
+    typed.to_lowercase().split_whitespace().all(|w| name.contains(w))
 }
 
 impl App {
@@ -104,7 +101,10 @@ impl App {
             if n == 1 {
                 format!("⚠ saved views: {first}")
             } else {
-                format!("⚠ saved views: {first} (and {} more; marketlens check lists them)", n - 1)
+                format!(
+                    "⚠ saved views: {first} (and {} more; marketlens check lists them)",
+                    n - 1
+                )
             }
         });
         Some(parsed)
@@ -183,7 +183,8 @@ impl App {
                 p.confirm = true;
             }
             let yes = keymap::key(Context::Confirm, Action::Overwrite);
-            self.status = format!("a view named {shown_name} exists: {yes} replaces it, any other key keeps it");
+            self.status =
+                format!("a view named {shown_name} exists: {yes} replaces it, any other key keeps it");
             return;
         }
         let view = self.capture_view(&name);
@@ -193,7 +194,10 @@ impl App {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
             && let Err(e) = std::fs::create_dir_all(dir)
         {
-            self.status = format!("⚠ cannot save views in {shown_path}: {}", crate::fsutil::io_reason(&e));
+            self.status = format!(
+                "⚠ cannot save views in {shown_path}: {}",
+                crate::fsutil::io_reason(&e)
+            );
             return;
         }
         match crate::export::write_file(&path, text.as_bytes(), true) {
@@ -330,11 +334,7 @@ impl App {
                 self.ask_group(tab, by);
             }
         }
-        self.status = format!(
-            "view {}: {}",
-            crate::text::escape_controls(&v.name),
-            v.summary()
-        );
+        self.status = format!("view {}: {}", crate::text::escape_controls(&v.name), v.summary());
         if !missing.is_empty() {
             self.status.push_str(&format!(
                 " · ⚠ no column {} to group by",
@@ -411,7 +411,8 @@ impl App {
             let slash = keymap::key(Context::Any, Action::Filter);
             let n = keymap::key(Context::Table, Action::NextMatch);
             let big_n = keymap::key(Context::Table, Action::PrevMatch);
-            self.status = format!("no query: {slash} filters this tab, then {n}/{big_n} step through its matches");
+            self.status =
+                format!("no query: {slash} filters this tab, then {n}/{big_n} step through its matches");
             return;
         }
         let n = st.view.len();
@@ -514,7 +515,12 @@ mod tests {
         let g = st.grouped.as_ref().expect("grouped again");
         assert_eq!(g.by, vec![st.view.column("vendor").unwrap()]);
         assert!(g.table.is_some(), "the grouping was built");
-        assert!(a.status.starts_with("view aws 大单: deals · aws · amount ↓ · by vendor"), "{}", a.status);
+        assert!(
+            a.status
+                .starts_with("view aws 大单: deals · aws · amount ↓ · by vendor"),
+            "{}",
+            a.status
+        );
     }
 
     #[test]
@@ -528,7 +534,11 @@ mod tests {
         save_as(&mut a, "x"); // a second view
         key(&mut a, KeyCode::Char('2'));
         save_as(&mut a, "deals");
-        assert!(a.status.contains("a view named deals exists: y replaces it"), "{}", a.status);
+        assert!(
+            a.status.contains("a view named deals exists: y replaces it"),
+            "{}",
+            a.status
+        );
         key(&mut a, KeyCode::Char('n'));
         assert!(a.status.starts_with("not replaced"), "{}", a.status);
         key(&mut a, KeyCode::Enter); // asks again
@@ -543,11 +553,20 @@ mod tests {
     fn a_broken_file_is_reported_and_never_rewritten() {
         let (dir, mut a) = app();
         let path = dir.path().join("views.toml");
-        let broken = "[[view]]\nname = \"a\"\ntab = \"dealz\"\n\n[[view]]\nname = \"good\"\ntab = \"deals\"\n";
+        let broken =
+            "[[view]]\nname = \"a\"\ntab = \"dealz\"\n\n[[view]]\nname = \"good\"\ntab = \"deals\"\n";
         std::fs::write(&path, broken).unwrap();
         key(&mut a, KeyCode::Char('v'));
-        assert!(a.status.contains("views.toml:3:7: error: unknown tab `dealz`"), "{}", a.status);
-        assert_eq!(saved::names(&a.workspace.views), vec!["good"], "the good view loads");
+        assert!(
+            a.status.contains("views.toml:3:7: error: unknown tab `dealz`"),
+            "{}",
+            a.status
+        );
+        assert_eq!(
+            saved::names(&a.workspace.views),
+            vec!["good"],
+            "the good view loads"
+        );
         key(&mut a, KeyCode::Esc);
         save_as(&mut a, "new");
         assert!(a.status.starts_with("⚠ not saved: fix"), "{}", a.status);
@@ -601,7 +620,10 @@ mod tests {
         assert!(matches!(&a.input, Some(Input::Filter(e)) if e.text == "阿里"));
         key(&mut a, KeyCode::Down);
         key(&mut a, KeyCode::Down);
-        assert!(matches!(&a.input, Some(Input::Filter(e)) if e.text == "x"), "back to the draft");
+        assert!(
+            matches!(&a.input, Some(Input::Filter(e)) if e.text == "x"),
+            "back to the draft"
+        );
         // Ctrl-n moves the selection, as ↓ did before.
         key(&mut a, KeyCode::Backspace);
         typ(&mut a, "aws");

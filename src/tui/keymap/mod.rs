@@ -399,6 +399,7 @@ pub const KEYMAP: &[Binding] = &[
     // names them after every mark (`2 marked · M clears · c charts them together`), and so does
     // docs/usage.md.
     b!([ch('M')], [], Action::ClearMarks, Table, "", ""),
+    b!([ch('c')], [], Action::ChartMarks, Table, "", ""),
     // Saved views and the matches of a `/` query.
     b!(
         [ch('v')],
@@ -445,16 +446,7 @@ pub const KEYMAP: &[Binding] = &[
         "down",
         1
     ),
-    b!(
-        [plain(Code::Up), ctrl('p')],
-        [],
-        Action::Up,
-        Views,
-        "",
-        "up",
-        1
-    ),
-    b!([ch('c')], [], Action::ChartMarks, Table, "", ""),
+    b!([plain(Code::Up), ctrl('p')], [], Action::Up, Views, "", "up", 1),
     // The column chooser `F` opens.
     b!([plain(Code::Enter)], [], Action::Accept, Columns, "", "group", 0),
     b!([ch(' ')], [], Action::TickColumn, Columns, "", "tick", 0),

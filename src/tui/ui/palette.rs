@@ -87,20 +87,17 @@ pub fn render(f: &mut Frame, app: &App, p: &Palette, size: Rect, theme: &Theme) 
         lines.push(Line::from(vec![
             Span::styled(text::pad("view", kind_w, false) + " ", base.patch(theme.accent)),
             Span::styled(text::pad(&text::escape_controls(&v.name), name_w, false), base),
-            Span::styled(text::pad(&format!("  {}", v.summary()), rest_w + 2, false), base.patch(theme.dim)),
+            Span::styled(
+                text::pad(&format!("  {}", v.summary()), rest_w + 2, false),
+                base.patch(theme.dim),
+            ),
         ]));
     }
     let skip = p.offset.saturating_sub(views.len());
     let room = layout::palette_rows(size).saturating_sub(views.len().saturating_sub(p.offset));
     if let Some(res) = &p.results {
         let hl = p.applied.as_ref().map(Highlighter::new);
-        for (i, h) in res
-            .hits
-            .iter()
-            .enumerate()
-            .skip(skip)
-            .take(room)
-        {
+        for (i, h) in res.hits.iter().enumerate().skip(skip).take(room) {
             let i = i + views.len();
             let d = describe(ix, h);
             let base = if i == p.selected {

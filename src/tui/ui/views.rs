@@ -44,7 +44,11 @@ pub fn render(f: &mut Frame, app: &App, p: &Picker, size: Rect, theme: &Theme) {
     lines.push(match (&w.problem, w.views.is_empty()) {
         (Some(problem), _) => Line::styled(text::fit(problem, width).into_owned(), theme.warn),
         (None, true) => Line::styled(
-            text::fit(&format!("no saved views yet: {save} saves the current one ({where_})"), width).into_owned(),
+            text::fit(
+                &format!("no saved views yet: {save} saves the current one ({where_})"),
+                width,
+            )
+            .into_owned(),
             theme.dim,
         ),
         (None, false) => Line::styled(
@@ -69,7 +73,11 @@ pub fn render(f: &mut Frame, app: &App, p: &Picker, size: Rect, theme: &Theme) {
         .take(layout::palette_rows(size))
     {
         let v = &w.views[i];
-        let base = if row == p.selected { theme.selected } else { Style::new() };
+        let base = if row == p.selected {
+            theme.selected
+        } else {
+            Style::new()
+        };
         let name = text::escape_controls(&v.name);
         lines.push(Line::from(vec![
             Span::styled(text::pad(&name, name_w, false), base.patch(theme.accent)),
