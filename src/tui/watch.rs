@@ -307,6 +307,9 @@ mod tests {
         assert!(!t.concerns(&dir.path().join("notes.md")));
         assert!(!t.concerns(&dir.path().join(".git/config.toml")));
         assert!(!t.concerns(&dir.path().join(".deals.toml.swp")));
+        // Saved views are not KB data: saving one reloads nothing (one in a subfolder is data).
+        assert!(!t.concerns(&dir.path().join("views.toml")));
+        assert!(t.concerns(&dir.path().join("more/views.toml")));
     }
 
     #[test]
