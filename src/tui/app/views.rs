@@ -187,7 +187,11 @@ impl App {
                 format!("a view named {shown_name} exists: {yes} replaces it, any other key keeps it");
             return;
         }
-        let view = self.capture_view(&name);
+        let mut view = self.capture_view(&name);
+        // The column layout is not captured yet: a replaced view keeps the one it had.
+        if let Some(old) = views.iter().find(|v| v.name == name) {
+            view.columns = old.columns.clone();
+        }
         let summary = view.summary();
         saved::upsert(&mut views, view);
         let text = saved::to_toml(&views);
@@ -547,6 +551,18 @@ mod tests {
         let parsed = saved::load(&path);
         assert_eq!(saved::names(&parsed.views), vec!["mine", "deals", "x"]);
         assert_eq!(parsed.views[1].tab, Tab::Executives, "replaced in place");
+        // A `columns` table written by hand survives the view being saved over.
+        let text = std::fs::read_to_string(&path).unwrap().replace(
+            "name = \"x\"\ntab = \"deals\"\n",
+            "name = \"x\"\ntab = \"deals\"\ncolumns = { hidden = [\"title\"] }\n",
+        );
+        std::fs::write(&path, text).unwrap();
+        save_as(&mut a, "x");
+        key(&mut a, KeyCode::Char('y'));
+        let parsed = saved::load(&path);
+        assert_eq!(parsed.views[2].tab, Tab::Executives);
+        let hidden = &parsed.views[2].columns.as_ref().expect("columns kept")["hidden"];
+        assert_eq!(hidden.as_array().map(Vec::len), Some(1));
     }
 
     #[test]

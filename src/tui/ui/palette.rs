@@ -38,6 +38,7 @@ pub fn render(f: &mut Frame, app: &App, p: &Palette, size: Rect, theme: &Theme) 
     let mut lines = vec![super::edit_line("› ", &p.edit, width, theme)];
     let ix = &app.index;
     let total = p.results.as_ref().map_or(0, |r| r.hits.len());
+    let n_views = app.palette_views(&p.edit.text).len();
     lines.push(match (&p.error, p.pending, &p.results) {
         (Some(e), _, _) => Line::styled(text::fit(&format!("⚠ {e}"), width).into_owned(), theme.warn),
         (None, id, _) if id != 0 => Line::styled("searching…", theme.dim),
@@ -55,7 +56,15 @@ pub fn render(f: &mut Frame, app: &App, p: &Palette, size: Rect, theme: &Theme) 
             theme.warn,
         ),
         (None, _, Some(_)) => Line::styled(
-            format!("{total} match{}", if total == 1 { "" } else { "es" }),
+            format!(
+                "{}{total} match{}",
+                if n_views > 0 {
+                    format!("{} · ", text::count(n_views, "saved view", "saved views"))
+                } else {
+                    String::new()
+                },
+                if total == 1 { "" } else { "es" }
+            ),
             theme.dim,
         ),
         _ => Line::styled(
