@@ -29,6 +29,8 @@ pub struct Workspace {
     pub history_path: Option<PathBuf>,
     /// Walking the history from the prompt now open.
     pub recall: Recall,
+    /// The view applied last and its tab: `w` on that tab offers its name (saving a change over it).
+    pub applied: Option<(Tab, String)>,
 }
 
 impl Default for Workspace {
@@ -40,6 +42,7 @@ impl Default for Workspace {
             history: History::default(),
             history_path: None,
             recall: Recall::default(),
+            applied: None,
         }
     }
 }
@@ -147,8 +150,12 @@ impl App {
             self.status = format!("cannot save views: {}", crate::text::escape_controls(why));
             return;
         }
+        let offered = match &self.workspace.applied {
+            Some((tab, name)) if *tab == self.tab => name.clone(),
+            _ => String::new(),
+        };
         self.input = Some(Input::SaveView(SavePrompt {
-            edit: LineEdit::default(),
+            edit: LineEdit::new(&offered),
             confirm: false,
         }));
     }
@@ -338,6 +345,7 @@ impl App {
                 self.ask_group(tab, by);
             }
         }
+        self.workspace.applied = Some((tab, v.name.clone()));
         self.status = format!("view {}: {}", crate::text::escape_controls(&v.name), v.summary());
         if !missing.is_empty() {
             self.status.push_str(&format!(
@@ -525,6 +533,13 @@ mod tests {
             "{}",
             a.status
         );
+        // `w` now offers the name of the view applied on this tab (not on another).
+        key(&mut a, KeyCode::Char('w'));
+        assert!(matches!(&a.input, Some(Input::SaveView(p)) if p.edit.text == "aws 大单"));
+        key(&mut a, KeyCode::Esc);
+        key(&mut a, KeyCode::Char('1'));
+        key(&mut a, KeyCode::Char('w'));
+        assert!(matches!(&a.input, Some(Input::SaveView(p)) if p.edit.text.is_empty()));
     }
 
     #[test]
