@@ -30,9 +30,15 @@ use crate::view::{self, Sort, Tab, ViewSpec};
 #[derive(Debug, Parser)]
 #[command(name = "marketlens", version, about = "Explore a market-intelligence knowledge base in the terminal", long_about = None)]
 pub struct Cli {
-    /// Knowledge base: a .toml file or a directory of them (default: the built-in cloud-market KB)
+    /// Knowledge base: a .toml file or a directory of them (default: the config file's `kb`, else
+    /// the built-in cloud-market KB)
     #[arg(long, global = true, value_name = "PATH", value_hint = clap::ValueHint::AnyPath)]
     pub kb: Option<PathBuf>,
+
+    /// Config file (default: $MARKETLENS_CONFIG, else config.toml in the platform's config folder,
+    /// e.g. ~/.config/marketlens/config.toml; see `marketlens config --path`)
+    #[arg(long, global = true, value_name = "PATH", value_hint = clap::ValueHint::FilePath)]
+    pub config: Option<PathBuf>,
 
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -42,7 +48,7 @@ pub struct Cli {
 pub enum Command {
     /// Load and validate a KB, report every problem, and summarise what was loaded
     Check {
-        /// KB file or directory (default: --kb, else the built-in KB)
+        /// KB file or directory (default: --kb, else the config file's `kb`, else the built-in KB)
         #[arg(value_hint = clap::ValueHint::AnyPath)]
         path: Option<PathBuf>,
         /// Print where the time went (loading, the report) to standard error
@@ -183,6 +189,24 @@ pub enum Command {
     },
     /// Print the JSON Schema of the KB format (for editors and TOML language servers)
     Schema,
+    /// Show or check the config file: the default KB, the export folder, keys and colours
+    ///
+    /// The file is --config, else $MARKETLENS_CONFIG, else config.toml in the platform's config
+    /// folder (XDG on Linux). A bad file never stops the explorer: it starts with the defaults
+    /// for the bad parts and says so.
+    #[command(group(clap::ArgGroup::new("what").required(true).args(["default", "path", "check"])))]
+    Config {
+        /// Print a commented file with every setting at its default: every action with its keys,
+        /// every colour role with its colour
+        #[arg(long)]
+        default: bool,
+        /// Print where the config file is looked for
+        #[arg(long)]
+        path: bool,
+        /// Read the config file and print its problems (exit 1 if it has any)
+        #[arg(long)]
+        check: bool,
+    },
     /// Print a shell completion script
     ///
     /// It completes commands, options and their values: tabs, formats, sort columns, file names
@@ -328,13 +352,37 @@ pub fn run() -> ExitCode {
     // through stdout from other threads, and a lock held here for the whole session would block
     // them forever.
     let out = || std::io::stdout().lock();
+    if let Some(Command::Config {
+        default,
+        path,
+        check: _,
+    }) = cli.command
+    {
+        return config_cmd(cli.config.as_deref(), default, path);
+    }
+    // The config file: the KB when --kb is not given, and the explorer's keys, colours and
+    // export folder. Its problems never stop a command; a headless one mentions them.
+    let place = crate::config::place(cli.config.as_deref());
+    let config = place
+        .as_ref()
+        .map_or_else(|_| crate::config::Config::default(), crate::config::load);
+    let warn_config = || {
+        if !config.diagnostics.is_empty() {
+            eprintln!(
+                "warning: the config file has {}; see `marketlens config --check`",
+                crate::text::count(config.diagnostics.len(), "problem", "problems")
+            );
+        }
+    };
+    let kb_path = cli.kb.clone().or_else(|| config.kb.clone());
     if crate::shell::asked_for_ids() {
-        let ids = crate::shell::complete_ids(&load(cli.kb.as_deref()));
+        let ids = crate::shell::complete_ids(&load(kb_path.as_deref()));
         return finish(out().write_all(ids.as_bytes()));
     }
     let result = match cli.command {
         Some(Command::Check { path, timings, all }) => {
-            return check(path.or(cli.kb).as_deref(), timings, all);
+            warn_config();
+            return check(path.or(kb_path).as_deref(), timings, all);
         }
         Some(Command::Search {
             query,
@@ -359,7 +407,8 @@ pub fn run() -> ExitCode {
                 timings,
                 scores,
             };
-            return search(cli.kb.as_deref(), &args);
+            warn_config();
+            return search(kb_path.as_deref(), &args);
         }
         Some(Command::Export {
             tab,
@@ -375,8 +424,9 @@ pub fn run() -> ExitCode {
             force,
             bom,
         }) => {
+            warn_config();
             if let Some(ids) = chart {
-                return export_chart(cli.kb.as_deref(), &ids, format, file.as_deref(), force);
+                return export_chart(kb_path.as_deref(), &ids, format, file.as_deref(), force);
             }
             let format = match format {
                 None => None,
@@ -402,12 +452,12 @@ pub fn run() -> ExitCode {
                 bom,
             };
             if let Some(name) = saved
-                && let Err(msg) = use_saved_view(cli.kb.as_deref(), &name, &mut args)
+                && let Err(msg) = use_saved_view(kb_path.as_deref(), &name, &mut args)
             {
                 eprintln!("error: {msg}");
                 return ExitCode::from(1);
             }
-            return export_cmd(cli.kb.as_deref(), &args);
+            return export_cmd(kb_path.as_deref(), &args);
         }
         Some(Command::Init { dir, empty }) => {
             return match crate::init::init(&dir, empty) {
@@ -454,6 +504,8 @@ pub fn run() -> ExitCode {
             let mut out = out();
             out.write_all(text.as_bytes()).and_then(|()| out.flush())
         }
+        // Handled before the config file is read.
+        Some(Command::Config { .. }) => Ok(()),
         Some(Command::Schema) => {
             let mut out = out();
             out.write_all(kb::json_schema().as_bytes())
@@ -474,7 +526,7 @@ pub fn run() -> ExitCode {
             use std::io::IsTerminal;
             if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
                 // A broken KB is still worth reporting first.
-                if let Err(code) = load_valid(cli.kb.as_deref(), "open") {
+                if let Err(code) = load_valid(kb_path.as_deref(), "open") {
                     return code;
                 }
                 // Bad usage, not an I/O failure: exit 1 and point at the headless commands.
@@ -485,13 +537,19 @@ pub fn run() -> ExitCode {
             }
             // A KB file loads in the background behind a progress screen; the built-in one is
             // small enough to load before the first frame.
-            let open = match cli.kb {
+            let open = match kb_path {
                 Some(path) => crate::tui::Open::Path(path),
                 None => match load_valid(None, "open") {
                     Ok(l) => crate::tui::Open::BuiltIn(Box::new(l)),
                     Err(code) => return code,
                 },
             };
+            crate::tui::keymap::install(config.keys.clone());
+            crate::tui::configure(crate::tui::Settings {
+                theme: config.theme(),
+                export_dir: config.export_dir.clone(),
+                notice: config.notice(),
+            });
             let result = crate::tui::run(open);
             if let Some(signal) = crate::tui::terminal::caught_signal() {
                 // Stopped by SIGTERM, SIGHUP, SIGINT or SIGQUIT: the terminal is restored; exit
@@ -509,6 +567,62 @@ pub fn run() -> ExitCode {
         }
     };
     finish(result)
+}
+
+/// `marketlens config`: `--default` prints the commented default file, `--path` where the file
+/// is looked for, `--check` its problems (exit 1 with any).
+fn config_cmd(flag: Option<&std::path::Path>, default: bool, path: bool) -> ExitCode {
+    let place = match crate::config::place(flag) {
+        Ok(p) => Some(p),
+        Err(e) if default => {
+            // The defaults do not depend on where the file is.
+            eprintln!("note: {e}");
+            None
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let mut out = std::io::stdout().lock();
+    if default {
+        let text = crate::config::default_file(place.as_ref());
+        return finish(out.write_all(text.as_bytes()).and_then(|()| out.flush()));
+    }
+    let Some(place) = place else {
+        return ExitCode::from(1);
+    };
+    let shown = crate::text::escape_controls(&place.path().display().to_string()).into_owned();
+    if path {
+        let why = match &place {
+            crate::config::Place::Flag(_) => " (from --config)",
+            crate::config::Place::Env(_) => " (from $MARKETLENS_CONFIG)",
+            crate::config::Place::Platform(_) => "",
+        };
+        if !place.path().exists() {
+            eprintln!(
+                "note: there is no file there{why}: the defaults apply (`marketlens config --default` prints them)"
+            );
+        } else if !why.is_empty() {
+            eprintln!("note: named{why}");
+        }
+        return finish(writeln!(out, "{shown}").and_then(|()| out.flush()));
+    }
+    let config = crate::config::load(&place);
+    if config.diagnostics.is_empty() {
+        if config.path.is_some() {
+            eprintln!("{shown}: ok");
+        } else {
+            eprintln!("no config file at {shown}: the defaults apply");
+        }
+        return ExitCode::SUCCESS;
+    }
+    eprint!("{}", config.render_diagnostics());
+    eprintln!(
+        "{shown}: {}; the explorer uses the defaults for those parts",
+        crate::text::count(config.diagnostics.len(), "problem", "problems")
+    );
+    ExitCode::from(1)
 }
 
 /// Load a KB for a command (`verb`: what it was for, "open" or "use"), or print why not (the

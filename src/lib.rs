@@ -4,6 +4,7 @@
 
 pub mod cli;
 pub mod clock;
+pub mod config;
 pub mod export;
 pub mod fsutil;
 pub mod init;

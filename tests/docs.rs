@@ -28,6 +28,12 @@ fn console_examples_in_the_docs_run_as_shown() {
         )
         .env("SOURCE_DATE_EPOCH", EPOCH)
         .env("MARKETLENS_CACHE_DIR", cache.path().display().to_string())
+        // Never the user's config file (an empty variable counts as unset).
+        .env("MARKETLENS_CONFIG", "")
+        .env(
+            "XDG_CONFIG_HOME",
+            cache.path().join("no-config").display().to_string(),
+        )
         // A hung command fails its case instead of hanging the run.
         .timeout(Duration::from_secs(60))
         .case("README.md")

@@ -107,6 +107,9 @@ impl Tui {
         cmd.env_remove("MARKETLENS_TEST_PANIC");
         // Query history and the built-in KB's saved views go here, never to the real home.
         cmd.env("MARKETLENS_STATE_DIR", dir.path().join(".state"));
+        // Never the user's config file: only one a test names.
+        cmd.env_remove("MARKETLENS_CONFIG");
+        cmd.env("XDG_CONFIG_HOME", dir.path().join("no-config"));
         for (k, v) in envs {
             cmd.env(k, v);
         }
@@ -1408,5 +1411,113 @@ fn up_in_slash_recalls_the_previous_runs_query() {
     assert!(t.lines()[33].contains("/阿里"), "{}", t.lines()[33]);
     t.send(ENTER);
     t.wait_status("Vendors 1/11");
+    assert!(t.quit().success());
+}
+
+/// A config file's keys work and are the ones the footer and the `?` overlay name; the old ones
+/// do nothing.
+#[test]
+fn config_keys_work_and_help_shows_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let conf = dir.path().join("config.toml");
+    std::fs::write(&conf, "[keys]\nquit = \"x\"\ndown = \"ctrl-n\"\n").unwrap();
+    let conf = conf.display().to_string();
+    let mut t = Tui::spawn_with(120, 40, &["--config", &conf], &[]);
+    t.wait_for("the first frame", |s| s.contains("Vendors 1/55"));
+    t.wait_for_lines("the footer with the user's keys", |l| {
+        l[39].contains("x quit") && l[39].contains("Ctrl-n down") && !l[39].contains("q/Ctrl-c")
+    });
+    t.send("\x0e"); // Ctrl-n
+    t.wait_status("Vendors 2/55");
+    // `j` and `q` are free now: they do nothing.
+    t.send("jq");
+    t.send("\x0e");
+    t.wait_status("Vendors 3/55");
+    t.send("?");
+    t.wait_for_lines("the help overlay with Ctrl-n", |l| {
+        l.iter()
+            .any(|r| r.contains("Ctrl-n") && r.contains("next row / next relation"))
+            && l.iter().any(|r| r.contains(" x ") && r.contains("quit"))
+    });
+    t.send(ESC);
+    t.send("x");
+    let status = t.wait_exit(Duration::from_secs(5));
+    assert!(status.success(), "exit status {status:?}");
+}
+
+/// A broken config never stops the explorer: it starts with the defaults and says what is wrong.
+#[test]
+fn a_broken_config_starts_with_defaults_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let conf = dir.path().join("config.toml");
+    std::fs::write(&conf, "[keys]\nqiut = \"x\"\n[theme]\naccent = \"bluish\"\n").unwrap();
+    let conf = conf.display().to_string();
+    let mut t = Tui::spawn_with(160, 40, &["--config", &conf], &[]);
+    t.wait_for("the first frame", |s| s.contains("Vendors 1/55"));
+    t.wait_status("config.toml:2:1: error: unknown action `qiut`");
+    t.wait_status("(+1 more)");
+    // The defaults: `q` quits.
+    let status = t.quit();
+    assert!(status.success(), "exit status {status:?}");
+}
+
+/// The config file at the platform's place (`$XDG_CONFIG_HOME/marketlens/config.toml`) names the
+/// export folder, relative to itself: `e` writes there.
+#[test]
+fn config_export_dir_is_where_exports_go() {
+    let home = tempfile::tempdir().unwrap();
+    let conf = home.path().join("marketlens");
+    std::fs::create_dir_all(conf.join("out")).unwrap();
+    std::fs::write(conf.join("config.toml"), "export_dir = \"out\"\n").unwrap();
+    let xdg = home.path().display().to_string();
+    let mut t = Tui::spawn_with(120, 40, &[], &[("XDG_CONFIG_HOME", &xdg)]);
+    t.wait_for("the first frame", |s| s.contains("Vendors 1/55"));
+    t.send("3e");
+    t.wait_for_lines("the export prompt", |l| {
+        l[usize::from(t.rows) - 2].contains("export to: marketlens-deals-")
+    });
+    t.send(ENTER);
+    t.wait_status("exported 84 rows to ");
+    let files: Vec<String> = std::fs::read_dir(conf.join("out"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(files.len(), 1, "{files:?}");
+    assert!(files[0].starts_with("marketlens-deals-"), "{files:?}");
+    assert_eq!(
+        std::fs::read_dir(t._dir.path()).unwrap().count(),
+        0,
+        "nothing in the working folder"
+    );
+    let status = t.quit();
+    assert!(status.success(), "exit status {status:?}");
+}
+
+/// The config's `[theme]` colours the screen; `NO_COLOR` still wins over it.
+#[test]
+fn config_theme_colours_and_no_color_wins() {
+    let dir = tempfile::tempdir().unwrap();
+    let conf = dir.path().join("config.toml");
+    std::fs::write(&conf, "[theme]\ntab-active = \"magenta\"\n").unwrap();
+    let conf = conf.display().to_string();
+    // The colour of the active tab's name on the tab bar (row 0).
+    let tab_colour = |t: &Tui| {
+        let p = lock(&t.parser);
+        let s = p.screen();
+        let row = s.rows(0, t.cols).next().unwrap_or_default();
+        let at = row.chars().take_while(|c| *c != 'V').count() as u16;
+        s.cell(0, at).map(|c| c.fgcolor())
+    };
+    let mut t = Tui::spawn_with(120, 40, &["--config", &conf], &[]);
+    t.wait_for("the first frame", |s| s.contains("Vendors 1/55"));
+    assert_eq!(tab_colour(&t), Some(vt100::Color::Idx(5)), "magenta");
+    assert!(t.quit().success());
+    let mut t = Tui::spawn_with(120, 40, &["--config", &conf], &[("NO_COLOR", "1")]);
+    t.wait_for("the first frame", |s| s.contains("Vendors 1/55"));
+    assert_eq!(tab_colour(&t), Some(vt100::Color::Default), "no colour");
+    assert!(t.quit().success());
+    // Without the config: the default cyan.
+    let mut t = Tui::start(120, 40);
+    assert_eq!(tab_colour(&t), Some(vt100::Color::Idx(6)), "cyan");
     assert!(t.quit().success());
 }

@@ -61,6 +61,23 @@ pub fn run(open: Open) -> Result<Exit> {
     result
 }
 
+/// What the config file sets for the explorer; the command line gives it before [`run`].
+pub struct Settings {
+    /// The colours (already plain under `NO_COLOR`).
+    pub theme: theme::Theme,
+    /// Where `e`, `E` and a chart's `e` write (default: the current folder).
+    pub export_dir: Option<std::path::PathBuf>,
+    /// The config file's problems in one line, shown on the status line at start.
+    pub notice: Option<String>,
+}
+
+static SETTINGS: std::sync::OnceLock<Settings> = std::sync::OnceLock::new();
+
+/// Give the explorer the config file's settings (once; false if they were given already).
+pub fn configure(settings: Settings) -> bool {
+    SETTINGS.set(settings).is_ok()
+}
+
 fn explore(open: Open) -> Result<Exit> {
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         bail!(
@@ -126,6 +143,15 @@ fn explore(open: Open) -> Result<Exit> {
     let size = session.terminal.size()?;
     let mut app = App::with_tabs(index, tabs, label, size.width, size.height);
     app.theme = theme::Theme::from_env();
+    if let Some(s) = SETTINGS.get() {
+        app.theme = s.theme;
+        if let Some(dir) = &s.export_dir {
+            app.export_dir = dir.clone();
+        }
+        if let Some(notice) = &s.notice {
+            app.status = notice.clone();
+        }
+    }
     app.kb_path = path.clone();
     // Saved views beside the KB (the built-in KB's in the state folder), the query history.
     app.use_workspace(path.as_deref());

@@ -246,3 +246,92 @@ impl FromStr for Key {
         Err(bad())
     }
 }
+
+/// Names a config file may use for the keys that are not characters, any case (`enter`,
+/// `PageDown`, `up`), beside the ones `Display` writes (`↑`, `PgDn`).
+const CONFIG_NAMES: &[(&str, Code)] = &[
+    ("enter", Code::Enter),
+    ("return", Code::Enter),
+    ("esc", Code::Esc),
+    ("escape", Code::Esc),
+    ("tab", Code::Tab),
+    ("backtab", Code::BackTab),
+    ("backspace", Code::Backspace),
+    ("del", Code::Delete),
+    ("delete", Code::Delete),
+    ("ins", Code::Insert),
+    ("insert", Code::Insert),
+    ("up", Code::Up),
+    ("down", Code::Down),
+    ("left", Code::Left),
+    ("right", Code::Right),
+    ("home", Code::Home),
+    ("end", Code::End),
+    ("pgup", Code::PageUp),
+    ("pageup", Code::PageUp),
+    ("pgdn", Code::PageDown),
+    ("pagedown", Code::PageDown),
+    ("space", Code::Char(' ')),
+];
+
+impl Key {
+    /// A key as a config file writes it: what `Display` writes (`Ctrl-k`, `↓`, `PgDn`), or the
+    /// same with modifiers and key names in any case and `-` or `+` after a modifier (`ctrl-c`,
+    /// `alt+left`, `pagedown`, `F5`). A single character is itself, case and all (`G`). `any
+    /// key` is not a key one can bind.
+    pub fn parse_config(s: &str) -> Result<Key, BadKey> {
+        let bad = || BadKey(s.to_string());
+        if let Ok(k) = s.parse::<Key>() {
+            return if k.code == Code::Any { Err(bad()) } else { Ok(k) };
+        }
+        let mut rest = s;
+        let mut mods = Mods::NONE;
+        loop {
+            let lower = rest.to_ascii_lowercase();
+            let found = [("ctrl", Mods::CTRL), ("alt", Mods::ALT), ("shift", Mods::SHIFT)]
+                .into_iter()
+                .find(|(name, _)| {
+                    lower.starts_with(name) && matches!(lower.as_bytes().get(name.len()), Some(b'-' | b'+'))
+                });
+            match found {
+                // A lone `-` or `+` after the modifier is the character itself (`ctrl--`).
+                Some((name, m)) if rest.len() > name.len() + 1 => {
+                    mods = mods.with(m);
+                    rest = &rest[name.len() + 1..];
+                }
+                _ => break,
+            }
+        }
+        let mut chars = rest.chars();
+        let code = match (chars.next(), chars.next()) {
+            (Some(c), None) => Code::Char(c),
+            _ => {
+                let lower = rest.to_ascii_lowercase();
+                if let Some((_, code)) = CONFIG_NAMES.iter().find(|(n, _)| *n == lower) {
+                    *code
+                } else if let Some(n) = lower.strip_prefix('f').and_then(|n| n.parse::<u8>().ok())
+                    && (1..=24).contains(&n)
+                {
+                    Code::F(n)
+                } else {
+                    match NAMES.iter().find(|(_, n)| *n == rest) {
+                        Some((code, _)) if *code != Code::Any => *code,
+                        _ => return Err(bad()),
+                    }
+                }
+            }
+        };
+        // Shift-Tab is a key of its own.
+        let (code, mods) = if code == Code::Tab && mods.contains(Mods::SHIFT) {
+            (Code::BackTab, Mods(mods.0 & !Mods::SHIFT.0))
+        } else {
+            (code, mods)
+        };
+        let key = Key::new(code, mods);
+        // Only what `Display` can write and `FromStr` read back (no Shift on a character: `G`).
+        match key.to_string().parse::<Key>() {
+            Ok(k) if k == key => Ok(key),
+            _ => Err(bad()),
+        }
+    }
+}

@@ -2,13 +2,20 @@
 //! footer, the `?` overlay, prompts, titles, the loading screen) comes from [`KEYMAP`]: input
 //! handling looks keys up here, and labels are the bindings' keys written by `Key`'s `Display`.
 //!
+//! The table in use is [`Keys`] (`table.rs`): `KEYMAP` with the config file's keys in place; the
+//! lookups below go through it. A new `Action` needs its config name in `names.rs` (an exhaustive
+//! `match`: it does not compile without one).
+//!
 //! Adding a binding: one line in `KEYMAP`. `tests::no_key_is_bound_twice_in_one_context` catches
 //! a collision, `ui::help::tests::help_lists_every_binding_with_its_derived_label` one the `?` overlay leaves
 //! out, `tests::labels_are_derived_from_the_keys_and_read_as_before` a label that changed.
 
 mod key;
+mod names;
+mod table;
 
 pub use key::{BadKey, Code, Key, Mods, alt, ch, ctrl, plain};
+pub use table::{Bound, Collision, Keys, active, install};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Action {
@@ -682,73 +689,40 @@ pub const KEYMAP: &[Binding] = &[
     b!([ctrl('z')], [], Action::Suspend, Loading, "", ""),
 ];
 
-/// The footer's entry for the tab number keys, which the table lists one by one (`1-9 tabs`):
-/// its wording and importance; its label is the first and last `GoTab` key.
-const TABS_FOOTER: (&str, u8) = ("tabs", 5);
+// The lookups below read the table in use (`active()`: `KEYMAP` with the user's config in place).
 
-/// The tab number keys as one label, the first and last `GoTab` key (`1-9`), for the footer and
-/// the help overlay, which list them together.
+/// The tab number keys as one label (`1-9`), for the footer and the help overlay.
 pub fn tab_keys() -> Option<String> {
-    let mut tabs = KEYMAP
-        .iter()
-        .filter(|b| b.context == Context::Any && matches!(b.action, Action::GoTab(_)));
-    let first = tabs.next()?;
-    let last = tabs.next_back().unwrap_or(first);
-    Some(format!("{}-{}", first.keys[0], last.keys[0]))
+    active().tab_keys()
 }
 
 /// The binding a key triggers in a context, if any: the context's own bindings first, then those
 /// of the contexts it falls back to, then the context's `any key` binding.
-pub fn binding_for(key: Key, ctx: Context) -> Option<&'static Binding> {
-    ctx.chain()
-        .find_map(|c| KEYMAP.iter().find(|b| b.context == c && b.keys.contains(&key)))
-        .or_else(|| {
-            KEYMAP
-                .iter()
-                .find(|b| b.context == ctx && b.keys.contains(&plain(Code::Any)))
-        })
+pub fn binding_for(key: Key, ctx: Context) -> Option<&'static Bound> {
+    active().binding_for(key, ctx)
 }
 
 /// The action a key triggers in a context, if any. While typing (`Input`, `Palette`, `Export`)
 /// only the typing bindings apply, so every other key types.
 pub fn action_for(key: Key, ctx: Context) -> Option<Action> {
-    binding_for(key, ctx).map(|b| b.action)
+    active().action_for(key, ctx)
 }
 
 /// The binding for `action` in `ctx` (or a context it falls back to).
-pub fn binding(ctx: Context, action: Action) -> Option<&'static Binding> {
-    ctx.chain()
-        .find_map(|c| KEYMAP.iter().find(|b| b.context == c && b.action == action))
+pub fn binding(ctx: Context, action: Action) -> Option<&'static Bound> {
+    active().binding(ctx, action)
 }
 
 /// The first key of `action` in `ctx`, as prompts and titles name it (`Esc`, `Enter`, `r`).
 /// Every call names a pair the table binds; `tests::keys_named_on_screen_are_bound` checks them.
 pub fn key(ctx: Context, action: Action) -> Key {
-    binding(ctx, action).map_or(plain(Code::Other), |b| b.keys[0])
+    active().key(ctx, action)
 }
 
 /// (keys, what) pairs for the footer in a context, most important first; the footer shows as
 /// many as fit, in this order. A context's own binding for an action hides a fallback's.
 pub fn footer(ctx: Context) -> Vec<(String, &'static str)> {
-    let mut v: Vec<(u8, usize, String, &str)> = Vec::new();
-    for c in ctx.chain() {
-        for (at, b) in KEYMAP.iter().enumerate() {
-            if b.context != c || b.footer.is_empty() {
-                continue;
-            }
-            let hidden = c != ctx && binding(ctx, b.action).is_some_and(|own| own.context != c);
-            if !hidden {
-                v.push((b.importance, at, b.label(), b.footer));
-            }
-        }
-    }
-    if ctx.chain().any(|c| c == Context::Any)
-        && let Some(label) = tab_keys()
-    {
-        v.push((TABS_FOOTER.1, KEYMAP.len(), label, TABS_FOOTER.0));
-    }
-    v.sort_by_key(|(importance, at, _, _)| (*importance, *at)); // Table order within one importance.
-    v.into_iter().map(|(_, _, k, w)| (k, w)).collect()
+    active().footer(ctx)
 }
 
 #[cfg(test)]

@@ -124,6 +124,30 @@ fn no_key_is_bound_twice_in_one_context() {
     }
 }
 
+/// The table in use checks the same rule, and more for the user's keys: the defaults pass it;
+/// a user key another action has in the same context, or across a fallback, is caught.
+#[test]
+fn the_runtime_table_finds_collisions_in_user_keys() {
+    let keys = Keys::default();
+    assert!(keys.collisions().is_empty(), "{:?}", keys.collisions());
+    let at = |k: &Keys, ctx: Context, action: Action| k.bound_in(ctx, action)[0];
+    // `down` on `k` in `any` meets `up`'s `k` there.
+    let mut k = Keys::default();
+    k.rebind(at(&k, Context::Any, Action::Down), vec![ch('k')]);
+    let c = k.collisions();
+    assert_eq!(c.len(), 1, "{c:?}");
+    assert_eq!(c[0].key, ch('k'));
+    // `help` on `p` in `any` is hidden in the table by `pivot`: a collision only because it is
+    // the user's (the defaults' own shadowing, like the overlay's `q`, is deliberate).
+    let mut k = Keys::default();
+    k.rebind(at(&k, Context::Any, Action::Help), vec![ch('p')]);
+    assert_eq!(k.collisions().len(), 1);
+    assert_eq!(k.action_for(ch('p'), Context::Table), Some(Action::Pivot));
+    assert_eq!(k.action_for(ch('p'), Context::Detail), Some(Action::Help));
+    k.restore(at(&k, Context::Any, Action::Help));
+    assert_eq!(k, Keys::default());
+}
+
 /// Every key in the table reads back from the text it is shown as: the same spelling could
 /// come from a config file.
 #[test]

@@ -5,7 +5,7 @@
 use ratatui::layout::Rect;
 
 use crate::text;
-use crate::tui::keymap::{self, Action, Binding, Context, KEYMAP};
+use crate::tui::keymap::{self, Action, Bound, Context};
 
 /// The query language in brief; the parser (`search::query`) is the authority.
 const SYNTAX: &[(&str, &str)] = &[
@@ -59,8 +59,9 @@ pub fn sections() -> [(String, &'static [Context]); 5] {
 }
 
 /// The bindings a section lists.
-pub fn listed(contexts: &[Context]) -> impl Iterator<Item = &'static Binding> {
-    KEYMAP
+pub fn listed(contexts: &[Context]) -> impl Iterator<Item = &'static Bound> {
+    keymap::active()
+        .bindings()
         .iter()
         .filter(move |b| contexts.contains(&b.context) && !b.help.is_empty())
 }

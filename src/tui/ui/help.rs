@@ -60,7 +60,7 @@ pub fn render(f: &mut Frame, area: Rect, theme: &Theme, scroll: usize) {
         .flex(Flex::Center)
         .areas(r);
     super::clear_area(f, r);
-    let close = keymap::binding(Context::Help, Action::CloseHelp).map_or(&[][..], |b| b.keys);
+    let close = keymap::binding(Context::Help, Action::CloseHelp).map_or(&[][..], |b| &b.keys[..]);
     let name = |i: usize| close.get(i).map(ToString::to_string).unwrap_or_default();
     let title = if more || scroll > 0 {
         format!(
