@@ -94,7 +94,7 @@ pub enum Command {
     /// Writes the same rows, in the same order, as the explorer's `e` for that tab, query and
     /// sort. Data goes to standard output unless --out names a file; messages go to standard
     /// error. An existing file is never replaced without --force.
-    #[command(group(clap::ArgGroup::new("what").required(true).args(["tab", "record", "chart"])))]
+    #[command(group(clap::ArgGroup::new("what").required(true).args(["tab", "record", "chart", "view"])))]
     Export {
         /// The tab to export
         #[arg(long, value_enum)]
@@ -124,6 +124,15 @@ pub enum Command {
         /// One record's detail instead, by id
         #[arg(long, value_name = "ID", value_hint = clap::ValueHint::Other)]
         record: Option<String>,
+        /// A saved view instead (`w` in the explorer saves one into views.toml beside the KB):
+        /// its tab, query, sort, group-by keys and pivot, exactly as the explorer shows it
+        #[arg(
+            long,
+            value_name = "NAME",
+            value_hint = clap::ValueHint::Other,
+            conflicts_with_all = ["query", "sort", "group_by", "pivot"]
+        )]
+        view: Option<String>,
         /// A chart of these series instead (ids, comma-separated), as SVG: the explorer's Trends
         /// chart on a true time axis, a panel per unit
         #[arg(
@@ -408,6 +417,7 @@ pub fn run() -> ExitCode {
             group_by,
             pivot,
             record,
+            view: saved,
             chart,
             format,
             out: file,
@@ -429,7 +439,7 @@ pub fn run() -> ExitCode {
                     return ExitCode::from(1);
                 }
             };
-            let args = ExportArgs {
+            let mut args = ExportArgs {
                 tab: tab.map(|t| t.0),
                 query,
                 sort,
@@ -441,6 +451,12 @@ pub fn run() -> ExitCode {
                 force,
                 bom,
             };
+            if let Some(name) = saved
+                && let Err(msg) = use_saved_view(kb_path.as_deref(), &name, &mut args)
+            {
+                eprintln!("error: {msg}");
+                return ExitCode::from(1);
+            }
             return export_cmd(kb_path.as_deref(), &args);
         }
         Some(Command::Init { dir, empty }) => {
@@ -661,6 +677,30 @@ fn bad_query(query: &str, e: &crate::search::QueryError) -> ExitCode {
     ExitCode::from(1)
 }
 
+/// `export --view NAME`: the saved view's tab, query, sort, group-by keys and pivot, as the
+/// explorer applies them (`view::saved`). An unknown name is an error with a did-you-mean and
+/// the names there are; a problem in views.toml is said (on standard error) but does not stop a
+/// good view from being used.
+fn use_saved_view(kb: Option<&std::path::Path>, name: &str, a: &mut ExportArgs) -> Result<(), String> {
+    let path = view::saved::path_for(kb)?;
+    let parsed = view::saved::load(&path);
+    if !parsed.diags.is_empty() {
+        eprint!("{}", parsed.render());
+    }
+    let Some(v) = parsed.find(name) else {
+        return Err(view::saved::unknown(name, &parsed.views, &path));
+    };
+    a.tab = Some(v.tab);
+    a.query = v.query.clone();
+    a.sort = v
+        .sort
+        .as_ref()
+        .map(|s| format!("{}{}", s.key, if s.descending { ":desc" } else { "" }));
+    a.group_by = (!v.group_by.is_empty()).then(|| v.group_by.join(","));
+    a.pivot = (v.tab == Tab::Compare).then_some(PivotArg(v.pivot));
+    Ok(())
+}
+
 struct ExportArgs {
     tab: Option<Tab>,
     query: String,
@@ -762,7 +802,7 @@ fn export_cmd(path: Option<&std::path::Path>, a: &ExportArgs) -> ExitCode {
         (export::record(&kb, &detail, format), what)
     } else {
         let Some(tab) = a.tab else {
-            return usage("say what to export: --tab or --record".into());
+            return usage("say what to export: --tab, --view or --record".into());
         };
         let spec = ViewSpec {
             tab,
@@ -1202,8 +1242,23 @@ fn check(path: Option<&std::path::Path>, timings: bool, all: bool) -> ExitCode {
     // ~0.1 s per 100k records, while the OS takes the memory back at once.
     let loaded = std::mem::ManuallyDrop::new(load(path));
     clock.lap("load");
-    let code = report(&loaded, all);
+    let mut code = report(&loaded, all);
     clock.lap("report");
+    // The saved views beside a KB folder or file travel with it: their problems fail `check`.
+    if let Some(p) = path
+        && let Ok(views) = view::saved::path_beside(p)
+    {
+        let parsed = view::saved::load(&views);
+        if !parsed.diags.is_empty() {
+            eprint!("{}", parsed.render());
+            eprintln!(
+                "error: {} in `{}` (the saved views; the good ones still load)",
+                crate::text::count(parsed.diags.len(), "problem", "problems"),
+                crate::text::escape_controls(&views.display().to_string())
+            );
+            code = ExitCode::from(1);
+        }
+    }
     if timings {
         eprintln!("{clock}");
     }

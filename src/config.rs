@@ -446,7 +446,7 @@ impl Parser {
             let ctx = keys.bindings()[t].context;
             matches!(
                 ctx,
-                Context::Input | Context::Palette | Context::Edit | Context::Export
+                Context::Input | Context::Palette | Context::Edit | Context::Export | Context::Views
             )
             .then_some(ctx)
         });

@@ -105,6 +105,8 @@ impl Tui {
         cmd.env("TERM", "xterm-256color");
         cmd.env_remove("NO_COLOR");
         cmd.env_remove("MARKETLENS_TEST_PANIC");
+        // Query history and the built-in KB's saved views go here, never to the real home.
+        cmd.env("MARKETLENS_STATE_DIR", dir.path().join(".state"));
         // Never the user's config file: only one a test names.
         cmd.env_remove("MARKETLENS_CONFIG");
         cmd.env("XDG_CONFIG_HOME", dir.path().join("no-config"));
@@ -1647,6 +1649,87 @@ fn the_copy_menu_copies_a_citation_keeping_the_qualifier() {
     );
     let status = t.quit();
     assert!(status.success(), "exit status {status:?}");
+}
+
+/// A KB folder of our own (`marketlens init`) and a state folder, kept across runs.
+fn workspace() -> (tempfile::TempDir, String, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let kb = dir.path().join("kb");
+    let o = std::process::Command::new(BIN)
+        .arg("init")
+        .arg(&kb)
+        .output()
+        .expect("init runs");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let state = dir.path().join("state");
+    (dir, kb.display().to_string(), state.display().to_string())
+}
+
+fn start_in(kb: &str, state: &str) -> Tui {
+    let t = Tui::spawn_with(120, 35, &["--kb", kb], &[("MARKETLENS_STATE_DIR", state)]);
+    t.wait_for("the first frame", |s| s.contains("Vendors 1/55"));
+    t
+}
+
+/// `w` saves the view (Deals, `/aws`, sorted by date ascending) into views.toml beside the KB;
+/// after a restart, `v` and Enter bring back its tab, query and sort.
+#[test]
+fn a_view_saved_with_w_is_restored_by_v_after_a_restart() {
+    let (_dir, kb, state) = workspace();
+    let mut t = start_in(&kb, &state);
+    t.send("3/aws");
+    t.wait_for("the filter", |s| s.contains("Deals 13/84"));
+    t.send(ENTER);
+    t.send("S"); // best match first becomes a sort by date, newest first
+    t.wait_status("sorted by Date ↓");
+    t.send("w");
+    t.wait_status("save view as:");
+    t.send("aws, newest first");
+    t.send(ENTER);
+    t.wait_status("saved view aws, newest first (deals · aws · date ↓)");
+    assert!(t.quit().success());
+    let text = std::fs::read_to_string(std::path::Path::new(&kb).join("views.toml")).unwrap();
+    assert!(text.contains("name = \"aws, newest first\"\ntab = \"deals\"\nquery = \"aws\"\nsort = \"date\"\ndescending = true\n"), "{text}");
+
+    let mut t = start_in(&kb, &state);
+    t.send("v");
+    t.wait_for("the picker", |s| {
+        s.contains("Saved views — Enter applies") && s.contains("aws, newest first")
+    });
+    t.send(ENTER);
+    t.wait_status("view aws, newest first: deals · aws · date ↓");
+    t.wait_for("the Deals tab filtered", |s| s.contains("Deals 13/84 · /aws"));
+    let lines = t.lines();
+    assert!(
+        lines.iter().any(|l| l.contains("Date▼")),
+        "sorted by date, newest first:\n{}",
+        lines.join("\n")
+    );
+    assert!(t.quit().success());
+}
+
+/// A query run with Enter in one session is ↑'s in the next.
+#[test]
+fn up_in_slash_recalls_the_previous_runs_query() {
+    let (_dir, kb, state) = workspace();
+    let mut t = start_in(&kb, &state);
+    t.send("/阿里");
+    t.wait_for("the filter", |s| s.contains("Vendors 11/55"));
+    t.send(ENTER);
+    assert!(t.quit().success());
+    assert_eq!(
+        std::fs::read_to_string(std::path::Path::new(&state).join("history")).unwrap(),
+        "阿里\n"
+    );
+    let mut t = start_in(&kb, &state);
+    t.send("/");
+    t.wait_status("/");
+    t.send("\x1b[A"); // ↑
+    t.wait_for("the recalled query", |s| s.contains("Vendors 11/55"));
+    assert!(t.lines()[33].contains("/阿里"), "{}", t.lines()[33]);
+    t.send(ENTER);
+    t.wait_status("Vendors 1/11");
+    assert!(t.quit().success());
 }
 
 /// A config file's keys work and are the ones the footer and the `?` overlay name; the old ones

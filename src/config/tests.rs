@@ -55,17 +55,18 @@ fn a_user_binding_replaces_the_keys_and_the_labels_follow() {
     // `[keys]` is the main screen: the loading screen and the column chooser keep theirs.
     assert_eq!(k.action_for(ch('q'), Context::Loading), Some(Action::Quit));
     assert_eq!(k.action_for(ch('j'), Context::Columns), Some(Action::Down));
-    // Typing a query: `down` there is its own.
+    // Typing a query: `down` there is its own (Ctrl-n; ↓ recalls a later query).
+    assert_eq!(k.action_for(ctrl('n'), Context::Input), Some(Action::Down));
     assert_eq!(
         k.action_for(plain(Code::Down), Context::Input),
-        Some(Action::Down)
+        Some(Action::HistoryNewer)
     );
 }
 
 #[test]
 fn a_context_table_sets_that_context_only_and_wins() {
     let c = read(
-        "[keys]\naccept = \"ctrl-y\"\n[keys.input]\ndown = [\"ctrl-j\", \"down\"]\n[keys.columns]\naccept = \"Tab\"\n",
+        "[keys]\naccept = \"ctrl-y\"\n[keys.input]\ndown = [\"ctrl-j\", \"ctrl-o\"]\n[keys.columns]\naccept = \"Tab\"\n",
     );
     assert!(c.diagnostics.is_empty(), "{:?}", problems(&c));
     let k = &c.keys;

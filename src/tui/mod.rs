@@ -154,6 +154,8 @@ fn explore(open: Open) -> Result<Exit> {
         }
     }
     app.kb_path = path.clone();
+    // Saved views beside the KB (the built-in KB's in the state folder), the query history.
+    app.use_workspace(path.as_deref());
 
     let worker = {
         let tx = tx.clone();

@@ -95,7 +95,9 @@ impl Target {
                     rel.components()
                         .any(|c| c.as_os_str().to_string_lossy().starts_with('.'))
                 });
-                !hidden && (path.extension().is_none_or(|e| e == "toml"))
+                // Saved views are not KB files: saving one reloads nothing.
+                let views = path == self.dir.join(crate::kb::load::VIEWS_FILE);
+                !hidden && !views && (path.extension().is_none_or(|e| e == "toml"))
             }
         }
     }
@@ -305,6 +307,9 @@ mod tests {
         assert!(!t.concerns(&dir.path().join("notes.md")));
         assert!(!t.concerns(&dir.path().join(".git/config.toml")));
         assert!(!t.concerns(&dir.path().join(".deals.toml.swp")));
+        // Saved views are not KB data: saving one reloads nothing (one in a subfolder is data).
+        assert!(!t.concerns(&dir.path().join("views.toml")));
+        assert!(t.concerns(&dir.path().join("more/views.toml")));
     }
 
     #[test]

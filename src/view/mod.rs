@@ -7,9 +7,11 @@ pub mod cite;
 mod columns;
 mod detail;
 pub mod group;
+pub mod history;
 pub mod layout;
 pub mod marks;
 pub mod reader;
+pub mod saved;
 pub mod spark;
 
 use std::borrow::Cow;

@@ -97,6 +97,9 @@ impl Loaded {
 /// it counts the rest in one line; `check --all` prints every one.
 pub const SHOWN_DIAGNOSTICS: usize = 100;
 
+/// The saved views' file in a KB folder (`view::saved`): not a KB file, so never loaded as one.
+pub const VIEWS_FILE: &str = "views.toml";
+
 /// Load the built-in KB.
 pub fn load_builtin() -> Loaded {
     let files = BUILT_IN
@@ -128,6 +131,8 @@ pub fn load_path(path: &Path) -> Loaded {
         Ok(m) if m.is_dir() => {
             let mut found = Vec::new();
             collect_toml(path, &mut found, &mut diags);
+            // Saved views live beside the KB's files (`view::saved`), and are not records.
+            found.retain(|p| p != &path.join(VIEWS_FILE));
             found.sort();
             if found.is_empty() && diags.is_empty() {
                 diags.push(Diagnostic::error(

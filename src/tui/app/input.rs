@@ -159,14 +159,39 @@ impl App {
             }
             return true;
         }
+        if let Input::SaveView(p) = input
+            && ctx == Context::Confirm
+        {
+            match action {
+                Some(Action::Overwrite) => self.save_view(true),
+                Some(Action::Quit) => self.quit = true,
+                _ => {
+                    p.confirm = false;
+                    let esc = keymap::key(Context::Export, Action::Cancel);
+                    self.status = format!("not replaced; edit the name, or {esc}");
+                }
+            }
+            return true;
+        }
+        if matches!(input, Input::Views(_)) {
+            return self.picker_key(action, typed);
+        }
+        if let Some(a @ (Action::HistoryOlder | Action::HistoryNewer)) = action {
+            return self.recall(a == Action::HistoryOlder);
+        }
         if action == Some(Action::ExportMarked) {
             self.toggle_export_marked();
             return true;
         }
+        let Some(input) = self.input.as_mut() else {
+            return false;
+        };
         let edit = match input {
             Input::Filter(e) => e,
             Input::Palette(p) => &mut p.edit,
             Input::Export(p) => &mut p.edit,
+            Input::SaveView(p) => &mut p.edit,
+            Input::Views(p) => &mut p.edit,
         };
         let changed = match (action, typed) {
             (Some(Action::Quit), _) => {
@@ -199,6 +224,8 @@ impl App {
             (None, None) => return false,
         };
         if changed {
+            // The text is the user's now, not a recalled query.
+            self.workspace.recall.reset();
             self.query_changed();
         }
         true
@@ -225,7 +252,7 @@ impl App {
                 self.ask_filter(tab);
             }
             Some(Input::Palette(_)) => self.ask_palette(),
-            Some(Input::Export(_)) | None => {}
+            Some(Input::Export(_) | Input::SaveView(_) | Input::Views(_)) | None => {}
         }
     }
 
@@ -426,6 +453,31 @@ impl App {
             self.export(false);
             return;
         }
+        if matches!(self.input, Some(Input::SaveView(_))) {
+            self.save_view(false);
+            return;
+        }
+        // A query run: the newest in the history (↑ recalls it, in this run and the next).
+        match &self.input {
+            Some(Input::Filter(e)) => {
+                let q = e.text.clone();
+                self.remember_query(&q);
+            }
+            Some(Input::Palette(p)) => {
+                let q = p.edit.text.clone();
+                self.remember_query(&q);
+            }
+            _ => {}
+        }
+        // A saved view chosen in the palette (they come before the search's matches).
+        if let Some(Input::Palette(p)) = &self.input
+            && let Some(&i) = self.palette_views(&p.edit.text).get(p.selected)
+            && let Some(v) = self.workspace.views.get(i).cloned()
+        {
+            self.input = None;
+            self.apply_view(&v);
+            return;
+        }
         match self.input.take() {
             // Enter on an empty filter is the same as clearing it.
             Some(Input::Filter(_)) if !self.current().filter.is_active() => {
@@ -433,7 +485,12 @@ impl App {
                 self.current_mut().filter.saved = None;
             }
             Some(Input::Palette(p)) => {
-                let hit = p.results.as_ref().and_then(|r| r.hits.get(p.selected)).copied();
+                let views = self.palette_views(&p.edit.text).len();
+                let hit = p
+                    .results
+                    .as_ref()
+                    .and_then(|r| r.hits.get(p.selected.wrapping_sub(views)))
+                    .copied();
                 match hit {
                     Some(h) => {
                         let doc = &self.index.docs[h.doc as usize];
@@ -450,8 +507,14 @@ impl App {
                     None => self.status = "nothing to jump to".into(),
                 }
             }
-            Some(Input::Filter(_)) | Some(Input::Export(_)) | None => {}
+            Some(Input::Filter(_) | Input::Export(_) | Input::SaveView(_) | Input::Views(_)) | None => {}
         }
+    }
+
+    /// The saved views the palette lists for what was typed (every one while nothing is), by
+    /// their place in `workspace.views`: shown, and chosen, before the search's matches.
+    pub fn palette_views(&self, typed: &str) -> Vec<usize> {
+        self.picked_views(typed)
     }
 
     pub(super) fn record_id(&self, kind: crate::kb::Kind, i: usize) -> String {
@@ -462,7 +525,8 @@ impl App {
         match self.input.take() {
             Some(Input::Filter(_)) => self.clear_filter(),
             Some(Input::Export(_)) => self.status = "export cancelled".into(),
-            Some(Input::Palette(_)) | None => {}
+            Some(Input::SaveView(_)) => self.status = "view not saved".into(),
+            Some(Input::Palette(_) | Input::Views(_)) | None => {}
         }
     }
 
@@ -479,9 +543,13 @@ impl App {
 
     pub(super) fn move_input_selection(&mut self, delta: isize) {
         let rows = self.palette_rows();
+        let views = match &self.input {
+            Some(Input::Palette(p)) => self.palette_views(&p.edit.text).len(),
+            _ => 0,
+        };
         match &mut self.input {
             Some(Input::Palette(p)) => {
-                let n = p.results.as_ref().map_or(0, |r| r.hits.len());
+                let n = views + p.results.as_ref().map_or(0, |r| r.hits.len());
                 if n == 0 {
                     return;
                 }
@@ -500,7 +568,7 @@ impl App {
                 self.move_by(delta);
                 self.focus = focus;
             }
-            Some(Input::Export(_)) | None => {}
+            Some(Input::Export(_) | Input::SaveView(_) | Input::Views(_)) | None => {}
         }
     }
 

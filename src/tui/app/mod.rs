@@ -28,6 +28,7 @@ mod reader;
 mod swap;
 #[cfg(test)]
 mod tests;
+mod views;
 
 pub use build::{BuildJob, Latest, latest, start_build};
 pub use columns::{CellPopup, ColumnUi};
@@ -37,6 +38,7 @@ pub use effects::{Effect, Runner};
 pub use group::{Chooser, GroupJob, natural_widths};
 pub use input::{ExportPrompt, ExportWhat, LineEdit, Palette};
 pub use reader::ReaderState;
+pub use views::{Picker, SavePrompt, Workspace, name_matches};
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -121,6 +123,10 @@ pub enum Input {
     Filter(LineEdit),
     Palette(Palette),
     Export(ExportPrompt),
+    /// `w`: the name to save the current view under.
+    SaveView(SavePrompt),
+    /// `v`: the saved views, filtered by what is typed.
+    Views(Picker),
 }
 
 pub struct App {
@@ -170,6 +176,8 @@ pub struct App {
     chart_marks: bool,
     /// The article reader `O` opened, if open: it takes the whole screen and the keyboard.
     pub reader: Option<ReaderState>,
+    /// Saved views and the query history (`views.rs`).
+    pub workspace: Workspace,
 }
 
 impl App {
@@ -219,6 +227,7 @@ impl App {
             in_place: InPlace::default(),
             chart_marks: false,
             reader: None,
+            workspace: Workspace::default(),
         }
     }
 
@@ -305,6 +314,9 @@ impl App {
             Some(Input::Palette(_)) => return Context::Palette,
             Some(Input::Export(p)) if p.confirm.is_some() => return Context::Confirm,
             Some(Input::Export(_)) => return Context::Export,
+            Some(Input::SaveView(p)) if p.confirm => return Context::Confirm,
+            Some(Input::SaveView(_)) => return Context::Export,
+            Some(Input::Views(_)) => return Context::Views,
             None => {}
         }
         if self.chooser.is_some() {
@@ -496,8 +508,17 @@ impl App {
                     st.filter.saved = Some((st.selected_id().map(str::to_string), st.offset));
                 }
                 self.input = Some(Input::Filter(LineEdit::new(&self.current().filter.text)));
+                self.workspace.recall.reset();
             }
-            Action::Palette => self.input = Some(Input::Palette(Palette::default())),
+            Action::Palette => {
+                self.read_views();
+                self.workspace.recall.reset();
+                self.input = Some(Input::Palette(Palette::default()));
+            }
+            Action::Views => self.open_views(),
+            Action::SaveView => self.start_save_view(),
+            Action::NextMatch => self.step_match(true),
+            Action::PrevMatch => self.step_match(false),
             Action::ClearFilter if self.tab == Tab::Trends && self.charting_marks() => {
                 self.stop_charting_marks()
             }
@@ -560,6 +581,9 @@ impl App {
             | Action::NextQuote
             | Action::PrevQuote
             | Action::CloseReader => {}
+            // Typing's own (see `input_key`).
+            | Action::HistoryOlder
+            | Action::HistoryNewer => {}
         }
     }
 }

@@ -104,6 +104,16 @@ pub enum Action {
     ExportMarked,
     /// `space` in the column chooser: tick the selected column as a further key (or untick it).
     TickColumn,
+    /// `v`: the saved views, to pick one and apply it.
+    Views,
+    /// `w`: save the current view by name (into views.toml beside the KB).
+    SaveView,
+    /// `n` / `N` after a `/` query: the next / previous matching row, wrapping.
+    NextMatch,
+    PrevMatch,
+    /// ↑ / ↓ while typing a query: an earlier / a later query from the history.
+    HistoryOlder,
+    HistoryNewer,
     // While typing a query:
     Accept,
     Cancel,
@@ -163,6 +173,8 @@ pub enum Context {
     Cell,
     /// The article reader `O` opens: its own keys only (its bottom line names them).
     Reader,
+    /// The saved views' picker `v` opens: typing filters it (with the `Edit` keys).
+    Views,
 }
 
 impl Context {
@@ -170,7 +182,7 @@ impl Context {
     pub const fn falls_back_to(self) -> &'static [Context] {
         match self {
             Context::Table | Context::Detail | Context::Grouped => &[Context::Any],
-            Context::Input | Context::Export => &[Context::Edit],
+            Context::Input | Context::Export | Context::Views => &[Context::Edit],
             Context::Palette => &[Context::Input, Context::Edit],
             Context::Help => &[Context::Table, Context::Any],
             Context::Any
@@ -632,6 +644,53 @@ pub const KEYMAP: &[Binding] = &[
     b!([ch('y')], [], Action::Copy, Cell, "", "copy", 2),
     b!([ctrl('c')], [], Action::Quit, Cell, "", ""),
     b!([ch('c')], [], Action::ChartMarks, Table, "", ""),
+    // Saved views and the matches of a `/` query.
+    b!(
+        [ch('v')],
+        [],
+        Action::Views,
+        Any,
+        "saved views: pick one to apply",
+        "views",
+        6
+    ),
+    b!(
+        [ch('w')],
+        [],
+        Action::SaveView,
+        Any,
+        "save this view by name (views.toml)",
+        ""
+    ),
+    b!(
+        [ch('n')],
+        [],
+        Action::NextMatch,
+        Table,
+        "next match of the / query",
+        ""
+    ),
+    b!(
+        [ch('N')],
+        [],
+        Action::PrevMatch,
+        Table,
+        "previous match of the / query",
+        ""
+    ),
+    // The saved views' picker `v` opens (typing filters it).
+    b!([plain(Code::Enter)], [], Action::Accept, Views, "", "apply", 0),
+    b!([plain(Code::Esc)], [], Action::Cancel, Views, "", "close", 0),
+    b!(
+        [plain(Code::Down), ctrl('n')],
+        [],
+        Action::Down,
+        Views,
+        "",
+        "down",
+        1
+    ),
+    b!([plain(Code::Up), ctrl('p')], [], Action::Up, Views, "", "up", 1),
     // The column chooser `F` opens.
     b!([plain(Code::Enter)], [], Action::Accept, Columns, "", "group", 0),
     b!([ch(' ')], [], Action::TickColumn, Columns, "", "tick", 0),
@@ -711,7 +770,7 @@ pub const KEYMAP: &[Binding] = &[
         0
     ),
     b!(
-        [plain(Code::Down), ctrl('n')],
+        [ctrl('n')],
         [ctrl('j')],
         Action::Down,
         Input,
@@ -719,12 +778,23 @@ pub const KEYMAP: &[Binding] = &[
         "next",
         1
     ),
+    b!([ctrl('p')], [], Action::Up, Input, "previous result", ""),
+    // ↑/↓ recall earlier queries (kept across runs); Ctrl-n/Ctrl-p move the selection.
     b!(
-        [plain(Code::Up), ctrl('p')],
+        [plain(Code::Up)],
         [],
-        Action::Up,
+        Action::HistoryOlder,
         Input,
-        "previous result",
+        "an earlier query (history)",
+        "history",
+        2
+    ),
+    b!(
+        [plain(Code::Down)],
+        [],
+        Action::HistoryNewer,
+        Input,
+        "a later query (history)",
         ""
     ),
     b!(

@@ -84,13 +84,19 @@ impl Action {
             Action::NextQuote => "next-quote",
             Action::PrevQuote => "prev-quote",
             Action::CloseReader => "close-reader",
+            Action::Views => "views",
+            Action::SaveView => "save-view",
+            Action::NextMatch => "next-match",
+            Action::PrevMatch => "prev-match",
+            Action::HistoryOlder => "history-older",
+            Action::HistoryNewer => "history-newer",
         }
     }
 }
 
 impl Context {
     /// Every context, for reading `[keys.CONTEXT]` and writing the default file.
-    pub const ALL: [Context; 15] = [
+    pub const ALL: [Context; 16] = [
         Context::Any,
         Context::Table,
         Context::Detail,
@@ -102,6 +108,7 @@ impl Context {
         Context::Export,
         Context::Confirm,
         Context::Columns,
+        Context::Views,
         Context::Loading,
         Context::Copy,
         Context::Cell,
@@ -127,6 +134,8 @@ impl Context {
             Context::Copy => "copy-popup",
             Context::Cell => "cell-popup",
             Context::Reader => "reader",
+            // Not `views`: that is the action that opens it.
+            Context::Views => "views-picker",
         }
     }
 

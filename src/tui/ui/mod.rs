@@ -8,6 +8,7 @@ pub mod help;
 pub mod palette;
 pub mod reader;
 pub mod table;
+pub mod views;
 
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Rect};
@@ -212,6 +213,26 @@ pub fn render(app: &App, f: &mut Frame) {
         };
         line.spans.push(note);
         f.render_widget(Paragraph::new(line), a.status);
+    } else if let Some(super::app::Input::SaveView(p)) = &app.input {
+        let mut line = edit_line(" save view as: ", &p.edit, a.status.width as usize / 2, theme);
+        let note = if p.confirm || !app.status.is_empty() {
+            Span::styled(format!("  {}", app.status), theme.warn)
+        } else {
+            let to = match &app.workspace.views_path {
+                Ok(path) => text::escape_controls(&path.display().to_string()).into_owned(),
+                Err(_) => String::new(),
+            };
+            Span::styled(
+                format!(
+                    "  {} saves · {} cancels · {to}",
+                    keymap::key(Context::Export, Action::Accept),
+                    keymap::key(Context::Export, Action::Cancel)
+                ),
+                theme.dim,
+            )
+        };
+        line.spans.push(note);
+        f.render_widget(Paragraph::new(line), a.status);
     } else {
         render_status(app, f, a.status);
     }
@@ -236,6 +257,9 @@ pub fn render(app: &App, f: &mut Frame) {
 
     if let Some(super::app::Input::Palette(p)) = &app.input {
         palette::render(f, app, p, size, theme);
+    }
+    if let Some(super::app::Input::Views(p)) = &app.input {
+        views::render(f, app, p, size, theme);
     }
     if let Some(c) = &app.chooser {
         grouped::chooser(f, app, c, size, theme);
@@ -416,7 +440,7 @@ mod tests {
         press(&mut a, KeyCode::Char('k'), KeyModifiers::CONTROL);
         let s = screen(&a);
         has(&s, " Search everything — Enter jumps, Esc closes ");
-        has(&s, " Enter jump · Esc close · ↓/Ctrl-n next");
+        has(&s, " Enter jump · Esc close · Ctrl-n next · ↑ history");
         press(&mut a, KeyCode::Esc, none);
 
         for _ in 0..2 {
@@ -435,7 +459,7 @@ mod tests {
         assert_eq!(a.status, "not overwritten; edit the name, or Esc");
         press(&mut a, KeyCode::Esc, none);
 
-        // Tall enough for the whole overlay (at 120×40 it scrolls since `o` joined it).
+        // Tall enough for the whole overlay (at 120×40 it scrolls): nothing to scroll.
         a.update(Msg::Resize(120, 50));
         press(&mut a, KeyCode::Char('?'), none);
         has(&screen(&a), " Keys — Esc or ? closes ");

@@ -38,6 +38,7 @@ pub fn render(f: &mut Frame, app: &App, p: &Palette, size: Rect, theme: &Theme) 
     let mut lines = vec![super::edit_line("› ", &p.edit, width, theme)];
     let ix = &app.index;
     let total = p.results.as_ref().map_or(0, |r| r.hits.len());
+    let n_views = app.palette_views(&p.edit.text).len();
     lines.push(match (&p.error, p.pending, &p.results) {
         (Some(e), _, _) => Line::styled(text::fit(&format!("⚠ {e}"), width).into_owned(), theme.warn),
         (None, id, _) if id != 0 => Line::styled("searching…", theme.dim),
@@ -55,7 +56,15 @@ pub fn render(f: &mut Frame, app: &App, p: &Palette, size: Rect, theme: &Theme) 
             theme.warn,
         ),
         (None, _, Some(_)) => Line::styled(
-            format!("{total} match{}", if total == 1 { "" } else { "es" }),
+            format!(
+                "{}{total} match{}",
+                if n_views > 0 {
+                    format!("{} · ", text::count(n_views, "saved view", "saved views"))
+                } else {
+                    String::new()
+                },
+                if total == 1 { "" } else { "es" }
+            ),
             theme.dim,
         ),
         _ => Line::styled(
@@ -67,18 +76,38 @@ pub fn render(f: &mut Frame, app: &App, p: &Palette, size: Rect, theme: &Theme) 
             theme.dim,
         ),
     });
+    let kind_w = 10;
+    let name_w = (width.saturating_sub(kind_w + 1) * 11 / 20).max(8);
+    let rest_w = width.saturating_sub(kind_w + 1 + name_w + 2);
+    // Saved views whose names match come first, as their own kind of entry.
+    let views = app.palette_views(&p.edit.text);
+    for (i, &v) in views
+        .iter()
+        .enumerate()
+        .skip(p.offset)
+        .take(layout::palette_rows(size))
+    {
+        let v = &app.workspace.views[v];
+        let base = if i == p.selected {
+            theme.selected
+        } else {
+            Style::new()
+        };
+        lines.push(Line::from(vec![
+            Span::styled(text::pad("view", kind_w, false) + " ", base.patch(theme.accent)),
+            Span::styled(text::pad(&text::escape_controls(&v.name), name_w, false), base),
+            Span::styled(
+                text::pad(&format!("  {}", v.summary()), rest_w + 2, false),
+                base.patch(theme.dim),
+            ),
+        ]));
+    }
+    let skip = p.offset.saturating_sub(views.len());
+    let room = layout::palette_rows(size).saturating_sub(views.len().saturating_sub(p.offset));
     if let Some(res) = &p.results {
         let hl = p.applied.as_ref().map(Highlighter::new);
-        let kind_w = 10;
-        let name_w = (width.saturating_sub(kind_w + 1) * 11 / 20).max(8);
-        let rest_w = width.saturating_sub(kind_w + 1 + name_w + 2);
-        for (i, h) in res
-            .hits
-            .iter()
-            .enumerate()
-            .skip(p.offset)
-            .take(layout::palette_rows(size))
-        {
+        for (i, h) in res.hits.iter().enumerate().skip(skip).take(room) {
+            let i = i + views.len();
             let d = describe(ix, h);
             let base = if i == p.selected {
                 theme.selected
