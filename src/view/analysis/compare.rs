@@ -253,7 +253,7 @@ pub(super) fn default_sort(v: &View) -> Option<Sort> {
     let by_reports = v.column("period").is_some();
     // Each value column's figures, counted in one pass over the rows (a pivot may be wide).
     let mut counts = vec![0usize; v.columns.len()];
-    for r in &v.rows {
+    for r in v.rows.iter() {
         for (n, c) in counts.iter_mut().zip(&r.cells).skip(first) {
             *n += usize::from(matches!(c.key, SortKey::Num(_)));
         }
@@ -315,9 +315,13 @@ pub(super) fn ranked(v: &mut View) {
             largest[g] = largest[g].max(x.abs());
         }
     }
-    for (g, r) in tagged {
-        let text = value(&v.rows[r]).map_or_else(String::new, |x| draw(x, largest[g]));
-        v.rows[r].cells[bar] = Cell {
+    let bars: Vec<(usize, String)> = tagged
+        .into_iter()
+        .map(|(g, r)| (r, value(&v.rows[r]).map_or_else(String::new, |x| draw(x, largest[g]))))
+        .collect();
+    let rows = std::sync::Arc::make_mut(&mut v.rows);
+    for (r, text) in bars {
+        rows[r].cells[bar] = Cell {
             text,
             key: SortKey::Missing,
         };
