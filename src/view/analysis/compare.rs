@@ -161,6 +161,42 @@ pub(super) fn pivot(kb: &Kb, series: &[usize], by: Pivot) -> (Vec<Column>, Vec<R
         }
     }
     let width = columns.len();
+    // Series are independent: a large selection's rows are made in chunks on every core (the
+    // explorer builds them off the UI thread), in series order.
+    let place = Place {
+        by,
+        periods: periods.into_iter().collect(),
+        reports: report_column,
+        width,
+    };
+    let chunks: Vec<&[usize]> = series.chunks(CHUNK).collect();
+    let threads = if series.len() > 2 * CHUNK {
+        crate::par::cores()
+    } else {
+        1
+    };
+    let parts = crate::par::map_units(&chunks, threads, |c| Some(rows_of(kb, c, &place))).unwrap_or_default();
+    let mut rows = Vec::with_capacity(parts.iter().map(Vec::len).sum());
+    for p in parts {
+        rows.extend(p);
+    }
+    (columns, rows)
+}
+
+/// Series per unit of work when a large selection's rows are made on several threads.
+const CHUNK: usize = 2048;
+
+/// Where a figure goes: the value column of its period or its report.
+struct Place<'k> {
+    by: Pivot,
+    periods: HashMap<Period, usize>,
+    reports: HashMap<Option<&'k str>, usize>,
+    width: usize,
+}
+
+/// The rows of series `series`, in their order.
+fn rows_of(kb: &Kb, series: &[usize], place: &Place) -> Vec<Row> {
+    let (by, periods, report_column, width) = (place.by, &place.periods, &place.reports, place.width);
     let mut rows = Vec::with_capacity(series.len());
     // Figures of one row, by column: the first shown, the others counted.
     let mut figures: Vec<(usize, &Point, usize)> = Vec::new();
@@ -236,7 +272,7 @@ pub(super) fn pivot(kb: &Kb, series: &[usize], by: Pivot) -> (Vec<Column>, Vec<R
             start = end;
         }
     }
-    (columns, rows)
+    rows
 }
 
 /// Position of the bar column, and of the first value column.
