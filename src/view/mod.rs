@@ -797,7 +797,6 @@ mod tests {
         }
     }
 
-
     fn kb() -> Kb {
         let l = crate::kb::load_builtin();
         assert!(l.is_ok(), "{}", l.render_diagnostics());

@@ -358,7 +358,12 @@ pub(super) fn ranked(v: &mut View) {
     }
     let bars: Vec<(usize, String)> = tagged
         .into_iter()
-        .map(|(g, r)| (r, value(&v.rows[r]).map_or_else(String::new, |x| draw(x, largest[g]))))
+        .map(|(g, r)| {
+            (
+                r,
+                value(&v.rows[r]).map_or_else(String::new, |x| draw(x, largest[g])),
+            )
+        })
         .collect();
     let rows = std::sync::Arc::make_mut(&mut v.rows);
     for (r, text) in bars {
