@@ -294,7 +294,7 @@ fn hand_view(cells: &[[&str; 6]]) -> View {
         columns: Tab::Deals.columns().into(),
         order: (0..rows.len()).collect(),
         total: rows.len(),
-        rows,
+        rows: std::sync::Arc::new(rows),
         sort: None,
         sort_note: None,
         notes: Vec::new(),
@@ -424,7 +424,7 @@ fn record_json_has_every_field_of_the_model_kind_first_resolved_last() {
     };
     for tab in Tab::ALL {
         let Some(kind) = tab.kind() else { continue };
-        for row in query(&kb, tab, "", None).rows {
+        for row in query(&kb, tab, "", None).rows.iter() {
             let d = detail(&kb, kind, &row.id);
             let text = export::record(&kb, &d, Format::Json);
             assert!(text.starts_with("{\n  \"kind\": "), "{text}");
@@ -598,7 +598,7 @@ fn hostile_kb_text_reaches_no_output_raw() {
         if tab.kind().is_none() {
             continue;
         }
-        for row in &v.rows {
+        for row in v.rows.iter() {
             let d = detail(&kb, row.kind, &row.id);
             for f in Format::ALL {
                 assert_inert(&export::record(&kb, &d, f), f.extension());

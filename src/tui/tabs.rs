@@ -240,7 +240,7 @@ fn natural_widths(v: &View) -> Vec<usize> {
     // Row by row (a pivot by reports may be ~100 columns wide, mostly empty), each row's cells
     // read once, in memory order. No character is wider than its UTF-8 bytes, so a cell of no
     // more bytes than the widest so far is not measured.
-    for r in &v.rows {
+    for r in v.rows.iter() {
         for (w, c) in w.iter_mut().zip(&r.cells) {
             let t = c.text.as_str();
             if t.len() > *w {

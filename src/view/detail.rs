@@ -803,7 +803,10 @@ mod tests {
     fn every_record_has_a_detail_whose_links_resolve() {
         let kb = kb();
         for tab in super::super::Tab::ALL {
-            for row in super::super::rows(&kb, &super::super::ViewSpec::new(tab)).rows {
+            for row in super::super::rows(&kb, &super::super::ViewSpec::new(tab))
+                .rows
+                .iter()
+            {
                 let t = Target {
                     kind: row.kind,
                     id: row.id.clone(),

@@ -743,17 +743,17 @@ mod tests {
     /// A Deals view over hand-made cells: (vendor list, amount, currency).
     fn deals(kb: &mut Kb, rows: &[(&str, Option<(f64, Currency)>)]) -> View {
         let mut v = crate::view::table(kb, Tab::Deals);
-        v.rows.truncate(rows.len());
+        std::sync::Arc::make_mut(&mut v.rows).truncate(rows.len());
         let amount = Tab::Deals.column("amount").unwrap();
         let vendor = Tab::Deals.column("vendor").unwrap();
         for (i, (vendors, money)) in rows.iter().enumerate() {
-            v.rows[i].cells[vendor] = Cell::text(vendors);
+            std::sync::Arc::make_mut(&mut v.rows)[i].cells[vendor] = Cell::text(vendors);
             kb.deals[i].amount = money.map(|(x, c)| crate::kb::Amount {
                 value: crate::kb::value::Value::one(x),
                 currency: c,
                 qualifier: Default::default(),
             });
-            v.rows[i].cells[amount] = match money {
+            std::sync::Arc::make_mut(&mut v.rows)[i].cells[amount] = match money {
                 Some((x, _)) => Cell {
                     text: x.to_string(),
                     key: SortKey::Num(*x),
@@ -943,7 +943,7 @@ mod tests {
                 assert_eq!(c.ty == ColType::Amount, c.unit.is_some(), "{tab:?} {}", c.key);
                 // The value summed is the one the cell sorts by, row for row.
                 if let Some(f) = c.unit {
-                    for r in &v.rows {
+                    for r in v.rows.iter() {
                         assert_eq!(
                             f(&kb, r.index).map(|m| m.0),
                             num(&r.cells[ci]),
@@ -1031,17 +1031,17 @@ mod two_keys {
     /// A Deals view over hand-made cells: (vendor list, kind, amount in CNY).
     fn deals(kb: &mut Kb, rows: &[(&str, &str, Option<f64>)]) -> View {
         let mut v = crate::view::table(kb, Tab::Deals);
-        v.rows.truncate(rows.len());
+        std::sync::Arc::make_mut(&mut v.rows).truncate(rows.len());
         let [vendor, kind, amount] = ["vendor", "kind", "amount"].map(|k| Tab::Deals.column(k).unwrap());
         for (i, (vendors, k, money)) in rows.iter().enumerate() {
-            v.rows[i].cells[vendor] = Cell::text(vendors);
-            v.rows[i].cells[kind] = Cell::text(k);
+            std::sync::Arc::make_mut(&mut v.rows)[i].cells[vendor] = Cell::text(vendors);
+            std::sync::Arc::make_mut(&mut v.rows)[i].cells[kind] = Cell::text(k);
             kb.deals[i].amount = money.map(|x| crate::kb::Amount {
                 value: crate::kb::value::Value::one(x),
                 currency: Currency::CNY,
                 qualifier: Default::default(),
             });
-            v.rows[i].cells[amount] = match money {
+            std::sync::Arc::make_mut(&mut v.rows)[i].cells[amount] = match money {
                 Some(x) => Cell {
                     text: x.to_string(),
                     key: SortKey::Num(*x),

@@ -206,7 +206,7 @@ mod tests {
             let v = view::rows(&kb, &view::ViewSpec::new(tab));
             assert!(!v.rows.is_empty(), "{tab:?}");
             let mut m = Marks::default();
-            for r in &v.rows {
+            for r in v.rows.iter() {
                 assert_eq!(key(&v, r), r.id, "{tab:?}");
             }
             m.toggle(&v, &v.rows[0]);

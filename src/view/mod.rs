@@ -162,7 +162,11 @@ impl Tab {
 /// How a cell sorts: numbers and periods by value, text case-insensitively; empty cells last.
 #[derive(Clone, Debug, PartialEq)]
 pub enum SortKey {
+    /// Text, by its lower-cased copy.
     Text(String),
+    /// Text that has no upper case (most KB text: Chinese, lower-case ids and kinds): sorts by
+    /// the cell's own text, so no lower-cased copy is made ([`text_key`]).
+    Shown,
     Num(f64),
     /// Where a period sorts (a fiscal year at its real span when its vendor's year end is known).
     Period(crate::kb::period::PeriodKey),
@@ -180,9 +184,29 @@ impl SortKey {
             (SortKey::Period(a), SortKey::Period(b)) => a.cmp(b),
             // One currency (a column in several is sorted by `money_order`).
             (SortKey::Money(a, ..), SortKey::Money(b, ..)) => a.total_cmp(b),
-            (SortKey::Text(a), SortKey::Text(b)) => a.cmp(b),
             _ => Ordering::Equal,
         }
+    }
+}
+
+/// How a cell of text `text` sorts: case-insensitively, with a lower-cased copy only when the
+/// text has upper case; empty last.
+pub(crate) fn text_key(text: &str) -> SortKey {
+    // Characters with no case: ASCII but capitals; CJK radicals, symbols and punctuation, kana,
+    // ideographs; Hangul syllables.
+    let caseless = |c: char| {
+        if c.is_ascii() {
+            !c.is_ascii_uppercase()
+        } else {
+            ('\u{2E80}'..='\u{9FFF}').contains(&c) || ('\u{AC00}'..='\u{D7A3}').contains(&c)
+        }
+    };
+    if text.is_empty() {
+        SortKey::Missing
+    } else if text.chars().all(caseless) {
+        SortKey::Shown
+    } else {
+        SortKey::Text(text.to_lowercase())
     }
 }
 
@@ -196,12 +220,25 @@ pub struct Cell {
 impl Cell {
     fn text(s: &str) -> Cell {
         let text = clean(s).into_owned();
-        let key = if text.is_empty() {
-            SortKey::Missing
-        } else {
-            SortKey::Text(text.to_lowercase())
-        };
+        let key = text_key(&text);
         Cell { text, key }
+    }
+
+    /// The text this cell sorts by, if it sorts as text.
+    fn sort_text(&self) -> Option<&str> {
+        match &self.key {
+            SortKey::Text(t) => Some(t),
+            SortKey::Shown => Some(&self.text),
+            _ => None,
+        }
+    }
+
+    /// How two present cells of a column compare (text case-insensitively).
+    fn cmp_present(&self, other: &Cell) -> Ordering {
+        match (self.sort_text(), other.sort_text()) {
+            (Some(a), Some(b)) => a.cmp(b),
+            _ => self.key.cmp_present(&other.key),
+        }
     }
 
     pub(crate) fn empty() -> Cell {
@@ -311,7 +348,9 @@ pub struct View {
     pub tab: Tab,
     /// The view's columns: a tab's declared list, or a pivot's own (named by the data).
     pub columns: Cow<'static, [Column]>,
-    pub rows: Vec<Row>,
+    /// Shared, so a job off the UI thread (a grouping) reads the rows shown without a copy;
+    /// changed through `Arc::make_mut` (copied only while such a job holds them).
+    pub rows: std::sync::Arc<Vec<Row>>,
     /// Indices into `rows`, in display order.
     pub order: Vec<usize>,
     /// Records of this kind in the KB (shown rows may be fewer once filtered).
@@ -480,7 +519,7 @@ pub fn table(kb: &Kb, tab: Tab) -> View {
     View {
         tab,
         columns: Cow::Borrowed(columns),
-        rows,
+        rows: std::sync::Arc::new(rows),
         order,
         total: kb.count(kind),
         sort: None,
@@ -570,20 +609,21 @@ fn money_order(
 pub fn sort_order(rows: &[Row], order: &mut [usize], column: usize, descending: bool) {
     order.sort_by(|&a, &b| {
         let (a, b) = (&rows[a], &rows[b]);
-        let (ka, kb) = (
-            &a.cells.get(column).map(|c| &c.key),
-            &b.cells.get(column).map(|c| &c.key),
-        );
-        match (ka, kb) {
-            (Some(SortKey::Missing) | None, Some(SortKey::Missing) | None) => Ordering::Equal,
-            (Some(SortKey::Missing) | None, _) => Ordering::Greater,
-            (_, Some(SortKey::Missing) | None) => Ordering::Less,
+        match (present(a, column), present(b, column)) {
+            (None, None) => Ordering::Equal,
+            (None, _) => Ordering::Greater,
+            (_, None) => Ordering::Less,
             (Some(x), Some(y)) => {
                 let o = x.cmp_present(y);
                 if descending { o.reverse() } else { o }
             }
         }
     });
+}
+
+/// A row's cell at `column` unless it is empty.
+fn present(r: &Row, column: usize) -> Option<&Cell> {
+    r.cells.get(column).filter(|c| !matches!(c.key, SortKey::Missing))
 }
 
 /// Keys of the columns worth sorting by (not sparklines), in column order.
@@ -732,6 +772,35 @@ pub fn with_status(mut text: String, status: crate::kb::terms::Status) -> String
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_keys_agree_with_to_lowercase() {
+        // What a cell of this text sorts by: its lower-cased copy, or (`Shown`) itself.
+        let lowered = |s: &str| match text_key(s) {
+            SortKey::Text(t) => t,
+            SortKey::Shown => s.to_string(),
+            SortKey::Missing => String::new(),
+            k => panic!("{k:?}"),
+        };
+        for s in [
+            "阿里云",
+            "aws 中国",
+            "AWS 中国",
+            "ＡＷＳ",
+            "Ärger",
+            "火山引擎 Volcano",
+            "ß",
+            "ㄱ가",
+            "İ",
+            "",
+        ] {
+            assert_eq!(lowered(s), s.to_lowercase(), "{s}");
+        }
+        for c in ('\u{2E80}'..='\u{9FFF}').chain('\u{AC00}'..='\u{D7A3}') {
+            let s = c.to_string();
+            assert_eq!(lowered(&s), s.to_lowercase(), "U+{:04X}", c as u32);
+        }
+    }
 
     fn kb() -> Kb {
         let l = crate::kb::load_builtin();

@@ -414,8 +414,9 @@ impl App {
             .map(|&i| v.columns[i].clone())
             .collect::<Vec<_>>()
             .into();
+        let rows = std::sync::Arc::make_mut(&mut out.rows);
         for &ri in &v.order {
-            out.rows[ri].cells = vis
+            rows[ri].cells = vis
                 .iter()
                 .map(|&i| v.rows[ri].cells.get(i).cloned().unwrap_or_else(view::Cell::empty))
                 .collect();

@@ -58,8 +58,8 @@ pub struct GroupJob {
     /// An analysis view's rows are not one record each: its shown rows go along, and are
     /// counted from their cells.
     pub view: Option<Arc<crate::view::View>>,
-    /// Or, instead of the rows, what builds them again (on the job's thread): so the UI thread
-    /// never copies an analysis view's rows (a million strings at 100k events) to group them.
+    /// Or, instead of the rows, what builds them again (on the job's thread). The explorer
+    /// sends the view (its rows are shared, never copied); this is for callers without one.
     pub build: Option<Box<crate::tui::tabs::BuildSpec>>,
 }
 
@@ -171,20 +171,17 @@ impl App {
             offset,
         });
         self.focus = super::Focus::Table;
-        // An analysis view's rows: built again by the job, as they were for the screen (its
-        // records, pivot, sort and pick).
+        // An analysis view's rows go along as they are on screen: shared, not copied (only the
+        // display order is), so the job counts them without building them again.
         let st = &self.tabs[tab.index()];
-        let build = tab
-            .kind()
-            .is_none()
-            .then(|| Box::new(st.spec(st.records.clone())));
+        let view = tab.kind().is_none().then(|| Arc::new(st.view.clone()));
         self.effects.push(Effect::Group(GroupJob {
             id,
             tab,
             by,
             rows,
-            view: None,
-            build,
+            view,
+            build: None,
         }));
     }
 

@@ -495,6 +495,49 @@ fn the_timeline_filters_through_a_build_and_restores_the_selection() {
     assert_eq!(a.current().selected_id().map(str::to_string), before);
 }
 
+/// `F` on an analysis tab hands the grouping job the rows on screen (shared, not copied): the
+/// table is the one the rows built again for the tab (its records, pivot, sort) give, on a
+/// synthetic KB with every kind of event, for each pivot and a key column of each kind.
+#[test]
+fn grouping_the_rows_on_screen_agrees_with_grouping_them_built_again() {
+    let kb = Arc::new(crate::synth::kb(2000, 42));
+    let app = App::new((*kb).clone(), "synth".into(), 120, 40);
+    for (tab, keys) in [
+        (Tab::Timeline, &["event", "to", "quarter"][..]),
+        (Tab::Compare, &["measures", "subject"][..]),
+    ] {
+        for pivot in [view::analysis::Pivot::Periods, view::analysis::Pivot::Reports] {
+            let mut st = app.tabs[tab.index()].clone();
+            if pivot != st.pivot {
+                st.pivot = pivot;
+                st.sort = None;
+                let built = st.spec(None).build(&kb);
+                st.put(built);
+            }
+            assert!(st.view.len() > 50, "{tab:?} {pivot:?}: {} rows", st.view.len());
+            for k in keys {
+                let by = vec![st.view.column(k).unwrap()];
+                let job = |view, build| GroupJob {
+                    id: 1,
+                    tab,
+                    by: by.clone(),
+                    rows: Vec::new(),
+                    view,
+                    build,
+                };
+                let table = |m: Msg| match m {
+                    Msg::Grouped { table, .. } => table,
+                    _ => panic!("not a grouping"),
+                };
+                let shared = table(job(Some(Arc::new(st.view.clone())), None).run(&kb));
+                let again = table(job(None, Some(Box::new(st.spec(st.records.clone())))).run(&kb));
+                assert!(shared.0.groups.len() > 1, "{tab:?} by {k}");
+                assert_eq!(shared, again, "{tab:?} {pivot:?} by {k}");
+            }
+        }
+    }
+}
+
 /// The Deals tab's column keys as shown, in order.
 fn shown_keys(a: &App) -> Vec<String> {
     a.visible_columns()

@@ -103,6 +103,11 @@ fn figure(s: &Series, p: &Point, more: usize) -> Cell {
 
 /// The pivot's columns and rows over the selected series.
 pub(super) fn pivot(kb: &Kb, series: &[usize], by: Pivot) -> (Vec<Column>, Vec<Row>) {
+    pivot_in(kb, series, by, CHUNK)
+}
+
+/// [`pivot`], its rows made `chunk` series at a time (on every core when there are several).
+fn pivot_in(kb: &Kb, series: &[usize], by: Pivot, chunk: usize) -> (Vec<Column>, Vec<Row>) {
     // The distinct columns: periods chronologically, reports by header (a report's header is
     // made once, however many figures cite it).
     let mut periods: BTreeMap<Period, usize> = BTreeMap::new();
@@ -161,6 +166,42 @@ pub(super) fn pivot(kb: &Kb, series: &[usize], by: Pivot) -> (Vec<Column>, Vec<R
         }
     }
     let width = columns.len();
+    // Series are independent: a large selection's rows are made in chunks on every core (the
+    // explorer builds them off the UI thread), in series order.
+    let place = Place {
+        by,
+        periods: periods.into_iter().collect(),
+        reports: report_column,
+        width,
+    };
+    let chunks: Vec<&[usize]> = series.chunks(chunk).collect();
+    let threads = if series.len() > chunk.saturating_mul(2) {
+        crate::par::cores()
+    } else {
+        1
+    };
+    let parts = crate::par::map_units(&chunks, threads, |c| Some(rows_of(kb, c, &place))).unwrap_or_default();
+    let mut rows = Vec::with_capacity(parts.iter().map(Vec::len).sum());
+    for p in parts {
+        rows.extend(p);
+    }
+    (columns, rows)
+}
+
+/// Series per unit of work when a large selection's rows are made on several threads.
+const CHUNK: usize = 2048;
+
+/// Where a figure goes: the value column of its period or its report.
+struct Place<'k> {
+    by: Pivot,
+    periods: HashMap<Period, usize>,
+    reports: HashMap<Option<&'k str>, usize>,
+    width: usize,
+}
+
+/// The rows of series `series`, in their order.
+fn rows_of(kb: &Kb, series: &[usize], place: &Place) -> Vec<Row> {
+    let (by, periods, report_column, width) = (place.by, &place.periods, &place.reports, place.width);
     let mut rows = Vec::with_capacity(series.len());
     // Figures of one row, by column: the first shown, the others counted.
     let mut figures: Vec<(usize, &Point, usize)> = Vec::new();
@@ -236,7 +277,7 @@ pub(super) fn pivot(kb: &Kb, series: &[usize], by: Pivot) -> (Vec<Column>, Vec<R
             start = end;
         }
     }
-    (columns, rows)
+    rows
 }
 
 /// Position of the bar column, and of the first value column.
@@ -253,7 +294,7 @@ pub(super) fn default_sort(v: &View) -> Option<Sort> {
     let by_reports = v.column("period").is_some();
     // Each value column's figures, counted in one pass over the rows (a pivot may be wide).
     let mut counts = vec![0usize; v.columns.len()];
-    for r in &v.rows {
+    for r in v.rows.iter() {
         for (n, c) in counts.iter_mut().zip(&r.cells).skip(first) {
             *n += usize::from(matches!(c.key, SortKey::Num(_)));
         }
@@ -315,9 +356,18 @@ pub(super) fn ranked(v: &mut View) {
             largest[g] = largest[g].max(x.abs());
         }
     }
-    for (g, r) in tagged {
-        let text = value(&v.rows[r]).map_or_else(String::new, |x| draw(x, largest[g]));
-        v.rows[r].cells[bar] = Cell {
+    let bars: Vec<(usize, String)> = tagged
+        .into_iter()
+        .map(|(g, r)| {
+            (
+                r,
+                value(&v.rows[r]).map_or_else(String::new, |x| draw(x, largest[g])),
+            )
+        })
+        .collect();
+    let rows = std::sync::Arc::make_mut(&mut v.rows);
+    for (r, text) in bars {
+        rows[r].cells[bar] = Cell {
             text,
             key: SortKey::Missing,
         };
@@ -352,6 +402,23 @@ mod tests {
 
     fn kb() -> Kb {
         crate::kb::load_builtin().kb
+    }
+
+    /// A large selection's rows are made in chunks on several threads: the same columns and
+    /// rows, in the same order, as in one piece on this thread (synthetic KB: reports, markets,
+    /// ranges, qualifiers, several points per cell).
+    #[test]
+    fn chunks_made_side_by_side_agree_with_one_piece() {
+        let kb = crate::synth::kb(3000, 42);
+        let all: Vec<usize> = (0..kb.series.len()).collect();
+        assert!(all.len() > 100, "{} series", all.len());
+        for by in [Pivot::Periods, Pivot::Reports] {
+            let whole = pivot_in(&kb, &all, by, usize::MAX);
+            let chunked = pivot_in(&kb, &all, by, 7);
+            assert!(whole.1.len() >= all.len());
+            assert_eq!(whole.0, chunked.0, "{by:?}");
+            assert!(whole.1 == chunked.1, "{by:?}: the rows differ");
+        }
     }
 
     fn select(kb: &Kb, ids: &[&str]) -> Vec<(Kind, usize)> {

@@ -163,7 +163,7 @@ pub fn build_for(kb: &Kb, tab: Tab, matches: Option<&[(Kind, usize)]>, query: &Q
         tab,
         columns,
         total: rows.len(),
-        rows,
+        rows: std::sync::Arc::new(rows),
         order,
         sort: None,
         sort_note: None,
