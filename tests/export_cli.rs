@@ -523,11 +523,12 @@ fn the_explorer_asks_before_overwriting_and_reports_errors() {
     key(&mut app, KeyCode::Esc);
     assert!(app.input.is_none());
 
-    // `E`: the selected record's detail; `y`: the view as text for the clipboard.
+    // `E`: the selected record's detail; `C` `v`: the view as text for the clipboard.
     key(&mut app, KeyCode::Char('E'));
     key(&mut app, KeyCode::Enter);
     assert!(app.status.starts_with("exported vendor"), "{}", app.status);
-    app.update(Msg::Key(KeyEvent::new(KeyCode::Char('y'), KeyModifiers::NONE)));
+    key(&mut app, KeyCode::Char('C'));
+    app.update(Msg::Key(KeyEvent::new(KeyCode::Char('v'), KeyModifiers::NONE)));
     let copied = app
         .settle()
         .into_iter()
