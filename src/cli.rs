@@ -450,6 +450,7 @@ pub fn run() -> ExitCode {
                 out: file,
                 force,
                 bom,
+                layout: None,
             };
             if let Some(name) = saved
                 && let Err(msg) = use_saved_view(kb_path.as_deref(), &name, &mut args)
@@ -698,6 +699,11 @@ fn use_saved_view(kb: Option<&std::path::Path>, name: &str, a: &mut ExportArgs) 
         .map(|s| format!("{}{}", s.key, if s.descending { ":desc" } else { "" }));
     a.group_by = (!v.group_by.is_empty()).then(|| v.group_by.join(","));
     a.pivot = (v.tab == Tab::Compare).then_some(PivotArg(v.pivot));
+    a.layout = match v.columns.as_ref().map(view::layout::ColumnLayout::from_table) {
+        None => None,
+        Some(Ok(l)) => Some(l),
+        Some(Err(why)) => return Err(format!("the view's `columns` do not read: {why}")),
+    };
     Ok(())
 }
 
@@ -712,6 +718,8 @@ struct ExportArgs {
     out: Option<PathBuf>,
     force: bool,
     bom: bool,
+    /// A saved view's column layout (hidden, moved columns), as `e` honours it.
+    layout: Option<view::layout::ColumnLayout>,
 }
 
 /// `--sort COLUMN[:desc]` for a tab: the column by name (any case), among those that sort.
@@ -868,6 +876,10 @@ fn export_cmd(path: Option<&std::path::Path>, a: &ExportArgs) -> ExitCode {
             None => {
                 let n = v.len();
                 let holds = format!("{n} {}", if n == 1 { "row" } else { "rows" });
+                let v = match &a.layout {
+                    Some(l) => l.apply(&v),
+                    None => v,
+                };
                 (export::view(&kb, &v, &meta, format), holds)
             }
         }

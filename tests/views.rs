@@ -37,6 +37,12 @@ pivot = "reports"
 name = "timeline of aliyun"
 tab = "timeline"
 query = "阿里云"
+
+[[view]]
+name = "deals laid out"
+tab = "deals"
+query = "阿里云"
+columns = { order = ["kind", "date"], hidden = ["counterparty"], widths = { title = 30 } }
 "#;
 
 fn marketlens(args: &[&str]) -> Output {
@@ -95,12 +101,13 @@ fn export_view_writes_what_e_writes_after_v_applies_it() {
     app.clock = fixed_clock;
     app.export_dir = dir.path().to_path_buf();
     app.use_views_file(Path::new(&kb).join("views.toml"));
-    assert_eq!(app.workspace.views.len(), 4, "{:?}", app.workspace.problem);
+    assert_eq!(app.workspace.views.len(), 5, "{:?}", app.workspace.problem);
     for name in [
         "aws by amount",
         "deals by vendor and kind",
         "报告对比",
         "timeline of aliyun",
+        "deals laid out",
     ] {
         key(&mut app, KeyCode::Esc);
         key(&mut app, KeyCode::Char('1'));
@@ -126,6 +133,14 @@ fn export_view_writes_what_e_writes_after_v_applies_it() {
     assert!(grouped.starts_with("Deals grouped by Vendor × Kind"), "{grouped}");
     let aws = std::fs::read_to_string(dir.path().join("aws-by-amount.txt")).unwrap();
     assert!(aws.starts_with("Deals — 13 rows (query: aws)"), "{aws}");
+    // A view's column layout: hidden columns left out, Kind and Date first.
+    let laid = std::fs::read_to_string(dir.path().join("deals-laid-out.csv")).unwrap();
+    let header = laid.lines().find(|l| l.contains("Vendor")).unwrap_or_default();
+    assert!(
+        header.starts_with("id,Kind,Date,") || header.starts_with("Kind,Date,"),
+        "{header}"
+    );
+    assert!(!header.contains("Counterparty"), "{header}");
     let amounts: Vec<&str> = aws.lines().skip(4).take(2).collect();
     assert!(
         amounts.iter().all(|l| l.contains(">$1B")),
@@ -161,7 +176,7 @@ fn a_bad_views_file_fails_check_but_its_good_views_still_export() {
     assert_eq!(o.status.code(), Some(1));
     let e = stderr(&o);
     assert!(
-        e.contains("views.toml:27:8: error: no column `amout` to sort deals by"),
+        e.contains("views.toml:33:8: error: no column `amout` to sort deals by"),
         "{e}"
     );
     assert!(e.contains("= help: did you mean `amount`?"), "{e}");

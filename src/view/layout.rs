@@ -70,6 +70,55 @@ impl ColumnLayout {
         }
     }
 
+    /// `v` as laid out: hidden columns left out, the others in the order shown (what `e` writes
+    /// in txt, md and csv, `C v` copies and `export --view` writes for a view that saved a
+    /// layout). `v` itself, shared, when the layout changes nothing.
+    pub fn apply(&self, v: &super::View) -> super::View {
+        let keys: Vec<&str> = v.columns.iter().map(|c| c.key.as_ref()).collect();
+        let vis = self.visible(&keys);
+        if vis.len() == keys.len() && vis.iter().enumerate().all(|(a, &b)| a == b) {
+            return v.clone();
+        }
+        let mut out = v.clone();
+        out.columns = vis
+            .iter()
+            .map(|&i| v.columns[i].clone())
+            .collect::<Vec<_>>()
+            .into();
+        let rows = std::sync::Arc::make_mut(&mut out.rows);
+        for &ri in &v.order {
+            rows[ri].cells = vis
+                .iter()
+                .map(|&i| {
+                    v.rows[ri]
+                        .cells
+                        .get(i)
+                        .cloned()
+                        .unwrap_or_else(super::Cell::empty)
+                })
+                .collect();
+        }
+        out
+    }
+
+    /// A saved view's `columns` table read as a layout; what is wrong with it, said in words.
+    pub fn from_table(t: &toml::Table) -> Result<ColumnLayout, String> {
+        toml::Value::Table(t.clone())
+            .try_into::<ColumnLayout>()
+            .map_err(|e| e.message().to_string())
+    }
+
+    /// This layout as a saved view's `columns` table; `None` when it is the declared one.
+    pub fn to_table(&self) -> Option<toml::Table> {
+        if self.is_default() {
+            return None;
+        }
+        match toml::Value::try_from(self) {
+            Ok(toml::Value::Table(t)) => Some(t),
+            _ => None,
+        }
+    }
+
     /// Hidden columns of this tab (keys), in the order they would show.
     pub fn hidden_here<'k>(&self, keys: &[&'k str]) -> Vec<&'k str> {
         self.arranged(keys)

@@ -452,10 +452,17 @@ pub fn parse(name: &str, text: &str) -> Parsed {
                     }
                 },
             };
-            if let Some(v) = field("columns")
-                && !matches!(v.get_ref(), DeValue::Table(_))
-            {
-                diags.push(err(v.span(), "`columns` must be a table".into()));
+            if let Some(v) = field("columns") {
+                if !matches!(v.get_ref(), DeValue::Table(_)) {
+                    diags.push(err(v.span(), "`columns` must be a table".into()));
+                } else if let Some(Err(why)) = columns.as_ref().map(super::layout::ColumnLayout::from_table) {
+                    diags.push(
+                        err(v.span(), format!("bad `columns`: {why}")).with_help(Some(
+                            "`columns` takes `order` and `hidden` (lists of column names) and `widths` (a table of name = width)"
+                                .into(),
+                        )),
+                    );
+                }
             }
             let bad = !diags.is_empty();
             out.diags.extend(diags);

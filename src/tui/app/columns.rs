@@ -402,26 +402,7 @@ impl App {
     /// order shown (what `e` writes in txt, md and csv, and what `C v` copies). The view itself
     /// when the layout is the declared one.
     pub fn laid_out(&self, v: &View) -> View {
-        let keys: Vec<&str> = v.columns.iter().map(|c| c.key.as_ref()).collect();
-        let layout = &self.column_ui().layout;
-        let vis = layout.visible(&keys);
-        if vis.len() == keys.len() && vis.iter().enumerate().all(|(a, &b)| a == b) {
-            return v.clone();
-        }
-        let mut out = v.clone();
-        out.columns = vis
-            .iter()
-            .map(|&i| v.columns[i].clone())
-            .collect::<Vec<_>>()
-            .into();
-        let rows = std::sync::Arc::make_mut(&mut out.rows);
-        for &ri in &v.order {
-            rows[ri].cells = vis
-                .iter()
-                .map(|&i| v.rows[ri].cells.get(i).cloned().unwrap_or_else(view::Cell::empty))
-                .collect();
-        }
-        out
+        self.column_ui().layout.apply(v)
     }
 
     /// Whether the keys go to the column cursor's actions now: the table, not grouped.

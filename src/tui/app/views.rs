@@ -6,6 +6,7 @@
 //! the palette opens and just before a save, so edits by hand (or by another explorer) are seen
 //! and a save never drops a view it did not know of. A file with problems is never rewritten.
 
+use crate::view::layout::ColumnLayout;
 use std::path::{Path, PathBuf};
 
 use super::{App, Focus, Input, LineEdit};
@@ -140,7 +141,7 @@ impl App {
             } else {
                 Default::default()
             },
-            columns: None,
+            columns: self.column_ui().layout.to_table(),
         }
     }
 
@@ -194,11 +195,7 @@ impl App {
                 format!("a view named {shown_name} exists: {yes} replaces it, any other key keeps it");
             return;
         }
-        let mut view = self.capture_view(&name);
-        // The column layout is not captured yet: a replaced view keeps the one it had.
-        if let Some(old) = views.iter().find(|v| v.name == name) {
-            view.columns = old.columns.clone();
-        }
+        let view = self.capture_view(&name);
         let summary = view.summary();
         saved::upsert(&mut views, view);
         let text = saved::to_toml(&views);
@@ -345,12 +342,28 @@ impl App {
                 self.ask_group(tab, by);
             }
         }
+        // The view's column layout (none saved: the declared columns). One that does not read
+        // (written by hand) leaves the columns as declared, and says so.
+        let (layout, bad_columns) = match v.columns.as_ref().map(ColumnLayout::from_table) {
+            None => (ColumnLayout::default(), None),
+            Some(Ok(l)) => (l, None),
+            Some(Err(why)) => (ColumnLayout::default(), Some(why)),
+        };
+        let ui = &mut self.columns[tab.index()];
+        ui.layout = layout;
+        ui.cursor = None;
         self.workspace.applied = Some((tab, v.name.clone()));
         self.status = format!("view {}: {}", crate::text::escape_controls(&v.name), v.summary());
         if !missing.is_empty() {
             self.status.push_str(&format!(
                 " · ⚠ no column {} to group by",
                 crate::text::escape_controls(&missing.join(", "))
+            ));
+        }
+        if let Some(why) = bad_columns {
+            self.status.push_str(&format!(
+                " · ⚠ its columns: {}",
+                crate::text::escape_controls(&why)
             ));
         }
     }
@@ -542,6 +555,67 @@ mod tests {
         assert!(matches!(&a.input, Some(Input::SaveView(p)) if p.edit.text.is_empty()));
     }
 
+    /// Hidden, moved and widened columns are part of a saved view: written as its `columns`
+    /// table, put back by `v`; a view saved with the declared columns puts them back too.
+    #[test]
+    fn a_view_keeps_its_column_layout() {
+        let (dir, mut a) = app();
+        key(&mut a, KeyCode::Char('3'));
+        // The cursor to Counterparty (third column): hide it; then Vendor moved right, widened.
+        typ(&mut a, "]]x");
+        typ(&mut a, "[");
+        typ(&mut a, "}>>");
+        let layout = a.column_ui().layout.clone();
+        assert!(layout.hidden.contains("counterparty"), "{layout:?}");
+        assert!(
+            !layout.order.is_empty() && !layout.widths.is_empty(),
+            "{layout:?}"
+        );
+        save_as(&mut a, "laid out");
+        let text = std::fs::read_to_string(dir.path().join("views.toml")).unwrap();
+        assert!(text.contains("columns = "), "{text}");
+        let parsed = saved::parse("v", &text);
+        assert!(parsed.diags.is_empty(), "{}", parsed.render());
+        let cols = parsed.views[0].columns.as_ref().expect("columns saved");
+        assert_eq!(ColumnLayout::from_table(cols).as_ref(), Ok(&layout));
+        // `X` shows every column again; `v` puts the saved layout back.
+        key(&mut a, KeyCode::Char('X'));
+        a.columns[Tab::Deals.index()].layout = ColumnLayout::default();
+        key(&mut a, KeyCode::Char('v'));
+        key(&mut a, KeyCode::Enter);
+        assert_eq!(a.column_ui().layout, layout);
+        let shown: Vec<String> = a
+            .laid_out(&a.current().view)
+            .columns
+            .iter()
+            .map(|c| c.key.to_string())
+            .collect();
+        assert!(!shown.contains(&"counterparty".to_string()), "{shown:?}");
+        // Saved with the declared columns, a view writes no `columns` and restores them.
+        a.columns[Tab::Deals.index()].layout = ColumnLayout::default();
+        save_as(&mut a, "plain");
+        let text = std::fs::read_to_string(dir.path().join("views.toml")).unwrap();
+        assert_eq!(text.matches("columns = ").count(), 1, "{text}");
+        typ(&mut a, "]x");
+        key(&mut a, KeyCode::Char('v'));
+        typ(&mut a, "plain");
+        key(&mut a, KeyCode::Enter);
+        assert!(a.column_ui().layout.is_default(), "{:?}", a.column_ui().layout);
+    }
+
+    /// A `columns` table written by hand that does not read is a diagnostic at its place.
+    #[test]
+    fn a_bad_columns_table_is_reported_where_it_is() {
+        let p = saved::parse(
+            "views.toml",
+            "[[view]]\nname = \"x\"\ntab = \"deals\"\ncolumns = { hiden = [\"kind\"] }\n",
+        );
+        assert!(p.views.is_empty());
+        let text = p.render();
+        assert!(text.contains("views.toml:4:11: error: bad `columns`"), "{text}");
+        assert!(text.contains("hiden"), "{text}");
+    }
+
     #[test]
     fn an_existing_name_asks_first_and_other_views_are_kept() {
         let (dir, mut a) = app();
@@ -566,7 +640,7 @@ mod tests {
         let parsed = saved::load(&path);
         assert_eq!(saved::names(&parsed.views), vec!["mine", "deals", "x"]);
         assert_eq!(parsed.views[1].tab, Tab::Executives, "replaced in place");
-        // A `columns` table written by hand survives the view being saved over.
+        // Saved over, a view takes the columns as they are now (here: as declared, so none).
         let text = std::fs::read_to_string(&path).unwrap().replace(
             "name = \"x\"\ntab = \"deals\"\n",
             "name = \"x\"\ntab = \"deals\"\ncolumns = { hidden = [\"title\"] }\n",
@@ -576,8 +650,7 @@ mod tests {
         key(&mut a, KeyCode::Char('y'));
         let parsed = saved::load(&path);
         assert_eq!(parsed.views[2].tab, Tab::Executives);
-        let hidden = &parsed.views[2].columns.as_ref().expect("columns kept")["hidden"];
-        assert_eq!(hidden.as_array().map(Vec::len), Some(1));
+        assert_eq!(parsed.views[2].columns, None, "the layout of now, not of then");
     }
 
     #[test]
