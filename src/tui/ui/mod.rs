@@ -23,6 +23,23 @@ use super::theme::Theme;
 use crate::text;
 use crate::view::Tab;
 
+/// The box of a prompt over the screen (the palette, the saved views' picker): cleared, bordered,
+/// titled; its inside, or `None` when the screen is too small to show one.
+fn prompt_box(f: &mut Frame, size: Rect, title: String, theme: &Theme) -> Option<Rect> {
+    let r = layout::palette_area(size);
+    if r.width < 20 || r.height < 5 {
+        return None;
+    }
+    clear_area(f, r);
+    let block = ratatui::widgets::Block::default()
+        .borders(ratatui::widgets::Borders::ALL)
+        .border_style(theme.border_focused)
+        .title(Span::styled(title, theme.accent));
+    let inner = block.inner(r);
+    f.render_widget(block, r);
+    Some(inner)
+}
+
 /// Blank an area for an overlay. A wide character just left of it would spill one column into the
 /// overlay (over its border), so that character is blanked too.
 pub fn clear_area(f: &mut Frame, r: Rect) {

@@ -5,7 +5,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph};
+use ratatui::widgets::Paragraph;
 
 use crate::search::describe;
 use crate::search::highlight::Highlighter;
@@ -16,24 +16,18 @@ use crate::tui::layout;
 use crate::tui::theme::Theme;
 
 pub fn render(f: &mut Frame, app: &App, p: &Palette, size: Rect, theme: &Theme) {
-    let r = layout::palette_area(size);
-    if r.width < 20 || r.height < 5 {
+    let Some(inner) = super::prompt_box(
+        f,
+        size,
+        format!(
+            " Search everything — {} jumps, {} closes ",
+            keymap::key(Context::Palette, Action::Accept),
+            keymap::key(Context::Palette, Action::Cancel)
+        ),
+        theme,
+    ) else {
         return;
-    }
-    super::clear_area(f, r);
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(theme.border_focused)
-        .title(Span::styled(
-            format!(
-                " Search everything — {} jumps, {} closes ",
-                keymap::key(Context::Palette, Action::Accept),
-                keymap::key(Context::Palette, Action::Cancel)
-            ),
-            theme.accent,
-        ));
-    let inner = block.inner(r);
-    f.render_widget(block, r);
+    };
     let width = inner.width as usize;
     let mut lines = vec![super::edit_line("› ", &p.edit, width, theme)];
     let ix = &app.index;

@@ -5,7 +5,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph};
+use ratatui::widgets::Paragraph;
 
 use crate::text;
 use crate::tui::app::{App, Picker};
@@ -14,24 +14,18 @@ use crate::tui::layout;
 use crate::tui::theme::Theme;
 
 pub fn render(f: &mut Frame, app: &App, p: &Picker, size: Rect, theme: &Theme) {
-    let r = layout::palette_area(size);
-    if r.width < 20 || r.height < 5 {
+    let Some(inner) = super::prompt_box(
+        f,
+        size,
+        format!(
+            " Saved views — {} applies, {} closes ",
+            keymap::key(Context::Views, Action::Accept),
+            keymap::key(Context::Views, Action::Cancel)
+        ),
+        theme,
+    ) else {
         return;
-    }
-    super::clear_area(f, r);
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(theme.border_focused)
-        .title(Span::styled(
-            format!(
-                " Saved views — {} applies, {} closes ",
-                keymap::key(Context::Views, Action::Accept),
-                keymap::key(Context::Views, Action::Cancel)
-            ),
-            theme.accent,
-        ));
-    let inner = block.inner(r);
-    f.render_widget(block, r);
+    };
     let width = inner.width as usize;
     let mut lines = vec![super::edit_line("› ", &p.edit, width, theme)];
     let w = &app.workspace;
