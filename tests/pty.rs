@@ -1407,6 +1407,8 @@ fn reads_a_sources_article_with_its_quotes_highlighted() {
     t.wait_status("Sources 2/2");
     // Wide enough for the KB's long path and the message after it.
     t.resize(220, 24);
+    // The explorer drew at the new width (the footer's widest hint) before the key comes.
+    t.wait_for_lines("the wide footer", |l| l[23].contains("] column"));
     t.send("O");
     t.wait_status(
         "no archived text for no-archive: add archive = \"archive/no-archive.txt\" to its [[source]]",
