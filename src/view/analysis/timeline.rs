@@ -264,7 +264,7 @@ fn make_rows(kb: &Kb, names: &foldhash::HashMap<&str, &str>, at: &[At]) -> Vec<R
             id: id.to_string(),
             kind: a.kind,
             index: a.record as usize,
-            cells: all,
+            cells: all.into(),
         }
     };
     let mut rows = Vec::with_capacity(at.len());
