@@ -9,7 +9,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use criterion::{Criterion, criterion_group, criterion_main};
+use criterion::{Criterion, SamplingMode, criterion_group, criterion_main};
 use marketlens::search::Index;
 use marketlens::tui::app::App;
 use marketlens::view::Tab;
@@ -27,7 +27,9 @@ fn bench(c: &mut Criterion) {
     drop(app);
 
     let mut g = c.benchmark_group("analysis_100k_target_100ms");
-    g.sample_size(10).measurement_time(Duration::from_secs(8));
+    g.sample_size(10)
+        .sampling_mode(SamplingMode::Flat)
+        .measurement_time(Duration::from_secs(15));
     g.bench_function("compare_by_reports_every_record", |b| {
         b.iter(|| compare.build(&kb))
     });
