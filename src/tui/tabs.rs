@@ -237,12 +237,14 @@ fn natural_widths(v: &View) -> Vec<usize> {
         .iter()
         .map(|c| crate::text::width(&c.name) + mark)
         .collect();
-    // Row by row (a pivot by reports may be ~100 columns wide, mostly empty), each row's cells
-    // read once, in memory order. No character is wider than its UTF-8 bytes, so a cell of no
-    // more bytes than the widest so far is not measured.
+    // Row by row (a pivot by reports may be ~100 columns wide, mostly empty), only the cells
+    // each row holds (an empty one is no wider than its header), in memory order. No character
+    // is wider than its UTF-8 bytes, so a cell of no more bytes than the widest so far is not
+    // measured.
     for r in v.rows.iter() {
-        for (w, c) in w.iter_mut().zip(&r.cells) {
-            let t = c.text.as_str();
+        for (c, cell) in r.cells.held_cells() {
+            let Some(w) = w.get_mut(c) else { break };
+            let t = cell.text.as_str();
             if t.len() > *w {
                 *w = (*w).max(if t.is_ascii() {
                     t.len()

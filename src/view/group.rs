@@ -457,7 +457,7 @@ const PAR_CHUNK: usize = 4096;
 /// (in the keys' order).
 #[derive(Clone, Copy)]
 enum Keys<'a> {
-    Of(&'a [Cell], &'a [usize]),
+    Of(&'a super::Cells, &'a [usize]),
     Made(&'a [Cell]),
 }
 

@@ -2,6 +2,7 @@
 //! detail with its relations. The TUI and export both call this; neither computes rows itself.
 
 pub mod analysis;
+mod cells;
 pub mod chart;
 pub mod cite;
 mod columns;
@@ -17,6 +18,7 @@ pub mod spark;
 use std::borrow::Cow;
 use std::cmp::Ordering;
 
+pub use cells::Cells;
 pub use columns::Tabular;
 pub use columns::{Align, ColType, Column, Width};
 pub use detail::{Block, Detail, Stop, Target, detail, detail_known};
@@ -291,7 +293,8 @@ pub struct Row {
     pub kind: Kind,
     /// Index of the record in its kind's list in the KB.
     pub index: usize,
-    pub cells: Vec<Cell>,
+    /// One per column; empty ones need not be held ([`Cells`]).
+    pub cells: Cells,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -885,7 +888,7 @@ mod tests {
                 id: i.to_string(),
                 kind: Kind::Deal,
                 index: i,
-                cells: vec![Cell::period(Some(p.parse().unwrap()))],
+                cells: vec![Cell::period(Some(p.parse().unwrap()))].into(),
             })
             .collect();
         let mut order: Vec<usize> = (0..r.len()).collect();

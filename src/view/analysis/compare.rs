@@ -12,7 +12,7 @@ use foldhash::{HashMap, HashMapExt};
 use super::{Pivot, col, text};
 use crate::kb::{Kb, Kind, Period, Point, Series};
 use crate::view::columns::{ColType, Column};
-use crate::view::{Cell, Row, Sort, SortKey, View, human_point, subject, vendor_name};
+use crate::view::{Cell, Cells, Row, Sort, SortKey, View, human_point, subject, vendor_name};
 
 /// The columns every pivot starts with (by periods): who, what the figures measure, and the bar
 /// drawn for the ranked column. By reports, [`PERIOD`] follows `measures`.
@@ -172,6 +172,7 @@ fn pivot_in(kb: &Kb, series: &[usize], by: Pivot, chunk: usize) -> (Vec<Column>,
         by,
         periods: periods.into_iter().collect(),
         reports: report_column,
+        first,
         width,
     };
     let chunks: Vec<&[usize]> = series.chunks(chunk).collect();
@@ -196,12 +197,15 @@ struct Place<'k> {
     by: Pivot,
     periods: HashMap<Period, usize>,
     reports: HashMap<Option<&'k str>, usize>,
+    /// The first value column (the fixed columns come before it).
+    first: usize,
     width: usize,
 }
 
 /// The rows of series `series`, in their order.
 fn rows_of(kb: &Kb, series: &[usize], place: &Place) -> Vec<Row> {
-    let (by, periods, report_column, width) = (place.by, &place.periods, &place.reports, place.width);
+    let (by, periods, report_column, first, width) =
+        (place.by, &place.periods, &place.reports, place.first, place.width);
     let mut rows = Vec::with_capacity(series.len());
     // Figures of one row, by column: the first shown, the others counted.
     let mut figures: Vec<(usize, &Point, usize)> = Vec::new();
@@ -259,20 +263,23 @@ fn rows_of(kb: &Kb, series: &[usize], place: &Place) -> Vec<Row> {
                     None => figures.push((c, p, 0)),
                 }
             }
-            let mut row: Vec<Cell> = Vec::with_capacity(width);
-            row.extend(head.iter().cloned());
+            // The fixed columns held in order (the bar, empty until ranked, among them); the
+            // value columns (~100 by reports) only where a figure is: empty ones cost nothing.
+            let mut fixed: Vec<Cell> = Vec::with_capacity(first);
+            fixed.extend(head.iter().cloned());
             if by == Pivot::Reports {
-                row.push(Cell::period(Some(points[start].period)));
+                fixed.push(Cell::period(Some(points[start].period)));
             }
-            row.resize(width, Cell::empty());
-            for &(c, p, more) in &figures {
-                row[c] = figure(s, p, more);
-            }
+            fixed.resize(first, Cell::empty());
+            let values = figures
+                .iter()
+                .map(|&(c, p, more)| (c, figure(s, p, more)))
+                .collect();
             rows.push(Row {
                 id: s.id.clone(),
                 kind: Kind::Series,
                 index: i,
-                cells: row,
+                cells: Cells::sparse(width, fixed, values),
             });
             start = end;
         }
@@ -294,9 +301,12 @@ pub(super) fn default_sort(v: &View) -> Option<Sort> {
     let by_reports = v.column("period").is_some();
     // Each value column's figures, counted in one pass over the rows (a pivot may be wide).
     let mut counts = vec![0usize; v.columns.len()];
+    // Only the cells a row holds: the empty ones (most of a wide pivot) count nothing.
     for r in v.rows.iter() {
-        for (n, c) in counts.iter_mut().zip(&r.cells).skip(first) {
-            *n += usize::from(matches!(c.key, SortKey::Num(_)));
+        for (c, cell) in r.cells.held_cells().skip_while(|h| h.0 < first) {
+            if let (Some(n), SortKey::Num(_)) = (counts.get_mut(c), &cell.key) {
+                *n += 1;
+            }
         }
     }
     let filled = |c: usize| counts[c];
@@ -586,7 +596,7 @@ mod tests {
         // Every report holds one figure: the first report ranks, not the figures with none.
         assert_eq!(v.sort.as_ref().map(|s| s.key.as_ref()), Some("idc 2025-h1"));
         for r in v.shown() {
-            let filled = r.cells[4..].iter().filter(|c| !c.text.is_empty()).count();
+            let filled = r.cells.iter().skip(4).filter(|c| !c.text.is_empty()).count();
             assert_eq!(filled, 1, "one figure per series and period: {r:?}");
             assert_eq!(cell(&v, r, "period"), "2025-H1");
         }
