@@ -46,6 +46,38 @@ pub fn restore() {
     restore_to(&mut io::stdout().lock());
 }
 
+/// Whether the terminal really is in raw mode now (no line editing, no echo), read from the
+/// terminal itself: the one crossterm sets, stdin when it is a terminal, else `/dev/tty`.
+#[cfg(unix)]
+fn tty_in_raw_mode() -> bool {
+    use std::os::fd::AsRawFd;
+    let tty;
+    // SAFETY: isatty only reads the descriptor's kind.
+    let fd = if unsafe { libc::isatty(libc::STDIN_FILENO) } == 1 {
+        libc::STDIN_FILENO
+    } else {
+        match std::fs::File::open("/dev/tty") {
+            Ok(f) => {
+                tty = f;
+                tty.as_raw_fd()
+            }
+            Err(_) => return false,
+        }
+    };
+    // SAFETY: a zeroed termios is a valid value to be overwritten by tcgetattr.
+    let mut t: libc::termios = unsafe { std::mem::zeroed() };
+    // SAFETY: `fd` is open for the whole call and `t` is a valid termios.
+    if unsafe { libc::tcgetattr(fd, &mut t) } != 0 {
+        return false;
+    }
+    t.c_lflag & (libc::ICANON | libc::ECHO) == 0
+}
+
+#[cfg(not(unix))]
+fn tty_in_raw_mode() -> bool {
+    false
+}
+
 /// Held for the whole of [`restore_to`], so a thread that finds the work taken by another (the
 /// signal thread about to exit while the UI thread restores) waits until it is really done.
 static RESTORING: Mutex<()> = Mutex::new(());
@@ -140,9 +172,11 @@ impl Session {
     /// hidden cursor), set even if they were never left (a SIGSTOP from outside cannot be caught,
     /// and the shell may have reset the terminal meanwhile), and a full redraw at the next frame.
     pub fn resume(&mut self) -> io::Result<()> {
-        if ENGAGED.swap(true, Ordering::SeqCst) {
-            // Still engaged as far as we know: force raw mode back (crossterm skips it when it
-            // believes it is on).
+        if ENGAGED.swap(true, Ordering::SeqCst) && !tty_in_raw_mode() {
+            // Engaged as far as we know, yet the terminal was changed meanwhile: force raw mode
+            // back (crossterm skips it when it believes it is on). Not when it still is raw: the
+            // pass through cooked mode would echo and buffer a key typed meanwhile (the SIGCONT
+            // after our own Ctrl-z comes here with the terminal already put back).
             let _ = terminal::disable_raw_mode();
         }
         terminal::enable_raw_mode()?;
