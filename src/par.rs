@@ -27,6 +27,17 @@ pub fn lower_priority() {
     }
 }
 
+/// Drop `value` on a thread of its own at a lower priority: freeing a big KB or a view's rows
+/// (a million strings at 100k records: tens of milliseconds) is not for the thread that draws
+/// frames. Dropped here when no thread can be started.
+pub fn free_later<T: Send + 'static>(value: T) {
+    // When no thread can be started, the closure, and `value` with it, is dropped here.
+    let _ = std::thread::Builder::new().name("free".into()).spawn(move || {
+        lower_priority();
+        drop(value)
+    });
+}
+
 /// `f` applied to every unit on up to `threads` threads, each taking the next unclaimed unit;
 /// results in unit order. `None` as soon as any `f` returns `None` (the caller cancelled).
 pub fn map_units<U: Sync, R: Send>(

@@ -106,7 +106,10 @@ impl App {
     pub(super) fn built_done(&mut self, id: u64, tab: Tab, built: Arc<Built>) -> bool {
         let st = &mut self.tabs[tab.index()];
         let Some(b) = st.building.take_if(|b| b.id == id) else {
-            return false; // Stale: a newer build is awaited, or the KB was replaced.
+            // Stale: a newer build is awaited, or the KB was replaced. Its rows are freed away
+            // from this thread, as the ones replaced are below.
+            crate::par::free_later(built);
+            return false;
         };
         // The message held the only reference: no copy.
         let mut built = Arc::try_unwrap(built).unwrap_or_else(|b| (*b).clone());
@@ -116,10 +119,7 @@ impl App {
         // Freeing the rows replaced (at 100k events, a million strings: ~20 ms) is not for the
         // thread that draws frames.
         if old.rows.len() > 1_000 {
-            let _ = std::thread::Builder::new().name("free".into()).spawn(move || {
-                crate::par::lower_priority();
-                drop(old)
-            });
+            crate::par::free_later(old);
         }
         st.selected = b.select.and_then(|id| st.view.position(&id)).unwrap_or(0);
         st.offset = b.offset.min(st.selected);

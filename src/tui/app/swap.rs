@@ -159,9 +159,7 @@ impl App {
         self.reopen_reader();
         // Freeing a big KB and its rows takes a while (~0.2 s at 100k records): let another
         // thread do it, not the one drawing frames.
-        let _ = std::thread::Builder::new()
-            .name("free".into())
-            .spawn(move || drop((old_kb, trash)));
+        crate::par::free_later((old_kb, trash));
         unmarked
     }
 }
