@@ -32,9 +32,34 @@ fn cargo(args: &[&str]) -> Vec<u8> {
     o.stdout
 }
 
-/// `cargo metadata` of the locked dependency graph.
+/// The platform this test runs on (`x86_64-unknown-linux-gnu`), from `rustc -vV`.
+fn host() -> String {
+    let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".into());
+    let o = common::output_within(
+        Command::new(rustc).arg("-vV"),
+        Duration::from_secs(60),
+        "rustc -vV",
+    );
+    let out = String::from_utf8(o.stdout).expect("rustc -vV prints UTF-8");
+    out.lines()
+        .find_map(|l| l.strip_prefix("host: "))
+        .expect("rustc -vV names the host")
+        .to_string()
+}
+
+/// `cargo metadata` of the locked dependency graph, for this platform: offline, only the
+/// packages a build here downloaded are at hand (not, say, Android's or Windows' own crates),
+/// and a fresh clone's `cargo test` has downloaded no others.
 fn metadata() -> serde_json::Value {
-    let out = cargo(&["metadata", "--format-version", "1", "--locked"]);
+    let host = host();
+    let out = cargo(&[
+        "metadata",
+        "--format-version",
+        "1",
+        "--locked",
+        "--filter-platform",
+        &host,
+    ]);
     serde_json::from_slice(&out).expect("cargo metadata prints JSON")
 }
 
