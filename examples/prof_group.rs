@@ -3,7 +3,7 @@
 //! `[[fx]]`), and the frame of the grouped table.
 //!
 //!   cargo build --release --example prof_group
-//!   target/release/examples/prof_group [KB.toml | RECORDS] [REPEATS]
+//!   target/release/examples/prof_group [KB.toml | RECORDS] [REPEATS] [TAB:COLUMN]
 //!
 //! Prints, per tab and column, the rows grouped, the groups, and the fastest and median of
 //! REPEATS builds (default 5); then the frame time of the Deals tab grouped by Kind at 120×40.
@@ -41,6 +41,12 @@ fn main() {
         let v = view::rows(&kb, &view::ViewSpec::new(tab));
         let rows: Vec<usize> = v.shown().map(|r| r.index).collect();
         for (by, c) in group::groupable(&v.columns) {
+            // A third argument `TAB:COLUMN` (`deals:vendor`) times that grouping alone.
+            if let Some(only) = args.get(3)
+                && !only.eq_ignore_ascii_case(&format!("{}:{}", tab.title(), c.key))
+            {
+                continue;
+            }
             let mut times = Vec::new();
             let mut g = None;
             for _ in 0..repeats {
@@ -65,6 +71,9 @@ fn main() {
                 ms(times[times.len() / 2])
             );
         }
+    }
+    if args.len() > 3 {
+        return;
     }
     // Several keys: deals by kind per vendor, and per kind by vendor.
     let deals = view::rows(&kb, &view::ViewSpec::new(Tab::Deals));

@@ -19,6 +19,7 @@
 //!   gives (its rows, largest first), and within each the combinations by count, then by value.
 //!   With one key this is the same order.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use super::{Cell, ColType, Column, SortKey, Tab, View};
@@ -480,6 +481,27 @@ struct Tally {
     left_out: usize,
 }
 
+/// A group's values, one per key column (held inline for one or two keys).
+type Combo<'a> = smallvec::SmallVec<[&'a str; 2]>;
+
+/// `v` in lower case, for ordering groups: itself when it has no upper case (most values:
+/// Chinese, ids, kinds), so no copy is made.
+fn lower(v: &str) -> Cow<'_, str> {
+    let unchanged = if v.is_ascii() {
+        !v.bytes().any(|b| b.is_ascii_uppercase())
+    } else {
+        v.chars().all(|c| {
+            let mut l = c.to_lowercase();
+            l.next() == Some(c) && l.next().is_none()
+        })
+    };
+    if unchanged {
+        Cow::Borrowed(v)
+    } else {
+        Cow::Owned(v.to_lowercase())
+    }
+}
+
 fn build<'a>(
     kb: &Kb,
     tab: Tab,
@@ -490,14 +512,17 @@ fn build<'a>(
 ) -> Grouping {
     let keys: Vec<&Column> = by.iter().map(|&b| &columns[b]).collect();
     // Values borrowed from the cells while counting: one string made per group, at the end.
-    let mut at: foldhash::HashMap<Vec<&'a str>, usize> = foldhash::HashMap::default();
-    let mut tallies: Vec<(Vec<&'a str>, Tally)> = Vec::new();
+    // A combination of one or two keys is held inline: tens of thousands of groups are each a
+    // hash-table key, compared on every lookup (a heap pointer more to chase was most of the
+    // time of a grouping by a column of many values).
+    let mut at: foldhash::HashMap<Combo<'a>, usize> = foldhash::HashMap::default();
+    let mut tallies: Vec<(Combo<'a>, Tally)> = Vec::new();
     // Rows per value of the first key (for the order with several keys).
     let mut firsts: foldhash::HashMap<&'a str, usize> = foldhash::HashMap::default();
     let mut n = 0;
     // Reused per row: each key's values, the combination being counted, where it is.
     let mut items: Vec<Vec<&'a str>> = vec![Vec::new(); keys.len()];
-    let mut combo: Vec<&'a str> = Vec::with_capacity(keys.len());
+    let mut combo: Combo<'a> = Combo::new();
     let mut pos: Vec<usize> = vec![0; keys.len()];
     for (cells, value) in rows {
         n += 1;
@@ -520,12 +545,11 @@ fn build<'a>(
         loop {
             combo.clear();
             combo.extend(pos.iter().enumerate().map(|(k, &p)| items[k][p]));
-            let slot = match at.get(combo.as_slice()) {
-                Some(&s) => s,
-                None => {
+            let slot = match at.entry(combo.clone()) {
+                std::collections::hash_map::Entry::Occupied(e) => *e.get(),
+                std::collections::hash_map::Entry::Vacant(e) => {
                     tallies.push((combo.clone(), Tally::default()));
-                    at.insert(combo.clone(), tallies.len() - 1);
-                    tallies.len() - 1
+                    *e.insert(tallies.len() - 1)
                 }
             };
             let t = &mut tallies[slot].1;
@@ -561,9 +585,9 @@ fn build<'a>(
     type Sorted<'s> = (
         std::cmp::Reverse<usize>,
         std::cmp::Reverse<usize>,
-        Vec<(bool, String, &'s str)>,
+        smallvec::SmallVec<[(bool, Cow<'s, str>, &'s str); 2]>,
     );
-    let mut keyed: Vec<(Sorted<'a>, Vec<&'a str>, Tally)> = tallies
+    let mut keyed: Vec<(Sorted<'a>, Combo<'a>, Tally)> = tallies
         .into_iter()
         .map(|(vs, t)| {
             let first = if keys.len() > 1 {
@@ -571,8 +595,7 @@ fn build<'a>(
             } else {
                 t.count
             };
-            let order: Vec<(bool, String, &str)> =
-                vs.iter().map(|v| (v.is_empty(), v.to_lowercase(), *v)).collect();
+            let order = vs.iter().map(|v| (v.is_empty(), lower(v), *v)).collect();
             (
                 (std::cmp::Reverse(first), std::cmp::Reverse(t.count), order),
                 vs,
@@ -612,7 +635,7 @@ fn build<'a>(
 
 /// The currency most money values are in (the first in `Currency`'s order among equals), if
 /// there are values in more than one.
-fn main_currency(tallies: &[(Vec<&str>, Tally)]) -> Option<Currency> {
+fn main_currency(tallies: &[(Combo<'_>, Tally)]) -> Option<Currency> {
     let mut counts: HashMap<Currency, usize> = HashMap::new();
     for (_, t) in tallies {
         for v in &t.values {
