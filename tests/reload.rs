@@ -93,7 +93,7 @@ fn a_good_edit_replaces_the_kb_and_keeps_tab_selection_sort_and_history() {
 
     assert!(a.status.contains("+1 deal"), "{}", a.status);
     assert_eq!(a.tab, Tab::Deals);
-    assert_eq!(a.current().view.len(), 85);
+    assert_eq!(a.current().view.len(), 72);
     assert_eq!(a.current().sort, sort, "the sort is kept");
     assert_eq!(
         a.current().selected_id(),
@@ -203,7 +203,7 @@ fn a_broken_edit_keeps_the_last_good_kb_and_shows_a_banner_until_fixed() {
     changed(&mut a);
     assert!(a.reload.problem.is_none());
     assert!(a.status.contains("errors fixed"), "{}", a.status);
-    assert_eq!(a.current().view.len(), 85);
+    assert_eq!(a.current().view.len(), 72);
     assert!(!screen(&a).contains("The KB on disk has"));
 }
 
