@@ -44,7 +44,7 @@ fn check_counts_statuses_when_a_kb_has_them() {
     let out = stdout(&o);
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(lines.len(), 2, "{out}");
-    assert!(lines[0].contains("15 reports, 236 facts"), "{out}");
+    assert!(lines[0].contains("15 reports, 229 facts"), "{out}");
     assert!(
         lines[1].starts_with("by status (points, deals, career moves, facts): "),
         "{out}"

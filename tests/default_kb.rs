@@ -17,13 +17,13 @@ fn built_in_kb_counts_per_kind() {
         sources: 5,
         vendors: 55,
         executives: 19,
-        career_moves: 14,
-        deals: 84,
+        career_moves: 11,
+        deals: 71,
         series: 86,
         points: 92,
     };
     let k = kb::load_builtin().kb;
-    assert_eq!((k.reports.len(), k.facts.len()), (15, 236));
+    assert_eq!((k.reports.len(), k.facts.len()), (15, 229));
     assert_eq!(c, expected);
 }
 
