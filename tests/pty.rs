@@ -1487,7 +1487,8 @@ fn o_opens_the_selected_record_in_the_editor_at_its_line_and_comes_back() {
     let left = rfind(&raw[before..], b"\x1b[?1049l").expect("the alternate screen was left");
     let back = rfind(&raw[before..], b"\x1b[?1049h").expect("and entered again");
     assert!(back > left);
-    t.wait_status("reloaded in");
+    // It saved nothing, and the status line says so (not a reload finding no changes).
+    t.wait_status("no changes made in the editor");
     assert_engaged(&t);
     // The keys work as before.
     t.send("2");
@@ -1516,7 +1517,8 @@ fn an_edit_made_in_the_editor_shows_as_soon_as_it_exits() {
     t.send("o");
     wait_file(&t, &args);
     t.wait_for("the new name", |s| s.contains("已改名的云"));
-    t.wait_status("1 vendor edited");
+    // What the edit did, with the record named.
+    t.wait_status("your edit: 1 vendor edited (alibaba)");
     assert!(t.screen().contains("1 Vendors"), "{}", t.screen());
     assert!(t.quit().success());
 }
