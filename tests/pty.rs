@@ -628,10 +628,10 @@ fn help_overlay_opens_and_closes() {
     let mut t = Tui::start(120, 40);
     t.send("?");
     // "quit" is in the footer too, so look for the overlay's own line (the footer is the last row).
-    // At 120×40 the overlay is taller than the screen (it scrolls: "Keys — j/k scroll, Esc closes").
+    // At 120×40 the overlay fits in two columns: no scrolling ("Keys — j/k scroll" would say so).
     t.wait_for_lines("the help overlay", |l| {
         let above_footer = &l[..l.len() - 1];
-        l.iter().any(|r| r.contains("Keys — "))
+        l.iter().any(|r| r.contains("Keys — Esc or ? closes"))
             && above_footer
                 .iter()
                 .any(|r| r.contains("q/Ctrl-c") && r.contains("quit"))
@@ -1487,7 +1487,8 @@ fn o_opens_the_selected_record_in_the_editor_at_its_line_and_comes_back() {
     let left = rfind(&raw[before..], b"\x1b[?1049l").expect("the alternate screen was left");
     let back = rfind(&raw[before..], b"\x1b[?1049h").expect("and entered again");
     assert!(back > left);
-    t.wait_status("reloaded in");
+    // It saved nothing, and the status line says so (not a reload finding no changes).
+    t.wait_status("no changes made in the editor");
     assert_engaged(&t);
     // The keys work as before.
     t.send("2");
@@ -1516,7 +1517,8 @@ fn an_edit_made_in_the_editor_shows_as_soon_as_it_exits() {
     t.send("o");
     wait_file(&t, &args);
     t.wait_for("the new name", |s| s.contains("已改名的云"));
-    t.wait_status("1 vendor edited");
+    // What the edit did, with the record named.
+    t.wait_status("your edit: 1 vendor edited (alibaba)");
     assert!(t.screen().contains("1 Vendors"), "{}", t.screen());
     assert!(t.quit().success());
 }

@@ -38,6 +38,23 @@ impl Changes {
         Some(&self.kinds[kind])
     }
 
+    /// The ids of the records added, removed and edited, in that order and by kind within each.
+    pub fn ids(&self) -> Vec<&str> {
+        let lists = [
+            (|c: &KindChanges| &c.added) as fn(&KindChanges) -> &Vec<String>,
+            |c: &KindChanges| &c.removed,
+            |c: &KindChanges| &c.edited,
+        ];
+        lists
+            .iter()
+            .flat_map(|pick| {
+                self.kinds
+                    .values()
+                    .flat_map(move |c| pick(c).iter().map(String::as_str))
+            })
+            .collect()
+    }
+
     /// One line for a person: `+2 deals, -1 source, 1 vendor edited`, or `no changes`.
     pub fn summary(&self) -> String {
         let mut parts = Vec::new();
@@ -338,6 +355,8 @@ sources = ["s1"]
         assert_eq!(v.removed, ["v1"]);
         assert_eq!(v.edited, ["v2"]);
         assert_eq!(c.summary(), "+2 vendors, -1 vendor, 1 vendor edited");
+        assert_eq!(c.ids(), ["v3", "v4", "v1", "v2"], "added, removed, edited");
+        assert!(diff(&kb(BASE), &kb(BASE)).ids().is_empty());
     }
 
     #[test]

@@ -350,6 +350,8 @@ impl app::Runner for Live<'_> {
                 "the editor was not started: the input thread did not pause".into(),
             ))));
         }
+        // The file before and after: an editor quit without saving changed nothing.
+        let before = std::fs::read(&place.path).ok();
         let ran = self.session.outside(|| crate::editor::run(&inv));
         self.gate.open();
         let ran = ran?;
@@ -358,7 +360,9 @@ impl app::Runner for Live<'_> {
             let _ = self.tx.send(Ok(Msg::Resize(size.width, size.height)));
         }
         Ok(Some(Msg::Edited(match ran {
-            Ok(()) => app::Edited::Done,
+            Ok(()) => app::Edited::Done {
+                changed: before.is_none() || std::fs::read(&place.path).ok() != before,
+            },
             Err(crate::editor::RunError::Start(why)) => app::Edited::NotStarted(why),
             Err(crate::editor::RunError::Exit(how)) => app::Edited::Failed(how),
         })))

@@ -1,6 +1,7 @@
 //! Saved views: a tab, its query, sort, group-by keys and Compare pivot, kept by name in
 //! `views.toml` beside the KB (so they travel with it in git). Pure: parsing (with diagnostics
-//! like the KB's, `kb::diag`), writing, and a view as a [`ViewSpec`] plus its keys. Reading the
+//! like the KB's, `kb::diag`), writing (a view saved into the file as it is, with `toml_edit`, so
+//! comments and layout stay), and a view as a [`ViewSpec`] plus its keys. Reading the
 //! file goes through `fsutil::read_regular`; writing is the caller's (atomic, `export::write_file`).
 //!
 //! ```toml
@@ -513,43 +514,185 @@ fn unknown_column(
     .with_help(Some(help))
 }
 
+/// A view's fields as `views.toml` writes them, in a fixed order, the defaults left out: each
+/// key with its value's TOML text.
+fn field_texts(v: &SavedView) -> Vec<(&'static str, String)> {
+    // A string as TOML writes it (quoted, escaped).
+    let q = |s: &str| toml::Value::String(s.to_string()).to_string();
+    let mut out = vec![("name", q(&v.name)), ("tab", q(&v.tab_name()))];
+    if !v.query.is_empty() {
+        out.push(("query", q(&v.query)));
+    }
+    if let Some(s) = &v.sort {
+        out.push(("sort", q(&s.key)));
+        if s.descending {
+            out.push(("descending", "true".into()));
+        }
+    }
+    if !v.group_by.is_empty() {
+        let keys: Vec<String> = v.group_by.iter().map(|k| q(k)).collect();
+        out.push(("group_by", format!("[{}]", keys.join(", "))));
+    }
+    if v.tab == Tab::Compare && v.pivot != Pivot::default() {
+        out.push(("pivot", q(v.pivot.as_str())));
+    }
+    if let Some(c) = &v.columns {
+        out.push(("columns", toml::Value::Table(c.clone()).to_string()));
+    }
+    out
+}
+
 /// The views as `views.toml` text: one `[[view]]` each, in order, fields in a fixed order, the
 /// defaults left out.
 pub fn to_toml(views: &[SavedView]) -> String {
-    use std::fmt::Write as _;
-    // A string as TOML writes it (quoted, escaped).
-    let q = |s: &str| toml::Value::String(s.to_string()).to_string();
     let mut out = String::from(
         "# Saved views of this KB (marketlens: `w` saves the current view, `v` lists them,\n# `marketlens export --view NAME` exports one). Written by marketlens; edit freely.\n",
     );
     for v in views {
-        let _ = write!(
-            out,
-            "\n[[view]]\nname = {}\ntab = {}\n",
-            q(&v.name),
-            q(&v.tab_name())
-        );
-        if !v.query.is_empty() {
-            let _ = writeln!(out, "query = {}", q(&v.query));
-        }
-        if let Some(s) = &v.sort {
-            let _ = writeln!(out, "sort = {}", q(&s.key));
-            if s.descending {
-                out.push_str("descending = true\n");
-            }
-        }
-        if !v.group_by.is_empty() {
-            let keys: Vec<String> = v.group_by.iter().map(|k| q(k)).collect();
-            let _ = writeln!(out, "group_by = [{}]", keys.join(", "));
-        }
-        if v.tab == Tab::Compare && v.pivot != Pivot::default() {
-            let _ = writeln!(out, "pivot = {}", q(v.pivot.as_str()));
-        }
-        if let Some(c) = &v.columns {
-            let _ = writeln!(out, "columns = {}", toml::Value::Table(c.clone()));
+        out.push_str("\n[[view]]\n");
+        for (key, value) in field_texts(v) {
+            out.push_str(&format!("{key} = {value}\n"));
         }
     }
     out
+}
+
+/// `views.toml`'s text with `view` saved into it: the view of the same name (`old`, as parsed
+/// from `text`) changed in place, field by field, else a new `[[view]]` at the end. Everything
+/// else — comments, blank lines, order, the other views, and the fields of this one that keep
+/// their value — stays as written. No file yet (`None`, or only blanks): [`to_toml`]'s. `text`
+/// must be a file that [`parse`] read without a problem; an error says why it cannot be edited.
+pub fn save_into(text: Option<&str>, view: &SavedView, old: Option<&SavedView>) -> Result<String, String> {
+    let Some(text) = text.filter(|t| !t.trim().is_empty()) else {
+        return Ok(to_toml(std::slice::from_ref(view)));
+    };
+    let mut doc: toml_edit::DocumentMut = text
+        .parse()
+        .map_err(|e: toml_edit::TomlError| e.message().trim().to_string())?;
+    let new = field_texts(view);
+    let value = |text: &str| -> Result<toml_edit::Value, String> {
+        text.parse()
+            .map_err(|e: toml_edit::TomlError| e.message().trim().to_string())
+    };
+    let named = |t: &dyn toml_edit::TableLike| {
+        t.get("name").and_then(toml_edit::Item::as_str) == Some(view.name.as_str())
+    };
+    let shaped = "`view` is neither `[[view]]` tables nor an array of tables".to_string();
+    // A new `[[view]]` goes after everything, the comments at the end of the file too: they
+    // become its prefix, so the file before it stays byte for byte.
+    let trailing = doc.trailing().as_str().unwrap_or_default().to_string();
+    let appended = || -> Result<toml_edit::Table, String> {
+        let mut t = new_table(&new)?;
+        t.decor_mut().set_prefix(format!("{trailing}\n"));
+        Ok(t)
+    };
+    let mut moved_trailing = false;
+    match doc.get_mut("view") {
+        None => {
+            let mut views = toml_edit::ArrayOfTables::new();
+            views.push(appended()?);
+            moved_trailing = true;
+            doc.insert("view", toml_edit::Item::ArrayOfTables(views));
+        }
+        Some(toml_edit::Item::ArrayOfTables(views)) => {
+            let at = views.iter().position(|t| named(t));
+            match (old, at.and_then(|i| views.get_mut(i))) {
+                (Some(old), Some(t)) => update(t, false, &field_texts(old), &new, value)?,
+                _ => {
+                    views.push(appended()?);
+                    moved_trailing = true;
+                }
+            }
+        }
+        Some(toml_edit::Item::Value(toml_edit::Value::Array(views))) => {
+            let at = views
+                .iter()
+                .position(|v| v.as_inline_table().is_some_and(|t| named(t)));
+            let found = at
+                .and_then(|i| views.get_mut(i))
+                .and_then(toml_edit::Value::as_inline_table_mut);
+            match (old, found) {
+                (Some(old), Some(t)) => update(t, true, &field_texts(old), &new, value)?,
+                _ => views.push(new_table(&new)?.into_inline_table()),
+            }
+        }
+        Some(_) => return Err(shaped),
+    }
+    if moved_trailing {
+        doc.set_trailing("");
+    }
+    Ok(doc.to_string())
+}
+
+/// A new `[[view]]` table with these fields, written as [`to_toml`] writes one.
+fn new_table(fields: &[(&'static str, String)]) -> Result<toml_edit::Table, String> {
+    let mut text = String::from("\n[[view]]\n");
+    for (key, value) in fields {
+        text.push_str(&format!("{key} = {value}\n"));
+    }
+    let doc: toml_edit::DocumentMut = text
+        .parse()
+        .map_err(|e: toml_edit::TomlError| e.message().trim().to_string())?;
+    let mut views = doc.into_table();
+    match views.remove("view") {
+        Some(toml_edit::Item::ArrayOfTables(a)) => {
+            let mut t = a.into_iter().next().unwrap_or_default();
+            // Placed where it is pushed (at the end), not where it sat in `text`.
+            t.set_position(None);
+            Ok(t)
+        }
+        _ => Err("a new view did not read back".into()),
+    }
+}
+
+/// Change the fields of one view's table from `old` to `new` (both as [`field_texts`] gives
+/// them): a field whose value is the same is left as written, with its comments; one that
+/// changed keeps its place and comments around it; one no longer set is removed; a new one is
+/// added at the end.
+fn update(
+    t: &mut dyn toml_edit::TableLike,
+    inline: bool,
+    old: &[(&'static str, String)],
+    new: &[(&'static str, String)],
+    value: impl Fn(&str) -> Result<toml_edit::Value, String>,
+) -> Result<(), String> {
+    let of = |fields: &[(&'static str, String)], key: &str| {
+        fields.iter().find(|(k, _)| *k == key).map(|(_, v)| v.clone())
+    };
+    for key in FIELDS {
+        let (was, now) = (of(old, key), of(new, key));
+        if was == now {
+            continue;
+        }
+        let Some(now) = now else {
+            t.remove(key);
+            continue;
+        };
+        let mut v = value(&now)?;
+        match t.get_mut(key) {
+            Some(toml_edit::Item::Value(slot)) => {
+                *v.decor_mut() = slot.decor().clone();
+                *slot = v;
+            }
+            _ => {
+                if inline {
+                    // The space before `}` stays last: it moves from the last value to this one.
+                    let last = t
+                        .iter_mut()
+                        .last()
+                        .and_then(|(_, i)| i.as_value_mut().map(|v| v.decor_mut()));
+                    if let Some(d) = last
+                        && let Some(space) = d.suffix().cloned()
+                    {
+                        d.set_suffix("");
+                        v.decor_mut().set_suffix(space);
+                    }
+                }
+                t.insert(key, toml_edit::Item::Value(v));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Put `view` into `views`: replacing the one of the same name (in place), else at the end.
@@ -661,6 +804,136 @@ columns = { hidden = ["bar"], widths = { subject = 20 } }
             "{text}"
         );
         assert!(text.contains("descending = true"), "{text}");
+    }
+
+    /// A hand-kept views.toml: comments above, inside and after the views, blank lines, a
+    /// field order and spacing marketlens would not write.
+    const COMMENTED: &str = r#"# Our team's views — reviewed in PRs.
+
+# Deals over 10亿, biggest first.
+[[view]]
+name   = "big deals"   # the one in the weekly report
+tab    = "deals"
+# by amount
+sort = "amount"
+descending = true
+query = "amount>=10亿"
+
+
+# Compare by report (keep!)
+[[view]]
+tab = "compare"
+name = "报告对比"
+pivot = "reports"  # not periods
+
+# end of views
+"#;
+
+    fn view(name: &str, tab: Tab, query: &str) -> SavedView {
+        SavedView {
+            name: name.into(),
+            tab,
+            query: query.into(),
+            sort: None,
+            group_by: Vec::new(),
+            pivot: Pivot::default(),
+            columns: None,
+        }
+    }
+
+    /// Save `v` into `text` as `w` does: the old view of that name, if any, from the parse.
+    fn save(text: &str, v: &SavedView) -> String {
+        let p = parse("views.toml", text);
+        assert!(p.diags.is_empty(), "{}", p.render());
+        let old = p.views.iter().find(|o| o.name == v.name);
+        let out = save_into(Some(text), v, old).unwrap();
+        // What was saved reads back: the others as they were, this one as saved.
+        let again = parse("views.toml", &out);
+        assert!(again.diags.is_empty(), "{}\n{out}", again.render());
+        let mut expected = p.views.clone();
+        upsert(&mut expected, v.clone());
+        assert_eq!(again.views, expected, "{out}");
+        out
+    }
+
+    #[test]
+    fn saving_keeps_comments_layout_and_the_untouched_views_byte_for_byte() {
+        // A third view: appended after everything, the file before it unchanged.
+        let third = view("腾讯", Tab::Vendors, "腾讯");
+        let out = save(COMMENTED, &third);
+        let added = out
+            .strip_prefix(COMMENTED)
+            .unwrap_or_else(|| panic!("the file as it was, then the new view:\n{out}"));
+        assert_eq!(
+            added,
+            "\n[[view]]\nname = \"腾讯\"\ntab = \"vendors\"\nquery = \"腾讯\"\n"
+        );
+
+        // Overwrite the first: only its changed lines change; its comments, the fields that
+        // kept their value, the other views and every comment stay as written.
+        let mut big = parse("views.toml", &out).views[0].clone();
+        big.query = "amount>=50亿".into();
+        big.sort.as_mut().unwrap().descending = false;
+        big.group_by = vec!["vendor".into()];
+        let out2 = save(&out, &big);
+        let expected = out
+            .replace(
+                "query = \"amount>=10亿\"\n",
+                "query = \"amount>=50亿\"\ngroup_by = [\"vendor\"]\n",
+            )
+            .replace("descending = true\n", "");
+        assert_eq!(out2, expected);
+
+        // A changed value keeps the comment after it; the second view, untouched, is the same
+        // text as in the original file.
+        let mut big2 = big.clone();
+        big2.name = "big deals".into();
+        big2.tab = Tab::Timeline;
+        big2.query.clear();
+        big2.sort = None;
+        big2.group_by.clear();
+        let out3 = save(&out2, &big2);
+        assert!(out3.contains("tab    = \"timeline\"\n"), "{out3}");
+        assert!(
+            out3.contains("name   = \"big deals\"   # the one in the weekly report\n"),
+            "{out3}"
+        );
+        let second = &COMMENTED[COMMENTED.find("# Compare by report").unwrap()..];
+        assert!(out3.contains(second), "{out3}");
+        assert!(
+            out3.starts_with("# Our team's views — reviewed in PRs.\n\n# Deals over 10亿"),
+            "{out3}"
+        );
+    }
+
+    #[test]
+    fn saving_into_no_file_or_an_inline_array_works_too() {
+        // No file, or only blank lines: the file marketlens writes.
+        let v = view("all", Tab::Deals, "");
+        assert_eq!(
+            save_into(None, &v, None).unwrap(),
+            to_toml(std::slice::from_ref(&v))
+        );
+        assert_eq!(
+            save_into(Some("\n\n"), &v, None).unwrap(),
+            to_toml(std::slice::from_ref(&v))
+        );
+        // Only comments: kept, the view after them.
+        let out = save("# mine\n", &v);
+        assert!(out.starts_with("# mine\n"), "{out}");
+        // `view = [ { … } ]`: a view is edited, or added, in that array.
+        let inline = "# inline\nview = [\n  { name = \"a\", tab = \"deals\" }, # first\n]\n";
+        let out = save(inline, &view("a", Tab::Deals, "x"));
+        assert_eq!(
+            out,
+            "# inline\nview = [\n  { name = \"a\", tab = \"deals\", query = \"x\" }, # first\n]\n"
+        );
+        // Added at the end of the array (the comment after the last comma stays after it).
+        let out = save(inline, &view("b", Tab::Sources, ""));
+        assert_eq!(
+            out,
+            "# inline\nview = [\n  { name = \"a\", tab = \"deals\" }, { name = \"b\", tab = \"sources\" }, # first\n]\n"
+        );
     }
 
     #[test]

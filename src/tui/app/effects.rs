@@ -197,7 +197,7 @@ impl App {
                         None
                     }
                     Effect::Reload(generation) => match self.kb_path.clone() {
-                        Some(path) => runner.reload(generation, &path, &self.kb, self.sorts()),
+                        Some(path) => runner.reload(generation, &path, &self.reload_base(), self.sorts()),
                         None => None,
                     },
                     Effect::Mentions(generation) => runner.mentions(generation, &self.kb),

@@ -178,6 +178,9 @@ pub struct App {
     pub reader: Option<ReaderState>,
     /// Saved views and the query history (`views.rs`).
     pub workspace: Workspace,
+    /// The editor `o` started has exited and the user has not pressed a key since: reloads say
+    /// what the edit did (`edit.rs`).
+    after_edit: Option<edit::AfterEdit>,
 }
 
 impl App {
@@ -228,6 +231,7 @@ impl App {
             chart_marks: false,
             reader: None,
             workspace: Workspace::default(),
+            after_edit: None,
         }
     }
 
@@ -364,8 +368,12 @@ impl App {
                 self.push_once(Effect::Resume);
                 true
             }
-            Msg::Key(k) => self.key(Key::from(k)),
+            Msg::Key(k) => {
+                self.after_edit = None;
+                self.key(Key::from(k))
+            }
             Msg::Mouse(m) => {
+                self.after_edit = None;
                 if self.reader.is_some() {
                     return self.reader_mouse(m);
                 }

@@ -45,11 +45,13 @@ impl App {
                     .map(|mut t| std::mem::take(&mut *t))
                     .unwrap_or_default();
                 let unmarked = self.swap_index(fresh.index.clone(), tabs);
-                let mut msg = format!(
-                    "reloaded in {} ms: {}",
-                    r.took.as_millis(),
-                    fresh.changes.summary()
-                );
+                let mut msg = self.edit_outcome(&fresh.changes).unwrap_or_else(|| {
+                    format!(
+                        "reloaded in {} ms: {}",
+                        r.took.as_millis(),
+                        fresh.changes.summary()
+                    )
+                });
                 if unmarked > 0 {
                     msg.push_str(&format!(
                         " · {} of records gone dropped",

@@ -197,8 +197,19 @@ impl App {
         }
         let view = self.capture_view(&name);
         let summary = view.summary();
+        // Edited in place: the file's comments, layout and other views stay as written.
+        let old = views.iter().find(|v| v.name == name);
+        let text = match saved::save_into(parsed.file.as_ref().map(|f| f.text.as_str()), &view, old) {
+            Ok(text) => text,
+            Err(why) => {
+                self.status = format!(
+                    "⚠ not saved: cannot edit {shown_path} ({})",
+                    crate::text::escape_controls(&why)
+                );
+                return;
+            }
+        };
         saved::upsert(&mut views, view);
-        let text = saved::to_toml(&views);
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
             && let Err(e) = std::fs::create_dir_all(dir)
         {
@@ -651,6 +662,33 @@ mod tests {
         let parsed = saved::load(&path);
         assert_eq!(parsed.views[2].tab, Tab::Executives);
         assert_eq!(parsed.views[2].columns, None, "the layout of now, not of then");
+    }
+
+    /// `w` edits the file in place: a hand-commented views.toml keeps its comments, and the
+    /// view saved over keeps the comment on its header.
+    #[test]
+    fn w_keeps_the_files_comments_and_the_other_views() {
+        let (dir, mut a) = app();
+        let path = dir.path().join("views.toml");
+        let mine = "# Team views (reviewed in PRs)\n\n# for the Monday report\n[[view]]\nname = \"mine\"  # keep\ntab = \"sources\"\n";
+        std::fs::write(&path, mine).unwrap();
+        key(&mut a, KeyCode::Char('3'));
+        save_as(&mut a, "deals");
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.starts_with(mine), "{text}");
+        assert!(
+            text[mine.len()..].starts_with("\n[[view]]\nname = \"deals\"\ntab = \"deals\"\n"),
+            "{text}"
+        );
+        // Saved over from another tab: only its `tab` line changes.
+        key(&mut a, KeyCode::Char('2'));
+        save_as(&mut a, "mine");
+        key(&mut a, KeyCode::Char('y'));
+        assert!(a.status.starts_with("saved view mine"), "{}", a.status);
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap(),
+            text.replace("tab = \"sources\"", "tab = \"executives\"")
+        );
     }
 
     #[test]

@@ -769,23 +769,25 @@ pub const KEYMAP: &[Binding] = &[
         "clear",
         0
     ),
+    // Pairs that read as one share their help text, and so one line of the `?` overlay
+    // (`Ctrl-n Ctrl-p  next / previous result`): that is what lets it fit 120×40 unscrolled.
     b!(
         [ctrl('n')],
         [ctrl('j')],
         Action::Down,
         Input,
-        "next result",
+        "next / previous result",
         "next",
         1
     ),
-    b!([ctrl('p')], [], Action::Up, Input, "previous result", ""),
+    b!([ctrl('p')], [], Action::Up, Input, "next / previous result", ""),
     // ↑/↓ recall earlier queries (kept across runs); Ctrl-n/Ctrl-p move the selection.
     b!(
         [plain(Code::Up)],
         [],
         Action::HistoryOlder,
         Input,
-        "an earlier query (history)",
+        "an earlier / a later query (history)",
         "history",
         2
     ),
@@ -794,7 +796,7 @@ pub const KEYMAP: &[Binding] = &[
         [],
         Action::HistoryNewer,
         Input,
-        "a later query (history)",
+        "an earlier / a later query (history)",
         ""
     ),
     b!(
@@ -802,7 +804,7 @@ pub const KEYMAP: &[Binding] = &[
         [],
         Action::PageDown,
         Input,
-        "page of results down",
+        "page of results down / up",
         ""
     ),
     b!(
@@ -810,7 +812,7 @@ pub const KEYMAP: &[Binding] = &[
         [],
         Action::PageUp,
         Input,
-        "page of results up",
+        "page of results down / up",
         ""
     ),
     b!(
@@ -818,7 +820,7 @@ pub const KEYMAP: &[Binding] = &[
         [],
         Action::DeleteBack,
         Edit,
-        "delete the character before",
+        "delete the character before / under",
         ""
     ),
     b!(
@@ -826,7 +828,7 @@ pub const KEYMAP: &[Binding] = &[
         [ctrl('d')],
         Action::DeleteForward,
         Edit,
-        "delete the character under",
+        "delete the character before / under",
         ""
     ),
     b!(
@@ -834,10 +836,17 @@ pub const KEYMAP: &[Binding] = &[
         [alt(Code::Backspace)],
         Action::DeleteWord,
         Edit,
-        "delete the word before",
+        "delete the word before / the query",
         ""
     ),
-    b!([ctrl('u')], [], Action::ClearLine, Edit, "clear the query", ""),
+    b!(
+        [ctrl('u')],
+        [],
+        Action::ClearLine,
+        Edit,
+        "delete the word before / the query",
+        ""
+    ),
     b!(
         [plain(Code::Left)],
         [ctrl('b')],

@@ -112,7 +112,8 @@ pub fn rows() -> Vec<Row> {
     // No blank before the mouse note: the overlay fits 120×40 without scrolling.
     out.extend(CUES.iter().map(|(cue, means)| Row::Entry(cue.to_string(), means)));
     out.push(Row::Note(
-        "Mouse: click a tab, header (sorts), row or relation; wheel scrolls.",
+        // Fits a column at 120 wide (55); that the wheel scrolls goes without saying.
+        "Mouse: click a tab, header (sorts), row or relation.",
     ));
     out
 }
@@ -136,18 +137,19 @@ fn listed_keys(keys: &str) -> bool {
         .any(|(_, c)| listed(c).any(|b| keys.split(' ').any(|k| k == b.label())))
 }
 
-/// Where `rows` split into two columns in `area` (the first row of the right column), or `None`
-/// for one column: two when one does not fit the height and the terminal is wide enough; the
-/// cut is at the blank row that makes the taller column shortest (the first of equals), so no
-/// section is cut in two.
-pub fn split(rows: &[Row], area: Rect) -> Option<usize> {
+/// Where `rows` split into two columns in `area` — the left column is `rows[..end]`, the right
+/// one `rows[start..]` — or `None` for one column: two when one does not fit the height and the
+/// terminal is wide enough; the cut is at the blank row that makes the taller column shortest
+/// (the first of equals), so no section is cut in two, and that blank is shown in neither.
+pub fn split(rows: &[Row], area: Rect) -> Option<(usize, usize)> {
     if rows.len() as u16 + 2 > area.height && area.width >= 84 {
         let n = rows.len();
-        let cut = (0..n)
-            .filter(|&i| rows[i] == Row::Blank)
-            .min_by_key(|&i| (i + 1).max(n - i - 1))
-            .unwrap_or(n / 2);
-        Some(cut + 1)
+        Some(
+            (0..n)
+                .filter(|&i| rows[i] == Row::Blank)
+                .min_by_key(|&i| i.max(n - i - 1))
+                .map_or((n / 2, n / 2), |i| (i, i + 1)),
+        )
     } else {
         None
     }
@@ -157,7 +159,7 @@ pub fn split(rows: &[Row], area: Rect) -> Option<usize> {
 pub fn max_scroll(area: Rect) -> usize {
     let rows = rows();
     let tallest = match split(&rows, area) {
-        Some(at) => at.max(rows.len() - at),
+        Some((end, start)) => end.max(rows.len() - start),
         None => rows.len(),
     };
     let room = (tallest + 2).min(area.height as usize).saturating_sub(2);
@@ -167,6 +169,34 @@ pub fn max_scroll(area: Rect) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// At 120×40 every key shows at once, in two columns; at 80×24 the one column scrolls.
+    #[test]
+    fn the_overlay_fits_120_by_40_and_scrolls_at_80_by_24() {
+        let wide = Rect::new(0, 0, 120, 40);
+        let rows = rows();
+        let (end, start) = split(&rows, wide).expect("two columns at 120×40");
+        assert_eq!(rows[end], Row::Blank, "cut between sections");
+        assert_eq!(start, end + 1);
+        assert!(
+            end.max(rows.len() - start) + 2 <= 40,
+            "{} rows, cut at {end}",
+            rows.len()
+        );
+        assert_eq!(max_scroll(wide), 0);
+        // Notes and headings fit a column there whole (116 columns wide, less borders and gap).
+        for r in &rows {
+            let t = match r {
+                Row::Note(t) => t,
+                Row::Heading(t) => t.as_str(),
+                _ => continue,
+            };
+            assert!(text::width(t) <= 55, "{t}");
+        }
+        let small = Rect::new(0, 0, 80, 24);
+        assert_eq!(split(&rows, small), None);
+        assert!(max_scroll(small) > 0);
+    }
 
     /// The legend names every cue a table can show: each status's, the stale one and `*`.
     #[test]

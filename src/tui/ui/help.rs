@@ -26,7 +26,7 @@ pub fn lines(theme: &Theme, width: usize) -> Vec<Line<'static>> {
                 ])
             }
             Row::Blank => Line::default(),
-            Row::Note(note) => Line::from(Span::styled(note, theme.dim)),
+            Row::Note(note) => Line::from(Span::styled(text::fit(note, width).into_owned(), theme.dim)),
         })
         .collect()
 }
@@ -37,10 +37,11 @@ pub fn lines(theme: &Theme, width: usize) -> Vec<Line<'static>> {
 pub fn render(f: &mut Frame, area: Rect, theme: &Theme, scroll: usize) {
     let rows = help::rows();
     let (w, cols): (u16, Vec<Vec<Line>>) = match help::split(&rows, area) {
-        Some(at) => {
+        Some((end, start)) => {
             let w = area.width.saturating_sub(4).min(120);
             let mut body = lines(theme, (w / 2).saturating_sub(3) as usize);
-            let right = body.split_off(at);
+            let right = body.split_off(start);
+            body.truncate(end);
             (w, vec![body, right])
         }
         None => {
