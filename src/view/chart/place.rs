@@ -123,7 +123,9 @@ pub fn place(asks: &[Ask], rules: &Rules, blank: impl Fn(&Rect) -> bool) -> Vec<
                 && {
                     let mine = dist(r, own);
                     asks.iter().enumerate().all(|(j, a)| {
-                        j == k || (a.mark.centre() == own && a.text == ask.text) || dist(r, a.mark.centre()) > mine
+                        j == k
+                            || (a.mark.centre() == own && a.text == ask.text)
+                            || dist(r, a.mark.centre()) > mine
                     })
                 }
         };
@@ -216,7 +218,10 @@ mod tests {
             [Spot::At(Rect::new(16.0, 2.0, 3.0, 1.0))]
         );
         // Wider than the plot: nowhere.
-        assert_eq!(place(&[at(2.0, 2.0, &"9".repeat(25))], &r, |_| true), [Spot::None]);
+        assert_eq!(
+            place(&[at(2.0, 2.0, &"9".repeat(25))], &r, |_| true),
+            [Spot::None]
+        );
     }
 
     /// Two lines with points in one period, a row apart: the second label cannot go right (it
@@ -230,7 +235,11 @@ mod tests {
         let (a, b) = (rect(spots[0]), rect(spots[1]));
         assert_eq!(a, Rect::new(11.0, 3.0, 7.0, 1.0), "right of its point");
         assert!(!a.grown(1.0, 0.0).overlaps(&b), "{a:?} {b:?}");
-        assert_eq!(b, Rect::new(11.0, 4.0, 7.0, 1.0), "right of its own, the row under");
+        assert_eq!(
+            b,
+            Rect::new(11.0, 4.0, 7.0, 1.0),
+            "right of its own, the row under"
+        );
         // The same, at the right edge: both go left, each on its point's row.
         let asks = [at(29.0, 3.0, "398亿元"), at(29.0, 4.0, "390亿元")];
         let spots = place(&asks, &r, |_| true);
@@ -251,7 +260,12 @@ mod tests {
         // Every placed label is strictly nearest its own point.
         for asks in [
             vec![at(5.0, 3.0, "18%"), at(6.0, 2.0, "26%"), at(6.0, 4.0, "34%")],
-            vec![at(0.0, 0.0, "1"), at(2.0, 0.0, "2"), at(4.0, 0.0, "3"), at(1.0, 1.0, "4")],
+            vec![
+                at(0.0, 0.0, "1"),
+                at(2.0, 0.0, "2"),
+                at(4.0, 0.0, "3"),
+                at(1.0, 1.0, "4"),
+            ],
         ] {
             let spots = place(&asks, &r, |_| true);
             for (k, s) in spots.iter().enumerate() {
@@ -280,9 +294,17 @@ mod tests {
             place(&same, &r, |_| true),
             [Spot::At(Rect::new(11.0, 3.0, 3.0, 1.0)), Spot::Same(0)]
         );
-        let different = [at(10.0, 3.0, "398亿元"), at(10.0, 3.0, "400亿元"), at(20.0, 6.0, "9%")];
+        let different = [
+            at(10.0, 3.0, "398亿元"),
+            at(10.0, 3.0, "400亿元"),
+            at(20.0, 6.0, "9%"),
+        ];
         let spots = place(&different, &r, |_| true);
-        assert_eq!(&spots[..2], [Spot::None, Spot::None], "neither label is clearly its own");
+        assert_eq!(
+            &spots[..2],
+            [Spot::None, Spot::None],
+            "neither label is clearly its own"
+        );
         assert!(matches!(spots[2], Spot::At(_)), "others are unaffected");
     }
 
@@ -315,14 +337,27 @@ mod tests {
         };
         let mark = |x: f64, y: f64| Rect::new(x - 6.0, y - 6.0, 12.0, 12.0);
         let asks = [
-            Ask { mark: mark(100.0, 100.0), text: "398亿元", w: 46.0, h: 14.0 },
-            Ask { mark: mark(100.0, 108.0), text: "390亿元", w: 46.0, h: 14.0 },
+            Ask {
+                mark: mark(100.0, 100.0),
+                text: "398亿元",
+                w: 46.0,
+                h: 14.0,
+            },
+            Ask {
+                mark: mark(100.0, 108.0),
+                text: "390亿元",
+                w: 46.0,
+                h: 14.0,
+            },
         ];
         let spots = place(&asks, &rules, |_| true);
         let a = rect(spots[0]);
         assert_eq!(a, Rect::new(77.0, 77.0, 46.0, 14.0), "centred above");
         let b = rect(spots[1]);
-        assert!(!a.grown(4.0, 2.0).overlaps(&b) && !b.overlaps(&asks[0].mark), "{b:?}");
+        assert!(
+            !a.grown(4.0, 2.0).overlaps(&b) && !b.overlaps(&asks[0].mark),
+            "{b:?}"
+        );
         assert!(b.y > a.y + a.h, "{b:?}: not above the first point's label");
     }
 }
