@@ -762,7 +762,11 @@ fn labels_of_two_lines_in_one_period() {
         let in_plot = screen.matches(label).count() - screen.matches(&format!("{label}┤")).count();
         assert_eq!(in_plot, 1, "{label} once, whole\n{screen}");
     }
-    assert_eq!(screen.matches("100亿元").count(), screen.matches("100亿元┤").count(), "{screen}");
+    assert_eq!(
+        screen.matches("100亿元").count(),
+        screen.matches("100亿元┤").count(),
+        "{screen}"
+    );
     assert!(!screen.contains("100.5亿元"), "{screen}");
     assert!(screen.contains("2 values unlabelled"), "{screen}");
     insta::assert_snapshot!("chart_labels_of_two_lines_in_one_period", screen);
