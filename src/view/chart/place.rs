@@ -96,7 +96,9 @@ pub enum Spot {
 }
 
 /// Place `asks` in turn (the first have the first pick), by `rules`; `blank` says whether a box
-/// is on blank room (preferred) rather than over ink.
+/// is on blank room (preferred) rather than over ink, and is only asked about boxes inside
+/// `rules.bounds`. Each ask is checked against every other (n² work: a chart's points, not a
+/// table's rows).
 pub fn place(asks: &[Ask], rules: &Rules, blank: impl Fn(&Rect) -> bool) -> Vec<Spot> {
     let mut spots: Vec<Spot> = Vec::with_capacity(asks.len());
     let mut placed: Vec<Rect> = Vec::new();
