@@ -375,9 +375,14 @@ pub fn run() -> ExitCode {
         }
     };
     let kb_path = cli.kb.clone().or_else(|| config.kb.clone());
-    if crate::shell::asked_for_ids() {
-        let ids = crate::shell::complete_ids(&load(kb_path.as_deref()));
-        return finish(out().write_all(ids.as_bytes()));
+    if let Some(asked) = crate::shell::asked() {
+        use crate::shell::Asked;
+        let words = match asked {
+            Asked::Ids => crate::shell::complete_ids(&load(kb_path.as_deref())),
+            Asked::Series => crate::shell::complete_series(&load(kb_path.as_deref())),
+            Asked::Views => crate::shell::complete_views(kb_path.as_deref()),
+        };
+        return finish(out().write_all(words.as_bytes()));
     }
     let result = match cli.command {
         Some(Command::Check { path, timings, all }) => {

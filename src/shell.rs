@@ -1,12 +1,14 @@
 //! What the shell and `man` get from the command line's definition (`cli::Cli`): completion
 //! scripts that complete values (tab names, formats, sort keys and, by calling back into
-//! `marketlens`, the KB's record ids) and one man page covering every command.
+//! `marketlens`, the KB's record ids, series ids and saved views) and one man page covering every
+//! command.
 //!
 //! Both are generated from the clap `Command`, so they cannot drift from the parser: clap_complete
 //! writes the scripts and clap_mangen the page's sections. Two things neither does are added here:
-//! a callback that completes `--record` with the ids of the KB on the command line (clap_complete's
-//! dynamic engine does this, but only behind its `unstable-dynamic` feature, and it would replace
-//! the static scripts `completions` has always printed), and one page holding every subcommand's
+//! a callback that completes `--record` with the ids of the KB on the command line, `--chart` with
+//! its series ids and `--view` with its saved views (clap_complete's dynamic engine does this, but
+//! only behind its `unstable-dynamic` feature, and it would replace the static scripts
+//! `completions` has always printed), and one page holding every subcommand's
 //! options (clap_mangen writes one page per subcommand, `marketlens-search(1)` …, which a user
 //! installing a single binary would not have).
 
@@ -18,15 +20,33 @@ use clap_mangen::Man;
 
 use crate::view::{self, Tab};
 
-/// With this set to `ids`, `marketlens [--kb PATH]` prints the KB's record ids instead of
-/// running: what the completion scripts call for `--record`. (An environment variable, like
-/// clap_complete's own `COMPLETE=`, not a hidden subcommand: clap_complete lists hidden
-/// subcommands among the candidates.)
+/// With this set, `marketlens [--kb PATH]` prints completion candidates instead of running, one
+/// a line: `ids` the KB's record ids (for `--record`), `series` its series ids (for `--chart`),
+/// `views` the names of its saved views (for `--view`). What the completion scripts call. (An
+/// environment variable, like clap_complete's own `COMPLETE=`, not a hidden subcommand:
+/// clap_complete lists hidden subcommands among the candidates.)
 pub const COMPLETE_ENV: &str = "MARKETLENS_COMPLETE";
 
-/// Whether this run is a completion script asking for the record ids.
-pub fn asked_for_ids() -> bool {
-    std::env::var_os(COMPLETE_ENV).is_some_and(|v| v == "ids")
+/// What a completion script asks for through [`COMPLETE_ENV`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Asked {
+    /// Every record id (`--record`).
+    Ids,
+    /// Series ids only (`--chart`).
+    Series,
+    /// Saved views' names (`--view`).
+    Views,
+}
+
+/// What this run is asked to complete, if it is a completion script's call (an unknown value:
+/// none, the program runs as usual).
+pub fn asked() -> Option<Asked> {
+    match std::env::var_os(COMPLETE_ENV)?.to_str()? {
+        "ids" => Some(Asked::Ids),
+        "series" => Some(Asked::Series),
+        "views" => Some(Asked::Views),
+        _ => None,
+    }
 }
 
 /// Every `--sort` value the completion offers: each sortable column of any tab, in lower case,
@@ -77,30 +97,66 @@ impl TypedValueParser for SortKeyParser {
 /// completion is best effort), keeping only ids made of the characters a valid id has, so a
 /// broken KB cannot put anything else on the user's command line.
 pub fn complete_ids(loaded: &crate::kb::Loaded) -> String {
+    lines_of(loaded.kb.ids().filter(|id| is_plain_id(id)))
+}
+
+/// The series ids `--chart` completes with, one a line, filtered as [`complete_ids`]'s.
+pub fn complete_series(loaded: &crate::kb::Loaded) -> String {
+    lines_of(
+        loaded
+            .kb
+            .series
+            .iter()
+            .map(|s| s.id.as_str())
+            .filter(|id| is_plain_id(id)),
+    )
+}
+
+/// The saved views' names `--view` completes with, one a line: the views of `views.toml` beside
+/// the KB (or in the state folder for the built-in KB), those that load, leaving out any name a
+/// line cannot carry or an option could be taken for (a control character, a line break, a
+/// leading `-`). Names may hold spaces and any other character: the scripts quote what they put
+/// on the command line and never expand a name.
+pub fn complete_views(kb: Option<&std::path::Path>) -> String {
+    let Ok(path) = crate::view::saved::path_for(kb) else {
+        return String::new();
+    };
+    let parsed = crate::view::saved::load(&path);
+    lines_of(
+        crate::view::saved::names(&parsed.views)
+            .into_iter()
+            .filter(|n| !n.trim().is_empty() && !n.starts_with('-') && crate::text::escape_controls(n) == *n),
+    )
+}
+
+/// Made of the characters a valid id has (lower-case ASCII letters, digits, `-`).
+fn is_plain_id(id: &str) -> bool {
+    !id.is_empty()
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+fn lines_of<'a>(words: impl Iterator<Item = &'a str>) -> String {
     let mut out = String::new();
-    for id in loaded.kb.ids() {
-        if !id.is_empty()
-            && id
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        {
-            out.push_str(id);
-            out.push('\n');
-        }
+    for w in words {
+        out.push_str(w);
+        out.push('\n');
     }
     out
 }
 
-/// The completion script for `shell`: clap_complete's, with `--record` completing the KB's ids
-/// (bash, zsh, fish) through `MARKETLENS_COMPLETE=ids marketlens [--kb PATH]`.
+/// The completion script for `shell`: clap_complete's, with `--record` completing the KB's ids,
+/// `--chart` its series ids (after a comma, the next one) and `--view` its saved views' names
+/// (bash, zsh, fish), each through `MARKETLENS_COMPLETE=… marketlens [--kb PATH]`.
 pub fn completions(shell: Shell, cmd: &mut clap::Command) -> String {
     let mut buf = Vec::new();
     clap_complete::generate(shell, cmd, "marketlens", &mut buf);
     let script = String::from_utf8(buf).expect("clap_complete writes UTF-8");
     match shell {
-        Shell::Bash => bash_record_ids(script),
-        Shell::Zsh => zsh_record_ids(script),
-        Shell::Fish => fish_record_ids(script),
+        Shell::Bash => bash_callbacks(script),
+        Shell::Zsh => zsh_callbacks(script),
+        Shell::Fish => fish_callbacks(script),
         _ => script,
     }
 }
@@ -112,10 +168,12 @@ fn splice(script: String, what: &str, with: &str) -> String {
 }
 
 /// bash: clap_complete completes a value with no hint as the word typed so far
-/// (`COMPREPLY=("${cur}")` under `--record)`); make it the ids, from the KB named by `--kb`.
-fn bash_record_ids(script: String) -> String {
+/// (`COMPREPLY=("${cur}")` under `--record)`); make it the candidates `marketlens` gives, from
+/// the KB named by `--kb`. `--chart`'s word is a comma-separated list (bash does not break words
+/// at commas): the id after the last comma is completed, what is before it kept.
+fn bash_callbacks(script: String) -> String {
     let helper = r#"
-_marketlens_record_ids() {
+_marketlens_ask() {
     local i kb=()
     for ((i = 1; i < COMP_CWORD; i++)); do
         case "${COMP_WORDS[i]}" in
@@ -129,26 +187,60 @@ _marketlens_record_ids() {
             --kb=*) kb=(--kb "${COMP_WORDS[i]#--kb=}") ;;
         esac
     done
-    MARKETLENS_COMPLETE=ids marketlens "${kb[@]}" 2>/dev/null
+    MARKETLENS_COMPLETE="$1" marketlens "${kb[@]}" 2>/dev/null
+}
+
+_marketlens_list() {
+    local before=""
+    if [[ "$2" == *,* ]]; then
+        before="${2%,*},"
+    fi
+    COMPREPLY=($(compgen -W "$(_marketlens_ask "$1")" -P "${before}" -- "${2##*,}"))
+}
+
+_marketlens_views() {
+    # Names may hold spaces or shell characters: read line by line (no word list, which bash
+    # would expand), matched against the word typed (a `\ ` in it read as a space, a leading
+    # quote dropped), offered quoted.
+    local name cur="${1//\\ / }"
+    cur="${cur#[\"\']}"
+    COMPREPLY=()
+    while IFS= read -r name; do
+        if [[ "$name" == "$cur"* ]]; then
+            COMPREPLY+=("$(printf '%q' "$name")")
+        fi
+    done < <(_marketlens_ask views)
 }
 "#;
+    let value = |flag: &str| format!("{flag})\n                    COMPREPLY=(\"${{cur}}\")");
     let script = splice(
         script,
-        "--record)\n                    COMPREPLY=(\"${cur}\")",
-        "--record)\n                    COMPREPLY=($(compgen -W \"$(_marketlens_record_ids)\" -- \"${cur}\"))",
+        &value("--record"),
+        "--record)\n                    COMPREPLY=($(compgen -W \"$(_marketlens_ask ids)\" -- \"${cur}\"))",
+    );
+    let script = splice(
+        script,
+        &value("--chart"),
+        "--chart)\n                    _marketlens_list series \"${cur}\"",
+    );
+    let script = splice(
+        script,
+        &value("--view"),
+        "--view)\n                    _marketlens_views \"${cur}\"",
     );
     format!("{helper}\n{script}")
 }
 
-/// zsh: clap_complete gives a value with no hint no action (`:ID:`); give `--record` a function
-/// that adds the ids, from the KB named by `--kb`.
-fn zsh_record_ids(script: String) -> String {
+/// zsh: clap_complete gives a value with no hint no action (`:ID:`); give `--record`, `--chart`
+/// and `--view` functions that add the candidates, from the KB named by `--kb` (`--chart`'s after
+/// the last comma: `compset -P '*,'`).
+fn zsh_callbacks(script: String) -> String {
     let helper = r#"
-(( $+functions[_marketlens_record_ids] )) ||
-_marketlens_record_ids() {
+(( $+functions[_marketlens_ask] )) ||
+_marketlens_ask() {
     # The whole line, not $words: under a subcommand it starts at the subcommand, and --kb may
     # come before.
-    local -a ids kb line
+    local -a kb line
     local i
     line=(${(Q)${(z)LBUFFER}})
     for ((i = 1; i < ${#line}; i++)); do
@@ -157,11 +249,34 @@ _marketlens_record_ids() {
             --kb=*) kb=(--kb "${line[i]#--kb=}") ;;
         esac
     done
-    ids=(${(f)"$(MARKETLENS_COMPLETE=ids marketlens "${kb[@]}" 2>/dev/null)"})
+    MARKETLENS_COMPLETE="$1" marketlens "${kb[@]}" 2>/dev/null
+}
+
+(( $+functions[_marketlens_record_ids] )) ||
+_marketlens_record_ids() {
+    local -a ids
+    ids=(${(f)"$(_marketlens_ask ids)"})
     compadd -a ids
+}
+
+(( $+functions[_marketlens_series_ids] )) ||
+_marketlens_series_ids() {
+    local -a ids
+    ids=(${(f)"$(_marketlens_ask series)"})
+    compset -P '*,'
+    compadd -a ids
+}
+
+(( $+functions[_marketlens_views] )) ||
+_marketlens_views() {
+    local -a names
+    names=(${(f)"$(_marketlens_ask views)"})
+    compadd -a names
 }
 "#;
     let script = splice(script, ":ID:'", ":ID:_marketlens_record_ids'");
+    let script = splice(script, ":ID[,ID…]:'", ":ID[,ID…]:_marketlens_series_ids'");
+    let script = splice(script, ":NAME:'", ":NAME:_marketlens_views'");
     // `_arguments` reads the `:` in the value's name (clap_complete leaves it bare) as the end of
     // the message, and runs the rest (`desc]`) as a command.
     let script = splice(script, ":COLUMN[:desc]:", ":COLUMN:");
@@ -172,10 +287,11 @@ _marketlens_record_ids() {
     }
 }
 
-/// fish: add the ids as `--record`'s arguments (and no file names).
-fn fish_record_ids(script: String) -> String {
+/// fish: `--record`'s, `--chart`'s and `--view`'s arguments are the candidates (and no file
+/// names); `--chart`'s keep what the token holds up to its last comma.
+fn fish_callbacks(script: String) -> String {
     let helper = r#"
-function __marketlens_record_ids
+function __marketlens_ask
     set -l tokens (commandline -opc)
     set -l kb
     for i in (seq (count $tokens))
@@ -186,17 +302,31 @@ function __marketlens_record_ids
                 set kb --kb (string replace -- --kb= '' $tokens[$i])
         end
     end
-    MARKETLENS_COMPLETE=ids marketlens $kb 2>/dev/null
+    MARKETLENS_COMPLETE=$argv[1] marketlens $kb 2>/dev/null
+end
+
+function __marketlens_list
+    set -l cur (string replace -r -- '^--[a-z-]+=' '' (commandline -ct))
+    set -l before (string match -r -- '^.*,' $cur; or echo '')
+    for id in (__marketlens_ask $argv[1])
+        echo $before[1]$id
+    end
 end
 "#;
     let mut out = format!("{helper}\n");
     for line in script.lines() {
-        if line.contains(" -l record ") {
-            out.push_str(&format!("{line} -a '(__marketlens_record_ids)'\n"));
+        let add = if line.contains(" -l record ") {
+            " -a '(__marketlens_ask ids)'"
+        } else if line.contains(" -l chart ") {
+            " -a '(__marketlens_list series)'"
+        } else if line.contains(" -l view ") {
+            " -a '(__marketlens_ask views)'"
         } else {
-            out.push_str(line);
-            out.push('\n');
-        }
+            ""
+        };
+        out.push_str(line);
+        out.push_str(add);
+        out.push('\n');
     }
     out
 }

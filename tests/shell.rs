@@ -106,13 +106,24 @@ fn bash_completion_offers_tabs_formats_sort_keys_and_ids() {
     }
     assert!(!keys.contains(&"trend"), "the Trend column does not sort");
     assert!(
-        script
-            .contains("--record)\n                    COMPREPLY=($(compgen -W \"$(_marketlens_record_ids)\""),
+        script.contains("--record)\n                    COMPREPLY=($(compgen -W \"$(_marketlens_ask ids)\""),
         "--record calls back for ids"
     );
     assert!(
-        script.contains("MARKETLENS_COMPLETE=ids marketlens"),
+        script.contains("--chart)\n                    _marketlens_list series \"${cur}\""),
+        "--chart calls back for series ids, as a list"
+    );
+    assert!(
+        script.contains("--view)\n                    _marketlens_views \"${cur}\""),
+        "--view calls back for the saved views"
+    );
+    assert!(
+        script.contains("MARKETLENS_COMPLETE=\"$1\" marketlens"),
         "the callback"
+    );
+    assert!(
+        !script.contains("--chart)\n                    COMPREPLY=(\"${cur}\")"),
+        "--chart no longer completes the word as typed"
     );
 }
 
@@ -120,6 +131,22 @@ fn bash_completion_offers_tabs_formats_sort_keys_and_ids() {
 fn zsh_and_fish_completions_call_back_for_record_ids() {
     let zsh = stdout_of(&["completions", "zsh"]);
     assert!(zsh.contains(":ID:_marketlens_record_ids'"), "zsh --record action");
+    assert!(
+        zsh.contains(":ID[,ID…]:_marketlens_series_ids'"),
+        "zsh --chart action"
+    );
+    assert!(zsh.contains(":NAME:_marketlens_views'"), "zsh --view action");
+    assert!(
+        zsh.contains("compset -P '*,'"),
+        "--chart completes the id after the last comma"
+    );
+    for f in ["_marketlens_ask", "_marketlens_series_ids", "_marketlens_views"] {
+        let at = zsh
+            .find(&format!("\n{f}() {{"))
+            .unwrap_or_else(|| panic!("zsh {f} defined"));
+        let call = zsh.rfind("compdef _marketlens marketlens").expect("compdef");
+        assert!(at < call, "{f} is defined before the script registers");
+    }
     let helper = zsh
         .find("_marketlens_record_ids() {")
         .expect("zsh helper defined");
@@ -140,8 +167,19 @@ fn zsh_and_fish_completions_call_back_for_record_ids() {
         .lines()
         .find(|l| l.contains(" -l record "))
         .expect("a --record line");
-    assert!(record.ends_with("-a '(__marketlens_record_ids)'"), "{record}");
-    assert!(fish.contains("function __marketlens_record_ids"));
+    assert!(record.ends_with("-a '(__marketlens_ask ids)'"), "{record}");
+    let chart = fish
+        .lines()
+        .find(|l| l.contains(" -l chart "))
+        .expect("a --chart line");
+    assert!(chart.ends_with("-a '(__marketlens_list series)'"), "{chart}");
+    let view = fish
+        .lines()
+        .find(|l| l.contains(" -l view "))
+        .expect("a --view line");
+    assert!(view.ends_with("-a '(__marketlens_ask views)'"), "{view}");
+    assert!(fish.contains("function __marketlens_ask"));
+    assert!(fish.contains("function __marketlens_list"));
 }
 
 /// A valid KB of two records.
@@ -177,9 +215,51 @@ fn completion_env_never_prints_an_unsafe_id() {
     assert_eq!(run_ids(&["--kb", p.to_str().unwrap()]), "ok-1\n");
 }
 
-fn run_ids(args: &[&str]) -> String {
+/// Saved views beside a KB: names with spaces, CJK and shell characters are offered as they are
+/// (the scripts quote them), one that reads as an option or holds a control character is not.
+const VIEWS: &str = "[[view]]\nname = \"aws by amount\"\ntab = \"deals\"\n\n\
+    [[view]]\nname = \"报告对比\"\ntab = \"compare\"\n\n\
+    [[view]]\nname = \"$(touch pwned)\"\ntab = \"deals\"\n\n\
+    [[view]]\nname = \"-x\"\ntab = \"deals\"\n\n\
+    [[view]]\nname = \"bell\\u0007\"\ntab = \"deals\"\n";
+
+#[test]
+fn completion_env_lists_series_ids_and_saved_views() {
+    let kb = marketlens::kb::load_builtin().kb;
+    let series: Vec<&str> = kb.series.iter().map(|s| s.id.as_str()).collect();
+    assert!(series.len() > 20);
+    assert_eq!(run_asked("series", &[]).lines().collect::<Vec<_>>(), series);
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("kb.toml");
+    std::fs::write(&p, SMALL_KB).unwrap();
+    let kb_arg = p.to_str().unwrap();
+    assert_eq!(run_asked("series", &["--kb", kb_arg]), "", "a KB without series");
+    assert_eq!(
+        run_asked("views", &["--kb", kb_arg]),
+        "",
+        "no views.toml: no views"
+    );
+    std::fs::write(dir.path().join("views.toml"), VIEWS).unwrap();
+    assert_eq!(
+        run_asked("views", &["--kb", kb_arg]),
+        "aws by amount\n报告对比\n$(touch pwned)\n"
+    );
+    // An unknown request runs the program as usual (here: prints the completion script).
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_marketlens"));
-    cmd.args(args).env("MARKETLENS_COMPLETE", "ids");
+    cmd.args(["completions", "bash"])
+        .env("MARKETLENS_COMPLETE", "nope");
+    let o = run(cmd, Duration::from_secs(60));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("_marketlens_ask"));
+}
+
+fn run_ids(args: &[&str]) -> String {
+    run_asked("ids", args)
+}
+
+/// `MARKETLENS_COMPLETE=what marketlens args…`'s output.
+fn run_asked(what: &str, args: &[&str]) -> String {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_marketlens"));
+    cmd.args(args).env("MARKETLENS_COMPLETE", what);
     let o = run(cmd, Duration::from_secs(60));
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     String::from_utf8(o.stdout).unwrap()
@@ -256,6 +336,43 @@ printf '%s\n' "${{COMPREPLY[@]}}""#
         ["vendor-1"]
     );
     assert_eq!(complete("marketlens export --tab d"), ["deals"]);
+    // --chart: series ids only (no vendor `alibaba`), and after a comma the next one, keeping
+    // what is before it.
+    let mut series: Vec<String> = kb
+        .series
+        .iter()
+        .map(|s| s.id.clone())
+        .filter(|id| id.starts_with("ali"))
+        .collect();
+    series.sort();
+    assert!(series.len() > 3 && series.len() < expected.len());
+    assert_eq!(complete("marketlens export --chart ali"), series);
+    assert_eq!(
+        complete("marketlens export --chart aliyun-revenue,aliyun-revenue-g"),
+        ["aliyun-revenue,aliyun-revenue-growth"]
+    );
+    assert_eq!(
+        complete("marketlens export --chart a,b,aliyun-revenue-g"),
+        ["a,b,aliyun-revenue-growth"]
+    );
+    assert_eq!(
+        complete(&format!("marketlens --kb {kb_arg} export --chart ")),
+        Vec::<String>::new(),
+        "that KB has no series"
+    );
+    // --view: the saved views beside the KB, quoted for the command line and never expanded.
+    std::fs::write(dir.path().join("views.toml"), VIEWS).unwrap();
+    let mut views = complete(&format!("marketlens --kb {kb_arg} export --view "));
+    views.sort();
+    assert_eq!(views, ["\\$\\(touch\\ pwned\\)", "aws\\ by\\ amount", "报告对比"]);
+    assert_eq!(
+        complete(&format!("marketlens --kb {kb_arg} export --view 报")),
+        ["报告对比"]
+    );
+    assert!(
+        !dir.path().join("pwned").exists() && !std::path::Path::new("pwned").exists(),
+        "a view's name is never run"
+    );
     assert_eq!(complete("marketlens search x --format j"), ["json"]);
     // (bash splits words at `:`, so `amount:d` would not complete: the keys come whole.)
     assert_eq!(

@@ -730,3 +730,44 @@ fn full_text_of_a_long_cjk_cell() {
         insta::assert_snapshot!(format!("cell_text_{w}x{h}"), shown);
     }
 }
+
+/// Two series with points in the same periods (a small KB): at 2025-Q2 their values are a row
+/// apart, and each label stays beside its own point, neither covering the other; at 2025-Q1 they
+/// fall in one cell at different values, so neither label could say which point it is: both are
+/// left out and the title counts them.
+#[test]
+fn labels_of_two_lines_in_one_period() {
+    use marketlens::tui::theme::Theme;
+    use marketlens::tui::ui::chart::draw_chart;
+    use ratatui::layout::Rect;
+    let mut toml = String::from(
+        "[[source]]\nid = \"s\"\ntitle = \"T\"\npublisher = \"P\"\ndate = 2025-06-01\n\n\
+         [[vendor]]\nid = \"v\"\nname = \"V\"\nsources = [\"s\"]\n",
+    );
+    for (id, q1, q2) in [("a", "100亿", "150亿"), ("b", "100.5亿", "140亿")] {
+        toml += &format!(
+            "\n[[series]]\nid = \"{id}\"\nname = \"线{id}\"\nvendor = \"v\"\nmetric = \"revenue\"\n\
+             unit = \"CNY\"\nsources = [\"s\"]\n\n  [[series.points]]\n  period = \"2025-Q1\"\n  \
+             value = \"{q1}\"\n\n  [[series.points]]\n  period = \"2025-Q2\"\n  value = \"{q2}\"\n"
+        );
+    }
+    let loaded = marketlens::kb::load::load_bytes("two.toml", toml.into_bytes());
+    assert!(loaded.is_ok(), "{}", loaded.render_diagnostics_upto(5));
+    let c = marketlens::view::chart::build(&loaded.kb, &["a", "b"], 6);
+    let area = Rect::new(0, 0, 48, 14);
+    let mut t = Terminal::new(TestBackend::new(48, 14)).unwrap();
+    t.draw(|f| draw_chart(f, &c, area, &Theme::mono())).unwrap();
+    let screen = chart_box(t.backend().buffer(), area).join("\n");
+    for label in ["150亿元", "140亿元"] {
+        let in_plot = screen.matches(label).count() - screen.matches(&format!("{label}┤")).count();
+        assert_eq!(in_plot, 1, "{label} once, whole\n{screen}");
+    }
+    assert_eq!(
+        screen.matches("100亿元").count(),
+        screen.matches("100亿元┤").count(),
+        "{screen}"
+    );
+    assert!(!screen.contains("100.5亿元"), "{screen}");
+    assert!(screen.contains("2 values unlabelled"), "{screen}");
+    insta::assert_snapshot!("chart_labels_of_two_lines_in_one_period", screen);
+}

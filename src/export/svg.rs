@@ -30,7 +30,8 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use crate::text::{escape_controls, fit, width, wrap};
-use crate::view::chart::{Chart, ChartLine};
+use crate::view::chart::place::{self, Ask, Rules, Side, Spot};
+use crate::view::chart::{self as model, Chart, ChartLine, Panel};
 
 /// The picture's width in pixels; its height follows from the panels, legend and notes.
 pub const WIDTH: u32 = 960;
@@ -146,10 +147,6 @@ fn columns(px: f64) -> usize {
     (f64::from(WIDTH as i32 - 2 * PAD) / (px * 0.55)).floor() as usize
 }
 
-fn colour(i: usize) -> RGBColor {
-    COLOURS[i % COLOURS.len()]
-}
-
 fn style(px: f64, c: RGBColor) -> TextStyle<'static> {
     (FONT, px).into_font().color(&c)
 }
@@ -206,10 +203,10 @@ fn legend(chart: &Chart) -> Vec<Entry> {
 }
 
 /// The notes, wrapped to the width, each wrapped line on its own row.
-fn note_rows(chart: &Chart) -> Vec<String> {
+fn note_rows(notes: &[String]) -> Vec<String> {
     let cols = columns(TEXT_PX);
     let mut rows = Vec::new();
-    for n in &chart.notes {
+    for n in notes {
         let text = format!("Note: {}", escape_controls(n));
         rows.extend(wrap(&text, cols.max(20)));
     }
@@ -243,11 +240,168 @@ pub fn default_name(ids: &[&str]) -> String {
     format!("chart-{what}.svg")
 }
 
-/// The chart as an SVG document (UTF-8, no time stamp).
+/// Where a value label is tried around its point: centred above, then beside it, below, and
+/// the corners ([`place`]).
+const LABEL_SIDES: [Side; 8] = [
+    Side::Above,
+    Side::Right,
+    Side::Left,
+    Side::Below,
+    Side::AboveRight,
+    Side::AboveLeft,
+    Side::BelowRight,
+    Side::BelowLeft,
+];
+/// A value label's size of type, and the height of its box.
+const LABEL_PX: f64 = TEXT_PX - 1.0;
+const LABEL_H: f64 = 14.0;
+/// A marker's half-width, and that of the box no label may cover.
+const MARK_R: i32 = 5;
+const MARK_BOX: f64 = 7.0;
+
+/// Each panel's plot: plotters' chart on `area` (the panel's share of the picture) with the
+/// model's ticks; the x labels under the last panel only.
+fn panel_plot<'a, 'b>(
+    area: &'a Area<'b>,
+    x: &Ticked,
+    panel: &Panel,
+    last: bool,
+) -> Result<Plot<'a, 'b>, DrawError> {
+    let y_axis = Ticked::new(panel.y.lo, panel.y.hi, panel.y.ticks.clone());
+    ChartBuilder::on(area)
+        .margin_top(22)
+        .margin_bottom(6)
+        .margin_left(PAD as u32)
+        .margin_right(PAD as u32 + 8)
+        .y_label_area_size(Y_LABELS_W as u32)
+        .x_label_area_size(if last { X_LABELS_H as u32 } else { 0 })
+        .build_cartesian_2d(x.clone(), y_axis)
+        .map_err(err)
+}
+
+/// Panel `i`'s share of the picture, from the top of the panels.
+fn panel_area<'b>(root: &Area<'b>, panels_top: i32, i: usize, last: bool) -> Area<'b> {
+    let top = panels_top + i as i32 * PANEL_H;
+    let h = PANEL_H + if last { X_LABELS_H } else { 0 };
+    root.clone().shrink((0, top), (WIDTH, h as u32))
+}
+
+/// A point drawn: its line, its index in the line, and where it is in the picture.
+struct Located {
+    line: usize,
+    point: usize,
+    at: (i32, i32),
+}
+
+/// Where every point is in the picture, panel by panel, and each panel's room for labels: the
+/// plots laid out as [`chart`] lays them out, on a scratch picture (labels are placed before the
+/// picture's height, which the notes about unlabelled values change, is known).
+fn locate(
+    chart: &Chart,
+    x_axis: &Ticked,
+    panels_top: i32,
+    height: i32,
+) -> Result<Vec<(Vec<Located>, place::Rect)>, DrawError> {
+    let mut scratch = String::new();
+    let root = SVGBackend::with_string(&mut scratch, (WIDTH, height.max(1) as u32)).into_drawing_area();
+    let last = chart.panels.len().saturating_sub(1);
+    let mut out = Vec::new();
+    for (i, panel) in chart.panels.iter().enumerate() {
+        let area = panel_area(&root, panels_top, i, i == last);
+        let plot = panel_plot(&area, x_axis, panel, i == last)?;
+        let (xs, ys) = plot.plotting_area().get_pixel_range();
+        let top = area.get_pixel_range().1.start;
+        let bounds = place::Rect::new(
+            f64::from(xs.start),
+            f64::from(top),
+            f64::from(WIDTH as i32 - PAD - xs.start),
+            f64::from(ys.end - top),
+        );
+        let mut points = Vec::new();
+        for (li, line) in chart.lines.iter().enumerate().filter(|(_, l)| l.panel == i) {
+            for (j, p) in line.points.iter().enumerate() {
+                points.push(Located {
+                    line: li,
+                    point: j,
+                    at: plot.backend_coord(&(p.x(), p.value)),
+                });
+            }
+        }
+        out.push((points, bounds));
+    }
+    Ok(out)
+}
+
+/// The value labels of one panel's points, placed ([`place`]): each line's last point first, then
+/// the others from the right, as the Trends chart does.
+fn place_labels(chart: &Chart, points: &[Located], bounds: place::Rect) -> Vec<(usize, Spot)> {
+    let mut order: Vec<usize> = Vec::new();
+    let lines: Vec<usize> = {
+        let mut l: Vec<usize> = points.iter().map(|p| p.line).collect();
+        l.dedup();
+        l
+    };
+    for &li in &lines {
+        let n = chart.lines[li].points.len();
+        order.extend((0..points.len()).filter(|&k| points[k].line == li && points[k].point + 1 == n));
+    }
+    for &li in &lines {
+        let n = chart.lines[li].points.len();
+        for j in (0..n.saturating_sub(1)).rev() {
+            order.extend((0..points.len()).filter(|&k| points[k].line == li && points[k].point == j));
+        }
+    }
+    let texts: Vec<String> = order
+        .iter()
+        .map(|&k| escape_controls(&chart.lines[points[k].line].points[points[k].point].label).into_owned())
+        .collect();
+    let asks: Vec<Ask> = order
+        .iter()
+        .zip(&texts)
+        .map(|(&k, t)| {
+            let (x, y) = points[k].at;
+            Ask {
+                mark: place::Rect::new(
+                    f64::from(x) - MARK_BOX,
+                    f64::from(y) - MARK_BOX,
+                    2.0 * MARK_BOX,
+                    2.0 * MARK_BOX,
+                ),
+                text: t,
+                w: f64::from(text_w(t, LABEL_PX) + 2),
+                h: LABEL_H,
+            }
+        })
+        .collect();
+    let rules = Rules {
+        sides: &LABEL_SIDES,
+        gap: 2.0,
+        apart: (4.0, 2.0),
+        bounds,
+        y_scale: 1.0,
+    };
+    let spots = place::place(&asks, &rules, |_| true);
+    order.into_iter().zip(spots).collect()
+}
+
+/// The chart as an SVG document (UTF-8, no time stamp). Lines beyond those [`model::look`]
+/// tells apart with 7 shapes and 8 colours (56) are left out, and a note names them.
 pub fn chart(chart: &Chart) -> Result<String, DrawError> {
+    let most = model::distinct_lines(COLOURS.len());
+    let kept;
+    let chart = if chart.lines.len() > most {
+        let mut k = chart.clone();
+        k.keep_lines(
+            most,
+            &format!("{} marker shapes × {} colours", model::SHAPES, COLOURS.len()),
+        );
+        kept = k;
+        &kept
+    } else {
+        chart
+    };
     let entries = legend(chart);
     let legend_rows = entries.iter().map(|e| e.row + 1).max().unwrap_or(0);
-    let notes = note_rows(chart);
     let title_h = 44;
     let legend_top = title_h;
     let panels_top = legend_top + legend_rows * LINE_H + 8;
@@ -256,6 +410,37 @@ pub fn chart(chart: &Chart) -> Result<String, DrawError> {
     } else {
         chart.panels.len() as i32 * PANEL_H + X_LABELS_H
     };
+    let x_axis = Ticked::new(
+        chart.x.lo,
+        chart.x.hi,
+        chart.x.ticks.iter().map(|t| (t.at, t.label.clone())).collect(),
+    );
+    // Every point's place and label, before the notes (values left unlabelled are listed there).
+    let located = locate(chart, &x_axis, panels_top, panels_top + panels_h)?;
+    let labels: Vec<Vec<(usize, Spot)>> = located
+        .iter()
+        .map(|(points, bounds)| place_labels(chart, points, *bounds))
+        .collect();
+    let mut notes = chart.notes.clone();
+    let unlabelled: Vec<String> = located
+        .iter()
+        .zip(&labels)
+        .flat_map(|((points, _), spots)| {
+            spots.iter().filter(|(_, s)| *s == Spot::None).map(|(k, _)| {
+                let l = &chart.lines[points[*k].line];
+                let p = &l.points[points[*k].point];
+                format!("{} {} {}", l.label, p.period, p.label)
+            })
+        })
+        .collect();
+    if !unlabelled.is_empty() {
+        notes.push(format!(
+            "{} not labelled on the chart, too near another point to read as their own: {}",
+            crate::text::count(unlabelled.len(), "value", "values"),
+            unlabelled.join("; ")
+        ));
+    }
+    let notes = note_rows(&notes);
     let notes_top = panels_top + panels_h + 10;
     let height = notes_top + notes.len() as i32 * LINE_H + PAD;
 
@@ -277,9 +462,9 @@ pub fn chart(chart: &Chart) -> Result<String, DrawError> {
 
         for e in &entries {
             let y = legend_top + e.row * LINE_H + LINE_H / 2;
-            let (c, hollow) = match e.line {
-                Some(i) => (colour(i), false),
-                None => (MUTED, true),
+            let (c, shape, hollow) = match e.line {
+                Some(i) => (line_colour(i), model::look(i, COLOURS.len()).0, false),
+                None => (MUTED, 0, true),
             };
             let joined = e.line.is_some_and(|i| chart.lines[i].joined);
             if joined {
@@ -296,7 +481,7 @@ pub fn chart(chart: &Chart) -> Result<String, DrawError> {
                 ))
                 .map_err(err)?;
             }
-            marker(&root, (e.x + 12, y), c, hollow)?;
+            marker(&root, (e.x + 12, y), shape, c, hollow)?;
             root.draw(&Text::new(
                 e.text.clone(),
                 (e.x + 32, y),
@@ -313,26 +498,10 @@ pub fn chart(chart: &Chart) -> Result<String, DrawError> {
             ))
             .map_err(err)?;
         }
-        let x_axis = Ticked::new(
-            chart.x.lo,
-            chart.x.hi,
-            chart.x.ticks.iter().map(|t| (t.at, t.label.clone())).collect(),
-        );
         let last = chart.panels.len().saturating_sub(1);
         for (i, panel) in chart.panels.iter().enumerate() {
-            let top = panels_top + i as i32 * PANEL_H;
-            let h = PANEL_H + if i == last { X_LABELS_H } else { 0 };
-            let area = root.clone().shrink((0, top), (WIDTH, h as u32));
-            let y_axis = Ticked::new(panel.y.lo, panel.y.hi, panel.y.ticks.clone());
-            let mut c = ChartBuilder::on(&area)
-                .margin_top(22)
-                .margin_bottom(6)
-                .margin_left(PAD as u32)
-                .margin_right(PAD as u32 + 8)
-                .y_label_area_size(Y_LABELS_W as u32)
-                .x_label_area_size(if i == last { X_LABELS_H as u32 } else { 0 })
-                .build_cartesian_2d(x_axis.clone(), y_axis)
-                .map_err(err)?;
+            let area = panel_area(&root, panels_top, i, i == last);
+            let mut c = panel_plot(&area, &x_axis, panel, i == last)?;
             c.configure_mesh()
                 .bold_line_style(GRID.stroke_width(1))
                 .axis_style(MUTED.stroke_width(1))
@@ -342,7 +511,29 @@ pub fn chart(chart: &Chart) -> Result<String, DrawError> {
                 .draw()
                 .map_err(err)?;
             for (li, line) in chart.lines.iter().enumerate().filter(|(_, l)| l.panel == i) {
-                draw_line(&mut c, line, colour(li))?;
+                draw_line(&mut c, line, line_colour(li))?;
+            }
+            // Markers over every line, then the labels over everything.
+            let (points, _) = &located[i];
+            for p in points {
+                let status = chart.lines[p.line].points[p.point].status;
+                marker(
+                    &root,
+                    p.at,
+                    model::look(p.line, COLOURS.len()).0,
+                    line_colour(p.line),
+                    !status.is_actual(),
+                )?;
+            }
+            for (k, spot) in &labels[i] {
+                let Spot::At(r) = spot else { continue };
+                let p = &points[*k];
+                root.draw(&Text::new(
+                    escape_controls(&chart.lines[p.line].points[p.point].label).into_owned(),
+                    ((r.x + r.w / 2.0).round() as i32, (r.y + r.h / 2.0).round() as i32),
+                    style(LABEL_PX, line_colour(p.line)).pos(Pos::new(HPos::Center, VPos::Center)),
+                ))
+                .map_err(err)?;
             }
         }
 
@@ -362,19 +553,62 @@ pub fn chart(chart: &Chart) -> Result<String, DrawError> {
 type Area<'a> = DrawingArea<SVGBackend<'a>, plotters::coord::Shift>;
 type Plot<'a, 'b> = ChartContext<'a, SVGBackend<'b>, Cartesian2d<Ticked, Ticked>>;
 
-/// A point's marker: filled for an actual figure, hollow (white inside) for any other status.
-fn marker(root: &Area, at: (i32, i32), c: RGBColor, hollow: bool) -> Result<(), DrawError> {
-    if hollow {
-        root.draw(&Circle::new(at, 5, WHITE.filled())).map_err(err)?;
-        root.draw(&Circle::new(at, 5, c.stroke_width(2))).map_err(err)?;
+/// Line `i`'s colour ([`model::look`]).
+fn line_colour(i: usize) -> RGBColor {
+    COLOURS[model::look(i, COLOURS.len()).1]
+}
+
+/// The corners of marker shape `shape` (1 to 6: square, triangle, diamond, upside-down
+/// triangle, star, four-pointed star; 0, the circle, has none) around `(x, y)`.
+fn shape_corners(shape: usize, (x, y): (i32, i32)) -> Vec<(i32, i32)> {
+    let star = |points: usize, outer: f64, inner: f64| -> Vec<(i32, i32)> {
+        (0..points * 2)
+            .map(|k| {
+                let r = if k % 2 == 0 { outer } else { inner };
+                let a = std::f64::consts::PI * k as f64 / points as f64;
+                (x + (r * a.sin()).round() as i32, y - (r * a.cos()).round() as i32)
+            })
+            .collect()
+    };
+    let at = |c: &[(i32, i32)]| c.iter().map(|(dx, dy)| (x + dx, y + dy)).collect();
+    match shape % model::SHAPES {
+        1 => at(&[(-4, -4), (4, -4), (4, 4), (-4, 4)]),
+        2 => at(&[(0, -6), (6, 4), (-6, 4)]),
+        3 => at(&[(0, -6), (6, 0), (0, 6), (-6, 0)]),
+        4 => at(&[(0, 6), (6, -4), (-6, -4)]),
+        5 => star(5, 7.0, 3.0),
+        6 => star(4, 7.0, 2.0),
+        _ => Vec::new(),
+    }
+}
+
+/// A point's marker of shape `shape` ([`model::look`]): filled for an actual figure, hollow
+/// (white inside) for any other status.
+fn marker(root: &Area, at: (i32, i32), shape: usize, c: RGBColor, hollow: bool) -> Result<(), DrawError> {
+    let corners = shape_corners(shape, at);
+    if corners.is_empty() {
+        if hollow {
+            root.draw(&Circle::new(at, MARK_R, WHITE.filled())).map_err(err)?;
+            root.draw(&Circle::new(at, MARK_R, c.stroke_width(2)))
+                .map_err(err)?;
+        } else {
+            root.draw(&Circle::new(at, MARK_R, c.filled())).map_err(err)?;
+        }
+    } else if hollow {
+        root.draw(&Polygon::new(corners.clone(), WHITE.filled()))
+            .map_err(err)?;
+        let mut ring = corners.clone();
+        ring.push(corners[0]);
+        root.draw(&PathElement::new(ring, c.stroke_width(2)))
+            .map_err(err)?;
     } else {
-        root.draw(&Circle::new(at, 5, c.filled())).map_err(err)?;
+        root.draw(&Polygon::new(corners, c.filled())).map_err(err)?;
     }
     Ok(())
 }
 
-/// One line: the join (where the model says so), then each point's span bar, range whisker,
-/// marker and value label.
+/// One line: the join (where the model says so), then each point's span bar and range whisker.
+/// (Markers and value labels are drawn over every line of the panel, in [`chart`].)
 fn draw_line(c: &mut Plot, line: &ChartLine, col: RGBColor) -> Result<(), DrawError> {
     if line.joined {
         let path: Vec<(f64, f64)> = line.points.iter().map(|p| (p.x(), p.value)).collect();
@@ -393,21 +627,6 @@ fn draw_line(c: &mut Plot, line: &ChartLine, col: RGBColor) -> Result<(), DrawEr
             ));
         }
         c.draw_series(spans).map_err(err)?;
-        let at = (p.x(), p.value);
-        let dot = |style: ShapeStyle| EmptyElement::at(at) + Circle::new((0, 0), 5, style);
-        let marks = if p.status.is_actual() {
-            vec![dot(col.filled())]
-        } else {
-            vec![dot(WHITE.filled()), dot(col.stroke_width(2))]
-        };
-        c.draw_series(marks).map_err(err)?;
-        let label = EmptyElement::at(at)
-            + Text::new(
-                escape_controls(&p.label).into_owned(),
-                (0, -10),
-                style(TEXT_PX - 1.0, col).pos(Pos::new(HPos::Center, VPos::Bottom)),
-            );
-        c.draw_series(std::iter::once(label)).map_err(err)?;
     }
     Ok(())
 }
@@ -599,6 +818,195 @@ sources = ["s1"]
             })
             .count();
         assert_eq!(vertical, 1, "one whisker: {svg}");
+    }
+
+    /// A drawn point's marker: where, its shape (`circle`, or a polygon's corners around it) and
+    /// colour (fill, or stroke for a hollow one).
+    #[derive(Debug, Clone, PartialEq)]
+    struct Mark {
+        at: (f64, f64),
+        shape: String,
+        colour: String,
+    }
+
+    /// Every marker of the picture: circles of radius 5 and polygons (a hollow polygon's white
+    /// fill is its outline's).
+    fn marks(doc: &roxmltree::Document) -> Vec<Mark> {
+        let num = |n: &roxmltree::Node, a: &str| n.attribute(a).and_then(|v| v.parse::<f64>().ok());
+        let mut out = Vec::new();
+        for n in doc.descendants() {
+            if n.has_tag_name("circle") && num(&n, "r") == Some(f64::from(MARK_R)) {
+                let colour = match n.attribute("fill") {
+                    Some("none") => n.attribute("stroke"),
+                    f => f,
+                };
+                if colour == Some("#FFFFFF") {
+                    continue;
+                }
+                out.push(Mark {
+                    at: (num(&n, "cx").unwrap(), num(&n, "cy").unwrap()),
+                    shape: "circle".into(),
+                    colour: colour.unwrap_or("").to_string(),
+                });
+            } else if n.has_tag_name("polygon") && n.attribute("fill") != Some("#FFFFFF") {
+                let pts: Vec<(f64, f64)> = n
+                    .attribute("points")
+                    .unwrap()
+                    .split_whitespace()
+                    .map(|p| {
+                        let (x, y) = p.split_once(',').unwrap();
+                        (x.parse().unwrap(), y.parse().unwrap())
+                    })
+                    .collect();
+                let (xs, ys): (Vec<f64>, Vec<f64>) = pts.iter().copied().unzip();
+                let mid = |v: &[f64]| {
+                    (v.iter().copied().fold(f64::INFINITY, f64::min)
+                        + v.iter().copied().fold(f64::NEG_INFINITY, f64::max))
+                        / 2.0
+                };
+                let at = (mid(&xs), mid(&ys));
+                let corners: Vec<String> = pts
+                    .iter()
+                    .map(|(x, y)| format!("{},{}", x - at.0, y - at.1))
+                    .collect();
+                out.push(Mark {
+                    at,
+                    shape: format!("polygon {}", corners.join(" ")),
+                    colour: n.attribute("fill").unwrap_or("").to_string(),
+                });
+            }
+        }
+        out
+    }
+
+    /// The value labels drawn in the plots: (text, box, colour). Centred on (x, y), as wide as
+    /// the layout reckons them and as tall as their box.
+    fn value_labels(doc: &roxmltree::Document) -> Vec<(String, place::Rect, String)> {
+        doc.descendants()
+            .filter(|n| n.has_tag_name("text") && n.attribute("text-anchor") == Some("middle"))
+            .filter(|n| !matches!(n.attribute("fill"), Some("#616161" | "#212121")))
+            .map(|n| {
+                let t = n.text().unwrap_or("").trim().to_string();
+                let x: f64 = n.attribute("x").unwrap().parse().unwrap();
+                let y: f64 = n.attribute("y").unwrap().parse().unwrap();
+                let w = f64::from(text_w(&t, LABEL_PX));
+                let r = place::Rect::new(x - w / 2.0, y - LABEL_H / 2.0, w, LABEL_H);
+                (t, r, n.attribute("fill").unwrap_or("").to_string())
+            })
+            .collect()
+    }
+
+    fn dist(r: &place::Rect, (px, py): (f64, f64)) -> f64 {
+        let dx = (r.x - px).max(px - (r.x + r.w)).max(0.0);
+        let dy = (r.y - py).max(py - (r.y + r.h)).max(0.0);
+        dx.hypot(dy)
+    }
+
+    /// Lines with points in the same periods at close values: no value label overlaps another
+    /// or a marker, each is nearer a marker of its own colour than any of another, and every
+    /// value is either labelled or named in the note.
+    #[test]
+    fn labels_of_lines_in_one_period_never_overlap_and_stay_by_their_points() {
+        for n in [2, 4, 9] {
+            let kb = chart::fixture::same_periods(n);
+            let ids = chart::fixture::ids(n);
+            let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+            let svg = svg_of(&kb, &ids);
+            let doc = roxmltree::Document::parse(&svg).unwrap();
+            let labels = value_labels(&doc);
+            let marks = marks(&doc);
+            assert_eq!(marks.len(), n + 2 * n, "{n}: a legend key and two points a line");
+            for (k, (t, a, _)) in labels.iter().enumerate() {
+                for (u, b, _) in &labels[k + 1..] {
+                    let overlap = a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+                    assert!(!overlap, "{n} lines: {t} {a:?} overlaps {u} {b:?}");
+                }
+                for m in &marks {
+                    assert!(dist(a, m.at) >= f64::from(MARK_R), "{t} over a marker {m:?}");
+                }
+            }
+            if n <= COLOURS.len() {
+                for (t, r, colour) in &labels {
+                    let own = marks
+                        .iter()
+                        .filter(|m| m.colour == *colour)
+                        .map(|m| dist(r, m.at))
+                        .fold(f64::INFINITY, f64::min);
+                    for m in marks.iter().filter(|m| m.colour != *colour) {
+                        assert!(dist(r, m.at) > own, "{n} lines: {t} is as near {m:?}");
+                    }
+                }
+            }
+            let t = texts(&svg);
+            let left_out = t
+                .iter()
+                .find_map(|s| s.strip_prefix("Note: ")?.split_once(" values not labelled"))
+                .map_or(0, |(k, _)| k.parse::<usize>().unwrap());
+            assert_eq!(labels.len() + left_out, 2 * n, "{n} lines: {t:?}");
+            if n <= 4 {
+                assert_eq!(left_out, 0, "room for every label: {t:?}");
+            }
+        }
+    }
+
+    /// Points of different values at one spot: neither label can say which is which, so both
+    /// are named in a note, with their lines and periods.
+    #[test]
+    fn values_at_one_spot_are_named_in_a_note() {
+        let kb = chart::fixture::same_periods(1);
+        let mut c = chart::build(&kb, &["s1"], chart::MAX_Y_TICKS);
+        let mut other = c.lines[0].clone();
+        other.label = "线1b".into();
+        other.series = "s1b".into();
+        other.points[0].label = "110.1亿元".into();
+        c.lines.push(other);
+        let t = texts(&super::chart(&c).unwrap());
+        assert!(!t.iter().any(|s| s == "110亿元" || s == "110.1亿元"), "{t:?}");
+        let note = t.iter().find(|s| s.contains("not labelled")).expect("a note");
+        assert!(note.starts_with("Note: 2 values not labelled"), "{note}");
+        assert!(
+            note.contains("线1 2025-Q1 110亿元") && note.contains("线1b 2025-Q1 110.1"),
+            "{note}"
+        );
+        // The Q2 points: one value at one spot, one label says both.
+        assert_eq!(t.iter().filter(|s| *s == "190亿元").count(), 1, "{t:?}");
+    }
+
+    /// Beyond 7 lines the shapes repeat, in another colour: no two lines' markers look alike.
+    /// Beyond 7 × 8 the rest are left out, named in a note.
+    #[test]
+    fn lines_are_told_apart_by_shape_and_colour_or_left_out() {
+        let kb = chart::fixture::same_periods(9);
+        let ids = chart::fixture::ids(9);
+        let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+        let svg = svg_of(&kb, &ids);
+        let doc = roxmltree::Document::parse(&svg).unwrap();
+        let mut looks: Vec<(String, String)> = marks(&doc).into_iter().map(|m| (m.shape, m.colour)).collect();
+        looks.sort();
+        looks.dedup();
+        assert_eq!(looks.len(), 9, "nine lines, nine looks: {looks:?}");
+        let shapes: std::collections::BTreeSet<&str> = looks.iter().map(|l| l.0.as_str()).collect();
+        assert_eq!(shapes.len(), 7, "every shape: {shapes:?}");
+        // 57 lines: one too many.
+        let mut c = chart::build(&kb, &["s1"], chart::MAX_Y_TICKS);
+        let line = c.lines[0].clone();
+        c.lines = (0..57)
+            .map(|k| {
+                let mut l = line.clone();
+                l.label = format!("L{k}");
+                l
+            })
+            .collect();
+        let t = texts(&super::chart(&c).unwrap());
+        assert!(t.iter().any(|s| s == "L55"), "{t:?}");
+        assert!(!t.iter().any(|s| s == "L56"), "{t:?}");
+        let note = t.iter().find(|s| s.contains("not drawn")).expect("a note");
+        assert!(
+            note.contains(
+                "1 of 57 lines not drawn, as only 56 can be told apart (7 marker shapes × 8 colours)"
+            ),
+            "{note}"
+        );
     }
 
     #[test]

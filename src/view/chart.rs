@@ -16,6 +16,13 @@
 //!   target …), for the renderer to show.
 //! - **Ticks**: y at round values (1-2-5 steps); x at years, and at quarters when the chart spans
 //!   less than three years.
+//! - **Telling lines apart**: line `i`'s marker shape and colour ([`look`]): every renderer has
+//!   [`SHAPES`] shapes and some colours, and no two of the first shapes × colours lines share
+//!   both; a renderer that cannot tell more lines apart keeps that many ([`Chart::keep_lines`]),
+//!   and a note names the rest.
+//! - **Value labels**: where they go, beside their own points and never overlapping ([`place`]).
+
+pub mod place;
 
 use crate::kb::number::human_value;
 use crate::kb::terms::Status;
@@ -54,6 +61,58 @@ impl Chart {
         if let Some(p) = self.panels.get_mut(panel) {
             p.y = y_axis(lo, hi, &p.unit, max_ticks);
         }
+    }
+}
+
+/// How many marker shapes every renderer draws (the Trends chart's `●■▲◆▼★✦`, the SVG's circle,
+/// square, triangle, diamond, upside-down triangle, star and four-pointed star), in that order.
+pub const SHAPES: usize = 7;
+
+/// Line `i`'s marker shape (`0..SHAPES`) and colour (`0..colours`) for a renderer with `colours`
+/// colours: the shape cycles with the line, and the colour moves on by one more each round of
+/// shapes, so no two of the first [`distinct_lines`] lines share both (and the first lines get
+/// shape and colour `i`, `i`).
+pub fn look(i: usize, colours: usize) -> (usize, usize) {
+    let colours = colours.max(1);
+    (i % SHAPES, (i % SHAPES + i / SHAPES) % colours)
+}
+
+/// How many lines a renderer with `colours` colours tells apart by [`look`]: shapes × colours
+/// (7 without colour).
+pub fn distinct_lines(colours: usize) -> usize {
+    SHAPES * colours.max(1)
+}
+
+impl Chart {
+    /// Keep the first `max` lines (in legend order) and leave the rest out, with a note naming
+    /// them and `why` (`without colour, 7 marker shapes`): the lines a renderer cannot tell apart.
+    /// Panels left with no line go, and the time axis fits the lines kept.
+    pub fn keep_lines(&mut self, max: usize, why: &str) {
+        if self.lines.len() <= max {
+            return;
+        }
+        let dropped: Vec<String> = self.lines.drain(max..).map(|l| l.label).collect();
+        let total = max + dropped.len();
+        self.notes.push(format!(
+            "{} of {total} lines not drawn, as only {max} can be told apart ({why}): {}",
+            dropped.len(),
+            dropped.join(", ")
+        ));
+        let kept: Vec<usize> = (0..self.panels.len())
+            .filter(|k| self.lines.iter().any(|l| l.panel == *k))
+            .collect();
+        for l in &mut self.lines {
+            l.panel = kept.iter().position(|k| *k == l.panel).unwrap_or(0);
+        }
+        let mut k = 0;
+        self.panels.retain(|_| {
+            k += 1;
+            kept.contains(&(k - 1))
+        });
+        for k in 0..self.panels.len() {
+            self.fit_y_ticks(k, MAX_Y_TICKS);
+        }
+        self.x = x_axis(&self.lines);
     }
 }
 
@@ -399,10 +458,95 @@ fn x_axis(lines: &[ChartLine]) -> XAxis {
     XAxis { lo, hi, ticks }
 }
 
+/// Small KBs for the renderers' tests.
+#[cfg(test)]
+pub(crate) mod fixture {
+    /// `n` series in one unit (CNY), `s1` … `sN`, named `线1` …, each with points in 2025-Q1 and
+    /// 2025-Q2: line k's values are `100 + 10k` 亿 and `200 - 10k` 亿, so in each period every
+    /// line's point falls close to the others' (the lines cross between the two).
+    pub fn same_periods(n: usize) -> crate::kb::Kb {
+        let mut t = String::from(
+            "[[source]]\nid = \"s\"\ntitle = \"T\"\npublisher = \"P\"\ndate = 2025-06-01\n\n\
+             [[vendor]]\nid = \"v\"\nname = \"V\"\nsources = [\"s\"]\n",
+        );
+        for k in 1..=n {
+            t += &format!(
+                "\n[[series]]\nid = \"s{k}\"\nname = \"线{k}\"\nvendor = \"v\"\nmetric = \"revenue\"\n\
+                 unit = \"CNY\"\nsources = [\"s\"]\n\n  [[series.points]]\n  period = \"2025-Q1\"\n  \
+                 value = \"{}亿\"\n\n  [[series.points]]\n  period = \"2025-Q2\"\n  value = \"{}亿\"\n",
+                100 + 10 * k,
+                200 - 10 * k
+            );
+        }
+        let loaded = crate::kb::load::load_bytes("same.toml", t.into_bytes());
+        assert!(loaded.is_ok(), "{}", loaded.render_diagnostics_upto(10));
+        loaded.kb
+    }
+
+    /// Every series id of [`same_periods`]`(n)`.
+    pub fn ids(n: usize) -> Vec<String> {
+        (1..=n).map(|k| format!("s{k}")).collect()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::kb;
+
+    #[test]
+    fn no_two_lines_share_shape_and_colour_until_every_pair_is_used() {
+        for colours in [1, 6, 8] {
+            let n = distinct_lines(colours);
+            let looks: Vec<(usize, usize)> = (0..n).map(|i| look(i, colours)).collect();
+            for (i, a) in looks.iter().enumerate() {
+                assert!(a.0 < SHAPES && a.1 < colours, "{a:?}");
+                assert!(!looks[i + 1..].contains(a), "{colours} colours: {a:?} twice");
+            }
+            assert_eq!(looks[0], look(n, colours), "then they repeat");
+        }
+        // The first lines: shape and colour i (what the chart always drew).
+        assert_eq!(look(3, 6), (3, 3));
+        assert_eq!(look(6, 6), (6, 0));
+        // The 8th line: the first shape in another colour.
+        assert_eq!(look(7, 8), (0, 1));
+        assert_eq!(distinct_lines(1), 7);
+        assert_eq!(distinct_lines(0), 7);
+    }
+
+    #[test]
+    fn keep_lines_leaves_the_rest_out_and_says_which() {
+        let kb = fixture::same_periods(9);
+        let ids = fixture::ids(9);
+        let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+        let mut c = build(&kb, &ids, MAX_Y_TICKS);
+        assert_eq!(c.lines.len(), 9);
+        let all = c.clone();
+        c.keep_lines(9, "x");
+        assert_eq!(c, all, "nothing to leave out");
+        c.keep_lines(7, "without colour, 7 marker shapes");
+        assert_eq!(c.lines.len(), 7);
+        assert_eq!(c.lines, all.lines[..7]);
+        let note = c.notes.last().unwrap();
+        assert_eq!(
+            note,
+            "2 of 9 lines not drawn, as only 7 can be told apart (without colour, 7 marker shapes): 线8, 线9"
+        );
+        // Two units, the second's only line left out: its panel goes too.
+        let kb = default_kb();
+        let mut c = build(&kb, &["aliyun-revenue", "aliyun-revenue-growth"], MAX_Y_TICKS);
+        assert_eq!((c.lines.len(), c.panels.len()), (3, 2));
+        c.keep_lines(2, "test");
+        assert_eq!(c.panels.len(), 1);
+        assert!(c.lines.iter().all(|l| l.panel == 0));
+        assert!(
+            c.notes.last().unwrap().contains("阿里云营收同比增速"),
+            "{:?}",
+            c.notes
+        );
+        // The first two lines (the revenue's) are in the first panel: its ticks still cover them.
+        assert!(c.panels[0].y.lo <= 398e8 && c.panels[0].y.hi >= 635e8);
+    }
 
     fn default_kb() -> Kb {
         kb::load_builtin().kb

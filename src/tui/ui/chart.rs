@@ -11,15 +11,20 @@
 //!   (the model's, re-ticked for the rows the panel gets: [`Chart::fit_y_ticks`]); a lower panel
 //!   starts under a dashed rule naming its unit. When the area cannot hold every panel, the ones
 //!   that fit are drawn and the title says how many are hidden.
-//! - **Lines and cues**: each line has its own colour (the theme's `series` roles) and marker
-//!   shape (`●■▲◆▼★✦`, cycled), so lines stay apart under `NO_COLOR`; a figure that is not an
-//!   actual one (estimate, forecast, target …) gets the hollow shape (`○□△◇▽☆✧`); the legend says which
-//!   statuses those are. A range is drawn as a vertical run of dots from its low to its high.
-//!   Values are labelled as tables show them (`>398亿元`, qualifier kept) beside their points
-//!   where there is room, each line's last point first.
+//! - **Lines and cues**: each line has its own marker shape (`●■▲◆▼★✦`) and colour (the theme's
+//!   `series` roles), by [`chart::look`]: no two of the first 7 × colours lines share both, so
+//!   lines stay apart under `NO_COLOR` too, where only the 7 shapes tell them apart and a chart of
+//!   more lines draws the first 7 and names the rest in a note ([`Chart::keep_lines`]). A figure
+//!   that is not an actual one (estimate, forecast, target …) gets the hollow shape
+//!   (`○□△◇▽☆✧`); the legend says which statuses those are. A range is drawn as a vertical run of
+//!   dots from its low to its high. Values are labelled as tables show them (`>398亿元`,
+//!   qualifier kept) beside their points where there is room, each line's last point first, by
+//!   [`place`]: on blank cells first, never over a marker or touching another label, never nearer
+//!   another point than its own (two lines' points in one period); the title counts the values
+//!   left unlabelled (`· 2 values unlabelled`).
 //! - **Grid**: every point is put on the braille grid first; its marker goes in the cell holding
 //!   that grid dot and the line joins those same dots (ratatui's `Chart` places lines and markers
-//!   by two different roundings). Labels never touch one another.
+//!   by two different roundings).
 //! - **Small areas**: rows go first to one panel and the axis, then a note, the legend, the other
 //!   panels and the other notes; below the minimum it says so in a line, and it never panics.
 
@@ -36,6 +41,7 @@ use crate::kb::terms::Status;
 use crate::text;
 use crate::tui::app::App;
 use crate::tui::theme::Theme;
+use crate::view::chart::place::{self, Ask, Rules, Side, Spot};
 use crate::view::chart::{self, Chart, MAX_Y_TICKS, XAxis};
 
 /// Rows between two y ticks, at least: a label per row would be unreadable.
@@ -46,9 +52,9 @@ const MIN_PLOT_ROWS: u16 = 3;
 const MIN_PLOT_COLS: u16 = 8;
 /// A point's span is drawn when it covers at least this many braille dots (3 cells).
 const SPAN_DOTS: usize = 6;
-/// Marker shapes, one per line (cycled): filled for an actual figure, hollow for any other status.
-/// (No `▶`/`◀`: terminals may draw them as emoji.)
-pub const SHAPES: [(&str, &str); 7] = [
+/// Marker shapes, one per line (cycled, [`chart::look`]): filled for an actual figure, hollow for
+/// any other status. (No `▶`/`◀`: terminals may draw them as emoji.)
+pub const SHAPES: [(&str, &str); chart::SHAPES] = [
     ("●", "○"),
     ("■", "□"),
     ("▲", "△"),
@@ -73,8 +79,20 @@ pub fn render(f: &mut Frame, app: &App, area: Rect, theme: &Theme) {
 
 /// The marker of line `line` for a point of status `status`.
 pub fn marker(line: usize, status: Status) -> &'static str {
-    let (filled, hollow) = SHAPES[line % SHAPES.len()];
+    let (filled, hollow) = SHAPES[chart::look(line, 1).0];
     if status.is_actual() { filled } else { hollow }
+}
+
+/// The theme's series colours, each once: a colour given twice (every one, without colour) tells
+/// no lines apart.
+fn palette(theme: &Theme) -> Vec<Style> {
+    let mut p: Vec<Style> = Vec::new();
+    for s in theme.series {
+        if !p.contains(&s) {
+            p.push(s);
+        }
+    }
+    p
 }
 
 /// One legend entry: a glyph in a style, then its text.
@@ -121,8 +139,10 @@ fn legend(c: &Chart, theme: &Theme) -> Vec<Entry> {
     entries
 }
 
+/// Line `i`'s colour ([`chart::look`] over the [`palette`]).
 fn line_style(theme: &Theme, i: usize) -> Style {
-    theme.series[i % theme.series.len()]
+    let p = palette(theme);
+    p[chart::look(i, p.len()).1]
 }
 
 /// Legend entries of these widths packed into rows of `width` columns, in order, `LEGEND_GAP`
@@ -186,50 +206,38 @@ pub fn plan_rows(height: u16, legend: u16, panels: usize, notes: usize) -> Optio
     })
 }
 
-/// What a cell of the plot holds, for placing value labels.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Cell {
-    Free,
-    /// A dot of a line, span or range: a label may cover it when there is no blank room.
-    Ink,
-    Marker,
-    Label,
-}
-
-/// Where a label `w` columns wide goes for a point in cell (`col`, `row`) of a plot `cols` ×
-/// `rows` (cells as in `grid`, row-major): right of the point, left of it, then the same a row
-/// above and a row below, on blank cells if it can, else over a line's dots; never over a marker
-/// or a label, and never touching another label.
-fn label_spot(grid: &[Cell], cols: u16, rows: u16, col: u16, row: u16, w: u16) -> Option<(u16, u16)> {
-    let (c, r, w) = (i32::from(col), i32::from(row), i32::from(w));
-    let at = |x: i32, y: i32| grid[(y * i32::from(cols) + x) as usize];
-    let spots = [
-        (r, c + 1),
-        (r, c - w),
-        (r - 1, c + 1),
-        (r - 1, c - w),
-        (r + 1, c + 1),
-        (r + 1, c - w),
-    ];
-    for ok in [&[Cell::Free][..], &[Cell::Free, Cell::Ink][..]] {
-        for (y, x) in spots {
-            if y < 0 || y >= i32::from(rows) || x < 0 || x + w > i32::from(cols) {
-                continue;
-            }
-            let clear = (x..x + w).all(|x| ok.contains(&at(x, y)))
-                && (x == 0 || at(x - 1, y) != Cell::Label)
-                && (x + w == i32::from(cols) || at(x + w, y) != Cell::Label);
-            if clear {
-                return Some((x as u16, y as u16));
-            }
-        }
-    }
-    None
-}
+/// Where the Trends chart tries a value label, in cells: right of its point, left of it, then the
+/// same a row above and a row below ([`place`]).
+const LABEL_SIDES: [Side; 6] = [
+    Side::Right,
+    Side::Left,
+    Side::AboveRight,
+    Side::AboveLeft,
+    Side::BelowRight,
+    Side::BelowLeft,
+];
 
 /// Draw `c` in `area`: a box titled with the chart's series, the legend, the panels on their
 /// time axis, and the notes. Any size, down to nothing.
 pub fn draw_chart(f: &mut Frame, c: &Chart, area: Rect, theme: &Theme) {
+    // Only the lines the theme's shapes and colours tell apart; a note names the rest.
+    let kept;
+    let c = {
+        let colours = palette(theme).len();
+        if c.lines.len() > chart::distinct_lines(colours) {
+            let mut k = c.clone();
+            let why = if colours == 1 {
+                format!("without colour, {} marker shapes", chart::SHAPES)
+            } else {
+                format!("{} marker shapes × {colours} colours", chart::SHAPES)
+            };
+            k.keep_lines(chart::distinct_lines(colours), &why);
+            kept = k;
+            &kept
+        } else {
+            c
+        }
+    };
     f.render_widget(Clear, area);
     let block = Block::default().borders(Borders::ALL).border_style(theme.border);
     let inner = block.inner(area);
@@ -305,7 +313,6 @@ pub fn draw_chart(f: &mut Frame, c: &Chart, area: Rect, theme: &Theme) {
             if hidden_notes == 1 { "" } else { "s" }
         );
     }
-    f.render_widget(block.title(title(&suffix)), area);
 
     // The legend.
     let mut y = inner.y;
@@ -329,6 +336,7 @@ pub fn draw_chart(f: &mut Frame, c: &Chart, area: Rect, theme: &Theme) {
     }
 
     // The panels, one under another, on the same columns.
+    let mut unlabelled = 0;
     let plot_x = inner.x + label_w + 1;
     let plot_w = inner.width - label_w - 1;
     for (k, h) in rows.panels.iter().enumerate() {
@@ -341,9 +349,19 @@ pub fn draw_chart(f: &mut Frame, c: &Chart, area: Rect, theme: &Theme) {
             y += 1;
         }
         let plot = Rect::new(plot_x, y, plot_w, *h);
-        draw_panel(f, &c, k, plot, Rect::new(inner.x, y, label_w, *h), theme);
+        unlabelled += draw_panel(f, &c, k, plot, Rect::new(inner.x, y, label_w, *h), theme);
         y += h;
     }
+
+    // The title, with what is not shown: panels and notes without room, values without a label
+    // clearly their own point's. (The block draws its border and title only.)
+    if unlabelled > 0 {
+        suffix += &format!(
+            " · {unlabelled} value{} unlabelled",
+            if unlabelled == 1 { "" } else { "s" }
+        );
+    }
+    f.render_widget(block.title(title(&suffix)), area);
 
     // The time axis under the last panel, and its labels.
     draw_x_axis(f.buffer_mut(), &c.x, plot_x, plot_w, y, inner, theme);
@@ -376,8 +394,9 @@ fn dot_x(x: &XAxis, m: f64, dots: usize) -> usize {
     d.clamp(0.0, (dots - 1) as f64) as usize
 }
 
-/// Panel `k` of `c` in `plot`, its y labels right-aligned in `labels` and the axis between.
-fn draw_panel(f: &mut Frame, c: &Chart, k: usize, plot: Rect, labels: Rect, theme: &Theme) {
+/// Panel `k` of `c` in `plot`, its y labels right-aligned in `labels` and the axis between: how
+/// many values it left unlabelled (no place clearly their own point's).
+fn draw_panel(f: &mut Frame, c: &Chart, k: usize, plot: Rect, labels: Rect, theme: &Theme) -> usize {
     let (gw, gh) = (usize::from(plot.width) * 2, usize::from(plot.height) * 4);
     let yaxis = &c.panels[k].y;
     let yspan = (yaxis.hi - yaxis.lo).max(f64::MIN_POSITIVE);
@@ -442,14 +461,15 @@ fn draw_panel(f: &mut Frame, c: &Chart, k: usize, plot: Rect, labels: Rect, them
     f.render_widget(canvas, plot);
     let buf = f.buffer_mut();
     let cell_of = |x: usize, y: usize| ((x / 2) as u16, ((gh - 1 - y) / 4) as u16);
-    // Markers in the cells of their grid dots: on the line, not beside it.
-    let mut cells: Vec<Cell> = (0..plot.height)
+    // Blank cells (no line's dots), where labels go first.
+    let ink: Vec<bool> = (0..plot.height)
         .flat_map(|y| (0..plot.width).map(move |x| (x, y)))
-        .map(|(x, y)| match buf.cell((plot.x + x, plot.y + y)) {
-            Some(c) if c.symbol() != " " && c.symbol() != "\u{2800}" => Cell::Ink,
-            _ => Cell::Free,
+        .map(|(x, y)| {
+            buf.cell((plot.x + x, plot.y + y))
+                .is_some_and(|c| c.symbol() != " " && c.symbol() != "\u{2800}")
         })
         .collect();
+    // Markers in the cells of their grid dots: on the line, not beside it.
     for &(i, j, x, y) in &grid {
         let (cx, cy) = cell_of(x, y);
         let p = &c.lines[i].points[j];
@@ -459,7 +479,6 @@ fn draw_panel(f: &mut Frame, c: &Chart, k: usize, plot: Rect, labels: Rect, them
             marker(i, p.status),
             line_style(theme, i).add_modifier(Modifier::BOLD),
         );
-        cells[usize::from(cy) * usize::from(plot.width) + usize::from(cx)] = Cell::Marker;
     }
     // Value labels: every line's last point first, then the others from the right.
     let mut order: Vec<(usize, usize, usize, usize)> = Vec::new();
@@ -473,18 +492,43 @@ fn draw_panel(f: &mut Frame, c: &Chart, k: usize, plot: Rect, labels: Rect, them
             order.extend(grid.iter().filter(|g| g.0 == *i && g.1 == j));
         }
     }
-    for (i, j, x, y) in order {
-        let label = text::fit(&c.lines[i].points[j].label, usize::from(plot.width) / 2);
-        let w = text::width(&label) as u16;
-        if w == 0 {
-            continue;
-        }
-        let (cx, cy) = cell_of(x, y);
-        if let Some((lx, ly)) = label_spot(&cells, plot.width, plot.height, cx, cy, w) {
-            buf.set_string(plot.x + lx, plot.y + ly, &label, line_style(theme, i));
-            for x in lx..lx + w {
-                cells[usize::from(ly) * usize::from(plot.width) + usize::from(x)] = Cell::Label;
+    let texts: Vec<String> = order
+        .iter()
+        .map(|&(i, j, _, _)| text::fit(&c.lines[i].points[j].label, usize::from(plot.width) / 2).into_owned())
+        .collect();
+    let asks: Vec<Ask> = order
+        .iter()
+        .zip(&texts)
+        .map(|(&(_, _, x, y), t)| {
+            let (cx, cy) = cell_of(x, y);
+            Ask {
+                mark: place::Rect::new(f64::from(cx), f64::from(cy), 1.0, 1.0),
+                text: t,
+                w: text::width(t) as f64,
+                h: 1.0,
             }
+        })
+        .collect();
+    let rules = Rules {
+        sides: &LABEL_SIDES,
+        gap: 0.0,
+        apart: (1.0, 0.0),
+        bounds: place::Rect::new(0.0, 0.0, f64::from(plot.width), f64::from(plot.height)),
+        y_scale: 2.0,
+    };
+    let blank = |r: &place::Rect| {
+        let (x, y) = (r.x as usize, r.y as usize);
+        (x..x + r.w as usize).all(|x| !ink[y * usize::from(plot.width) + x])
+    };
+    let spots = place::place(&asks, &rules, blank);
+    let mut unlabelled = 0;
+    for ((&(i, _, _, _), t), spot) in order.iter().zip(&texts).zip(&spots) {
+        match spot {
+            Spot::At(r) => {
+                buf.set_string(plot.x + r.x as u16, plot.y + r.y as u16, t, line_style(theme, i));
+            }
+            Spot::Same(_) => {}
+            Spot::None => unlabelled += 1,
         }
     }
     // The y axis, with the ticks the model gives at the rows their values fall on: every one, or
@@ -527,6 +571,7 @@ fn draw_panel(f: &mut Frame, c: &Chart, k: usize, plot: Rect, labels: Rect, them
         buf.set_string(labels.x, row, text::pad(&text::fit(label, w), w, true), theme.dim);
         buf.set_string(axis_x, row, "┤", theme.dim);
     }
+    unlabelled
 }
 
 /// The x axis on row `y` under a plot `plot_w` wide at `plot_x`, ticked, and its labels on the
@@ -659,33 +704,168 @@ mod tests {
         assert!(pack(&[], 20).is_empty());
     }
 
+    /// The rows of `buf` as characters, each with its column (a wide character once).
+    fn rows_of(buf: &Buffer) -> Vec<Vec<(u16, String)>> {
+        (0..buf.area.height)
+            .map(|y| {
+                let mut row = Vec::new();
+                let mut x = 0;
+                while x < buf.area.width {
+                    let s = buf[(x, y)].symbol().to_string();
+                    let w = text::width(&s).max(1) as u16;
+                    row.push((x, s));
+                    x += w;
+                }
+                row
+            })
+            .collect()
+    }
+
+    /// Lines with points in the same periods at close values (the fixture's cross): every value
+    /// label drawn is whole (none covers another), the marker nearest it is its own line's (never
+    /// another's as near), and the title counts the values left unlabelled.
     #[test]
-    fn a_label_goes_right_then_left_then_above_never_touching_another() {
-        let (cols, rows) = (10u16, 3u16);
-        let mut grid = vec![Cell::Free; 30];
-        // Right of the point at (2, 1).
-        assert_eq!(label_spot(&grid, cols, rows, 2, 1, 3), Some((3, 1)));
-        // At the right edge: left of it.
-        assert_eq!(label_spot(&grid, cols, rows, 9, 1, 3), Some((6, 1)));
-        // A label at 3..6 on row 1: a point at (6, 1) with a 4-wide label has no room right of
-        // it, and left of it would cover that label: it goes a row above, on the left.
-        for x in 3..6 {
-            grid[10 + x] = Cell::Label;
+    fn labels_of_lines_in_one_period_stay_whole_and_by_their_own_points() {
+        use ratatui::Terminal;
+        use ratatui::backend::TestBackend;
+        for n in [2, 3, 4] {
+            let kb = chart::fixture::same_periods(n);
+            let ids = chart::fixture::ids(n);
+            let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+            let c = chart::build(&kb, &ids, MAX_Y_TICKS);
+            for (w, h) in [(36, 12), (40, 16), (60, 24), (80, 34)] {
+                let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+                t.draw(|f| draw_chart(f, &c, Rect::new(0, 0, w, h), &Theme::mono()))
+                    .unwrap();
+                let rows = rows_of(t.backend().buffer());
+                let screen: Vec<String> = rows
+                    .iter()
+                    .map(|r| r.iter().map(|(_, s)| s.as_str()).collect())
+                    .collect();
+                let screen = screen.join("\n");
+                // Markers: (column, row, shape).
+                let mut markers: Vec<(f64, f64, usize)> = Vec::new();
+                for (y, r) in rows.iter().enumerate() {
+                    for (x, s) in r {
+                        if let Some(k) = SHAPES.iter().position(|(a, b)| a == s || b == s) {
+                            markers.push((f64::from(*x), y as f64, k));
+                        }
+                    }
+                }
+                let mut found = 0;
+                let mut total = 0;
+                for (i, l) in c.lines.iter().enumerate() {
+                    for p in &l.points {
+                        total += 1;
+                        // In the plot: right of the y axis (`┤`, `│` or `└` after the border).
+                        let spots: Vec<(f64, f64, f64)> = rows
+                            .iter()
+                            .enumerate()
+                            .filter_map(|(y, r)| {
+                                let axis = r
+                                    .iter()
+                                    .skip(1)
+                                    .position(|(_, s)| ["┤", "│", "├"].contains(&s.as_str()))?
+                                    + 1;
+                                let cells = &r[axis + 1..];
+                                let chars: Vec<&str> = cells.iter().map(|(_, s)| s.as_str()).collect();
+                                let want: Vec<String> = p.label.chars().map(String::from).collect();
+                                (0..chars.len().saturating_sub(want.len() - 1))
+                                    .find(|&k| chars[k..k + want.len()] == want[..])
+                                    .map(|k| {
+                                        let x0 = f64::from(cells[k].0);
+                                        (x0, x0 + text::width(&p.label) as f64, y as f64)
+                                    })
+                            })
+                            .collect();
+                        assert!(spots.len() <= 1, "{} twice\n{screen}", p.label);
+                        let Some(&(x0, x1, y)) = spots.first() else {
+                            continue;
+                        };
+                        found += 1;
+                        let d = |(mx, my, _): &(f64, f64, usize)| {
+                            let (px, py) = (mx + 0.5, my + 0.5);
+                            let dx = (x0 - px).max(px - x1).max(0.0);
+                            let dy = (y - py).max(py - (y + 1.0)).max(0.0) * 2.0;
+                            dx.hypot(dy)
+                        };
+                        let own = chart::look(i, 1).0;
+                        let mine = markers
+                            .iter()
+                            .filter(|m| m.2 == own)
+                            .map(d)
+                            .fold(f64::INFINITY, f64::min);
+                        for m in markers.iter().filter(|m| m.2 != own) {
+                            assert!(d(m) > mine, "{} of line {i} is as near {m:?}\n{screen}", p.label);
+                        }
+                    }
+                }
+                let title = screen.lines().next().unwrap().trim_end_matches(['┐', '─', ' ']);
+                let unlabelled = title
+                    .split(" · ")
+                    .find_map(|part| {
+                        part.strip_suffix(" values unlabelled")
+                            .or(part.strip_suffix(" value unlabelled"))
+                    })
+                    .map_or(0, |k| k.trim().parse::<usize>().unwrap());
+                assert_eq!(found + unlabelled, total, "{n} lines at {w}x{h}\n{screen}");
+                if (w, h) == (80, 34) {
+                    assert_eq!(unlabelled, 0, "room for every label\n{screen}");
+                }
+            }
         }
-        assert_eq!(label_spot(&grid, cols, rows, 6, 1, 4), Some((2, 0)));
-        // Right of a point at (1, 1) a 1-wide label would touch the one at 3..6: left of it.
-        assert_eq!(label_spot(&grid, cols, rows, 1, 1, 1), Some((0, 1)));
-        // Blank cells before a line's dots: right of (1, 2) is ink, so it goes left of it.
-        grid[20 + 2] = Cell::Ink;
-        assert_eq!(label_spot(&grid, cols, rows, 1, 2, 1), Some((0, 2)));
-        // Only ink around: over it.
-        let inked = vec![Cell::Ink; 30];
-        assert_eq!(label_spot(&inked, cols, rows, 5, 1, 2), Some((6, 1)));
-        // Nowhere at all.
-        let full = vec![Cell::Marker; 30];
-        assert_eq!(label_spot(&full, cols, rows, 5, 1, 2), None);
-        // Wider than the plot.
-        assert_eq!(label_spot(&grid, cols, rows, 0, 0, 11), None);
+    }
+
+    /// Nine lines: in colour every one is drawn, no two with the same shape and colour in the
+    /// legend; without colour only 7 shapes tell lines apart, so 7 are drawn and a note names the
+    /// other two.
+    #[test]
+    fn more_lines_than_shapes_differ_by_colour_or_are_named_in_a_note() {
+        use ratatui::Terminal;
+        use ratatui::backend::TestBackend;
+        let kb = chart::fixture::same_periods(9);
+        let ids = chart::fixture::ids(9);
+        let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+        let c = chart::build(&kb, &ids, MAX_Y_TICKS);
+        for theme in [Theme::colour(), Theme::mono()] {
+            let mut t = Terminal::new(TestBackend::new(100, 40)).unwrap();
+            t.draw(|f| draw_chart(f, &c, Rect::new(0, 0, 100, 40), &theme))
+                .unwrap();
+            let buf = t.backend().buffer();
+            let rows = rows_of(buf);
+            let screen: Vec<String> = rows
+                .iter()
+                .map(|r| r.iter().map(|(_, s)| s.as_str()).collect())
+                .collect();
+            let screen = screen.join("\n");
+            // The legend: each entry's glyph and colour, before its name.
+            let mut entries: Vec<(String, String)> = Vec::new();
+            for (y, r) in rows.iter().enumerate().take(3) {
+                for (k, (x, s)) in r.iter().enumerate() {
+                    if SHAPES.iter().any(|(a, _)| a == s) && r.get(k + 2).is_some_and(|(_, n)| n == "线") {
+                        entries.push((s.clone(), format!("{:?}", buf[(*x, y as u16)].fg)));
+                    }
+                }
+            }
+            let coloured = palette(&theme).len() > 1;
+            let drawn = if coloured { 9 } else { 7 };
+            assert_eq!(entries.len(), drawn, "{screen}");
+            for (k, e) in entries.iter().enumerate() {
+                assert!(!entries[k + 1..].contains(e), "{e:?} twice\n{screen}");
+            }
+            if coloured {
+                assert!(!screen.contains("not drawn"), "{screen}");
+            } else {
+                let legend = screen.lines().nth(1).unwrap();
+                assert!(legend.contains("线7") && !legend.contains("线8"), "{screen}");
+                assert!(
+                    screen.contains(
+                        "2 of 9 lines not drawn, as only 7 can be told apart (without colour, 7 marker"
+                    ),
+                    "{screen}"
+                );
+            }
+        }
     }
 
     /// Every size from nothing up, at an offset, in colour and without: no panic, nothing drawn
