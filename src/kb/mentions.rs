@@ -4,10 +4,14 @@
 //! when first asked (`export --record`), and kept in the KB (`Kb::mentions`).
 //!
 //! Matching: every name and alias of at least [`MIN_CJK`] CJK characters or [`MIN_LATIN`] other
-//! characters is a pattern; texts are scanned once with Aho–Corasick (leftmost-longest, so
-//! `阿里巴巴` wins over `阿里` where both are names). A latin name must stand as a word (not inside
-//! a longer run of letters or digits: `AWS` in `AWS's`, not in `LAWSON`); CJK has no word breaks,
-//! so a CJK name matches anywhere. Case is ignored for latin. A record never mentions itself.
+//! characters is a pattern; texts are scanned once with Aho–Corasick, leftmost-longest, as a
+//! tokenizer would: at each place the longest name wins and what it covers is not read again, so
+//! `阿里云` names 阿里云 only, never also 阿里巴巴 by its alias `阿里` (which still links where it
+//! stands alone: `腾讯、阿里、微博`). A latin name must stand as a word (not inside a longer run of
+//! letters or digits: `AWS` in `AWS's`, not in `LAWSON`); where the longest name does not, the
+//! longest shorter one starting there that does counts (`Google` in `Google Clouds`). CJK has no
+//! word breaks, so a CJK name matches anywhere. Case is ignored for latin. A record never
+//! mentions itself.
 //!
 //! Bounded on big KBs: the index keeps, per distinct name, the sorted numbers of the records
 //! whose text names it (`u32`s), not one list per (name, owner) pair, so a name shared by many
@@ -517,7 +521,8 @@ mod tests {
             (23, "Google Cloud9x"),
         ];
         // 20: `Google Cloud` runs on into `s`, `Google` stands alone. 21: the longest only.
-        // 22: `AWS` inside words twice, then alone. 23: `Google Cloud` and `Cloud9` run on, `Google` not.
+        // 22: `AWS` inside words twice, then alone. 23: `Google Cloud` and `Cloud9` run on
+        // (into `9`, `x`); `Google` stands alone.
         assert_eq!(find(names, texts), [(20, 0), (21, 1), (22, 2), (23, 0)]);
     }
 
@@ -745,7 +750,10 @@ sources = ["s"]
         let alibaba = named_by(&kb, &m, "alibaba");
         let aliyun = named_by(&kb, &m, "aliyun");
         // Titled and summarised with 阿里云 only: 阿里云's, not 阿里巴巴's.
-        for id in ["aliyun-ecs-price-cut-2025", "aliyun-ai-compute-price-increase-2025"] {
+        for id in [
+            "aliyun-ecs-price-cut-2025",
+            "aliyun-ai-compute-price-increase-2025",
+        ] {
             assert!(aliyun.iter().any(|x| x == id), "{id} names 阿里云");
             assert!(!alibaba.iter().any(|x| x == id), "{id} names 阿里巴巴");
         }
