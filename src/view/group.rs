@@ -491,8 +491,14 @@ fn lower(v: &str) -> Cow<'_, str> {
         !v.bytes().any(|b| b.is_ascii_uppercase())
     } else {
         v.chars().all(|c| {
-            let mut l = c.to_lowercase();
-            l.next() == Some(c) && l.next().is_none()
+            // CJK ideographs, kana and hangul have no case: no table lookup for them.
+            let caseless = ('\u{2E80}'..='\u{9FFF}').contains(&c)
+                || ('\u{AC00}'..='\u{D7AF}').contains(&c)
+                || ('\u{F900}'..='\u{FAFF}').contains(&c);
+            caseless || {
+                let mut l = c.to_lowercase();
+                l.next() == Some(c) && l.next().is_none()
+            }
         })
     };
     if unchanged {
@@ -749,6 +755,22 @@ impl Pick {
             .map(|t| format!("{} = {}", t.name, label(&t.value)))
             .collect();
         terms.join(", ")
+    }
+}
+
+#[cfg(test)]
+mod lower_tests {
+    use super::lower;
+    use std::borrow::Cow;
+
+    #[test]
+    fn lower_copies_only_text_with_upper_case() {
+        for v in ["aws", "阿里云", "火山引擎 volcengine", "", "2025-q3", "ｓｈｅｉｎ"] {
+            assert!(matches!(lower(v), Cow::Borrowed(_)), "{v}");
+        }
+        for (v, l) in [("AWS", "aws"), ("阿里云 ECS", "阿里云 ecs"), ("ǅ", "ǆ"), ("ＳＨＥＩＮ", "ｓｈｅｉｎ"), ("Ⅳ", "ⅳ")] {
+            assert_eq!(lower(v), Cow::<str>::Owned(l.to_string()), "{v}");
+        }
     }
 }
 
