@@ -765,10 +765,23 @@ mod lower_tests {
 
     #[test]
     fn lower_copies_only_text_with_upper_case() {
-        for v in ["aws", "阿里云", "火山引擎 volcengine", "", "2025-q3", "ｓｈｅｉｎ"] {
+        for v in [
+            "aws",
+            "阿里云",
+            "火山引擎 volcengine",
+            "",
+            "2025-q3",
+            "ｓｈｅｉｎ",
+        ] {
             assert!(matches!(lower(v), Cow::Borrowed(_)), "{v}");
         }
-        for (v, l) in [("AWS", "aws"), ("阿里云 ECS", "阿里云 ecs"), ("ǅ", "ǆ"), ("ＳＨＥＩＮ", "ｓｈｅｉｎ"), ("Ⅳ", "ⅳ")] {
+        for (v, l) in [
+            ("AWS", "aws"),
+            ("阿里云 ECS", "阿里云 ecs"),
+            ("ǅ", "ǆ"),
+            ("ＳＨＥＩＮ", "ｓｈｅｉｎ"),
+            ("Ⅳ", "ⅳ"),
+        ] {
             assert_eq!(lower(v), Cow::<str>::Owned(l.to_string()), "{v}");
         }
     }

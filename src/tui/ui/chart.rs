@@ -206,17 +206,6 @@ pub fn plan_rows(height: u16, legend: u16, panels: usize, notes: usize) -> Optio
     })
 }
 
-/// Where the Trends chart tries a value label, in cells: right of its point, left of it, then the
-/// same a row above and a row below ([`place`]).
-const LABEL_SIDES: [Side; 6] = [
-    Side::Right,
-    Side::Left,
-    Side::AboveRight,
-    Side::AboveLeft,
-    Side::BelowRight,
-    Side::BelowLeft,
-];
-
 /// Draw `c` in `area`: a box titled with the chart's series, the legend, the panels on their
 /// time axis, and the notes. Any size, down to nothing.
 pub fn draw_chart(f: &mut Frame, c: &Chart, area: Rect, theme: &Theme) {
@@ -510,7 +499,7 @@ fn draw_panel(f: &mut Frame, c: &Chart, k: usize, plot: Rect, labels: Rect, them
         })
         .collect();
     let rules = Rules {
-        sides: &LABEL_SIDES,
+        sides: &Side::IN_CELLS,
         gap: 0.0,
         apart: (1.0, 0.0),
         bounds: place::Rect::new(0.0, 0.0, f64::from(plot.width), f64::from(plot.height)),

@@ -60,6 +60,19 @@ pub enum Side {
     BelowLeft,
 }
 
+impl Side {
+    /// Where a label is tried on a chart of terminal cells (the Trends chart): right of its
+    /// point, left of it, then the same a row above and a row below.
+    pub const IN_CELLS: [Side; 6] = [
+        Side::Right,
+        Side::Left,
+        Side::AboveRight,
+        Side::AboveLeft,
+        Side::BelowRight,
+        Side::BelowLeft,
+    ];
+}
+
 /// One label to place: its point's marker and the label's text and size.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Ask<'a> {
@@ -177,14 +190,7 @@ mod tests {
     /// Cells: a marker is one cell, a label one row, `apart` one column, like the Trends chart.
     fn cells(cols: f64, rows: f64) -> Rules<'static> {
         Rules {
-            sides: &[
-                Side::Right,
-                Side::Left,
-                Side::AboveRight,
-                Side::AboveLeft,
-                Side::BelowRight,
-                Side::BelowLeft,
-            ],
+            sides: &Side::IN_CELLS,
             gap: 0.0,
             apart: (1.0, 0.0),
             bounds: Rect::new(0.0, 0.0, cols, rows),
