@@ -401,7 +401,7 @@ pub const KEYMAP: &[Binding] = &[
         [],
         Action::Pivot,
         Table,
-        "Compare: columns by periods / by reports",
+        "Compare: pivot by periods / reports",
         ""
     ),
     b!(
@@ -477,7 +477,7 @@ pub const KEYMAP: &[Binding] = &[
         [],
         Action::Reload,
         Any,
-        "reload the KB from disk (edits are followed anyway)",
+        "reload the KB from disk now",
         ""
     ),
     // Not in the overlay, which fits 120×40 with no row to spare: the footer names it when
@@ -487,7 +487,7 @@ pub const KEYMAP: &[Binding] = &[
         [],
         Action::OpenReader,
         Any,
-        "read the source's article, its quotes marked",
+        "the source's article, quotes marked",
         "article",
         7
     ),
