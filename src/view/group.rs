@@ -588,35 +588,40 @@ fn build<'a>(
     // The order: the first key's rows, largest first (a grouping by one key: the group's count),
     // then the count, then each value (empty last among equals, then in lower case, then as
     // written). Each value in lower case once, not per comparison (there may be 50,000 groups).
+    // With several keys the first key's values are ranked once, by their rows and then by value,
+    // and the groups compare by that rank (its combinations stay together) instead of by text.
+    type Order<'s> = (bool, Cow<'s, str>, &'s str);
+    let order = |v: &'a str| -> Order<'a> { (v.is_empty(), lower(v), v) };
+    let rank: foldhash::HashMap<&'a str, usize> = if keys.len() > 1 {
+        let mut f: Vec<(std::cmp::Reverse<usize>, Order<'a>)> = firsts
+            .iter()
+            .map(|(&v, &n)| (std::cmp::Reverse(n), order(v)))
+            .collect();
+        f.sort_unstable();
+        f.into_iter().enumerate().map(|(i, (_, o))| (o.2, i)).collect()
+    } else {
+        Default::default()
+    };
     type Sorted<'s> = (
+        usize,
         std::cmp::Reverse<usize>,
-        std::cmp::Reverse<usize>,
-        smallvec::SmallVec<[(bool, Cow<'s, str>, &'s str); 2]>,
+        smallvec::SmallVec<[Order<'s>; 2]>,
     );
     let mut keyed: Vec<(Sorted<'a>, Combo<'a>, Tally)> = tallies
         .into_iter()
         .map(|(vs, t)| {
-            let first = if keys.len() > 1 {
-                firsts.get(vs[0]).copied().unwrap_or(0)
+            let sorted = if keys.len() > 1 {
+                let first = rank.get(vs[0]).copied().unwrap_or(usize::MAX);
+                let rest = vs[1..].iter().map(|&v| order(v)).collect();
+                (first, std::cmp::Reverse(t.count), rest)
             } else {
-                t.count
+                let all = vs.iter().map(|&v| order(v)).collect();
+                (0, std::cmp::Reverse(t.count), all)
             };
-            let order = vs.iter().map(|v| (v.is_empty(), lower(v), *v)).collect();
-            (
-                (std::cmp::Reverse(first), std::cmp::Reverse(t.count), order),
-                vs,
-                t,
-            )
+            (sorted, vs, t)
         })
         .collect();
-    if keys.len() > 1 {
-        // The first key's value before the count: its combinations stay together.
-        keyed.sort_unstable_by(|a, b| {
-            (a.0.0, &a.0.2[0], a.0.1, &a.0.2[1..]).cmp(&(b.0.0, &b.0.2[0], b.0.1, &b.0.2[1..]))
-        });
-    } else {
-        keyed.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    }
+    keyed.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     let groups: Vec<Group> = keyed
         .into_iter()
         .map(|(_, vs, t)| {
