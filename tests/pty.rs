@@ -1843,3 +1843,50 @@ fn config_theme_colours_and_no_color_wins() {
     assert_eq!(tab_colour(&t), Some(vt100::Color::Idx(6)), "cyan");
     assert!(t.quit().success());
 }
+
+/// Ctrl-z in the editor `o` started (vim sends SIGTSTP to its whole process group): the explorer
+/// stops with it, as a job does, instead of waiting for an editor that is stopped (the shell
+/// would never get the terminal back); once continued it goes on waiting, and after the editor
+/// exits it is the explorer again, not suspended a second time.
+#[cfg(target_os = "linux")]
+#[test]
+fn ctrl_z_in_the_editor_stops_the_explorer_with_it_and_fg_goes_on() {
+    let kb = kb_copy();
+    let work = tempfile::tempdir().expect("temporary directory");
+    let (script, args, tty, go) = (
+        work.path().join("ed.sh"),
+        work.path().join("args"),
+        work.path().join("tty"),
+        work.path().join("go"),
+    );
+    // In this test's orphaned process group the kernel drops the stop for the script itself: it
+    // waits (bounded) for the test to have seen the explorer stopped.
+    let body = format!(
+        "kill -TSTP 0\ni=0\nwhile [ ! -e '{}' ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done",
+        go.display()
+    );
+    editor_script(&script, &args, &tty, &body);
+    let dir = kb.path().to_str().expect("a UTF-8 temporary path").to_string();
+    let editor = script.to_str().expect("a UTF-8 path").to_string();
+    let mut t = Tui::spawn_with(120, 35, &["--kb", &dir], &[("EDITOR", &editor), ("VISUAL", "")]);
+    t.wait_for("the first frame", |s| s.contains("Vendors 1/55"));
+    t.send("o");
+    wait_file(&t, &args);
+    wait_stopped(&t, true);
+    std::fs::write(&go, "go").expect("tell the editor to exit");
+    kill(&t, libc::SIGCONT);
+    wait_stopped(&t, false);
+    t.wait_status("no changes made in the editor");
+    assert_engaged(&t);
+    // Not stopped again once the editor is gone, and the keys work.
+    thread::sleep(Duration::from_millis(300));
+    let pid = t.child.process_id().expect("the child's pid");
+    assert_ne!(
+        proc_state(pid),
+        Some('T'),
+        "stopped again after the editor exited"
+    );
+    t.send("2");
+    t.wait_for("the Executives tab", |s| s.contains("Executives 1/"));
+    assert!(t.quit().success());
+}

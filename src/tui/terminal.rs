@@ -29,6 +29,10 @@ pub struct Session {
 /// second time would move the cursor back over the message).
 static ENGAGED: AtomicBool = AtomicBool::new(false);
 
+/// Another program (the user's editor) has the terminal ([`Session::outside`]): job control is
+/// its, and the explorer only stops and goes on with it.
+static OUTSIDE: AtomicBool = AtomicBool::new(false);
+
 /// The thread that started the session: a panic anywhere else ends the process.
 static UI_THREAD: Mutex<Option<ThreadId>> = Mutex::new(None);
 
@@ -200,7 +204,9 @@ impl Session {
     /// thread from reading meanwhile (`tui::InputGate`).
     pub fn outside<T>(&mut self, f: impl FnOnce() -> T) -> io::Result<T> {
         restore();
+        OUTSIDE.store(true, Ordering::SeqCst);
         let out = f();
+        OUTSIDE.store(false, Ordering::SeqCst);
         self.resume()?;
         Ok(out)
     }
@@ -385,7 +391,17 @@ pub fn on_job_control(
         .name("job-control".into())
         .spawn(move || {
             for signal in signals.forever() {
-                if signal == SIGTSTP {
+                if OUTSIDE.load(Ordering::SeqCst) {
+                    // The editor has the terminal. Ctrl-z there stops its whole process group
+                    // (vim sends SIGTSTP to it): stop with it, as a job stops, and leave the
+                    // terminal as the editor left it; `fg` continues both, and the explorer
+                    // goes on waiting for the editor. Neither signal is the explorer's to act
+                    // on afterwards: no suspend once the editor exits, and the return from the
+                    // editor redraws anyway.
+                    if signal == SIGTSTP {
+                        let _ = signal_hook::low_level::raise(signal_hook::consts::SIGSTOP);
+                    }
+                } else if signal == SIGTSTP {
                     suspend();
                 } else {
                     resumed();
